@@ -13,7 +13,9 @@ import PackageDescription
 let package = Package(
     name: "Keyplan",
     platforms: [.macOS(.v15)],
-    products: [],
+    products: [
+        .executable(name: "keyplan-server", targets: ["keyplan-server"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -23,5 +25,44 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
     ],
-    targets: []
+    targets: [
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "KeyplanPool",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "KeyplanPostgres",
+            dependencies: [
+                "CLibPQ",
+                "KeyplanPool",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .target(
+            name: "KeyplanLocalDatabase",
+            dependencies: [
+                "KeyplanPostgres",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .executableTarget(
+            name: "keyplan-server",
+            dependencies: [
+                "KeyplanPostgres",
+                "KeyplanLocalDatabase",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KeyplanPoolTests", dependencies: ["KeyplanPool"]),
+        .testTarget(name: "KeyplanPostgresTests", dependencies: ["KeyplanPostgres", "KeyplanLocalDatabase"]),
+        .testTarget(name: "KeyplanLocalDatabaseTests", dependencies: ["KeyplanLocalDatabase", "KeyplanPostgres"]),
+    ]
 )
