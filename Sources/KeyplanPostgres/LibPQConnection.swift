@@ -56,6 +56,8 @@ final class LibPQConnection: @unchecked Sendable {
             PQfinish(connection)
             throw PostgresError(kind: .connectionFailed, message: message)
         }
+        // Notices (e.g. "relation already exists, skipping") would go to stderr; drop them.
+        PQsetNoticeProcessor(connection, { _, _ in }, nil)
         return LibPQConnection(connection: connection)
     }
 
@@ -182,6 +184,16 @@ final class LibPQConnection: @unchecked Sendable {
         guard let escaped = PQescapeIdentifier(connection, identifier, utf8.count) else { throw connectionError() }
         defer { PQfreemem(escaped) }
         return String(cString: escaped)
+    }
+
+    /// The SCRAM-SHA-256 verifier of a password, computed here so the password itself never
+    /// reaches the server (as psql's `\password` does).
+    func passwordVerifier(user: String, password: String) throws -> String {
+        guard let verifier = PQencryptPasswordConn(connection, password, user, "scram-sha-256") else {
+            throw connectionError()
+        }
+        defer { PQfreemem(verifier) }
+        return String(cString: verifier)
     }
 
     // MARK: Cancellation

@@ -76,6 +76,12 @@ public final class PostgresConnection: Sendable {
         }
     }
 
+    /// The SCRAM-SHA-256 verifier for `password`, to store with `ALTER ROLE … PASSWORD` without
+    /// sending the password itself.
+    public func passwordVerifier(user: String, password: String) async throws -> String {
+        try await threads.runIfActive { [handle] in try handle.passwordVerifier(user: user, password: password) }
+    }
+
     /// Whether the connection is alive, reading input the server may have sent while idle.
     func checkHealth() async -> Bool {
         (try? await threads.runIfActive { [handle] in handle.checkHealth() }) ?? false
