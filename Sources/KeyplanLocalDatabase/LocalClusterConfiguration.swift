@@ -25,6 +25,15 @@ public struct LocalClusterConfiguration: Sendable {
         )
     }
 
+    /// For test runs: `.keyplan/pg-test` (apart from the development data), any free port, not durable.
+    public static func testing(projectDirectory: URL) -> LocalClusterConfiguration {
+        var configuration = defaults(projectDirectory: projectDirectory)
+        configuration.directory = projectDirectory.appendingPathComponent(".keyplan/pg-test")
+        configuration.port = nil
+        configuration.durable = false
+        return configuration
+    }
+
     public init(directory: URL, port: Int?, durable: Bool, schemaDirectory: URL, databaseName: String) {
         self.directory = directory
         self.port = port
