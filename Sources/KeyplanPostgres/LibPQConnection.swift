@@ -149,7 +149,12 @@ final class LibPQConnection: @unchecked Sendable {
     /// status `CONNECTION_BAD`: such a connection is replaced before a caller gets it.
     func checkHealth() -> Bool {
         guard !isPoisoned, PQstatus(connection) == CONNECTION_OK else { return false }
-        _ = PQconsumeInput(connection)
+        // A terminated backend first sends its FATAL error, then closes: the first read takes
+        // the message (parsed by PQisBusy), the second sees the end of the stream.
+        for _ in 0..<2 {
+            guard PQconsumeInput(connection) == 1 else { return false }
+            _ = PQisBusy(connection)
+        }
         return PQstatus(connection) == CONNECTION_OK
     }
 

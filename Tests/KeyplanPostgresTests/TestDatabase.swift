@@ -40,9 +40,9 @@ func withTestClient<Result>(
 }
 
 /// Expects `body` to throw a ``PostgresError`` and returns it.
-func expectPostgresError(_ body: () async throws -> Void) async -> PostgresError? {
+func expectPostgresError<Value>(_ body: () async throws -> Value) async -> PostgresError? {
     do {
-        try await body()
+        _ = try await body()
         return nil
     } catch let error as PostgresError {
         return error
