@@ -106,6 +106,30 @@ public final class LocalCluster: Sendable {
         try await withSetUpLock { _, _ in }
     }
 
+    /// Runs `body` with a cluster of its own in a temporary folder (any free port, not
+    /// durable), then stops the cluster and deletes the folder. For tests that restart or stop
+    /// a cluster without disturbing others.
+    public static func withTemporaryCluster<Result>(
+        schemaDirectory: URL, _ body: (LocalCluster) async throws -> Result
+    ) async throws -> Result {
+        let directory = URL(fileURLWithPath: "/tmp/keyplan-cluster-\(UUID().uuidString.prefix(8).lowercased())")
+        let cluster = LocalCluster(configuration: LocalClusterConfiguration(
+            directory: directory, port: nil, durable: false, schemaDirectory: schemaDirectory, databaseName: "keyplan"
+        ))
+        func cleanUp() async {
+            _ = try? await cluster.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+        do {
+            let result = try await body(cluster)
+            await cleanUp()
+            return result
+        } catch {
+            await cleanUp()
+            throw error
+        }
+    }
+
     // MARK: Set-up
 
     /// Takes the lock, makes sure the cluster exists and runs, and the roles exist.

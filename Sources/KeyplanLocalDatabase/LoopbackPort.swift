@@ -25,6 +25,9 @@ enum LoopbackPort {
         #endif
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
+        // As PostgreSQL does: connections of a server just stopped (TIME_WAIT) do not make the port busy.
+        var reuse: Int32 = 1
+        _ = setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(truncatingIfNeeded: port).bigEndian)
