@@ -43,7 +43,6 @@ let package = Package(
                 "CLibPQ",
                 "KeyplanPool",
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .target(

@@ -1,7 +1,7 @@
 -- Multi-tenancy rules that every later migration follows.
 --
 -- * Roles (cluster-wide, created before the first migration by `keyplan-server db start` or by
---   the operator, see Schema/ROLES.sql): `keyplan_owner` owns the schema and runs migrations;
+--   the operator, see Schema/README.md): `keyplan_owner` owns the schema and runs migrations;
 --   `keyplan_app` is the server's login role: it owns nothing, cannot bypass row-level security,
 --   and only gets the privileges granted here, table by table.
 -- * A tenant-owned table has `tenant_id uuid` as the first column of its primary key and of each
@@ -16,7 +16,7 @@
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'keyplan_app') THEN
-        RAISE EXCEPTION 'role keyplan_app does not exist: create it first (Schema/ROLES.sql)';
+        RAISE EXCEPTION 'role keyplan_app does not exist: create it first (see Schema/README.md)';
     END IF;
     IF EXISTS (SELECT FROM pg_roles WHERE rolname = 'keyplan_app' AND (rolsuper OR rolbypassrls)) THEN
         RAISE EXCEPTION 'role keyplan_app must be neither superuser nor BYPASSRLS';

@@ -19,8 +19,9 @@ import Synchronization
 /// Call ``shutdown()`` when done: it closes the connections and stops the threads.
 public final class PostgresClient: Sendable {
     public let configuration: PostgresConfiguration
-    /// One thread per pooled connection (plus one for the listener), so a blocking libpq call
-    /// never waits for a thread and never runs on an event loop or the cooperative pool.
+    /// One thread per pooled connection, so a blocking libpq call never waits for a thread and
+    /// never runs on an event loop or the cooperative pool; plus one, so closing a replaced
+    /// connection never waits behind busy ones.
     private let threads: NIOThreadPool
     /// `PQcancel` blocks while it connects to the server: it runs here.
     private let cancelThreads: NIOThreadPool
@@ -55,6 +56,7 @@ public final class PostgresClient: Sendable {
     }
 
     /// Runs `body` with a client and shuts it down afterwards, also when `body` throws.
+    @discardableResult
     public static func withClient<Result>(
         configuration: PostgresConfiguration,
         _ body: (PostgresClient) async throws -> Result
@@ -80,6 +82,7 @@ public final class PostgresClient: Sendable {
 
     /// Runs `body` in a transaction on a pooled connection; see ``PostgresConnection/withTransaction(tenant:isolation:_:)``.
     /// Every transaction on tenant data passes its `tenant`.
+    @discardableResult
     public func withTransaction<Result>(
         tenant: UUID? = nil,
         isolation: PostgresIsolationLevel = .readCommitted,
@@ -118,6 +121,7 @@ public final class PostgresClient: Sendable {
 
     /// Leases a connection for `body`, waiting at most the pool's lease timeout for one, and
     /// returns it afterwards; a connection left broken or inside a transaction is replaced.
+    @discardableResult
     public func withConnection<Result>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         let deadline = ContinuousClock.now.advanced(by: configuration.pool.leaseTimeout)
         var (id, connection) = try await lease(deadline: deadline)

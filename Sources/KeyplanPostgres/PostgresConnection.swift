@@ -54,6 +54,7 @@ public final class PostgresConnection: Sendable {
     /// Runs `body` in a transaction: `BEGIN`, then (for tenant data) the tenant set with
     /// `set_config('app.tenant_id', …, true)` so it lasts only until the transaction ends,
     /// then `COMMIT`; if `body` throws, `ROLLBACK` and the error is rethrown.
+    @discardableResult
     public func withTransaction<Result>(
         tenant: UUID? = nil,
         isolation: PostgresIsolationLevel = .readCommitted,

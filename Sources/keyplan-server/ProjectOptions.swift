@@ -13,6 +13,9 @@ struct ProjectOptions: ParsableArguments {
     @Option(help: "The folder of NNNN_name.sql migrations. Default: <project>/Schema.")
     var schemaDir: String?
 
+    @Option(help: "The cluster's folder. Default: <project>/.keyplan/pg (the tests' cluster is <project>/.keyplan/pg-test).")
+    var clusterDir: String?
+
     var projectDirectory: URL {
         let path = projectDir ?? ProcessInfo.processInfo.environment["KEYPLAN_PROJECT_DIR"] ?? FileManager.default.currentDirectoryPath
         return URL(fileURLWithPath: path, isDirectory: true).standardizedFileURL
@@ -25,6 +28,7 @@ struct ProjectOptions: ParsableArguments {
     var localCluster: LocalCluster {
         var configuration = LocalClusterConfiguration.defaults(projectDirectory: projectDirectory)
         if let port { configuration.port = port }
+        if let clusterDir { configuration.directory = URL(fileURLWithPath: clusterDir, isDirectory: true) }
         configuration.schemaDirectory = schemaDirectory
         return LocalCluster(configuration: configuration)
     }

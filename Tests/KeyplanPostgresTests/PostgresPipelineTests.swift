@@ -49,12 +49,10 @@ struct PostgresPipelineTests {
             try await client.notify(channel: "account_changes", payload: "Zoë's account ✓")
             try await client.notify(channel: "other channel", payload: "second")
 
-            var iterator = stream.makeAsyncIterator()
-            let received = await iterator.next()
+            let received = await nextNotification(stream)
             #expect(received?.channel == "account_changes")
             #expect(received?.payload == "Zoë's account ✓")
-            var otherIterator = other.makeAsyncIterator()
-            #expect(await otherIterator.next()?.payload == "second")
+            #expect(await nextNotification(other)?.payload == "second")
         }
     }
 
@@ -67,8 +65,7 @@ struct PostgresPipelineTests {
                 throw Abort()
             }
             try await client.notify(channel: "changes", payload: "committed")
-            var iterator = stream.makeAsyncIterator()
-            #expect(await iterator.next()?.payload == "committed")
+            #expect(await nextNotification(stream)?.payload == "committed")
         }
     }
 }

@@ -43,4 +43,25 @@ struct PostgresRestartTests {
             }
         }
     }
+
+    @Test func listenerListensAgainAfterARestart() async throws {
+        try await LocalCluster.withTemporaryCluster(schemaDirectory: packageDirectory.appendingPathComponent("Schema")) { cluster in
+            let database = try await cluster.start()
+            let configuration = try PostgresConfiguration(connectionString: database.appURL)
+            try await PostgresClient.withClient(configuration: configuration) { client in
+                let stream = try await client.listen(channel: "plans")
+                try await cluster.restart()
+                // The listener reconnects in the background; notify until it hears (at most ~5 s).
+                let sender = Task {
+                    for attempt in 0..<50 {
+                        try? await client.notify(channel: "plans", payload: "after restart \(attempt)")
+                        try await Task.sleep(for: .milliseconds(100))
+                    }
+                }
+                let received = await nextNotification(stream, within: .seconds(10))
+                sender.cancel()
+                #expect(received?.payload.hasPrefix("after restart") == true)
+            }
+        }
+    }
 }

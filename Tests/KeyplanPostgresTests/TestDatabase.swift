@@ -50,3 +50,22 @@ func expectPostgresError<Value>(_ body: () async throws -> Value) async -> Postg
         return nil
     }
 }
+
+/// The stream's next notification, or `nil` if none arrives in time (so a test fails instead of hanging).
+func nextNotification(
+    _ stream: AsyncStream<PostgresNotification>, within timeout: Duration = .seconds(5)
+) async -> PostgresNotification? {
+    await withTaskGroup(of: PostgresNotification?.self) { group in
+        group.addTask {
+            var iterator = stream.makeAsyncIterator()
+            return await iterator.next()
+        }
+        group.addTask {
+            try? await Task.sleep(for: timeout)
+            return nil
+        }
+        let first = await group.next() ?? nil
+        group.cancelAll()
+        return first
+    }
+}
