@@ -8,7 +8,8 @@
 --   foreign key to another tenant-owned table, so that rows of one tenant only ever reference
 --   rows of the same tenant (and so that Citus can co-locate them, see Schema/CITUS.md).
 -- * Each tenant-owned table ENABLEs and FORCEs row-level security with the policy
---   `tenant_id = app_current_tenant()` for reads and writes, and grants only DML to keyplan_app.
+--   `tenant_id = app_current_tenant()` for reads and writes (`SELECT
+--   enable_tenant_isolation('table')` does all three), and grants only DML to keyplan_app.
 -- * The server sets the tenant per transaction: `set_config('app.tenant_id', $1, true)`
 --   (transaction-local), so a pooled connection never carries one tenant's setting into
 --   another's work. Without it `app_current_tenant()` is NULL and no row is visible.
@@ -35,6 +36,22 @@ AS $$ SELECT nullif(current_setting('app.tenant_id', true), '')::uuid $$;
 
 REVOKE ALL ON FUNCTION app_current_tenant() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION app_current_tenant() TO keyplan_app;
+
+-- Row-level security for a tenant-owned table: enabled, forced (the owner is bound too), and the
+-- one policy that admits only the current tenant's rows, for reads and for writes.
+CREATE FUNCTION enable_tenant_isolation(tenant_table regclass) RETURNS void
+LANGUAGE plpgsql
+AS $$
+BEGIN
+    EXECUTE format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY', tenant_table);
+    EXECUTE format('ALTER TABLE %s FORCE ROW LEVEL SECURITY', tenant_table);
+    EXECUTE format(
+        'CREATE POLICY tenant_isolation ON %s USING (tenant_id = app_current_tenant()) '
+        'WITH CHECK (tenant_id = app_current_tenant())', tenant_table);
+END
+$$;
+
+REVOKE ALL ON FUNCTION enable_tenant_isolation(regclass) FROM PUBLIC;
 
 -- The selling companies. A tenant sees only its own row. On Citus: a reference table.
 CREATE TABLE tenants (

@@ -12,11 +12,7 @@ CREATE TABLE accounts (
     CONSTRAINT accounts_name_unique UNIQUE (tenant_id, name)
 );
 
-ALTER TABLE accounts ENABLE ROW LEVEL SECURITY;
-ALTER TABLE accounts FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON accounts
-    USING (tenant_id = app_current_tenant())
-    WITH CHECK (tenant_id = app_current_tenant());
+SELECT enable_tenant_isolation('accounts');
 GRANT SELECT, INSERT, UPDATE, DELETE ON accounts TO keyplan_app;
 
 CREATE TABLE contacts (
@@ -31,9 +27,5 @@ CREATE TABLE contacts (
 
 CREATE INDEX contacts_account ON contacts (tenant_id, account_id);
 
-ALTER TABLE contacts ENABLE ROW LEVEL SECURITY;
-ALTER TABLE contacts FORCE ROW LEVEL SECURITY;
-CREATE POLICY tenant_isolation ON contacts
-    USING (tenant_id = app_current_tenant())
-    WITH CHECK (tenant_id = app_current_tenant());
+SELECT enable_tenant_isolation('contacts');
 GRANT SELECT, INSERT, UPDATE, DELETE ON contacts TO keyplan_app;

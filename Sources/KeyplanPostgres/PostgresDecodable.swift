@@ -75,7 +75,7 @@ extension Bool: PostgresDecodable {
 
 /// Integers accept every PostgreSQL integer type whose values always fit.
 extension PostgresDecodable where Self: FixedWidthInteger {
-    static func decodeInteger(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> Self {
+    public static func decode(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> Self {
         let value: Int64
         switch type {
         case .int2: value = Int64(try reader.readInteger(Int16.self))
@@ -87,29 +87,10 @@ extension PostgresDecodable where Self: FixedWidthInteger {
     }
 }
 
-extension Int16: PostgresDecodable {
-    public static func decode(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> Int16 {
-        try decodeInteger(from: &reader, type: type)
-    }
-}
-
-extension Int32: PostgresDecodable {
-    public static func decode(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> Int32 {
-        try decodeInteger(from: &reader, type: type)
-    }
-}
-
-extension Int64: PostgresDecodable {
-    public static func decode(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> Int64 {
-        try decodeInteger(from: &reader, type: type)
-    }
-}
-
-extension Int: PostgresDecodable {
-    public static func decode(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> Int {
-        try decodeInteger(from: &reader, type: type)
-    }
-}
+extension Int16: PostgresDecodable {}
+extension Int32: PostgresDecodable {}
+extension Int64: PostgresDecodable {}
+extension Int: PostgresDecodable {}
 
 extension Double: PostgresDecodable {
     public static func decode(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> Double {
