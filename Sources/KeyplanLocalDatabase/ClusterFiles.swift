@@ -34,26 +34,35 @@ struct ClusterFiles: Sendable {
     private var layoutURL: URL { directory.appendingPathComponent("cluster.json") }
     private var credentialsURL: URL { directory.appendingPathComponent("credentials.json") }
 
-    func readLayout() -> Layout? { read(Layout.self, from: layoutURL) }
-    func writeLayout(_ layout: Layout) throws { try write(layout, to: layoutURL) }
+    func readLayout() async throws -> Layout? { try await read(Layout.self, from: layoutURL) }
+    func writeLayout(_ layout: Layout) async throws { try await write(layout, to: layoutURL) }
 
     /// The stored passwords, generated and stored (mode 0600) on first use.
-    func credentials() throws -> Credentials {
-        if let credentials = read(Credentials.self, from: credentialsURL) { return credentials }
+    func credentials() async throws -> Credentials {
+        if let credentials = try await read(Credentials.self, from: credentialsURL) { return credentials }
         let credentials = Credentials.generate()
-        try write(credentials, to: credentialsURL)
+        try await write(credentials, to: credentialsURL)
         return credentials
     }
 
-    private func read<Value: Decodable>(_ type: Value.Type, from url: URL) -> Value? {
-        guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
-        return try? JSONDecoder().decode(type, from: data)
+    /// Whether `initdb` has run for the layout.
+    func hasData(_ layout: Layout) async throws -> Bool {
+        try await blockingIO { FileManager.default.fileExists(atPath: layout.dataDirectory + "/PG_VERSION") }
     }
 
-    private func write<Value: Encodable>(_ value: Value, to url: URL) throws {
-        let data = try JSONEncoder().encode(value)
-        guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw LocalClusterError("cannot write \(url.path)")
+    private func read<Value: Decodable & Sendable>(_ type: Value.Type, from url: URL) async throws -> Value? {
+        try await blockingIO {
+            guard let data = FileManager.default.contents(atPath: url.path) else { return nil }
+            return try? JSONDecoder().decode(type, from: data)
+        }
+    }
+
+    private func write<Value: Encodable & Sendable>(_ value: Value, to url: URL) async throws {
+        try await blockingIO {
+            let data = try JSONEncoder().encode(value)
+            guard FileManager.default.createFile(atPath: url.path, contents: data, attributes: [.posixPermissions: 0o600]) else {
+                throw LocalClusterError("cannot write \(url.path)")
+            }
         }
     }
 }

@@ -47,9 +47,9 @@ public final class LocalCluster: Sendable {
     @discardableResult
     public func stop() async throws -> Bool {
         try await withLockFile {
-            guard let layout = files.readLayout(), try await isRunning(layout) else { return false }
+            guard let layout = try await files.readLayout(), try await isRunning(layout) else { return false }
             let tools = try await PostgresTools.find()
-            let user = try ServerUser.current()
+            let user = try await ServerUser.current()
             let result = try await user.run(tools.pgCtl, ["stop", "-D", layout.dataDirectory, "-m", "fast", "-w", "-t", "60"])
             guard result.status == 0 else {
                 throw LocalClusterError("pg_ctl stop failed: \(result.text.lastLine)")
@@ -60,10 +60,10 @@ public final class LocalCluster: Sendable {
 
     /// Whether the cluster exists and runs, and where.
     public func status() async throws -> LocalClusterStatus {
-        guard let layout = files.readLayout() else {
+        guard let layout = try await files.readLayout() else {
             return LocalClusterStatus(exists: false, isRunning: false, port: nil, dataDirectory: configuration.directory.path)
         }
-        let exists = FileManager.default.fileExists(atPath: layout.dataDirectory + "/PG_VERSION")
+        let exists = try await files.hasData(layout)
         let running = exists ? try await isRunning(layout) : false
         return LocalClusterStatus(exists: exists, isRunning: running, port: layout.port, dataDirectory: layout.dataDirectory)
     }
@@ -118,7 +118,7 @@ public final class LocalCluster: Sendable {
         ))
         func cleanUp() async {
             _ = try? await cluster.stop()
-            try? FileManager.default.removeItem(at: directory)
+            _ = try? await blockingIO { try FileManager.default.removeItem(at: directory) }
         }
         do {
             let result = try await body(cluster)
@@ -139,17 +139,20 @@ public final class LocalCluster: Sendable {
     ) async throws -> Result {
         try await withLockFile {
             let layout = try await ensureRunning()
-            let credentials = try files.credentials()
+            let credentials = try await files.credentials()
             try await ensureRoles(layout: layout, credentials: credentials)
             return try await body(layout, credentials)
         }
     }
 
     private func withLockFile<Result>(_ body: () async throws -> Result) async throws -> Result {
-        do {
-            try FileManager.default.createDirectory(at: configuration.directory, withIntermediateDirectories: true)
-        } catch {
-            throw LocalClusterError("cannot create \(configuration.directory.path): \(error.localizedDescription)")
+        let directory = configuration.directory
+        try await blockingIO {
+            do {
+                try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            } catch {
+                throw LocalClusterError("cannot create \(directory.path): \(error.localizedDescription)")
+            }
         }
         return try await FileLock.withLock(path: files.lockPath, body)
     }
@@ -157,15 +160,15 @@ public final class LocalCluster: Sendable {
     /// Creates the cluster on first use and starts it if it is not running.
     private func ensureRunning() async throws -> ClusterFiles.Layout {
         let tools = try await PostgresTools.find()
-        let user = try ServerUser.current()
+        let user = try await ServerUser.current()
         var layout: ClusterFiles.Layout
-        if let existing = files.readLayout() {
+        if let existing = try await files.readLayout() {
             layout = existing
         } else {
             layout = try await makeLayout(user: user)
         }
-        if !FileManager.default.fileExists(atPath: layout.dataDirectory + "/PG_VERSION") {
-            try user.makePrivateDirectory(layout.serverDirectory)
+        if try await !files.hasData(layout) {
+            try await user.makePrivateDirectory(layout.serverDirectory)
             let result = try await user.run(tools.initdb, [
                 "-D", layout.dataDirectory, "-U", Self.superuser, "--encoding=UTF8", "--locale=C",
                 "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "--no-instructions",
@@ -174,12 +177,12 @@ public final class LocalCluster: Sendable {
         }
         if try await isRunning(layout) { return layout }
 
-        try user.makePrivateDirectory(layout.socketDirectory)
+        try await user.makePrivateDirectory(layout.socketDirectory)
         if !LoopbackPort.isFree(layout.port) {
             guard let port = LoopbackPort.any() else { throw LocalClusterError("no free loopback port for PostgreSQL") }
             layout.port = port
         }
-        try files.writeLayout(layout)
+        try await files.writeLayout(layout)
         var options = [
             "-p \(layout.port)", "-k \(layout.socketDirectory)", "-c listen_addresses=127.0.0.1",
             "-c unix_socket_permissions=0700", "-c max_connections=200",
@@ -200,7 +203,8 @@ public final class LocalCluster: Sendable {
         var serverDirectory = directory + "/server"
         if await !user.canReach(directory) {
             serverDirectory = "/var/tmp/keyplan-pg-\(directory.stableHash)/server"
-            try FileManager.default.createDirectory(atPath: (serverDirectory as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            let parent = (serverDirectory as NSString).deletingLastPathComponent
+            try await blockingIO { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
         }
         // A Unix socket path has at most 107 bytes; ".s.PGSQL.NNNNN" is 14 of them.
         var socketDirectory = serverDirectory + "/socket"
@@ -212,7 +216,7 @@ public final class LocalCluster: Sendable {
     }
 
     private func isRunning(_ layout: ClusterFiles.Layout) async throws -> Bool {
-        guard FileManager.default.fileExists(atPath: layout.dataDirectory + "/PG_VERSION") else { return false }
+        guard try await files.hasData(layout) else { return false }
         let tools = try await PostgresTools.find()
         return try await ServerUser.current().run(tools.pgCtl, ["status", "-D", layout.dataDirectory]).status == 0
     }

@@ -8,16 +8,20 @@ struct PostgresTools: Sendable {
 
     static func find() async throws -> PostgresTools {
         var candidates: [String] = []
-        if let pgConfig = which("pg_config"),
+        if let pgConfig = try await blockingIO({ which("pg_config") }),
            let output = try? await Subprocess.run(pgConfig, ["--bindir"]), output.status == 0 {
             candidates.append(output.text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
-        let debian = "/usr/lib/postgresql"
-        let versions = (try? FileManager.default.contentsOfDirectory(atPath: debian)) ?? []
-        candidates += versions.compactMap(Int.init).sorted(by: >).map { "\(debian)/\($0)/bin" }
-        candidates += (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
-        for directory in candidates where FileManager.default.isExecutableFile(atPath: directory + "/initdb") {
-            return PostgresTools(initdb: directory + "/initdb", pgCtl: directory + "/pg_ctl")
+        let found = try await blockingIO { [candidates] in
+            let debian = "/usr/lib/postgresql"
+            let versions = (try? FileManager.default.contentsOfDirectory(atPath: debian)) ?? []
+            let all = candidates
+                + versions.compactMap(Int.init).sorted(by: >).map { "\(debian)/\($0)/bin" }
+                + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
+            return all.first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }
+        }
+        if let found {
+            return PostgresTools(initdb: found + "/initdb", pgCtl: found + "/pg_ctl")
         }
         throw LocalClusterError(
             "PostgreSQL server programs (initdb, pg_ctl) not found: install the postgresql package (scripts/install-system-packages)"

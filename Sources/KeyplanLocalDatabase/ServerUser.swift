@@ -16,31 +16,32 @@ struct ServerUser: Sendable {
     var uid: uid_t
     var gid: gid_t
 
-    static func current() throws -> ServerUser {
+    static func current() async throws -> ServerUser {
         guard geteuid() == 0 else { return ServerUser(name: nil, uid: geteuid(), gid: getegid()) }
-        guard let entry = getpwnam("postgres") else {
-            throw LocalClusterError("running as root, but there is no 'postgres' user to run PostgreSQL as (install the postgresql package)")
+        // getpwnam reads /etc/passwd.
+        return try await blockingIO {
+            guard let entry = getpwnam("postgres") else {
+                throw LocalClusterError("running as root, but there is no 'postgres' user to run PostgreSQL as (install the postgresql package)")
+            }
+            return ServerUser(name: "postgres", uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
         }
-        return ServerUser(name: "postgres", uid: entry.pointee.pw_uid, gid: entry.pointee.pw_gid)
-    }
-
-    /// The command line that runs `executable` as this user.
-    func command(_ executable: String, _ arguments: [String]) -> (String, [String]) {
-        guard let name else { return (executable, arguments) }
-        return (Self.runuser, ["-u", name, "--", executable] + arguments)
     }
 
     /// Runs `executable` as this user.
     func run(_ executable: String, _ arguments: [String]) async throws -> Subprocess.Output {
-        let (program, arguments) = command(executable, arguments)
-        return try await Subprocess.run(program, arguments)
+        guard let name else { return try await Subprocess.run(executable, arguments) }
+        let runuser = try await blockingIO { Self.runuser }
+        return try await Subprocess.run(runuser, ["-u", name, "--", executable] + arguments)
     }
 
     /// Creates the directory (mode 0700) owned by this user.
-    func makePrivateDirectory(_ path: String) throws {
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        guard chown(path, uid, gid) == 0, chmod(path, 0o700) == 0 else {
-            throw LocalClusterError("cannot give \(path) to the server user: \(String(cString: strerror(errno)))")
+    func makePrivateDirectory(_ path: String) async throws {
+        let (uid, gid) = (self.uid, self.gid)
+        try await blockingIO {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            guard chown(path, uid, gid) == 0, chmod(path, 0o700) == 0 else {
+                throw LocalClusterError("cannot give \(path) to the server user: \(String(cString: strerror(errno)))")
+            }
         }
     }
 

@@ -4,7 +4,6 @@ import Glibc
 import Darwin
 #endif
 import Foundation
-import NIOPosix
 
 /// Runs a command to completion on NIO's blocking-I/O thread pool, never on the cooperative pool.
 ///
@@ -21,7 +20,7 @@ enum Subprocess {
 
     /// Runs `executable` with `arguments`; throws ``LocalClusterError`` if it cannot start.
     static func run(_ executable: String, _ arguments: [String]) async throws -> Output {
-        try await NIOThreadPool.singleton.runIfActive {
+        try await blockingIO {
             let outputPath = FileManager.default.temporaryDirectory
                 .appendingPathComponent("keyplan-subprocess-\(UUID().uuidString)").path
             defer { unlink(outputPath) }
