@@ -159,6 +159,7 @@ final class LibPQConnection: @unchecked Sendable {
     }
 
     /// Whether the connection can go back to the pool: alive, no transaction left open.
+    /// Reads only libpq's memory (no I/O), so it may run on any thread.
     var isReusable: Bool {
         !isPoisoned && PQstatus(connection) == CONNECTION_OK && PQtransactionStatus(connection) == PQTRANS_IDLE
     }

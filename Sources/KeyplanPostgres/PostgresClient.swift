@@ -173,6 +173,11 @@ public final class PostgresClient: Sendable {
                 waiter?.deadlineTimer?.cancel()
                 if let waiter, let connection {
                     waiter.continuation.resume(returning: (id, connection))
+                } else {
+                    // Nobody to hand it to (cannot happen while waiters register before they
+                    // request): give it back rather than lose it.
+                    waiter?.continuation.resume(throwing: PostgresError(.leaseTimeout))
+                    release(id, reusable: connection != nil)
                 }
 
             case .fail(let requestID, let error):

@@ -6,10 +6,22 @@ import Testing
 struct PostgresPoolTests {
     let onePool = PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .milliseconds(300), maximumWaiters: 10)
 
+    /// Leases the pool's only connection for `seconds`; returns once it is leased.
+    func holdOnlyConnection(_ client: PostgresClient, seconds: Double) async -> Task<Void, any Error> {
+        let (leased, signal) = AsyncStream<Void>.makeStream()
+        let holder = Task {
+            try await client.withConnection { connection in
+                signal.yield()
+                try await connection.query("SELECT pg_sleep(\(seconds))")
+            }
+        }
+        for await _ in leased { break }
+        return holder
+    }
+
     @Test func exhaustedPoolGivesATimeoutError() async throws {
         try await withTestClient(pool: onePool) { client, _ in
-            let holder = Task { try await client.query("SELECT pg_sleep(2)") }
-            try await Task.sleep(for: .milliseconds(200))  // let the holder lease the only connection
+            let holder = await holdOnlyConnection(client, seconds: 2)
             let start = ContinuousClock.now
             let error = await expectPostgresError { try await client.query("SELECT 1") }
             let waited = ContinuousClock.now - start
@@ -96,16 +108,23 @@ struct PostgresPoolTests {
     @Test func tooManyWaitersFailAtOnce() async throws {
         let pool = PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .seconds(5), maximumWaiters: 1)
         try await withTestClient(pool: pool) { client, _ in
-            let holder = Task { try await client.query("SELECT pg_sleep(1)") }
-            try await Task.sleep(for: .milliseconds(200))
-            let waiter = Task { try await client.query("SELECT 1") }
-            try await Task.sleep(for: .milliseconds(100))
+            let holder = await holdOnlyConnection(client, seconds: 1)
+            // Two more callers, one queue place: one waits and succeeds, the other fails at once.
             let start = ContinuousClock.now
-            let error = await expectPostgresError { try await client.query("SELECT 1") }
-            #expect(error?.kind == .poolTimeout)
-            #expect(ContinuousClock.now - start < .milliseconds(500))
+            let outcomes = await withTaskGroup(of: (PostgresError.Kind?, Duration).self) { group in
+                for _ in 0..<2 {
+                    group.addTask {
+                        let error = await expectPostgresError { try await client.query("SELECT 1") }
+                        return (error?.kind, ContinuousClock.now - start)
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            let failed = outcomes.filter { $0.0 != nil }
+            #expect(failed.count == 1)
+            #expect(failed.first?.0 == .poolTimeout)
+            #expect(failed.first.map { $0.1 < .milliseconds(500) } == true)
             _ = try await holder.value
-            _ = try await waiter.value
         }
     }
 }
