@@ -105,6 +105,32 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test func callerCancelledWhileWaitingForAConnectionLeavesTheQueue() async throws {
+        try await withTestClient(pool: PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .seconds(10), maximumWaiters: 10)) { client, _ in
+            let holder = await holdOnlyConnection(client, seconds: 1)
+            let start = ContinuousClock.now
+            let waiter = Task { try await client.query("SELECT 1") }
+            try await Task.sleep(for: .milliseconds(100))
+            waiter.cancel()
+            let error = await waiter.result.failure as? PostgresError
+            #expect(error?.kind == .cancelled)
+            #expect(ContinuousClock.now - start < .milliseconds(900))
+            _ = try await holder.value
+        }
+    }
+
+    @Test func oneConnectionUsedByTwoTasksAtOnceIsAnErrorNotACrash() async throws {
+        try await withTestClient { client, _ in
+            try await client.withConnection { connection in
+                async let slow = connection.query("SELECT pg_sleep(0.5)")
+                try await Task.sleep(for: .milliseconds(100))
+                let misuse = await expectPostgresError { try await connection.query("SELECT 1") }
+                #expect(misuse?.kind == .misuse)
+                _ = try await slow
+            }
+        }
+    }
+
     @Test func tooManyWaitersFailAtOnce() async throws {
         let pool = PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .seconds(5), maximumWaiters: 1)
         try await withTestClient(pool: pool) { client, _ in
