@@ -1,7 +1,8 @@
 import Foundation
 
 extension Decimal: PostgresDecodable {
-    /// From `numeric`, exactly while the value has at most 38 significant digits (Decimal's precision).
+    /// From `numeric`, exactly; a value with more than 38 significant digits (Decimal's
+    /// precision) is an error rather than silently rounded.
     ///
     /// The binary form is: digit count, weight (power of 10,000 of the first digit), sign,
     /// display scale, then base-10,000 digits. It is rebuilt here as decimal text, which
@@ -35,6 +36,11 @@ extension Decimal: PostgresDecodable {
         }
         if digits.count > weight + 1 {
             for group in digits[max(0, weight + 1)...] { fractionPart += String(format: "%04d", group) }
+        }
+        // Decimal holds 38 significant digits; more would be rounded silently, which money must not be.
+        let significant = (integerPart + fractionPart).drop { $0 == "0" }.reversed().drop { $0 == "0" }
+        guard significant.count <= 38 else {
+            throw PostgresDecodingFailure("has \(significant.count) significant digits; Decimal holds at most 38")
         }
         let text = (sign == 0x4000 ? "-" : "") + integerPart + (fractionPart.isEmpty ? "" : "." + fractionPart)
         guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {

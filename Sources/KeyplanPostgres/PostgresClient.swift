@@ -110,7 +110,7 @@ public final class PostgresClient: Sendable {
                 throw PostgresError(kind: .poolShutDown, message: PoolError.shutDown.description)
             }
             if let listener { return listener }
-            let new = PostgresListener(parameters: configuration.libpqParameters)
+            let new = try PostgresListener(parameters: configuration.libpqParameters)
             listener = new
             return new
         }

@@ -7,9 +7,9 @@ import NIOPosix
 /// libpq's calls block. Each call here hops to a `NIOThreadPool` with one thread per pooled
 /// connection, so a blocked libpq call never holds a NIO event loop or a thread of Swift's
 /// cooperative pool; the caller awaits a continuation. We chose this over libpq's non-blocking
-/// API with the socket registered in NIO because it keeps every libpq call in straight-line
-/// code (connect, results, pipeline, COPY-free), the thread count is bounded by the pool size,
-/// and PostgreSQL work is dominated by server time, not by the thread hop.
+/// API with the socket registered in NIO because every libpq call (connect, results, pipeline)
+/// stays straight-line code that is easy to get right, the thread count is bounded by the pool
+/// size, and PostgreSQL work is dominated by server time, not by the thread hop.
 ///
 /// Cancellation: when the caller's task is cancelled, or the statement's `timeout` passes, the
 /// statement is cancelled with `PQcancel` (which opens a short connection, so it runs on a

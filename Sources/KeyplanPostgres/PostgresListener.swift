@@ -30,10 +30,12 @@ final class PostgresListener: Sendable {
         var isStopped = false
     }
 
-    init(parameters: [(String, String)]) {
+    init(parameters: [(String, String)]) throws(PostgresError) {
         self.parameters = parameters
         var fds: [Int32] = [0, 0]
-        if pipe(&fds) != 0 { fds = [-1, -1] }
+        guard pipe(&fds) == 0 else {
+            throw PostgresError(kind: .connectionFailed, message: "cannot create the listener's wake-up pipe")
+        }
         wakeRead = fds[0]
         wakeWrite = fds[1]
         _ = fcntl(wakeRead, F_SETFL, fcntl(wakeRead, F_GETFL) | O_NONBLOCK)

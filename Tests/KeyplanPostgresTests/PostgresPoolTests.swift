@@ -90,6 +90,26 @@ struct PostgresPoolTests {
         }
     }
 
+    @Test func connectionLostMidQueryIsReportedAsSuchAndReplaced() async throws {
+        try await withTestClient(pool: onePool) { client, database in
+            let other = try PostgresConfiguration(connectionString: database.appURL)
+            let error = await expectPostgresError {
+                try await client.withConnection { connection in
+                    let pid = try await connection.query("SELECT pg_backend_pid() AS pid").single(Int32.self, column: "pid")
+                    let killer = Task {
+                        try await Task.sleep(for: .milliseconds(200))
+                        try await PostgresClient.withClient(configuration: other) { try await $0.query("SELECT pg_terminate_backend(\(pid))") }
+                    }
+                    defer { killer.cancel() }
+                    try await connection.query("SELECT pg_sleep(5)")
+                }
+            }
+            #expect(error?.kind == .connectionLost)
+            let answer = try await client.query("SELECT 'replaced'::text AS s").single(String.self, column: "s")
+            #expect(answer == "replaced")
+        }
+    }
+
     @Test func concurrentCallersShareTheBoundedPool() async throws {
         let pool = PostgresConfiguration.Pool(maximumConnections: 3, leaseTimeout: .seconds(10), maximumWaiters: 100)
         try await withTestClient(pool: pool) { client, _ in

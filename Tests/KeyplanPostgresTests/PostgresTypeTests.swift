@@ -71,6 +71,16 @@ struct PostgresTypeTests {
         }
     }
 
+    @Test func numericBeyondDecimalPrecisionIsAnErrorNotARounding() async throws {
+        try await withTestClient { client, _ in
+            let error = await expectPostgresError {
+                _ = try await client.query("SELECT 1234567890123456789012345678901234567.891::numeric AS wide").single(Decimal.self, column: "wide")
+            }
+            #expect(error?.kind == .decoding)
+            #expect(error?.message.contains("40 significant digits") == true)
+        }
+    }
+
     @Test func typeMismatchNamesTheColumn() async throws {
         try await withTestClient { client, _ in
             let row = try #require(try await client.query("SELECT 'Acme'::text AS account_name, NULL::int AS score").first)
