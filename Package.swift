@@ -15,6 +15,9 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "keyplan-server", targets: ["keyplan-server"]),
+        .library(name: "KeyplanPool", targets: ["KeyplanPool"]),
+        .library(name: "KeyplanPostgres", targets: ["KeyplanPostgres"]),
+        .library(name: "KeyplanLocalDatabase", targets: ["KeyplanLocalDatabase"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
