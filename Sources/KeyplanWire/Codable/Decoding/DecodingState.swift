@@ -1,0 +1,110 @@
+/// The state of one `BinaryDecoder.decode` call over borrowed bytes, shared by every decoder and container.
+///
+/// Containers are values that the `Decoder` protocol will not let mutate, so what they must remember between
+/// calls lives here, indexed by nesting level: a keyed container's cursor (the field it expects next) and the end
+/// of the element an element decoder consumed.
+final class DecodingState {
+    let base: UnsafeRawPointer
+    let count: Int
+    let configuration: BinaryDecoder.Configuration
+    let userInfo: [CodingUserInfoKey: Any]
+    private var depth = 0
+    /// `path[i]` is the key of the value at level `i + 1`; only generic (non-primitive) values record theirs.
+    private var path: [any CodingKey] = []
+    private var levels: [LevelState] = []
+    /// The slot start whose presence byte a single-value `decodeNil()` consumed, so the value read skips it.
+    var presenceConsumedAt = -1
+
+    struct LevelState {
+        /// The message the cursor belongs to; a cursor from another message at this level is ignored.
+        var messageStart = -1
+        var messageEnd = -1
+        /// Where the keyed container expects its next field.
+        var cursor = -1
+        /// The end of the element last decoded at this level.
+        var elementEnd = -1
+    }
+
+    init(bytes: UnsafeRawBufferPointer, configuration: BinaryDecoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
+        // An empty buffer may have no base address; any valid pointer serves, as nothing is read from it.
+        self.base = bytes.baseAddress ?? UnsafeRawPointer(Self.emptyByte)
+        self.count = bytes.count
+        self.configuration = configuration
+        self.userInfo = userInfo
+        self.path.reserveCapacity(16)
+        self.levels = Array(repeating: LevelState(), count: 16)
+    }
+
+    nonisolated(unsafe) private static let emptyByte = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
+
+    func reader(_ range: Range<Int>) -> WireReader {
+        WireReader(base: self.base, position: range.lowerBound, end: range.upperBound)
+    }
+
+    // MARK: Levels
+
+    @inline(__always)
+    func level(_ level: Int) -> LevelState {
+        level < self.levels.count ? self.levels[level] : LevelState()
+    }
+
+    @inline(__always)
+    func updateLevel(_ level: Int, _ update: (inout LevelState) -> Void) {
+        while level >= self.levels.count { self.levels.append(LevelState()) }
+        update(&self.levels[level])
+    }
+
+    // MARK: Coding path
+
+    func codingPath(level: Int) -> [any CodingKey] {
+        Array(self.path.prefix(level))
+    }
+
+    func codingPath(level: Int, appending key: any CodingKey) -> [any CodingKey] {
+        self.codingPath(level: level) + [key]
+    }
+
+    @inline(__always)
+    private func setPathComponent(_ key: any CodingKey, level: Int) {
+        if self.path.count >= level { self.path.removeSubrange((level - 1)...) }
+        while self.path.count < level - 1 { self.path.append(IndexCodingKey(self.path.count)) }
+        self.path.append(key)
+    }
+
+    // MARK: Values
+
+    /// Decodes a value of any type from `decoder`'s slot: through its direct wire form when it has one, else its
+    /// `Decodable` conformance. `key` is the value's coding-path component (nil when it continues its parent's slot).
+    func decodeValue<T: Decodable>(_ type: T.Type, from decoder: BinaryValueDecoder, key: (any CodingKey)?, mayBeDirect: Bool = true) throws -> T {
+        self.depth += 1
+        defer { self.depth -= 1 }
+        if let key { self.setPathComponent(key, level: decoder.level) }
+        guard self.depth <= self.configuration.maximumDepth else {
+            throw self.corrupted(.nestingTooDeep(limit: self.configuration.maximumDepth), level: decoder.level, key: nil)
+        }
+        if mayBeDirect, let direct = T.self as? any BinaryDirectDecodable.Type {
+            return try Self.decodeDirectly(direct, as: T.self, from: decoder)
+        }
+        return try T(from: decoder)
+    }
+
+    private static func decodeDirectly<D: BinaryDirectDecodable, T>(_ direct: D.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
+        // `D` is `T`: the cast above proved it.
+        unsafeBitCast(try D.decodeDirectly(from: decoder), to: T.self)
+    }
+
+    // MARK: Errors
+
+    func corrupted(_ error: WireError, level: Int, key: (any CodingKey)?) -> DecodingError {
+        let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
+        return self.decodingError(error, path: path)
+    }
+
+    func decodingError(_ error: WireError, path: [any CodingKey]) -> DecodingError {
+        let context = DecodingError.Context(codingPath: path, debugDescription: error.description, underlyingError: error)
+        if case .wireTypeMismatch = error {
+            return DecodingError.typeMismatch(Any.self, context)
+        }
+        return DecodingError.dataCorrupted(context)
+    }
+}

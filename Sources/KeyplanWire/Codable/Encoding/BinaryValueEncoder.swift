@@ -1,0 +1,135 @@
+/// The `Encoder` handed to one value's `encode(to:)`: it knows the value's slot and, for a field, where its tag is.
+///
+/// It is three words or less so that passing it as `any Encoder` does not allocate.
+struct BinaryValueEncoder: Encoder {
+    let state: EncodingState
+    private let tagOffsetStorage: UInt32
+    private let slotStartStorage: UInt32
+    let slot: CodingSlot
+    private let levelStorage: UInt16
+
+    init(state: EncodingState, slot: CodingSlot, tagOffset: Int, slotStart: Int, level: Int) {
+        self.state = state
+        self.slot = slot
+        self.tagOffsetStorage = UInt32(truncatingIfNeeded: tagOffset)
+        self.slotStartStorage = UInt32(truncatingIfNeeded: slotStart)
+        self.levelStorage = UInt16(truncatingIfNeeded: level)
+    }
+
+    /// The offset of the field tag's first byte (meaningful in a field slot).
+    var tagOffset: Int { Int(self.tagOffsetStorage) }
+    /// Where the value's bytes begin.
+    var slotStart: Int { Int(self.slotStartStorage) }
+    var level: Int { Int(self.levelStorage) }
+
+    var codingPath: [any CodingKey] { self.state.codingPath(level: self.level) }
+    var userInfo: [CodingUserInfoKey: Any] { self.state.userInfo }
+
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        let frame = self.state.openFrame(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, counted: false)
+        return KeyedEncodingContainer(BinaryKeyedEncodingContainer<Key>(state: self.state, frame: frame, level: self.level))
+    }
+
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        let frame = self.state.openFrame(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, counted: true)
+        return BinaryUnkeyedEncodingContainer(state: self.state, frame: frame, level: self.level)
+    }
+
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        BinarySingleValueEncodingContainer(encoder: self)
+    }
+
+    // MARK: Writing in this slot
+
+    func encodeNil() {
+        // An absent field is nil; elsewhere nil is the presence byte 0.
+        if self.slot == .field {
+            self.state.nilFieldStart = self.slotStart
+        } else {
+            self.state.writer.append(0)
+        }
+    }
+
+    @inline(__always)
+    func encodePrimitive<P: BinaryPrimitive>(_ value: P) throws {
+        if self.slot == .field { self.state.writer.patchWireType(P.wireType, tagAt: self.tagOffset) }
+        do {
+            try value.write(to: &self.state.writer, prefixed: self.slot.isPrefixed)
+        } catch {
+            throw self.state.invalidValue(value, error, level: self.level, key: nil)
+        }
+    }
+
+    /// Encodes `value` as this slot's content, for wrappers such as Optional or a single-value container.
+    func encodeInSameSlot<T: Encodable>(_ value: T) throws {
+        try self.state.encodeValue(value, slot: self.slot, tagOffset: self.tagOffset, level: self.level, key: nil)
+    }
+
+    /// Encodes an array as a sequence, writing primitive elements in one tight loop.
+    func encodeArray<Element: Encodable>(_ array: [Element]) throws {
+        let frameCount = self.state.frames.count
+        _ = self.state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: array.count)
+        if let primitive = Element.self as? any BinaryPrimitive.Type {
+            try self.writePrimitives(array, as: primitive)
+        } else {
+            let mayBeDirect = Element.self is any BinaryDirectEncodable.Type
+            for index in array.indices {
+                try self.encodeElement(array[index], index: index, mayBeDirect: mayBeDirect)
+            }
+        }
+        self.state.closeFrames(downTo: frameCount)
+    }
+
+    private func writePrimitives<Element, P: BinaryPrimitive>(_ array: [Element], as type: P.Type) throws {
+        // `Element` is `P`, as the caller's cast proved.
+        let elements = unsafeBitCast(array, to: [P].self)
+        for index in elements.indices {
+            do {
+                try elements[index].write(to: &self.state.writer, prefixed: true)
+            } catch {
+                throw self.state.invalidValue(elements[index], error, level: self.level + 1, key: IndexCodingKey(index))
+            }
+        }
+    }
+
+    /// Encodes a dictionary as the sequence of its keys and values.
+    func encodeDictionary<Key: Encodable, Value: Encodable>(_ dictionary: [Key: Value]) throws {
+        let frameCount = self.state.frames.count
+        _ = self.state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: dictionary.count * 2)
+        var index = 0
+        for (key, value) in dictionary {
+            try self.encodeElement(key, index: index, mayBeDirect: true)
+            try self.encodeElement(value, index: index + 1, mayBeDirect: true)
+            index += 2
+        }
+        self.state.closeFrames(downTo: frameCount)
+    }
+
+    private func encodeElement<T: Encodable>(_ value: T, index: Int, mayBeDirect: Bool) throws {
+        try self.state.encodeElement(value, index: index, level: self.level + 1, mayBeDirect: mayBeDirect)
+    }
+}
+
+/// The single-value container of a value: writes go straight into the value's slot.
+struct BinarySingleValueEncodingContainer: SingleValueEncodingContainer {
+    let encoder: BinaryValueEncoder
+
+    var codingPath: [any CodingKey] { self.encoder.codingPath }
+
+    mutating func encodeNil() throws { self.encoder.encodeNil() }
+    mutating func encode(_ value: Bool) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: String) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: Double) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: Float) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: Int) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: Int8) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: Int16) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: Int32) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: Int64) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: UInt) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: UInt8) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: UInt16) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: UInt32) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode(_ value: UInt64) throws { try self.encoder.encodePrimitive(value) }
+    mutating func encode<T: Encodable>(_ value: T) throws { try self.encoder.encodeInSameSlot(value) }
+}
