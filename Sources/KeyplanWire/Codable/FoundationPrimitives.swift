@@ -25,7 +25,9 @@ extension Data: BinaryPrimitive {
 ///
 /// Microseconds match PostgreSQL's `timestamptz`, so a date survives the database and the wire unchanged; present
 /// dates need 51 bits, so a varint would take eight bytes as well, and a fixed width is faster to read and write.
-/// Sub-microsecond parts are rounded to the nearest microsecond.
+/// Sub-microsecond parts are rounded to the nearest microsecond. A `Date` is a Double of seconds since 2001, which
+/// holds whole microseconds exactly only within about 2^33 seconds (272 years) of 2001; dates from about 1729 to
+/// 2273 therefore round-trip exactly, and dates further out keep the Double's own precision.
 extension Date: BinaryPrimitive {
     static var wireType: WireType { .fixed64 }
 
@@ -33,13 +35,16 @@ extension Date: BinaryPrimitive {
     static let referenceDateMicroseconds: Int64 = 978_307_200_000_000
 
     func write(to writer: inout WireWriter, prefixed: Bool) throws(WireError) {
-        // Scale the reference-date interval (the stored Double) rather than `timeIntervalSince1970`, which would add
-        // a rounding step before the scaling.
-        let microseconds = (self.timeIntervalSinceReferenceDate * 1_000_000).rounded()
-        guard let sinceReference = Int64(exactly: microseconds),
+        // Whole seconds and the fraction are scaled apart: scaling the whole interval would round in the product.
+        let seconds = self.timeIntervalSinceReferenceDate
+        let wholeSeconds = seconds.rounded(.down)
+        let fractionMicroseconds = ((seconds - wholeSeconds) * 1_000_000).rounded()
+        guard let whole = Int64(exactly: wholeSeconds),
+            case (let wholeMicroseconds, false) = whole.multipliedReportingOverflow(by: 1_000_000),
+            case (let sinceReference, false) = wholeMicroseconds.addingReportingOverflow(Int64(fractionMicroseconds)),
             case (let since1970, false) = sinceReference.addingReportingOverflow(Self.referenceDateMicroseconds)
         else {
-            throw .valueOutOfRange("date \(self.timeIntervalSinceReferenceDate)s from 2001 is not representable in Int64 microseconds")
+            throw .valueOutOfRange("date \(seconds)s from 2001 is not representable in Int64 microseconds since 1970")
         }
         writer.appendFixed64(UInt64(bitPattern: since1970))
     }
@@ -47,8 +52,10 @@ extension Date: BinaryPrimitive {
     static func read(from reader: inout WireReader) throws(WireError) -> Date {
         let since1970 = Int64(bitPattern: try reader.readFixed64())
         let (sinceReference, overflow) = since1970.subtractingReportingOverflow(Self.referenceDateMicroseconds)
-        guard !overflow else { throw .valueOutOfRange("date \(since1970)µs is not representable") }
-        return Date(timeIntervalSinceReferenceDate: Double(sinceReference) / 1_000_000)
+        guard !overflow else { throw .valueOutOfRange("date \(since1970)µs since 1970 is not representable") }
+        // Whole seconds convert exactly; only the fraction rounds, once.
+        let (seconds, microseconds) = sinceReference.quotientAndRemainder(dividingBy: 1_000_000)
+        return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(microseconds) / 1_000_000)
     }
 }
 
