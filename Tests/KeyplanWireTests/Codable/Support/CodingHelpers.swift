@@ -29,8 +29,8 @@ func bytes(hex string: String) -> [UInt8]? {
 }
 
 /// The coding path of a `DecodingError` as its keys' string values.
-func codingPath(of error: any Error) -> [String]? {
-    guard let error = error as? DecodingError else { return nil }
+func codingPath(of error: DecodingError?) -> [String]? {
+    guard let error else { return nil }
     let context: DecodingError.Context
     switch error {
     case .dataCorrupted(let c): context = c
