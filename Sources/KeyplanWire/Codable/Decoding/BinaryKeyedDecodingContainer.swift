@@ -4,7 +4,8 @@
 /// expects next and checks it first. On a miss it scans on from the cursor and then from the start, skipping
 /// unknown fields; a key found nowhere is an absent field.
 struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let state: DecodingState
+    /// Unowned: the state outlives every container of its `decode` call, and retaining it per field costs.
+    unowned(unsafe) let state: DecodingState
     let message: Range<Int>
     /// The level of the value this container decodes; its fields are one level deeper.
     let level: Int
@@ -30,15 +31,8 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     // MARK: Finding fields
 
-    /// A field as found on the wire.
-    struct Field {
-        let wireType: WireType
-        let payload: Range<Int>
-        let next: Int
-    }
-
     /// Finds the field for `key`, or nil when the message does not hold it.
-    private func find(_ key: Key) throws -> Field? {
+    private func find(_ key: Key) throws -> WireField? {
         let identity = FieldIdentity(key)
         let levelState = self.state.level(self.level)
         let cursor =
@@ -66,7 +60,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     @inline(__always)
-    private func take(_ field: Field) -> Field {
+    private func take(_ field: WireField) -> WireField {
         let level = self.level
         self.state.updateLevel(level) { $0.cursor = field.next }
         return field
@@ -74,7 +68,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     /// Parses the field at `position` and tells whether it is the field of `identity`.
     @inline(__always)
-    private func parseField(at position: Int, matching identity: FieldIdentity) throws(WireError) -> (Field, Bool) {
+    private func parseField(at position: Int, matching identity: FieldIdentity) throws(WireError) -> (WireField, Bool) {
         var reader = self.state.reader(position..<self.message.upperBound)
         let tag = try reader.readVarint()
         guard tag <= UInt64(UInt32.max) else { throw .invalidValue("field tag \(tag) exceeds 32 bits") }
@@ -96,7 +90,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
             matches = false
         }
         let payload = try reader.skipValue(wireType)
-        return (Field(wireType: wireType, payload: payload, next: reader.position), matches)
+        return (WireField(wireType: wireType, payload: payload, next: reader.position), matches)
     }
 
     private func bytes(_ range: Range<Int>, equal string: String) -> Bool {
@@ -108,7 +102,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         }
     }
 
-    private func require(_ key: Key) throws -> Field {
+    private func require(_ key: Key) throws -> WireField {
         guard let field = try self.find(key) else { throw self.keyNotFound(key) }
         return field
     }
@@ -120,7 +114,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         )
     }
 
-    private func decoder(for field: Field) -> BinaryValueDecoder {
+    private func decoder(for field: WireField) -> BinaryValueDecoder {
         BinaryValueDecoder(state: self.state, slot: .field, range: field.payload, wireType: field.wireType, level: self.level + 1)
     }
 
@@ -163,7 +157,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     @inline(__always)
-    private func decodePrimitive<P: BinaryPrimitive>(_ type: P.Type, in field: Field, forKey key: Key) throws -> P {
+    private func decodePrimitive<P: BinaryPrimitive>(_ type: P.Type, in field: WireField, forKey key: Key) throws -> P {
         guard field.wireType == P.wireType else {
             throw DecodingError.typeMismatch(
                 P.self,
@@ -225,14 +219,28 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
             }
             throw self.keyNotFound(key)
         }
-        return try self.state.decodeValue(type, from: self.decoder(for: field), key: key)
+        return try self.decodeValue(type, in: field, forKey: key)
     }
 
     private static func nilValue<N: ExpressibleByNilLiteral>(of type: N.Type) -> N { nil }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let field = try self.find(key) else { return nil }
-        return try self.state.decodeValue(type, from: self.decoder(for: field), key: key)
+        return try self.decodeValue(type, in: field, forKey: key)
+    }
+
+    @inline(__always)
+    private func decodeValue<T: Decodable>(_ type: T.Type, in field: WireField, forKey key: Key) throws -> T {
+        let strategy = self.state.strategy(for: T.self)
+        if case .primitive(let primitive) = strategy {
+            return try self.decodePrimitive(primitive, as: type, in: field, forKey: key)
+        }
+        return try self.state.decodeValue(type, from: self.decoder(for: field), key: key, strategy: strategy)
+    }
+
+    private func decodePrimitive<P: BinaryPrimitive, T>(_ primitive: P.Type, as type: T.Type, in field: WireField, forKey key: Key) throws -> T {
+        // `P` is `T`, as the strategy lookup proved.
+        unsafeBitCast(try self.decodePrimitive(P.self, in: field, forKey: key), to: T.self)
     }
 
     // MARK: Nested containers
@@ -275,6 +283,14 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         }
         return BinaryValueDecoder(state: self.state, slot: .top, range: content, level: self.level + 1)
     }
+}
+
+/// A field as found on the wire: its wire type, its payload (a length-delimited value's content) and where the next
+/// field begins.
+struct WireField {
+    let wireType: WireType
+    let payload: Range<Int>
+    let next: Int
 }
 
 /// Any key, re-typed so that one container can look up a key of another type (the super key).

@@ -1,6 +1,7 @@
 /// Reads a sequence: a varint element count, then the elements in order, untagged.
 struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
-    let state: DecodingState
+    /// Unowned: the state outlives every container of its `decode` call.
+    unowned(unsafe) let state: DecodingState
     let end: Int
     /// The level of the value this container decodes; its elements are one level deeper.
     let level: Int
@@ -106,17 +107,17 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     mutating func decode(_ type: UInt64.Type) throws -> UInt64 { try self.decodePrimitive(type) }
 
     mutating func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        try self.decodeElement(type, mayBeDirect: true)
+        try self.decodeElement(type, strategy: self.state.strategy(for: T.self))
     }
 
     /// Decodes the next element of any type; the element decoder reports where it ended.
-    mutating func decodeElement<T: Decodable>(_ type: T.Type, mayBeDirect: Bool) throws -> T {
+    mutating func decodeElement<T: Decodable>(_ type: T.Type, strategy: CodingStrategy<any BinaryDirectDecodable.Type>) throws -> T {
         try self.checkNotAtEnd(type)
         let elementLevel = self.level + 1
         let start = self.position
         self.state.updateLevel(elementLevel) { $0.elementEnd = start }
         let decoder = BinaryValueDecoder(state: self.state, slot: .element, range: start..<self.end, level: elementLevel)
-        let value = try self.state.decodeValue(type, from: decoder, key: self.currentKey, mayBeDirect: mayBeDirect)
+        let value = try self.state.decodeValue(type, from: decoder, key: self.currentKey, strategy: strategy)
         var elementEnd = self.state.level(elementLevel).elementEnd
         if elementEnd == start {
             // The type read nothing (it has no properties): its element is a message, skipped whole. Every element

@@ -6,7 +6,8 @@
 ///
 /// It is three words or less so that passing it as `any Decoder` does not allocate.
 struct BinaryValueDecoder: Decoder {
-    let state: DecodingState
+    /// Unowned: the state outlives every decoder of its `decode` call, and retaining it per value costs.
+    unowned(unsafe) let state: DecodingState
     private let startStorage: UInt32
     private let endStorage: UInt32
     private let levelStorage: UInt16
@@ -165,12 +166,12 @@ struct BinaryValueDecoder: Decoder {
         var elements: [Element] = []
         // Every element takes at least one byte, so the container's count is already bounded by the input.
         elements.reserveCapacity(container.elementCount)
-        if let primitive = Element.self as? any BinaryPrimitive.Type {
+        let strategy = self.state.strategy(for: Element.self)
+        if case .primitive(let primitive) = strategy {
             try Self.decodePrimitives(into: &elements, as: primitive, from: &container)
         } else {
-            let mayBeDirect = Element.self is any BinaryDirectDecodable.Type
             while !container.isAtEnd {
-                elements.append(try container.decodeElement(Element.self, mayBeDirect: mayBeDirect))
+                elements.append(try container.decodeElement(Element.self, strategy: strategy))
             }
         }
         return elements
@@ -195,9 +196,11 @@ struct BinaryValueDecoder: Decoder {
         }
         var dictionary: [Key: Value] = [:]
         dictionary.reserveCapacity(container.elementCount / 2)
+        let keyStrategy = self.state.strategy(for: Key.self)
+        let valueStrategy = self.state.strategy(for: Value.self)
         while !container.isAtEnd {
-            let key = try container.decodeElement(Key.self, mayBeDirect: true)
-            let value = try container.decodeElement(Value.self, mayBeDirect: true)
+            let key = try container.decodeElement(Key.self, strategy: keyStrategy)
+            let value = try container.decodeElement(Value.self, strategy: valueStrategy)
             guard dictionary.updateValue(value, forKey: key) == nil else {
                 throw self.corrupted(.invalidValue("duplicate dictionary key \(key)"))
             }

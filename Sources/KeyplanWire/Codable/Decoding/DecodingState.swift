@@ -3,17 +3,21 @@
 /// Containers are values that the `Decoder` protocol will not let mutate, so what they must remember between
 /// calls lives here, indexed by nesting level: a keyed container's cursor (the field it expects next) and the end
 /// of the element an element decoder consumed.
+///
+/// Its properties opt out of dynamic exclusivity checking: the state is confined to one `decode` call on one
+/// thread, every access is short and none overlaps another.
 final class DecodingState {
     let base: UnsafeRawPointer
     let count: Int
     let configuration: BinaryDecoder.Configuration
     let userInfo: [CodingUserInfoKey: Any]
-    private var depth = 0
+    @exclusivity(unchecked) private var depth = 0
     /// `path[i]` is the key of the value at level `i + 1`; only generic (non-primitive) values record theirs.
-    private var path: [any CodingKey] = []
-    private var levels: [LevelState] = []
+    @exclusivity(unchecked) private var path: [any CodingKey] = []
+    @exclusivity(unchecked) private var levels: [LevelState] = []
     /// The slot start whose presence byte a single-value `decodeNil()` consumed, so the value read skips it.
-    var presenceConsumedAt = -1
+    @exclusivity(unchecked) var presenceConsumedAt = -1
+    @exclusivity(unchecked) private var strategies = CodingStrategyCache<any BinaryDirectDecodable.Type>()
 
     struct LevelState {
         /// The message the cursor belongs to; a cursor from another message at this level is ignored.
@@ -64,32 +68,58 @@ final class DecodingState {
         self.codingPath(level: level) + [key]
     }
 
+    /// Records the key of the value at `level`. Deeper entries may be stale: `codingPath(level:)` never reads them.
     @inline(__always)
     private func setPathComponent(_ key: any CodingKey, level: Int) {
-        if self.path.count >= level { self.path.removeSubrange((level - 1)...) }
-        while self.path.count < level - 1 { self.path.append(IndexCodingKey(self.path.count)) }
-        self.path.append(key)
+        let index = level - 1
+        if index < self.path.count {
+            self.path[index] = key
+        } else {
+            while self.path.count < index { self.path.append(IndexCodingKey(self.path.count)) }
+            self.path.append(key)
+        }
     }
 
     // MARK: Values
 
-    /// Decodes a value of any type from `decoder`'s slot: through its direct wire form when it has one, else its
-    /// `Decodable` conformance. `key` is the value's coding-path component (nil when it continues its parent's slot).
-    func decodeValue<T: Decodable>(_ type: T.Type, from decoder: BinaryValueDecoder, key: (any CodingKey)?, mayBeDirect: Bool = true) throws -> T {
+    /// How values of `type` are decoded.
+    @inline(__always)
+    func strategy<T>(for type: T.Type) -> CodingStrategy<any BinaryDirectDecodable.Type> {
+        self.strategies.strategy(for: type, compute: CodingStrategy.forDecoding)
+    }
+
+    /// Decodes a value of any type from `decoder`'s slot: in place when it is a primitive, through its direct wire
+    /// form when it has one, else its `Decodable` conformance. `key` is the value's coding-path component (nil when
+    /// it continues its parent's slot).
+    func decodeValue<T: Decodable>(
+        _ type: T.Type,
+        from decoder: BinaryValueDecoder,
+        key: (any CodingKey)?,
+        strategy: CodingStrategy<any BinaryDirectDecodable.Type>? = nil
+    ) throws -> T {
+        let strategy = strategy ?? self.strategy(for: T.self)
+        if case .primitive(let primitive) = strategy {
+            return try Self.decodePrimitive(primitive, as: T.self, from: decoder)
+        }
         self.depth += 1
         defer { self.depth -= 1 }
         if let key { self.setPathComponent(key, level: decoder.level) }
         guard self.depth <= self.configuration.maximumDepth else {
             throw self.corrupted(.nestingTooDeep(limit: self.configuration.maximumDepth), level: decoder.level, key: nil)
         }
-        if mayBeDirect, let direct = T.self as? any BinaryDirectDecodable.Type {
+        if case .direct(let direct) = strategy {
             return try Self.decodeDirectly(direct, as: T.self, from: decoder)
         }
         return try T(from: decoder)
     }
 
+    private static func decodePrimitive<P: BinaryPrimitive, T>(_ primitive: P.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
+        // `P` is `T`, as the strategy lookup proved.
+        unsafeBitCast(try decoder.decodePrimitive(P.self), to: T.self)
+    }
+
     private static func decodeDirectly<D: BinaryDirectDecodable, T>(_ direct: D.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
-        // `D` is `T`: the cast above proved it.
+        // `D` is `T`, as the strategy lookup proved.
         unsafeBitCast(try D.decodeDirectly(from: decoder), to: T.self)
     }
 

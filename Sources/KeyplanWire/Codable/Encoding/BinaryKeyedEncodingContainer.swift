@@ -1,6 +1,7 @@
 /// A message: each field is a tag (field number and wire type) followed by its value, in the order written.
 struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    let state: EncodingState
+    /// Unowned: the state outlives every container of its `encode` call, and retaining it per field costs.
+    unowned(unsafe) let state: EncodingState
     let frame: EncodingState.FrameHandle
     /// The level of the value this container encodes; its fields are one level deeper.
     let level: Int
@@ -44,10 +45,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try self.state.prepareWrite(to: self.frame, level: self.level)
-        let tagOffset = self.state.writer.count
-        // The wire type is patched once the value shows what it is.
-        try self.state.writeTag(for: key, wireType: .varint, level: self.level)
-        try self.state.encodeField(value, tagOffset: tagOffset, level: self.level + 1, key: key)
+        try self.state.encodeField(value, forKey: key, level: self.level)
     }
 
     // MARK: Nested containers

@@ -2,7 +2,8 @@
 ///
 /// It is three words or less so that passing it as `any Encoder` does not allocate.
 struct BinaryValueEncoder: Encoder {
-    let state: EncodingState
+    /// Unowned: the state outlives every encoder of its `encode` call, and retaining it per value costs.
+    unowned(unsafe) let state: EncodingState
     private let tagOffsetStorage: UInt32
     private let slotStartStorage: UInt32
     let slot: CodingSlot
@@ -69,19 +70,19 @@ struct BinaryValueEncoder: Encoder {
     func encodeArray<Element: Encodable>(_ array: [Element]) throws {
         let frameCount = self.state.frames.count
         _ = self.state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: array.count)
-        if let primitive = Element.self as? any BinaryPrimitive.Type {
+        let strategy = self.state.strategy(for: Element.self)
+        if case .primitive(let primitive) = strategy {
             try self.writePrimitives(array, as: primitive)
         } else {
-            let mayBeDirect = Element.self is any BinaryDirectEncodable.Type
             for index in array.indices {
-                try self.encodeElement(array[index], index: index, mayBeDirect: mayBeDirect)
+                try self.state.encodeElement(array[index], index: index, level: self.level + 1, strategy: strategy)
             }
         }
         self.state.closeFrames(downTo: frameCount)
     }
 
     private func writePrimitives<Element, P: BinaryPrimitive>(_ array: [Element], as type: P.Type) throws {
-        // `Element` is `P`, as the caller's cast proved.
+        // `Element` is `P`, as the strategy lookup proved.
         let elements = unsafeBitCast(array, to: [P].self)
         for index in elements.indices {
             do {
@@ -96,17 +97,15 @@ struct BinaryValueEncoder: Encoder {
     func encodeDictionary<Key: Encodable, Value: Encodable>(_ dictionary: [Key: Value]) throws {
         let frameCount = self.state.frames.count
         _ = self.state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: dictionary.count * 2)
+        let keyStrategy = self.state.strategy(for: Key.self)
+        let valueStrategy = self.state.strategy(for: Value.self)
         var index = 0
         for (key, value) in dictionary {
-            try self.encodeElement(key, index: index, mayBeDirect: true)
-            try self.encodeElement(value, index: index + 1, mayBeDirect: true)
+            try self.state.encodeElement(key, index: index, level: self.level + 1, strategy: keyStrategy)
+            try self.state.encodeElement(value, index: index + 1, level: self.level + 1, strategy: valueStrategy)
             index += 2
         }
         self.state.closeFrames(downTo: frameCount)
-    }
-
-    private func encodeElement<T: Encodable>(_ value: T, index: Int, mayBeDirect: Bool) throws {
-        try self.state.encodeElement(value, index: index, level: self.level + 1, mayBeDirect: mayBeDirect)
     }
 }
 
