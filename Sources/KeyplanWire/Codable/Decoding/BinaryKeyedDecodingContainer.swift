@@ -4,8 +4,7 @@
 /// expects next and checks it first. On a miss it scans on from the cursor and then from the start, skipping
 /// unknown fields; a key found nowhere is an absent field.
 struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    /// Unowned: the state outlives every container of its `decode` call, and retaining it per field costs.
-    unowned(unsafe) let state: DecodingState
+    let state: DecodingState
     let message: Range<Int>
     /// The level of the value this container decodes; its fields are one level deeper.
     let level: Int

@@ -1,7 +1,6 @@
 /// Reads a sequence: a varint element count, then the elements in order, untagged.
 struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
-    /// Unowned: the state outlives every container of its `decode` call.
-    unowned(unsafe) let state: DecodingState
+    let state: DecodingState
     let end: Int
     /// The level of the value this container decodes; its elements are one level deeper.
     let level: Int

@@ -6,8 +6,7 @@
 ///
 /// It is three words or less so that passing it as `any Decoder` does not allocate.
 struct BinaryValueDecoder: Decoder {
-    /// Unowned: the state outlives every decoder of its `decode` call, and retaining it per value costs.
-    unowned(unsafe) let state: DecodingState
+    let state: DecodingState
     private let startStorage: UInt32
     private let endStorage: UInt32
     private let levelStorage: UInt16

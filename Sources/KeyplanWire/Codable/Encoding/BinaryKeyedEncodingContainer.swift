@@ -1,7 +1,6 @@
 /// A message: each field is a tag (field number and wire type) followed by its value, in the order written.
 struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    /// Unowned: the state outlives every container of its `encode` call, and retaining it per field costs.
-    unowned(unsafe) let state: EncodingState
+    let state: EncodingState
     let frame: EncodingState.FrameHandle
     /// The level of the value this container encodes; its fields are one level deeper.
     let level: Int

@@ -1,7 +1,6 @@
 /// A sequence: a varint element count, patched when the container closes, followed by the elements untagged.
 struct BinaryUnkeyedEncodingContainer: UnkeyedEncodingContainer {
-    /// Unowned: the state outlives every container of its `encode` call.
-    unowned(unsafe) let state: EncodingState
+    let state: EncodingState
     let frame: EncodingState.FrameHandle
     /// The level of the value this container encodes; its elements are one level deeper.
     let level: Int

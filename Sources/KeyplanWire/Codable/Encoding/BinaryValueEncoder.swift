@@ -2,8 +2,7 @@
 ///
 /// It is three words or less so that passing it as `any Encoder` does not allocate.
 struct BinaryValueEncoder: Encoder {
-    /// Unowned: the state outlives every encoder of its `encode` call, and retaining it per value costs.
-    unowned(unsafe) let state: EncodingState
+    let state: EncodingState
     private let tagOffsetStorage: UInt32
     private let slotStartStorage: UInt32
     let slot: CodingSlot
