@@ -4,22 +4,30 @@
 /// expects next and checks it first. On a miss it scans on from the cursor and then from the start, skipping
 /// unknown fields; a key found nowhere is an absent field.
 struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    let state: DecodingState
+    // Only trivial values: the standard library's container box copies this struct on every call, and a
+    // reference here would be retained and released each time. The state outlives every container of its call.
+    private let stateReference: Unmanaged<DecodingState>
+    private let base: UnsafeRawPointer
+    private let levelSlot: UnsafeMutablePointer<DecodingState.LevelState>
     let message: Range<Int>
     /// The level of the value this container decodes; its fields are one level deeper.
     let level: Int
 
     init(state: DecodingState, message: Range<Int>, level: Int) {
-        self.state = state
+        self.stateReference = Unmanaged.passUnretained(state)
+        self.base = state.base
         self.message = message
         self.level = level
-        let start = message.lowerBound
-        let end = message.upperBound
-        state.updateLevel(level) {
-            $0.messageStart = start
-            $0.messageEnd = end
-            $0.cursor = start
-        }
+        self.levelSlot = state.levelSlot(level)
+        self.levelSlot.pointee.messageStart = message.lowerBound
+        self.levelSlot.pointee.messageEnd = message.upperBound
+        self.levelSlot.pointee.cursor = message.lowerBound
+    }
+
+    private var state: DecodingState { self.stateReference.takeUnretainedValue() }
+
+    private func reader(_ range: Range<Int>) -> WireReader {
+        WireReader(base: self.base, position: range.lowerBound, end: range.upperBound)
     }
 
     var codingPath: [any CodingKey] { self.state.codingPath(level: self.level) }
@@ -33,7 +41,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     /// Finds the field for `key`, or nil when the message does not hold it.
     private func find(_ key: Key) throws -> WireField? {
         let identity = FieldIdentity(key)
-        let levelState = self.state.level(self.level)
+        let levelState = self.levelSlot.pointee
         let cursor =
             (levelState.messageStart == self.message.lowerBound && levelState.messageEnd == self.message.upperBound)
             ? levelState.cursor : self.message.lowerBound
@@ -60,15 +68,14 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     @inline(__always)
     private func take(_ field: WireField) -> WireField {
-        let level = self.level
-        self.state.updateLevel(level) { $0.cursor = field.next }
+        self.levelSlot.pointee.cursor = field.next
         return field
     }
 
     /// Parses the field at `position` and tells whether it is the field of `identity`.
     @inline(__always)
     private func parseField(at position: Int, matching identity: FieldIdentity) throws(WireError) -> (WireField, Bool) {
-        var reader = self.state.reader(position..<self.message.upperBound)
+        var reader = self.reader(position..<self.message.upperBound)
         let tag = try reader.readVarint()
         guard tag <= UInt64(UInt32.max) else { throw .invalidValue("field tag \(tag) exceeds 32 bits") }
         guard let wireType = WireType(rawValue: UInt8(truncatingIfNeeded: tag & 0x07)) else {
@@ -96,7 +103,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         var string = string
         return string.withUTF8 { utf8 in
             guard utf8.count == range.count else { return false }
-            let wire = UnsafeRawBufferPointer(start: self.state.base + range.lowerBound, count: range.count)
+            let wire = UnsafeRawBufferPointer(start: self.base + range.lowerBound, count: range.count)
             return wire.elementsEqual(utf8)
         }
     }
@@ -121,7 +128,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     var allKeys: [Key] {
         var keys: [Key] = []
-        var reader = self.state.reader(self.message)
+        var reader = self.reader(self.message)
         // A malformed message lists the keys before the damage; decoding any key then throws.
         while !reader.isAtEnd {
             guard let tag = try? reader.readVarint(), let wireType = WireType(rawValue: UInt8(truncatingIfNeeded: tag & 0x07)) else { break }
@@ -166,7 +173,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
                 )
             )
         }
-        var reader = self.state.reader(field.payload)
+        var reader = self.reader(field.payload)
         do {
             let value = try P.read(from: &reader)
             try reader.expectEnd()
@@ -230,7 +237,8 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     @inline(__always)
     private func decodeValue<T: Decodable>(_ type: T.Type, in field: WireField, forKey key: Key) throws -> T {
-        let strategy = self.state.strategy(for: T.self)
+        // A guaranteed reference: looking the strategy up must not retain the state.
+        let strategy = self.stateReference._withUnsafeGuaranteedRef { $0.strategy(for: T.self) }
         if case .primitive(let primitive) = strategy {
             return try self.decodePrimitive(primitive, as: type, in: field, forKey: key)
         }

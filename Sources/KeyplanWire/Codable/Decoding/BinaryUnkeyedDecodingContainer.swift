@@ -110,14 +110,15 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     /// Decodes the next element of any type; the element decoder reports where it ended.
-    mutating func decodeElement<T: Decodable>(_ type: T.Type, strategy: CodingStrategy<any BinaryDirectDecodable.Type>) throws -> T {
+    mutating func decodeElement<T: Decodable>(_ type: T.Type, strategy: DecodingStrategy) throws -> T {
         try self.checkNotAtEnd(type)
         let elementLevel = self.level + 1
         let start = self.position
-        self.state.updateLevel(elementLevel) { $0.elementEnd = start }
+        let elementSlot = self.state.levelSlot(elementLevel)
+        elementSlot.pointee.elementEnd = start
         let decoder = BinaryValueDecoder(state: self.state, slot: .element, range: start..<self.end, level: elementLevel)
         let value = try self.state.decodeValue(type, from: decoder, key: self.currentKey, strategy: strategy)
-        var elementEnd = self.state.level(elementLevel).elementEnd
+        var elementEnd = elementSlot.pointee.elementEnd
         if elementEnd == start {
             // The type read nothing (it has no properties): its element is a message, skipped whole. Every element
             // thus takes at least one byte, which bounds the loop by the input.

@@ -46,8 +46,7 @@ struct BinaryValueDecoder: Decoder {
     @inline(__always)
     private func consumed(upTo position: Int) {
         if self.slot == .element {
-            let level = self.level
-            self.state.updateLevel(level) { $0.elementEnd = position }
+            self.state.levelSlot(self.level).pointee.elementEnd = position
         }
     }
 

@@ -14,10 +14,11 @@ final class DecodingState {
     @exclusivity(unchecked) private var depth = 0
     /// `path[i]` is the key of the value at level `i + 1`; only generic (non-primitive) values record theirs.
     @exclusivity(unchecked) private var path: [any CodingKey] = []
-    @exclusivity(unchecked) private var levels: [LevelState] = []
+    /// Per-level state in chunks that never move, so that containers can hold a pointer to their level's slot.
+    @exclusivity(unchecked) private var levelChunks: [UnsafeMutablePointer<LevelState>] = []
     /// The slot start whose presence byte a single-value `decodeNil()` consumed, so the value read skips it.
     @exclusivity(unchecked) var presenceConsumedAt = -1
-    @exclusivity(unchecked) private var strategies = CodingStrategyCache<any BinaryDirectDecodable.Type>()
+    @exclusivity(unchecked) private var strategies = CodingStrategyCache()
 
     struct LevelState {
         /// The message the cursor belongs to; a cursor from another message at this level is ignored.
@@ -36,7 +37,10 @@ final class DecodingState {
         self.configuration = configuration
         self.userInfo = userInfo
         self.path.reserveCapacity(16)
-        self.levels = Array(repeating: LevelState(), count: 16)
+    }
+
+    deinit {
+        for chunk in self.levelChunks { chunk.deallocate() }
     }
 
     nonisolated(unsafe) private static let emptyByte = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
@@ -47,15 +51,18 @@ final class DecodingState {
 
     // MARK: Levels
 
-    @inline(__always)
-    func level(_ level: Int) -> LevelState {
-        level < self.levels.count ? self.levels[level] : LevelState()
-    }
+    private static var levelChunkSize: Int { 16 }
 
+    /// The state slot of `level`; it stays at the same address for the whole decode.
     @inline(__always)
-    func updateLevel(_ level: Int, _ update: (inout LevelState) -> Void) {
-        while level >= self.levels.count { self.levels.append(LevelState()) }
-        update(&self.levels[level])
+    func levelSlot(_ level: Int) -> UnsafeMutablePointer<LevelState> {
+        let chunk = level / Self.levelChunkSize
+        while chunk >= self.levelChunks.count {
+            let storage = UnsafeMutablePointer<LevelState>.allocate(capacity: Self.levelChunkSize)
+            storage.initialize(repeating: LevelState(), count: Self.levelChunkSize)
+            self.levelChunks.append(storage)
+        }
+        return self.levelChunks[chunk] + level % Self.levelChunkSize
     }
 
     // MARK: Coding path
@@ -84,8 +91,8 @@ final class DecodingState {
 
     /// How values of `type` are decoded.
     @inline(__always)
-    func strategy<T>(for type: T.Type) -> CodingStrategy<any BinaryDirectDecodable.Type> {
-        self.strategies.strategy(for: type, compute: CodingStrategy.forDecoding)
+    func strategy<T>(for type: T.Type) -> DecodingStrategy {
+        self.strategies.decoding(for: type)
     }
 
     /// Decodes a value of any type from `decoder`'s slot: in place when it is a primitive, through its direct wire
@@ -95,7 +102,7 @@ final class DecodingState {
         _ type: T.Type,
         from decoder: BinaryValueDecoder,
         key: (any CodingKey)?,
-        strategy: CodingStrategy<any BinaryDirectDecodable.Type>? = nil
+        strategy: DecodingStrategy? = nil
     ) throws -> T {
         let strategy = strategy ?? self.strategy(for: T.self)
         if case .primitive(let primitive) = strategy {

@@ -18,7 +18,7 @@ final class EncodingState {
     /// An error found where the `Encoder` protocol cannot throw (opening a container); thrown at the next chance.
     @exclusivity(unchecked) private var deferredError: EncodingError?
     @exclusivity(unchecked) private var hasDeferredError = false
-    @exclusivity(unchecked) private var strategies = CodingStrategyCache<any BinaryDirectEncodable.Type>()
+    @exclusivity(unchecked) private var strategies = CodingStrategyCache()
     let configuration: BinaryEncoder.Configuration
     let userInfo: [CodingUserInfoKey: Any]
 
@@ -157,8 +157,8 @@ final class EncodingState {
 
     /// How values of `type` are encoded.
     @inline(__always)
-    func strategy<T>(for type: T.Type) -> CodingStrategy<any BinaryDirectEncodable.Type> {
-        self.strategies.strategy(for: type, compute: CodingStrategy.forEncoding)
+    func strategy<T>(for type: T.Type) -> EncodingStrategy {
+        self.strategies.encoding(for: type)
     }
 
     /// Encodes a value of any type into a slot: in place when it is a primitive, through its direct wire form when it
@@ -170,7 +170,7 @@ final class EncodingState {
         tagOffset: Int,
         level: Int,
         key: (any CodingKey)?,
-        strategy: CodingStrategy<any BinaryDirectEncodable.Type>? = nil
+        strategy: EncodingStrategy? = nil
     ) throws {
         let strategy = strategy ?? self.strategy(for: T.self)
         if case .primitive(let primitive) = strategy {
@@ -247,7 +247,7 @@ final class EncodingState {
         _ value: T,
         index: Int,
         level: Int,
-        strategy: CodingStrategy<any BinaryDirectEncodable.Type>? = nil
+        strategy: EncodingStrategy? = nil
     ) throws {
         let start = self.writer.count
         try self.encodeValue(value, slot: .element, tagOffset: 0, level: level, key: IndexCodingKey(index), strategy: strategy)
