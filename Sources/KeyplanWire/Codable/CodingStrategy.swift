@@ -44,17 +44,21 @@ struct CodingStrategyCache {
         let decoding: DecodingStrategy
     }
 
-    private static var slotCount: Int { 32 }
+    private static var slotCount: Int { 64 }
     private var entries: [Entry?] = []
 
     @inline(__always)
     private mutating func entry(for type: Any.Type) -> Entry {
         let identifier = ObjectIdentifier(type)
-        // Metadata records are at least 16-byte aligned: the low bits carry no information.
-        let slot = Int(truncatingIfNeeded: UInt(bitPattern: identifier) >> 4) & (Self.slotCount - 1)
+        // Fibonacci hashing of the metadata address; two adjacent slots per type make collisions rare.
+        let hash = UInt64(UInt(bitPattern: identifier)) &* 0x9E37_79B9_7F4A_7C15
+        let slot = Int(truncatingIfNeeded: hash >> 58) & (Self.slotCount - 2)
         if self.entries.isEmpty { self.entries = Array(repeating: nil, count: Self.slotCount) }
         if let entry = self.entries[slot], entry.type == identifier { return entry }
+        if let entry = self.entries[slot + 1], entry.type == identifier { return entry }
         let entry = Entry(type: identifier, encoding: .of(type), decoding: .of(type))
+        // The newest entry takes the first slot; the one it displaces moves to the second.
+        self.entries[slot + 1] = self.entries[slot]
         self.entries[slot] = entry
         return entry
     }

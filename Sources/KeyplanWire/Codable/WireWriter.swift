@@ -49,10 +49,15 @@ struct WireWriter {
     /// Writes a varint length followed by the string's UTF-8 bytes, or the bytes alone when `prefixed` is false.
     @inlinable
     mutating func appendString(_ string: String, prefixed: Bool) {
-        var string = string
-        string.withUTF8 { utf8 in
+        // Borrow the string's storage rather than copying the string (a copy is a retain and a release).
+        let appended: Void? = string.utf8.withContiguousStorageIfAvailable { utf8 in
             if prefixed { self.appendVarint(UInt64(utf8.count)) }
             self.bytes.append(contentsOf: UnsafeRawBufferPointer(utf8))
+        }
+        if appended == nil {
+            var contiguous = string
+            contiguous.makeContiguousUTF8()
+            self.appendString(contiguous, prefixed: prefixed)
         }
     }
 

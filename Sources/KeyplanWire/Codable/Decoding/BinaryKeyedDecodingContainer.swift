@@ -4,9 +4,8 @@
 /// expects next and checks it first. On a miss it scans on from the cursor and then from the start, skipping
 /// unknown fields; a key found nowhere is an absent field.
 struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
-    // Only trivial values: the standard library's container box copies this struct on every call, and a
-    // reference here would be retained and released each time. The state outlives every container of its call.
-    private let stateReference: Unmanaged<DecodingState>
+    // Only trivial values, as the standard library's box copies this struct on every call.
+    private let stateReference: UnretainedReference<DecodingState>
     private let base: UnsafeRawPointer
     private let levelSlot: UnsafeMutablePointer<DecodingState.LevelState>
     let message: Range<Int>
@@ -14,7 +13,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     let level: Int
 
     init(state: DecodingState, message: Range<Int>, level: Int) {
-        self.stateReference = Unmanaged.passUnretained(state)
+        self.stateReference = UnretainedReference(state)
         self.base = state.base
         self.message = message
         self.level = level
@@ -24,7 +23,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         self.levelSlot.pointee.cursor = message.lowerBound
     }
 
-    private var state: DecodingState { self.stateReference.takeUnretainedValue() }
+    private var state: DecodingState { self.stateReference.object }
 
     private func reader(_ range: Range<Int>) -> WireReader {
         WireReader(base: self.base, position: range.lowerBound, end: range.upperBound)
@@ -238,7 +237,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     @inline(__always)
     private func decodeValue<T: Decodable>(_ type: T.Type, in field: WireField, forKey key: Key) throws -> T {
         // A guaranteed reference: looking the strategy up must not retain the state.
-        let strategy = self.stateReference._withUnsafeGuaranteedRef { $0.strategy(for: T.self) }
+        let strategy = self.stateReference.withObject { $0.strategy(for: T.self) }
         if case .primitive(let primitive) = strategy {
             return try self.decodePrimitive(primitive, as: type, in: field, forKey: key)
         }

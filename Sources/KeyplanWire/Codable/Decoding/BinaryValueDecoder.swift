@@ -6,7 +6,8 @@
 ///
 /// It is three words or less so that passing it as `any Decoder` does not allocate.
 struct BinaryValueDecoder: Decoder {
-    let state: DecodingState
+    private let stateReference: UnretainedReference<DecodingState>
+    var state: DecodingState { self.stateReference.object }
     private let startStorage: UInt32
     private let endStorage: UInt32
     private let levelStorage: UInt16
@@ -14,7 +15,7 @@ struct BinaryValueDecoder: Decoder {
     let wireType: WireType
 
     init(state: DecodingState, slot: CodingSlot, range: Range<Int>, wireType: WireType = .lengthDelimited, level: Int) {
-        self.state = state
+        self.stateReference = UnretainedReference(state)
         self.slot = slot
         self.startStorage = UInt32(truncatingIfNeeded: range.lowerBound)
         self.endStorage = UInt32(truncatingIfNeeded: range.upperBound)
@@ -54,22 +55,24 @@ struct BinaryValueDecoder: Decoder {
 
     /// The content of a length-delimited value in this slot.
     func lengthDelimitedContent() throws -> Range<Int> {
-        switch self.slot {
-        case .field:
-            guard self.wireType == .lengthDelimited else {
-                throw self.corrupted(.wireTypeMismatch(expected: .lengthDelimited, actual: self.wireType))
-            }
-            return self.start..<self.end
-        case .top:
-            return self.valueStart..<self.end
-        case .element:
-            var reader = self.state.reader(self.valueStart..<self.end)
-            do {
-                let content = try reader.readLengthDelimited()
-                self.consumed(upTo: reader.position)
-                return content
-            } catch {
-                throw self.corrupted(error)
+        return try self.stateReference.withObject { state in
+            switch self.slot {
+            case .field:
+                guard self.wireType == .lengthDelimited else {
+                    throw self.corrupted(.wireTypeMismatch(expected: .lengthDelimited, actual: self.wireType))
+                }
+                return self.start..<self.end
+            case .top:
+                return self.valueStart..<self.end
+            case .element:
+                var reader = state.reader(self.valueStart..<self.end)
+                do throws(WireError) {
+                    let content = try reader.readLengthDelimited()
+                    self.consumed(upTo: reader.position)
+                    return content
+                } catch {
+                    throw self.corrupted(error)
+                }
             }
         }
     }
@@ -77,12 +80,16 @@ struct BinaryValueDecoder: Decoder {
     // MARK: Containers
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
-        let content = try self.lengthDelimitedContent()
-        return KeyedDecodingContainer(BinaryKeyedDecodingContainer<Key>(state: self.state, message: content, level: self.level))
+        return try self.stateReference.withObject { state in
+            let content = try self.lengthDelimitedContent()
+            return KeyedDecodingContainer(BinaryKeyedDecodingContainer<Key>(state: state, message: content, level: self.level))
+        }
     }
 
     func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
-        try BinaryUnkeyedDecodingContainer(state: self.state, content: try self.lengthDelimitedContent(), level: self.level)
+        return try self.stateReference.withObject { state in
+            try BinaryUnkeyedDecodingContainer(state: state, content: try self.lengthDelimitedContent(), level: self.level)
+        }
     }
 
     func singleValueContainer() throws -> any SingleValueDecodingContainer {
@@ -93,86 +100,94 @@ struct BinaryValueDecoder: Decoder {
 
     /// Reads the presence byte of an Optional outside a field: true for nil (0), false before a value (1).
     func decodeNil() throws -> Bool {
-        if self.slot == .field { return false }
-        var reader = self.state.reader(self.start..<self.end)
-        do throws(WireError) {
-            switch try reader.readByte() {
-            case 0:
-                self.consumed(upTo: reader.position)
-                return true
-            case 1:
-                self.state.presenceConsumedAt = self.start
-                return false
-            case let other:
-                throw .invalidValue("presence byte must be 0 or 1, found \(other)")
+        return try self.stateReference.withObject { state in
+            if self.slot == .field { return false }
+            var reader = state.reader(self.start..<self.end)
+            do throws(WireError) {
+                switch try reader.readByte() {
+                case 0:
+                    self.consumed(upTo: reader.position)
+                    return true
+                case 1:
+                    state.presenceConsumedAt = self.start
+                    return false
+                case let other:
+                    throw .invalidValue("presence byte must be 0 or 1, found \(other)")
+                }
+            } catch {
+                throw self.corrupted(error)
             }
-        } catch {
-            throw self.corrupted(error)
         }
     }
 
     @inline(__always)
     func decodePrimitive<P: BinaryPrimitive>(_ type: P.Type) throws -> P {
-        do {
-            switch self.slot {
-            case .field:
-                guard self.wireType == P.wireType else {
-                    throw DecodingError.typeMismatch(
-                        P.self,
-                        DecodingError.Context(
-                            codingPath: self.codingPath,
-                            debugDescription: WireError.wireTypeMismatch(expected: P.wireType, actual: self.wireType).description
+        return try self.stateReference.withObject { state in
+            do {
+                switch self.slot {
+                case .field:
+                    guard self.wireType == P.wireType else {
+                        throw DecodingError.typeMismatch(
+                            P.self,
+                            DecodingError.Context(
+                                codingPath: self.codingPath,
+                                debugDescription: WireError.wireTypeMismatch(expected: P.wireType, actual: self.wireType).description
+                            )
                         )
-                    )
+                    }
+                    var reader = state.reader(self.start..<self.end)
+                    let value = try P.read(from: &reader)
+                    try reader.expectEnd()
+                    return value
+                case .top:
+                    var reader = state.reader(self.valueStart..<self.end)
+                    let value = try P.read(from: &reader)
+                    try reader.expectEnd()
+                    return value
+                case .element:
+                    var reader = state.reader(self.valueStart..<self.end)
+                    let value: P
+                    if P.wireType == .lengthDelimited {
+                        var content = state.reader(try reader.readLengthDelimited())
+                        value = try P.read(from: &content)
+                        try content.expectEnd()
+                    } else {
+                        value = try P.read(from: &reader)
+                    }
+                    self.consumed(upTo: reader.position)
+                    return value
                 }
-                var reader = self.state.reader(self.start..<self.end)
-                let value = try P.read(from: &reader)
-                try reader.expectEnd()
-                return value
-            case .top:
-                var reader = self.state.reader(self.valueStart..<self.end)
-                let value = try P.read(from: &reader)
-                try reader.expectEnd()
-                return value
-            case .element:
-                var reader = self.state.reader(self.valueStart..<self.end)
-                let value: P
-                if P.wireType == .lengthDelimited {
-                    var content = self.state.reader(try reader.readLengthDelimited())
-                    value = try P.read(from: &content)
-                    try content.expectEnd()
-                } else {
-                    value = try P.read(from: &reader)
-                }
-                self.consumed(upTo: reader.position)
-                return value
+            } catch let error as WireError {
+                throw self.corrupted(error)
             }
-        } catch let error as WireError {
-            throw self.corrupted(error)
         }
     }
 
     /// Decodes `type` as this slot's content, for wrappers such as Optional or a single-value container.
     func decodeInSameSlot<T: Decodable>(_ type: T.Type) throws -> T {
-        let decoder = BinaryValueDecoder(state: self.state, slot: self.slot, range: self.valueStart..<self.end, wireType: self.wireType, level: self.level)
-        return try self.state.decodeValue(type, from: decoder, key: nil)
+        return try self.stateReference.withObject { state in
+            let decoder = BinaryValueDecoder(state: state, slot: self.slot, range: self.valueStart..<self.end, wireType: self.wireType, level: self.level)
+            return try state.decodeValue(type, from: decoder, key: nil)
+        }
     }
 
     /// Decodes a sequence into an array, reading primitive elements in one tight loop.
     func decodeArray<Element: Decodable>(of type: Element.Type) throws -> [Element] {
-        var container = try BinaryUnkeyedDecodingContainer(state: self.state, content: try self.lengthDelimitedContent(), level: self.level)
-        var elements: [Element] = []
-        // Every element takes at least one byte, so the container's count is already bounded by the input.
-        elements.reserveCapacity(container.elementCount)
-        let strategy = self.state.strategy(for: Element.self)
-        if case .primitive(let primitive) = strategy {
-            try Self.decodePrimitives(into: &elements, as: primitive, from: &container)
-        } else {
-            while !container.isAtEnd {
-                elements.append(try container.decodeElement(Element.self, strategy: strategy))
+        return try self.stateReference.withObject { state in
+            var container = try BinaryUnkeyedDecodingContainer(state: state, content: try self.lengthDelimitedContent(), level: self.level)
+            var elements: [Element] = []
+            // Every element takes at least one byte, so the container's count is already bounded by the input.
+            elements.reserveCapacity(container.elementCount)
+            let strategy = state.strategy(for: Element.self)
+            if case .primitive(let primitive) = strategy {
+                try Self.decodePrimitives(into: &elements, as: primitive, from: &container)
+            } else {
+                while !container.isAtEnd {
+                    elements.append(try container.decodeElement(Element.self, strategy: strategy))
+                }
             }
+            return elements
         }
-        return elements
     }
 
     private static func decodePrimitives<Element, P: BinaryPrimitive>(into elements: inout [Element], as type: P.Type, from container: inout BinaryUnkeyedDecodingContainer) throws {
@@ -188,22 +203,24 @@ struct BinaryValueDecoder: Decoder {
 
     /// Decodes a sequence of alternating keys and values into a dictionary.
     func decodeDictionary<Key: Decodable & Hashable, Value: Decodable>(of keyType: Key.Type, _ valueType: Value.Type) throws -> [Key: Value] {
-        var container = try BinaryUnkeyedDecodingContainer(state: self.state, content: try self.lengthDelimitedContent(), level: self.level)
-        guard container.elementCount % 2 == 0 else {
-            throw self.corrupted(.invalidValue("a dictionary needs an even element count, found \(container.elementCount)"))
-        }
-        var dictionary: [Key: Value] = [:]
-        dictionary.reserveCapacity(container.elementCount / 2)
-        let keyStrategy = self.state.strategy(for: Key.self)
-        let valueStrategy = self.state.strategy(for: Value.self)
-        while !container.isAtEnd {
-            let key = try container.decodeElement(Key.self, strategy: keyStrategy)
-            let value = try container.decodeElement(Value.self, strategy: valueStrategy)
-            guard dictionary.updateValue(value, forKey: key) == nil else {
-                throw self.corrupted(.invalidValue("duplicate dictionary key \(key)"))
+        return try self.stateReference.withObject { state in
+            var container = try BinaryUnkeyedDecodingContainer(state: state, content: try self.lengthDelimitedContent(), level: self.level)
+            guard container.elementCount % 2 == 0 else {
+                throw self.corrupted(.invalidValue("a dictionary needs an even element count, found \(container.elementCount)"))
             }
+            var dictionary: [Key: Value] = [:]
+            dictionary.reserveCapacity(container.elementCount / 2)
+            let keyStrategy = state.strategy(for: Key.self)
+            let valueStrategy = state.strategy(for: Value.self)
+            while !container.isAtEnd {
+                let key = try container.decodeElement(Key.self, strategy: keyStrategy)
+                let value = try container.decodeElement(Value.self, strategy: valueStrategy)
+                guard dictionary.updateValue(value, forKey: key) == nil else {
+                    throw self.corrupted(.invalidValue("duplicate dictionary key \(key)"))
+                }
+            }
+            return dictionary
         }
-        return dictionary
     }
 }
 

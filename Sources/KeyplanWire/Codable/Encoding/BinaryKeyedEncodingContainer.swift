@@ -1,9 +1,17 @@
 /// A message: each field is a tag (field number and wire type) followed by its value, in the order written.
 struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
-    let state: EncodingState
+    private let stateReference: UnretainedReference<EncodingState>
     let frame: EncodingState.FrameHandle
     /// The level of the value this container encodes; its fields are one level deeper.
     let level: Int
+
+    init(state: EncodingState, frame: EncodingState.FrameHandle, level: Int) {
+        self.stateReference = UnretainedReference(state)
+        self.frame = frame
+        self.level = level
+    }
+
+    private var state: EncodingState { self.stateReference.object }
 
     var codingPath: [any CodingKey] { self.state.codingPath(level: self.level) }
 
@@ -11,18 +19,20 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
 
     @inline(__always)
     private func encodePrimitive<P: BinaryPrimitive>(_ value: P, forKey key: Key) throws {
-        try self.state.prepareWrite(to: self.frame, level: self.level)
-        try self.state.writeTag(for: key, wireType: P.wireType, level: self.level)
-        do {
-            try value.write(to: &self.state.writer, prefixed: true)
-        } catch {
-            throw self.state.invalidValue(value, error, level: self.level, key: key)
+        try self.stateReference.withObject { state in
+            try state.prepareWrite(to: self.frame, level: self.level)
+            try state.writeTag(for: key, wireType: P.wireType, level: self.level)
+            do throws(WireError) {
+                try value.write(to: &state.writer, prefixed: true)
+            } catch {
+                throw state.invalidValue(value, error, level: self.level, key: key)
+            }
         }
     }
 
     mutating func encodeNil(forKey key: Key) throws {
         // nil is an absent field.
-        try self.state.prepareWrite(to: self.frame, level: self.level)
+        try self.stateReference.withObject { try $0.prepareWrite(to: self.frame, level: self.level) }
     }
 
     mutating func encode(_ value: Bool, forKey key: Key) throws { try self.encodePrimitive(value, forKey: key) }
@@ -43,8 +53,10 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     // MARK: Values
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try self.state.prepareWrite(to: self.frame, level: self.level)
-        try self.state.encodeField(value, forKey: key, level: self.level)
+        try self.stateReference.withObject { state in
+            try state.prepareWrite(to: self.frame, level: self.level)
+            try state.encodeField(value, forKey: key, level: self.level)
+        }
     }
 
     // MARK: Nested containers

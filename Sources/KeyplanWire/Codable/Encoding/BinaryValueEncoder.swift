@@ -2,14 +2,15 @@
 ///
 /// It is three words or less so that passing it as `any Encoder` does not allocate.
 struct BinaryValueEncoder: Encoder {
-    let state: EncodingState
+    private let stateReference: UnretainedReference<EncodingState>
+    var state: EncodingState { self.stateReference.object }
     private let tagOffsetStorage: UInt32
     private let slotStartStorage: UInt32
     let slot: CodingSlot
     private let levelStorage: UInt16
 
     init(state: EncodingState, slot: CodingSlot, tagOffset: Int, slotStart: Int, level: Int) {
-        self.state = state
+        self.stateReference = UnretainedReference(state)
         self.slot = slot
         self.tagOffsetStorage = UInt32(truncatingIfNeeded: tagOffset)
         self.slotStartStorage = UInt32(truncatingIfNeeded: slotStart)
@@ -26,13 +27,17 @@ struct BinaryValueEncoder: Encoder {
     var userInfo: [CodingUserInfoKey: Any] { self.state.userInfo }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        let frame = self.state.openFrame(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, counted: false)
-        return KeyedEncodingContainer(BinaryKeyedEncodingContainer<Key>(state: self.state, frame: frame, level: self.level))
+        return self.stateReference.withObject { state in
+            let frame = state.openFrame(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, counted: false)
+            return KeyedEncodingContainer(BinaryKeyedEncodingContainer<Key>(state: state, frame: frame, level: self.level))
+        }
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        let frame = self.state.openFrame(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, counted: true)
-        return BinaryUnkeyedEncodingContainer(state: self.state, frame: frame, level: self.level)
+        return self.stateReference.withObject { state in
+            let frame = state.openFrame(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, counted: true)
+            return BinaryUnkeyedEncodingContainer(state: state, frame: frame, level: self.level)
+        }
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
@@ -42,42 +47,53 @@ struct BinaryValueEncoder: Encoder {
     // MARK: Writing in this slot
 
     func encodeNil() {
-        // An absent field is nil; elsewhere nil is the presence byte 0.
-        if self.slot == .field {
-            self.state.nilFieldStart = self.slotStart
-        } else {
-            self.state.writer.append(0)
+        self.stateReference.withObject { state in
+            // An absent field is nil; elsewhere nil is the presence byte 0.
+            if self.slot == .field {
+                state.nilFieldStart = self.slotStart
+            } else {
+                state.writer.append(0)
+            }
         }
     }
 
     @inline(__always)
     func encodePrimitive<P: BinaryPrimitive>(_ value: P) throws {
-        if self.slot == .field { self.state.writer.patchWireType(P.wireType, tagAt: self.tagOffset) }
-        do {
-            try value.write(to: &self.state.writer, prefixed: self.slot.isPrefixed)
-        } catch {
-            throw self.state.invalidValue(value, error, level: self.level, key: nil)
+        try self.stateReference.withObject { state in
+            if self.slot == .field { state.writer.patchWireType(P.wireType, tagAt: self.tagOffset) }
+            do throws(WireError) {
+                try value.write(to: &state.writer, prefixed: self.slot.isPrefixed)
+            } catch {
+                throw state.invalidValue(value, error, level: self.level, key: nil)
+            }
         }
     }
 
     /// Encodes `value` as this slot's content, for wrappers such as Optional or a single-value container.
     func encodeInSameSlot<T: Encodable>(_ value: T) throws {
-        try self.state.encodeValue(value, slot: self.slot, tagOffset: self.tagOffset, level: self.level, key: nil)
+        try self.stateReference.withObject { state in
+            try state.encodeValue(value, slot: self.slot, tagOffset: self.tagOffset, level: self.level, key: nil)
+        }
     }
 
     /// Encodes an array as a sequence, writing primitive elements in one tight loop.
     func encodeArray<Element: Encodable>(_ array: [Element]) throws {
-        let frameCount = self.state.frames.count
-        _ = self.state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: array.count)
-        let strategy = self.state.strategy(for: Element.self)
-        if case .primitive(let primitive) = strategy {
-            try self.writePrimitives(array, as: primitive)
-        } else {
-            for index in array.indices {
-                try self.state.encodeElement(array[index], index: index, level: self.level + 1, strategy: strategy)
+        try self.stateReference.withObject { state in
+            let frameCount = state.frames.count
+            _ = state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: array.count)
+            let strategy = state.strategy(for: Element.self)
+            if case .primitive(let primitive) = strategy {
+                try self.writePrimitives(array, as: primitive)
+            } else {
+                // Elements are borrowed from the array's storage rather than copied out (a copy retains their strings).
+                try array.withUnsafeBufferPointer { elements in
+                    for index in elements.indices {
+                        try state.encodeElement(elements[index], index: index, level: self.level + 1, strategy: strategy)
+                    }
+                }
             }
+            state.closeFrames(downTo: frameCount)
         }
-        self.state.closeFrames(downTo: frameCount)
     }
 
     private func writePrimitives<Element, P: BinaryPrimitive>(_ array: [Element], as type: P.Type) throws {
@@ -94,17 +110,19 @@ struct BinaryValueEncoder: Encoder {
 
     /// Encodes a dictionary as the sequence of its keys and values.
     func encodeDictionary<Key: Encodable, Value: Encodable>(_ dictionary: [Key: Value]) throws {
-        let frameCount = self.state.frames.count
-        _ = self.state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: dictionary.count * 2)
-        let keyStrategy = self.state.strategy(for: Key.self)
-        let valueStrategy = self.state.strategy(for: Value.self)
-        var index = 0
-        for (key, value) in dictionary {
-            try self.state.encodeElement(key, index: index, level: self.level + 1, strategy: keyStrategy)
-            try self.state.encodeElement(value, index: index + 1, level: self.level + 1, strategy: valueStrategy)
-            index += 2
+        try self.stateReference.withObject { state in
+            let frameCount = state.frames.count
+            _ = state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: dictionary.count * 2)
+            let keyStrategy = state.strategy(for: Key.self)
+            let valueStrategy = state.strategy(for: Value.self)
+            var index = 0
+            for (key, value) in dictionary {
+                try state.encodeElement(key, index: index, level: self.level + 1, strategy: keyStrategy)
+                try state.encodeElement(value, index: index + 1, level: self.level + 1, strategy: valueStrategy)
+                index += 2
+            }
+            state.closeFrames(downTo: frameCount)
         }
-        self.state.closeFrames(downTo: frameCount)
     }
 }
 
