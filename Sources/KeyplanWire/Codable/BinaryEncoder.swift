@@ -35,31 +35,30 @@ public struct BinaryEncoder: Sendable {
 
     /// Returns the encoding of `value`.
     public func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(256)
-        try self.encode(value, into: &bytes)
-        return bytes
+        try self.withEncoding(of: value, capacity: 256) { Array($0) }
     }
 
-    /// Appends the encoding of `value` to `bytes`, reusing its capacity. On error `bytes` keeps its prior content.
+    /// Appends the encoding of `value` to `bytes`, reusing its capacity. On error `bytes` is unchanged.
     public func encode<T: Encodable>(_ value: T, into bytes: inout [UInt8]) throws {
-        let originalCount = bytes.count
-        let state = EncodingState(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
-        bytes = []  // The state now holds the only reference, so appends do not copy.
-        do {
-            try state.encodeTopLevel(value)
-        } catch {
-            state.writer.truncate(to: originalCount)
-            bytes = state.writer.bytes
-            throw error
-        }
-        bytes = state.writer.bytes
+        try self.withEncoding(of: value, capacity: bytes.capacity - bytes.count) { bytes.append(contentsOf: $0) }
     }
 
-    /// Appends the encoding of `value` to `buffer`.
+    /// Appends the encoding of `value` to `buffer`. On error `buffer` is unchanged.
     public func encode<T: Encodable>(_ value: T, into buffer: inout ByteBuffer) throws {
-        let bytes = try self.encode(value)
-        buffer.writeBytes(bytes)
+        try self.withEncoding(of: value, capacity: buffer.writableBytes) { buffer.writeBytes($0) }
+    }
+
+    /// Encodes `value` and hands its bytes, valid only during the call, to `body`.
+    private func withEncoding<T: Encodable, Result>(
+        of value: T,
+        capacity: Int,
+        _ body: (UnsafeRawBufferPointer) throws -> Result
+    ) throws -> Result {
+        let state = EncodingState(capacity: max(capacity, 256), configuration: self.configuration, userInfo: self.userInfo)
+        return try withExtendedLifetime(state) {
+            try state.encodeTopLevel(value)
+            return try body(state.writer.bytes)
+        }
     }
 }
 

@@ -22,12 +22,16 @@ final class EncodingState {
     let configuration: BinaryEncoder.Configuration
     let userInfo: [CodingUserInfoKey: Any]
 
-    init(bytes: [UInt8], configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
-        self.writer = WireWriter(bytes: bytes)
+    init(capacity: Int, configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
+        self.writer = WireWriter(capacity: capacity)
         self.configuration = configuration
         self.userInfo = userInfo
         self.frames.reserveCapacity(16)
         self.path.reserveCapacity(16)
+    }
+
+    deinit {
+        self.writer.deallocate()
     }
 
     struct OpenFrame {
