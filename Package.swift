@@ -18,6 +18,7 @@ let package = Package(
         .library(name: "KeyplanPool", targets: ["KeyplanPool"]),
         .library(name: "KeyplanPostgres", targets: ["KeyplanPostgres"]),
         .library(name: "KeyplanLocalDatabase", targets: ["KeyplanLocalDatabase"]),
+        .library(name: "KeyplanWire", targets: ["KeyplanWire"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -66,5 +67,13 @@ let package = Package(
         .testTarget(name: "KeyplanPoolTests", dependencies: ["KeyplanPool"]),
         .testTarget(name: "KeyplanPostgresTests", dependencies: ["KeyplanPostgres", "KeyplanLocalDatabase"]),
         .testTarget(name: "KeyplanLocalDatabaseTests", dependencies: ["KeyplanLocalDatabase", "KeyplanPostgres"]),
+        .target(
+            name: "KeyplanWire",
+            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+        ),
+        .testTarget(
+            name: "KeyplanWireTests",
+            dependencies: ["KeyplanWire"]
+        ),
     ]
 )
