@@ -13,7 +13,9 @@ import PackageDescription
 let package = Package(
     name: "Keyplan",
     platforms: [.macOS(.v15)],
-    products: [],
+    products: [
+        .library(name: "KeyplanWire", targets: ["KeyplanWire"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -22,6 +24,18 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
-    targets: []
+    targets: [
+        .target(
+            name: "KeyplanWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "KeyplanWireTests",
+            dependencies: ["KeyplanWire"]
+        ),
+    ]
 )

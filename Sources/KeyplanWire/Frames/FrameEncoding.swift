@@ -1,0 +1,71 @@
+import NIOCore
+
+extension Frame {
+    /// Appends this frame, header and payload, to `buffer`.
+    ///
+    /// The length field is patched after the payload is written, so no payload is sized twice.
+    public func encode(into buffer: inout ByteBuffer) {
+        let headerStart = buffer.writerIndex
+        buffer.writeInteger(UInt32(0))
+        buffer.writeInteger(type.rawValue)
+        buffer.writeInteger(flags)
+        buffer.writeInteger(callID)
+        let payloadStart = buffer.writerIndex
+        encodePayload(into: &buffer)
+        buffer.setInteger(UInt32(buffer.writerIndex - payloadStart), at: headerStart)
+    }
+
+    /// This frame's bytes in a new buffer.
+    public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
+        var buffer = allocator.buffer(capacity: FrameHeader.size + 32)
+        encode(into: &buffer)
+        return buffer
+    }
+
+    /// The header flags this frame sets.
+    public var flags: UInt8 {
+        switch self {
+        case .settings(let settings): return settings.isAck ? FrameFlags.settingsAck : 0
+        case .open(_, let open): return open.timeoutMicroseconds == nil ? 0 : FrameFlags.openHasTimeout
+        default: return 0
+        }
+    }
+
+    private func encodePayload(into buffer: inout ByteBuffer) {
+        switch self {
+        case .preface(let preface):
+            buffer.writeBytes(Preface.magic)
+            buffer.writeInteger(preface.version)
+        case .settings(let settings):
+            for setting in settings.values {
+                buffer.writeInteger(setting.id)
+                buffer.writeInteger(setting.value)
+            }
+        case .open(_, let open):
+            buffer.writeFrameString(open.method)
+            if let timeout = open.timeoutMicroseconds { buffer.writeFrameVarint(timeout) }
+            buffer.writeFrameMetadata(open.metadata)
+        case .headers(_, let metadata):
+            buffer.writeFrameMetadata(metadata)
+        case .message(_, let message):
+            buffer.writeImmutableBuffer(message)
+        case .halfClose, .cancel:
+            break
+        case .end(_, let end):
+            buffer.writeInteger(end.code.rawValue)
+            buffer.writeFrameString(end.message)
+            buffer.writeFrameVarint(UInt64(end.details.count))
+            for detail in end.details {
+                buffer.writeFrameString(detail.typeName)
+                buffer.writeFrameBytes(detail.value)
+            }
+            buffer.writeFrameMetadata(end.trailers)
+        case .ping(let opaque), .pong(let opaque):
+            buffer.writeInteger(opaque)
+        case .goAway(let goAway):
+            buffer.writeInteger(goAway.lastCallID)
+            buffer.writeInteger(goAway.code.rawValue)
+            buffer.writeFrameString(goAway.message)
+        }
+    }
+}
