@@ -15,6 +15,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .library(name: "KeyplanWire", targets: ["KeyplanWire"]),
+        .library(name: "KeyplanRPC", targets: ["KeyplanRPC"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -36,6 +37,31 @@ let package = Package(
         .testTarget(
             name: "KeyplanWireTests",
             dependencies: ["KeyplanWire"]
+        ),
+        .target(
+            name: "KeyplanRPC",
+            dependencies: [
+                "KeyplanWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .testTarget(
+            name: "KeyplanRPCTests",
+            dependencies: [
+                "KeyplanRPC",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
     ]
 )

@@ -15,6 +15,35 @@ extension Frame {
         buffer.setInteger(UInt32(buffer.writerIndex - payloadStart), at: headerStart)
     }
 
+    /// Appends a `MESSAGE` frame whose payload `writePayload` writes straight into `buffer`, so a
+    /// serializer needs no intermediate copy.
+    ///
+    /// Throws ``FrameError/frameTooLarge(length:limit:)`` (leaving `buffer` as it was) if the
+    /// payload comes out larger than `maxPayloadSize`, and rethrows the serializer's errors.
+    public static func encodeMessage(
+        callID: UInt32, maxPayloadSize: UInt32 = .max, into buffer: inout ByteBuffer,
+        writePayload: (inout ByteBuffer) throws -> Void
+    ) throws {
+        let headerStart = buffer.writerIndex
+        buffer.writeInteger(UInt32(0))
+        buffer.writeInteger(FrameType.message.rawValue)
+        buffer.writeInteger(UInt8(0))
+        buffer.writeInteger(callID)
+        let payloadStart = buffer.writerIndex
+        do {
+            try writePayload(&buffer)
+        } catch {
+            buffer.moveWriterIndex(to: headerStart)
+            throw error
+        }
+        let length = buffer.writerIndex - payloadStart
+        guard length <= Int(maxPayloadSize), length <= Int(UInt32.max) else {
+            buffer.moveWriterIndex(to: headerStart)
+            throw FrameError.frameTooLarge(length: UInt32(clamping: length), limit: maxPayloadSize)
+        }
+        buffer.setInteger(UInt32(length), at: headerStart)
+    }
+
     /// This frame's bytes in a new buffer.
     public func encoded(allocator: ByteBufferAllocator = ByteBufferAllocator()) -> ByteBuffer {
         var buffer = allocator.buffer(capacity: FrameHeader.size + 32)
