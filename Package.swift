@@ -60,6 +60,7 @@ let package = Package(
             dependencies: [
                 "KeyplanRPC",
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),

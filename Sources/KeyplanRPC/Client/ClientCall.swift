@@ -3,13 +3,20 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// What a client connection writes, carried from calling tasks to its event loop.
-enum ClientOutbound: Sendable {
+enum ClientOutbound: FrameOutboxItem {
     /// A new call's first frames, starting with `OPEN`.
     case open(ClientCall, ByteBuffer)
     /// Further frames of a call.
     case frames(ByteBuffer)
     /// The caller abandoned the call: send `CANCEL` unless it has ended.
     case cancel(callID: UInt32)
+
+    var byteCount: Int {
+        switch self {
+        case .open(_, let buffer), .frames(let buffer): return buffer.readableBytes
+        case .cancel: return FrameHeader.size
+        }
+    }
 }
 
 /// One call on the client: requests out, responses, initial metadata and the end in.
