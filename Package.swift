@@ -7,7 +7,10 @@
 //   KeyplanPool      connection pool state machine (generic, clock-injected)
 //   KeyplanPostgres  libpq access: connections, rows, transactions, pipeline, LISTEN/NOTIFY, migrations
 //   KeyplanLocalDatabase  the private local PostgreSQL cluster used by default and by tests
+//   KeyplanAPI       messages and service definitions shared by server and clients
+//   KeyplanServer    service implementations: identity, authorization policy, audit
 //   keyplan-server   the server executable
+//   keyplan          the command-line client
 import PackageDescription
 
 let package = Package(
@@ -15,10 +18,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "keyplan-server", targets: ["keyplan-server"]),
+        .executable(name: "keyplan", targets: ["keyplan"]),
         .library(name: "KeyplanPool", targets: ["KeyplanPool"]),
         .library(name: "KeyplanPostgres", targets: ["KeyplanPostgres"]),
         .library(name: "KeyplanLocalDatabase", targets: ["KeyplanLocalDatabase"]),
         .library(name: "KeyplanWire", targets: ["KeyplanWire"]),
+        .library(name: "KeyplanRPC", targets: ["KeyplanRPC"]),
+        .library(name: "KeyplanAPI", targets: ["KeyplanAPI"]),
+        .library(name: "KeyplanServer", targets: ["KeyplanServer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -28,6 +35,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
         .systemLibrary(
@@ -56,24 +65,95 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        .target(
+            name: "KeyplanWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "KeyplanRPC",
+            dependencies: [
+                "KeyplanWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .target(
+            name: "KeyplanAPI",
+            dependencies: [
+                "KeyplanWire",
+                "KeyplanRPC",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "KeyplanServer",
+            dependencies: [
+                "KeyplanAPI",
+                "KeyplanRPC",
+                "KeyplanPostgres",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
+        ),
         .executableTarget(
             name: "keyplan-server",
             dependencies: [
                 "KeyplanPostgres",
                 "KeyplanLocalDatabase",
+                "KeyplanServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(
+            name: "keyplan",
+            dependencies: [
+                "KeyplanAPI",
+                "KeyplanRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "KeyplanPoolTests", dependencies: ["KeyplanPool"]),
         .testTarget(name: "KeyplanPostgresTests", dependencies: ["KeyplanPostgres", "KeyplanLocalDatabase"]),
         .testTarget(name: "KeyplanLocalDatabaseTests", dependencies: ["KeyplanLocalDatabase", "KeyplanPostgres"]),
-        .target(
-            name: "KeyplanWire",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
-        ),
         .testTarget(
             name: "KeyplanWireTests",
             dependencies: ["KeyplanWire"]
+        ),
+        .testTarget(
+            name: "KeyplanRPCTests",
+            dependencies: [
+                "KeyplanRPC",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .testTarget(
+            name: "KeyplanServerTests",
+            dependencies: [
+                "KeyplanServer",
+                "KeyplanAPI",
+                "KeyplanRPC",
+                "KeyplanPostgres",
+                "KeyplanLocalDatabase",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
     ]
 )
