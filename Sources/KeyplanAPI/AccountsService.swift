@@ -1,0 +1,95 @@
+import Foundation
+import KeyplanRPC
+
+/// `keyplan.Accounts`: the key accounts of a tenant, as far as identity needs them.
+public enum AccountsService {
+    public static let name = "keyplan.Accounts"
+    public static let create = RPCMethod<CreateAccountRequest, AccountView>.unary(name, "Create")
+    /// The accounts the caller may read.
+    public static let list = RPCMethod<Empty, AccountList>.unary(name, "List")
+    /// One account; a customer gets the customer view, built on the server.
+    public static let get = RPCMethod<AccountRef, AccountView>.unary(name, "Get")
+    public static let addTeamMember = RPCMethod<AddTeamMemberRequest, Empty>.unary(name, "AddTeamMember")
+}
+
+/// An account as the caller may see it. Seller-internal fields are `nil` in a customer's view:
+/// the server never sends them to a customer.
+public struct AccountView: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var name: String
+    /// Seller-internal: the revenue assessment.
+    public var annualRevenue: Decimal?
+    /// Seller-internal notes.
+    public var internalNotes: String?
+
+    public init(id: UUID, name: String, annualRevenue: Decimal?, internalNotes: String?) {
+        self.id = id
+        self.name = name
+        self.annualRevenue = annualRevenue
+        self.internalNotes = internalNotes
+    }
+
+    enum CodingKeys: Int, CodingKey { case id = 1, name, annualRevenue, internalNotes }
+}
+
+public struct CreateAccountRequest: Codable, Hashable, Sendable {
+    public var name: String
+    public var annualRevenue: Decimal?
+    public var internalNotes: String
+
+    public init(name: String, annualRevenue: Decimal? = nil, internalNotes: String = "") {
+        self.name = name
+        self.annualRevenue = annualRevenue
+        self.internalNotes = internalNotes
+    }
+
+    enum CodingKeys: Int, CodingKey { case name = 1, annualRevenue, internalNotes }
+}
+
+public struct AccountList: Codable, Hashable, Sendable {
+    public var accounts: [AccountView]
+
+    public init(accounts: [AccountView]) { self.accounts = accounts }
+
+    enum CodingKeys: Int, CodingKey { case accounts = 1 }
+}
+
+public struct AccountRef: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+
+    public init(accountID: UUID) { self.accountID = accountID }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1 }
+}
+
+public struct AddTeamMemberRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var userID: UUID
+    public var role: TeamRole
+
+    public init(accountID: UUID, userID: UUID, role: TeamRole) {
+        self.accountID = accountID
+        self.userID = userID
+        self.role = role
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, userID, role }
+}
+
+extension KeyplanClient {
+    public func createAccount(_ request: CreateAccountRequest) async throws -> AccountView {
+        try await call(AccountsService.create, request)
+    }
+
+    public func listAccounts() async throws -> [AccountView] {
+        try await call(AccountsService.list, Empty()).accounts
+    }
+
+    public func getAccount(_ id: UUID) async throws -> AccountView {
+        try await call(AccountsService.get, AccountRef(accountID: id))
+    }
+
+    public func addTeamMember(_ request: AddTeamMemberRequest) async throws {
+        _ = try await call(AccountsService.addTeamMember, request)
+    }
+}

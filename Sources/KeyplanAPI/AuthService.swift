@@ -1,0 +1,88 @@
+import Foundation
+import KeyplanRPC
+
+/// `keyplan.Auth`: signing in and out, and who the caller is.
+public enum AuthService {
+    public static let name = "keyplan.Auth"
+    /// Public: exchanges an email and password in a tenant for a session token.
+    public static let signIn = RPCMethod<SignInRequest, SessionGrant>.unary(name, "SignIn")
+    /// Revokes the calling session (an API key is revoked through `APIKeys.Revoke`).
+    public static let signOut = RPCMethod<Empty, Empty>.unary(name, "SignOut")
+    /// The caller's identity.
+    public static let whoAmI = RPCMethod<Empty, Identity>.unary(name, "WhoAmI")
+}
+
+public struct SignInRequest: Codable, Hashable, Sendable {
+    /// The tenant's slug: the same email may belong to users of several tenants.
+    public var tenantSlug: String
+    public var email: String
+    public var password: String
+
+    public init(tenantSlug: String, email: String, password: String) {
+        self.tenantSlug = tenantSlug
+        self.email = email
+        self.password = password
+    }
+
+    enum CodingKeys: Int, CodingKey { case tenantSlug = 1, email, password }
+}
+
+/// A new session: its token, shown only here, and who it belongs to.
+public struct SessionGrant: Codable, Hashable, Sendable {
+    public var token: String
+    public var expiresAt: Date
+    public var identity: Identity
+
+    public init(token: String, expiresAt: Date, identity: Identity) {
+        self.token = token
+        self.expiresAt = expiresAt
+        self.identity = identity
+    }
+
+    enum CodingKeys: Int, CodingKey { case token = 1, expiresAt, identity }
+}
+
+/// Who a credential belongs to.
+public struct Identity: Codable, Hashable, Sendable {
+    public var userID: UUID
+    public var tenantID: UUID
+    public var email: String
+    public var displayName: String
+    public var kind: UserKind
+    /// A seller's tenant role; for an API key, the role it acts with. `nil` for customers.
+    public var tenantRole: TenantRole?
+    public var credentialID: UUID
+    public var credentialKind: CredentialKind
+
+    public init(
+        userID: UUID, tenantID: UUID, email: String, displayName: String, kind: UserKind,
+        tenantRole: TenantRole?, credentialID: UUID, credentialKind: CredentialKind
+    ) {
+        self.userID = userID
+        self.tenantID = tenantID
+        self.email = email
+        self.displayName = displayName
+        self.kind = kind
+        self.tenantRole = tenantRole
+        self.credentialID = credentialID
+        self.credentialKind = credentialKind
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case userID = 1, tenantID, email, displayName, kind, tenantRole, credentialID, credentialKind
+    }
+}
+
+extension KeyplanClient {
+    public func signIn(tenantSlug: String, email: String, password: String) async throws -> SessionGrant {
+        try await call(AuthService.signIn, SignInRequest(tenantSlug: tenantSlug, email: email, password: password))
+    }
+
+    public func signOut() async throws {
+        _ = try await call(AuthService.signOut, Empty())
+    }
+
+    public func whoAmI() async throws -> Identity {
+        try await call(AuthService.whoAmI, Empty())
+    }
+}

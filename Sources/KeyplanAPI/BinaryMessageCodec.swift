@@ -1,0 +1,28 @@
+import KeyplanRPC
+import KeyplanWire
+import NIOCore
+
+/// Encodes and decodes a `Codable` message with KeyplanWire's binary format.
+public struct BinaryMessageCoder<Message: Codable & Sendable>: MessageSerializer, MessageDeserializer {
+    public init() {}
+
+    public func serialize(_ message: Message, into buffer: inout ByteBuffer) throws {
+        try BinaryEncoder().encode(message, into: &buffer)
+    }
+
+    public func deserialize(_ bytes: ByteBuffer) throws -> Message {
+        try BinaryDecoder().decode(Message.self, from: bytes)
+    }
+}
+
+extension MessageCodec where Message: Codable {
+    /// The message as KeyplanWire binary Codable.
+    public static var binary: MessageCodec<Message> { MessageCodec(BinaryMessageCoder<Message>()) }
+}
+
+extension RPCMethod where Request: Codable, Response: Codable {
+    /// A unary method of a Keyplan service, both messages binary Codable.
+    public static func unary(_ service: String, _ name: String) -> RPCMethod {
+        RPCMethod(MethodDescriptor(service: service, method: name), kind: .unary, request: .binary, response: .binary)
+    }
+}

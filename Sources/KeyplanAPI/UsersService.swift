@@ -1,0 +1,93 @@
+import Foundation
+import KeyplanRPC
+
+/// `keyplan.Users`: a tenant's users, managed by its admins.
+public enum UsersService {
+    public static let name = "keyplan.Users"
+    public static let create = RPCMethod<CreateUserRequest, CreatedUser>.unary(name, "Create")
+    public static let list = RPCMethod<Empty, UserList>.unary(name, "List")
+    /// Disables a user and revokes all their credentials.
+    public static let disable = RPCMethod<UserRef, User>.unary(name, "Disable")
+}
+
+public struct User: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var email: String
+    public var displayName: String
+    public var kind: UserKind
+    public var tenantRole: TenantRole?
+    public var disabled: Bool
+    public var createdAt: Date
+
+    public init(id: UUID, email: String, displayName: String, kind: UserKind, tenantRole: TenantRole?, disabled: Bool, createdAt: Date) {
+        self.id = id
+        self.email = email
+        self.displayName = displayName
+        self.kind = kind
+        self.tenantRole = tenantRole
+        self.disabled = disabled
+        self.createdAt = createdAt
+    }
+
+    enum CodingKeys: Int, CodingKey { case id = 1, email, displayName, kind, tenantRole, disabled, createdAt }
+}
+
+public struct CreateUserRequest: Codable, Hashable, Sendable {
+    public var email: String
+    public var displayName: String
+    public var role: TenantRole
+    /// The initial password; when absent the server generates one and returns it once.
+    public var password: String?
+
+    public init(email: String, displayName: String, role: TenantRole, password: String? = nil) {
+        self.email = email
+        self.displayName = displayName
+        self.role = role
+        self.password = password
+    }
+
+    enum CodingKeys: Int, CodingKey { case email = 1, displayName, role, password }
+}
+
+public struct CreatedUser: Codable, Hashable, Sendable {
+    public var user: User
+    /// The generated password, shown only here; `nil` when the request gave one.
+    public var generatedPassword: String?
+
+    public init(user: User, generatedPassword: String?) {
+        self.user = user
+        self.generatedPassword = generatedPassword
+    }
+
+    enum CodingKeys: Int, CodingKey { case user = 1, generatedPassword }
+}
+
+public struct UserList: Codable, Hashable, Sendable {
+    public var users: [User]
+
+    public init(users: [User]) { self.users = users }
+
+    enum CodingKeys: Int, CodingKey { case users = 1 }
+}
+
+public struct UserRef: Codable, Hashable, Sendable {
+    public var userID: UUID
+
+    public init(userID: UUID) { self.userID = userID }
+
+    enum CodingKeys: Int, CodingKey { case userID = 1 }
+}
+
+extension KeyplanClient {
+    public func createUser(_ request: CreateUserRequest) async throws -> CreatedUser {
+        try await call(UsersService.create, request)
+    }
+
+    public func listUsers() async throws -> [User] {
+        try await call(UsersService.list, Empty()).users
+    }
+
+    public func disableUser(_ userID: UUID) async throws -> User {
+        try await call(UsersService.disable, UserRef(userID: userID))
+    }
+}

@@ -1,0 +1,48 @@
+import Foundation
+import KeyplanAPI
+import KeyplanRPC
+
+/// `keyplan.Accounts`: as much of accounts as identity needs; a customer's view is built here.
+struct AccountService: SecuredService {
+    let environment: ServiceEnvironment
+
+    func register(with routes: inout SecuredRoutes) {
+        routes.unary(AccountsService.create) { request, call in
+            let caller = try call.caller()
+            var request = request
+            request.name = try Validate.name(request.name, field: "name")
+            let account = try await environment.inTenant(caller.tenantID) { connection in
+                let accounts = AccountRepository(connection: connection)
+                let account = try await accounts.insert(tenantID: caller.tenantID, request)
+                try await accounts.setTeamMember(tenantID: caller.tenantID, accountID: account.id, userID: caller.userID, role: .owner)
+                return account
+            }
+            CallAudit.record { $0.objectID = account.id }
+            return account
+        }
+        routes.unary(AccountsService.list) { _, call in
+            let caller = try call.caller()
+            return AccountList(accounts: try await environment.inTenant(caller.tenantID) {
+                try await AccountRepository(connection: $0).list(for: caller)
+            })
+        }
+        routes.unary(AccountsService.get) { request, call in
+            let caller = try call.caller()
+            guard let account = try await environment.inTenant(caller.tenantID, {
+                try await AccountRepository(connection: $0).get(request.accountID, for: caller)
+            }) else { throw RPCError(code: .notFound, message: "no account \(request.accountID)") }
+            return account
+        }
+        routes.unary(AccountsService.addTeamMember) { request, call in
+            let caller = try call.caller()
+            try await environment.inTenant(caller.tenantID) { connection in
+                guard let user = try await UserRepository(connection: connection).find(request.userID), user.kind == .seller, !user.disabled else {
+                    throw RPCError(code: .invalidArgument, message: "\(request.userID) is not an active seller of this tenant")
+                }
+                try await AccountRepository(connection: connection).setTeamMember(
+                    tenantID: caller.tenantID, accountID: request.accountID, userID: user.id, role: request.role)
+            }
+            return Empty()
+        }
+    }
+}

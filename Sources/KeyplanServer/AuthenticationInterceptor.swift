@@ -1,0 +1,56 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+import KeyplanRPC
+
+/// Establishes the caller from the `authorization: Bearer <token>` metadata and applies the
+/// method's rule from the ``AuthorizationPolicy``: anonymous methods pass, others need a live
+/// credential (UNAUTHENTICATED otherwise), tenant-role rules are checked here
+/// (PERMISSION_DENIED), account rules where the request is decoded (``SecuredRoutes``).
+/// A method the policy does not list is refused.
+public struct AuthenticationInterceptor: ServerInterceptor {
+    let policy: AuthorizationPolicy
+    let database: PostgresClient
+
+    public init(policy: AuthorizationPolicy, database: PostgresClient) {
+        self.policy = policy
+        self.database = database
+    }
+
+    public func intercept(context: ServerContext, next: @Sendable (ServerContext) async throws -> Void) async throws {
+        guard let rule = policy.rule(for: context.method) else {
+            throw RPCError(code: .permissionDenied, message: "\(context.method) is not in the authorization policy")
+        }
+        if rule == .anonymous {
+            return try await next(context)
+        }
+        guard let token = Self.bearerToken(in: context.metadata) else {
+            throw RPCError(code: .unauthenticated, message: "this method needs a credential: sign in or pass an API key")
+        }
+        let resolved = try await database.withConnection { connection in
+            try await ResolvedCredential.resolve(tokenHash: SecretToken.hash(of: token), on: connection)
+        }
+        guard let principal = resolved?.principal else {
+            throw RPCError(code: .unauthenticated, message: "the credential is invalid, expired or revoked: sign in again")
+        }
+        CallAudit.record { $0.principal = principal }
+        if case .tenantRoles(let roles) = rule {
+            guard let role = principal.tenantRole, roles.contains(role) else {
+                throw RPCError(code: .permissionDenied, message: "\(context.method) needs one of the roles \(roles.map(\.rawValue).sorted().joined(separator: ", "))")
+            }
+        }
+        var context = context
+        context.principal = principal
+        context.logger[metadataKey: "user"] = "\(principal.userID)"
+        context.logger[metadataKey: "tenant"] = "\(principal.tenantID)"
+        try await next(context)
+    }
+
+    /// The token of `authorization: Bearer <token>`, if present.
+    static func bearerToken(in metadata: Metadata) -> String? {
+        guard let value = metadata[KeyplanClient.authorizationHeader] else { return nil }
+        let parts = value.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer", !parts[1].isEmpty else { return nil }
+        return String(parts[1])
+    }
+}

@@ -1,0 +1,76 @@
+import KeyplanAPI
+import KeyplanRPC
+
+/// Who may call a method.
+public enum AccessRule: Sendable, Hashable {
+    /// Anyone, even without a credential (sign-in, accepting an invitation, health).
+    case anonymous
+    /// Any valid credential, seller or customer.
+    case authenticated
+    /// Sellers with one of these tenant roles; customers are refused.
+    case tenantRoles(Set<TenantRole>)
+    /// A caller with this access to the account the request names (the request is
+    /// ``AccountScoped``). Without read access the account is out of scope: NOT_FOUND.
+    case account(AccountAccess)
+}
+
+/// Levels of access to one account workspace, each including the ones before it in scope.
+public enum AccountAccess: String, Sendable, Hashable, CaseIterable {
+    /// In scope: admins, leaders and marketing (every account), the account's team, its invited customers.
+    case read
+    /// Co-editing shared content: admins, the team, customer editors.
+    case collaborate
+    /// Seller-side editing (invitations, internal fields): admins and the team.
+    case edit
+    /// Managing the team: admins and the account's owners.
+    case manage
+}
+
+/// The one table that says who may call each method. The authentication interceptor refuses a
+/// method it does not list, and ``KeyplanServices`` refuses to start with a registered method it
+/// does not list, so a new method cannot slip past it.
+public struct AuthorizationPolicy: Sendable {
+    public let rules: [MethodDescriptor: AccessRule]
+
+    public init(rules: [MethodDescriptor: AccessRule]) {
+        self.rules = rules
+    }
+
+    /// The rule for a method; `nil` means nobody may call it.
+    public func rule(for method: MethodDescriptor) -> AccessRule? {
+        rules[method]
+    }
+
+    /// Keyplan's policy.
+    public static let keyplan = AuthorizationPolicy(rules: [
+        Health.check.descriptor: .anonymous,
+        Reflection.listMethods.descriptor: .authenticated,
+
+        AuthService.signIn.descriptor: .anonymous,
+        AuthService.signOut.descriptor: .authenticated,
+        AuthService.whoAmI.descriptor: .authenticated,
+
+        UsersService.create.descriptor: .tenantRoles([.admin]),
+        UsersService.list.descriptor: .tenantRoles([.admin]),
+        UsersService.disable.descriptor: .tenantRoles([.admin]),
+
+        // Own credentials; an admin's `allUsers` and revocations reach the whole tenant.
+        SessionsService.list.descriptor: .authenticated,
+        SessionsService.revoke.descriptor: .authenticated,
+        APIKeysService.create.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        APIKeysService.list.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        APIKeysService.revoke.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+
+        InvitationsService.create.descriptor: .account(.edit),
+        InvitationsService.list.descriptor: .account(.edit),
+        InvitationsService.revoke.descriptor: .account(.edit),
+        InvitationsService.accept.descriptor: .anonymous,
+
+        AccountsService.create.descriptor: .tenantRoles([.admin, .leader, .seller]),
+        AccountsService.list.descriptor: .authenticated,
+        AccountsService.get.descriptor: .account(.read),
+        AccountsService.addTeamMember.descriptor: .account(.manage),
+
+        AuditService.list.descriptor: .tenantRoles([.admin]),
+    ])
+}

@@ -1,0 +1,114 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+
+/// Sessions and API keys. Tokens are stored only as their SHA-256.
+struct CredentialRepository {
+    let connection: PostgresConnection
+
+    static let columns = "id, user_id, kind, name, scope_role, created_at, last_used_at, expires_at, revoked_at"
+
+    /// A new sliding session for `userID`.
+    func insertSession(tenantID: UUID, userID: UUID, token: SecretToken, clientAddress: String?, sessions: IdentityConfiguration.Sessions) async throws -> Credential {
+        let idle = sessions.idleTimeout.wholeSeconds
+        let absolute = sessions.absoluteLifetime.wholeSeconds
+        let rows = try await connection.query("""
+            INSERT INTO credentials (tenant_id, id, user_id, kind, token_hash, client_address, idle_timeout, expires_at, absolute_expires_at)
+            VALUES (\(tenantID), \(UUID()), \(userID), 'session', \(token.hash), \(clientAddress),
+                    make_interval(secs => \(idle)),
+                    now() + make_interval(secs => least(\(idle), \(absolute))),
+                    now() + make_interval(secs => \(absolute)))
+            RETURNING \(unescaped: Self.columns)
+            """)
+        return try Self.credential(rows[0])
+    }
+
+    func insertAPIKey(tenantID: UUID, userID: UUID, name: String, role: TenantRole, token: SecretToken, lifetime: Duration?) async throws -> Credential {
+        let seconds = lifetime?.wholeSeconds
+        let rows = try await connection.query("""
+            INSERT INTO credentials (tenant_id, id, user_id, kind, name, token_hash, scope_role, expires_at)
+            VALUES (\(tenantID), \(UUID()), \(userID), 'api_key', \(name), \(token.hash), \(role.rawValue),
+                    now() + make_interval(secs => \(seconds)))
+            RETURNING \(unescaped: Self.columns)
+            """)
+        return try Self.credential(rows[0])
+    }
+
+    /// Credentials of one kind: `userID`'s, or the whole tenant's when `nil`. Newest first.
+    func list(kind: CredentialKind, userID: UUID?) async throws -> [Credential] {
+        try await connection.query("""
+            SELECT \(unescaped: Self.columns) FROM credentials
+            WHERE kind = \(kind.rawValue) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
+            ORDER BY created_at DESC, id
+            """).map(Self.credential)
+    }
+
+    /// Revokes a credential of `kind`, only `userID`'s unless `nil`; false when there is none.
+    func revoke(_ id: UUID, kind: CredentialKind, userID: UUID?) async throws -> Bool {
+        let rows = try await connection.query("""
+            UPDATE credentials SET revoked_at = coalesce(revoked_at, now())
+            WHERE id = \(id) AND kind = \(kind.rawValue) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
+            RETURNING id
+            """)
+        return !rows.isEmpty
+    }
+
+    func revokeAll(userID: UUID) async throws {
+        try await connection.query("UPDATE credentials SET revoked_at = now() WHERE user_id = \(userID) AND revoked_at IS NULL")
+    }
+
+    static func credential(_ row: PostgresRow) throws -> Credential {
+        Credential(
+            id: try row.decode(UUID.self, column: "id"),
+            userID: try row.decode(UUID.self, column: "user_id"),
+            kind: try decodeEnum(CredentialKind.self, row, "kind"),
+            name: try row.decode(String.self, column: "name"),
+            scopeRole: try row.decode(String?.self, column: "scope_role").flatMap(TenantRole.init(rawValue:)),
+            createdAt: try row.decode(Date.self, column: "created_at"),
+            lastUsedAt: try row.decode(Date?.self, column: "last_used_at"),
+            expiresAt: try row.decode(Date?.self, column: "expires_at"),
+            revokedAt: try row.decode(Date?.self, column: "revoked_at"))
+    }
+}
+
+/// What a presented token resolves to, before any tenant is set: read through the
+/// `resolve_credential` SECURITY DEFINER function (see Schema/README.md).
+struct ResolvedCredential: Sendable {
+    var tenantID: UUID
+    var credentialID: UUID
+    var userID: UUID
+    var kind: CredentialKind
+    var userKind: UserKind
+    var tenantRole: TenantRole?
+    var scopeRole: TenantRole?
+
+    /// The live credential with this token, sliding a session's expiry; `nil` if none.
+    static func resolve(tokenHash: Data, on connection: PostgresConnection) async throws -> ResolvedCredential? {
+        guard let row = try await connection.query("SELECT * FROM resolve_credential(\(tokenHash))").first else { return nil }
+        return ResolvedCredential(
+            tenantID: try row.decode(UUID.self, column: "tenant_id"),
+            credentialID: try row.decode(UUID.self, column: "credential_id"),
+            userID: try row.decode(UUID.self, column: "user_id"),
+            kind: try decodeEnum(CredentialKind.self, row, "kind"),
+            userKind: try decodeEnum(UserKind.self, row, "user_kind"),
+            tenantRole: try row.decode(String?.self, column: "tenant_role").flatMap(TenantRole.init(rawValue:)),
+            scopeRole: try row.decode(String?.self, column: "scope_role").flatMap(TenantRole.init(rawValue:)))
+    }
+
+    /// The principal this credential acts as; `nil` when an API key's role exceeds what its
+    /// owner may now do (the owner's role changed since).
+    var principal: Principal? {
+        let kind: Principal.Kind
+        switch (userKind, self.kind) {
+        case (.customer, _):
+            kind = .customer
+        case (.seller, .session):
+            guard let tenantRole else { return nil }
+            kind = .seller(tenantRole)
+        case (.seller, .apiKey):
+            guard let tenantRole, let scopeRole, tenantRole == .admin || scopeRole == tenantRole else { return nil }
+            kind = .seller(scopeRole)
+        }
+        return Principal(userID: userID, tenantID: tenantID, kind: kind, credentialID: credentialID, credentialKind: self.kind)
+    }
+}

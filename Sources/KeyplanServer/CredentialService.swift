@@ -1,0 +1,52 @@
+import Foundation
+import KeyplanAPI
+import KeyplanRPC
+
+/// `keyplan.Sessions` and `keyplan.APIKeys`: a caller manages their own credentials; an admin
+/// those of the whole tenant.
+struct CredentialService: SecuredService {
+    let environment: ServiceEnvironment
+
+    func register(with routes: inout SecuredRoutes) {
+        routes.unary(SessionsService.list) { request, call in try await list(.session, request, call) }
+        routes.unary(SessionsService.revoke) { request, call in try await revoke(.session, request, call) }
+        routes.unary(APIKeysService.list) { request, call in try await list(.apiKey, request, call) }
+        routes.unary(APIKeysService.revoke) { request, call in try await revoke(.apiKey, request, call) }
+        routes.unary(APIKeysService.create) { request, call in
+            let caller = try call.caller()
+            let name = try Validate.name(request.name, field: "name")
+            guard caller.isAdmin || request.role == caller.tenantRole else {
+                throw RPCError(code: .permissionDenied, message: "an API key may act only with your own role")
+            }
+            let lifetime = try Validate.lifetime(request.expiresInSeconds, fallback: nil, maximum: nil)
+            let token = SecretToken.generate(.apiKey)
+            let credential = try await environment.inTenant(caller.tenantID) {
+                try await CredentialRepository(connection: $0).insertAPIKey(
+                    tenantID: caller.tenantID, userID: caller.userID, name: name, role: request.role, token: token, lifetime: lifetime)
+            }
+            CallAudit.record { $0.objectID = credential.id }
+            return CreatedAPIKey(credential: credential, token: token.text)
+        }
+    }
+
+    private func list(_ kind: CredentialKind, _ request: ListCredentialsRequest, _ call: CallContext) async throws -> CredentialList {
+        let caller = try call.caller()
+        guard !request.allUsers || caller.isAdmin else {
+            throw RPCError(code: .permissionDenied, message: "only admins list every user's credentials")
+        }
+        let userID = request.allUsers ? nil : caller.userID
+        return CredentialList(credentials: try await environment.inTenant(caller.tenantID) {
+            try await CredentialRepository(connection: $0).list(kind: kind, userID: userID)
+        })
+    }
+
+    private func revoke(_ kind: CredentialKind, _ request: CredentialRef, _ call: CallContext) async throws -> Empty {
+        let caller = try call.caller()
+        CallAudit.record { $0.objectID = request.credentialID }
+        let revoked = try await environment.inTenant(caller.tenantID) {
+            try await CredentialRepository(connection: $0).revoke(request.credentialID, kind: kind, userID: caller.isAdmin ? nil : caller.userID)
+        }
+        guard revoked else { throw RPCError(code: .notFound, message: "no \(kind.rawValue) \(request.credentialID)") }
+        return Empty()
+    }
+}

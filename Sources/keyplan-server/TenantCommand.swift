@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import KeyplanPostgres
+import KeyplanServer
+
+/// `keyplan-server tenant create`: bootstraps a tenant and its first admin beside the database.
+struct TenantCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tenant",
+        abstract: "Manage tenants beside the database.",
+        subcommands: [Create.self]
+    )
+
+    struct Create: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a tenant and its first admin; prints the admin's credentials once.",
+            discussion: """
+                Without --database-url (or $KEYPLAN_DATABASE_URL), uses the private local cluster, \
+                starting it if needed. The password is generated unless --admin-password-stdin is given.
+                """
+        )
+
+        @Option(help: "The tenant's display name.") var name: String
+        @Option(help: "The tenant's slug, used to sign in (lower-case letters, digits, dashes).") var slug: String
+        @Option(help: "The first admin's email.") var adminEmail: String
+        @Option(help: "The first admin's name. Default: the email.") var adminName: String?
+        @Flag(help: "Read the admin's password from standard input instead of generating one.") var adminPasswordStdin = false
+        @Option(help: "The server role's database URL. Default: $KEYPLAN_DATABASE_URL, else the local cluster.") var databaseURL: String?
+        @Flag(help: "Print the result as JSON.") var json = false
+        @OptionGroup var project: ProjectOptions
+
+        func run() async throws {
+            let password = adminPasswordStdin ? readLine(strippingNewline: true) : nil
+            let url: String
+            if let given = databaseURL ?? ProcessInfo.processInfo.environment["KEYPLAN_DATABASE_URL"] {
+                url = given
+            } else {
+                url = try await project.localCluster.start().appURL
+            }
+            let configuration = try PostgresConfiguration(
+                connectionString: url, pool: .init(maximumConnections: 1, leaseTimeout: .seconds(30), maximumWaiters: 1))
+            do {
+                let result = try await PostgresClient.withClient(configuration: configuration) { client in
+                    try await TenantBootstrap(database: client).create(
+                        name: name, slug: slug, adminEmail: adminEmail, adminName: adminName ?? adminEmail, adminPassword: password)
+                }
+                if json {
+                    let encoder = JSONEncoder()
+                    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                    print(String(decoding: try encoder.encode(result), as: UTF8.self))
+                } else {
+                    print("""
+                        tenant   \(result.slug) (\(result.tenantID))
+                        admin    \(result.adminEmail) (\(result.adminUserID))
+                        password \(result.adminPassword)
+                        The password is shown only now. Sign in with: keyplan login --tenant \(result.slug) --email \(result.adminEmail)
+                        """)
+                }
+            } catch let failure as TenantBootstrap.Failure {
+                throw ValidationError(failure.description)
+            }
+        }
+    }
+}
