@@ -314,6 +314,8 @@ extension PostgresQuery {
             if let bytes = bind.bytes {
                 offsets.append(storage.count)
                 storage.append(contentsOf: bytes)
+                // libpq reads a text-format value up to its NUL and ignores its length.
+                if bind.format == .text { storage.append(0) }
             } else {
                 offsets.append(nil)
             }

@@ -1,0 +1,132 @@
+import Foundation
+import KeyplanAPI
+import KeyplanRPC
+@testable import KeyplanServer
+import Testing
+
+/// Every method of the authorization policy × every kind of caller, over two tenants with two
+/// accounts each, against a real server. The methods come from the policy table: a method added
+/// to it without a scenario here fails the test.
+@Suite("Authorization matrix")
+struct AuthorizationMatrixTests {
+    typealias Scenario = @Sendable (TwoTenantWorld, KeyplanClient, MatrixCaller) async throws -> Void
+
+    /// How to call each method for the matrix (always about acme's account A where an account is named).
+    static let scenarios: [MethodDescriptor: Scenario] = [
+        Health.check.descriptor: { _, client, _ in _ = try await client.call(Health.check, Health.Request()) },
+        Reflection.listMethods.descriptor: { _, client, _ in _ = try await client.call(Reflection.listMethods, []) },
+        AuthService.signIn.descriptor: { _, client, _ in
+            _ = try await client.signIn(tenantSlug: "acme", email: "marketing@acme.example", password: TwoTenantWorld.password)
+        },
+        AuthService.signOut.descriptor: { _, client, _ in try await client.signOut() },
+        AuthService.whoAmI.descriptor: { _, client, _ in _ = try await client.whoAmI() },
+        UsersService.create.descriptor: { _, client, _ in
+            _ = try await client.createUser(CreateUserRequest(email: "\(UUID().uuidString.lowercased())@acme.example", displayName: "New", role: .seller))
+        },
+        UsersService.list.descriptor: { _, client, _ in _ = try await client.listUsers() },
+        UsersService.disable.descriptor: { world, client, _ in _ = try await client.disableUser(try await world.freshSeller()) },
+        SessionsService.list.descriptor: { _, client, _ in _ = try await client.listSessions() },
+        SessionsService.revoke.descriptor: { world, client, caller in
+            try await client.revokeSession(try await world.freshCredential(.session, of: caller))
+        },
+        APIKeysService.create.descriptor: { world, client, caller in
+            let role = world.server.roleOf(caller) ?? .seller
+            _ = try await client.createAPIKey(CreateAPIKeyRequest(name: "automation", role: role))
+        },
+        APIKeysService.list.descriptor: { _, client, _ in _ = try await client.listAPIKeys() },
+        APIKeysService.revoke.descriptor: { world, client, caller in
+            try await client.revokeAPIKey(try await world.freshCredential(.apiKey, of: caller))
+        },
+        InvitationsService.create.descriptor: { world, client, _ in
+            _ = try await client.createInvitation(CreateInvitationRequest(accountID: world.accountA, email: "new@buyer.example", role: .customerViewer))
+        },
+        InvitationsService.list.descriptor: { world, client, _ in _ = try await client.listInvitations(accountID: world.accountA) },
+        InvitationsService.revoke.descriptor: { world, client, _ in
+            try await client.revokeInvitation(accountID: world.accountA, invitationID: try await world.freshInvitation().id)
+        },
+        InvitationsService.accept.descriptor: { world, client, _ in
+            _ = try await client.acceptInvitation(token: try await world.freshInvitation().token, password: TwoTenantWorld.password, displayName: "Invitee")
+        },
+        AccountsService.create.descriptor: { _, client, _ in
+            _ = try await client.createAccount(CreateAccountRequest(name: "Account \(UUID())"))
+        },
+        AccountsService.list.descriptor: { _, client, _ in _ = try await client.listAccounts() },
+        AccountsService.get.descriptor: { world, client, _ in _ = try await client.getAccount(world.accountA) },
+        AccountsService.addTeamMember.descriptor: { world, client, _ in
+            try await client.addTeamMember(AddTeamMemberRequest(accountID: world.accountA, userID: world.spareSeller, role: .member))
+        },
+        AuditService.list.descriptor: { _, client, _ in _ = try await client.listAudit() },
+    ]
+
+    /// The answer a caller must get under a rule: the reference model the server is checked against.
+    static func expected(_ rule: AccessRule, _ caller: MatrixCaller) -> StatusCode {
+        switch caller {
+        case .anonymous, .expiredToken, .revokedToken:
+            return rule == .anonymous ? .ok : .unauthenticated
+        default:
+            break
+        }
+        switch rule {
+        case .anonymous, .authenticated:
+            return .ok
+        case .tenantRoles(let roles):
+            guard let role = roleOf(caller) else { return .permissionDenied }
+            return roles.contains(role) ? .ok : .permissionDenied
+        case .account(let access):
+            // Account A of acme: who has which access, written out by hand.
+            let granted: Set<AccountAccess>?
+            switch caller {
+            case .admin, .sellerOnTeam: granted = Set(AccountAccess.allCases)  // seller-on owns A
+            case .leader, .marketing, .customerViewer: granted = [.read]
+            case .customerEditor: granted = [.read, .collaborate]
+            case .sellerOffTeam, .otherTenantCustomer: granted = nil
+            case .anonymous, .expiredToken, .revokedToken: granted = nil
+            }
+            guard let granted else { return .notFound }
+            return granted.contains(access) ? .ok : .permissionDenied
+        }
+    }
+
+    static func roleOf(_ caller: MatrixCaller) -> TenantRole? {
+        switch caller {
+        case .admin: .admin
+        case .leader: .leader
+        case .sellerOnTeam, .sellerOffTeam: .seller
+        case .marketing: .marketing
+        default: nil
+        }
+    }
+
+    @Test func everyMethodHasAScenario() throws {
+        let missing = AuthorizationPolicy.keyplan.rules.keys.filter { Self.scenarios[$0] == nil }
+        #expect(missing.isEmpty, "methods in the policy without a matrix scenario: \(missing)")
+    }
+
+    @Test func everyMethodAnswersEveryCallerAsThePolicySays() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            var cells = 0
+            var answers: [StatusCode: Int] = [:]
+            for (method, rule) in AuthorizationPolicy.keyplan.rules.sorted(by: { $0.key.fullName < $1.key.fullName }) {
+                let scenario = try #require(Self.scenarios[method], "no scenario for \(method)")
+                for caller in MatrixCaller.allCases {
+                    let client = try await world.client(for: caller)
+                    let code = await statusCode { try await scenario(world, client, caller) }
+                    let expected = Self.expected(rule, caller)
+                    #expect(code == expected, "\(method) as \(caller)")
+                    answers[expected, default: 0] += 1
+                    cells += 1
+                }
+            }
+            #expect(cells == AuthorizationPolicy.keyplan.rules.count * MatrixCaller.allCases.count)
+            // The matrix exercises every kind of answer.
+            for code in [StatusCode.ok, .notFound, .permissionDenied, .unauthenticated] {
+                #expect(answers[code, default: 0] > 0, "no cell answers \(code)")
+            }
+        }
+    }
+}
+
+extension IdentityTestServer {
+    func roleOf(_ caller: MatrixCaller) -> TenantRole? { AuthorizationMatrixTests.roleOf(caller) }
+}
