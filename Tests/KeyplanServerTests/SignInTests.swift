@@ -1,0 +1,153 @@
+import Foundation
+import KeyplanAPI
+import KeyplanRPC
+@testable import KeyplanServer
+import Testing
+
+@Suite("Sign-in, sessions and API keys")
+struct SignInTests {
+    @Test func wrongPasswordUnknownUserAndUnknownTenantAllAnswerTheSame() async throws {
+        try await IdentityTestServer.with { server in
+            _ = try await server.bootstrapTenant(slug: "acme")
+            let wrongPassword = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "not-the-password") }
+            let unknownUser = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "nobody@acme.example", password: "whatever-1") }
+            let unknownTenant = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "nope", email: "admin@acme.example", password: "admin-password") }
+            #expect(wrongPassword?.code == .unauthenticated)
+            #expect(wrongPassword == unknownUser)
+            #expect(wrongPassword == unknownTenant)
+            let grant = try await server.anonymous.signIn(tenantSlug: "acme", email: " Admin@ACME.example ", password: "admin-password")
+            #expect(try await server.client(grant.token).whoAmI().tenantRole == .admin)
+        }
+    }
+
+    @Test func repeatedWrongPasswordsAreThrottledPerAccount() async throws {
+        try await IdentityTestServer.with { server in
+            _ = try await server.bootstrapTenant(slug: "acme")
+            for _ in 0..<3 {
+                let code = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "guess-guess") }
+                #expect(code == .unauthenticated)
+            }
+            // Over the limit even the right password is refused, with the time to wait.
+            let throttled = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            #expect(throttled?.code == .resourceExhausted)
+            #expect(throttled?.message.contains("retry after") == true)
+            // Another account from the same address is not affected by this account's limit.
+            _ = try await server.bootstrapTenant(slug: "globex")
+        }
+    }
+
+    @Test func repeatedFailuresFromOneAddressAreThrottledAcrossAccounts() async throws {
+        let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 100, failuresPerAddress: 4) }
+        try await IdentityTestServer.with(configuration: configuration) { server in
+            _ = try await server.bootstrapTenant(slug: "acme")
+            for attempt in 0..<4 {
+                let code = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "user\(attempt)@acme.example", password: "guess-guess") }
+                #expect(code == .unauthenticated)
+            }
+            let code = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            #expect(code == .resourceExhausted)
+        }
+    }
+
+    @Test func sessionsSlideAndExpire() async throws {
+        let configuration = testIdentityConfiguration { $0.sessions = .init(idleTimeout: .seconds(2), absoluteLifetime: .seconds(60)) }
+        try await IdentityTestServer.with(configuration: configuration) { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let client = server.client(admin.token)
+            // Used every second, the session outlives its 2 s idle timeout.
+            for _ in 0..<4 {
+                try await Task.sleep(for: .seconds(1))
+                #expect(await statusCode { _ = try await client.whoAmI() } == .ok)
+            }
+            try await Task.sleep(for: .milliseconds(2500))
+            let expired = await rpcError { _ = try await client.whoAmI() }
+            #expect(expired?.code == .unauthenticated)
+        }
+    }
+
+    @Test func sessionsEndAtTheirAbsoluteLifetime() async throws {
+        let configuration = testIdentityConfiguration { $0.sessions = .init(idleTimeout: .seconds(60), absoluteLifetime: .seconds(1)) }
+        try await IdentityTestServer.with(configuration: configuration) { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            #expect(await statusCode { _ = try await server.client(admin.token).whoAmI() } == .ok)
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(await statusCode { _ = try await server.client(admin.token).whoAmI() } == .unauthenticated)
+        }
+    }
+
+    @Test func signOutAndAdminRevocationEndSessions() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let adminClient = server.client(admin.token)
+            _ = try await adminClient.createUser(CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller, password: "sam-password"))
+            let first = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "sam-password")
+            let second = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "sam-password")
+
+            try await server.client(first.token).signOut()
+            #expect(await statusCode { _ = try await server.client(first.token).whoAmI() } == .unauthenticated)
+
+            // Sam cannot revoke the admin's session (it is not theirs): NOT_FOUND.
+            #expect(await statusCode { try await server.client(second.token).revokeSession(admin.identity.credentialID) } == .notFound)
+            // The admin sees and revokes Sam's.
+            let all = try await adminClient.listSessions(allUsers: true)
+            #expect(all.contains { $0.id == second.identity.credentialID })
+            try await adminClient.revokeSession(second.identity.credentialID)
+            #expect(await statusCode { _ = try await server.client(second.token).whoAmI() } == .unauthenticated)
+        }
+    }
+
+    @Test func apiKeysActWithTheirRoleUntilRevokedOrExpired() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let adminClient = server.client(admin.token)
+            let key = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "ci", role: .marketing))
+            #expect(key.token.hasPrefix("kpk_"))
+            let keyClient = server.client(key.token)
+            let identity = try await keyClient.whoAmI()
+            #expect(identity.tenantRole == .marketing)
+            #expect(identity.credentialKind == .apiKey)
+            // Scoped to marketing: admin methods are refused.
+            #expect(await statusCode { _ = try await keyClient.listUsers() } == .permissionDenied)
+            #expect(try await adminClient.listAPIKeys().map(\.id) == [key.credential.id])
+
+            try await adminClient.revokeAPIKey(key.credential.id)
+            #expect(await statusCode { _ = try await keyClient.whoAmI() } == .unauthenticated)
+
+            let shortLived = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "brief", role: .admin, expiresInSeconds: 1))
+            #expect(await statusCode { _ = try await server.client(shortLived.token).whoAmI() } == .ok)
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(await statusCode { _ = try await server.client(shortLived.token).whoAmI() } == .unauthenticated)
+        }
+    }
+
+    @Test func aSellerCannotMintAKeyAboveTheirRole() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            _ = try await server.client(admin.token).createUser(CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller, password: "sam-password"))
+            let sam = server.client(try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "sam-password").token)
+            #expect(await statusCode { _ = try await sam.createAPIKey(CreateAPIKeyRequest(name: "x", role: .admin)) } == .permissionDenied)
+            #expect(await statusCode { _ = try await sam.createAPIKey(CreateAPIKeyRequest(name: "x", role: .seller)) } == .ok)
+        }
+    }
+
+    @Test func disablingAUserEndsTheirSessions() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let adminClient = server.client(admin.token)
+            let created = try await adminClient.createUser(CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller))
+            let password = try #require(created.generatedPassword)
+            let sam = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: password)
+            _ = try await adminClient.disableUser(created.user.id)
+            #expect(await statusCode { _ = try await server.client(sam.token).whoAmI() } == .unauthenticated)
+            #expect(await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: password) } == .unauthenticated)
+        }
+    }
+
+    @Test func malformedCredentialsAreUnauthenticated() async throws {
+        try await IdentityTestServer.with { server in
+            for token in ["", "kps_", "not a token", String(repeating: "x", count: 5000)] {
+                #expect(await statusCode { _ = try await server.client(token).whoAmI() } == .unauthenticated, "\(token.prefix(20))")
+            }
+        }
+    }
+}
