@@ -51,7 +51,7 @@ struct IdentityTestServer {
         let services = try KeyplanServices(database: client, configuration: configuration)
         var serverConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0)
         serverConfiguration.timeouts.shutdownGracePeriod = .seconds(5)
-        let server = RPCServer(configuration: serverConfiguration, services: services.services, interceptors: services.interceptors, logger: logger)
+        let server = RPCServer(configuration: serverConfiguration, services: services.services, interceptors: [LoggingServerInterceptor()] + services.interceptors, logger: logger)
         let address = try await server.start()
         let runTask = Task { try await server.run() }
         let port = address.port ?? 0

@@ -1,0 +1,88 @@
+import Foundation
+import KeyplanAPI
+import KeyplanLocalDatabase
+import KeyplanPostgres
+import KeyplanRPC
+@testable import KeyplanServer
+import Testing
+
+@Suite("Authorization policy")
+struct AuthorizationPolicyTests {
+    let database = PostgresClient(configuration: try! PostgresConfiguration(connectionString: "postgresql://nobody@127.0.0.1:1/none"))
+
+    @Test func theServicesRefuseToStartWithAMethodThePolicyDoesNotCover() throws {
+        var rules = AuthorizationPolicy.keyplan.rules
+        rules[AccountsService.get.descriptor] = nil
+        #expect(throws: KeyplanServices.PolicyViolation.self) {
+            _ = try KeyplanServices(database: database, policy: AuthorizationPolicy(rules: rules))
+        }
+    }
+
+    @Test func anAccountRuleNeedsARequestThatNamesTheAccount() throws {
+        var rules = AuthorizationPolicy.keyplan.rules
+        rules[AccountsService.list.descriptor] = .account(.read)
+        let error = #expect(throws: KeyplanServices.PolicyViolation.self) {
+            _ = try KeyplanServices(database: database, policy: AuthorizationPolicy(rules: rules))
+        }
+        #expect(error?.problems.first?.contains("AccountScoped") == true)
+    }
+
+    @Test func everyRuleNamesARegisteredMethod() throws {
+        let services = try KeyplanServices(database: database)
+        let builtIn: Set = [Health.check.descriptor, Reflection.listMethods.descriptor]
+        #expect(Set(services.methods).union(builtIn) == Set(AuthorizationPolicy.keyplan.rules.keys))
+    }
+
+    @Test func accountAccessLevels() {
+        let admin = AccountRelation(tenantRole: .admin)
+        let leader = AccountRelation(tenantRole: .leader)
+        let offTeam = AccountRelation(tenantRole: .seller)
+        let member = AccountRelation(tenantRole: .seller, team: .member)
+        let editor = AccountRelation(customer: .customerEditor)
+        let stranger = AccountRelation()
+        #expect(AccountAccess.allCases.allSatisfy(admin.allows))
+        #expect(leader.allows(.read) && !leader.allows(.edit))
+        #expect(!offTeam.isInScope && !offTeam.allows(.read))
+        #expect(member.allows(.edit) && !member.allows(.manage))
+        #expect(editor.allows(.collaborate) && !editor.allows(.edit))
+        #expect(!stranger.isInScope)
+    }
+}
+
+@Suite("Passwords and tokens")
+struct CredentialPrimitiveTests {
+    let hasher = PasswordHasher(parameters: .insecureForTesting)
+
+    @Test func aHashVerifiesItsPasswordOnly() async throws {
+        let stored = try await hasher.hash("correct horse")
+        #expect(stored.hasPrefix("$scrypt$ln=4,r=8,p=1$"))
+        #expect(try await hasher.verify("correct horse", against: stored))
+        #expect(try await !hasher.verify("correct horsE", against: stored))
+        #expect(try await hasher.hash("correct horse") != stored, "a fresh salt each time")
+    }
+
+    @Test func storedParametersWinOverConfiguredOnes() async throws {
+        let stronger = try await PasswordHasher(parameters: PasswordHasher.Parameters(logRounds: 6, blockSize: 8, parallelism: 1)).hash("pw-12345678")
+        #expect(try await hasher.verify("pw-12345678", against: stronger))
+    }
+
+    @Test func malformedStoredHashesNeverMatch() async throws {
+        let stored = try await hasher.hash("pw-12345678")
+        for bad in ["", "$scrypt$", stored.replacingOccurrences(of: "ln=4", with: "ln=99"), "$bcrypt$ln=4,r=8,p=1$AA==$AA==", stored + "$x"] {
+            #expect(try await !hasher.verify("pw-12345678", against: bad), "\(bad)")
+        }
+    }
+
+    @Test func tokensAreRandomPrefixedAndHashed() {
+        let a = SecretToken.generate(.session), b = SecretToken.generate(.session)
+        #expect(a != b)
+        #expect(a.text.hasPrefix("kps_") && a.text.count == 4 + 43)
+        #expect(a.hash.count == 32 && a.hash == SecretToken.hash(of: a.text))
+    }
+
+    @Test func constantTimeComparison() {
+        #expect(constantTimeEquals([1, 2, 3], [1, 2, 3]))
+        #expect(!constantTimeEquals([1, 2, 3], [1, 2, 4]))
+        #expect(!constantTimeEquals([1, 2], [1, 2, 3]))
+    }
+}
