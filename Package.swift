@@ -124,6 +124,7 @@ let package = Package(
                 "KeyplanAPI",
                 "KeyplanRPC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "KeyplanPoolTests", dependencies: ["KeyplanPool"]),
@@ -153,6 +154,7 @@ let package = Package(
                 "KeyplanLocalDatabase",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
     ]

@@ -1,0 +1,117 @@
+import Foundation
+import KeyplanAPI
+import NIOPosix
+import Testing
+
+/// The built `keyplan` binary against a real server: login, contexts, whoami, create, list and
+/// revoke, with `--json` output parsed.
+@Suite("keyplan CLI")
+struct CLITests {
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    /// The `keyplan` executable next to the test bundle (built by `swift build`/`swift test`).
+    static var binary: URL {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("keyplan")
+    }
+
+    let configPath = FileManager.default.temporaryDirectory.appendingPathComponent("keyplan-cli-\(UUID())/config.json").path
+
+    /// Runs `keyplan` with `arguments` and `input` on standard input, on a thread pool (it waits).
+    func keyplan(_ arguments: [String], input: String = "") async throws -> Run {
+        let binary = Self.binary
+        let configPath = self.configPath
+        return try await NIOThreadPool.singleton.runIfActive {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = arguments + ["--config", configPath]
+            let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+            process.standardInput = stdin
+            process.standardOutput = stdout
+            process.standardError = stderr
+            try process.run()
+            stdin.fileHandleForWriting.write(Data(input.utf8))
+            try stdin.fileHandleForWriting.close()
+            let output = stdout.fileHandleForReading.readDataToEndOfFile()
+            let errors = stderr.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
+        }
+    }
+
+    /// Runs a command that must succeed with `--json` and decodes its output.
+    func json<Value: Decodable>(_ type: Value.Type, _ arguments: [String], input: String = "") async throws -> Value {
+        let run = try await keyplan(arguments + ["--json"], input: input)
+        try #require(run.status == 0, "keyplan \(arguments.joined(separator: " ")) failed: \(run.errors)")
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(Value.self, from: Data(run.output.utf8))
+    }
+
+    struct LoginResult: Decodable { var context: String; var identity: Identity }
+    struct ContextEntry: Decodable { var name: String; var current: Bool; var signedIn: Bool }
+
+    @Test func loginWhoamiAndManagingUsersKeysAndSessions() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
+        try await IdentityTestServer.with { server in
+            _ = try await server.bootstrapTenant(slug: "acme")
+            let address = "127.0.0.1:\(server.port)"
+
+            let wrong = try await keyplan(["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example"], input: "nope-nope\n")
+            #expect(wrong.status != 0)
+            #expect(wrong.errors.contains("UNAUTHENTICATED"))
+
+            let login = try await json(LoginResult.self, ["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example", "--name", "acme-admin"], input: "admin-password\n")
+            #expect(login.context == "acme-admin")
+            #expect(login.identity.tenantRole == .admin)
+            let attributes = try FileManager.default.attributesOfItem(atPath: configPath)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            #expect(!(try String(contentsOfFile: configPath, encoding: .utf8)).contains("admin-password"))
+
+            let whoami = try await json(Identity.self, ["whoami"])
+            #expect(whoami.email == "admin@acme.example")
+
+            let created = try await json(CreatedUser.self, ["users", "create", "--email", "sam@acme.example", "--name", "Sam", "--role", "seller"])
+            let samPassword = try #require(created.generatedPassword)
+            #expect(try await json([User].self, ["users", "list"]).map(\.email) == ["admin@acme.example", "sam@acme.example"])
+
+            // A second context for Sam; --context picks it without switching.
+            _ = try await json(LoginResult.self, ["login", "--server", address, "--tenant", "acme", "--email", "sam@acme.example", "--name", "acme-sam"], input: samPassword + "\n")
+            let contexts = try await json([ContextEntry].self, ["context", "list"])
+            #expect(contexts.map(\.name) == ["acme-admin", "acme-sam"])
+            #expect(contexts.first { $0.current }?.name == "acme-sam")
+            #expect(try await json(Identity.self, ["whoami", "--context", "acme-admin"]).tenantRole == .admin)
+            let denied = try await keyplan(["users", "list"])
+            #expect(denied.status != 0 && denied.errors.contains("PERMISSION_DENIED"))
+            _ = try await json([String: String].self, ["context", "use", "acme-admin"])
+
+            let key = try await json(CreatedAPIKey.self, ["api-keys", "create", "--name", "ci", "--role", "leader"])
+            #expect(try await json([Credential].self, ["api-keys", "list"]).map(\.id) == [key.credential.id])
+            let keyLogin = try await json(LoginResult.self, ["login", "--server", address, "--api-key", "--name", "ci"], input: key.token + "\n")
+            #expect(keyLogin.identity.tenantRole == .leader)
+            _ = try await json([String: UUID].self, ["api-keys", "revoke", key.credential.id.uuidString, "--context", "acme-admin"])
+            let revokedKey = try await keyplan(["whoami", "--context", "ci"])
+            #expect(revokedKey.status != 0 && revokedKey.errors.contains("UNAUTHENTICATED"))
+
+            let sessions = try await json([Credential].self, ["sessions", "list", "--all", "--context", "acme-admin"])
+            let samSession = try #require(sessions.first { $0.userID == created.user.id })
+            _ = try await json([String: UUID].self, ["sessions", "revoke", samSession.id.uuidString, "--context", "acme-admin"])
+            let revokedSession = try await keyplan(["whoami", "--context", "acme-sam"])
+            #expect(revokedSession.status != 0 && revokedSession.errors.contains("UNAUTHENTICATED"))
+
+            let account = try await json(AccountView.self, ["accounts", "create", "--name", "Initech", "--context", "acme-admin"])
+            let invitation = try await json(CreatedInvitation.self, ["invitations", "create", "--account", account.id.uuidString, "--email", "pat@buyer.example", "--role", "customer_viewer", "--context", "acme-admin"])
+            let welcome = try await json(LoginResult.self, ["invitations", "accept", "--server", address, "--display-name", "Pat", "--name", "pat"], input: "\(invitation.token)\npat-password\n")
+            #expect(welcome.identity.kind == .customer)
+            #expect(try await json([AccountView].self, ["accounts", "list", "--context", "pat"]) == [AccountView(id: account.id, name: "Initech", annualRevenue: nil, internalNotes: nil)])
+
+            _ = try await json([String: String].self, ["logout", "--context", "acme-admin"])
+            let loggedOut = try await keyplan(["whoami", "--context", "acme-admin"])
+            #expect(loggedOut.status != 0)
+        }
+        try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: configPath).deletingLastPathComponent().path)
+    }
+}
