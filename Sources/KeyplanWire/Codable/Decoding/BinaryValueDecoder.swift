@@ -104,16 +104,12 @@ struct BinaryValueDecoder: Decoder {
             if self.slot == .field { return false }
             var reader = state.reader(self.start..<self.end)
             do throws(WireError) {
-                switch try reader.readByte() {
-                case 0:
+                guard try reader.readPresence() else {
                     self.consumed(upTo: reader.position)
                     return true
-                case 1:
-                    state.presenceConsumedAt = self.start
-                    return false
-                case let other:
-                    throw .invalidValue("presence byte must be 0 or 1, found \(other)")
                 }
+                state.presenceConsumedAt = self.start
+                return false
             } catch {
                 throw self.corrupted(error)
             }
