@@ -125,22 +125,23 @@ final class EncodingState {
 
     /// Writes a field tag (with `wireType`, patched later for generic values) and, for a named field, its name.
     func writeTag(for key: some CodingKey, wireType: WireType, level: Int) throws {
-        switch FieldIdentity(key) {
-        case .number(let number):
-            guard number >= 1, number <= FieldTag.maxFieldNumber else {
-                throw EncodingError.invalidValue(
-                    number,
-                    EncodingError.Context(
-                        codingPath: self.codingPath(level: level, appending: key),
-                        debugDescription: "CodingKey '\(key.stringValue)' has intValue \(number); field numbers must be in 1...\(FieldTag.maxFieldNumber)"
-                    )
-                )
-            }
-            self.writer.appendVarint(FieldTag.value(fieldNumber: number, wireType: wireType))
-        case .name(let name):
+        guard let number = key.intValue else {
             self.writer.append(wireType.rawValue)  // field number 0: a named field
-            self.writer.appendString(name, prefixed: true)
+            self.writer.appendString(key.stringValue, prefixed: true)
+            return
         }
+        guard number >= 1, number <= FieldTag.maxFieldNumber else { throw self.invalidFieldNumber(number, key: key, level: level) }
+        self.writer.appendVarint(FieldTag.value(fieldNumber: number, wireType: wireType))
+    }
+
+    private func invalidFieldNumber(_ number: Int, key: some CodingKey, level: Int) -> EncodingError {
+        EncodingError.invalidValue(
+            number,
+            EncodingError.Context(
+                codingPath: self.codingPath(level: level, appending: key),
+                debugDescription: "CodingKey '\(key.stringValue)' has intValue \(number); field numbers must be in 1...\(FieldTag.maxFieldNumber)"
+            )
+        )
     }
 
     // MARK: Values
