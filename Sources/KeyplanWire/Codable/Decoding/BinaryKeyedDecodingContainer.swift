@@ -1,0 +1,350 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads a message's fields by key without building a dictionary of them.
+///
+/// Types decode their fields in the order they encoded them, so the container keeps a cursor on the field it
+/// expects next and checks it first. On a miss it scans on from the cursor and then from the start, skipping
+/// unknown fields; a key found nowhere is an absent field.
+struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
+    // Only trivial values, as the standard library's box copies this struct on every call.
+    private let stateReference: UnretainedReference<DecodingState>
+    private let base: UnsafeRawPointer
+    private let levelSlot: UnsafeMutablePointer<DecodingState.LevelState>
+    let message: Range<Int>
+    /// The level of the value this container decodes; its fields are one level deeper.
+    let level: Int
+
+    init(state: DecodingState, message: Range<Int>, level: Int) {
+        self.stateReference = UnretainedReference(state)
+        self.base = state.base
+        self.message = message
+        self.level = level
+        self.levelSlot = state.levelSlot(level)
+        self.levelSlot.pointee.messageStart = message.lowerBound
+        self.levelSlot.pointee.messageEnd = message.upperBound
+        self.levelSlot.pointee.cursor = message.lowerBound
+    }
+
+    private var state: DecodingState { self.stateReference.object }
+
+    private func reader(_ range: Range<Int>) -> WireReader {
+        WireReader(base: self.base, position: range.lowerBound, end: range.upperBound)
+    }
+
+    var codingPath: [any CodingKey] { self.state.codingPath(level: self.level) }
+
+    private func corrupted(_ error: WireError, _ key: some CodingKey) -> DecodingError {
+        self.state.corrupted(error, level: self.level, key: key)
+    }
+
+    // MARK: Finding fields
+
+    /// Finds the field for `key`, or nil when the message does not hold it.
+    private func find(_ key: Key) throws -> WireField? {
+        let identity = FieldIdentity(key)
+        let levelState = self.levelSlot.pointee
+        let cursor =
+            (levelState.messageStart == self.message.lowerBound && levelState.messageEnd == self.message.upperBound)
+            ? levelState.cursor : self.message.lowerBound
+        do {
+            // The commonest case first: the expected field at the cursor, with a one-byte tag (fields 1-15).
+            if case .number(let number) = identity, cursor < self.message.upperBound {
+                let tag = self.base.load(fromByteOffset: cursor, as: UInt8.self)
+                if tag < 0x80, Int(tag >> 3) == number, number != FieldTag.namedFieldNumber,
+                    let wireType = WireType(rawValue: tag & 0x07)
+                {
+                    var reader = self.reader((cursor + 1)..<self.message.upperBound)
+                    let payload = try reader.skipValue(wireType)
+                    return self.take(WireField(wireType: wireType, payload: payload, next: reader.position))
+                }
+            }
+            // Then the fields from the cursor on (unknown ones are skipped).
+            var position = cursor
+            while position < self.message.upperBound {
+                let (field, matches) = try self.parseField(at: position, matching: identity)
+                if matches { return self.take(field) }
+                position = field.next
+            }
+            // Out of order: the fields before the cursor.
+            position = self.message.lowerBound
+            while position < cursor {
+                let (field, matches) = try self.parseField(at: position, matching: identity)
+                if matches { return self.take(field) }
+                position = field.next
+            }
+            return nil
+        } catch {
+            throw self.corrupted(error, key)
+        }
+    }
+
+    @inline(__always)
+    private func take(_ field: WireField) -> WireField {
+        self.levelSlot.pointee.cursor = field.next
+        return field
+    }
+
+    /// Parses the field at `position` and tells whether it is the field of `identity`.
+    @inline(__always)
+    private func parseField(at position: Int, matching identity: FieldIdentity) throws(WireError) -> (WireField, Bool) {
+        var reader = self.reader(position..<self.message.upperBound)
+        let tag = try reader.readVarint()
+        guard tag <= UInt64(UInt32.max) else { throw .invalidValue("field tag \(tag) exceeds 32 bits") }
+        guard let wireType = WireType(rawValue: UInt8(truncatingIfNeeded: tag & 0x07)) else {
+            throw .invalidWireType(UInt8(truncatingIfNeeded: tag & 0x07))
+        }
+        let fieldNumber = Int(tag >> 3)
+        let matches: Bool
+        if fieldNumber == FieldTag.namedFieldNumber {
+            let name = try reader.readLengthDelimited()
+            if case .name(let keyName) = identity {
+                matches = self.bytes(name, equal: keyName)
+            } else {
+                matches = false
+            }
+        } else if case .number(let keyNumber) = identity {
+            matches = keyNumber == fieldNumber
+        } else {
+            matches = false
+        }
+        let payload = try reader.skipValue(wireType)
+        return (WireField(wireType: wireType, payload: payload, next: reader.position), matches)
+    }
+
+    private func bytes(_ range: Range<Int>, equal string: String) -> Bool {
+        var string = string
+        return string.withUTF8 { utf8 in
+            guard utf8.count == range.count else { return false }
+            guard let keyBytes = utf8.baseAddress, !range.isEmpty else { return true }
+            return memcmp(self.base + range.lowerBound, keyBytes, range.count) == 0
+        }
+    }
+
+    private func require(_ key: Key) throws -> WireField {
+        guard let field = try self.find(key) else { throw self.keyNotFound(key) }
+        return field
+    }
+
+    private func keyNotFound(_ key: Key) -> DecodingError {
+        DecodingError.keyNotFound(
+            key,
+            DecodingError.Context(codingPath: self.codingPath, debugDescription: "no field for key '\(key.stringValue)'\(key.intValue.map { " (field \($0))" } ?? "")")
+        )
+    }
+
+    private func decoder(for field: WireField) -> BinaryValueDecoder {
+        self.stateReference.withObject { state in
+            BinaryValueDecoder(state: state, slot: .field, range: field.payload, wireType: field.wireType, level: self.level + 1)
+        }
+    }
+
+    // MARK: Keys
+
+    var allKeys: [Key] {
+        var keys: [Key] = []
+        var reader = self.reader(self.message)
+        // A malformed message lists the keys before the damage; decoding any key then throws.
+        while !reader.isAtEnd {
+            guard let tag = try? reader.readVarint(), let wireType = WireType(rawValue: UInt8(truncatingIfNeeded: tag & 0x07)) else { break }
+            let fieldNumber = Int(tag >> 3)
+            if fieldNumber == FieldTag.namedFieldNumber {
+                guard let nameRange = try? reader.readLengthDelimited() else { break }
+                let name = String(decoding: UnsafeRawBufferPointer(start: self.state.base + nameRange.lowerBound, count: nameRange.count), as: UTF8.self)
+                if let key = Key(stringValue: name) { keys.append(key) }
+            } else if let key = Key(intValue: fieldNumber) {
+                keys.append(key)
+            }
+            guard (try? reader.skipValue(wireType)) != nil else { break }
+        }
+        return keys
+    }
+
+    func contains(_ key: Key) -> Bool {
+        ((try? self.find(key)) ?? nil) != nil
+    }
+
+    // MARK: Primitives
+
+    @inline(__always)
+    private func decodePrimitive<P: BinaryPrimitive>(_ type: P.Type, forKey key: Key) throws -> P {
+        try self.decodePrimitive(type, in: try self.require(key), forKey: key)
+    }
+
+    @inline(__always)
+    private func decodePrimitiveIfPresent<P: BinaryPrimitive>(_ type: P.Type, forKey key: Key) throws -> P? {
+        guard let field = try self.find(key) else { return nil }
+        return try self.decodePrimitive(type, in: field, forKey: key)
+    }
+
+    @inline(__always)
+    private func decodePrimitive<P: BinaryPrimitive>(_ type: P.Type, in field: WireField, forKey key: Key) throws -> P {
+        guard field.wireType == P.wireType else {
+            throw DecodingError.typeMismatch(
+                P.self,
+                DecodingError.Context(
+                    codingPath: self.state.codingPath(level: self.level, appending: key),
+                    debugDescription: WireError.wireTypeMismatch(expected: P.wireType, actual: field.wireType).description
+                )
+            )
+        }
+        var reader = self.reader(field.payload)
+        do {
+            let value = try P.read(from: &reader)
+            try reader.expectEnd()
+            return value
+        } catch {
+            throw self.corrupted(error, key)
+        }
+    }
+
+    func decodeNil(forKey key: Key) throws -> Bool { try self.find(key) == nil }
+
+    func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: String.Type, forKey key: Key) throws -> String { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: Double.Type, forKey key: Key) throws -> Double { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: Float.Type, forKey key: Key) throws -> Float { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: Int.Type, forKey key: Key) throws -> Int { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 { try self.decodePrimitive(type, forKey: key) }
+    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 { try self.decodePrimitive(type, forKey: key) }
+
+    func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: Double.Type, forKey key: Key) throws -> Double? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: Float.Type, forKey key: Key) throws -> Float? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: Int8.Type, forKey key: Key) throws -> Int8? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: Int16.Type, forKey key: Key) throws -> Int16? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: Int32.Type, forKey key: Key) throws -> Int32? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: Int64.Type, forKey key: Key) throws -> Int64? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt.Type, forKey key: Key) throws -> UInt? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt8.Type, forKey key: Key) throws -> UInt8? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt16.Type, forKey key: Key) throws -> UInt16? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt32.Type, forKey key: Key) throws -> UInt32? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+    func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try self.decodePrimitiveIfPresent(type, forKey: key) }
+
+    // MARK: Values
+
+    func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        guard let field = try self.find(key) else { return try self.absentValue(type, forKey: key) }
+        return try self.decodeValue(type, in: field, forKey: key)
+    }
+
+    /// The value of an absent field: nil for an Optional asked for with `decode` rather than `decodeIfPresent`.
+    ///
+    /// Kept out of `decode(_:forKey:)`: its `T?` would make every call of that unspecialized function look up the
+    /// metadata of `Optional<T>` at entry, a tenth of all decoding time.
+    @inline(never)
+    private func absentValue<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        if let optional = T.self as? any ExpressibleByNilLiteral.Type, let none = Self.nilValue(of: optional) as? T {
+            return none
+        }
+        throw self.keyNotFound(key)
+    }
+
+    private static func nilValue<N: ExpressibleByNilLiteral>(of type: N.Type) -> N { nil }
+
+    func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
+        guard let field = try self.find(key) else { return nil }
+        return try self.decodeValue(type, in: field, forKey: key)
+    }
+
+    @inline(__always)
+    private func decodeValue<T: Decodable>(_ type: T.Type, in field: WireField, forKey key: Key) throws -> T {
+        // A guaranteed reference: looking the strategy up must not retain the state.
+        let strategy = self.stateReference.withObject { $0.strategy(for: T.self) }
+        if case .primitive(let primitive) = strategy {
+            return try self.decodePrimitive(primitive, as: type, in: field, forKey: key)
+        }
+        return try self.stateReference.withObject { state in
+            try state.decodeValue(type, from: self.decoder(for: field), key: key, strategy: strategy)
+        }
+    }
+
+    private func decodePrimitive<P: BinaryPrimitive, T>(_ primitive: P.Type, as type: T.Type, in field: WireField, forKey key: Key) throws -> T {
+        // `P` is `T`, as the strategy lookup proved.
+        unsafeBitCast(try self.decodePrimitive(P.self, in: field, forKey: key), to: T.self)
+    }
+
+    // MARK: Nested containers
+
+    private func lengthDelimited(forKey key: Key) throws -> Range<Int> {
+        let field = try self.require(key)
+        guard field.wireType == .lengthDelimited else {
+            throw self.corrupted(.wireTypeMismatch(expected: .lengthDelimited, actual: field.wireType), key)
+        }
+        return field.payload
+    }
+
+    func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+        KeyedDecodingContainer(BinaryKeyedDecodingContainer<NestedKey>(state: self.state, message: try self.lengthDelimited(forKey: key), level: self.level + 1))
+    }
+
+    func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
+        try BinaryUnkeyedDecodingContainer(state: self.state, content: try self.lengthDelimited(forKey: key), level: self.level + 1)
+    }
+
+    func superDecoder() throws -> any Decoder {
+        try self.superDecoder(identity: SuperCodingKey())
+    }
+
+    func superDecoder(forKey key: Key) throws -> any Decoder {
+        try self.superDecoder(identity: key)
+    }
+
+    /// The super value is a length-delimited field holding a top-level encoding; absent, it decodes as empty.
+    private func superDecoder(identity key: some CodingKey) throws -> any Decoder {
+        let content: Range<Int>
+        let probe = BinaryKeyedDecodingContainer<AnyFieldKey>(state: self.state, message: self.message, level: self.level)
+        if let field = try probe.find(AnyFieldKey(key)) {
+            guard field.wireType == .lengthDelimited else {
+                throw probe.corrupted(.wireTypeMismatch(expected: .lengthDelimited, actual: field.wireType), key)
+            }
+            content = field.payload
+        } else {
+            content = self.message.upperBound..<self.message.upperBound
+        }
+        return BinaryValueDecoder(state: self.state, slot: .top, range: content, level: self.level + 1)
+    }
+}
+
+/// A field as found on the wire: its wire type, its payload (a length-delimited value's content) and where the next
+/// field begins.
+struct WireField {
+    let wireType: WireType
+    let payload: Range<Int>
+    let next: Int
+}
+
+/// Any key, re-typed so that one container can look up a key of another type (the super key).
+struct AnyFieldKey: CodingKey {
+    let stringValue: String
+    let intValue: Int?
+
+    init(_ key: some CodingKey) {
+        self.stringValue = key.stringValue
+        self.intValue = key.intValue
+    }
+
+    init?(stringValue: String) {
+        self.stringValue = stringValue
+        self.intValue = nil
+    }
+
+    init?(intValue: Int) {
+        self.stringValue = "\(intValue)"
+        self.intValue = intValue
+    }
+}

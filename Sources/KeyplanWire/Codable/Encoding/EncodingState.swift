@@ -1,0 +1,266 @@
+/// The mutable state of one `BinaryEncoder.encode` call, shared by every encoder and container it hands out.
+///
+/// Bytes are written front to back into one buffer. A length-delimited container (message or sequence) is an open
+/// frame whose length is patched when it closes: when its parent writes again, or when the value that opened it
+/// returns. A container used after it closed is an error rather than a silent corruption.
+///
+/// Its properties opt out of dynamic exclusivity checking: the state is confined to one `encode` call on one
+/// thread, every access is short and none overlaps another, and the checks cost a quarter of encoding time.
+final class EncodingState {
+    @exclusivity(unchecked) var writer: WireWriter
+    @exclusivity(unchecked) private(set) var frames: [OpenFrame] = []
+    @exclusivity(unchecked) private var nextFrameID: UInt32 = 0
+    @exclusivity(unchecked) private var path = CodingPathStack()
+    @exclusivity(unchecked) private var depth = 0
+    /// The slot start of the last field that encoded nil, to tell an absent nil from a value that wrote nothing.
+    @exclusivity(unchecked) var nilFieldStart = -1
+    /// An error found where the `Encoder` protocol cannot throw (opening a container); thrown at the next chance.
+    @exclusivity(unchecked) private var deferredError: EncodingError?
+    @exclusivity(unchecked) private var hasDeferredError = false
+    @exclusivity(unchecked) private var strategies = CodingStrategyCache()
+    let configuration: BinaryEncoder.Configuration
+    let userInfo: [CodingUserInfoKey: Any]
+
+    init(capacity: Int, configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
+        self.writer = WireWriter(capacity: capacity)
+        self.configuration = configuration
+        self.userInfo = userInfo
+        self.frames.reserveCapacity(16)
+    }
+
+    deinit {
+        self.writer.deallocate()
+    }
+
+    struct OpenFrame {
+        /// Where the value's slot began, to recognise a second container request for the same value.
+        let slotStart: Int
+        /// The one-byte length placeholder, or nil for a top-level value.
+        let lengthOffset: Int?
+        /// The one-byte element-count placeholder of a sequence whose count is known only at the end.
+        let countOffset: Int?
+        var elementCount: Int
+        let id: UInt32
+    }
+
+    /// A handle on an open frame, held by a container.
+    struct FrameHandle {
+        let index: Int
+        let id: UInt32
+    }
+
+    // MARK: Coding path
+
+    func codingPath(level: Int) -> [any CodingKey] {
+        self.path.path(level: level)
+    }
+
+    func codingPath(level: Int, appending key: any CodingKey) -> [any CodingKey] {
+        self.path.path(level: level, appending: key)
+    }
+
+    // MARK: Frames
+
+    /// Opens a container frame for the value in `slot`, writing its tag's wire type and length placeholder.
+    func openFrame(slot: CodingSlot, tagOffset: Int, slotStart: Int, counted: Bool) -> FrameHandle {
+        if self.writer.count != slotStart {
+            // A second `container(...)` request for the same value continues the container it already opened.
+            if let index = self.frames.indices.last, self.frames[index].slotStart == slotStart {
+                return FrameHandle(index: index, id: self.frames[index].id)
+            }
+            self.hasDeferredError = true
+            self.deferredError = EncodingError.invalidValue(
+                slotStart,
+                EncodingError.Context(codingPath: self.path.deepest, debugDescription: "a value asked for a container after writing itself or after its container closed")
+            )
+        }
+        if slot == .field { self.writer.patchWireType(.lengthDelimited, tagAt: tagOffset) }
+        let lengthOffset = slot.isPrefixed ? self.writer.beginLengthDelimited() : nil
+        let countOffset = counted ? self.writer.beginLengthDelimited() : nil
+        return self.pushFrame(slotStart: slotStart, lengthOffset: lengthOffset, countOffset: countOffset)
+    }
+
+    /// Opens a sequence frame whose element count is already known, writing the count at once.
+    func openSequence(slot: CodingSlot, tagOffset: Int, slotStart: Int, count: Int) -> FrameHandle {
+        let frame = self.openFrame(slot: slot, tagOffset: tagOffset, slotStart: slotStart, counted: false)
+        self.writer.appendVarint(UInt64(count))
+        return frame
+    }
+
+    private func pushFrame(slotStart: Int, lengthOffset: Int?, countOffset: Int?) -> FrameHandle {
+        self.nextFrameID &+= 1
+        self.frames.append(OpenFrame(slotStart: slotStart, lengthOffset: lengthOffset, countOffset: countOffset, elementCount: 0, id: self.nextFrameID))
+        return FrameHandle(index: self.frames.count - 1, id: self.nextFrameID)
+    }
+
+    /// Closes frames above `count`, patching their counts and lengths.
+    func closeFrames(downTo count: Int) {
+        while self.frames.count > count {
+            let frame = self.frames.removeLast()
+            // The count sits inside the length's span, so it is patched first.
+            if let countOffset = frame.countOffset { self.writer.patchVarint(UInt64(frame.elementCount), at: countOffset) }
+            if let lengthOffset = frame.lengthOffset { self.writer.endLengthDelimited(at: lengthOffset) }
+        }
+    }
+
+    /// Makes `frame` the innermost open frame before a container writes to it, closing nested containers it opened.
+    @inline(__always)
+    func prepareWrite(to frame: FrameHandle, level: Int) throws {
+        if self.frames.count != frame.index + 1 {
+            if self.frames.count > frame.index + 1 { self.closeFrames(downTo: frame.index + 1) }
+        }
+        guard frame.index < self.frames.count, self.frames[frame.index].id == frame.id else {
+            throw EncodingError.invalidValue(
+                frame.id,
+                EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "a container was used after the value that owns it finished encoding")
+            )
+        }
+    }
+
+    func countElement(in frame: FrameHandle) {
+        self.frames[frame.index].elementCount += 1
+    }
+
+    // MARK: Fields
+
+    /// Writes a field tag (with `wireType`, patched later for generic values) and, for a named field, its name.
+    func writeTag(for key: some CodingKey, wireType: WireType, level: Int) throws {
+        guard let number = key.intValue else {
+            self.writer.append(wireType.rawValue)  // field number 0: a named field
+            self.writer.appendString(key.stringValue, prefixed: true)
+            return
+        }
+        guard number >= 1, number <= FieldTag.maxFieldNumber else { throw self.invalidFieldNumber(number, key: key, level: level) }
+        self.writer.appendVarint(FieldTag.value(fieldNumber: number, wireType: wireType))
+    }
+
+    private func invalidFieldNumber(_ number: Int, key: some CodingKey, level: Int) -> EncodingError {
+        EncodingError.invalidValue(
+            number,
+            EncodingError.Context(
+                codingPath: self.codingPath(level: level, appending: key),
+                debugDescription: "CodingKey '\(key.stringValue)' has intValue \(number); field numbers must be in 1...\(FieldTag.maxFieldNumber)"
+            )
+        )
+    }
+
+    // MARK: Values
+
+    /// How values of `type` are encoded.
+    @inline(__always)
+    func strategy<T>(for type: T.Type) -> EncodingStrategy {
+        self.strategies.encoding(for: type)
+    }
+
+    /// Encodes a value of any type into a slot: in place when it is a primitive, through its direct wire form when it
+    /// has one, else through its `Encodable` conformance. `key` is the value's coding-path component (nil when it
+    /// continues its parent's slot).
+    func encodeValue<T: Encodable>(
+        _ value: T,
+        slot: CodingSlot,
+        tagOffset: Int,
+        level: Int,
+        key: (any CodingKey)?,
+        strategy: EncodingStrategy? = nil
+    ) throws {
+        let strategy = strategy ?? self.strategy(for: T.self)
+        if case .primitive(let primitive) = strategy {
+            if slot == .field { self.writer.patchWireType(primitive.wireType, tagAt: tagOffset) }
+            // The path of a primitive is its parent's plus its key (no component of its own was recorded).
+            try self.writePrimitive(value, as: primitive, prefixed: slot.isPrefixed, level: key == nil ? level : level - 1, key: key)
+            return
+        }
+        self.depth += 1
+        defer { self.depth -= 1 }
+        guard self.depth <= self.configuration.maximumDepth else {
+            throw EncodingError.invalidValue(
+                value,
+                EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "nesting deeper than the limit of \(self.configuration.maximumDepth)")
+            )
+        }
+        if let key { self.path.set(key, level: level) }
+        let frameCount = self.frames.count
+        let encoder = BinaryValueEncoder(state: self, slot: slot, tagOffset: tagOffset, slotStart: self.writer.count, level: level)
+        if case .direct(let direct) = strategy {
+            try Self.encodeDirectly(value, as: direct, to: encoder)
+        } else {
+            try value.encode(to: encoder)
+        }
+        self.closeFrames(downTo: frameCount)
+        if self.hasDeferredError, let error = self.deferredError {
+            self.hasDeferredError = false
+            self.deferredError = nil
+            throw error
+        }
+    }
+
+    /// Writes `value`, a primitive of the given type, at the end of the buffer.
+    @inline(__always)
+    func writePrimitive<T>(_ value: T, as type: any BinaryPrimitive.Type, prefixed: Bool, level: Int, key: (any CodingKey)?) throws {
+        func write<P: BinaryPrimitive>(_ type: P.Type) throws(WireError) {
+            // `T` is `P`, as the strategy lookup proved.
+            try unsafeBitCast(value, to: P.self).write(to: &self.writer, prefixed: prefixed)
+        }
+        do {
+            try write(type)
+        } catch {
+            throw self.invalidValue(value, error, level: level, key: key)
+        }
+    }
+
+    /// Encodes a field: its tag, then its value. A nil value leaves the field out; a value that wrote nothing at all
+    /// (a type without properties) becomes an empty message so that the field is present.
+    func encodeField<T: Encodable, Key: CodingKey>(_ value: T, forKey key: Key, level: Int) throws {
+        let strategy = self.strategy(for: T.self)
+        if case .primitive(let primitive) = strategy {
+            try self.writeTag(for: key, wireType: primitive.wireType, level: level)
+            try self.writePrimitive(value, as: primitive, prefixed: true, level: level, key: key)
+            return
+        }
+        let tagOffset = self.writer.count
+        // The wire type is patched once the value shows what it is.
+        try self.writeTag(for: key, wireType: .varint, level: level)
+        let valueStart = self.writer.count
+        try self.encodeValue(value, slot: .field, tagOffset: tagOffset, level: level + 1, key: key, strategy: strategy)
+        if self.writer.count == valueStart {
+            if self.nilFieldStart == valueStart {
+                self.writer.truncate(to: tagOffset)
+            } else {
+                self.writer.patchWireType(.lengthDelimited, tagAt: tagOffset)
+                self.writer.append(0)
+            }
+        }
+    }
+
+    /// Encodes a sequence element. A value that wrote nothing becomes an empty message, so every element takes at
+    /// least one byte and a decoder can bound counts by the bytes left.
+    func encodeElement<T: Encodable>(
+        _ value: T,
+        index: Int,
+        level: Int,
+        strategy: EncodingStrategy? = nil
+    ) throws {
+        let start = self.writer.count
+        try self.encodeValue(value, slot: .element, tagOffset: 0, level: level, key: IndexCodingKey(index), strategy: strategy)
+        if self.writer.count == start { self.writer.append(0) }
+    }
+
+    private static func encodeDirectly<T, D: BinaryDirectEncodable>(_ value: T, as type: D.Type, to encoder: BinaryValueEncoder) throws {
+        // `T` is `D`, as the strategy lookup proved; reinterpreting avoids boxing the value into an existential.
+        try unsafeBitCast(value, to: D.self).encodeDirectly(to: encoder)
+    }
+
+    /// Records an error raised where the `Encoder` protocol cannot throw; the enclosing value throws it.
+    func deferError(_ error: any Error) {
+        guard !self.hasDeferredError else { return }
+        self.hasDeferredError = true
+        self.deferredError = error as? EncodingError
+            ?? EncodingError.invalidValue(error, EncodingError.Context(codingPath: self.path.deepest, debugDescription: "\(error)"))
+    }
+
+    /// The error for a value whose wire form cannot hold it (for example a date beyond Int64 microseconds).
+    func invalidValue(_ value: Any, _ error: WireError, level: Int, key: (any CodingKey)?) -> EncodingError {
+        let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
+        return EncodingError.invalidValue(value, EncodingError.Context(codingPath: path, debugDescription: error.description))
+    }
+}
