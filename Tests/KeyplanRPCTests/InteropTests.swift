@@ -110,6 +110,7 @@ struct InteropTests {
                     continuation.yield(TestMessage(text: "first"))
                     let first = AsyncStream.makeStream(of: Void.self)
                     group.addTask {
+                        defer { first.continuation.finish() }
                         try await client.bidirectionalStreaming(TestMethods.fullDuplex) { writer in
                             for await request in requests { try await writer.write(request) }
                         } body: { response in
