@@ -2,15 +2,15 @@
 // Keyplan: a multi-tenant server for strategic account planning.
 //
 // Modules, one per layer, dependencies pointing one way only (see ARCHITECTURE.md):
-//   KeyplanWire      binary Codable + frames (no networking)
-//   KeyplanRPC       RPC runtime over SwiftNIO: server, client, interceptors
-//   KeyplanPool      connection pool state machine (generic, clock-injected)
-//   KeyplanPostgres  libpq access: connections, rows, transactions, pipeline, LISTEN/NOTIFY, migrations
+//   KeyplanWire           binary Codable + frames (no networking)
+//   KeyplanRPC            RPC runtime over SwiftNIO: server, client, interceptors
+//   KeyplanPool           connection pool state machine (generic, clock-injected)
+//   KeyplanPostgres       libpq access: connections, rows, transactions, pipeline, LISTEN/NOTIFY, migrations
 //   KeyplanLocalDatabase  the private local PostgreSQL cluster used by default and by tests
-//   KeyplanAPI       messages and service definitions shared by server and clients
-//   KeyplanServer    service implementations: identity, authorization policy, audit
-//   keyplan-server   the server executable
-//   keyplan          the command-line client
+//   KeyplanAPI            messages and service definitions shared by server and clients
+//   KeyplanServer         service implementations: identity, authorization policy, audit
+//   keyplan-server        the server executable
+//   keyplan               the command-line client
 import PackageDescription
 
 let package = Package(
@@ -19,11 +19,11 @@ let package = Package(
     products: [
         .executable(name: "keyplan-server", targets: ["keyplan-server"]),
         .executable(name: "keyplan", targets: ["keyplan"]),
+        .library(name: "KeyplanWire", targets: ["KeyplanWire"]),
+        .library(name: "KeyplanRPC", targets: ["KeyplanRPC"]),
         .library(name: "KeyplanPool", targets: ["KeyplanPool"]),
         .library(name: "KeyplanPostgres", targets: ["KeyplanPostgres"]),
         .library(name: "KeyplanLocalDatabase", targets: ["KeyplanLocalDatabase"]),
-        .library(name: "KeyplanWire", targets: ["KeyplanWire"]),
-        .library(name: "KeyplanRPC", targets: ["KeyplanRPC"]),
         .library(name: "KeyplanAPI", targets: ["KeyplanAPI"]),
         .library(name: "KeyplanServer", targets: ["KeyplanServer"]),
     ],
@@ -39,6 +39,32 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
     ],
     targets: [
+        // Wire codec: binary Codable and frames.
+        .target(
+            name: "KeyplanWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        // RPC runtime.
+        .target(
+            name: "KeyplanRPC",
+            dependencies: [
+                "KeyplanWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            exclude: ["README.md"]
+        ),
+        // PostgreSQL.
         .systemLibrary(
             name: "CLibPQ",
             pkgConfig: "libpq",
@@ -65,29 +91,7 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .target(
-            name: "KeyplanWire",
-            dependencies: [
-                .product(name: "NIOCore", package: "swift-nio"),
-            ]
-        ),
-        .target(
-            name: "KeyplanRPC",
-            dependencies: [
-                "KeyplanWire",
-                .product(name: "NIOCore", package: "swift-nio"),
-                .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOHTTP1", package: "swift-nio"),
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "DequeModule", package: "swift-collections"),
-            ],
-            exclude: ["README.md"]
-        ),
+        // Services.
         .target(
             name: "KeyplanAPI",
             dependencies: [
@@ -109,13 +113,17 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
+        // Executables.
         .executableTarget(
             name: "keyplan-server",
             dependencies: [
+                "KeyplanRPC",
                 "KeyplanPostgres",
                 "KeyplanLocalDatabase",
                 "KeyplanServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -127,13 +135,8 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
-        .testTarget(name: "KeyplanPoolTests", dependencies: ["KeyplanPool"]),
-        .testTarget(name: "KeyplanPostgresTests", dependencies: ["KeyplanPostgres", "KeyplanLocalDatabase"]),
-        .testTarget(name: "KeyplanLocalDatabaseTests", dependencies: ["KeyplanLocalDatabase", "KeyplanPostgres"]),
-        .testTarget(
-            name: "KeyplanWireTests",
-            dependencies: ["KeyplanWire"]
-        ),
+        // Tests mirror the source tree.
+        .testTarget(name: "KeyplanWireTests", dependencies: ["KeyplanWire"]),
         .testTarget(
             name: "KeyplanRPCTests",
             dependencies: [
@@ -144,6 +147,9 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        .testTarget(name: "KeyplanPoolTests", dependencies: ["KeyplanPool"]),
+        .testTarget(name: "KeyplanPostgresTests", dependencies: ["KeyplanPostgres", "KeyplanLocalDatabase"]),
+        .testTarget(name: "KeyplanLocalDatabaseTests", dependencies: ["KeyplanLocalDatabase", "KeyplanPostgres"]),
         .testTarget(
             name: "KeyplanServerTests",
             dependencies: [

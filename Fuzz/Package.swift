@@ -1,5 +1,5 @@
 // swift-tools-version: 6.0
-// libFuzzer targets for Keyplan's wire code and parsers, one executable per target (see README.md).
+// libFuzzer targets for Keyplan's wire code, one executable per target (see README.md).
 // Kept out of the main package: they build only with `--sanitize=fuzzer`.
 import PackageDescription
 

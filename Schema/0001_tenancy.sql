@@ -6,7 +6,7 @@
 --   and only gets the privileges granted here, table by table.
 -- * A tenant-owned table has `tenant_id uuid` as the first column of its primary key and of each
 --   foreign key to another tenant-owned table, so that rows of one tenant only ever reference
---   rows of the same tenant (and so that Citus can co-locate them, see Schema/CITUS.md).
+--   rows of the same tenant (and so that Citus can co-locate them, see Schema/README.md).
 -- * Each tenant-owned table ENABLEs and FORCEs row-level security with the policy
 --   `tenant_id = app_current_tenant()` for reads and writes (`SELECT
 --   enable_tenant_isolation('table')` does all three), and grants only DML to keyplan_app.

@@ -34,7 +34,8 @@ struct CodecBenchmark {
         precondition(jsonDecoded == plan, "JSON round trip differs")
         precondition(protoDecoded == proto, "SwiftProtobuf round trip differs")
 
-        print("Account plan: 10 goals × 4 metrics, 30 contacts, 40 actions, 8 revenues, 8 criteria; \(iterations) iterations, best of 5 runs")
+        print("Account plan: 10 goals × 4 metrics, 30 contacts, 40 actions, 8 revenues, 8 criteria")
+        print("Best of \(Measurement.rounds) interleaved rounds of \(iterations) operations (JSON: \(iterations / 10)) each")
         print("Encoded size: Keyplan \(keyplanBytes.count) B, SwiftProtobuf \(protoBytes.count) B, JSON \(jsonBytes.count) B")
         print("")
 
@@ -52,7 +53,7 @@ struct CodecBenchmark {
             ("SwiftProtobuf decode", iterations, { _ = try PBAccountPlan(serializedBytes: protoBytes) }),
             ("JSONDecoder decode", iterations / 10, { _ = try jsonDecoder.decode(AccountPlan.self, from: jsonBytes) }),
         ]
-        let results = try all.filter { only == nil || $0.0.contains(only!) }.map { try Measurement($0.0, $0.1, $0.2) }
+        let results = try Measurement.interleaved(all.filter { only == nil || $0.0.contains(only!) })
         for result in results {
             print(result.name.padding(toLength: 32, withPad: " ", startingAt: 0), String(format: "%10.2f µs/op", result.microseconds))
         }
@@ -67,21 +68,31 @@ struct CodecBenchmark {
     }
 }
 
-/// The best of five timed runs of `iterations` calls, on the monotonic clock.
+/// The time per operation of one benchmark: the best of several rounds on the monotonic clock.
 struct Measurement {
+    static let rounds = 12
+
     let name: String
     let microseconds: Double
 
-    init(_ name: String, _ iterations: Int, _ operation: () throws -> Void) rethrows {
+    /// Times the operations in rounds, each round running every operation once in turn, so that a burst of load
+    /// on the (shared) machine slows all of them alike rather than one; each keeps its fastest round.
+    static func interleaved(_ operations: [(String, Int, () throws -> Void)]) throws -> [Measurement] {
         let clock = ContinuousClock()
-        for _ in 0..<max(iterations / 10, 1) { try operation() }  // warm-up
-        var best = Duration.seconds(1_000_000)
-        for _ in 0..<5 {
-            let elapsed = try clock.measure { for _ in 0..<iterations { try operation() } }
-            best = min(best, elapsed)
+        var best = [Duration](repeating: .seconds(1_000_000), count: operations.count)
+        for (_, iterations, operation) in operations {
+            for _ in 0..<max(iterations / 10, 1) { try operation() }  // warm-up
         }
-        self.name = name
-        let (seconds, attoseconds) = best.components
-        self.microseconds = (Double(seconds) * 1e6 + Double(attoseconds) / 1e12) / Double(iterations)
+        for _ in 0..<Self.rounds {
+            for (index, (_, iterations, operation)) in operations.enumerated() {
+                let elapsed = try clock.measure { for _ in 0..<iterations { try operation() } }
+                best[index] = min(best[index], elapsed)
+            }
+        }
+        return operations.indices.map { index in
+            let (seconds, attoseconds) = best[index].components
+            let total = Double(seconds) * 1e6 + Double(attoseconds) / 1e12
+            return Measurement(name: operations[index].0, microseconds: total / Double(operations[index].1))
+        }
     }
 }

@@ -30,6 +30,7 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     private var headers = Metadata()
     private var end: Frame.End?
     private var failure: RPCError?
+    private var sent = false
 
     init(callID: UInt32, deadline: Deadline?, inbox: MessageInbox, outbox: FrameOutbox<ClientOutbound>, maxMessageSize: @escaping @Sendable () -> UInt32) {
         self.callID = callID
@@ -82,7 +83,15 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     /// The server's trailers (empty until the end arrives).
     var trailers: Metadata { lock.withLock { end.map { Metadata(fields: $0.trailers) } ?? Metadata() } }
 
+    /// Whether the call's `OPEN` reached the socket. A call that failed before it did was never
+    /// seen by the server and is safe to retry.
+    var wasSent: Bool { lock.withLock { sent } }
+
     // MARK: From the event loop
+
+    func markSent() {
+        lock.withLock { sent = true }
+    }
 
     func receiveHeaders(_ fields: [MetadataField]) {
         lock.withLock { headers = Metadata(fields: fields) }

@@ -130,7 +130,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         connectionState.stopAcceptingCalls()
         tickTask?.cancel()
         tickTask = nil
-        outbox.close(error)
+        for case .open(let call, _) in outbox.close(error) {
+            call.fail(error)
+        }
         handshake.fail(error)
         for (_, active) in calls {
             active.deadlineTimer?.cancel()
@@ -218,6 +220,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                     continue
                 }
                 stateMachine.callOpened(call.callID)
+                call.markSent()
                 var active = ActiveCall(call: call)
                 if let deadline = call.deadline {
                     let this = NIOLoopBound(self, eventLoop: context.eventLoop)

@@ -119,15 +119,18 @@ final class FrameOutbox<Item: FrameOutboxItem>: @unchecked Sendable {
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Refuses further items and wakes every waiting writer with `error`.
-    func close(_ error: RPCError) {
-        let waiters = lock.withLock {
+    /// Refuses further items, wakes every waiting writer with `error`, and returns the items
+    /// that were never written, so their owners can be told.
+    @discardableResult
+    func close(_ error: RPCError) -> [Item] {
+        let (unwritten, waiters) = lock.withLock {
             state.closedError = state.closedError ?? error
-            state.pending.removeAll()
+            defer { state.pending.removeAll() }
             drainHandler = nil
-            return takeWaitersLocked()
+            return (state.pending, takeWaitersLocked())
         }
         for waiter in waiters { waiter.resume(throwing: error) }
+        return unwritten
     }
 }
 

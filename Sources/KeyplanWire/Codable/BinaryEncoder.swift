@@ -49,6 +49,7 @@ public struct BinaryEncoder: Sendable {
     }
 
     /// Encodes `value` and hands its bytes, valid only during the call, to `body`.
+    @discardableResult
     private func withEncoding<T: Encodable, Result>(
         of value: T,
         capacity: Int,

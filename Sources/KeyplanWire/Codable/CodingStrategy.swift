@@ -1,3 +1,5 @@
+import Synchronization
+
 /// How the encoder handles values of one type, decided once per type and call rather than cast per value.
 ///
 /// (The encoding and decoding strategies are separate, non-generic types on purpose: a generic enum used from the
@@ -33,12 +35,13 @@ enum DecodingStrategy {
     }
 }
 
-/// A small direct-mapped cache from a type to its strategies.
+/// A small direct-mapped cache from a type to its strategies, one per `encode`/`decode` call.
 ///
 /// `T.self as? any P.Type` asks the runtime's conformance cache, which costs tens of nanoseconds a lookup; a message
-/// has a handful of field types, so a few slots indexed by the metadata address answer nearly every lookup.
+/// has a handful of field types, so a few slots indexed by the metadata address answer nearly every lookup. A miss
+/// asks the process-wide ``SharedCodingStrategies`` before computing.
 struct CodingStrategyCache {
-    private struct Entry {
+    fileprivate struct Entry: @unchecked Sendable {  // Metatypes and enums of them: immutable.
         let type: ObjectIdentifier
         let encoding: EncodingStrategy
         let decoding: DecodingStrategy
@@ -56,7 +59,7 @@ struct CodingStrategyCache {
         if self.entries.isEmpty { self.entries = Array(repeating: nil, count: Self.slotCount) }
         if let entry = self.entries[slot], entry.type == identifier { return entry }
         if let entry = self.entries[slot + 1], entry.type == identifier { return entry }
-        let entry = Entry(type: identifier, encoding: .of(type), decoding: .of(type))
+        let entry = SharedCodingStrategies.entry(for: type)
         // The newest entry takes the first slot; the one it displaces moves to the second.
         self.entries[slot + 1] = self.entries[slot]
         self.entries[slot] = entry
@@ -71,5 +74,19 @@ struct CodingStrategyCache {
     @inline(__always)
     mutating func decoding(for type: Any.Type) -> DecodingStrategy {
         self.entry(for: type).decoding
+    }
+}
+
+/// The strategies of every type seen so far in the process, so that a new `encode`/`decode` call does not repeat
+/// the runtime's conformance checks for the types of its message.
+enum SharedCodingStrategies {
+    private static let entries = Mutex<[ObjectIdentifier: CodingStrategyCache.Entry]>([:])
+
+    fileprivate static func entry(for type: Any.Type) -> CodingStrategyCache.Entry {
+        let identifier = ObjectIdentifier(type)
+        if let entry = self.entries.withLock({ $0[identifier] }) { return entry }
+        let entry = CodingStrategyCache.Entry(type: identifier, encoding: .of(type), decoding: .of(type))
+        self.entries.withLock { $0[identifier] = entry }
+        return entry
     }
 }

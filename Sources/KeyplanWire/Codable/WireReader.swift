@@ -143,6 +143,15 @@ struct WireReader {
         return buffer
     }
 
+    /// Reads an Optional's presence byte: true for a value (1), false for nil (0).
+    mutating func readPresence() throws(WireError) -> Bool {
+        switch try self.readByte() {
+        case 0: return false
+        case 1: return true
+        case let other: throw .invalidValue("presence byte must be 0 or 1, found \(other)")
+        }
+    }
+
     func expectEnd() throws(WireError) {
         if self.position != self.end { throw .trailingBytes(self.end - self.position) }
     }

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Reads a message's fields by key without building a dictionary of them.
 ///
 /// Types decode their fields in the order they encoded them, so the container keeps a cursor on the field it
@@ -45,7 +53,18 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
             (levelState.messageStart == self.message.lowerBound && levelState.messageEnd == self.message.upperBound)
             ? levelState.cursor : self.message.lowerBound
         do {
-            // The expected case: the field at the cursor, then the fields after it (unknown ones are skipped).
+            // The commonest case first: the expected field at the cursor, with a one-byte tag (fields 1-15).
+            if case .number(let number) = identity, cursor < self.message.upperBound {
+                let tag = self.base.load(fromByteOffset: cursor, as: UInt8.self)
+                if tag < 0x80, Int(tag >> 3) == number, number != FieldTag.namedFieldNumber,
+                    let wireType = WireType(rawValue: tag & 0x07)
+                {
+                    var reader = self.reader((cursor + 1)..<self.message.upperBound)
+                    let payload = try reader.skipValue(wireType)
+                    return self.take(WireField(wireType: wireType, payload: payload, next: reader.position))
+                }
+            }
+            // Then the fields from the cursor on (unknown ones are skipped).
             var position = cursor
             while position < self.message.upperBound {
                 let (field, matches) = try self.parseField(at: position, matching: identity)
@@ -102,8 +121,8 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         var string = string
         return string.withUTF8 { utf8 in
             guard utf8.count == range.count else { return false }
-            let wire = UnsafeRawBufferPointer(start: self.base + range.lowerBound, count: range.count)
-            return wire.elementsEqual(utf8)
+            guard let keyBytes = utf8.baseAddress, !range.isEmpty else { return true }
+            return memcmp(self.base + range.lowerBound, keyBytes, range.count) == 0
         }
     }
 
@@ -120,7 +139,9 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     private func decoder(for field: WireField) -> BinaryValueDecoder {
-        BinaryValueDecoder(state: self.state, slot: .field, range: field.payload, wireType: field.wireType, level: self.level + 1)
+        self.stateReference.withObject { state in
+            BinaryValueDecoder(state: state, slot: .field, range: field.payload, wireType: field.wireType, level: self.level + 1)
+        }
     }
 
     // MARK: Keys
@@ -217,14 +238,20 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     // MARK: Values
 
     func decode<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        guard let field = try self.find(key) else {
-            // An absent field is nil for an Optional asked for with `decode` rather than `decodeIfPresent`.
-            if let optional = T.self as? any ExpressibleByNilLiteral.Type, let none = Self.nilValue(of: optional) as? T {
-                return none
-            }
-            throw self.keyNotFound(key)
-        }
+        guard let field = try self.find(key) else { return try self.absentValue(type, forKey: key) }
         return try self.decodeValue(type, in: field, forKey: key)
+    }
+
+    /// The value of an absent field: nil for an Optional asked for with `decode` rather than `decodeIfPresent`.
+    ///
+    /// Kept out of `decode(_:forKey:)`: its `T?` would make every call of that unspecialized function look up the
+    /// metadata of `Optional<T>` at entry, a tenth of all decoding time.
+    @inline(never)
+    private func absentValue<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
+        if let optional = T.self as? any ExpressibleByNilLiteral.Type, let none = Self.nilValue(of: optional) as? T {
+            return none
+        }
+        throw self.keyNotFound(key)
     }
 
     private static func nilValue<N: ExpressibleByNilLiteral>(of type: N.Type) -> N { nil }
@@ -241,7 +268,9 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         if case .primitive(let primitive) = strategy {
             return try self.decodePrimitive(primitive, as: type, in: field, forKey: key)
         }
-        return try self.state.decodeValue(type, from: self.decoder(for: field), key: key, strategy: strategy)
+        return try self.stateReference.withObject { state in
+            try state.decodeValue(type, from: self.decoder(for: field), key: key, strategy: strategy)
+        }
     }
 
     private func decodePrimitive<P: BinaryPrimitive, T>(_ primitive: P.Type, as type: T.Type, in field: WireField, forKey key: Key) throws -> T {

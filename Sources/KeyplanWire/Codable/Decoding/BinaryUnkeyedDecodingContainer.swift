@@ -52,18 +52,11 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         try self.checkNotAtEnd(Any?.self)
         var reader = self.state.reader(self.position..<self.end)
         do throws(WireError) {
-            switch try reader.readByte() {
-            case 0:
-                self.position = reader.position
-                self.currentIndex += 1
-                return true
-            case 1:
-                // Present: the value follows the presence byte and is the same element.
-                self.position = reader.position
-                return false
-            case let other:
-                throw .invalidValue("presence byte must be 0 or 1, found \(other)")
-            }
+            let isPresent = try reader.readPresence()
+            self.position = reader.position
+            // A present value follows its presence byte and is the same element.
+            if !isPresent { self.currentIndex += 1 }
+            return !isPresent
         } catch {
             throw self.corrupted(error)
         }

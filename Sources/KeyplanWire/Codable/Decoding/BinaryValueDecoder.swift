@@ -35,9 +35,10 @@ struct BinaryValueDecoder: Decoder {
     }
 
     /// Where the value's own bytes begin: after a presence byte that `decodeNil()` already consumed.
-    private var valueStart: Int {
-        if self.state.presenceConsumedAt == self.start {
-            self.state.presenceConsumedAt = -1
+    @inline(__always)
+    private func valueStart(_ state: DecodingState) -> Int {
+        if state.presenceConsumedAt == self.start {
+            state.presenceConsumedAt = -1
             return self.start + 1
         }
         return self.start
@@ -45,9 +46,9 @@ struct BinaryValueDecoder: Decoder {
 
     /// Records the end of this element's bytes for the sequence that decodes it.
     @inline(__always)
-    private func consumed(upTo position: Int) {
+    private func consumed(upTo position: Int, _ state: DecodingState) {
         if self.slot == .element {
-            self.state.levelSlot(self.level).pointee.elementEnd = position
+            state.levelSlot(self.level).pointee.elementEnd = position
         }
     }
 
@@ -63,12 +64,12 @@ struct BinaryValueDecoder: Decoder {
                 }
                 return self.start..<self.end
             case .top:
-                return self.valueStart..<self.end
+                return self.valueStart(state)..<self.end
             case .element:
-                var reader = state.reader(self.valueStart..<self.end)
+                var reader = state.reader(self.valueStart(state)..<self.end)
                 do throws(WireError) {
                     let content = try reader.readLengthDelimited()
-                    self.consumed(upTo: reader.position)
+                    self.consumed(upTo: reader.position, state)
                     return content
                 } catch {
                     throw self.corrupted(error)
@@ -104,16 +105,12 @@ struct BinaryValueDecoder: Decoder {
             if self.slot == .field { return false }
             var reader = state.reader(self.start..<self.end)
             do throws(WireError) {
-                switch try reader.readByte() {
-                case 0:
-                    self.consumed(upTo: reader.position)
+                guard try reader.readPresence() else {
+                    self.consumed(upTo: reader.position, state)
                     return true
-                case 1:
-                    state.presenceConsumedAt = self.start
-                    return false
-                case let other:
-                    throw .invalidValue("presence byte must be 0 or 1, found \(other)")
                 }
+                state.presenceConsumedAt = self.start
+                return false
             } catch {
                 throw self.corrupted(error)
             }
@@ -140,12 +137,12 @@ struct BinaryValueDecoder: Decoder {
                     try reader.expectEnd()
                     return value
                 case .top:
-                    var reader = state.reader(self.valueStart..<self.end)
+                    var reader = state.reader(self.valueStart(state)..<self.end)
                     let value = try P.read(from: &reader)
                     try reader.expectEnd()
                     return value
                 case .element:
-                    var reader = state.reader(self.valueStart..<self.end)
+                    var reader = state.reader(self.valueStart(state)..<self.end)
                     let value: P
                     if P.wireType == .lengthDelimited {
                         var content = state.reader(try reader.readLengthDelimited())
@@ -154,7 +151,7 @@ struct BinaryValueDecoder: Decoder {
                     } else {
                         value = try P.read(from: &reader)
                     }
-                    self.consumed(upTo: reader.position)
+                    self.consumed(upTo: reader.position, state)
                     return value
                 }
             } catch let error as WireError {
@@ -166,7 +163,7 @@ struct BinaryValueDecoder: Decoder {
     /// Decodes `type` as this slot's content, for wrappers such as Optional or a single-value container.
     func decodeInSameSlot<T: Decodable>(_ type: T.Type) throws -> T {
         return try self.stateReference.withObject { state in
-            let decoder = BinaryValueDecoder(state: state, slot: self.slot, range: self.valueStart..<self.end, wireType: self.wireType, level: self.level)
+            let decoder = BinaryValueDecoder(state: state, slot: self.slot, range: self.valueStart(state)..<self.end, wireType: self.wireType, level: self.level)
             return try state.decodeValue(type, from: decoder, key: nil)
         }
     }

@@ -12,8 +12,7 @@ final class DecodingState {
     let configuration: BinaryDecoder.Configuration
     let userInfo: [CodingUserInfoKey: Any]
     @exclusivity(unchecked) private var depth = 0
-    /// `path[i]` is the key of the value at level `i + 1`; only generic (non-primitive) values record theirs.
-    @exclusivity(unchecked) private var path: [any CodingKey] = []
+    @exclusivity(unchecked) private var path = CodingPathStack()
     /// Per-level state in chunks that never move, so that containers can hold a pointer to their level's slot.
     @exclusivity(unchecked) private var levelChunks: [UnsafeMutablePointer<LevelState>] = []
     /// The slot start whose presence byte a single-value `decodeNil()` consumed, so the value read skips it.
@@ -36,7 +35,6 @@ final class DecodingState {
         self.count = bytes.count
         self.configuration = configuration
         self.userInfo = userInfo
-        self.path.reserveCapacity(16)
     }
 
     deinit {
@@ -68,23 +66,11 @@ final class DecodingState {
     // MARK: Coding path
 
     func codingPath(level: Int) -> [any CodingKey] {
-        Array(self.path.prefix(level))
+        self.path.path(level: level)
     }
 
     func codingPath(level: Int, appending key: any CodingKey) -> [any CodingKey] {
-        self.codingPath(level: level) + [key]
-    }
-
-    /// Records the key of the value at `level`. Deeper entries may be stale: `codingPath(level:)` never reads them.
-    @inline(__always)
-    private func setPathComponent(_ key: any CodingKey, level: Int) {
-        let index = level - 1
-        if index < self.path.count {
-            self.path[index] = key
-        } else {
-            while self.path.count < index { self.path.append(IndexCodingKey(self.path.count)) }
-            self.path.append(key)
-        }
+        self.path.path(level: level, appending: key)
     }
 
     // MARK: Values
@@ -110,7 +96,7 @@ final class DecodingState {
         }
         self.depth += 1
         defer { self.depth -= 1 }
-        if let key { self.setPathComponent(key, level: decoder.level) }
+        if let key { self.path.set(key, level: decoder.level) }
         guard self.depth <= self.configuration.maximumDepth else {
             throw self.corrupted(.nestingTooDeep(limit: self.configuration.maximumDepth), level: decoder.level, key: nil)
         }

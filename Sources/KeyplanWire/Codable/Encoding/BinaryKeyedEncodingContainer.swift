@@ -52,6 +52,15 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
 
     // MARK: Values
 
+    mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
+        // The standard library's default materialises a `T?`, looking up `Optional<T>`'s metadata on every call.
+        guard let value else {
+            try self.stateReference.withObject { try $0.prepareWrite(to: self.frame, level: self.level) }
+            return
+        }
+        try self.encode(value, forKey: key)
+    }
+
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try self.stateReference.withObject { state in
             try state.prepareWrite(to: self.frame, level: self.level)

@@ -10,8 +10,7 @@ final class EncodingState {
     @exclusivity(unchecked) var writer: WireWriter
     @exclusivity(unchecked) private(set) var frames: [OpenFrame] = []
     @exclusivity(unchecked) private var nextFrameID: UInt32 = 0
-    /// `path[i]` is the key of the value at level `i + 1`; only generic (non-primitive) values record theirs.
-    @exclusivity(unchecked) private var path: [any CodingKey] = []
+    @exclusivity(unchecked) private var path = CodingPathStack()
     @exclusivity(unchecked) private var depth = 0
     /// The slot start of the last field that encoded nil, to tell an absent nil from a value that wrote nothing.
     @exclusivity(unchecked) var nilFieldStart = -1
@@ -27,7 +26,6 @@ final class EncodingState {
         self.configuration = configuration
         self.userInfo = userInfo
         self.frames.reserveCapacity(16)
-        self.path.reserveCapacity(16)
     }
 
     deinit {
@@ -54,23 +52,11 @@ final class EncodingState {
     // MARK: Coding path
 
     func codingPath(level: Int) -> [any CodingKey] {
-        Array(self.path.prefix(level))
+        self.path.path(level: level)
     }
 
     func codingPath(level: Int, appending key: any CodingKey) -> [any CodingKey] {
-        self.codingPath(level: level) + [key]
-    }
-
-    /// Records the key of the value at `level`. Deeper entries may be stale: `codingPath(level:)` never reads them.
-    @inline(__always)
-    private func setPathComponent(_ key: any CodingKey, level: Int) {
-        let index = level - 1
-        if index < self.path.count {
-            self.path[index] = key
-        } else {
-            while self.path.count < index { self.path.append(IndexCodingKey(self.path.count)) }
-            self.path.append(key)
-        }
+        self.path.path(level: level, appending: key)
     }
 
     // MARK: Frames
@@ -85,7 +71,7 @@ final class EncodingState {
             self.hasDeferredError = true
             self.deferredError = EncodingError.invalidValue(
                 slotStart,
-                EncodingError.Context(codingPath: self.codingPath(level: self.path.count), debugDescription: "a value asked for a container after writing itself or after its container closed")
+                EncodingError.Context(codingPath: self.path.deepest, debugDescription: "a value asked for a container after writing itself or after its container closed")
             )
         }
         if slot == .field { self.writer.patchWireType(.lengthDelimited, tagAt: tagOffset) }
@@ -139,22 +125,23 @@ final class EncodingState {
 
     /// Writes a field tag (with `wireType`, patched later for generic values) and, for a named field, its name.
     func writeTag(for key: some CodingKey, wireType: WireType, level: Int) throws {
-        switch FieldIdentity(key) {
-        case .number(let number):
-            guard number >= 1, number <= FieldTag.maxFieldNumber else {
-                throw EncodingError.invalidValue(
-                    number,
-                    EncodingError.Context(
-                        codingPath: self.codingPath(level: level, appending: key),
-                        debugDescription: "CodingKey '\(key.stringValue)' has intValue \(number); field numbers must be in 1...\(FieldTag.maxFieldNumber)"
-                    )
-                )
-            }
-            self.writer.appendVarint(FieldTag.value(fieldNumber: number, wireType: wireType))
-        case .name(let name):
+        guard let number = key.intValue else {
             self.writer.append(wireType.rawValue)  // field number 0: a named field
-            self.writer.appendString(name, prefixed: true)
+            self.writer.appendString(key.stringValue, prefixed: true)
+            return
         }
+        guard number >= 1, number <= FieldTag.maxFieldNumber else { throw self.invalidFieldNumber(number, key: key, level: level) }
+        self.writer.appendVarint(FieldTag.value(fieldNumber: number, wireType: wireType))
+    }
+
+    private func invalidFieldNumber(_ number: Int, key: some CodingKey, level: Int) -> EncodingError {
+        EncodingError.invalidValue(
+            number,
+            EncodingError.Context(
+                codingPath: self.codingPath(level: level, appending: key),
+                debugDescription: "CodingKey '\(key.stringValue)' has intValue \(number); field numbers must be in 1...\(FieldTag.maxFieldNumber)"
+            )
+        )
     }
 
     // MARK: Values
@@ -191,7 +178,7 @@ final class EncodingState {
                 EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "nesting deeper than the limit of \(self.configuration.maximumDepth)")
             )
         }
-        if let key { self.setPathComponent(key, level: level) }
+        if let key { self.path.set(key, level: level) }
         let frameCount = self.frames.count
         let encoder = BinaryValueEncoder(state: self, slot: slot, tagOffset: tagOffset, slotStart: self.writer.count, level: level)
         if case .direct(let direct) = strategy {
@@ -268,7 +255,7 @@ final class EncodingState {
         guard !self.hasDeferredError else { return }
         self.hasDeferredError = true
         self.deferredError = error as? EncodingError
-            ?? EncodingError.invalidValue(error, EncodingError.Context(codingPath: self.path, debugDescription: "\(error)"))
+            ?? EncodingError.invalidValue(error, EncodingError.Context(codingPath: self.path.deepest, debugDescription: "\(error)"))
     }
 
     /// The error for a value whose wire form cannot hold it (for example a date beyond Int64 microseconds).
