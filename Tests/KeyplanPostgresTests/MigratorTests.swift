@@ -45,12 +45,12 @@ struct MigratorTests {
 
     @Test func newFileIsAppliedOnceWithItsChecksum() async throws {
         let sql = "CREATE TABLE notes (tenant_id uuid NOT NULL, id uuid NOT NULL, body text, PRIMARY KEY (tenant_id, id));\n"
-        try await withSchemaCopy({ try write(sql, to: "0003_notes.sql", in: $0) }) { directory in
+        try await withSchemaCopy({ try write(sql, to: "9001_notes.sql", in: $0) }) { directory in
             try await withTestClient(asOwner: true) { client, _ in
                 let applied = try await Migrator(schemaDirectory: directory).migrate(client)
-                #expect(applied.map(\.fileName) == ["0003_notes.sql"])
+                #expect(applied.map(\.fileName) == ["9001_notes.sql"])
                 #expect(try await Migrator(schemaDirectory: directory).migrate(client).isEmpty)
-                let row = try #require(try await client.query("SELECT name, checksum FROM keyplan_migrations WHERE version = 3").first)
+                let row = try #require(try await client.query("SELECT name, checksum FROM keyplan_migrations WHERE version = 9001").first)
                 #expect(try row.decode(String.self, column: "name") == "notes")
                 // The SHA-256 of the file, as `sha256sum` prints it.
                 let checksum = try row.decode(String.self, column: "checksum")
@@ -64,7 +64,7 @@ struct MigratorTests {
         try await withSchemaCopy({ directory in
             let file = directory.appendingPathComponent("0001_tenancy.sql")
             try (try String(contentsOf: file, encoding: .utf8) + "\n-- edited\n").write(to: file, atomically: true, encoding: .utf8)
-            try write("CREATE TABLE should_not_exist (id int);", to: "0003_later.sql", in: directory)
+            try write("CREATE TABLE should_not_exist (id int);", to: "9001_later.sql", in: directory)
         }) { directory in
             try await withTestClient(asOwner: true) { client, _ in
                 let error = await migrationError { try await Migrator(schemaDirectory: directory).migrate(client) }
@@ -77,13 +77,13 @@ struct MigratorTests {
     }
 
     @Test func failingMigrationIsRolledBackWhole() async throws {
-        try await withSchemaCopy({ try write("CREATE TABLE half (id int);\nSELECT no_such_function();\n", to: "0003_broken.sql", in: $0) }) { directory in
+        try await withSchemaCopy({ try write("CREATE TABLE half (id int);\nSELECT no_such_function();\n", to: "9001_broken.sql", in: $0) }) { directory in
             try await withTestClient(asOwner: true) { client, _ in
                 let error = await migrationError { try await Migrator(schemaDirectory: directory).migrate(client) }
-                #expect(error?.description.contains("0003_broken.sql failed") == true)
+                #expect(error?.description.contains("9001_broken.sql failed") == true)
                 let state = try #require(try await client.query("""
                     SELECT to_regclass('half') IS NOT NULL AS half,
-                           EXISTS (SELECT FROM keyplan_migrations WHERE version = 3) AS recorded
+                           EXISTS (SELECT FROM keyplan_migrations WHERE version = 9001) AS recorded
                     """).first)
                 #expect(try state.decode(Bool.self, column: "half") == false)
                 #expect(try state.decode(Bool.self, column: "recorded") == false)
@@ -96,8 +96,8 @@ struct MigratorTests {
     @Test func concurrentMigratorsAreSerialized() async throws {
         try await withSchemaCopy({ directory in
             // Slow enough that the two migrators overlap.
-            try write("SELECT pg_sleep(0.3);\nCREATE TABLE slow_one (id int);", to: "0003_slow_one.sql", in: directory)
-            try write("CREATE TABLE slow_two (id int);", to: "0004_slow_two.sql", in: directory)
+            try write("SELECT pg_sleep(0.3);\nCREATE TABLE slow_one (id int);", to: "9001_slow_one.sql", in: directory)
+            try write("CREATE TABLE slow_two (id int);", to: "9002_slow_two.sql", in: directory)
         }) { directory in
             try await withTestDatabase { database in
                 let configuration = try PostgresConfiguration(connectionString: database.ownerURL)

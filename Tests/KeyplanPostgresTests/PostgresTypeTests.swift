@@ -118,4 +118,13 @@ struct PostgresTypeTests {
             #expect(count == 1)
         }
     }
+
+    /// libpq reads a text-format parameter (numeric) up to its NUL: the next one must not run on.
+    @Test func aTextFormatParameterEndsWhereTheNextBegins() async throws {
+        try await withTestClient { client, _ in
+            let row = try await client.query("SELECT \(Decimal(string: "1250.5")!)::text AS amount, \("notes")::text AS notes")[0]
+            #expect(try row.decode(String.self, column: "amount") == "1250.5")
+            #expect(try row.decode(String.self, column: "notes") == "notes")
+        }
+    }
 }

@@ -8,29 +8,34 @@ import Testing
 
 @Suite("Authorization policy")
 struct AuthorizationPolicyTests {
-    let database = PostgresClient(configuration: try! PostgresConfiguration(connectionString: "postgresql://nobody@127.0.0.1:1/none"))
-
-    @Test func theServicesRefuseToStartWithAMethodThePolicyDoesNotCover() throws {
-        var rules = AuthorizationPolicy.keyplan.rules
-        rules[AccountsService.get.descriptor] = nil
-        #expect(throws: KeyplanServices.PolicyViolation.self) {
-            _ = try KeyplanServices(database: database, policy: AuthorizationPolicy(rules: rules))
+    /// Builds the services under `policy` (no connection is ever opened).
+    func services(_ policy: AuthorizationPolicy = .keyplan) async throws -> KeyplanServices {
+        let configuration = try PostgresConfiguration(connectionString: "postgresql://nobody@127.0.0.1:1/none")
+        return try await PostgresClient.withClient(configuration: configuration) { database in
+            try KeyplanServices(database: database, policy: policy)
         }
     }
 
-    @Test func anAccountRuleNeedsARequestThatNamesTheAccount() throws {
+    @Test func theServicesRefuseToStartWithAMethodThePolicyDoesNotCover() async throws {
+        var rules = AuthorizationPolicy.keyplan.rules
+        rules[AccountsService.get.descriptor] = nil
+        await #expect(throws: KeyplanServices.PolicyViolation.self) {
+            _ = try await services(AuthorizationPolicy(rules: rules))
+        }
+    }
+
+    @Test func anAccountRuleNeedsARequestThatNamesTheAccount() async throws {
         var rules = AuthorizationPolicy.keyplan.rules
         rules[AccountsService.list.descriptor] = .account(.read)
-        let error = #expect(throws: KeyplanServices.PolicyViolation.self) {
-            _ = try KeyplanServices(database: database, policy: AuthorizationPolicy(rules: rules))
+        let error = await #expect(throws: KeyplanServices.PolicyViolation.self) {
+            _ = try await services(AuthorizationPolicy(rules: rules))
         }
         #expect(error?.problems.first?.contains("AccountScoped") == true)
     }
 
-    @Test func everyRuleNamesARegisteredMethod() throws {
-        let services = try KeyplanServices(database: database)
+    @Test func everyRuleNamesARegisteredMethod() async throws {
         let builtIn: Set = [Health.check.descriptor, Reflection.listMethods.descriptor]
-        #expect(Set(services.methods).union(builtIn) == Set(AuthorizationPolicy.keyplan.rules.keys))
+        #expect(Set(try await services().methods).union(builtIn) == Set(AuthorizationPolicy.keyplan.rules.keys))
     }
 
     @Test func accountAccessLevels() {
