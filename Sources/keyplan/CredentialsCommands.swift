@@ -11,6 +11,24 @@ func credentialLine(_ credential: Credential) -> String {
     return line
 }
 
+extension GlobalOptions {
+    /// Lists the caller's credentials of `kind` (everyone's with `all`, for admins).
+    func listCredentials(_ kind: CredentialKind, all: Bool) async throws {
+        let credentials = try await withClient { client, _ in
+            kind == .session ? try await client.listSessions(allUsers: all) : try await client.listAPIKeys(allUsers: all)
+        }
+        try print(credentials) { credentials.map(credentialLine).joined(separator: "\n") }
+    }
+
+    /// Revokes a credential of `kind`.
+    func revokeCredential(_ kind: CredentialKind, _ id: UUID) async throws {
+        try await withClient { client, _ in
+            kind == .session ? try await client.revokeSession(id) : try await client.revokeAPIKey(id)
+        }
+        try print(["revoked": id]) { "revoked \(id)" }
+    }
+}
+
 /// `keyplan sessions`: your sessions (an admin's: everyone's with --all).
 struct SessionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,10 +39,7 @@ struct SessionsCommand: AsyncParsableCommand {
         @Flag(help: "Every user's sessions (admins).") var all = false
         @OptionGroup var options: GlobalOptions
 
-        func run() async throws {
-            let sessions = try await options.withClient { client, _ in try await client.listSessions(allUsers: all) }
-            try options.print(sessions) { sessions.map(credentialLine).joined(separator: "\n") }
-        }
+        func run() async throws { try await options.listCredentials(.session, all: all) }
     }
 
     struct Revoke: AsyncParsableCommand {
@@ -32,10 +47,7 @@ struct SessionsCommand: AsyncParsableCommand {
         @Argument(help: "The session's id.") var id: UUID
         @OptionGroup var options: GlobalOptions
 
-        func run() async throws {
-            try await options.withClient { client, _ in try await client.revokeSession(id) }
-            try options.print(["revoked": id]) { "revoked \(id)" }
-        }
+        func run() async throws { try await options.revokeCredential(.session, id) }
     }
 }
 
@@ -64,10 +76,7 @@ struct APIKeysCommand: AsyncParsableCommand {
         @Flag(help: "Every user's keys (admins).") var all = false
         @OptionGroup var options: GlobalOptions
 
-        func run() async throws {
-            let keys = try await options.withClient { client, _ in try await client.listAPIKeys(allUsers: all) }
-            try options.print(keys) { keys.map(credentialLine).joined(separator: "\n") }
-        }
+        func run() async throws { try await options.listCredentials(.apiKey, all: all) }
     }
 
     struct Revoke: AsyncParsableCommand {
@@ -75,9 +84,6 @@ struct APIKeysCommand: AsyncParsableCommand {
         @Argument(help: "The key's id.") var id: UUID
         @OptionGroup var options: GlobalOptions
 
-        func run() async throws {
-            try await options.withClient { client, _ in try await client.revokeAPIKey(id) }
-            try options.print(["revoked": id]) { "revoked \(id)" }
-        }
+        func run() async throws { try await options.revokeCredential(.apiKey, id) }
     }
 }

@@ -20,14 +20,17 @@ struct CLITests {
 
     let configPath = FileManager.default.temporaryDirectory.appendingPathComponent("keyplan-cli-\(UUID())/config.json").path
 
-    /// Runs `keyplan` with `arguments` and `input` on standard input, on a thread pool (it waits).
+    /// Runs `keyplan` with `arguments` and `input` on standard input.
     func keyplan(_ arguments: [String], input: String = "") async throws -> Run {
-        let binary = Self.binary
-        let configPath = self.configPath
-        return try await NIOThreadPool.singleton.runIfActive {
+        try await Self.run(Self.binary, arguments + ["--config", configPath], input: input)
+    }
+
+    /// Runs an executable to its end on a thread pool (waiting for it blocks).
+    static func run(_ binary: URL, _ arguments: [String], input: String = "") async throws -> Run {
+        try await NIOThreadPool.singleton.runIfActive {
             let process = Process()
             process.executableURL = binary
-            process.arguments = arguments + ["--config", configPath]
+            process.arguments = arguments
             let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
             process.standardInput = stdin
             process.standardOutput = stdout
@@ -49,6 +52,27 @@ struct CLITests {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(Value.self, from: Data(run.output.utf8))
+    }
+
+    struct TenantCreated: Decodable { var tenantID: UUID; var slug: String; var adminEmail: String; var adminPassword: String }
+
+    @Test func tenantCreateBesideTheDatabasePrintsTheAdminsCredentialsOnce() async throws {
+        let serverBinary = Self.binary.deletingLastPathComponent().appendingPathComponent("keyplan-server")
+        try #require(FileManager.default.isExecutableFile(atPath: serverBinary.path), "build keyplan-server first")
+        try await IdentityTestServer.with { server in
+            let arguments = ["tenant", "create", "--name", "Acme Corp", "--slug", "acme", "--admin-email", "Root@Acme.example", "--database-url", server.database.appURL]
+            let run = try await Self.run(serverBinary, arguments + ["--json"])
+            try #require(run.status == 0, "\(run.errors)")
+            let created = try JSONDecoder().decode(TenantCreated.self, from: Data(run.output.utf8))
+            #expect(created.slug == "acme" && created.adminEmail == "root@acme.example")
+            let grant = try await server.anonymous.signIn(tenantSlug: "acme", email: "root@acme.example", password: created.adminPassword)
+            #expect(grant.identity.tenantRole == .admin && grant.identity.tenantID == created.tenantID)
+
+            let again = try await Self.run(serverBinary, arguments)
+            #expect(again.status != 0 && again.errors.contains("already exists"))
+            let badSlug = try await Self.run(serverBinary, ["tenant", "create", "--name", "X", "--slug", "Bad Slug", "--admin-email", "a@b.example", "--database-url", server.database.appURL])
+            #expect(badSlug.status != 0 && badSlug.errors.contains("slug"))
+        }
     }
 
     struct LoginResult: Decodable { var context: String; var identity: Identity }
