@@ -40,20 +40,18 @@ struct AuthenticationService: SecuredService {
         let email = try Validate.email(request.email)
         guard request.password.count <= PasswordHasher.maximumLength else { throw Self.refusal }
         let throttle = SignInThrottle(configuration: environment.configuration.throttle)
-        let subjects = throttle.subjects(tenantSlug: slug, email: email, clientAddress: call.clientAddress)
         let database = environment.database
 
-        let (tenantID, candidate, wait) = try await database.withConnection { connection in
+        let (tenantID, candidate, subjects) = try await database.withConnection { connection in
             let tenantID = try await connection.query("SELECT tenant_for_slug(\(slug)) AS id").single(UUID?.self, column: "id")
-            let wait = try await throttle.retryAfter(subjects, on: connection)
+            let subjects = throttle.subjects(tenant: tenantID?.uuidString ?? "slug:\(slug)", email: email, clientAddress: call.clientAddress)
+            CallAudit.record { $0.tenantID = tenantID }
+            try await throttle.check(subjects, on: connection)
             let candidate = try await connection.query("SELECT * FROM sign_in_candidate(\(slug), \(email))").first.map { row in
                 (userID: try row.decode(UUID.self, column: "user_id"), hash: try row.decode(String.self, column: "password_hash"))
             }
-            return (tenantID, candidate, wait)
-        }
-        CallAudit.record { $0.tenantID = tenantID; $0.userID = candidate?.userID }
-        if let wait {
-            throw RPCError(code: .resourceExhausted, message: "too many failed sign-ins: retry after \(wait) s")
+            CallAudit.record { $0.userID = candidate?.userID }
+            return (tenantID, candidate, subjects)
         }
         let matches: Bool
         if let candidate {

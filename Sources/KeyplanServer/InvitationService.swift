@@ -49,7 +49,8 @@ struct InvitationService: SecuredService {
         CallAudit.record { $0.tenantID = tenantID; $0.objectID = invitationID }
         let newHash = try await environment.hasher.hash(password)
         let hasher = environment.hasher
-        return try await environment.inTenant(tenantID) { connection in
+        let throttle = SignInThrottle(configuration: environment.configuration.throttle)
+        let outcome = try await environment.inTenant(tenantID) { connection -> Acceptance in
             let invitations = InvitationRepository(connection: connection)
             let users = UserRepository(connection: connection)
             guard let invitation = try await invitations.lockAcceptable(invitationID) else { throw Self.unusable }
@@ -59,11 +60,11 @@ struct InvitationService: SecuredService {
                     throw RPCError(code: .failedPrecondition, message: "this email belongs to a user who cannot accept invitations")
                 }
                 if let storedHash {
-                    // An existing customer proves who they are; the invitation alone does not
-                    // reset their password.
-                    guard try await hasher.verify(password, against: storedHash) else {
-                        throw RPCError(code: .unauthenticated, message: "this email already has a password: enter it to accept")
-                    }
+                    // An existing customer proves who they are, as at sign-in (and throttled
+                    // alike): the invitation alone does not reset their password.
+                    let subjects = throttle.subjects(tenant: tenantID.uuidString, email: invitation.email, clientAddress: call.clientAddress)
+                    try await throttle.check(subjects, on: connection)
+                    guard try await hasher.verify(password, against: storedHash) else { return .wrongPassword(subjects) }
                 } else {
                     try await users.setPasswordHash(user.id, newHash)
                 }
@@ -79,7 +80,20 @@ struct InvitationService: SecuredService {
                 tenantID: tenantID, accountID: invitation.accountID, userID: userID, role: invitation.role)
             try await invitations.markAccepted(invitationID, by: userID)
             CallAudit.record { $0.userID = userID }
-            return try await environment.startSession(tenantID: tenantID, userID: userID, clientAddress: call.clientAddress, on: connection)
+            return .accepted(try await environment.startSession(tenantID: tenantID, userID: userID, clientAddress: call.clientAddress, on: connection))
         }
+        switch outcome {
+        case .accepted(let grant):
+            return grant
+        case .wrongPassword(let subjects):
+            // Recorded after the transaction, which left the invitation unused.
+            try await environment.database.withConnection { try await throttle.recordFailure(subjects, on: $0) }
+            throw RPCError(code: .unauthenticated, message: "this email already has a password: enter it to accept")
+        }
+    }
+
+    private enum Acceptance: Sendable {
+        case accepted(SessionGrant)
+        case wrongPassword(SignInThrottle.Subjects)
     }
 }

@@ -1,10 +1,11 @@
 import Crypto
 import Foundation
 import KeyplanPostgres
+import KeyplanRPC
 
-/// Counts failed sign-ins per account (tenant slug and email) and per client address in the
-/// database, so the limit holds across server processes. The account key is a hash: the table
-/// holds no email.
+/// Counts failed password checks (sign-ins, and invitations accepted by an existing customer)
+/// per account (tenant and email) and per client address in the database, so the limit holds
+/// across server processes. The account key is a hash: the table holds no email.
 struct SignInThrottle: Sendable {
     let configuration: IdentityConfiguration.Throttle
 
@@ -14,8 +15,9 @@ struct SignInThrottle: Sendable {
         var all: [String] { [account] + (address.map { [$0] } ?? []) }
     }
 
-    func subjects(tenantSlug: String, email: String, clientAddress: String?) -> Subjects {
-        let digest = SHA256.hash(data: Data("\(tenantSlug)\u{0}\(email)".utf8))
+    /// - Parameter tenant: the tenant's id when it exists, else the slug given.
+    func subjects(tenant: String, email: String, clientAddress: String?) -> Subjects {
+        let digest = SHA256.hash(data: Data("\(tenant)\u{0}\(email)".utf8))
         let account = "account:" + digest.map { String(format: "%02x", $0) }.joined()
         return Subjects(account: account, address: clientAddress.map { "address:" + $0.prefix(150) })
     }
@@ -37,6 +39,13 @@ struct SignInThrottle: Sendable {
             }
         }
         return wait
+    }
+
+    /// Throws RESOURCE_EXHAUSTED, with the seconds to wait, when a subject is over its limit.
+    func check(_ subjects: Subjects, on connection: PostgresConnection) async throws {
+        if let wait = try await retryAfter(subjects, on: connection) {
+            throw RPCError(code: .resourceExhausted, message: "too many failed attempts: retry after \(wait) s")
+        }
     }
 
     func recordFailure(_ subjects: Subjects, on connection: PostgresConnection) async throws {

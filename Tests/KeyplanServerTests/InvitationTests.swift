@@ -53,6 +53,23 @@ struct InvitationTests {
         }
     }
 
+    @Test func guessingAnExistingCustomersPasswordThroughAnInvitationIsThrottled() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let seller = server.client(admin.token)
+            let account = try await seller.createAccount(CreateAccountRequest(name: "First"))
+            let first = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
+            _ = try await server.anonymous.acceptInvitation(token: first.token, password: "pat-password", displayName: "Pat")
+            let second = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
+            for _ in 0..<3 {
+                #expect(await statusCode { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "guess-guess", displayName: "X") } == .unauthenticated)
+            }
+            #expect(await statusCode { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "pat-password", displayName: "X") } == .resourceExhausted)
+            // The same counter guards sign-in.
+            #expect(await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "pat@buyer.example", password: "pat-password") } == .resourceExhausted)
+        }
+    }
+
     @Test func theSameEmailInTwoTenantsSeesEachTenantSeparately() async throws {
         try await IdentityTestServer.with { server in
             var accounts: [String: UUID] = [:]
