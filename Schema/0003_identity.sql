@@ -182,24 +182,39 @@ SET search_path = public, pg_temp
 AS $$ DELETE FROM sign_in_failures WHERE subject = p_subject $$;
 
 -- The credential behind a token hash, if it is live (not revoked, not expired, its user not
--- disabled). A session's expiry slides forward; its last use is recorded.
+-- disabled). A session's expiry slides forward and its last use is recorded, but at most once
+-- per 1/100 of its idle timeout (and per minute), so busy credentials are not rewritten on
+-- every call and concurrent calls do not queue on the row's lock.
 CREATE FUNCTION resolve_credential(p_token_hash bytea)
 RETURNS TABLE (tenant_id uuid, credential_id uuid, user_id uuid, kind text, user_kind text,
                tenant_role text, scope_role text, expires_at timestamptz)
 LANGUAGE sql VOLATILE SECURITY DEFINER
 SET search_path = public, pg_temp
 AS $$
-    UPDATE credentials AS c
-    SET last_used_at = now(),
-        expires_at = CASE WHEN c.kind = 'session'
-                          THEN least(now() + c.idle_timeout, c.absolute_expires_at)
-                          ELSE c.expires_at END
-    FROM users AS u
-    WHERE c.token_hash = p_token_hash
-      AND c.revoked_at IS NULL
-      AND (c.expires_at IS NULL OR c.expires_at > now())
-      AND u.tenant_id = c.tenant_id AND u.id = c.user_id AND u.disabled_at IS NULL
-    RETURNING c.tenant_id, c.id, c.user_id, c.kind, u.kind, u.tenant_role, c.scope_role, c.expires_at
+    WITH live AS (
+        SELECT c.tenant_id, c.id, c.user_id, c.kind, u.kind AS user_kind, u.tenant_role, c.scope_role,
+               c.expires_at, c.last_used_at, c.idle_timeout, c.absolute_expires_at
+        FROM credentials AS c
+        JOIN users AS u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
+        WHERE c.token_hash = p_token_hash
+          AND c.revoked_at IS NULL
+          AND (c.expires_at IS NULL OR c.expires_at > now())
+          AND u.disabled_at IS NULL
+    ), used AS (
+        UPDATE credentials AS c
+        SET last_used_at = now(),
+            expires_at = CASE WHEN c.kind = 'session'
+                              THEN least(now() + c.idle_timeout, c.absolute_expires_at)
+                              ELSE c.expires_at END
+        FROM live
+        WHERE c.tenant_id = live.tenant_id AND c.id = live.id
+          AND (live.last_used_at IS NULL
+               OR live.last_used_at < now() - least(coalesce(live.idle_timeout / 100, interval '1 minute'), interval '1 minute'))
+        RETURNING c.id, c.expires_at
+    )
+    SELECT live.tenant_id, live.id, live.user_id, live.kind, live.user_kind, live.tenant_role, live.scope_role,
+           coalesce(used.expires_at, live.expires_at)
+    FROM live LEFT JOIN used ON used.id = live.id
 $$;
 
 -- The sign-in candidate for an email in a tenant: ids and the stored password hash.

@@ -120,6 +120,23 @@ struct SignInTests {
         }
     }
 
+    @Test func concurrentCallsWithOneCredentialAllSucceedAndRecordItsUse() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            let key = try await server.client(admin.token).createAPIKey(CreateAPIKeyRequest(name: "busy", role: .admin))
+            let client = server.client(key.token)
+            let codes = await withTaskGroup(of: StatusCode.self) { group in
+                for _ in 0..<20 { group.addTask { await statusCode { _ = try await client.whoAmI() } } }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(codes == Array(repeating: .ok, count: 20))
+            let lastUsed = try await server.inTenant(tenant) {
+                try await $0.query("SELECT last_used_at FROM credentials WHERE id = \(key.credential.id)").single(Date?.self, column: "last_used_at")
+            }
+            #expect(lastUsed != nil)
+        }
+    }
+
     @Test func aSellerCannotMintAKeyAboveTheirRole() async throws {
         try await IdentityTestServer.with { server in
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
