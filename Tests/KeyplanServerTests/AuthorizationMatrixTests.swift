@@ -102,6 +102,16 @@ struct AuthorizationMatrixTests {
         #expect(missing.isEmpty, "methods in the policy without a matrix scenario: \(missing)")
     }
 
+    @Test func everyMethodTheServerAnswersIsInThePolicy() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let listed = try await server.client(admin.token).call(Reflection.listMethods, []).methods
+            let answered = Set(listed.map { MethodDescriptor(service: $0.service, method: $0.method) })
+            #expect(answered.count == listed.count && !answered.isEmpty)
+            #expect(answered == Set(AuthorizationPolicy.keyplan.rules.keys))
+        }
+    }
+
     @Test func everyMethodAnswersEveryCallerAsThePolicySays() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
