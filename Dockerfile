@@ -19,6 +19,6 @@ COPY --from=build /out/keyplan-server /usr/local/bin/keyplan-server
 COPY Schema /usr/share/keyplan/Schema
 ENV KEYPLAN_SCHEMA_DIR=/usr/share/keyplan/Schema
 USER keyplan
-EXPOSE 7470 9470
+EXPOSE 7400 9400
 ENTRYPOINT ["keyplan-server"]
 CMD ["serve"]

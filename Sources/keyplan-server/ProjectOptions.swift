@@ -8,7 +8,7 @@ struct ProjectOptions: ParsableArguments {
     var projectDir: String?
 
     @Option(help: "The loopback port for a new local cluster (a busy port is replaced by a free one). Default: 54329.")
-    var port: Int?
+    var clusterPort: Int?
 
     @Option(help: "The folder of NNNN_name.sql migrations. Default: <project>/Schema.")
     var schemaDir: String?
@@ -27,7 +27,7 @@ struct ProjectOptions: ParsableArguments {
 
     var localCluster: LocalCluster {
         var configuration = LocalClusterConfiguration.defaults(projectDirectory: projectDirectory)
-        if let port { configuration.port = port }
+        if let clusterPort { configuration.port = clusterPort }
         if let clusterDir { configuration.directory = URL(fileURLWithPath: clusterDir, isDirectory: true) }
         configuration.schemaDirectory = schemaDirectory
         return LocalCluster(configuration: configuration)

@@ -20,10 +20,10 @@ struct ClientConfigFile: Codable, Sendable, Equatable {
     var currentContext: String?
     var contexts: [String: Context] = [:]
 
-    /// `--config`, else `$KEYPLAN_CONFIG`, else `~/.config/keyplan/config.json`.
+    /// `--config`, else `$KEYPLAN_CLIENT_CONFIG`, else `~/.config/keyplan/config.json`.
     static func path(_ override: String?) -> String {
         if let override { return override }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["KEYPLAN_CONFIG"] { return fromEnvironment }
+        if let fromEnvironment = ProcessInfo.processInfo.environment["KEYPLAN_CLIENT_CONFIG"] { return fromEnvironment }
         return FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".config/keyplan/config.json").path
     }
 

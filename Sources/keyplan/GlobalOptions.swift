@@ -8,7 +8,7 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: "The context to use. Default: the current one (see `keyplan context`).")
     var context: String?
 
-    @Option(help: "The configuration file. Default: $KEYPLAN_CONFIG, else ~/.config/keyplan/config.json.")
+    @Option(help: "The configuration file. Default: $KEYPLAN_CLIENT_CONFIG, else ~/.config/keyplan/config.json.")
     var config: String?
 
     @Flag(help: "Print the result as JSON.")
