@@ -77,6 +77,7 @@ struct AuthorizationMatrixTests {
             let granted: Set<AccountAccess>?
             switch caller {
             case .admin, .sellerOnTeam: granted = Set(AccountAccess.allCases)  // seller-on owns A
+            case .teamMember: granted = [.read, .collaborate, .edit]
             case .leader, .marketing, .customerViewer: granted = [.read]
             case .customerEditor: granted = [.read, .collaborate]
             case .sellerOffTeam, .otherTenantCustomer: granted = nil
@@ -91,7 +92,7 @@ struct AuthorizationMatrixTests {
         switch caller {
         case .admin: .admin
         case .leader: .leader
-        case .sellerOnTeam, .sellerOffTeam: .seller
+        case .sellerOnTeam, .teamMember, .sellerOffTeam: .seller
         case .marketing: .marketing
         default: nil
         }

@@ -6,7 +6,8 @@ import Testing
 
 /// The callers the authorization matrix tries every method as.
 enum MatrixCaller: String, CaseIterable, CustomStringConvertible {
-    case admin, leader, sellerOnTeam, sellerOffTeam, marketing
+    /// `sellerOnTeam` owns account A; `teamMember` is a member of its team.
+    case admin, leader, sellerOnTeam, teamMember, sellerOffTeam, marketing
     case customerEditor, customerViewer, otherTenantCustomer
     case anonymous, expiredToken, revokedToken
 
@@ -14,7 +15,7 @@ enum MatrixCaller: String, CaseIterable, CustomStringConvertible {
 }
 
 /// Two tenants with two accounts each, and a user for every caller: acme's admin, leader,
-/// sellers on and off account A's team, marketing, A's customer editor and viewer; a customer
+/// account A's owner, a member of its team, a seller off it, marketing, A's customer editor and viewer; a customer
 /// of globex's account C. Built through the public API wherever it can be.
 struct TwoTenantWorld {
     let server: IdentityTestServer
@@ -44,12 +45,14 @@ struct TwoTenantWorld {
         }
         users[.leader] = (acme, try await seller("leader", .leader))
         users[.sellerOnTeam] = (acme, try await seller("seller-on", .seller))
+        users[.teamMember] = (acme, try await seller("seller-member", .seller))
         users[.sellerOffTeam] = (acme, try await seller("seller-off", .seller))
         users[.marketing] = (acme, try await seller("marketing", .marketing))
         let spareSeller = try await seller("spare", .seller)
 
         let owner = server.client(try await server.anonymous.signIn(tenantSlug: "acme", email: "seller-on@acme.example", password: password).token)
         let accountA = try await owner.createAccount(CreateAccountRequest(name: "Account A", annualRevenue: Decimal(string: "1250000.50"), internalNotes: "champion is wavering"))
+        try await owner.addTeamMember(AddTeamMemberRequest(accountID: accountA.id, userID: try #require(users[.teamMember]).user, role: .member))
         let accountB = try await admin.createAccount(CreateAccountRequest(name: "Account B", internalNotes: "B internal"))
 
         for (caller, email, role) in [(MatrixCaller.customerEditor, "editor@buyer.example", CustomerRole.customerEditor), (.customerViewer, "viewer@buyer.example", .customerViewer)] {
@@ -67,7 +70,7 @@ struct TwoTenantWorld {
 
         let leader = try #require(users[.leader])
         let expiredToken = try await server.mintSession(tenant: acme, user: leader.user)
-        try await server.inTenant(acme) { connection in
+        _ = try await server.inTenant(acme) { connection in
             try await connection.query("UPDATE credentials SET expires_at = now() - interval '1 minute' WHERE token_hash = \(SecretToken.hash(of: expiredToken))")
         }
         let revoked = try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: password)
