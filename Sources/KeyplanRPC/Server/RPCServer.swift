@@ -55,6 +55,12 @@ public final class RPCServer: Service, Sendable {
         self.shutdownRequested = eventLoopGroup.any().makePromise()
     }
 
+    // A server dropped without running (e.g. its `start()` failed on a busy port) must still
+    // complete its promise: NIO traps on a promise leaked unfulfilled.
+    deinit {
+        shutdownRequested.succeed()
+    }
+
     /// Binds the listener and returns its address (useful with port 0). Idempotent.
     @discardableResult
     public func start() async throws -> SocketAddress {
