@@ -49,7 +49,9 @@ enum Validate {
         guard (3...320).contains(email.count), parts.count == 2, !parts[0].isEmpty, parts[1].contains("."),
             !email.contains(where: \.isWhitespace)
         else {
-            throw RPCError(code: .invalidArgument, message: "\"\(email.prefix(100))\" is not an email address")
+            // The text is not echoed: it may be a password typed into the wrong field, and
+            // messages reach the audit log.
+            throw RPCError(code: .invalidArgument, message: "the email is not a valid address")
         }
         return email
     }
