@@ -1,6 +1,7 @@
 import Foundation
 import KeyplanAPI
 import KeyplanPostgres
+import KeyplanRPC
 
 /// Creates a tenant and its first admin, beside the database (`keyplan-server tenant create`).
 public struct TenantBootstrap: Sendable {
@@ -44,8 +45,8 @@ public struct TenantBootstrap: Sendable {
             displayName = try Validate.name(adminName, field: "admin name")
             tenantName = try Validate.name(name, field: "tenant name")
             password = try Validate.newPassword(adminPassword ?? SecretToken.randomPassword())
-        } catch {
-            throw Failure.invalid("\(error)")
+        } catch let error as RPCError {
+            throw Failure.invalid(error.message)
         }
         let hash = try await hasher.hash(password)
         let tenantID = UUID()
