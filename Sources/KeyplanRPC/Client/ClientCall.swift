@@ -67,9 +67,9 @@ final class ClientCall: MessageSink, @unchecked Sendable {
         try outbox.append(.frames(Frame.halfClose(callID: callID).encoded()))
     }
 
-    /// Abandons the call: the server is told, the responses end with CANCELLED.
+    /// Abandons the call unless it has ended: the server is told, the responses end with CANCELLED.
     func cancel() {
-        fail(RPCError(code: .cancelled, message: "the call was cancelled"))
+        guard fail(RPCError(code: .cancelled, message: "the call was cancelled")) else { return }
         try? outbox.append(.cancel(callID: callID))
     }
 
@@ -107,13 +107,16 @@ final class ClientCall: MessageSink, @unchecked Sendable {
         if end.code == .ok { inbox.finish() } else { inbox.finish(error: RPCError(end: end)) }
     }
 
-    /// Ends the call on this side with `error` (deadline, cancel, lost connection).
-    func fail(_ error: RPCError) {
+    /// Ends the call on this side with `error` (deadline, cancel, lost connection); `false` if
+    /// it had already ended.
+    @discardableResult
+    func fail(_ error: RPCError) -> Bool {
         let accepted = lock.withLock {
             guard end == nil, failure == nil else { return false }
             failure = error
             return true
         }
         if accepted { inbox.finish(error: error) }
+        return accepted
     }
 }
