@@ -62,13 +62,13 @@ struct OperationsTests {
     }
 
     @Test("configuration: flags beat environment, which beats the config file, which beats defaults")
-    func configurationPrecedence() throws {
+    func configurationPrecedence() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("keyplan-config-\(UUID().uuidString).json")
         try Data(#"{"host": "0.0.0.0", "port": 7001, "maxConcurrentCalls": 50, "metricsPort": 9001, "idleTimeoutSeconds": 60}"#.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         var flags = ServerConfiguration.Overrides()
         flags.port = 7003
-        let resolved = try ServerConfiguration.resolve(
+        let resolved = try await ServerConfiguration.load(
             flags: flags, environment: ["KEYPLAN_PORT": "7002", "KEYPLAN_MAX_CONCURRENT_CALLS": "70", "UNRELATED": "x"],
             configFilePath: file.path)
         #expect(resolved.server.host == "0.0.0.0")  // file
