@@ -31,6 +31,7 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     private var end: Frame.End?
     private var failure: RPCError?
     private var sent = false
+    private var refusedByGoAway = false
 
     init(callID: UInt32, deadline: Deadline?, inbox: MessageInbox, outbox: FrameOutbox<ClientOutbound>, maxMessageSize: @escaping @Sendable () -> UInt32) {
         self.callID = callID
@@ -83,14 +84,21 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     /// The server's trailers (empty until the end arrives).
     var trailers: Metadata { lock.withLock { end.map { Metadata(fields: $0.trailers) } ?? Metadata() } }
 
-    /// Whether the call's `OPEN` reached the socket. A call that failed before it did was never
-    /// seen by the server and is safe to retry.
-    var wasSent: Bool { lock.withLock { sent } }
+    /// Whether the server may have processed the call. A call that failed before its `OPEN`
+    /// reached the socket, or that a GOAWAY placed above the server's last call, was never
+    /// processed and is safe to retry.
+    var mayHaveBeenProcessed: Bool { lock.withLock { sent && !refusedByGoAway } }
 
     // MARK: From the event loop
 
     func markSent() {
         lock.withLock { sent = true }
+    }
+
+    /// Fails the call as one the server's GOAWAY says it did not process.
+    func failRefusedByGoAway(_ error: RPCError) {
+        lock.withLock { refusedByGoAway = true }
+        fail(error)
     }
 
     func receiveHeaders(_ fields: [MetadataField]) {

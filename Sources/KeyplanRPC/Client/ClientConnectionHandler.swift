@@ -143,7 +143,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             connectionState.stopAcceptingCalls()
             let error = RPCError.unavailable("the server went away before processing the call: \(goAway.message)")
             for callID in unprocessed {
-                calls.removeValue(forKey: callID).map { $0.deadlineTimer?.cancel(); $0.call.fail(error) }
+                calls.removeValue(forKey: callID).map { $0.deadlineTimer?.cancel(); $0.call.failRefusedByGoAway(error) }
                 io.callRelieved(callID)
             }
             perform(stateMachine.closeIfDrained())
