@@ -179,12 +179,16 @@ struct CallBehaviourTests {
 
     @Test("the client reconnects after the server goes away")
     func reconnects() async throws {
-        let first = try await TestServer.start()
+        // The second server must get the first one's port back. Other suites' servers and clients
+        // take ephemeral ports on 127.0.0.1 concurrently, so listen on 127.0.0.2 (also loopback),
+        // where nothing else binds.
+        var configuration = TestServer.configuration
+        configuration.host = "127.0.0.2"
+        let first = try await TestServer.start(configuration: configuration)
         let port = first.port
         let client = first.client { $0.backoff = .init(initial: .milliseconds(20), multiplier: 1.5, maximum: .milliseconds(200), jitter: 0.1, maxAttempts: 20) }
         #expect(try await client.unary(TestMethods.echo, request: TestMessage(text: "one")).text == "one")
         await first.stop()
-        var configuration = TestServer.configuration
         configuration.port = port
         let second = try await TestServer.start(configuration: configuration)
         #expect(try await client.unary(TestMethods.echo, request: TestMessage(text: "two")).text == "two")
