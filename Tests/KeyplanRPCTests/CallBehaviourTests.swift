@@ -1,3 +1,4 @@
+import Foundation
 import KeyplanRPC
 import KeyplanWire
 import NIOConcurrencyHelpers
@@ -190,10 +191,19 @@ struct CallBehaviourTests {
         #expect(try await client.unary(TestMethods.echo, request: TestMessage(text: "one")).text == "one")
         await first.stop()
         configuration.port = port
-        let second = try await TestServer.start(configuration: configuration)
+        // The kernel may hold the port for a moment while the first server's sockets finish closing.
+        var second: TestServer?
+        for _ in 0..<100 where second == nil {
+            do {
+                second = try await TestServer.start(configuration: configuration)
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let restarted = try #require(second)
         #expect(try await client.unary(TestMethods.echo, request: TestMessage(text: "two")).text == "two")
         await client.close()
-        await second.stop()
+        await restarted.stop()
     }
 }
 
