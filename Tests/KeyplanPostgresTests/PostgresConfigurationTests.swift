@@ -37,11 +37,14 @@ struct PostgresConfigurationTests {
     }
 
     @Test func unreachableServerGivesOneLineErrorQuickly() async throws {
-        // A long connect timeout: a refused connection must fail on the refusal, not on the timer.
+        // Long connect and lease timeouts: a refused connection must fail on the refusal, not on
+        // either timer (which a loaded machine could otherwise reach first).
         var session = PostgresConfiguration.Session.defaults
         session.connectTimeout = .seconds(60)
+        var pool = PostgresConfiguration.Pool.defaults
+        pool.leaseTimeout = .seconds(60)
         let configuration = try PostgresConfiguration(
-            connectionString: "postgres://keyplan_app:x@127.0.0.1:1/keyplan", session: session)
+            connectionString: "postgres://keyplan_app:x@127.0.0.1:1/keyplan", pool: pool, session: session)
         let start = ContinuousClock.now
         let error = await expectPostgresError {
             try await PostgresClient.withClient(configuration: configuration) { try await $0.query("SELECT 1") }
