@@ -2,19 +2,24 @@
 // Keyplan: a multi-tenant server for strategic account planning.
 //
 // Modules, one per layer, dependencies pointing one way only (see ARCHITECTURE.md):
-//   KeyplanWire      binary Codable + frames (no networking)
-//   KeyplanRPC       RPC runtime over SwiftNIO: server, client, interceptors
-//   KeyplanPool      connection pool state machine (generic, clock-injected)
-//   KeyplanPostgres  libpq access: connections, rows, transactions, pipeline, LISTEN/NOTIFY, migrations
+//   KeyplanWire           binary Codable + frames (no networking)
+//   KeyplanRPC            RPC runtime over SwiftNIO: server, client, interceptors
+//   KeyplanPool           connection pool state machine (generic, clock-injected)
+//   KeyplanPostgres       libpq access: connections, rows, transactions, pipeline, LISTEN/NOTIFY, migrations
 //   KeyplanLocalDatabase  the private local PostgreSQL cluster used by default and by tests
-//   keyplan-server   the server executable
+//   keyplan-server        the server executable
 import PackageDescription
 
 let package = Package(
     name: "Keyplan",
     platforms: [.macOS(.v15)],
     products: [
+        .executable(name: "keyplan-server", targets: ["keyplan-server"]),
         .library(name: "KeyplanWire", targets: ["KeyplanWire"]),
+        .library(name: "KeyplanRPC", targets: ["KeyplanRPC"]),
+        .library(name: "KeyplanPool", targets: ["KeyplanPool"]),
+        .library(name: "KeyplanPostgres", targets: ["KeyplanPostgres"]),
+        .library(name: "KeyplanLocalDatabase", targets: ["KeyplanLocalDatabase"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -24,15 +29,89 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
+        // Wire codec: binary Codable and frames.
         .target(
             name: "KeyplanWire",
-            dependencies: [.product(name: "NIOCore", package: "swift-nio")]
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
         ),
+        // RPC runtime.
+        .target(
+            name: "KeyplanRPC",
+            dependencies: [
+                "KeyplanWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            exclude: ["README.md"]
+        ),
+        // PostgreSQL.
+        .systemLibrary(
+            name: "CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "KeyplanPool",
+            dependencies: [
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]
+        ),
+        .target(
+            name: "KeyplanPostgres",
+            dependencies: [
+                "CLibPQ",
+                "KeyplanPool",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        .target(
+            name: "KeyplanLocalDatabase",
+            dependencies: [
+                "KeyplanPostgres",
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // Executables.
+        .executableTarget(
+            name: "keyplan-server",
+            dependencies: [
+                "KeyplanRPC",
+                "KeyplanPostgres",
+                "KeyplanLocalDatabase",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Tests mirror the source tree.
+        .testTarget(name: "KeyplanWireTests", dependencies: ["KeyplanWire"]),
         .testTarget(
-            name: "KeyplanWireTests",
-            dependencies: ["KeyplanWire"]
+            name: "KeyplanRPCTests",
+            dependencies: [
+                "KeyplanRPC",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
+        .testTarget(name: "KeyplanPoolTests", dependencies: ["KeyplanPool"]),
+        .testTarget(name: "KeyplanPostgresTests", dependencies: ["KeyplanPostgres", "KeyplanLocalDatabase"]),
+        .testTarget(name: "KeyplanLocalDatabaseTests", dependencies: ["KeyplanLocalDatabase", "KeyplanPostgres"]),
     ]
 )

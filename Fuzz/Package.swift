@@ -1,5 +1,5 @@
 // swift-tools-version: 6.0
-// Fuzz targets for Keyplan's wire code, one libFuzzer executable per target (see README.md).
+// libFuzzer targets for Keyplan's wire code, one executable per target (see README.md).
 // Kept out of the main package: they build only with `--sanitize=fuzzer`.
 import PackageDescription
 
@@ -7,12 +7,21 @@ let package = Package(
     name: "KeyplanFuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "Keyplan", path: "..")
+        .package(name: "Keyplan", path: ".."),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [
         .executableTarget(
             name: "CodecFuzzer",
             dependencies: [.product(name: "KeyplanWire", package: "Keyplan")]
-        )
+        ),
+        .executableTarget(
+            name: "FuzzFrameParser",
+            dependencies: [
+                .product(name: "KeyplanWire", package: "Keyplan"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])]
+        ),
     ]
 )

@@ -1,0 +1,61 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+/// Runs a command to completion on NIO's blocking-I/O thread pool, never on the cooperative pool.
+///
+/// `posix_spawn` and `waitpid`, not Foundation's `Process`: `pg_ctl start` leaves a server
+/// running that inherits descriptors, and `Process` (on Linux) takes an inherited descriptor
+/// for a command still running, so it would wait for the server to exit. The output goes to a
+/// temporary file for the same reason.
+enum Subprocess {
+    struct Output: Sendable {
+        var status: Int32
+        /// stdout and stderr together.
+        var text: String
+    }
+
+    /// Runs `executable` with `arguments`; throws ``LocalClusterError`` if it cannot start.
+    static func run(_ executable: String, _ arguments: [String]) async throws -> Output {
+        try await blockingIO {
+            let outputPath = FileManager.default.temporaryDirectory
+                .appendingPathComponent("keyplan-subprocess-\(UUID().uuidString)").path
+            defer { unlink(outputPath) }
+
+            #if canImport(Glibc)
+            var actions = posix_spawn_file_actions_t()
+            #else
+            var actions: posix_spawn_file_actions_t?
+            #endif
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+            let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var pid: pid_t = 0
+            let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+            guard spawned == 0 else {
+                throw LocalClusterError("cannot run \(executable): \(String(cString: strerror(spawned)))")
+            }
+            var status: Int32 = 0
+            while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+            let data = FileManager.default.contents(atPath: outputPath) ?? Data()
+            // WIFEXITED / WEXITSTATUS, which Swift does not import as functions.
+            let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+            return Output(status: exitStatus, text: String(decoding: data, as: UTF8.self))
+        }
+    }
+}
+
+/// Why the local cluster could not be created, started or stopped: one line.
+public struct LocalClusterError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

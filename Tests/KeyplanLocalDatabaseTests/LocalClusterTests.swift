@@ -1,0 +1,93 @@
+import Foundation
+import KeyplanLocalDatabase
+import KeyplanPostgres
+import Testing
+
+@Suite("Local cluster")
+struct LocalClusterTests {
+    let schema = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("Schema")
+
+    @Test func startCreatesMigratesAndReusesThenStopStops() async throws {
+        try await LocalCluster.withTemporaryCluster(schemaDirectory: schema) { cluster in
+            #expect(try await cluster.status().exists == false)
+
+            let first = try await cluster.start()
+            let status = try await cluster.status()
+            #expect(status.isRunning)
+            #expect(status.port == first.port)
+
+            let start = ContinuousClock.now
+            let second = try await cluster.start()
+            #expect(second == first)
+            #expect(ContinuousClock.now - start < .seconds(2))
+
+            // The app URL works, as the app role, on a migrated database.
+            let configuration = try PostgresConfiguration(connectionString: first.appURL)
+            let (user, tables) = try await PostgresClient.withClient(configuration: configuration) { client in
+                let row = try #require(try await client.query("""
+                    SELECT current_user::text AS u,
+                           (SELECT count(*) FROM pg_tables WHERE tablename IN ('tenants', 'accounts')) AS t
+                    """).first)
+                return (try row.decode(String.self, column: "u"), try row.decode(Int.self, column: "t"))
+            }
+            #expect(user == "keyplan_app")
+            #expect(tables == 2)
+
+            #expect(try await cluster.stop() == true)
+            #expect(try await cluster.status().isRunning == false)
+            #expect(try await cluster.stop() == false)
+
+            // Started again: same data, same passwords.
+            let again = try await cluster.start()
+            #expect(again.appURL == first.appURL)
+        }
+    }
+
+    @Test func credentialsAreGeneratedAndPrivate() async throws {
+        try await LocalCluster.withTemporaryCluster(schemaDirectory: schema) { cluster in
+            let database = try await cluster.start()
+            #expect(database.appURL != database.ownerURL)
+            let credentials = cluster.configuration.directory.appendingPathComponent("credentials.json").path
+            let attributes = try FileManager.default.attributesOfItem(atPath: credentials)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o600)
+            // Over TCP a password is required: no password, no connection.
+            let withoutPassword = "postgres://keyplan_app@127.0.0.1:\(database.port)/keyplan?sslmode=disable"
+            let error = await { () async -> PostgresError? in
+                do {
+                    let configuration = try PostgresConfiguration(connectionString: withoutPassword)
+                    try await PostgresClient.withClient(configuration: configuration) { try await $0.query("SELECT 1") }
+                    return nil
+                } catch {
+                    return error as? PostgresError
+                }
+            }()
+            #expect(error?.kind == .connectionFailed)
+        }
+    }
+
+    @Test func testDatabasesAreSeparateCopiesOfTheMigratedTemplate() async throws {
+        try await LocalCluster.withTemporaryCluster(schemaDirectory: schema) { cluster in
+            let databases = try await withThrowingTaskGroup(of: LocalDatabase.self) { group in
+                for _ in 0..<3 { group.addTask { try await cluster.createTestDatabase() } }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(Set(databases.map(\.name)).count == 3)
+            for database in databases {
+                let configuration = try PostgresConfiguration(connectionString: database.ownerURL)
+                let count = try await PostgresClient.withClient(configuration: configuration) { client in
+                    try await client.query("SELECT count(*) AS n FROM keyplan_migrations").single(Int.self, column: "n")
+                }
+                #expect(count == 2)
+                try await cluster.dropDatabase(named: database.name)
+            }
+        }
+    }
+
+    @Test(arguments: ["", "Upper", "has space", "semi;colon", "x\"y", String(repeating: "a", count: 64)])
+    func invalidDatabaseNamesAreRefused(_ name: String) async throws {
+        let cluster = LocalCluster(configuration: .testing(projectDirectory: URL(fileURLWithPath: "/nonexistent-keyplan")))
+        await #expect(throws: LocalClusterError.self) { try await cluster.dropDatabase(named: name) }
+    }
+}
