@@ -20,6 +20,7 @@ struct AccountRelation: Sendable, Hashable {
         let isAdmin = tenantRole == .admin
         switch access {
         case .read: return isInScope
+        case .readInternal: return isInScope && tenantRole != nil
         case .collaborate: return isAdmin || team != nil || customer == .customerEditor
         case .edit: return isAdmin || team != nil
         case .manage: return isAdmin || team == .owner
