@@ -33,7 +33,6 @@ CREATE INDEX accounts_portfolio_value ON accounts (tenant_id, (coalesce(value_sc
 CREATE INDEX accounts_portfolio_relationship ON accounts (tenant_id, (coalesce(relationship_score, -1)), id);
 CREATE INDEX accounts_portfolio_revenue ON accounts (tenant_id, (coalesce(annual_revenue, -1)), id);
 CREATE INDEX accounts_assessed_at ON accounts (tenant_id, assessed_at);
-CREATE INDEX account_team_user ON account_team (tenant_id, user_id, account_id);
 
 -- Every assessment is kept, so an account's movement between quadrants shows.
 -- Answers are on the scale 1..5; scores are 0..100 with two decimals.
