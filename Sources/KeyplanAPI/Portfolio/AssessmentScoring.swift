@@ -165,10 +165,10 @@ public struct PortfolioSettings: Codable, Hashable, Sendable {
 
 extension Decimal {
     /// Rounded half away from zero to `scale` decimals (as PostgreSQL rounds numeric).
-    public func rounded(_ scale: Int) -> Decimal {
+    public func rounded(_ scale: Int, _ mode: NSDecimalNumber.RoundingMode = .plain) -> Decimal {
         var input = self
         var result = Decimal()
-        NSDecimalRound(&result, &input, scale, .plain)
+        NSDecimalRound(&result, &input, scale, mode)
         return result
     }
 }

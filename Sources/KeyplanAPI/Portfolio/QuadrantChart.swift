@@ -82,8 +82,10 @@ public struct QuadrantChart: Sendable {
     /// (`A`, `B`…, then `*` when more share a cell), with a legend below.
     public func text(columns: Int = 40, rows: Int = 16) -> String {
         var grid = Array(repeating: Array(repeating: Character(" "), count: columns), count: rows)
-        func column(_ score: Decimal) -> Int { min(columns - 1, Int(Self.double(score) / 100 * Double(columns))) }
-        func row(_ score: Decimal) -> Int { min(rows - 1, Int((1 - Self.double(score) / 100) * Double(rows))) }
+        // Cells in exact decimal arithmetic, so a score on a cell boundary lands in the same cell every time.
+        func cell(_ fraction: Decimal, _ count: Int) -> Int { max(0, min(count - 1, Int(Self.double((fraction * Decimal(count) / 100).rounded(0, .down))))) }
+        func column(_ score: Decimal) -> Int { cell(score, columns) }
+        func row(_ score: Decimal) -> Int { cell(100 - score, rows) }
         let dividerColumn = column(relationshipThreshold), dividerRow = row(valueThreshold)
         for r in 0..<rows { grid[r][dividerColumn] = "|" }
         for c in 0..<columns { grid[dividerRow][c] = grid[dividerRow][c] == "|" ? "+" : "-" }
