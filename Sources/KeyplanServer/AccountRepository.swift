@@ -67,7 +67,7 @@ struct AccountRepository {
     /// The accounts in the caller's scope: all of the tenant's for admins, leaders and
     /// marketing; a seller's team accounts; a customer's invited accounts.
     func list(for principal: Principal) async throws -> [AccountView] {
-        let seesAll = [TenantRole.admin, .leader, .marketing].contains(principal.tenantRole)
+        let seesAll = principal.seesWholeTenant
         let rows = try await connection.query("""
             SELECT \(unescaped: Self.columns) FROM accounts a
             WHERE \(seesAll)

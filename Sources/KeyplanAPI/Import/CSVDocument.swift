@@ -130,35 +130,36 @@ public struct CSVDocument: Sendable, Hashable {
                     }
                 }
                 // After the closing quote: a comma, the end of the record, or the end of the file.
-                guard position < bytes.count else { return (String(decoding: field, as: UTF8.self), true) }
-                switch bytes[position] {
-                case Self.comma:
-                    position += 1
-                    return (String(decoding: field, as: UTF8.self), false)
-                case Self.lf, Self.cr:
-                    try endOfRecord()
-                    return (String(decoding: field, as: UTF8.self), true)
-                default:
+                guard let endsRecord = try endOfField() else {
                     throw Error(line: line, message: "text after a closing quote (a quote inside a field must be doubled)")
                 }
+                return (String(decoding: field, as: UTF8.self), endsRecord)
             }
             while position < bytes.count {
-                let byte = bytes[position]
-                switch byte {
-                case Self.comma:
-                    position += 1
-                    return (String(decoding: field, as: UTF8.self), false)
-                case Self.lf, Self.cr:
-                    try endOfRecord()
-                    return (String(decoding: field, as: UTF8.self), true)
-                case Self.quote:
+                if let endsRecord = try endOfField() { return (String(decoding: field, as: UTF8.self), endsRecord) }
+                guard bytes[position] != Self.quote else {
                     throw Error(line: line, message: "a quote in an unquoted field (quote the whole field and double the quote)")
-                default:
-                    try append(byte)
-                    position += 1
                 }
+                try append(bytes[position])
+                position += 1
             }
             return (String(decoding: field, as: UTF8.self), true)
+        }
+
+        /// Consumes what ends a field: a comma (`false`), a line break or the end of the file
+        /// (`true`, the record ends); `nil` when the next byte is field content.
+        mutating func endOfField() throws -> Bool? {
+            guard position < bytes.count else { return true }
+            switch bytes[position] {
+            case Self.comma:
+                position += 1
+                return false
+            case Self.lf, Self.cr:
+                try endOfRecord()
+                return true
+            default:
+                return nil
+            }
         }
 
         /// Consumes CRLF or LF; a lone CR is refused.
