@@ -102,3 +102,18 @@ CREATE INDEX opportunities_account ON opportunities (tenant_id, account_id);
 
 SELECT enable_tenant_isolation('opportunities');
 GRANT SELECT, INSERT, UPDATE, DELETE ON opportunities TO keyplan_app;
+
+-- Revenue by period (a calendar month, stored as its first day) for trends; one amount per
+-- account and month, in the account's currency when it was recorded.
+CREATE TABLE account_revenue (
+    tenant_id uuid NOT NULL,
+    account_id uuid NOT NULL,
+    period date NOT NULL CHECK (extract(day FROM period) = 1),
+    amount numeric(20, 2) NOT NULL CHECK (amount >= 0),
+    currency text NOT NULL CHECK (currency ~ '^[A-Z]{3}$'),
+    PRIMARY KEY (tenant_id, account_id, period),
+    FOREIGN KEY (tenant_id, account_id) REFERENCES accounts (tenant_id, id) ON DELETE CASCADE
+);
+
+SELECT enable_tenant_isolation('account_revenue');
+GRANT SELECT, INSERT, UPDATE, DELETE ON account_revenue TO keyplan_app;

@@ -40,6 +40,20 @@ struct AccountPortfolioService: SecuredService {
                 try await PortfolioRepository(connection: $0).assessments(of: request.accountID)
             })
         }
+        routes.unary(PortfolioService.recordRevenue) { request, call in
+            let caller = try call.caller()
+            try Validate.month(request.period)
+            try Validate.amount(request.amount, "revenue")
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let portfolio = PortfolioRepository(connection: connection)
+                try await portfolio.recordRevenue(tenantID: caller.tenantID, request)
+                return try await portfolio.revenueHistory(of: request.accountID)
+            }
+        }
+        routes.unary(PortfolioService.revenueHistory) { request, call in
+            let caller = try call.caller()
+            return try await environment.inTenant(caller.tenantID) { try await PortfolioRepository(connection: $0).revenueHistory(of: request.accountID) }
+        }
         routes.unary(PortfolioService.list) { query, call in
             let caller = try call.caller()
             guard (1...500).contains(query.pageSize) else { throw RPCError(code: .invalidArgument, message: "the page size must be 1 to 500") }
@@ -97,6 +111,14 @@ extension Validate {
         try amount(request.annualRevenue, "annual revenue")
         try amount(request.potentialRevenue, "potential revenue")
         return request
+    }
+
+    /// A calendar month, `YYYY-MM`.
+    static func month(_ text: String) throws {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), year >= 1, (1...12).contains(month)
+        else { throw RPCError(code: .invalidArgument, message: "the period must be a month, YYYY-MM") }
     }
 
     /// An ISO 4217 currency code: three letters, upper-cased.

@@ -80,6 +80,8 @@ public struct AuthorizationPolicy: Sendable {
         PortfolioService.updateProfile.descriptor: .account(.edit),
         PortfolioService.assess.descriptor: .account(.edit),
         PortfolioService.assessments.descriptor: .account(.readInternal),
+        PortfolioService.recordRevenue.descriptor: .account(.edit),
+        PortfolioService.revenueHistory.descriptor: .account(.readInternal),
         PortfolioService.list.descriptor: .tenantRoles(Set(TenantRole.allCases)),
         PortfolioService.pareto.descriptor: .tenantRoles([.admin, .leader, .marketing]),
         PortfolioService.settings.descriptor: .tenantRoles(Set(TenantRole.allCases)),

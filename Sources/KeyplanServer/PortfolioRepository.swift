@@ -34,6 +34,27 @@ struct PortfolioRepository {
         return try await account(request.accountID)
     }
 
+    // MARK: Revenue by period
+
+    /// Sets the revenue of `period` (`YYYY-MM`, checked) in the account's currency.
+    func recordRevenue(tenantID: UUID, _ request: RecordRevenueRequest) async throws {
+        try await connection.query("""
+            INSERT INTO account_revenue (tenant_id, account_id, period, amount, currency)
+            SELECT \(tenantID), a.id, (\(request.period) || '-01')::date, \(request.amount), a.currency FROM accounts a WHERE a.id = \(request.accountID)
+            ON CONFLICT (tenant_id, account_id, period) DO UPDATE SET amount = excluded.amount, currency = excluded.currency
+            """)
+    }
+
+    func revenueHistory(of accountID: UUID) async throws -> RevenueHistory {
+        RevenueHistory(entries: try await connection.query("""
+            SELECT to_char(period, 'YYYY-MM') AS period, amount, currency FROM account_revenue WHERE account_id = \(accountID) ORDER BY period
+            """).map {
+            RevenueHistory.Entry(
+                period: try $0.decode(String.self, column: "period"), amount: try $0.decode(Decimal.self, column: "amount"),
+                currency: try $0.decode(String.self, column: "currency"))
+        })
+    }
+
     // MARK: Settings
 
     /// The tenant's settings, or the defaults when it never changed them.

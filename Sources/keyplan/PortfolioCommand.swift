@@ -23,7 +23,7 @@ struct Amount: ExpressibleByArgument {
 struct PortfolioCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "portfolio", abstract: "The account portfolio: profiles, assessments, pages, the Pareto view, settings.",
-        subcommands: [List.self, Profile.self, Assess.self, Assessments.self, Pareto.self, Settings.self, QuadrantCommand.self])
+        subcommands: [List.self, Profile.self, Assess.self, Assessments.self, Revenue.self, Pareto.self, Settings.self, QuadrantCommand.self])
 
     static func line(_ account: PortfolioAccount) -> String {
         let revenue = account.annualRevenue.map { "\($0) \(account.currency)" } ?? "-"
@@ -121,6 +121,25 @@ struct PortfolioCommand: AsyncParsableCommand {
         func run() async throws {
             let assessments = try await options.withClient { client, _ in try await client.assessments(of: account) }
             try options.print(assessments) { assessments.map(PortfolioCommand.line).joined(separator: "\n") }
+        }
+    }
+
+    struct Revenue: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An account's revenue by month; with --period and --amount, record one month.")
+        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The month, YYYY-MM.") var period: String?
+        @Option(help: "The month's revenue, exact, in the account's currency.") var amount: Amount?
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let history = try await options.withClient { client, _ in
+                switch (period, amount) {
+                case (let period?, let amount?): return try await client.recordRevenue(RecordRevenueRequest(accountID: account, period: period, amount: amount.value))
+                case (nil, nil): return try await client.revenueHistory(of: account)
+                default: throw CLIError("--period and --amount go together")
+                }
+            }
+            try options.print(history) { history.entries.map { "\($0.period)\t\($0.amount) \($0.currency)" }.joined(separator: "\n") }
         }
     }
 

@@ -63,6 +63,10 @@ struct AuthorizationMatrixTests {
             _ = try await client.assess(AssessRequest(accountID: world.accountA, answers: AssessmentAnswers(value: [3, 4, 5], relationship: [2, 3, 4, 5, 1])))
         },
         PortfolioService.assessments.descriptor: { world, client, _ in _ = try await client.assessments(of: world.accountA) },
+        PortfolioService.recordRevenue.descriptor: { world, client, _ in
+            _ = try await client.recordRevenue(RecordRevenueRequest(accountID: world.accountA, period: "2026-03", amount: 1000))
+        },
+        PortfolioService.revenueHistory.descriptor: { world, client, _ in _ = try await client.revenueHistory(of: world.accountA) },
         PortfolioService.list.descriptor: { _, client, _ in _ = try await client.portfolio(PortfolioQuery()) },
         PortfolioService.pareto.descriptor: { _, client, _ in _ = try await client.pareto() },
         PortfolioService.settings.descriptor: { _, client, _ in _ = try await client.portfolioSettings() },

@@ -16,6 +16,10 @@ public enum PortfolioService {
     public static let list = RPCMethod<PortfolioQuery, PortfolioPage>.unary(name, "List")
     /// The Pareto view of current annual revenue, per currency.
     public static let pareto = RPCMethod<Empty, ParetoReport>.unary(name, "Pareto")
+    /// Sets one month's revenue of an account; answers its revenue history.
+    public static let recordRevenue = RPCMethod<RecordRevenueRequest, RevenueHistory>.unary(name, "RecordRevenue")
+    /// An account's revenue by month, oldest first.
+    public static let revenueHistory = RPCMethod<AccountRef, RevenueHistory>.unary(name, "RevenueHistory")
     public static let settings = RPCMethod<Empty, PortfolioSettings>.unary(name, "Settings")
     public static let updateSettings = RPCMethod<PortfolioSettings, PortfolioSettings>.unary(name, "UpdateSettings")
 }

@@ -28,6 +28,8 @@ extension CLITests {
             _ = try await json(Assessment.self, ["portfolio", "assess", acme.id.uuidString, "--value", "5,5,4", "--relationship", "4,4,5,5,4"])
             let badAnswers = try await keyplan(["portfolio", "assess", acme.id.uuidString, "--value", "5,5", "--relationship", "4,4,5,5,4"])
             #expect(badAnswers.status != 0 && badAnswers.errors.contains("INVALID_ARGUMENT"))
+            let revenue = try await json(RevenueHistory.self, ["portfolio", "revenue", acme.id.uuidString, "--period", "2026-01", "--amount", "75000.25"])
+            #expect(revenue.entries == [.init(period: "2026-01", amount: Decimal(string: "75000.25")!, currency: "EUR")])
             let pareto = try await json(ParetoReport.self, ["portfolio", "pareto"])
             #expect(pareto.groups.first?.topFifthShare == 90)
 

@@ -43,6 +43,16 @@ struct PortfolioTests {
             ] {
                 #expect(await statusCode { _ = try await client.updateProfile(bad) } == .invalidArgument)
             }
+            // Revenue by month, for trends: a month recorded again is replaced.
+            _ = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: "2026-02", amount: 100))
+            _ = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: "2025-12", amount: Decimal(string: "80.5")!))
+            let trend = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: "2026-02", amount: 120))
+            #expect(trend.entries == [.init(period: "2025-12", amount: Decimal(string: "80.5")!, currency: "EUR"), .init(period: "2026-02", amount: 120, currency: "EUR")])
+            #expect(try await client.revenueHistory(of: account.id) == trend)
+            for period in ["2026-13", "2026-1", "26-01", "2026-01-01"] {
+                #expect(await statusCode { _ = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: period, amount: 1)) } == .invalidArgument)
+            }
+
             let badAnswers = AssessRequest(accountID: account.id, answers: AssessmentAnswers(value: [3, 3, 9], relationship: [3, 3, 3, 3, 3]))
             #expect(await rpcError { _ = try await client.assess(badAnswers) }?.message.contains("between 1 and 5") == true)
         }
