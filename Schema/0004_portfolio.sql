@@ -24,14 +24,20 @@ ALTER TABLE accounts
 
 ALTER TABLE accounts ADD CONSTRAINT accounts_annual_revenue_positive CHECK (annual_revenue >= 0);
 
+-- Amounts stay below 10^16 so that their hundredths fit a bigint (the revenue sort key).
+ALTER TABLE accounts ADD CONSTRAINT accounts_revenue_range CHECK (annual_revenue < 1e16 AND potential_revenue < 1e16);
+
 -- Keyset pagination: one index per sort, each ending in id (the tie-breaker of the cursor).
--- Missing values sort as -1 (scores, revenue) or 5 (priority), the same expressions the
--- portfolio query orders by.
+-- The keys are the exact expressions the portfolio query orders by. Missing values sort as -1
+-- (scores, revenue) or 5 (priority). Scores and revenue are keyed in integer hundredths: under
+-- row-level security only leakproof comparisons (int, text, uuid — not numeric) may become index
+-- conditions, and the cursor's `(key, id) < (…)` must be one, or a deep page would scan every
+-- row before it as OFFSET does.
 CREATE INDEX accounts_portfolio_name ON accounts (tenant_id, name, id);
 CREATE INDEX accounts_portfolio_priority ON accounts (tenant_id, (coalesce(priority, 5)), id);
-CREATE INDEX accounts_portfolio_value ON accounts (tenant_id, (coalesce(value_score, -1)), id);
-CREATE INDEX accounts_portfolio_relationship ON accounts (tenant_id, (coalesce(relationship_score, -1)), id);
-CREATE INDEX accounts_portfolio_revenue ON accounts (tenant_id, (coalesce(annual_revenue, -1)), id);
+CREATE INDEX accounts_portfolio_value ON accounts (tenant_id, (coalesce((value_score * 100)::int4, -1)), id);
+CREATE INDEX accounts_portfolio_relationship ON accounts (tenant_id, (coalesce((relationship_score * 100)::int4, -1)), id);
+CREATE INDEX accounts_portfolio_revenue ON accounts (tenant_id, (coalesce((annual_revenue * 100)::int8, -1)), id);
 CREATE INDEX accounts_assessed_at ON accounts (tenant_id, assessed_at);
 
 -- Every assessment is kept, so an account's movement between quadrants shows.

@@ -130,11 +130,13 @@ extension Validate {
         return code
     }
 
-    /// A money amount: not negative, at most two decimals, below 10^18.
+    /// A money amount: not negative, at most two decimals, below 10^16 (see 0004_portfolio.sql).
     static func amount(_ value: Decimal?, _ field: String) throws {
         guard let value else { return }
-        guard value >= 0, value < Decimal(string: "1000000000000000000") ?? 0, value.rounded(2) == value else {
-            throw RPCError(code: .invalidArgument, message: "\(field) must be an amount of at least 0 with at most two decimals")
+        guard value >= 0, value < Self.amountLimit, value.rounded(2) == value else {
+            throw RPCError(code: .invalidArgument, message: "\(field) must be an amount from 0 to below 10^16 with at most two decimals")
         }
     }
+
+    static let amountLimit = Decimal(sign: .plus, exponent: 16, significand: 1)
 }

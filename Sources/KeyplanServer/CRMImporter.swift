@@ -148,10 +148,10 @@ struct CRMImporter: Sendable {
 
 /// Strict readings of CSV cells.
 enum ImportValue {
-    /// Digits (no sign: amounts are never negative) and at most two decimals after a dot.
+    /// At most 16 digits (no sign: amounts are never negative) and at most two decimals after a dot.
     static func amount(_ text: String) -> Decimal? {
         let parts = text.split(separator: ".", omittingEmptySubsequences: false)
-        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 18,
+        guard (1...2).contains(parts.count), let whole = parts.first, !whole.isEmpty, whole.count <= 16,
             whole.allSatisfy(\.isASCIIDigit), parts.count == 1 || (1...2).contains(parts[1].count) && parts[1].allSatisfy(\.isASCIIDigit)
         else { return nil }
         return Decimal(string: text, locale: Locale(identifier: "en_US_POSIX"))

@@ -221,8 +221,9 @@ struct PortfolioRepository {
     }
 }
 
-/// How the portfolio orders for one sort: the SQL key (matching an index of 0004_portfolio.sql),
-/// its direction, and how a cursor holds it. Missing values sort last.
+/// How the portfolio orders for one sort: the SQL key (matching an index of 0004_portfolio.sql,
+/// integer or text so that the cursor's comparison is leakproof and runs as an index condition
+/// under row-level security), its direction, and how a cursor holds it. Missing values sort last.
 struct PortfolioOrder {
     let sort: PortfolioQuery.Sort
     let expression: String
@@ -234,9 +235,9 @@ struct PortfolioOrder {
         switch sort {
         case .name: (expression, ascending, cast) = ("a.name", true, "::text")
         case .priority: (expression, ascending, cast) = ("coalesce(a.priority, 5)", true, "::int4")
-        case .value: (expression, ascending, cast) = ("coalesce(a.value_score, -1)", false, "::numeric")
-        case .relationship: (expression, ascending, cast) = ("coalesce(a.relationship_score, -1)", false, "::numeric")
-        case .revenue: (expression, ascending, cast) = ("coalesce(a.annual_revenue, -1)", false, "::numeric")
+        case .value: (expression, ascending, cast) = ("coalesce((a.value_score * 100)::int4, -1)", false, "::int4")
+        case .relationship: (expression, ascending, cast) = ("coalesce((a.relationship_score * 100)::int4, -1)", false, "::int4")
+        case .revenue: (expression, ascending, cast) = ("coalesce((a.annual_revenue * 100)::int8, -1)", false, "::int8")
         }
     }
 
@@ -250,9 +251,9 @@ struct PortfolioOrder {
         switch sort {
         case .name: PortfolioCursor(sort: sort, text: account.name, id: account.id)
         case .priority: PortfolioCursor(sort: sort, number: Decimal(account.priority ?? 5), id: account.id)
-        case .value: PortfolioCursor(sort: sort, number: account.valueScore ?? -1, id: account.id)
-        case .relationship: PortfolioCursor(sort: sort, number: account.relationshipScore ?? -1, id: account.id)
-        case .revenue: PortfolioCursor(sort: sort, number: account.annualRevenue ?? -1, id: account.id)
+        case .value: PortfolioCursor(sort: sort, number: account.valueScore.map { $0 * 100 } ?? -1, id: account.id)
+        case .relationship: PortfolioCursor(sort: sort, number: account.relationshipScore.map { $0 * 100 } ?? -1, id: account.id)
+        case .revenue: PortfolioCursor(sort: sort, number: account.annualRevenue.map { $0 * 100 } ?? -1, id: account.id)
         }
     }
 }
