@@ -28,16 +28,22 @@ ALTER TABLE accounts ADD CONSTRAINT accounts_annual_revenue_positive CHECK (annu
 ALTER TABLE accounts ADD CONSTRAINT accounts_revenue_range CHECK (annual_revenue < 1e16 AND potential_revenue < 1e16);
 
 -- Keyset pagination: one index per sort, each ending in id (the tie-breaker of the cursor).
--- The keys are the exact expressions the portfolio query orders by. Missing values sort as -1
--- (scores, revenue) or 5 (priority). Scores and revenue are keyed in integer hundredths: under
--- row-level security only leakproof comparisons (int, text, uuid — not numeric) may become index
--- conditions, and the cursor's `(key, id) < (…)` must be one, or a deep page would scan every
--- row before it as OFFSET does.
+-- The sort keys are plain generated columns: missing values as -1 (scores, revenue) or 5
+-- (priority), scores and revenue in integer hundredths. Under row-level security only leakproof
+-- comparisons on plain columns may become index conditions (numeric's are not leakproof, nor is
+-- arithmetic on a column), and the cursor's `(key, id) < (…)` must be one, or a deep page would
+-- scan every row before it, as OFFSET does.
+ALTER TABLE accounts
+    ADD COLUMN priority_key int2 GENERATED ALWAYS AS (coalesce(priority, 5::int2)) STORED,
+    ADD COLUMN value_key int4 GENERATED ALWAYS AS (coalesce((value_score * 100)::int4, -1)) STORED,
+    ADD COLUMN relationship_key int4 GENERATED ALWAYS AS (coalesce((relationship_score * 100)::int4, -1)) STORED,
+    ADD COLUMN revenue_key int8 GENERATED ALWAYS AS (coalesce((annual_revenue * 100)::int8, -1)) STORED;
+
 CREATE INDEX accounts_portfolio_name ON accounts (tenant_id, name, id);
-CREATE INDEX accounts_portfolio_priority ON accounts (tenant_id, (coalesce(priority, 5)), id);
-CREATE INDEX accounts_portfolio_value ON accounts (tenant_id, (coalesce((value_score * 100)::int4, -1)), id);
-CREATE INDEX accounts_portfolio_relationship ON accounts (tenant_id, (coalesce((relationship_score * 100)::int4, -1)), id);
-CREATE INDEX accounts_portfolio_revenue ON accounts (tenant_id, (coalesce((annual_revenue * 100)::int8, -1)), id);
+CREATE INDEX accounts_portfolio_priority ON accounts (tenant_id, priority_key, id);
+CREATE INDEX accounts_portfolio_value ON accounts (tenant_id, value_key, id);
+CREATE INDEX accounts_portfolio_relationship ON accounts (tenant_id, relationship_key, id);
+CREATE INDEX accounts_portfolio_revenue ON accounts (tenant_id, revenue_key, id);
 CREATE INDEX accounts_assessed_at ON accounts (tenant_id, assessed_at);
 
 -- Every assessment is kept, so an account's movement between quadrants shows.

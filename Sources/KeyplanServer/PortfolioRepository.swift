@@ -221,9 +221,10 @@ struct PortfolioRepository {
     }
 }
 
-/// How the portfolio orders for one sort: the SQL key (matching an index of 0004_portfolio.sql,
-/// integer or text so that the cursor's comparison is leakproof and runs as an index condition
-/// under row-level security), its direction, and how a cursor holds it. Missing values sort last.
+/// How the portfolio orders for one sort: the key column (a plain text or integer column with an
+/// index of 0004_portfolio.sql, so that under row-level security the cursor's comparison is
+/// leakproof and becomes an index condition), its direction, and how a cursor holds it, computed
+/// as the generated key column is. Missing values sort last.
 struct PortfolioOrder {
     let sort: PortfolioQuery.Sort
     let expression: String
@@ -234,10 +235,10 @@ struct PortfolioOrder {
         self.sort = sort
         switch sort {
         case .name: (expression, ascending, cast) = ("a.name", true, "::text")
-        case .priority: (expression, ascending, cast) = ("coalesce(a.priority, 5)", true, "::int4")
-        case .value: (expression, ascending, cast) = ("coalesce((a.value_score * 100)::int4, -1)", false, "::int4")
-        case .relationship: (expression, ascending, cast) = ("coalesce((a.relationship_score * 100)::int4, -1)", false, "::int4")
-        case .revenue: (expression, ascending, cast) = ("coalesce((a.annual_revenue * 100)::int8, -1)", false, "::int8")
+        case .priority: (expression, ascending, cast) = ("a.priority_key", true, "::int2")
+        case .value: (expression, ascending, cast) = ("a.value_key", false, "::int4")
+        case .relationship: (expression, ascending, cast) = ("a.relationship_key", false, "::int4")
+        case .revenue: (expression, ascending, cast) = ("a.revenue_key", false, "::int8")
         }
     }
 
