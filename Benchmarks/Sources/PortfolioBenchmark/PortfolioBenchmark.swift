@@ -15,6 +15,11 @@ import KeyplanServer
 @main
 struct PortfolioBenchmark {
     static func main() async throws {
+        try await run()
+    }
+
+    /// Off the main actor: the database work hands closures to the connection's thread.
+    nonisolated static func run() async throws {
         let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
         let accountCount = arguments.first ?? 20_000
         let contactCount = arguments.dropFirst().first ?? 30_000
@@ -57,8 +62,8 @@ struct PortfolioBenchmark {
         print("import: \(rows) rows in \(elapsed) — \(Int(Double(rows) / seconds(elapsed))) rows/s")
 
         // Assess every tenth account so that the score sorts have data, straight in SQL.
-        try await postgres.withTransaction(tenant: tenant.tenantID) { connection in
-            try await connection.query("""
+        try await postgres.withTransaction(tenant: tenant.tenantID) { connection -> Void in
+            _ = try await connection.query("""
                 UPDATE accounts SET value_score = (abs(hashtext(name)) % 10001) / 100.0, relationship_score = (abs(hashtext(id::text)) % 10001) / 100.0,
                     quadrant = 'strong_high', priority = 1 + abs(hashtext(name)) % 4, assessed_at = now() - interval '200 days'
                 WHERE abs(hashtext(name)) % 10 = 0
