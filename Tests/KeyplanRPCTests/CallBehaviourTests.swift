@@ -1,3 +1,4 @@
+import Foundation
 import KeyplanRPC
 import KeyplanWire
 import NIOConcurrencyHelpers
@@ -179,17 +180,30 @@ struct CallBehaviourTests {
 
     @Test("the client reconnects after the server goes away")
     func reconnects() async throws {
-        let first = try await TestServer.start()
+        // The second server must get the first one's port back. Other suites' servers and clients
+        // take ephemeral ports on 127.0.0.1 concurrently, so listen on 127.0.0.2 (also loopback),
+        // where nothing else binds.
+        var configuration = TestServer.configuration
+        configuration.host = "127.0.0.2"
+        let first = try await TestServer.start(configuration: configuration)
         let port = first.port
         let client = first.client { $0.backoff = .init(initial: .milliseconds(20), multiplier: 1.5, maximum: .milliseconds(200), jitter: 0.1, maxAttempts: 20) }
         #expect(try await client.unary(TestMethods.echo, request: TestMessage(text: "one")).text == "one")
         await first.stop()
-        var configuration = TestServer.configuration
         configuration.port = port
-        let second = try await TestServer.start(configuration: configuration)
+        // The kernel may hold the port for a moment while the first server's sockets finish closing.
+        var second: TestServer?
+        for _ in 0..<100 where second == nil {
+            do {
+                second = try await TestServer.start(configuration: configuration)
+            } catch let error as IOError where error.errnoCode == EADDRINUSE {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+        let restarted = try #require(second)
         #expect(try await client.unary(TestMethods.echo, request: TestMessage(text: "two")).text == "two")
         await client.close()
-        await second.stop()
+        await restarted.stop()
     }
 }
 

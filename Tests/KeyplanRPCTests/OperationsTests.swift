@@ -1,10 +1,12 @@
 import Foundation
 import KeyplanRPC
 import KeyplanWire
+import Logging
 import Metrics
 import NIOCore
 import NIOPosix
 import Prometheus
+import ServiceLifecycle
 import Testing
 
 @Suite("Operations: TLS, metrics, configuration, timers")
@@ -60,13 +62,13 @@ struct OperationsTests {
     }
 
     @Test("configuration: flags beat environment, which beats the config file, which beats defaults")
-    func configurationPrecedence() throws {
+    func configurationPrecedence() async throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("keyplan-config-\(UUID().uuidString).json")
         try Data(#"{"host": "0.0.0.0", "port": 7001, "maxConcurrentCalls": 50, "metricsPort": 9001, "idleTimeoutSeconds": 60}"#.utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         var flags = ServerConfiguration.Overrides()
         flags.port = 7003
-        let resolved = try ServerConfiguration.resolve(
+        let resolved = try await ServerConfiguration.load(
             flags: flags, environment: ["KEYPLAN_PORT": "7002", "KEYPLAN_MAX_CONCURRENT_CALLS": "70", "UNRELATED": "x"],
             configFilePath: file.path)
         #expect(resolved.server.host == "0.0.0.0")  // file
@@ -137,5 +139,27 @@ func httpGet(port: Int, path: String) async throws -> String {
         var response = ""
         for try await chunk in inbound { response += String(buffer: chunk) }
         return response
+    }
+}
+
+@Suite("Service lifecycle")
+struct ServiceLifecycleTests {
+    @Test("in a ServiceGroup, a graceful shutdown drains the server and the metrics endpoint, and run returns")
+    func serviceGroup() async throws {
+        var logger = Logger(label: "test.lifecycle")
+        logger.logLevel = .critical
+        let probe = Probe()
+        let server = RPCServer(configuration: TestServer.configuration, services: [TestService(probe: probe)], logger: logger)
+        let endpoint = PrometheusEndpoint(registry: PrometheusCollectorRegistry(), port: 0, logger: logger)
+        let address = try await server.start()
+        let group = ServiceGroup(services: [server, endpoint], logger: logger)
+        let running = Task { try await group.run() }
+        let client = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
+        let inFlight = Task { try await client.unary(TestMethods.sleep, request: TestMessage(number: 200, text: "lifecycle")) }
+        #expect(await probe.waitUntil { $0.started.contains("lifecycle") })
+        await group.triggerGracefulShutdown()
+        #expect(try await inFlight.value.text == "lifecycle")
+        try await running.value
+        await client.close()
     }
 }

@@ -108,23 +108,21 @@ struct RobustnessTests {
         var configuration = TestServer.configuration
         configuration.timeouts.handshake = .milliseconds(300)
         try await withServerAndClient(configuration: configuration) { server, _ in
-            let start = ContinuousClock.now
             let raw = try await RawConnection.connect(port: server.port)
-            let closedEarly = try await raw.channel.executeThenClose { inbound, outbound in
-                // 16 bytes at 60 ms each would take ~1 s: the server must cut it off first.
+            let closedEarly = try await raw.channel.executeThenClose { _, outbound in
+                // 16 bytes at 200 ms each would take over 3 s; the server must cut the connection
+                // off after 300 ms, which the next writes see as an error (EPIPE or a reset).
                 for byte in RawConnection.preface {
                     do {
                         try await outbound.write(ByteBuffer(bytes: [byte]))
                     } catch {
                         return true
                     }
-                    try await Task.sleep(for: .milliseconds(60))
+                    try await Task.sleep(for: .milliseconds(200))
                 }
-                for try await _ in inbound {}
                 return false
             }
             #expect(closedEarly)
-            #expect(ContinuousClock.now - start < .seconds(1))
         }
     }
 

@@ -31,6 +31,7 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     private var end: Frame.End?
     private var failure: RPCError?
     private var sent = false
+    private var refusedByGoAway = false
 
     init(callID: UInt32, deadline: Deadline?, inbox: MessageInbox, outbox: FrameOutbox<ClientOutbound>, maxMessageSize: @escaping @Sendable () -> UInt32) {
         self.callID = callID
@@ -67,9 +68,9 @@ final class ClientCall: MessageSink, @unchecked Sendable {
         try outbox.append(.frames(Frame.halfClose(callID: callID).encoded()))
     }
 
-    /// Abandons the call: the server is told, the responses end with CANCELLED.
+    /// Abandons the call unless it has ended: the server is told, the responses end with CANCELLED.
     func cancel() {
-        fail(RPCError(code: .cancelled, message: "the call was cancelled"))
+        guard fail(RPCError(code: .cancelled, message: "the call was cancelled")) else { return }
         try? outbox.append(.cancel(callID: callID))
     }
 
@@ -83,14 +84,21 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     /// The server's trailers (empty until the end arrives).
     var trailers: Metadata { lock.withLock { end.map { Metadata(fields: $0.trailers) } ?? Metadata() } }
 
-    /// Whether the call's `OPEN` reached the socket. A call that failed before it did was never
-    /// seen by the server and is safe to retry.
-    var wasSent: Bool { lock.withLock { sent } }
+    /// Whether the server may have processed the call. A call that failed before its `OPEN`
+    /// reached the socket, or that a GOAWAY placed above the server's last call, was never
+    /// processed and is safe to retry.
+    var mayHaveBeenProcessed: Bool { lock.withLock { sent && !refusedByGoAway } }
 
     // MARK: From the event loop
 
     func markSent() {
         lock.withLock { sent = true }
+    }
+
+    /// Fails the call as one the server's GOAWAY says it did not process.
+    func failRefusedByGoAway(_ error: RPCError) {
+        lock.withLock { refusedByGoAway = true }
+        fail(error)
     }
 
     func receiveHeaders(_ fields: [MetadataField]) {
@@ -107,13 +115,16 @@ final class ClientCall: MessageSink, @unchecked Sendable {
         if end.code == .ok { inbox.finish() } else { inbox.finish(error: RPCError(end: end)) }
     }
 
-    /// Ends the call on this side with `error` (deadline, cancel, lost connection).
-    func fail(_ error: RPCError) {
+    /// Ends the call on this side with `error` (deadline, cancel, lost connection); `false` if
+    /// it had already ended.
+    @discardableResult
+    func fail(_ error: RPCError) -> Bool {
         let accepted = lock.withLock {
             guard end == nil, failure == nil else { return false }
             failure = error
             return true
         }
         if accepted { inbox.finish(error: error) }
+        return accepted
     }
 }

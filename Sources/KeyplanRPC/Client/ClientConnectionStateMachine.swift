@@ -25,7 +25,8 @@ struct ClientConnectionStateMachine {
     }
 
     private(set) var state: State = .awaitingPreface
-    private var openCalls: Set<UInt32> = []
+    /// Open calls, each with whether it may still receive `HEADERS` (not after one, nor after a message).
+    private var openCalls: [UInt32: Bool] = [:]
     private var highestCallID: UInt32 = 0
     /// The largest payload the server accepts.
     private(set) var peerMaxFrameSize: UInt32 = FrameParser.defaultMaxFrameSize
@@ -39,14 +40,14 @@ struct ClientConnectionStateMachine {
 
     /// An `OPEN` for `callID` was written.
     mutating func callOpened(_ callID: UInt32) {
-        openCalls.insert(callID)
+        openCalls[callID] = true
         highestCallID = max(highestCallID, callID)
     }
 
     /// The client gave up a call (cancel, deadline). Returns `.close` if that was the last call
     /// on a connection the server is draining.
     mutating func callAbandoned(_ callID: UInt32) -> Action {
-        openCalls.remove(callID)
+        openCalls.removeValue(forKey: callID)
         return closeIfDrained()
     }
 
@@ -79,18 +80,25 @@ struct ClientConnectionStateMachine {
             return .none
         case .goAway(let goAway):
             state = .goingAway
-            let unprocessed = openCalls.filter { $0 > goAway.lastCallID }.sorted()
-            openCalls.subtract(unprocessed)
+            let unprocessed = openCalls.keys.filter { $0 > goAway.lastCallID }.sorted()
+            for callID in unprocessed { openCalls.removeValue(forKey: callID) }
             return .goAway(unprocessed: unprocessed, goAway)
         case .open, .halfClose, .cancel:
             return violation("\(frame.type) frames are sent by clients only")
         case .headers(let callID, let fields):
-            return withCall(callID, frame.type) { .deliverHeaders(callID: callID, fields) }
+            guard openCalls[callID] != false else {
+                return violation("HEADERS after HEADERS or MESSAGE on call \(callID)")
+            }
+            let action = withCall(callID, frame.type) { .deliverHeaders(callID: callID, fields) }
+            if openCalls[callID] != nil { openCalls[callID] = false }
+            return action
         case .message(let callID, let message):
-            return withCall(callID, frame.type) { .deliverMessage(callID: callID, message) }
+            let action = withCall(callID, frame.type) { .deliverMessage(callID: callID, message) }
+            if openCalls[callID] != nil { openCalls[callID] = false }
+            return action
         case .end(let callID, let end):
             let action = withCall(callID, frame.type) { .endCall(callID: callID, end) }
-            openCalls.remove(callID)
+            openCalls.removeValue(forKey: callID)
             return action
         }
     }
@@ -118,7 +126,7 @@ struct ClientConnectionStateMachine {
     }
 
     private mutating func withCall(_ callID: UInt32, _ type: FrameType, _ action: () -> Action) -> Action {
-        if openCalls.contains(callID) { return action() }
+        if openCalls[callID] != nil { return action() }
         // Crossed our CANCEL; or the server names a call we never opened.
         return callID <= highestCallID ? .none : violation("\(type) for call \(callID), which was never opened")
     }

@@ -119,9 +119,9 @@ public final class RPCClient: Sendable {
                 do {
                     return try await perform(context, singleRequest: singleRequest, body: body)
                 } catch let error as UnsentCall where attempt < 3 {
-                    // The connection closed before the call reached it: the server never saw the
-                    // call, so it can go out again on a new connection.
-                    logger.debug("retrying a call that was never sent", metadata: ["error": "\(error.error)"])
+                    // The connection closed, or the server went away, before the call was
+                    // processed: it can go out again on a new connection.
+                    logger.debug("retrying a call the server did not process", metadata: ["error": "\(error.error)"])
                     attempt += 1
                 } catch let error as UnsentCall {
                     throw error.error
@@ -130,7 +130,7 @@ public final class RPCClient: Sendable {
         }
     }
 
-    /// A call that failed before its `OPEN` was written.
+    /// A call that failed before the server could process it.
     private struct UnsentCall: Error {
         let error: RPCError
     }
@@ -155,7 +155,7 @@ public final class RPCClient: Sendable {
             call.cancel()
             // Only single-request calls are retried: their body has only been reading, and
             // there was nothing to read.
-            if singleRequest != nil, error.code == .unavailable, !call.wasSent { throw UnsentCall(error: error) }
+            if singleRequest != nil, error.code == .unavailable, !call.mayHaveBeenProcessed { throw UnsentCall(error: error) }
             throw error
         } catch is CancellationError {
             call.cancel()

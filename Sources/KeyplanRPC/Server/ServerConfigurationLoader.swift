@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 extension ServerConfiguration {
     /// Settings from one source, each optional: what the source does not set, it leaves alone.
@@ -71,8 +72,19 @@ extension ServerConfiguration {
         public static var defaults: MetricsAddress { MetricsAddress(host: "127.0.0.1", port: 9400) }
     }
 
+    /// ``resolve(flags:environment:configFilePath:)`` on NIO's thread pool, so reading the
+    /// config file blocks neither an event loop nor the cooperative pool. Use this from `async` code.
+    public static func load(
+        flags: Overrides, environment: [String: String], configFilePath: String?
+    ) async throws -> (server: ServerConfiguration, metrics: MetricsAddress) {
+        try await NIOThreadPool.singleton.runIfActive {
+            try resolve(flags: flags, environment: environment, configFilePath: configFilePath)
+        }
+    }
+
     /// The configuration from defaults, then the config file, then the environment, then the
-    /// flags: a later source wins. Synchronous: call it from `main`, before the event loops start.
+    /// flags: a later source wins. Synchronous, reading the file: outside `async` code, use
+    /// ``load(flags:environment:configFilePath:)`` inside it.
     public static func resolve(
         flags: Overrides, environment: [String: String], configFilePath: String?
     ) throws -> (server: ServerConfiguration, metrics: MetricsAddress) {

@@ -34,6 +34,13 @@ extension Date: BinaryPrimitive {
     /// Seconds from 1970 to 2001, Foundation's reference date, in microseconds.
     static let referenceDateMicroseconds: Int64 = 978_307_200_000_000
 
+    /// The dates an encoder writes: ±2^62 µs (about ±146,000 years) from 1970; near ±2^63 the conversion through
+    /// `Double` seconds would overflow.
+    static let microsecondLimit: Int64 = 1 << 62
+    /// The dates a decoder accepts: a second less on each side, because a `Date` that far out holds its microseconds
+    /// only to about ±250 µs, and every date a decoder accepts must re-encode.
+    static let decodableMicrosecondLimit: Int64 = (1 << 62) - 1_048_576
+
     func write(to writer: inout WireWriter, prefixed: Bool) throws(WireError) {
         // Whole seconds and the fraction are scaled apart: scaling the whole interval would round in the product.
         let seconds = self.timeIntervalSinceReferenceDate
@@ -42,17 +49,20 @@ extension Date: BinaryPrimitive {
         guard let whole = Int64(exactly: wholeSeconds),
             case (let wholeMicroseconds, false) = whole.multipliedReportingOverflow(by: 1_000_000),
             case (let sinceReference, false) = wholeMicroseconds.addingReportingOverflow(Int64(fractionMicroseconds)),
-            case (let since1970, false) = sinceReference.addingReportingOverflow(Self.referenceDateMicroseconds)
+            case (let since1970, false) = sinceReference.addingReportingOverflow(Self.referenceDateMicroseconds),
+            since1970.magnitude <= Self.microsecondLimit.magnitude
         else {
-            throw .valueOutOfRange("date \(seconds)s from 2001 is not representable in Int64 microseconds since 1970")
+            throw .valueOutOfRange("date \(seconds)s from 2001 is not representable: beyond ±2^62µs from 1970")
         }
         writer.appendFixed64(UInt64(bitPattern: since1970))
     }
 
     static func read(from reader: inout WireReader) throws(WireError) -> Date {
         let since1970 = Int64(bitPattern: try reader.readFixed64())
-        let (sinceReference, overflow) = since1970.subtractingReportingOverflow(Self.referenceDateMicroseconds)
-        guard !overflow else { throw .valueOutOfRange("date \(since1970)µs since 1970 is not representable") }
+        guard since1970.magnitude <= Self.decodableMicrosecondLimit.magnitude else {
+            throw .valueOutOfRange("date \(since1970)µs since 1970 is beyond ±(2^62 - 2^20)µs")
+        }
+        let sinceReference = since1970 - Self.referenceDateMicroseconds
         // Whole seconds convert exactly; only the fraction rounds, once.
         let (seconds, microseconds) = sinceReference.quotientAndRemainder(dividingBy: 1_000_000)
         return Date(timeIntervalSinceReferenceDate: Double(seconds) + Double(microseconds) / 1_000_000)

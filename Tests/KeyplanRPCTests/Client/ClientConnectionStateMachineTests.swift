@@ -59,4 +59,22 @@ struct ClientConnectionStateMachineTests {
         #expect(machine.receive(.settings(.init(values: [.init(id: 1, value: 4096)]))) == .send([.settings(.ack)]))
         #expect(machine.peerMaxFrameSize == 4096)
     }
+
+    @Test("HEADERS after a message, or twice, is a violation")
+    func headersOrder() {
+        var machine = ready()
+        machine.callOpened(1)
+        _ = machine.receive(.message(callID: 1, ByteBuffer()))
+        guard case .close = machine.receive(.headers(callID: 1, [])) else {
+            Issue.record("expected close")
+            return
+        }
+        var twice = ready()
+        twice.callOpened(1)
+        #expect(twice.receive(.headers(callID: 1, [])) == .deliverHeaders(callID: 1, []))
+        guard case .close = twice.receive(.headers(callID: 1, [])) else {
+            Issue.record("expected close")
+            return
+        }
+    }
 }

@@ -39,7 +39,7 @@ struct TestServer {
         configure: (inout ClientConfiguration) -> Void = { _ in },
         interceptors: [any ClientInterceptor] = []
     ) -> RPCClient {
-        var configuration = ClientConfiguration(host: "127.0.0.1", port: port)
+        var configuration = ClientConfiguration(host: address.ipAddress ?? "127.0.0.1", port: port)
         configure(&configuration)
         return RPCClient(configuration: configuration, interceptors: interceptors)
     }

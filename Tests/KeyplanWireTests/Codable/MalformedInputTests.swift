@@ -233,6 +233,13 @@ struct MalformedInputTests {
         #expect(throws: EncodingError.self) { try BinaryEncoder().encode(ZeroKey()) }
         #expect(throws: EncodingError.self) { try BinaryEncoder().encode(Date(timeIntervalSinceReferenceDate: .infinity)) }
         #expect(throws: EncodingError.self) { try BinaryEncoder().encode([Date(timeIntervalSinceReferenceDate: 1e300)]) }
+        // The error describes an unencodable date without trapping (Date's own description traps on NaN).
+        do {
+            _ = try BinaryEncoder().encode(Date(timeIntervalSinceReferenceDate: .nan))
+            Issue.record("a NaN date encoded")
+        } catch {
+            #expect(String(describing: error).contains("not representable"))
+        }
         // A failed encode leaves the caller's buffer as it was.
         var buffer: [UInt8] = [1, 2, 3]
         #expect(throws: EncodingError.self) { try BinaryEncoder().encode(ZeroKey(), into: &buffer) }

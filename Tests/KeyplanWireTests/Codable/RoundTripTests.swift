@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanWire
+import NIOCore
 import Testing
 
 @Suite("Round trips")
@@ -61,6 +62,21 @@ struct RoundTripTests {
         for date in dates {
             #expect(try roundTrip(date) == date)
         }
+    }
+
+    @Test("dates are limited to ±2^62 µs from 1970 (decoders: a second less), so that every accepted date re-encodes")
+    func dateRange() throws {
+        func wire(_ microseconds: Int64) -> [UInt8] { withUnsafeBytes(of: microseconds.littleEndian) { Array($0) } }
+        let limit: Int64 = (1 << 62) - 1_048_576
+        for outside: Int64 in [.min, .max, limit + 1, -limit - 1, 1 << 62] {
+            #expect(throws: DecodingError.self) { try BinaryDecoder().decode(Date.self, from: wire(outside)) }
+        }
+        for inside: Int64 in [limit, -limit, limit - 255, -limit + 255, 0] {
+            let date = try BinaryDecoder().decode(Date.self, from: wire(inside))
+            let again = try BinaryEncoder().encode(date)
+            #expect(try BinaryDecoder().decode(Date.self, from: again) == date)
+        }
+        #expect(throws: EncodingError.self) { try BinaryEncoder().encode(Date(timeIntervalSince1970: 5e12)) }
     }
 
     @Test("dates round to the nearest microsecond")
@@ -150,6 +166,21 @@ struct RoundTripTests {
         #expect(try BinaryDecoder().decode(Point.self, from: Array(buffer.dropFirst())) == point)
         let slice = buffer[1...]
         #expect(try BinaryDecoder().decode(Point.self, from: Data(slice)) == point)
+    }
+
+    @Test("a ByteBuffer is encoded into and decoded from in place")
+    func byteBuffer() throws {
+        let contact = Contact(name: "Ann", email: "a@x", point: Point(x: 1, y: -1))
+        var buffer = ByteBuffer(bytes: [0xAA])
+        try BinaryEncoder().encode(contact, into: &buffer)
+        #expect(Array(buffer.readableBytesView.dropFirst()) == (try BinaryEncoder().encode(contact)))
+        buffer.moveReaderIndex(forwardBy: 1)
+        #expect(try BinaryDecoder().decode(Contact.self, from: buffer) == contact)
+        // Decoding reads in place and leaves the reader index alone.
+        #expect(buffer.readerIndex == 1)
+        // A failed encode leaves the buffer as it was.
+        #expect(throws: EncodingError.self) { try BinaryEncoder().encode(Date(timeIntervalSinceReferenceDate: .nan), into: &buffer) }
+        #expect(buffer.readableBytes == (try BinaryEncoder().encode(contact)).count)
     }
 
     @Test("random nested values round-trip (property test)", arguments: [1 as UInt64, 2, 3, 4])

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// The mutable state of one `BinaryEncoder.encode` call, shared by every encoder and container it hands out.
 ///
 /// Bytes are written front to back into one buffer. A length-delimited container (message or sequence) is an open
@@ -261,6 +267,9 @@ final class EncodingState {
     /// The error for a value whose wire form cannot hold it (for example a date beyond Int64 microseconds).
     func invalidValue(_ value: Any, _ error: WireError, level: Int, key: (any CodingKey)?) -> EncodingError {
         let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
-        return EncodingError.invalidValue(value, EncodingError.Context(codingPath: path, debugDescription: error.description))
+        // A Date that cannot be encoded (NaN, infinite) traps in its own `description`, so whoever prints this
+        // error would crash: the error carries the Date's seconds since 2001 instead.
+        let shown = (value as? Date).map { $0.timeIntervalSinceReferenceDate as Any } ?? value
+        return EncodingError.invalidValue(shown, EncodingError.Context(codingPath: path, debugDescription: error.description))
     }
 }
