@@ -28,5 +28,16 @@ let package = Package(
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
             ]
         ),
+        // Imports 50,000 CRM rows through a real server and pages a 20,000-account portfolio.
+        .executableTarget(
+            name: "PortfolioBenchmark",
+            dependencies: [
+                .product(name: "KeyplanAPI", package: "Keyplan"),
+                .product(name: "KeyplanServer", package: "Keyplan"),
+                .product(name: "KeyplanLocalDatabase", package: "Keyplan"),
+                .product(name: "KeyplanPostgres", package: "Keyplan"),
+                .product(name: "KeyplanRPC", package: "Keyplan"),
+            ]
+        ),
     ]
 )

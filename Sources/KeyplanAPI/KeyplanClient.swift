@@ -24,10 +24,15 @@ public struct KeyplanClient: Sendable {
 
     /// Calls a unary method with this client's credential.
     public func call<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request) async throws -> Response {
+        try await rpc.unary(method, request: request, options: callOptions)
+    }
+
+    /// Call options carrying this client's credential.
+    public var callOptions: CallOptions {
         var options = CallOptions.defaults
         if let token {
             options.metadata[Self.authorizationHeader] = "Bearer \(token)"
         }
-        return try await rpc.unary(method, request: request, options: options)
+        return options
     }
 }

@@ -20,6 +20,7 @@ struct AccountRelation: Sendable, Hashable {
         let isAdmin = tenantRole == .admin
         switch access {
         case .read: return isInScope
+        case .readInternal: return isInScope && tenantRole != nil
         case .collaborate: return isAdmin || team != nil || customer == .customerEditor
         case .edit: return isAdmin || team != nil
         case .manage: return isAdmin || team == .owner
@@ -66,7 +67,7 @@ struct AccountRepository {
     /// The accounts in the caller's scope: all of the tenant's for admins, leaders and
     /// marketing; a seller's team accounts; a customer's invited accounts.
     func list(for principal: Principal) async throws -> [AccountView] {
-        let seesAll = [TenantRole.admin, .leader, .marketing].contains(principal.tenantRole)
+        let seesAll = principal.seesWholeTenant
         let rows = try await connection.query("""
             SELECT \(unescaped: Self.columns) FROM accounts a
             WHERE \(seesAll)

@@ -18,6 +18,9 @@ public enum AccessRule: Sendable, Hashable {
 public enum AccountAccess: String, Sendable, Hashable, CaseIterable {
     /// In scope: admins, leaders and marketing (every account), the account's team, its invited customers.
     case read
+    /// Reading seller-internal data (assessments): admins, leaders, marketing and the team —
+    /// the sellers in scope, never a customer.
+    case readInternal
     /// Co-editing shared content: admins, the team, customer editors.
     case collaborate
     /// Seller-side editing (invitations, internal fields): admins and the team.
@@ -72,5 +75,18 @@ public struct AuthorizationPolicy: Sendable {
         AccountsService.addTeamMember.descriptor: .account(.manage),
 
         AuditService.list.descriptor: .tenantRoles([.admin]),
+
+        // The portfolio is seller-internal. A seller's portfolio lists their team's accounts.
+        PortfolioService.updateProfile.descriptor: .account(.edit),
+        PortfolioService.assess.descriptor: .account(.edit),
+        PortfolioService.assessments.descriptor: .account(.readInternal),
+        PortfolioService.recordRevenue.descriptor: .account(.edit),
+        PortfolioService.revenueHistory.descriptor: .account(.readInternal),
+        PortfolioService.list.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        PortfolioService.pareto.descriptor: .tenantRoles([.admin, .leader, .marketing]),
+        PortfolioService.settings.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        PortfolioService.updateSettings.descriptor: .tenantRoles([.admin]),
+        // An import creates and updates accounts across the tenant.
+        ImportService.importRows.descriptor: .tenantRoles([.admin, .leader]),
     ])
 }

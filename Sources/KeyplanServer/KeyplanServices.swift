@@ -35,6 +35,8 @@ public struct KeyplanServices: Sendable {
             CredentialService(environment: environment),
             InvitationService(environment: environment),
             AccountService(environment: environment),
+            AccountPortfolioService(environment: environment),
+            ImportRowsService(environment: environment),
             AuditLogService(environment: environment),
         ]
         let all = SecuredServiceGroup(services: secured, policy: policy, database: database)

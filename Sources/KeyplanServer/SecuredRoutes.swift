@@ -76,6 +76,26 @@ struct SecuredRoutes {
         }
     }
 
+    /// Registers a client-streaming handler. Its requests are many, so it cannot name one
+    /// account: only tenant-wide rules apply.
+    mutating func clientStreaming<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        _ handler: @escaping @Sendable (MessageStream<Request>, CallContext) async throws -> Response
+    ) {
+        registered.append(method.descriptor)
+        guard let rule = policy.rule(for: method.descriptor) else {
+            problems.append("\(method.descriptor) has no rule in the authorization policy")
+            return
+        }
+        if case .account = rule {
+            problems.append("\(method.descriptor) is client-streaming and cannot have an account rule")
+            return
+        }
+        router.registerClientStreaming(method) { requests, context in
+            try await handler(requests, CallContext(server: context, principal: context.principal(as: Principal.self)))
+        }
+    }
+
     private static func authorize(_ call: CallContext, account: UUID, access: AccountAccess, database: PostgresClient) async throws {
         let principal = try call.caller()
         CallAudit.record { $0.objectID = account }

@@ -9,7 +9,7 @@ struct KeyplanCommand: AsyncParsableCommand {
         subcommands: [
             LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, ContextCommand.self,
             UsersCommand.self, InvitationsCommand.self, SessionsCommand.self, APIKeysCommand.self,
-            AccountsCommand.self, AuditCommand.self,
+            AccountsCommand.self, AuditCommand.self, PortfolioCommand.self, ImportCommand.self,
         ]
     )
 }

@@ -56,6 +56,25 @@ struct AuthorizationMatrixTests {
             try await client.addTeamMember(AddTeamMemberRequest(accountID: world.accountA, userID: world.spareSeller, role: .member))
         },
         AuditService.list.descriptor: { _, client, _ in _ = try await client.listAudit() },
+        PortfolioService.updateProfile.descriptor: { world, client, _ in
+            _ = try await client.updateProfile(UpdateProfileRequest(accountID: world.accountA, industry: "Manufacturing"))
+        },
+        PortfolioService.assess.descriptor: { world, client, _ in
+            _ = try await client.assess(AssessRequest(accountID: world.accountA, answers: AssessmentAnswers(value: [3, 4, 5], relationship: [2, 3, 4, 5, 1])))
+        },
+        PortfolioService.assessments.descriptor: { world, client, _ in _ = try await client.assessments(of: world.accountA) },
+        PortfolioService.recordRevenue.descriptor: { world, client, _ in
+            _ = try await client.recordRevenue(RecordRevenueRequest(accountID: world.accountA, period: "2026-03", amount: 1000))
+        },
+        PortfolioService.revenueHistory.descriptor: { world, client, _ in _ = try await client.revenueHistory(of: world.accountA) },
+        PortfolioService.list.descriptor: { _, client, _ in _ = try await client.portfolio(PortfolioQuery()) },
+        PortfolioService.pareto.descriptor: { _, client, _ in _ = try await client.pareto() },
+        PortfolioService.settings.descriptor: { _, client, _ in _ = try await client.portfolioSettings() },
+        PortfolioService.updateSettings.descriptor: { _, client, _ in _ = try await client.updatePortfolioSettings(.defaults) },
+        ImportService.importRows.descriptor: { _, client, _ in
+            let id = UUID().uuidString
+            _ = try await client.importRows(.accounts, try CSVDocument(bytes: Array("Id,Name\n\(id),Imported \(id)\n".utf8)))
+        },
     ]
 
     /// The answer a caller must get under a rule: the reference model the server is checked against.
@@ -77,8 +96,9 @@ struct AuthorizationMatrixTests {
             let granted: Set<AccountAccess>?
             switch caller {
             case .admin, .sellerOnTeam: granted = Set(AccountAccess.allCases)  // seller-on owns A
-            case .teamMember: granted = [.read, .collaborate, .edit]
-            case .leader, .marketing, .customerViewer: granted = [.read]
+            case .teamMember: granted = [.read, .readInternal, .collaborate, .edit]
+            case .leader, .marketing: granted = [.read, .readInternal]
+            case .customerViewer: granted = [.read]
             case .customerEditor: granted = [.read, .collaborate]
             case .sellerOffTeam, .otherTenantCustomer: granted = nil
             case .anonymous, .expiredToken, .revokedToken: granted = nil

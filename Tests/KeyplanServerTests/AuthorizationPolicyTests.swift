@@ -51,6 +51,9 @@ struct AuthorizationPolicyTests {
         #expect(member.allows(.edit) && !member.allows(.manage))
         #expect(editor.allows(.collaborate) && !editor.allows(.edit))
         #expect(!stranger.isInScope)
+        // Seller-internal data: the sellers in scope, never a customer, not even an editor.
+        #expect(leader.allows(.readInternal) && member.allows(.readInternal) && AccountRelation(tenantRole: .marketing).allows(.readInternal))
+        #expect(!editor.allows(.readInternal) && !AccountRelation(customer: .customerViewer).allows(.readInternal) && !offTeam.allows(.readInternal))
     }
 }
 

@@ -1,0 +1,104 @@
+import Foundation
+import KeyplanAPI
+import KeyplanLocalDatabase
+import KeyplanPostgres
+import KeyplanRPC
+import KeyplanServer
+
+/// Imports a generated Salesforce-style export through a real server over loopback, then pages
+/// through the resulting portfolio, and prints rows per second and the page times.
+///
+///     swift run -c release PortfolioBenchmark [accounts] [contacts]
+///
+/// Defaults: 20,000 accounts and 30,000 contacts (50,000 rows), on a fresh database of the
+/// private test cluster in `../.keyplan/pg-test`.
+@main
+struct PortfolioBenchmark {
+    static func main() async throws {
+        try await run()
+    }
+
+    /// Off the main actor: the database work hands closures to the connection's thread.
+    nonisolated static func run() async throws {
+        let arguments = CommandLine.arguments.dropFirst().compactMap { Int($0) }
+        let accountCount = arguments.first ?? 20_000
+        let contactCount = arguments.dropFirst().first ?? 30_000
+
+        let project = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let cluster = LocalCluster(configuration: .testing(projectDirectory: project))
+        let database = try await cluster.createTestDatabase()
+        let postgres = PostgresClient(configuration: try PostgresConfiguration(connectionString: database.appURL))
+        let services = try KeyplanServices(database: postgres)
+        let server = RPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
+        let address = try await server.start()
+        let run = Task { try await server.run() }
+        let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
+        defer { _ = run }
+
+        let tenant = try await TenantBootstrap(database: postgres, passwords: .insecureForTesting).create(
+            name: "Bench", slug: "bench", adminEmail: "admin@bench.example", adminName: "Admin", adminPassword: "admin-password")
+        let grant = try await KeyplanClient(rpc: rpc).signIn(tenantSlug: "bench", email: tenant.adminEmail, password: "admin-password")
+        let client = KeyplanClient(rpc: rpc, token: grant.token)
+
+        var accounts = "Account ID,Account Name,Industry,BillingCountry,AnnualRevenue,CurrencyIsoCode\n"
+        let industries = ["Manufacturing", "Energy", "Retail", "Banking", "Healthcare"]
+        for index in 0..<accountCount {
+            accounts += "A\(index),Account \(index),\(industries[index % 5]),Country \(index % 40),\(index * 37 % 5_000_000).\(index % 100),EUR\n"
+        }
+        var contacts = "Contact ID,First Name,Last Name,Title,Email,Account ID\n"
+        for index in 0..<contactCount {
+            contacts += "C\(index),First\(index),Last\(index),Buyer,c\(index)@customer.example,A\(index % max(1, accountCount))\n"
+        }
+        let accountFile = try CSVDocument(bytes: Array(accounts.utf8))
+        let contactFile = try CSVDocument(bytes: Array(contacts.utf8))
+
+        let started = ContinuousClock.now
+        let accountReport = try await client.importRows(.accounts, accountFile)
+        let contactReport = try await client.importRows(.contacts, contactFile)
+        let elapsed = ContinuousClock.now - started
+        let rows = accountReport.inserted + contactReport.inserted
+        precondition(rows == accountCount + contactCount, "rows were rejected: \(accountReport.rejected.prefix(3)) \(contactReport.rejected.prefix(3))")
+        print("import: \(rows) rows in \(elapsed) — \(Int(Double(rows) / seconds(elapsed))) rows/s")
+
+        // Assess every tenth account so that the score sorts have data, straight in SQL.
+        try await postgres.withTransaction(tenant: tenant.tenantID) { connection -> Void in
+            _ = try await connection.query("""
+                UPDATE accounts SET value_score = (abs(hashtext(name)) % 10001) / 100.0, relationship_score = (abs(hashtext(id::text)) % 10001) / 100.0,
+                    quadrant = 'strong_high', priority = 1 + abs(hashtext(name)) % 4, assessed_at = now() - interval '200 days'
+                WHERE abs(hashtext(name)) % 10 = 0
+                """)
+        }
+
+        for sort in PortfolioQuery.Sort.allCases {
+            var cursor: String?
+            var times: [Duration] = []
+            var pages = 0
+            repeat {
+                let pageStart = ContinuousClock.now
+                let page = try await client.portfolio(PortfolioQuery(sort: sort, pageSize: 100, cursor: cursor))
+                times.append(ContinuousClock.now - pageStart)
+                cursor = page.nextCursor
+                pages += 1
+            } while cursor != nil && pages < 50
+            let sorted = times.sorted()
+            print("portfolio page of 100 of \(accountCount) by \(sort): first \(times[0]), median \(sorted[sorted.count / 2]), max \(sorted.last ?? .zero) over \(pages) pages")
+        }
+        let filteredStart = ContinuousClock.now
+        let due = try await client.portfolio(PortfolioQuery(industry: "Energy", dueForReview: true, sort: .value, pageSize: 100))
+        print("filtered page (industry, due for review, by value): \(due.accounts.count) rows in \(ContinuousClock.now - filteredStart)")
+        let paretoStart = ContinuousClock.now
+        let pareto = try await client.pareto()
+        print("pareto over \(pareto.groups.first?.accountCount ?? 0) accounts: \(ContinuousClock.now - paretoStart)")
+
+        await rpc.close()
+        server.beginGracefulShutdown()
+        _ = try? await run.value
+        await postgres.shutdown()
+        try await cluster.dropDatabase(named: database.name)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}

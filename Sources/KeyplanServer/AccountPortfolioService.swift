@@ -1,0 +1,142 @@
+import Foundation
+import KeyplanAPI
+import KeyplanRPC
+
+/// `keyplan.Portfolio`: account profiles, assessments, the portfolio page, the Pareto view and
+/// the tenant's scoring settings. Seller-internal throughout (see the policy).
+struct AccountPortfolioService: SecuredService {
+    let environment: ServiceEnvironment
+
+    func register(with routes: inout SecuredRoutes) {
+        routes.unary(PortfolioService.updateProfile) { request, call in
+            let caller = try call.caller()
+            let request = try Validate.profile(request)
+            return try await environment.inTenant(caller.tenantID) { connection in
+                if let owner = request.ownerID {
+                    guard let user = try await UserRepository(connection: connection).find(owner), user.kind == .seller, !user.disabled else {
+                        throw RPCError(code: .invalidArgument, message: "the owner \(owner) is not an active seller of this tenant")
+                    }
+                }
+                guard let account = try await PortfolioRepository(connection: connection).updateProfile(request) else {
+                    throw RPCError(code: .notFound, message: "no account \(request.accountID)")
+                }
+                return account
+            }
+        }
+        routes.unary(PortfolioService.assess) { request, call in
+            let caller = try call.caller()
+            if let problem = request.answers.problem { throw RPCError(code: .invalidArgument, message: problem) }
+            guard request.notes.count <= 4000 else { throw RPCError(code: .invalidArgument, message: "notes must have at most 4000 characters") }
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let portfolio = PortfolioRepository(connection: connection)
+                let score = try await portfolio.settings().score(request.answers)
+                return try await portfolio.insertAssessment(
+                    tenantID: caller.tenantID, accountID: request.accountID, by: caller.userID, answers: request.answers, score: score, notes: request.notes)
+            }
+        }
+        routes.unary(PortfolioService.assessments) { request, call in
+            let caller = try call.caller()
+            return AssessmentList(assessments: try await environment.inTenant(caller.tenantID) {
+                try await PortfolioRepository(connection: $0).assessments(of: request.accountID)
+            })
+        }
+        routes.unary(PortfolioService.recordRevenue) { request, call in
+            let caller = try call.caller()
+            try Validate.month(request.period)
+            try Validate.amount(request.amount, "revenue")
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let portfolio = PortfolioRepository(connection: connection)
+                try await portfolio.recordRevenue(tenantID: caller.tenantID, request)
+                return try await portfolio.revenueHistory(of: request.accountID)
+            }
+        }
+        routes.unary(PortfolioService.revenueHistory) { request, call in
+            let caller = try call.caller()
+            return try await environment.inTenant(caller.tenantID) { try await PortfolioRepository(connection: $0).revenueHistory(of: request.accountID) }
+        }
+        routes.unary(PortfolioService.list) { query, call in
+            let caller = try call.caller()
+            guard (1...500).contains(query.pageSize) else { throw RPCError(code: .invalidArgument, message: "the page size must be 1 to 500") }
+            var cursor: PortfolioCursor?
+            if let token = query.cursor {
+                guard let decoded = PortfolioCursor(token: token), decoded.sort == query.sort,
+                    (decoded.sort == .name) == (decoded.text != nil), (decoded.sort == .name) != (decoded.number != nil)
+                else { throw RPCError(code: .invalidArgument, message: "the cursor is not one of this sort's pages") }
+                cursor = decoded
+            }
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let portfolio = PortfolioRepository(connection: connection)
+                let settings = try await portfolio.settings()
+                return try await portfolio.page(query, cursor: cursor, for: caller, reviewIntervalDays: settings.reviewIntervalDays)
+            }
+        }
+        routes.unary(PortfolioService.pareto) { _, call in
+            let caller = try call.caller()
+            return try await environment.inTenant(caller.tenantID) { try await PortfolioRepository(connection: $0).paretoReport(for: caller) }
+        }
+        routes.unary(PortfolioService.settings) { _, call in
+            let caller = try call.caller()
+            return try await environment.inTenant(caller.tenantID) { try await PortfolioRepository(connection: $0).settings() }
+        }
+        routes.unary(PortfolioService.updateSettings) { settings, call in
+            let caller = try call.caller()
+            if let problem = settings.problem { throw RPCError(code: .invalidArgument, message: problem) }
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let portfolio = PortfolioRepository(connection: connection)
+                try await portfolio.saveSettings(tenantID: caller.tenantID, settings)
+                return try await portfolio.settings()
+            }
+        }
+    }
+}
+
+extension Validate {
+    /// Trims the profile's text, checks its lengths, the currency code and the amounts.
+    static func profile(_ request: UpdateProfileRequest) throws -> UpdateProfileRequest {
+        var request = request
+        func text(_ value: String?, _ field: String, max: Int) throws -> String? {
+            guard let value else { return nil }
+            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard trimmed.count <= max else { throw RPCError(code: .invalidArgument, message: "\(field) must have at most \(max) characters") }
+            return trimmed
+        }
+        request.industry = try text(request.industry, "industry", max: 100)
+        request.region = try text(request.region, "region", max: 100)
+        request.growthIndicators = try text(request.growthIndicators, "growth indicators", max: 2000)
+        request.externalID = try text(request.externalID, "external id", max: 100)
+        if request.externalID == "" { throw RPCError(code: .invalidArgument, message: "the external id must not be empty") }
+        if let currency = request.currency {
+            request.currency = try Self.currency(currency)
+        }
+        try amount(request.annualRevenue, "annual revenue")
+        try amount(request.potentialRevenue, "potential revenue")
+        return request
+    }
+
+    /// A calendar month, `YYYY-MM`.
+    static func month(_ text: String) throws {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, parts[0].count == 4, parts[1].count == 2, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigit) }),
+            let year = Int(parts[0]), let month = Int(parts[1]), year >= 1, (1...12).contains(month)
+        else { throw RPCError(code: .invalidArgument, message: "the period must be a month, YYYY-MM") }
+    }
+
+    /// An ISO 4217 currency code: three letters, upper-cased.
+    static func currency(_ text: String) throws -> String {
+        let code = text.trimmingCharacters(in: .whitespaces).uppercased()
+        guard code.utf8.count == 3, code.utf8.allSatisfy({ (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else {
+            throw RPCError(code: .invalidArgument, message: "the currency must be an ISO 4217 code of three letters")
+        }
+        return code
+    }
+
+    /// A money amount: not negative, at most two decimals, below 10^16 (see 0004_portfolio.sql).
+    static func amount(_ value: Decimal?, _ field: String) throws {
+        guard let value else { return }
+        guard value >= 0, value < Self.amountLimit, value.rounded(2) == value else {
+            throw RPCError(code: .invalidArgument, message: "\(field) must be an amount from 0 to below 10^16 with at most two decimals")
+        }
+    }
+
+    static let amountLimit = Decimal(sign: .plus, exponent: 16, significand: 1)
+}

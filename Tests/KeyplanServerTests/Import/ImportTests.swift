@@ -1,0 +1,109 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+import KeyplanRPC
+@testable import KeyplanServer
+import Testing
+
+/// CRM imports against a real server: Salesforce columns, a mapping, idempotence, rejected rows.
+@Suite("CRM import")
+struct ImportTests {
+    static let accounts = """
+        Account ID,Account Name,Industry,BillingCountry,AnnualRevenue,CurrencyIsoCode,Owner Email
+        001A,Acme,Manufacturing,Germany,1500000.50,EUR,
+        001B,"Globex, Inc.",Energy,,250000,USD,admin@acme.example
+        001C,Bad Money,Retail,France,12.345,EUR,
+        001D,,Retail,France,10,EUR,
+        001E,Unknown Owner,Retail,,10,USD,nobody@acme.example
+        001F,Bad Currency,Retail,,10,EURO,
+
+        """
+
+    func document(_ text: String) throws -> CSVDocument { try CSVDocument(bytes: Array(text.utf8)) }
+
+    @Test func accountsContactsAndOpportunitiesAreIdempotentAndBadRowsReported() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            let client = server.client(admin.token)
+            let first = try await client.importRows(.accounts, try document(Self.accounts), chunkSize: 2)
+            #expect(first.inserted == 2 && first.updated == 0)
+            #expect(first.rejected == [
+                ImportReport.Rejection(line: 4, column: "AnnualRevenue", reason: "\"12.345\" is not an amount (digits, at most two decimals, a dot as separator)"),
+                ImportReport.Rejection(line: 5, column: "Account Name", reason: "required, but empty"),
+                ImportReport.Rejection(line: 6, column: "Owner Email", reason: "no active seller has this email"),
+                ImportReport.Rejection(line: 7, column: "CurrencyIsoCode", reason: "\"EURO\" is not an ISO 4217 currency code"),
+            ])
+            let again = try await client.importRows(.accounts, try document(Self.accounts))
+            #expect(again.inserted == 0 && again.updated == 2 && again.rejected.count == 4)
+
+            let page = try await client.portfolio(PortfolioQuery(sort: .name)).accounts
+            #expect(page.map(\.name) == ["Acme", "Globex, Inc."])
+            #expect(page[0].annualRevenue == Decimal(string: "1500000.5") && page[0].currency == "EUR" && page[0].region == "Germany")
+            #expect(page[1].ownerID == admin.identity.userID && page[1].team == [admin.identity.userID] && page[1].externalID == "001B")
+
+            // A change in the CRM updates; an empty cell keeps what is stored.
+            let changed = try await client.importRows(.accounts, try document("Id,Name,Industry\n001A,Acme Group,\n"))
+            #expect(changed.updated == 1)
+            let acme = try #require(try await client.portfolio(PortfolioQuery(sort: .name)).accounts.first)
+            #expect(acme.name == "Acme Group" && acme.industry == "Manufacturing")
+
+            let contacts = """
+                Contact ID,First Name,Last Name,Title,Email,Account ID
+                003A,Ada,Lovelace,CTO,ada@acme.example,001A
+                003B,Nobody,Known,,x@y.example,001Z
+                003C,No,,,,001A
+
+                """
+            let contactReport = try await client.importRows(.contacts, try document(contacts))
+            #expect(contactReport.inserted == 1)
+            #expect(contactReport.rejected.map(\.line) == [3, 4])
+            #expect(contactReport.rejected.map(\.column) == ["Account ID", "Last Name"])
+            #expect(try await client.importRows(.contacts, try document(contacts)).updated == 1)
+
+            let opportunities = """
+                Opportunity ID,Opportunity Name,Account ID,Amount,Stage,Close Date,Won
+                006A,Line 3 retrofit,001A,250000,Negotiation,12/31/2026,false
+                006B,Bad date,001A,1,Closed,2026-02-30,true
+                006C,Bad flag,001A,1,Closed,2026-01-31,maybe
+
+                """
+            let opportunityReport = try await client.importRows(.opportunities, try document(opportunities))
+            #expect(opportunityReport.inserted == 1 && opportunityReport.rejected.map(\.column) == ["Close Date", "Won"])
+            #expect(try await client.importRows(.opportunities, try document(opportunities)).updated == 1)
+
+            let counts = try await server.inTenant(tenant) { connection in
+                let row = try await connection.query("""
+                    SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM contacts) AS contacts,
+                           (SELECT count(*) FROM opportunities) AS opportunities,
+                           (SELECT close_date::text || ' ' || currency || ' ' || won::text FROM opportunities) AS opportunity
+                    """)[0]
+                return [try row.decode(Int64.self, column: "accounts"), try row.decode(Int64.self, column: "contacts"), try row.decode(Int64.self, column: "opportunities")]
+                    .map(String.init) + [try row.decode(String.self, column: "opportunity")]
+            }
+            #expect(counts == ["2", "1", "1", "2026-12-31 EUR false"])
+        }
+    }
+
+    @Test func aMappingForAnotherCRMAndRefusedFiles() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let client = server.client(admin.token)
+            let file = "Customer No;Company\n".replacingOccurrences(of: ";", with: ",") + "C-1,Initech\nC-2,Initrode\n"
+            let report = try await client.importRows(.accounts, try document(file), mapping: ["externalID": "Customer No", "name": "Company"])
+            #expect(report.inserted == 2 && report.rejected.isEmpty)
+
+            let missing = await rpcError { _ = try await client.importRows(.accounts, try document("Company\nInitech\n")) }
+            #expect(missing?.code == .invalidArgument && missing?.message.contains("no column for externalID") == true)
+            let badMapping = await rpcError { _ = try await client.importRows(.accounts, try document(file), mapping: ["colour": "Company"]) }
+            #expect(badMapping?.code == .invalidArgument)
+            let absentColumn = await rpcError { _ = try await client.importRows(.accounts, try document(file), mapping: ["name": "Firm"]) }
+            #expect(absentColumn?.message.contains("not in the file's header") == true)
+            // A row with more fields than the header is refused as a whole.
+            let wide = try await client.importRows(.accounts, try document("Id,Name\nW-1,Wide,extra\n"))
+            #expect(wide.rejected.map(\.line) == [2] && wide.inserted == 0)
+            // A row that breaks a constraint rolls back alone: the next row still goes in.
+            let clash = try await client.importRows(.accounts, try document("Id,Name\nD-1,Initech\nD-2,Fresh\n"))
+            #expect(clash.inserted == 1 && clash.rejected == [ImportReport.Rejection(line: 2, column: nil, reason: "another account already has this name")])
+        }
+    }
+}
