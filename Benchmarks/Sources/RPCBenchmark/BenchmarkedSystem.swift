@@ -1,0 +1,23 @@
+import ArgumentParser
+
+/// The systems this benchmark compares, as named on the command line.
+enum BenchmarkedSystem: String, CaseIterable, ExpressibleByArgument, Sendable {
+    case keyplan
+    case grpc
+
+    /// The implementation driving this system.
+    var implementation: any EchoSystem.Type {
+        switch self {
+        case .keyplan: KeyplanEcho.self
+        case .grpc: GRPCEcho.self
+        }
+    }
+
+    /// How the system is labelled in tables.
+    var label: String {
+        switch self {
+        case .keyplan: "Keyplan"
+        case .grpc: "grpc-swift 2"
+        }
+    }
+}

@@ -1,0 +1,70 @@
+import ArgumentParser
+
+/// The benchmark: every scenario against every system, systems alternating within a scenario.
+struct Run: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the unary echo benchmark and print the figures (Linux: server CPU is read from /proc)."
+    )
+
+    @Option(parsing: .upToNextOption, help: "Systems to measure.")
+    var systems: [BenchmarkedSystem] = BenchmarkedSystem.allCases
+
+    @Option(parsing: .upToNextOption, help: "Connection counts to measure.")
+    var connections: [Int] = [1, 4]
+
+    @Option(name: .customLong("in-flight"), parsing: .upToNextOption, help: "Numbers of calls in flight to measure.")
+    var callsInFlight: [Int] = [1, 16, 64]
+
+    @Option(help: "Echo payload size in bytes (request and response alike).")
+    var payloadBytes: Int = 256
+
+    @Option(help: "Warm-up per scenario and system, in seconds (not measured).")
+    var warmUpSeconds: Double = 1
+
+    @Option(help: "Measured window per scenario and system, in seconds.")
+    var seconds: Double = 4
+
+    func validate() throws {
+        guard !self.systems.isEmpty, self.connections.allSatisfy({ $0 > 0 }), self.callsInFlight.allSatisfy({ $0 > 0 }),
+            self.payloadBytes >= 0, self.warmUpSeconds >= 0, self.seconds > 0
+        else {
+            throw ValidationError("systems must be given; connections and in-flight counts positive; durations positive")
+        }
+    }
+
+    func run() async throws {
+        #if DEBUG
+        print("warning: debug build; measure with `swift run -c release RPCBenchmark`")
+        #endif
+        let payload = (0..<self.payloadBytes).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) }
+        var servers: [ServerProcess] = []
+        defer { servers.forEach { $0.stop() } }
+        for system in self.systems {
+            let server = try await ServerProcess.start(system)
+            servers.append(server)
+            try await EchoMeasurement.verifyEcho(system.implementation, server: server, payload: payload)
+        }
+
+        var report = Report(payloadBytes: self.payloadBytes)
+        for connections in self.connections {
+            for callsInFlight in self.callsInFlight {
+                let scenario = Scenario(connections: connections, callsInFlight: callsInFlight)
+                var measurements: [EchoMeasurement] = []
+                for server in servers {
+                    measurements.append(
+                        try await EchoMeasurement.measure(
+                            server.system.implementation,
+                            server: server,
+                            scenario: scenario,
+                            payload: payload,
+                            warmUp: .seconds(self.warmUpSeconds),
+                            duration: .seconds(self.seconds)
+                        )
+                    )
+                }
+                report.add(scenario, measurements)
+            }
+        }
+        report.printSummary()
+    }
+}
