@@ -59,8 +59,8 @@ enum GRPCEcho: EchoSystem {
             try await self.client.unary(
                 request: ClientRequest(message: payload),
                 descriptor: GRPCEchoService.method,
-                serializer: RawBytesSerializer(),
-                deserializer: RawBytesDeserializer(),
+                serializer: GRPCRawBytesSerializer(),
+                deserializer: GRPCRawBytesDeserializer(),
                 options: .defaults
             ) { response in
                 try response.message

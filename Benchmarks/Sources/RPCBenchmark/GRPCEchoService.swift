@@ -12,8 +12,8 @@ struct GRPCEchoService: RegistrableRPCService {
     func registerMethods<Transport: ServerTransport>(with router: inout RPCRouter<Transport>) {
         router.registerHandler(
             forMethod: Self.method,
-            deserializer: RawBytesDeserializer(),
-            serializer: RawBytesSerializer()
+            deserializer: GRPCRawBytesDeserializer(),
+            serializer: GRPCRawBytesSerializer()
         ) { streamingRequest, _ in
             let request = try await ServerRequest(stream: streamingRequest)
             return StreamingServerResponse(single: ServerResponse(message: request.message))

@@ -42,6 +42,7 @@ struct Run: AsyncParsableCommand {
         for system in self.systems {
             let server = try await ServerProcess.start(system)
             servers.append(server)
+            print("\(system.label) server: pid \(server.pid), port \(server.port)")
             try await EchoMeasurement.verifyEcho(system.implementation, server: server, payload: payload)
         }
 

@@ -40,9 +40,12 @@ final class ServerProcess {
         return ServerProcess(system: system, port: port, process: process, standardInput: standardInput)
     }
 
+    /// The child's process id (to attach a profiler to).
+    var pid: Int32 { self.process.processIdentifier }
+
     /// The child's CPU time so far.
     func cpuTime() throws -> CPUTime {
-        try CPUTime.ofProcess(self.process.processIdentifier)
+        try CPUTime.ofProcess(self.pid)
     }
 
     /// Closes the child's standard input, which makes it exit, and waits for it.
