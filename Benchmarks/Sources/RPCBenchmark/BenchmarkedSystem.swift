@@ -4,12 +4,15 @@ import ArgumentParser
 enum BenchmarkedSystem: String, CaseIterable, ExpressibleByArgument, Sendable {
     case keyplan
     case grpc
+    /// Not a contender: length-prefixed echo over bare NIO TCP, the floor both RPC systems build on.
+    case tcp
 
     /// The implementation driving this system.
     var implementation: any EchoSystem.Type {
         switch self {
         case .keyplan: KeyplanEcho.self
         case .grpc: GRPCEcho.self
+        case .tcp: TCPEcho.self
         }
     }
 
@@ -18,6 +21,7 @@ enum BenchmarkedSystem: String, CaseIterable, ExpressibleByArgument, Sendable {
         switch self {
         case .keyplan: "Keyplan"
         case .grpc: "grpc-swift 2"
+        case .tcp: "NIO TCP floor"
         }
     }
 }

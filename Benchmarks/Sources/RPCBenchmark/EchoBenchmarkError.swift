@@ -6,6 +6,8 @@ enum EchoBenchmarkError: Error, CustomStringConvertible {
     case serverProcess(String)
     /// An echo came back different from what was sent: the figures would be meaningless.
     case wrongEcho(system: String, sent: Int, received: Int)
+    /// A response arrived with no call waiting for it.
+    case unsolicitedResponse(system: String)
 
     var description: String {
         switch self {
@@ -13,6 +15,7 @@ enum EchoBenchmarkError: Error, CustomStringConvertible {
         case .serverProcess(let detail): "server process: \(detail)"
         case .wrongEcho(let system, let sent, let received):
             "\(system) echoed \(received) bytes for \(sent) sent, or different bytes"
+        case .unsolicitedResponse(let system): "\(system) sent a response no call was waiting for"
         }
     }
 }
