@@ -13,7 +13,10 @@ import PackageDescription
 let package = Package(
     name: "Keyplan",
     platforms: [.macOS(.v15)],
-    products: [],
+    products: [
+        .library(name: "KeyplanWire", targets: ["KeyplanWire"]),
+        .library(name: "KeyplanRPC", targets: ["KeyplanRPC"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -22,6 +25,43 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
-    targets: []
+    targets: [
+        .target(
+            name: "KeyplanWire",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(
+            name: "KeyplanWireTests",
+            dependencies: ["KeyplanWire"]
+        ),
+        .target(
+            name: "KeyplanRPC",
+            dependencies: [
+                "KeyplanWire",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ],
+            exclude: ["README.md"]
+        ),
+        .testTarget(
+            name: "KeyplanRPCTests",
+            dependencies: [
+                "KeyplanRPC",
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+    ]
 )

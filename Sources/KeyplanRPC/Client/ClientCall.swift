@@ -1,0 +1,103 @@
+import KeyplanWire
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// What a client connection writes, carried from calling tasks to its event loop.
+enum ClientOutbound: Sendable {
+    /// A new call's first frames, starting with `OPEN`.
+    case open(ClientCall, ByteBuffer)
+    /// Further frames of a call.
+    case frames(ByteBuffer)
+    /// The caller abandoned the call: send `CANCEL` unless it has ended.
+    case cancel(callID: UInt32)
+}
+
+/// One call on the client: requests out, responses, initial metadata and the end in.
+final class ClientCall: MessageSink, @unchecked Sendable {
+    let callID: UInt32
+    let deadline: Deadline?
+    let inbox: MessageInbox
+    private let outbox: FrameOutbox<ClientOutbound>
+    private let maxMessageSize: @Sendable () -> UInt32
+    private let lock = NIOLock()
+    private var headers = Metadata()
+    private var end: Frame.End?
+    private var failure: RPCError?
+
+    init(callID: UInt32, deadline: Deadline?, inbox: MessageInbox, outbox: FrameOutbox<ClientOutbound>, maxMessageSize: @escaping @Sendable () -> UInt32) {
+        self.callID = callID
+        self.deadline = deadline
+        self.inbox = inbox
+        self.outbox = outbox
+        self.maxMessageSize = maxMessageSize
+    }
+
+    // MARK: From the caller
+
+    func send(_ writePayload: (inout ByteBuffer) throws -> Void) async throws {
+        try await outbox.waitUntilWritable()
+        if let failure = lock.withLock({ failure }) { throw failure }
+        var buffer = ByteBuffer()
+        try Self.encodeMessage(callID: callID, maxSize: maxMessageSize(), into: &buffer, writePayload)
+        try outbox.append(.frames(buffer))
+    }
+
+    static func encodeMessage(callID: UInt32, maxSize: UInt32, into buffer: inout ByteBuffer, _ writePayload: (inout ByteBuffer) throws -> Void) throws {
+        do {
+            try Frame.encodeMessage(callID: callID, maxPayloadSize: maxSize, into: &buffer, writePayload: writePayload)
+        } catch let FrameError.frameTooLarge(length, limit) {
+            throw RPCError(code: .resourceExhausted, message: "request message of \(length) bytes exceeds the server's limit of \(limit) bytes")
+        } catch let error as RPCError {
+            throw error
+        } catch {
+            throw RPCError(code: .internal, message: "could not serialize the request: \(error)")
+        }
+    }
+
+    /// No more requests.
+    func halfClose() throws {
+        try outbox.append(.frames(Frame.halfClose(callID: callID).encoded()))
+    }
+
+    /// Abandons the call: the server is told, the responses end with CANCELLED.
+    func cancel() {
+        fail(RPCError(code: .cancelled, message: "the call was cancelled"))
+        try? outbox.append(.cancel(callID: callID))
+    }
+
+    func responses<Response>(_ deserializer: any MessageDeserializer<Response>) -> MessageStream<Response> {
+        MessageStream(inbox: inbox, deserializer: deserializer, undecodableCode: .internal)
+    }
+
+    /// The server's initial metadata (empty until it arrives).
+    var initialMetadata: Metadata { lock.withLock { headers } }
+
+    /// The server's trailers (empty until the end arrives).
+    var trailers: Metadata { lock.withLock { end.map { Metadata(fields: $0.trailers) } ?? Metadata() } }
+
+    // MARK: From the event loop
+
+    func receiveHeaders(_ fields: [MetadataField]) {
+        lock.withLock { headers = Metadata(fields: fields) }
+    }
+
+    func receiveEnd(_ end: Frame.End) {
+        let accepted = lock.withLock {
+            guard self.end == nil, failure == nil else { return false }
+            self.end = end
+            return true
+        }
+        guard accepted else { return }
+        if end.code == .ok { inbox.finish() } else { inbox.finish(error: RPCError(end: end)) }
+    }
+
+    /// Ends the call on this side with `error` (deadline, cancel, lost connection).
+    func fail(_ error: RPCError) {
+        let accepted = lock.withLock {
+            guard end == nil, failure == nil else { return false }
+            failure = error
+            return true
+        }
+        if accepted { inbox.finish(error: error) }
+    }
+}

@@ -1,0 +1,93 @@
+/// A set of methods a server answers.
+///
+/// Implement `registerMethods(with:)` to add each method's handler to the router.
+public protocol RPCService: Sendable {
+    func registerMethods(with router: inout RPCRouter)
+}
+
+/// The methods a server answers, by `service/method` name, each with its typed handler.
+public struct RPCRouter: Sendable {
+    /// One registered method, its handler erased to the call it runs on.
+    struct Route: Sendable {
+        let descriptor: MethodDescriptor
+        let kind: CallKind
+        let requestTypeName: String
+        let responseTypeName: String
+        let handle: @Sendable (ServerCall, ServerContext) async throws -> Void
+    }
+
+    private(set) var routes: [String: Route] = [:]
+    private(set) var serviceNames: Set<String> = []
+
+    public init() {}
+
+    /// Registers a handler for a unary method: one request, one response.
+    public mutating func registerUnary<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
+    ) {
+        add(method, kind: .unary) { call, context in
+            let request = try await call.requests(method.request.deserializer).single(code: .invalidArgument, what: "request")
+            let response = try await handler(request, context)
+            try await call.responses(method.response.serializer).write(response)
+        }
+    }
+
+    /// Registers a handler for a server-streaming method: one request, many responses.
+    public mutating func registerServerStreaming<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        handler: @escaping @Sendable (Request, MessageWriter<Response>, ServerContext) async throws -> Void
+    ) {
+        add(method, kind: .serverStreaming) { call, context in
+            let request = try await call.requests(method.request.deserializer).single(code: .invalidArgument, what: "request")
+            try await handler(request, call.responses(method.response.serializer), context)
+        }
+    }
+
+    /// Registers a handler for a client-streaming method: many requests, one response.
+    public mutating func registerClientStreaming<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        handler: @escaping @Sendable (MessageStream<Request>, ServerContext) async throws -> Response
+    ) {
+        add(method, kind: .clientStreaming) { call, context in
+            let response = try await handler(call.requests(method.request.deserializer), context)
+            try await call.responses(method.response.serializer).write(response)
+        }
+    }
+
+    /// Registers a handler for a bidirectional-streaming method: many requests, many responses.
+    public mutating func registerBidirectionalStreaming<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        handler: @escaping @Sendable (MessageStream<Request>, MessageWriter<Response>, ServerContext) async throws -> Void
+    ) {
+        add(method, kind: .bidirectionalStreaming) { call, context in
+            try await handler(call.requests(method.request.deserializer), call.responses(method.response.serializer), context)
+        }
+    }
+
+    private mutating func add<Request, Response>(
+        _ method: RPCMethod<Request, Response>, kind: CallKind,
+        handle: @escaping @Sendable (ServerCall, ServerContext) async throws -> Void
+    ) {
+        routes[method.descriptor.fullName] = Route(
+            descriptor: method.descriptor, kind: kind,
+            requestTypeName: method.requestTypeName, responseTypeName: method.responseTypeName,
+            handle: handle)
+        serviceNames.insert(method.descriptor.service)
+    }
+
+    /// Adds every method of `service`.
+    public mutating func register(_ service: some RPCService) {
+        service.registerMethods(with: &self)
+    }
+
+    /// The route for a wire method name, or the `UNIMPLEMENTED` status that says why there is none.
+    func route(for fullName: String) -> Result<Route, RPCError> {
+        if let route = routes[fullName] { return .success(route) }
+        guard let descriptor = MethodDescriptor(fullName: fullName), serviceNames.contains(descriptor.service) else {
+            let service = MethodDescriptor(fullName: fullName)?.service ?? fullName
+            return .failure(RPCError(code: .unimplemented, message: "unknown service \(service)"))
+        }
+        return .failure(RPCError(code: .unimplemented, message: "unknown method \(descriptor.method) of service \(descriptor.service)"))
+    }
+}

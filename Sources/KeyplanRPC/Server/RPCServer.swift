@@ -1,0 +1,165 @@
+import Logging
+import Metrics
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import NIOSSL
+import ServiceLifecycle
+
+/// A Keyplan RPC server: a SwiftNIO TCP listener (TLS optional) answering the registered services.
+///
+/// It is a swift-service-lifecycle `Service`: run it in a `ServiceGroup` and a graceful shutdown
+/// (e.g. on SIGTERM) stops accepting connections, sends GOAWAY on each, lets in-flight calls
+/// finish within ``ServerConfiguration/Timeouts/shutdownGracePeriod``, then closes what is left.
+/// Every server also answers `keyplan.Health/Check` and `keyplan.Reflection/ListMethods`.
+public final class RPCServer: Service, Sendable {
+    private enum Phase {
+        case idle
+        case listening(any Channel)
+        case shuttingDown
+        case stopped
+    }
+
+    private let configuration: ServerConfiguration
+    private let router: RPCRouter
+    private let interceptors: [any ServerInterceptor]
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let phase = NIOLockedValueBox(Phase.idle)
+    private let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
+    private let shutdownRequested: EventLoopPromise<Void>
+    private let shuttingDown: NIOLockedValueBox<Bool>
+    private let openConnections = Gauge(label: "rpc_server_open_connections")
+
+    /// - Parameters:
+    ///   - services: the services to answer, besides health and reflection.
+    ///   - interceptors: run around every handler, the first outermost.
+    public init(
+        configuration: ServerConfiguration,
+        services: [any RPCService],
+        interceptors: [any ServerInterceptor] = [],
+        logger: Logger = Logger(label: "keyplan.rpc.server"),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        let shuttingDown = NIOLockedValueBox(false)
+        var router = RPCRouter()
+        for service in services { router.register(service) }
+        router.register(HealthService(services: router.serviceNames, shuttingDown: shuttingDown))
+        router.register(ReflectionService(catalog: router.catalog + ReflectionService.ownCatalog))
+        self.shuttingDown = shuttingDown
+        self.configuration = configuration
+        self.router = router
+        self.interceptors = interceptors
+        self.logger = logger
+        self.group = eventLoopGroup
+        self.shutdownRequested = eventLoopGroup.any().makePromise()
+    }
+
+    /// Binds the listener and returns its address (useful with port 0). Idempotent.
+    @discardableResult
+    public func start() async throws -> SocketAddress {
+        if case .listening(let channel) = phase.withLockedValue({ $0 }), let address = channel.localAddress {
+            return address
+        }
+        let sslContext = try await makeSSLContext()
+        let configuration = self.configuration
+        let router = self.router
+        let interceptors = self.interceptors
+        let logger = self.logger
+        let connections = self.connections
+        let openConnections = self.openConnections
+        let channel = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: configuration.transport.backlog)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .serverChannelOption(.maxMessagesPerRead, value: configuration.transport.acceptsPerLoopTick)
+            .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let sslContext {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
+                    }
+                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
+                        configuration: configuration, router: router, interceptors: interceptors,
+                        logger: logger, eventLoop: channel.eventLoop))
+                    let id = ObjectIdentifier(channel)
+                    connections.withLockedValue { $0[id] = channel }
+                    openConnections.record(connections.withLockedValue { $0.count })
+                    channel.closeFuture.whenComplete { _ in
+                        connections.withLockedValue { $0[id] = nil }
+                        openConnections.record(connections.withLockedValue { $0.count })
+                    }
+                }
+            }
+            .bind(host: configuration.host, port: configuration.port)
+            .get()
+        let stillWanted = phase.withLockedValue { phase -> Bool in
+            guard case .idle = phase else { return false }
+            phase = .listening(channel)
+            return true
+        }
+        guard stillWanted else {
+            try? await channel.close()
+            throw RPCError.unavailable("the server is shutting down")
+        }
+        logger.info("listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")", "tls": "\(sslContext != nil)"])
+        if let address = channel.localAddress { return address }
+        return try SocketAddress(ipAddress: configuration.host, port: configuration.port)
+    }
+
+    /// Serves until a graceful shutdown (from the service group or ``beginGracefulShutdown()``),
+    /// then drains. Cancelling the task shuts down with no grace period.
+    public func run() async throws {
+        try await start()
+        let cancelled = NIOLockedValueBox(false)
+        await withTaskCancellationHandler {
+            await withGracefulShutdownHandler {
+                try? await shutdownRequested.futureResult.get()
+            } onGracefulShutdown: {
+                self.beginGracefulShutdown()
+            }
+        } onCancel: {
+            cancelled.withLockedValue { $0 = true }
+            self.beginGracefulShutdown()
+        }
+        await drain(gracePeriod: cancelled.withLockedValue { $0 } ? .zero : configuration.timeouts.shutdownGracePeriod)
+    }
+
+    /// Asks ``run()`` to stop accepting and drain. Safe to call more than once.
+    public func beginGracefulShutdown() {
+        shutdownRequested.succeed()
+    }
+
+    private func drain(gracePeriod: Duration) async {
+        shuttingDown.withLockedValue { $0 = true }
+        let listener: (any Channel)? = phase.withLockedValue { phase in
+            defer { phase = .shuttingDown }
+            if case .listening(let channel) = phase { return channel }
+            return nil
+        }
+        try? await listener?.close()
+        let open = connections.withLockedValue { Array($0.values) }
+        logger.info("shutting down", metadata: ["connections": "\(open.count)", "grace": "\(gracePeriod)"])
+        for channel in open {
+            channel.triggerUserOutboundEvent(ServerConnectionHandler.GracefulShutdownEvent(), promise: nil)
+        }
+        let eventLoop = group.any()
+        let allClosed = EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: eventLoop)
+        let deadline = eventLoop.scheduleTask(in: TimeAmount(gracePeriod)) {
+            for channel in open { channel.close(promise: nil) }
+        }
+        try? await allClosed.get()
+        deadline.cancel()
+        phase.withLockedValue { $0 = .stopped }
+        logger.info("stopped")
+    }
+
+    private func makeSSLContext() async throws -> NIOSSLContext? {
+        guard let tls = configuration.tls else { return nil }
+        // Reading the PEM files is file I/O: keep it off the event loops and the cooperative pool.
+        return try await NIOThreadPool.singleton.runIfActive {
+            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
+            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+        }
+    }
+}

@@ -1,0 +1,307 @@
+import KeyplanWire
+import Logging
+import NIOCore
+
+/// Drives one server connection: parses frames, feeds ``ServerConnectionStateMachine``, and
+/// carries out its actions — starting handler tasks, delivering messages, writing frames.
+///
+/// Everything here runs on the channel's event loop; handlers run as tasks off it. Frames written
+/// by handler tasks arrive in batches through the ``FrameOutbox``, and are flushed once per batch
+/// and once per read batch (`channelReadComplete`), never once per frame.
+final class ServerConnectionHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    /// Sent down a connection's pipeline to begin its graceful shutdown.
+    struct GracefulShutdownEvent: Sendable {}
+
+    private struct ActiveCall {
+        let call: ServerCall
+        var task: Task<Void, Never>?
+        var deadlineTimer: Scheduled<Void>?
+    }
+
+    private let configuration: ServerConfiguration
+    private let router: RPCRouter
+    private let interceptors: [any ServerInterceptor]
+    private var logger: Logger
+    private let outbox: FrameOutbox<ServerOutbound>
+
+    private var parser: FrameParser
+    private var stateMachine: ServerConnectionStateMachine
+    private var liveness: ConnectionLiveness
+    private var calls: [UInt32: ActiveCall] = [:]
+    private var context: ChannelHandlerContext?
+    private var tickTask: RepeatedTask?
+    private var needsFlush = false
+    /// Calls whose unread requests are over the buffer limit: while any is, the socket is not read.
+    private var callsOverLimit: Set<UInt32> = []
+    private var readHeld = false
+
+    init(configuration: ServerConfiguration, router: RPCRouter, interceptors: [any ServerInterceptor], logger: Logger, eventLoop: any EventLoop) {
+        self.configuration = configuration
+        self.router = router
+        self.interceptors = interceptors
+        self.logger = logger
+        self.outbox = FrameOutbox(eventLoop: eventLoop)
+        self.parser = FrameParser(maxFrameSize: configuration.limits.maxFrameSize)
+        self.stateMachine = ServerConnectionStateMachine(configuration: .init(
+            maxFrameSize: configuration.limits.maxFrameSize,
+            maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection))
+        self.liveness = ConnectionLiveness(configuration: configuration.timeouts.liveness, now: .now())
+    }
+
+    // MARK: Channel events
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        outbox.setDrainHandler { items in this.value.writeOutbound(items) }
+        if let remote = context.remoteAddress { logger[metadataKey: "peer"] = "\(remote)" }
+        if context.channel.isActive { startTicking(context: context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        startTicking(context: context)
+        logger.debug("connection opened")
+        context.fireChannelActive()
+    }
+
+    private func startTicking(context: ChannelHandlerContext) {
+        guard tickTask == nil else { return }
+        liveness = ConnectionLiveness(configuration: configuration.timeouts.liveness, now: .now())
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let interval = liveness.configuration.tickInterval
+        tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
+            this.value.tick()
+        }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        parser.append(unwrapInboundIn(data))
+        var framesSeen = false
+        var activity = false
+        do {
+            while stateMachine.state != .closed, let frame = try parser.next() {
+                framesSeen = true
+                switch frame {
+                case .ping, .pong, .settings: break
+                case .preface: liveness.handshakeCompleted()
+                default: activity = true
+                }
+                perform(stateMachine.receive(frame))
+            }
+        } catch {
+            logger.notice("closing connection after a malformed frame", metadata: ["error": "\(error)"])
+            perform(stateMachine.receiveError(error))
+        }
+        if framesSeen {
+            liveness.framesReceived(now: .now(), pendingBytes: parser.bufferedBytes, activity: activity)
+        } else {
+            liveness.bytesReceivedWithoutFrame(now: .now())
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        flushIfNeeded()
+        context.fireChannelReadComplete()
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        outbox.setWritable(context.channel.isWritable)
+        context.fireChannelWritabilityChanged()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if parser.bufferedBytes > 0 {
+            logger.debug("connection closed inside a frame", metadata: ["buffered": "\(parser.bufferedBytes)"])
+        }
+        stateMachine.closed()
+        tickTask?.cancel()
+        tickTask = nil
+        let lost = RPCError.unavailable("connection closed")
+        outbox.close(lost)
+        for (_, active) in calls {
+            _ = active.call.claimEnd()
+            active.task?.cancel()
+            active.deadlineTimer?.cancel()
+            active.call.inbox.finish(error: lost)
+        }
+        calls.removeAll()
+        logger.debug("connection closed")
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    func read(context: ChannelHandlerContext) {
+        if callsOverLimit.isEmpty {
+            context.read()
+        } else {
+            readHeld = true
+        }
+    }
+
+    func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
+        if event is GracefulShutdownEvent {
+            perform(stateMachine.beginGracefulShutdown())
+            flushIfNeeded()
+            promise?.succeed()
+        } else {
+            context.triggerUserOutboundEvent(event, promise: promise)
+        }
+    }
+
+    // MARK: Actions
+
+    private func perform(_ action: ServerConnectionStateMachine.Action) {
+        guard let context else { return }
+        switch action {
+        case .none:
+            break
+        case .send(let frames):
+            var buffer = context.channel.allocator.buffer(capacity: 64)
+            for frame in frames { frame.encode(into: &buffer) }
+            write(buffer)
+        case .startCall(let callID, let open):
+            startCall(callID, open, context: context)
+        case .rejectCall(let callID, let end):
+            write(Frame.end(callID: callID, end).encoded(allocator: context.channel.allocator))
+        case .deliverMessage(let callID, let message):
+            if calls[callID]?.call.inbox.append(message) == true { callsOverLimit.insert(callID) }
+        case .finishRequests(let callID):
+            calls[callID]?.call.inbox.finish()
+        case .cancelCall(let callID):
+            if let active = calls.removeValue(forKey: callID) {
+                _ = active.call.claimEnd()
+                active.task?.cancel()
+                active.deadlineTimer?.cancel()
+                active.call.inbox.finish(error: RPCError(code: .cancelled, message: "the client cancelled the call"))
+            }
+            callGone(callID)
+        case .close(let goAway):
+            if let goAway {
+                write(Frame.goAway(goAway).encoded(allocator: context.channel.allocator))
+            }
+            flushIfNeeded()
+            context.close(promise: nil)
+        }
+    }
+
+    private func startCall(_ callID: UInt32, _ open: Frame.Open, context: ChannelHandlerContext) {
+        let route: RPCRouter.Route
+        switch router.route(for: open.method) {
+        case .success(let found):
+            route = found
+        case .failure(let error):
+            write(Frame.end(callID: callID, Frame.End(code: error.code, message: error.message)).encoded(allocator: context.channel.allocator))
+            callGone(callID)
+            return
+        }
+        let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        let inbox = MessageInbox(highWatermark: configuration.limits.maxBufferedRequestBytesPerCall) {
+            eventLoop.execute { this.value.inboxDrained(callID) }
+        }
+        let call = ServerCall(
+            callID: callID, inbox: inbox, response: ResponseMetadata(), outbox: outbox,
+            maxMessageSize: stateMachine.peerMaxFrameSize)
+        var callLogger = logger
+        callLogger[metadataKey: "rpc.method"] = "\(route.descriptor.fullName)"
+        callLogger[metadataKey: "rpc.call"] = "\(callID)"
+        let serverContext = ServerContext(
+            method: route.descriptor, metadata: Metadata(fields: open.metadata),
+            deadline: open.timeoutMicroseconds.map(Deadline.init(timeoutMicroseconds:)),
+            remoteAddress: context.remoteAddress.map { "\($0)" }, logger: callLogger, response: call.response)
+        var active = ActiveCall(call: call)
+        if let timeout = open.timeoutMicroseconds {
+            active.deadlineTimer = eventLoop.scheduleTask(in: .microseconds(Int64(min(timeout, UInt64(Int64.max / 1000))))) {
+                this.value.deadlineExceeded(callID, timeoutMicroseconds: timeout)
+            }
+        }
+        let interceptors = self.interceptors
+        active.task = Task {
+            await ServerCallExecution.run(call: call, route: route, context: serverContext, interceptors: interceptors)
+        }
+        calls[callID] = active
+    }
+
+    private func deadlineExceeded(_ callID: UInt32, timeoutMicroseconds: UInt64) {
+        guard let active = calls[callID] else { return }
+        let end = Frame.End(code: .deadlineExceeded, message: "deadline of \(timeoutMicroseconds) µs exceeded", trailers: active.call.response.trailers.fields)
+        if active.call.finish(end) { active.task?.cancel() }
+    }
+
+    private func inboxDrained(_ callID: UInt32) {
+        callsOverLimit.remove(callID)
+        resumeReadingIfPossible()
+    }
+
+    private func resumeReadingIfPossible() {
+        guard callsOverLimit.isEmpty, readHeld, let context else { return }
+        readHeld = false
+        context.read()
+    }
+
+    /// The call is over for this connection: forget it and tell the state machine.
+    private func callGone(_ callID: UInt32) {
+        if callsOverLimit.remove(callID) != nil { resumeReadingIfPossible() }
+        liveness.callEnded(now: .now())
+        perform(stateMachine.callEnded(callID))
+    }
+
+    // MARK: Writing
+
+    private func write(_ buffer: ByteBuffer) {
+        guard let context else { return }
+        context.write(wrapOutboundOut(buffer), promise: nil)
+        needsFlush = true
+    }
+
+    private func flushIfNeeded() {
+        guard needsFlush, let context else { return }
+        needsFlush = false
+        context.flush()
+    }
+
+    /// Writes what handler tasks produced since the last batch, then flushes once.
+    private func writeOutbound(_ items: [ServerOutbound]) {
+        for item in items {
+            switch item {
+            case .frames(let buffer):
+                write(buffer)
+            case .end(let callID, let buffer):
+                write(buffer)
+                if let active = calls.removeValue(forKey: callID) {
+                    active.deadlineTimer?.cancel()
+                    callGone(callID)
+                }
+            }
+        }
+        flushIfNeeded()
+    }
+
+    // MARK: Timers
+
+    private func tick() {
+        switch liveness.tick(now: .now(), openCalls: stateMachine.openCallCount) {
+        case .healthy:
+            break
+        case .sendPing(let opaque):
+            write(Frame.ping(opaque).encoded())
+            flushIfNeeded()
+        case .close(let reason, let idle):
+            logger.debug("closing connection", metadata: ["reason": "\(reason)"])
+            if idle {
+                perform(stateMachine.beginGracefulShutdown(message: reason))
+            } else {
+                perform(.close(nil))
+            }
+            flushIfNeeded()
+        }
+    }
+}

@@ -1,0 +1,100 @@
+import NIOCore
+
+/// The clock rules of one connection, as a pure value with time passed in: handshake timeout,
+/// slow-frame (trickle) timeout, idle timeout and keepalive pings.
+///
+/// The connection handler reports events and calls ``tick(now:openCalls:)`` periodically; the
+/// verdict says whether to ping or close.
+struct ConnectionLiveness {
+    struct Configuration: Sendable {
+        /// Time from connecting to the peer's preface.
+        var handshakeTimeout: TimeAmount
+        /// Time a connection with no open call may stay silent before it is closed.
+        var idleTimeout: TimeAmount
+        /// Silence after which a keepalive ping is sent.
+        var keepaliveInterval: TimeAmount
+        /// Time a keepalive ping may go unanswered.
+        var keepaliveTimeout: TimeAmount
+        /// Time a frame may take to arrive once its first byte has.
+        var frameTimeout: TimeAmount
+
+        /// How often to call ``ConnectionLiveness/tick(now:openCalls:)``: often enough that no
+        /// timeout overshoots by more than half of itself.
+        var tickInterval: TimeAmount {
+            let shortest = [handshakeTimeout, idleTimeout, keepaliveInterval, keepaliveTimeout, frameTimeout].min() ?? .seconds(1)
+            return max(.milliseconds(5), min(.seconds(1), .nanoseconds(shortest.nanoseconds / 2)))
+        }
+    }
+
+    enum Verdict: Equatable {
+        case healthy
+        case sendPing(UInt64)
+        /// Close; `idle` connections are closed politely with a GOAWAY.
+        case close(reason: String, idle: Bool)
+    }
+
+    let configuration: Configuration
+    private let connectedAt: NIODeadline
+    private var handshakeDone = false
+    private var lastActivity: NIODeadline
+    private var lastFrame: NIODeadline
+    private var partialFrameSince: NIODeadline?
+    private var pingSentAt: NIODeadline?
+    private var pingCount: UInt64 = 0
+
+    init(configuration: Configuration, now: NIODeadline) {
+        self.configuration = configuration
+        self.connectedAt = now
+        self.lastActivity = now
+        self.lastFrame = now
+    }
+
+    /// The peer's preface arrived.
+    mutating func handshakeCompleted() {
+        handshakeDone = true
+    }
+
+    /// Whole frames arrived: the peer is alive. `pendingBytes` is what is buffered after them;
+    /// `activity` is false when they were only keepalive traffic, which does not end idleness.
+    mutating func framesReceived(now: NIODeadline, pendingBytes: Int, activity: Bool) {
+        lastFrame = now
+        if activity { lastActivity = now }
+        pingSentAt = nil
+        partialFrameSince = pendingBytes > 0 ? now : nil
+    }
+
+    /// Bytes arrived that completed no frame.
+    mutating func bytesReceivedWithoutFrame(now: NIODeadline) {
+        if partialFrameSince == nil { partialFrameSince = now }
+    }
+
+    /// A call ended: the connection was in use until now.
+    mutating func callEnded(now: NIODeadline) {
+        lastActivity = now
+    }
+
+    mutating func tick(now: NIODeadline, openCalls: Int) -> Verdict {
+        if !handshakeDone {
+            if now - connectedAt >= configuration.handshakeTimeout {
+                return .close(reason: "no preface within \(configuration.handshakeTimeout)", idle: false)
+            }
+            return .healthy
+        }
+        if let since = partialFrameSince, now - since >= configuration.frameTimeout {
+            return .close(reason: "a frame took longer than \(configuration.frameTimeout) to arrive", idle: false)
+        }
+        if let sent = pingSentAt {
+            if now - sent >= configuration.keepaliveTimeout {
+                return .close(reason: "keepalive ping unanswered for \(configuration.keepaliveTimeout)", idle: false)
+            }
+        } else if now - lastFrame >= configuration.keepaliveInterval {
+            pingSentAt = now
+            pingCount += 1
+            return .sendPing(pingCount)
+        }
+        if openCalls == 0 && now - lastActivity >= configuration.idleTimeout {
+            return .close(reason: "idle for \(configuration.idleTimeout)", idle: true)
+        }
+        return .healthy
+    }
+}

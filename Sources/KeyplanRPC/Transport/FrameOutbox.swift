@@ -1,0 +1,116 @@
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Frames written from tasks on the cooperative pool, carried to the event loop in batches.
+///
+/// Each writer appends under a lock; only the first append after a drain schedules work on the
+/// event loop, so many concurrent calls cost one hop and one flush per batch rather than one
+/// each. Writers of streams also wait here while the socket is not writable: that is the server's
+/// (and client's) backpressure, so a slow reader cannot make the writer buffer without bound.
+final class FrameOutbox<Item: Sendable>: @unchecked Sendable {
+    private struct State {
+        var pending: [Item] = []
+        var drainScheduled = false
+        var writable = true
+        var closedError: RPCError?
+        var waiters: [UInt64: CheckedContinuation<Void, any Error>] = [:]
+        var nextWaiterID: UInt64 = 0
+    }
+
+    let eventLoop: any EventLoop
+    private let lock = NIOLock()
+    private var state = State()
+    /// Runs on the event loop with every item appended since the last drain. Guarded by `lock`.
+    private var drainHandler: (@Sendable ([Item]) -> Void)?
+
+    init(eventLoop: any EventLoop) {
+        self.eventLoop = eventLoop
+    }
+
+    /// Sets who writes the items; called once, on the event loop, before any item is appended.
+    func setDrainHandler(_ handler: @escaping @Sendable ([Item]) -> Void) {
+        lock.withLock { drainHandler = handler }
+    }
+
+    /// Appends an item; throws the connection's error if it has closed.
+    func append(_ item: Item) throws(RPCError) {
+        try append { item }
+    }
+
+    /// Appends the item `make` returns, atomically with anything `make` does (e.g. taking the
+    /// next call id, so ids reach the wire in increasing order).
+    func append(_ make: () -> Item) throws(RPCError) {
+        lock.lock()
+        if let error = state.closedError {
+            lock.unlock()
+            throw error
+        }
+        state.pending.append(make())
+        let scheduleDrain = !state.drainScheduled
+        state.drainScheduled = true
+        lock.unlock()
+        if scheduleDrain {
+            eventLoop.execute { self.drain() }
+        }
+    }
+
+    private func drain() {
+        let (items, handler) = lock.withLock {
+            defer {
+                state.pending.removeAll(keepingCapacity: true)
+                state.drainScheduled = false
+            }
+            return (state.pending, drainHandler)
+        }
+        if !items.isEmpty { handler?(items) }
+    }
+
+    /// Suspends while the connection's socket is not writable.
+    func waitUntilWritable() async throws {
+        let id: Result<UInt64?, RPCError> = lock.withLock {
+            if let error = state.closedError { return .failure(error) }
+            if state.writable { return .success(nil) }
+            defer { state.nextWaiterID += 1 }
+            return .success(state.nextWaiterID)
+        }
+        guard let id = try id.get() else { return }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let resumeNow: Result<Void, any Error>? = lock.withLock {
+                    if let error = state.closedError { return .failure(error) }
+                    if state.writable { return .success(()) }
+                    if Task.isCancelled { return .failure(CancellationError()) }
+                    state.waiters[id] = continuation
+                    return nil
+                }
+                if let resumeNow { continuation.resume(with: resumeNow) }
+            }
+        } onCancel: {
+            let waiter = lock.withLock { state.waiters.removeValue(forKey: id) }
+            waiter?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Called on the event loop when the channel's writability changes.
+    func setWritable(_ writable: Bool) {
+        let waiters = lock.withLock {
+            state.writable = writable
+            guard writable else { return [CheckedContinuation<Void, any Error>]() }
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Refuses further items and wakes every waiting writer with `error`.
+    func close(_ error: RPCError) {
+        let waiters = lock.withLock {
+            state.closedError = state.closedError ?? error
+            state.pending.removeAll()
+            drainHandler = nil
+            defer { state.waiters.removeAll() }
+            return Array(state.waiters.values)
+        }
+        for waiter in waiters { waiter.resume(throwing: error) }
+    }
+}

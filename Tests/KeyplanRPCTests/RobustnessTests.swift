@@ -1,0 +1,192 @@
+import KeyplanRPC
+import KeyplanWire
+import NIOCore
+import Testing
+
+/// Bad peers get a clear status or a closed connection, and everyone else keeps being served.
+@Suite("Robustness against bad input")
+struct RobustnessTests {
+    /// Checks a healthy client on the same server still gets answers.
+    private func expectStillServing(_ client: RPCClient) async throws {
+        let echoed = try await client.unary(TestMethods.echo, request: TestMessage(number: 1, text: "still here"))
+        #expect(echoed.text == "still here")
+    }
+
+    @Test("an oversize frame gets GOAWAY RESOURCE_EXHAUSTED and a closed connection")
+    func oversizeFrame() async throws {
+        try await withServerAndClient { server, client in
+            try await client.connect()
+            var header = ByteBuffer()
+            header.writeInteger(FrameParser.defaultMaxFrameSize + 1)
+            header.writeInteger(FrameType.message.rawValue)
+            header.writeInteger(UInt8(0))
+            header.writeInteger(UInt32(1))
+            let raw = try await RawConnection.connect(port: server.port)
+            let (frames, closed) = try await raw.exchange(RawConnection.preface + Array(buffer: header))
+            #expect(closed)
+            guard case .goAway(let goAway)? = frames.last else {
+                Issue.record("expected GOAWAY, got \(frames)")
+                return
+            }
+            #expect(goAway.code == .resourceExhausted)
+            #expect(goAway.message.contains("exceeds"))
+            try await expectStillServing(client)
+        }
+    }
+
+    @Test("garbage bytes get GOAWAY and a closed connection", arguments: [
+        Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
+        [0, 0, 0, 0, 0xEE, 0, 0, 0, 0, 0],
+        [0, 0, 0, 1, FrameType.message.rawValue, 0, 0, 0, 0, 1, 0],
+    ])
+    func garbage(bytes: [UInt8]) async throws {
+        try await withServerAndClient { server, client in
+            try await client.connect()
+            let raw = try await RawConnection.connect(port: server.port)
+            let (frames, closed) = try await raw.exchange(bytes)
+            #expect(closed)
+            guard case .goAway(let goAway)? = frames.last else {
+                Issue.record("expected GOAWAY, got \(frames)")
+                return
+            }
+            #expect(goAway.code != .ok)
+            try await expectStillServing(client)
+        }
+    }
+
+    @Test("garbage after a good preface gets GOAWAY INTERNAL")
+    func garbageAfterPreface() async throws {
+        try await withServerAndClient { server, client in
+            let raw = try await RawConnection.connect(port: server.port)
+            let (frames, closed) = try await raw.exchange(RawConnection.preface + [0, 0, 0, 0, 0x7F, 0, 0, 0, 0, 0])
+            #expect(closed)
+            #expect(frames.first == .preface(.init()))
+            guard case .goAway(let goAway)? = frames.last else {
+                Issue.record("expected GOAWAY, got \(frames)")
+                return
+            }
+            #expect(goAway.code == .internal)
+            #expect(goAway.message.contains("unknown frame type"))
+            try await expectStillServing(client)
+        }
+    }
+
+    @Test("a truncated frame that never completes is closed after the frame timeout")
+    func truncatedFrame() async throws {
+        var configuration = TestServer.configuration
+        configuration.timeouts.frame = .milliseconds(200)
+        try await withServerAndClient(configuration: configuration) { server, client in
+            try await client.connect()
+            let open = Array(buffer: Frame.open(callID: 1, .init(method: "keyplan.test.TestService/Echo")).encoded())
+            let start = ContinuousClock.now
+            let raw = try await RawConnection.connect(port: server.port)
+            let (_, closed) = try await raw.exchange(RawConnection.preface + open.dropLast(3))
+            #expect(closed)
+            #expect(ContinuousClock.now - start < .seconds(3))
+            try await expectStillServing(client)
+        }
+    }
+
+    @Test("a silent connection is closed after the handshake timeout")
+    func silentConnection() async throws {
+        var configuration = TestServer.configuration
+        configuration.timeouts.handshake = .milliseconds(200)
+        try await withServerAndClient(configuration: configuration) { server, client in
+            try await client.connect()
+            let start = ContinuousClock.now
+            let raw = try await RawConnection.connect(port: server.port)
+            let (frames, closed) = try await raw.exchange([])
+            #expect(closed)
+            #expect(frames.isEmpty)
+            #expect(ContinuousClock.now - start < .seconds(3))
+            try await expectStillServing(client)
+        }
+    }
+
+    @Test("a client trickling its preface byte by byte is closed after the handshake timeout")
+    func tricklingPreface() async throws {
+        var configuration = TestServer.configuration
+        configuration.timeouts.handshake = .milliseconds(300)
+        try await withServerAndClient(configuration: configuration) { server, _ in
+            let start = ContinuousClock.now
+            let raw = try await RawConnection.connect(port: server.port)
+            let closedEarly = try await raw.channel.executeThenClose { inbound, outbound in
+                // 16 bytes at 60 ms each would take ~1 s: the server must cut it off first.
+                for byte in RawConnection.preface {
+                    do {
+                        try await outbound.write(ByteBuffer(bytes: [byte]))
+                    } catch {
+                        return true
+                    }
+                    try await Task.sleep(for: .milliseconds(60))
+                }
+                for try await _ in inbound {}
+                return false
+            }
+            #expect(closedEarly)
+            #expect(ContinuousClock.now - start < .seconds(1))
+        }
+    }
+
+    @Test("a frame in the wrong direction is a protocol violation")
+    func wrongDirection() async throws {
+        try await withServerAndClient { server, _ in
+            let raw = try await RawConnection.connect(port: server.port)
+            let end = Array(buffer: Frame.end(callID: 1, .init(code: .ok)).encoded())
+            let (frames, closed) = try await raw.exchange(RawConnection.preface + end)
+            #expect(closed)
+            guard case .goAway(let goAway)? = frames.last else {
+                Issue.record("expected GOAWAY, got \(frames)")
+                return
+            }
+            #expect(goAway.message.contains("protocol violation"))
+        }
+    }
+
+    @Test("an unsupported protocol version gets GOAWAY UNIMPLEMENTED")
+    func unsupportedVersion() async throws {
+        try await withServerAndClient { server, _ in
+            let raw = try await RawConnection.connect(port: server.port)
+            let (frames, closed) = try await raw.exchange(Array(buffer: Frame.preface(.init(version: 9)).encoded()))
+            #expect(closed)
+            #expect(frames == [.goAway(.init(lastCallID: 0, code: .unimplemented, message: "unsupported protocol version 9"))])
+        }
+    }
+
+    @Test("a wrong message type gets INVALID_ARGUMENT and the connection goes on")
+    func wrongMessageType() async throws {
+        try await withServerAndClient { _, client in
+            // Echo expects a TestMessage (at least 8 bytes); send 3 raw bytes under its name.
+            let wrong = RPCMethod(TestMethods.echo.descriptor, kind: .unary, request: MessageCodec<[UInt8]>.rawBytes, response: MessageCodec<[UInt8]>.rawBytes)
+            let error = await #expect(throws: RPCError.self) { try await client.unary(wrong, request: [1, 2, 3]) }
+            #expect(error?.code == .invalidArgument)
+            try await expectStillServing(client)
+        }
+    }
+
+    @Test("an error that is not an RPCError becomes INTERNAL without its text")
+    func internalErrorDoesNotLeak() async throws {
+        try await withServerAndClient { _, client in
+            let error = await #expect(throws: RPCError.self) { try await client.unary(TestMethods.crash, request: TestMessage()) }
+            #expect(error?.code == .internal)
+            #expect(error?.message == "internal error")
+            #expect(error?.message.contains("hunter2") == false)
+        }
+    }
+
+    @Test("calls beyond the concurrency limit get RESOURCE_EXHAUSTED; the others complete")
+    func concurrencyLimit() async throws {
+        var configuration = TestServer.configuration
+        configuration.limits.maxConcurrentCallsPerConnection = 2
+        try await withServerAndClient(configuration: configuration) { server, client in
+            async let first = client.unary(TestMethods.sleep, request: TestMessage(number: 300, text: "a"))
+            async let second = client.unary(TestMethods.sleep, request: TestMessage(number: 300, text: "b"))
+            #expect(await server.probe.waitUntil { $0.started.count == 2 })
+            let error = await #expect(throws: RPCError.self) { try await client.unary(TestMethods.echo, request: TestMessage()) }
+            #expect(error?.code == .resourceExhausted)
+            #expect(try await first.text == "a")
+            #expect(try await second.text == "b")
+            try await expectStillServing(client)
+        }
+    }
+}
