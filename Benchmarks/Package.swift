@@ -10,7 +10,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     dependencies: [
         // Named explicitly: a path dependency's identity would otherwise be the checkout's directory name.
-        // .package(name: "Keyplan", path: ".."),
+        .package(name: "Keyplan", path: ".."),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.27.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
@@ -22,6 +22,7 @@ let package = Package(
         .executableTarget(
             name: "RPCBenchmark",
             dependencies: [
+                .product(name: "KeyplanRPC", package: "Keyplan"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOExtras", package: "swift-nio-extras"),

@@ -30,14 +30,14 @@ final class ServerProcess {
         process.standardOutput = standardOutput
         try process.run()
 
-        let line = await Self.readLine(from: standardOutput.fileHandleForReading)
-        guard let line, line.hasPrefix(Serve.listeningPrefix),
-            let port = Int(line.dropFirst(Serve.listeningPrefix.count))
-        else {
-            process.terminate()
-            throw EchoBenchmarkError.notListening("\(system.label) server printed \(line.map { "'\($0)'" } ?? "nothing")")
+        // Skip anything else the server prints (e.g. a log line) until the port, or the end.
+        while let line = await Self.readLine(from: standardOutput.fileHandleForReading) {
+            if line.hasPrefix(Serve.listeningPrefix), let port = Int(line.dropFirst(Serve.listeningPrefix.count)) {
+                return ServerProcess(system: system, port: port, process: process, standardInput: standardInput)
+            }
         }
-        return ServerProcess(system: system, port: port, process: process, standardInput: standardInput)
+        process.terminate()
+        throw EchoBenchmarkError.notListening("\(system.label) server exited without printing its port")
     }
 
     /// The child's process id (to attach a profiler to).
