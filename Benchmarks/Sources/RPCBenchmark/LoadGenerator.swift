@@ -3,25 +3,12 @@
 /// Each in-flight slot is a task making one call after another (closed loop); the slots' successive
 /// calls rotate over the connections, so every connection carries load even with one call in flight.
 struct LoadGenerator<Connection: EchoConnection>: Sendable {
-    /// What one window of load produced.
-    struct Window {
-        /// Latency of every call completed in the window.
-        var latencies: LatencyDistribution
-        /// From the first call's start to the last call's end.
-        var elapsed: Duration
-
-        /// Completed calls per second of wall-clock time.
-        var callsPerSecond: Double {
-            Double(self.latencies.count) / self.elapsed.seconds
-        }
-    }
-
     var connections: [Connection]
     var callsInFlight: Int
     var payload: [UInt8]
 
     /// Starts calls until `duration` has passed, then waits for those in flight to finish.
-    func run(for duration: Duration) async throws -> Window {
+    func run(for duration: Duration) async throws -> LoadWindow {
         let clock = ContinuousClock()
         let start = clock.now
         let deadline = start + duration
@@ -51,8 +38,16 @@ struct LoadGenerator<Connection: EchoConnection>: Sendable {
             }
             return all
         }
-        return Window(latencies: LatencyDistribution(nanoseconds: latencies), elapsed: clock.now - start)
+        return LoadWindow(latencyNanoseconds: latencies, elapsed: clock.now - start)
     }
+}
+
+/// What one window of load produced.
+struct LoadWindow: Sendable {
+    /// Latency of every call completed in the window, in completion order per in-flight slot.
+    var latencyNanoseconds: [Int64]
+    /// From the first call's start to the last call's end.
+    var elapsed: Duration
 }
 
 extension Duration {

@@ -3,11 +3,14 @@ import Foundation
 /// Prints the figures: a table per scenario as it completes, then one Markdown summary for the README.
 struct Report {
     var payloadBytes: Int
+    /// The machine's 1-minute load average when the run began (client and servers share the machine).
+    var loadAverageAtStart: String
     private(set) var measurements: [EchoMeasurement] = []
     private(set) var targetLines: [String] = []
 
-    init(payloadBytes: Int) {
+    init(payloadBytes: Int, loadAverageAtStart: String) {
         self.payloadBytes = payloadBytes
+        self.loadAverageAtStart = loadAverageAtStart
     }
 
     /// Records one scenario's measurements (one per system) and prints its table.
@@ -33,6 +36,7 @@ struct Report {
     /// The whole run as Markdown: the figures table, then each target's verdict.
     func printSummary() {
         print("\n## Summary (\(self.payloadBytes)-byte payload)\n")
+        print("1-minute load average: \(self.loadAverageAtStart) at the start, \(LoadAverage.oneMinute()) at the end.\n")
         print("| connections | in flight | system | calls/s | p50 µs | p99 µs | server CPU µs/call | client CPU µs/call |")
         print("|---:|---:|---|---:|---:|---:|---:|---:|")
         var scenarios: [Scenario] = []

@@ -1,6 +1,6 @@
 import ArgumentParser
 
-/// The benchmark: every scenario against every system, systems alternating within a scenario.
+/// The benchmark: every scenario against every system, the systems taking turns within a scenario.
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the unary echo benchmark and print the figures (Linux: server CPU is read from /proc)."
@@ -21,14 +21,17 @@ struct Run: AsyncParsableCommand {
     @Option(help: "Warm-up per scenario and system, in seconds (not measured).")
     var warmUpSeconds: Double = 1
 
-    @Option(help: "Measured window per scenario and system, in seconds.")
-    var seconds: Double = 4
+    @Option(help: "Measured slices per scenario and system, the systems taking turns.")
+    var rounds: Int = 4
+
+    @Option(help: "One measured slice, in seconds.")
+    var sliceSeconds: Double = 1
 
     func validate() throws {
         guard !self.systems.isEmpty, self.connections.allSatisfy({ $0 > 0 }), self.callsInFlight.allSatisfy({ $0 > 0 }),
-            self.payloadBytes >= 0, self.warmUpSeconds >= 0, self.seconds > 0
+            self.payloadBytes >= 0, self.warmUpSeconds >= 0, self.rounds > 0, self.sliceSeconds > 0
         else {
-            throw ValidationError("systems must be given; connections and in-flight counts positive; durations positive")
+            throw ValidationError("systems must be given; connections, in-flight counts, rounds and slices positive")
         }
     }
 
@@ -46,23 +49,18 @@ struct Run: AsyncParsableCommand {
             try await EchoMeasurement.verifyEcho(system.implementation, server: server, payload: payload)
         }
 
-        var report = Report(payloadBytes: self.payloadBytes)
+        var report = Report(payloadBytes: self.payloadBytes, loadAverageAtStart: LoadAverage.oneMinute())
         for connections in self.connections {
             for callsInFlight in self.callsInFlight {
                 let scenario = Scenario(connections: connections, callsInFlight: callsInFlight)
-                var measurements: [EchoMeasurement] = []
-                for server in servers {
-                    measurements.append(
-                        try await EchoMeasurement.measure(
-                            server.system.implementation,
-                            server: server,
-                            scenario: scenario,
-                            payload: payload,
-                            warmUp: .seconds(self.warmUpSeconds),
-                            duration: .seconds(self.seconds)
-                        )
-                    )
-                }
+                let measurements = try await EchoMeasurement.measure(
+                    servers,
+                    scenario: scenario,
+                    payload: payload,
+                    warmUp: .seconds(self.warmUpSeconds),
+                    rounds: self.rounds,
+                    slice: .seconds(self.sliceSeconds)
+                )
                 report.add(scenario, measurements)
             }
         }
