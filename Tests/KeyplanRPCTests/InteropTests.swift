@@ -110,6 +110,7 @@ struct InteropTests {
                     continuation.yield(TestMessage(text: "first"))
                     let first = AsyncStream.makeStream(of: Void.self)
                     group.addTask {
+                        defer { first.continuation.finish() }
                         try await client.bidirectionalStreaming(TestMethods.fullDuplex) { writer in
                             for await request in requests { try await writer.write(request) }
                         } body: { response in
@@ -129,10 +130,14 @@ struct InteropTests {
     @Test("timeout on a sleeping server: DEADLINE_EXCEEDED, and the handler is cancelled")
     func timeoutOnSleepingServer() async throws {
         try await withServerAndClient { server, client in
+            // Connected first, and with room to spare, so the call surely reaches the handler
+            // before its deadline even on a loaded machine.
+            try await client.connect()
             let start = ContinuousClock.now
             let error = await #expect(throws: RPCError.self) {
-                try await client.unary(TestMethods.sleep, request: TestMessage(number: 20_000, text: "sleeper"), options: CallOptions(timeout: .milliseconds(100)))
+                try await client.unary(TestMethods.sleep, request: TestMessage(number: 20_000, text: "sleeper"), options: CallOptions(timeout: .milliseconds(400)))
             }
+            #expect(server.probe.started.contains("sleeper"))
             #expect(error?.code == .deadlineExceeded)
             #expect(ContinuousClock.now - start < .seconds(2))
             #expect(await server.probe.waitUntil { $0.cancelled.contains("sleeper") })

@@ -3,13 +3,20 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// What a client connection writes, carried from calling tasks to its event loop.
-enum ClientOutbound: Sendable {
+enum ClientOutbound: FrameOutboxItem {
     /// A new call's first frames, starting with `OPEN`.
     case open(ClientCall, ByteBuffer)
     /// Further frames of a call.
     case frames(ByteBuffer)
     /// The caller abandoned the call: send `CANCEL` unless it has ended.
     case cancel(callID: UInt32)
+
+    var byteCount: Int {
+        switch self {
+        case .open(_, let buffer), .frames(let buffer): return buffer.readableBytes
+        case .cancel: return FrameHeader.size
+        }
+    }
 }
 
 /// One call on the client: requests out, responses, initial metadata and the end in.
@@ -23,6 +30,7 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     private var headers = Metadata()
     private var end: Frame.End?
     private var failure: RPCError?
+    private var sent = false
 
     init(callID: UInt32, deadline: Deadline?, inbox: MessageInbox, outbox: FrameOutbox<ClientOutbound>, maxMessageSize: @escaping @Sendable () -> UInt32) {
         self.callID = callID
@@ -59,9 +67,9 @@ final class ClientCall: MessageSink, @unchecked Sendable {
         try outbox.append(.frames(Frame.halfClose(callID: callID).encoded()))
     }
 
-    /// Abandons the call: the server is told, the responses end with CANCELLED.
+    /// Abandons the call unless it has ended: the server is told, the responses end with CANCELLED.
     func cancel() {
-        fail(RPCError(code: .cancelled, message: "the call was cancelled"))
+        guard fail(RPCError(code: .cancelled, message: "the call was cancelled")) else { return }
         try? outbox.append(.cancel(callID: callID))
     }
 
@@ -75,7 +83,15 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     /// The server's trailers (empty until the end arrives).
     var trailers: Metadata { lock.withLock { end.map { Metadata(fields: $0.trailers) } ?? Metadata() } }
 
+    /// Whether the call's `OPEN` reached the socket. A call that failed before it did was never
+    /// seen by the server and is safe to retry.
+    var wasSent: Bool { lock.withLock { sent } }
+
     // MARK: From the event loop
+
+    func markSent() {
+        lock.withLock { sent = true }
+    }
 
     func receiveHeaders(_ fields: [MetadataField]) {
         lock.withLock { headers = Metadata(fields: fields) }
@@ -91,13 +107,16 @@ final class ClientCall: MessageSink, @unchecked Sendable {
         if end.code == .ok { inbox.finish() } else { inbox.finish(error: RPCError(end: end)) }
     }
 
-    /// Ends the call on this side with `error` (deadline, cancel, lost connection).
-    func fail(_ error: RPCError) {
+    /// Ends the call on this side with `error` (deadline, cancel, lost connection); `false` if
+    /// it had already ended.
+    @discardableResult
+    func fail(_ error: RPCError) -> Bool {
         let accepted = lock.withLock {
             guard end == nil, failure == nil else { return false }
             failure = error
             return true
         }
         if accepted { inbox.finish(error: error) }
+        return accepted
     }
 }

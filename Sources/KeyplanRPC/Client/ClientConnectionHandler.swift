@@ -19,23 +19,18 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     let outbox: FrameOutbox<ClientOutbound>
     private let configuration: ClientConfiguration
     private let connectionState: ClientConnection.SharedState
-    private var parser: FrameParser
+    private let io: ConnectionIO
     private var stateMachine = ClientConnectionStateMachine()
-    private var liveness: ConnectionLiveness
     private var calls: [UInt32: ActiveCall] = [:]
     private var context: ChannelHandlerContext?
-    private var tickTask: RepeatedTask?
-    private var needsFlush = false
-    private var callsOverLimit: Set<UInt32> = []
-    private var readHeld = false
+    private var started = false
     private let handshake: EventLoopPromise<Void>
 
     init(configuration: ClientConfiguration, connectionState: ClientConnection.SharedState, eventLoop: any EventLoop) {
         self.configuration = configuration
         self.connectionState = connectionState
         self.outbox = FrameOutbox(eventLoop: eventLoop)
-        self.parser = FrameParser(maxFrameSize: configuration.maxFrameSize)
-        self.liveness = ConnectionLiveness(configuration: Self.liveness(configuration), now: .now())
+        self.io = ConnectionIO(maxFrameSize: configuration.maxFrameSize, liveness: Self.liveness(configuration))
         self.handshake = eventLoop.makePromise()
     }
 
@@ -66,43 +61,26 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     private func begin(context: ChannelHandlerContext) {
-        guard tickTask == nil else { return }
-        var buffer = context.channel.allocator.buffer(capacity: 32)
-        for frame in ClientConnectionStateMachine.preface(maxFrameSize: configuration.maxFrameSize) {
-            frame.encode(into: &buffer)
-        }
-        write(buffer)
-        flushIfNeeded()
-        liveness = ConnectionLiveness(configuration: Self.liveness(configuration), now: .now())
+        guard !started else { return }
+        started = true
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let interval = liveness.configuration.tickInterval
-        tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in this.value.tick() }
+        io.start(context: context) { this.value.tick() }
+        io.write(ClientConnectionStateMachine.preface(maxFrameSize: configuration.maxFrameSize))
+        io.flushIfNeeded()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        parser.append(unwrapInboundIn(data))
-        var framesSeen = false
-        do {
-            while stateMachine.state != .closed, let frame = try parser.next() {
-                framesSeen = true
-                perform(stateMachine.receive(frame))
-                if case .preface = frame, stateMachine.state == .ready {
-                    liveness.handshakeCompleted()
-                    handshake.succeed()
-                }
-            }
-        } catch {
-            perform(stateMachine.receiveError(error))
+        let failure = io.receive(unwrapInboundIn(data), isOpen: { stateMachine.state != .closed }) { frame in
+            perform(stateMachine.receive(frame))
+            guard case .preface = frame, stateMachine.state == .ready else { return .activity }
+            handshake.succeed()
+            return .preface
         }
-        if framesSeen {
-            liveness.framesReceived(now: .now(), pendingBytes: parser.bufferedBytes, activity: true)
-        } else {
-            liveness.bytesReceivedWithoutFrame(now: .now())
-        }
+        if let failure { perform(stateMachine.receiveError(failure)) }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        flushIfNeeded()
+        io.flushIfNeeded()
         context.fireChannelReadComplete()
     }
 
@@ -122,15 +100,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if callsOverLimit.isEmpty { context.read() } else { readHeld = true }
+        io.read(context: context)
     }
 
     private func failEverything(_ error: RPCError) {
         stateMachine.closed()
         connectionState.stopAcceptingCalls()
-        tickTask?.cancel()
-        tickTask = nil
-        outbox.close(error)
+        io.stop()
+        for case .open(let call, _) in outbox.close(error) {
+            call.fail(error)
+        }
         handshake.fail(error)
         for (_, active) in calls {
             active.deadlineTimer?.cancel()
@@ -147,66 +126,41 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         case .none:
             break
         case .send(let frames):
-            var buffer = context.channel.allocator.buffer(capacity: 32)
-            for frame in frames { frame.encode(into: &buffer) }
-            write(buffer)
+            io.write(frames)
             connectionState.setPeerMaxFrameSize(stateMachine.peerMaxFrameSize)
         case .deliverHeaders(let callID, let fields):
             calls[callID]?.call.receiveHeaders(fields)
         case .deliverMessage(let callID, let message):
-            if calls[callID]?.call.inbox.append(message) == true { callsOverLimit.insert(callID) }
+            if calls[callID]?.call.inbox.append(message) == true { io.callOverLimit(callID) }
         case .endCall(let callID, let end):
             if let active = calls.removeValue(forKey: callID) {
                 active.deadlineTimer?.cancel()
                 active.call.receiveEnd(end)
             }
-            forget(callID)
+            io.callRelieved(callID)
             perform(stateMachine.closeIfDrained())
         case .goAway(let unprocessed, let goAway):
             connectionState.stopAcceptingCalls()
             let error = RPCError.unavailable("the server went away before processing the call: \(goAway.message)")
             for callID in unprocessed {
                 calls.removeValue(forKey: callID).map { $0.deadlineTimer?.cancel(); $0.call.fail(error) }
-                forget(callID)
+                io.callRelieved(callID)
             }
             perform(stateMachine.closeIfDrained())
         case .close(let goAway, let error):
-            if let goAway { write(Frame.goAway(goAway).encoded(allocator: context.channel.allocator)) }
-            flushIfNeeded()
+            if let goAway { io.write([.goAway(goAway)]) }
+            io.flushIfNeeded()
             failEverything(error)
             context.close(promise: nil)
         }
     }
 
-    private func forget(_ callID: UInt32) {
-        if callsOverLimit.remove(callID) != nil { resumeReadingIfPossible() }
-    }
-
     /// A call's inbox fell back under its limit.
     func inboxDrained(_ callID: UInt32) {
-        callsOverLimit.remove(callID)
-        resumeReadingIfPossible()
-    }
-
-    private func resumeReadingIfPossible() {
-        guard callsOverLimit.isEmpty, readHeld, let context else { return }
-        readHeld = false
-        context.read()
+        io.callRelieved(callID)
     }
 
     // MARK: Writing
-
-    private func write(_ buffer: ByteBuffer) {
-        guard let context else { return }
-        context.write(wrapOutboundOut(buffer), promise: nil)
-        needsFlush = true
-    }
-
-    private func flushIfNeeded() {
-        guard needsFlush, let context else { return }
-        needsFlush = false
-        context.flush()
-    }
 
     private func writeOutbound(_ items: [ClientOutbound]) {
         guard let context else { return }
@@ -218,6 +172,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                     continue
                 }
                 stateMachine.callOpened(call.callID)
+                call.markSent()
                 var active = ActiveCall(call: call)
                 if let deadline = call.deadline {
                     let this = NIOLoopBound(self, eventLoop: context.eventLoop)
@@ -226,38 +181,40 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
                     }
                 }
                 calls[call.callID] = active
-                write(buffer)
+                io.write(buffer)
             case .frames(let buffer):
-                write(buffer)
+                io.write(buffer)
             case .cancel(let callID):
-                guard let active = calls.removeValue(forKey: callID) else { continue }
-                active.deadlineTimer?.cancel()
-                write(Frame.cancel(callID: callID).encoded(allocator: context.channel.allocator))
-                forget(callID)
-                perform(stateMachine.callAbandoned(callID))
+                abandon(callID)
             }
         }
-        flushIfNeeded()
+        io.flushIfNeeded()
+    }
+
+    /// The client gave up the call: tell the server, forget it.
+    private func abandon(_ callID: UInt32, failing error: RPCError? = nil) {
+        guard let active = calls.removeValue(forKey: callID) else { return }
+        active.deadlineTimer?.cancel()
+        if let error { active.call.fail(error) }
+        io.write([.cancel(callID: callID)])
+        io.callRelieved(callID)
+        perform(stateMachine.callAbandoned(callID))
     }
 
     private func deadlineExceeded(_ callID: UInt32) {
-        guard let active = calls.removeValue(forKey: callID), let context else { return }
-        active.call.fail(RPCError(code: .deadlineExceeded, message: "the deadline passed before the server answered"))
-        write(Frame.cancel(callID: callID).encoded(allocator: context.channel.allocator))
-        flushIfNeeded()
-        forget(callID)
-        perform(stateMachine.callAbandoned(callID))
+        abandon(callID, failing: RPCError(code: .deadlineExceeded, message: "the deadline passed before the server answered"))
+        io.flushIfNeeded()
     }
 
     // MARK: Timers
 
     private func tick() {
-        switch liveness.tick(now: .now(), openCalls: stateMachine.openCallCount) {
+        switch io.tick(openCalls: stateMachine.openCallCount) {
         case .healthy:
             break
         case .sendPing(let opaque):
-            write(Frame.ping(opaque).encoded())
-            flushIfNeeded()
+            io.write([.ping(opaque)])
+            io.flushIfNeeded()
         case .close(let reason, _):
             failEverything(.unavailable("closing the connection: \(reason)"))
             context?.close(promise: nil)

@@ -114,28 +114,55 @@ public final class RPCClient: Sendable {
     ) async throws -> Result {
         let context = ClientContext(method: method.descriptor, metadata: options.metadata, deadline: options.timeout.map(Deadline.after))
         return try await interceptors.run(context: context) { context in
-            try Task.checkCancellation()
-            let connection = try await self.connection()
-            let call = try connection.openCall(context.method, metadata: context.metadata, deadline: context.deadline, singleRequest: singleRequest)
-            do {
-                let result = try await withTaskCancellationHandler {
-                    try await body(call)
-                } onCancel: {
-                    call.cancel()
+            var attempt = 1
+            while true {
+                do {
+                    return try await perform(context, singleRequest: singleRequest, body: body)
+                } catch let error as UnsentCall where attempt < 3 {
+                    // The connection closed before the call reached it: the server never saw the
+                    // call, so it can go out again on a new connection.
+                    logger.debug("retrying a call that was never sent", metadata: ["error": "\(error.error)"])
+                    attempt += 1
+                } catch let error as UnsentCall {
+                    throw error.error
                 }
-                // A body that stopped reading early leaves the call open: end it.
-                call.cancel()
-                return result
-            } catch let error as RPCError {
-                call.cancel()
-                throw error
-            } catch is CancellationError {
-                call.cancel()
-                throw RPCError(code: .cancelled, message: "the call was cancelled")
-            } catch {
-                call.cancel()
-                throw error
             }
+        }
+    }
+
+    /// A call that failed before its `OPEN` was written.
+    private struct UnsentCall: Error {
+        let error: RPCError
+    }
+
+    private func perform<Result: Sendable>(
+        _ context: ClientContext, singleRequest: ((inout ByteBuffer) throws -> Void)?,
+        body: (ClientCall) async throws -> Result
+    ) async throws -> Result {
+        try Task.checkCancellation()
+        let connection = try await self.connection()
+        let call = try connection.openCall(context.method, metadata: context.metadata, deadline: context.deadline, singleRequest: singleRequest)
+        do {
+            let result = try await withTaskCancellationHandler {
+                try await body(call)
+            } onCancel: {
+                call.cancel()
+            }
+            // A body that stopped reading early leaves the call open: end it.
+            call.cancel()
+            return result
+        } catch let error as RPCError {
+            call.cancel()
+            // Only single-request calls are retried: their body has only been reading, and
+            // there was nothing to read.
+            if singleRequest != nil, error.code == .unavailable, !call.wasSent { throw UnsentCall(error: error) }
+            throw error
+        } catch is CancellationError {
+            call.cancel()
+            throw RPCError(code: .cancelled, message: "the call was cancelled")
+        } catch {
+            call.cancel()
+            throw error
         }
     }
 

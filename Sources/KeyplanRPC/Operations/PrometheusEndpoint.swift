@@ -97,7 +97,10 @@ private final class MetricsHTTPHandler: ChannelInboundHandler {
             headers.add(name: "Content-Length", value: "\(body.readableBytes)")
             context.write(wrapOutboundOut(.head(HTTPResponseHead(version: head.version, status: found ? .ok : .notFound, headers: headers))), promise: nil)
             context.write(wrapOutboundOut(.body(.byteBuffer(body))), promise: nil)
-            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+            let keepAlive = head.isKeepAlive
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [context = NIOLoopBound(context, eventLoop: context.eventLoop)] _ in
+                if !keepAlive { context.value.close(promise: nil) }
+            }
         }
     }
 }

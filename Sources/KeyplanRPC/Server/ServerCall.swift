@@ -3,11 +3,17 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// What a server connection writes, carried from handler tasks to its event loop.
-enum ServerOutbound: Sendable {
+enum ServerOutbound: FrameOutboxItem {
     /// Frames of a call still running.
     case frames(ByteBuffer)
     /// The call's last frames, ending with `END`: the connection can forget the call.
     case end(callID: UInt32, ByteBuffer)
+
+    var byteCount: Int {
+        switch self {
+        case .frames(let buffer), .end(_, let buffer): return buffer.readableBytes
+        }
+    }
 }
 
 /// One call on the server, as its handler's task sees it: requests in, responses out, one end.

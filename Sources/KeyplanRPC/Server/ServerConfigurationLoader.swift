@@ -58,6 +58,7 @@ extension ServerConfiguration {
     /// A configuration value that cannot be used.
     public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
         public var message: String
+        public init(message: String) { self.message = message }
         public var description: String { message }
     }
 

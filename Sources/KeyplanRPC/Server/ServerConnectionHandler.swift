@@ -28,16 +28,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var logger: Logger
     private let outbox: FrameOutbox<ServerOutbound>
 
-    private var parser: FrameParser
+    private let io: ConnectionIO
     private var stateMachine: ServerConnectionStateMachine
-    private var liveness: ConnectionLiveness
     private var calls: [UInt32: ActiveCall] = [:]
     private var context: ChannelHandlerContext?
-    private var tickTask: RepeatedTask?
-    private var needsFlush = false
-    /// Calls whose unread requests are over the buffer limit: while any is, the socket is not read.
-    private var callsOverLimit: Set<UInt32> = []
-    private var readHeld = false
 
     init(configuration: ServerConfiguration, router: RPCRouter, interceptors: [any ServerInterceptor], logger: Logger, eventLoop: any EventLoop) {
         self.configuration = configuration
@@ -45,11 +39,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         self.interceptors = interceptors
         self.logger = logger
         self.outbox = FrameOutbox(eventLoop: eventLoop)
-        self.parser = FrameParser(maxFrameSize: configuration.limits.maxFrameSize)
+        self.io = ConnectionIO(maxFrameSize: configuration.limits.maxFrameSize, liveness: configuration.timeouts.liveness)
         self.stateMachine = ServerConnectionStateMachine(configuration: .init(
             maxFrameSize: configuration.limits.maxFrameSize,
             maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection))
-        self.liveness = ConnectionLiveness(configuration: configuration.timeouts.liveness, now: .now())
     }
 
     // MARK: Channel events
@@ -69,42 +62,27 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     private func startTicking(context: ChannelHandlerContext) {
-        guard tickTask == nil else { return }
-        liveness = ConnectionLiveness(configuration: configuration.timeouts.liveness, now: .now())
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
-        let interval = liveness.configuration.tickInterval
-        tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in
-            this.value.tick()
-        }
+        io.start(context: context) { this.value.tick() }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        parser.append(unwrapInboundIn(data))
-        var framesSeen = false
-        var activity = false
-        do {
-            while stateMachine.state != .closed, let frame = try parser.next() {
-                framesSeen = true
-                switch frame {
-                case .ping, .pong, .settings: break
-                case .preface: liveness.handshakeCompleted()
-                default: activity = true
-                }
-                perform(stateMachine.receive(frame))
+        let failure = io.receive(unwrapInboundIn(data), isOpen: { stateMachine.state != .closed }) { frame in
+            perform(stateMachine.receive(frame))
+            switch frame {
+            case .ping, .pong, .settings: return .keepalive
+            case .preface: return .preface
+            default: return .activity
             }
-        } catch {
-            logger.notice("closing connection after a malformed frame", metadata: ["error": "\(error)"])
-            perform(stateMachine.receiveError(error))
         }
-        if framesSeen {
-            liveness.framesReceived(now: .now(), pendingBytes: parser.bufferedBytes, activity: activity)
-        } else {
-            liveness.bytesReceivedWithoutFrame(now: .now())
+        if let failure {
+            logger.notice("closing connection after a malformed frame", metadata: ["error": "\(failure)"])
+            perform(stateMachine.receiveError(failure))
         }
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        flushIfNeeded()
+        io.flushIfNeeded()
         context.fireChannelReadComplete()
     }
 
@@ -114,12 +92,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        if parser.bufferedBytes > 0 {
-            logger.debug("connection closed inside a frame", metadata: ["buffered": "\(parser.bufferedBytes)"])
+        if io.bufferedBytes > 0 {
+            logger.debug("connection closed inside a frame", metadata: ["buffered": "\(io.bufferedBytes)"])
         }
         stateMachine.closed()
-        tickTask?.cancel()
-        tickTask = nil
+        io.stop()
         let lost = RPCError.unavailable("connection closed")
         outbox.close(lost)
         for (_, active) in calls {
@@ -139,17 +116,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     }
 
     func read(context: ChannelHandlerContext) {
-        if callsOverLimit.isEmpty {
-            context.read()
-        } else {
-            readHeld = true
-        }
+        io.read(context: context)
     }
 
     func triggerUserOutboundEvent(context: ChannelHandlerContext, event: Any, promise: EventLoopPromise<Void>?) {
         if event is GracefulShutdownEvent {
             perform(stateMachine.beginGracefulShutdown())
-            flushIfNeeded()
+            io.flushIfNeeded()
             promise?.succeed()
         } else {
             context.triggerUserOutboundEvent(event, promise: promise)
@@ -164,15 +137,13 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .none:
             break
         case .send(let frames):
-            var buffer = context.channel.allocator.buffer(capacity: 64)
-            for frame in frames { frame.encode(into: &buffer) }
-            write(buffer)
+            io.write(frames)
         case .startCall(let callID, let open):
             startCall(callID, open, context: context)
         case .rejectCall(let callID, let end):
-            write(Frame.end(callID: callID, end).encoded(allocator: context.channel.allocator))
+            io.write([.end(callID: callID, end)])
         case .deliverMessage(let callID, let message):
-            if calls[callID]?.call.inbox.append(message) == true { callsOverLimit.insert(callID) }
+            if calls[callID]?.call.inbox.append(message) == true { io.callOverLimit(callID) }
         case .finishRequests(let callID):
             calls[callID]?.call.inbox.finish()
         case .cancelCall(let callID):
@@ -184,10 +155,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             }
             callGone(callID)
         case .close(let goAway):
-            if let goAway {
-                write(Frame.goAway(goAway).encoded(allocator: context.channel.allocator))
-            }
-            flushIfNeeded()
+            if let goAway { io.write([.goAway(goAway)]) }
+            io.flushIfNeeded()
             context.close(promise: nil)
         }
     }
@@ -198,14 +167,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .success(let found):
             route = found
         case .failure(let error):
-            write(Frame.end(callID: callID, Frame.End(code: error.code, message: error.message)).encoded(allocator: context.channel.allocator))
+            io.write([.end(callID: callID, Frame.End(code: error.code, message: error.message))])
             callGone(callID)
             return
         }
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let inbox = MessageInbox(highWatermark: configuration.limits.maxBufferedRequestBytesPerCall) {
-            eventLoop.execute { this.value.inboxDrained(callID) }
+            eventLoop.execute { this.value.io.callRelieved(callID) }
         }
         let call = ServerCall(
             callID: callID, inbox: inbox, response: ResponseMetadata(), outbox: outbox,
@@ -236,64 +205,40 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         if active.call.finish(end) { active.task?.cancel() }
     }
 
-    private func inboxDrained(_ callID: UInt32) {
-        callsOverLimit.remove(callID)
-        resumeReadingIfPossible()
-    }
-
-    private func resumeReadingIfPossible() {
-        guard callsOverLimit.isEmpty, readHeld, let context else { return }
-        readHeld = false
-        context.read()
-    }
-
     /// The call is over for this connection: forget it and tell the state machine.
     private func callGone(_ callID: UInt32) {
-        if callsOverLimit.remove(callID) != nil { resumeReadingIfPossible() }
-        liveness.callEnded(now: .now())
+        io.callEnded(callID)
         perform(stateMachine.callEnded(callID))
     }
 
     // MARK: Writing
-
-    private func write(_ buffer: ByteBuffer) {
-        guard let context else { return }
-        context.write(wrapOutboundOut(buffer), promise: nil)
-        needsFlush = true
-    }
-
-    private func flushIfNeeded() {
-        guard needsFlush, let context else { return }
-        needsFlush = false
-        context.flush()
-    }
 
     /// Writes what handler tasks produced since the last batch, then flushes once.
     private func writeOutbound(_ items: [ServerOutbound]) {
         for item in items {
             switch item {
             case .frames(let buffer):
-                write(buffer)
+                io.write(buffer)
             case .end(let callID, let buffer):
-                write(buffer)
+                io.write(buffer)
                 if let active = calls.removeValue(forKey: callID) {
                     active.deadlineTimer?.cancel()
                     callGone(callID)
                 }
             }
         }
-        flushIfNeeded()
+        io.flushIfNeeded()
     }
 
     // MARK: Timers
 
     private func tick() {
-        switch liveness.tick(now: .now(), openCalls: stateMachine.openCallCount) {
+        switch io.tick(openCalls: stateMachine.openCallCount) {
         case .healthy:
             break
         case .sendPing(let opaque):
-            write(Frame.ping(opaque).encoded())
-            flushIfNeeded()
+            io.write([.ping(opaque)])
+            io.flushIfNeeded()
         case .close(let reason, let idle):
             logger.debug("closing connection", metadata: ["reason": "\(reason)"])
             if idle {
@@ -301,7 +246,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             } else {
                 perform(.close(nil))
             }
-            flushIfNeeded()
+            io.flushIfNeeded()
         }
     }
 }

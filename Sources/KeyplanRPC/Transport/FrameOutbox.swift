@@ -7,9 +7,15 @@ import NIOCore
 /// event loop, so many concurrent calls cost one hop and one flush per batch rather than one
 /// each. Writers of streams also wait here while the socket is not writable: that is the server's
 /// (and client's) backpressure, so a slow reader cannot make the writer buffer without bound.
-final class FrameOutbox<Item: Sendable>: @unchecked Sendable {
+final class FrameOutbox<Item: FrameOutboxItem>: @unchecked Sendable {
+    /// Bytes appended but not yet handed to the channel beyond which writers wait: the channel's
+    /// own writability only flips once the event loop has written, and a fast writer on the pool
+    /// could append a great deal before then.
+    static var maxPendingBytes: Int { 256 * 1024 }
+
     private struct State {
         var pending: [Item] = []
+        var pendingBytes = 0
         var drainScheduled = false
         var writable = true
         var closedError: RPCError?
@@ -45,7 +51,9 @@ final class FrameOutbox<Item: Sendable>: @unchecked Sendable {
             lock.unlock()
             throw error
         }
-        state.pending.append(make())
+        let item = make()
+        state.pending.append(item)
+        state.pendingBytes += item.byteCount
         let scheduleDrain = !state.drainScheduled
         state.drainScheduled = true
         lock.unlock()
@@ -55,21 +63,32 @@ final class FrameOutbox<Item: Sendable>: @unchecked Sendable {
     }
 
     private func drain() {
-        let (items, handler) = lock.withLock {
+        let (items, handler, waiters) = lock.withLock {
             defer {
                 state.pending.removeAll(keepingCapacity: true)
+                state.pendingBytes = 0
                 state.drainScheduled = false
             }
-            return (state.pending, drainHandler)
+            return (state.pending, drainHandler, state.writable ? takeWaitersLocked() : [])
         }
         if !items.isEmpty { handler?(items) }
+        for waiter in waiters { waiter.resume() }
     }
 
-    /// Suspends while the connection's socket is not writable.
+    private var canWriteLocked: Bool {
+        state.writable && state.pendingBytes < Self.maxPendingBytes
+    }
+
+    private func takeWaitersLocked() -> [CheckedContinuation<Void, any Error>] {
+        defer { state.waiters.removeAll() }
+        return Array(state.waiters.values)
+    }
+
+    /// Suspends while the connection's socket is not writable, or too much waits to be written.
     func waitUntilWritable() async throws {
         let id: Result<UInt64?, RPCError> = lock.withLock {
             if let error = state.closedError { return .failure(error) }
-            if state.writable { return .success(nil) }
+            if canWriteLocked { return .success(nil) }
             defer { state.nextWaiterID += 1 }
             return .success(state.nextWaiterID)
         }
@@ -78,7 +97,7 @@ final class FrameOutbox<Item: Sendable>: @unchecked Sendable {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 let resumeNow: Result<Void, any Error>? = lock.withLock {
                     if let error = state.closedError { return .failure(error) }
-                    if state.writable { return .success(()) }
+                    if canWriteLocked { return .success(()) }
                     if Task.isCancelled { return .failure(CancellationError()) }
                     state.waiters[id] = continuation
                     return nil
@@ -95,22 +114,27 @@ final class FrameOutbox<Item: Sendable>: @unchecked Sendable {
     func setWritable(_ writable: Bool) {
         let waiters = lock.withLock {
             state.writable = writable
-            guard writable else { return [CheckedContinuation<Void, any Error>]() }
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            return canWriteLocked ? takeWaitersLocked() : []
         }
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Refuses further items and wakes every waiting writer with `error`.
-    func close(_ error: RPCError) {
-        let waiters = lock.withLock {
+    /// Refuses further items, wakes every waiting writer with `error`, and returns the items
+    /// that were never written, so their owners can be told.
+    @discardableResult
+    func close(_ error: RPCError) -> [Item] {
+        let (unwritten, waiters) = lock.withLock {
             state.closedError = state.closedError ?? error
-            state.pending.removeAll()
+            defer { state.pending.removeAll() }
             drainHandler = nil
-            defer { state.waiters.removeAll() }
-            return Array(state.waiters.values)
+            return (state.pending, takeWaitersLocked())
         }
         for waiter in waiters { waiter.resume(throwing: error) }
+        return unwritten
     }
+}
+
+/// Something a ``FrameOutbox`` carries, sized so the outbox can bound what waits in it.
+protocol FrameOutboxItem: Sendable {
+    var byteCount: Int { get }
 }

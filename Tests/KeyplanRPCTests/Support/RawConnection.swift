@@ -19,7 +19,8 @@ struct RawConnection {
 
     /// Sends `bytes`, then reads until the server closes the connection (or `timeout` passes),
     /// and returns the frames received and whether the server closed.
-    func exchange(_ bytes: [UInt8], timeout: Duration = .seconds(5)) async throws -> (frames: [Frame], closed: Bool) {
+    /// With `until`, returns as soon as a frame satisfies it (`closed` is then false).
+    func exchange(_ bytes: [UInt8], timeout: Duration = .seconds(5), until: (@Sendable (Frame) -> Bool)? = nil) async throws -> (frames: [Frame], closed: Bool) {
         try await channel.executeThenClose { inbound, outbound in
             if !bytes.isEmpty { try await outbound.write(ByteBuffer(bytes: bytes)) }
             return try await withThrowingTaskGroup(of: (frames: [Frame], closed: Bool)?.self) { group in
@@ -29,6 +30,7 @@ struct RawConnection {
                     for try await chunk in inbound {
                         parser.append(chunk)
                         frames += try parser.frames()
+                        if let until, frames.contains(where: until) { return (frames, false) }
                     }
                     return (frames, true)
                 }

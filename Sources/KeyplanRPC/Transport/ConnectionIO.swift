@@ -1,0 +1,125 @@
+import KeyplanWire
+import NIOCore
+
+/// The event-loop side both connection handlers share: reading frames, the liveness clock,
+/// writes batched behind one flush, and holding socket reads while some call's inbox is full.
+///
+/// Owned by one handler and used only on its event loop.
+final class ConnectionIO {
+    private var parser: FrameParser
+    private(set) var liveness: ConnectionLiveness
+    private var context: ChannelHandlerContext?
+    private var needsFlush = false
+    private var tickTask: RepeatedTask?
+    /// Calls whose unread messages are over their limit: while any is, the socket is not read.
+    private var callsOverLimit: Set<UInt32> = []
+    private var readHeld = false
+
+    init(maxFrameSize: UInt32, liveness: ConnectionLiveness.Configuration) {
+        self.parser = FrameParser(maxFrameSize: maxFrameSize)
+        self.liveness = ConnectionLiveness(configuration: liveness, now: .now())
+    }
+
+    var bufferedBytes: Int { parser.bufferedBytes }
+
+    /// Starts the liveness clock; `tick` runs periodically on the event loop until ``stop()``.
+    func start(context: ChannelHandlerContext, tick: @escaping () -> Void) {
+        self.context = context
+        guard tickTask == nil else { return }
+        liveness = ConnectionLiveness(configuration: liveness.configuration, now: .now())
+        let interval = liveness.configuration.tickInterval
+        let tick = NIOLoopBound(tick, eventLoop: context.eventLoop)
+        tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in tick.value() }
+    }
+
+    func stop() {
+        tickTask?.cancel()
+        tickTask = nil
+    }
+
+    /// What one frame meant to the liveness clock.
+    enum FrameKind {
+        /// The peer's preface: the handshake is done.
+        case preface
+        /// Keepalive or settings traffic: proves the peer alive but is not use.
+        case keepalive
+        /// A call's traffic.
+        case activity
+    }
+
+    /// Parses `bytes` and hands each whole frame to `onFrame` while `isOpen()` holds; returns
+    /// the first malformed-frame error, after which the connection must close.
+    func receive(_ bytes: ByteBuffer, isOpen: () -> Bool, onFrame: (Frame) -> FrameKind) -> FrameError? {
+        parser.append(bytes)
+        var framesSeen = false
+        var activity = false
+        var failure: FrameError?
+        do {
+            while isOpen(), let frame = try parser.next() {
+                framesSeen = true
+                switch onFrame(frame) {
+                case .preface: liveness.handshakeCompleted()
+                case .keepalive: break
+                case .activity: activity = true
+                }
+            }
+        } catch {
+            failure = error
+        }
+        if framesSeen {
+            liveness.framesReceived(now: .now(), pendingBytes: parser.bufferedBytes, activity: activity)
+        } else {
+            liveness.bytesReceivedWithoutFrame(now: .now())
+        }
+        return failure
+    }
+
+    /// A call ended: the connection was in use until now.
+    func callEnded(_ callID: UInt32) {
+        liveness.callEnded(now: .now())
+        callRelieved(callID)
+    }
+
+    func tick(openCalls: Int) -> ConnectionLiveness.Verdict {
+        liveness.tick(now: .now(), openCalls: openCalls)
+    }
+
+    // MARK: Writing
+
+    func write(_ buffer: ByteBuffer) {
+        guard let context else { return }
+        context.write(NIOAny(buffer), promise: nil)
+        needsFlush = true
+    }
+
+    func write(_ frames: [Frame]) {
+        guard let context else { return }
+        var buffer = context.channel.allocator.buffer(capacity: 64)
+        for frame in frames { frame.encode(into: &buffer) }
+        write(buffer)
+    }
+
+    func flushIfNeeded() {
+        guard needsFlush, let context else { return }
+        needsFlush = false
+        context.flush()
+    }
+
+    // MARK: Read gating
+
+    /// The handler's `read(context:)`: reads unless some call is over its limit.
+    func read(context: ChannelHandlerContext) {
+        if callsOverLimit.isEmpty { context.read() } else { readHeld = true }
+    }
+
+    func callOverLimit(_ callID: UInt32) {
+        callsOverLimit.insert(callID)
+    }
+
+    /// The call drained (or ended): read again if nothing else holds reads back.
+    func callRelieved(_ callID: UInt32) {
+        guard callsOverLimit.remove(callID) != nil, callsOverLimit.isEmpty, readHeld, let context else { return }
+        readHeld = false
+        context.read()
+    }
+}

@@ -1,0 +1,62 @@
+@testable import KeyplanRPC
+import KeyplanWire
+import NIOCore
+import Testing
+
+@Suite("Client connection state machine")
+struct ClientConnectionStateMachineTests {
+    private func ready() -> ClientConnectionStateMachine {
+        var machine = ClientConnectionStateMachine()
+        _ = machine.receive(.preface(.init()))
+        return machine
+    }
+
+    @Test("routes responses to open calls and forgets ended ones")
+    func routing() {
+        var machine = ready()
+        machine.callOpened(1)
+        #expect(machine.receive(.headers(callID: 1, [])) == .deliverHeaders(callID: 1, []))
+        #expect(machine.receive(.message(callID: 1, ByteBuffer(bytes: [9]))) == .deliverMessage(callID: 1, ByteBuffer(bytes: [9])))
+        #expect(machine.receive(.end(callID: 1, .init(code: .ok))) == .endCall(callID: 1, .init(code: .ok)))
+        #expect(machine.receive(.message(callID: 1, ByteBuffer())) == .none)
+        #expect(machine.openCallCount == 0)
+    }
+
+    @Test("GOAWAY fails the calls above the last call id and closes once the rest end")
+    func goAway() {
+        var machine = ready()
+        machine.callOpened(1)
+        machine.callOpened(2)
+        machine.callOpened(3)
+        let goAway = Frame.GoAway(lastCallID: 1, code: .ok, message: "bye")
+        #expect(machine.receive(.goAway(goAway)) == .goAway(unprocessed: [2, 3], goAway))
+        #expect(machine.closeIfDrained() == .none)
+        _ = machine.receive(.end(callID: 1, .init(code: .ok)))
+        guard case .close(nil, _) = machine.closeIfDrained() else {
+            Issue.record("expected close")
+            return
+        }
+    }
+
+    @Test("server frames for calls never opened, and client frames from the server, are violations")
+    func violations() {
+        var machine = ready()
+        guard case .close(let goAway?, _) = machine.receive(.message(callID: 5, ByteBuffer())) else {
+            Issue.record("expected close")
+            return
+        }
+        #expect(goAway.code == .internal)
+        var other = ready()
+        guard case .close = other.receive(.open(callID: 1, .init(method: "s/m"))) else {
+            Issue.record("expected close")
+            return
+        }
+    }
+
+    @Test("acknowledges settings and records the server's frame limit")
+    func settings() {
+        var machine = ready()
+        #expect(machine.receive(.settings(.init(values: [.init(id: 1, value: 4096)]))) == .send([.settings(.ack)]))
+        #expect(machine.peerMaxFrameSize == 4096)
+    }
+}
