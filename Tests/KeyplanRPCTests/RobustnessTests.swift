@@ -110,15 +110,16 @@ struct RobustnessTests {
         try await withServerAndClient(configuration: configuration) { server, _ in
             let raw = try await RawConnection.connect(port: server.port)
             let closedEarly = try await raw.channel.executeThenClose { _, outbound in
-                // 16 bytes at 200 ms each would take over 3 s; the server must cut the connection
-                // off after 300 ms, which the next writes see as an error (EPIPE or a reset).
+                // 16 bytes at 600 ms each would take almost 10 s; the server must cut the connection
+                // off after 300 ms, which the next writes see as an error (EPIPE or a reset). The
+                // margin is wide so that a loaded machine's scheduling cannot decide the test.
                 for byte in RawConnection.preface {
                     do {
                         try await outbound.write(ByteBuffer(bytes: [byte]))
                     } catch {
                         return true
                     }
-                    try await Task.sleep(for: .milliseconds(200))
+                    try await Task.sleep(for: .milliseconds(600))
                 }
                 return false
             }
