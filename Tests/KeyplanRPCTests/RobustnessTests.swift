@@ -35,6 +35,27 @@ struct RobustnessTests {
         }
     }
 
+    @Test("a large frame before the preface is refused at once, not buffered")
+    func largeFrameBeforePreface() async throws {
+        try await withServerAndClient { server, client in
+            try await client.connect()
+            var header = ByteBuffer()
+            header.writeInteger(UInt32(100_000))  // well under the 4 MiB limit that applies after the preface
+            header.writeInteger(FrameType.preface.rawValue)
+            header.writeInteger(UInt8(0))
+            header.writeInteger(UInt32(0))
+            let raw = try await RawConnection.connect(port: server.port)
+            let (frames, closed) = try await raw.exchange(Array(buffer: header) + [UInt8](repeating: 0, count: 1000), timeout: .seconds(3))
+            #expect(closed)
+            guard case .goAway(let goAway)? = frames.last else {
+                Issue.record("expected GOAWAY, got \(frames)")
+                return
+            }
+            #expect(goAway.code == .resourceExhausted)
+            try await expectStillServing(client)
+        }
+    }
+
     @Test("garbage bytes get GOAWAY and a closed connection", arguments: [
         Array("GET / HTTP/1.1\r\nHost: x\r\n\r\n".utf8),
         [0, 0, 0, 0, 0xEE, 0, 0, 0, 0, 0],

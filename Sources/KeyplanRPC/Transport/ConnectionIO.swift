@@ -16,8 +16,16 @@ final class ConnectionIO {
     private var callsOverLimit: Set<UInt32> = []
     private var readHeld = false
 
+    /// The frame size allowed once the peer's preface is in.
+    private let maxFrameSize: UInt32
+
+    /// The largest frame accepted before the peer's preface: the first frame must be a PREFACE (6 bytes),
+    /// so a peer that has not even said who it is cannot make us buffer a multi-megabyte frame.
+    static let maxFrameSizeBeforePreface: UInt32 = 64
+
     init(maxFrameSize: UInt32, liveness: ConnectionLiveness.Configuration) {
-        self.parser = FrameParser(maxFrameSize: maxFrameSize)
+        self.maxFrameSize = maxFrameSize
+        self.parser = FrameParser(maxFrameSize: min(maxFrameSize, Self.maxFrameSizeBeforePreface))
         self.liveness = ConnectionLiveness(configuration: liveness, now: .now())
     }
 
@@ -59,7 +67,9 @@ final class ConnectionIO {
             while isOpen(), let frame = try parser.next() {
                 framesSeen = true
                 switch onFrame(frame) {
-                case .preface: liveness.handshakeCompleted()
+                case .preface:
+                    liveness.handshakeCompleted()
+                    parser.maxFrameSize = maxFrameSize
                 case .keepalive: break
                 case .activity: activity = true
                 }
