@@ -1,5 +1,6 @@
 import KeyplanRPC
 import KeyplanWire
+import NIOConcurrencyHelpers
 import NIOCore
 import Testing
 
@@ -30,6 +31,27 @@ struct RobustnessTests {
             }
             #expect(goAway.code == .resourceExhausted)
             #expect(goAway.message.contains("exceeds"))
+            try await expectStillServing(client)
+        }
+    }
+
+    @Test("a large frame before the preface is refused at once, not buffered")
+    func largeFrameBeforePreface() async throws {
+        try await withServerAndClient { server, client in
+            try await client.connect()
+            var header = ByteBuffer()
+            header.writeInteger(UInt32(100_000))  // well under the 4 MiB limit that applies after the preface
+            header.writeInteger(FrameType.preface.rawValue)
+            header.writeInteger(UInt8(0))
+            header.writeInteger(UInt32(0))
+            let raw = try await RawConnection.connect(port: server.port)
+            let (frames, closed) = try await raw.exchange(Array(buffer: header) + [UInt8](repeating: 0, count: 1000), timeout: .seconds(3))
+            #expect(closed)
+            guard case .goAway(let goAway)? = frames.last else {
+                Issue.record("expected GOAWAY, got \(frames)")
+                return
+            }
+            #expect(goAway.code == .resourceExhausted)
             try await expectStillServing(client)
         }
     }
@@ -185,6 +207,47 @@ struct RobustnessTests {
             #expect(error?.code == .resourceExhausted)
             #expect(try await first.text == "a")
             #expect(try await second.text == "b")
+            try await expectStillServing(client)
+        }
+    }
+
+    @Test("a peer that sends PINGs and never reads the PONGs is stopped by backpressure, not buffered without bound")
+    func pingFloodWithoutReading() async throws {
+        try await withServerAndClient { server, client in
+            try await client.connect()
+            let raw = try await RawConnection.connect(port: server.port)
+            let chunk: ByteBuffer = {
+                var chunk = ByteBuffer()
+                for opaque in 0..<3640 { Frame.ping(UInt64(opaque)).encode(into: &chunk) }
+                return chunk
+            }()
+            let chunks = 1536  // 96 MiB of PINGs: far more than the kernel's socket buffers hold.
+            let written = NIOLockedValueBox(0)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try await raw.channel.executeThenClose { _, outbound in
+                        try await outbound.write(ByteBuffer(bytes: RawConnection.preface))
+                        for _ in 0..<chunks {
+                            try await outbound.write(chunk)
+                            written.withLockedValue { $0 += 1 }
+                        }
+                    }
+                }
+                // The writes stall once the server stops reading: its unread PONGs fill the pipes both ways.
+                var last = -1
+                var stalledFor = Duration.zero
+                while stalledFor < .seconds(2) {
+                    try await Task.sleep(for: .milliseconds(250))
+                    let now = written.withLockedValue { $0 }
+                    if now == chunks { break }
+                    stalledFor = now == last ? stalledFor + .milliseconds(250) : .zero
+                    last = now
+                }
+                #expect(written.withLockedValue { $0 } < chunks)
+                raw.channel.channel.close(promise: nil)
+                group.cancelAll()
+                try? await group.waitForAll()
+            }
             try await expectStillServing(client)
         }
     }

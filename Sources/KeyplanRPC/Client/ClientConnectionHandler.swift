@@ -86,6 +86,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         outbox.setWritable(context.channel.isWritable)
+        io.writabilityChanged()
         context.fireChannelWritabilityChanged()
     }
 

@@ -88,6 +88,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
         outbox.setWritable(context.channel.isWritable)
+        io.writabilityChanged()
         context.fireChannelWritabilityChanged()
     }
 

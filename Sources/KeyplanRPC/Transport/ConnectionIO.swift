@@ -2,7 +2,8 @@ import KeyplanWire
 import NIOCore
 
 /// The event-loop side both connection handlers share: reading frames, the liveness clock,
-/// writes batched behind one flush, and holding socket reads while some call's inbox is full.
+/// writes batched behind one flush, and holding socket reads while some call's inbox is full or the
+/// peer is not reading what we write.
 ///
 /// Owned by one handler and used only on its event loop.
 final class ConnectionIO {
@@ -15,8 +16,16 @@ final class ConnectionIO {
     private var callsOverLimit: Set<UInt32> = []
     private var readHeld = false
 
+    /// The frame size allowed once the peer's preface is in.
+    private let maxFrameSize: UInt32
+
+    /// The largest frame accepted before the peer's preface: the first frame must be a PREFACE (6 bytes),
+    /// so a peer that has not even said who it is cannot make us buffer a multi-megabyte frame.
+    static let maxFrameSizeBeforePreface: UInt32 = 64
+
     init(maxFrameSize: UInt32, liveness: ConnectionLiveness.Configuration) {
-        self.parser = FrameParser(maxFrameSize: maxFrameSize)
+        self.maxFrameSize = maxFrameSize
+        self.parser = FrameParser(maxFrameSize: min(maxFrameSize, Self.maxFrameSizeBeforePreface))
         self.liveness = ConnectionLiveness(configuration: liveness, now: .now())
     }
 
@@ -58,7 +67,9 @@ final class ConnectionIO {
             while isOpen(), let frame = try parser.next() {
                 framesSeen = true
                 switch onFrame(frame) {
-                case .preface: liveness.handshakeCompleted()
+                case .preface:
+                    liveness.handshakeCompleted()
+                    parser.maxFrameSize = maxFrameSize
                 case .keepalive: break
                 case .activity: activity = true
                 }
@@ -107,9 +118,13 @@ final class ConnectionIO {
 
     // MARK: Read gating
 
-    /// The handler's `read(context:)`: reads unless some call is over its limit.
+    /// The handler's `read(context:)`: reads unless some call is over its limit or the channel is not writable.
+    ///
+    /// Not reading while unwritable matters because some frames are answered on the event loop (PING, SETTINGS,
+    /// a refused OPEN): a peer that sends them and never reads the answers would otherwise grow our pending
+    /// writes without bound. Holding reads lets TCP push back on it instead.
     func read(context: ChannelHandlerContext) {
-        if callsOverLimit.isEmpty { context.read() } else { readHeld = true }
+        if callsOverLimit.isEmpty && context.channel.isWritable { context.read() } else { readHeld = true }
     }
 
     func callOverLimit(_ callID: UInt32) {
@@ -118,7 +133,17 @@ final class ConnectionIO {
 
     /// The call drained (or ended): read again if nothing else holds reads back.
     func callRelieved(_ callID: UInt32) {
-        guard callsOverLimit.remove(callID) != nil, callsOverLimit.isEmpty, readHeld, let context else { return }
+        guard callsOverLimit.remove(callID) != nil else { return }
+        resumeReadingIfHeld()
+    }
+
+    /// The handler's `channelWritabilityChanged(context:)`: writable again, read again if nothing else holds reads.
+    func writabilityChanged() {
+        resumeReadingIfHeld()
+    }
+
+    private func resumeReadingIfHeld() {
+        guard readHeld, callsOverLimit.isEmpty, let context, context.channel.isWritable else { return }
         readHeld = false
         context.read()
     }

@@ -37,8 +37,12 @@ final class MessageInbox: @unchecked Sendable {
                 state.waiter = nil
                 return (waiter, false)
             }
-            state.messages.append(message)
-            state.bufferedBytes += message.readableBytes + 64
+            // The parser hands out payloads as slices of its receive buffer; a buffered slice would pin that
+            // whole buffer (other calls' frames included) while counting only its own bytes. A copy makes the
+            // watermark count what is actually held.
+            let owned = ByteBuffer(bytes: message.readableBytesView)
+            state.messages.append(owned)
+            state.bufferedBytes += owned.readableBytes + 64
             if !state.overLimit && state.bufferedBytes > highWatermark {
                 state.overLimit = true
                 return (nil, true)

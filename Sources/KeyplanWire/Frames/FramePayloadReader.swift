@@ -78,7 +78,7 @@ struct FramePayloadReader {
         // keeps a forged count from reserving memory.
         guard count <= UInt64(bytes.readableBytes / 3) else { throw failure(.lengthOutOfRange) }
         var fields: [MetadataField] = []
-        fields.reserveCapacity(Int(count))
+        fields.reserveCapacity(ClaimedCount.reservation(for: Int(count)))
         for _ in 0..<count {
             let name = try readString()
             let kind = try readByte()

@@ -187,6 +187,23 @@ struct MalformedInputTests {
         #expect(self.decodingError([Int: Int].self, [0x04, 0x02, 0x00, 0x02, 0x00]) != nil)
     }
 
+    struct Numbers: Codable {
+        var values: [Int]
+        enum CodingKeys: Int, CodingKey { case values = 1 }
+    }
+
+    @Test("bytes left after a sequence's last element throw instead of being dropped")
+    func sequenceTrailingBytes() {
+        // Count 1, element 1 (zigzag 02), then a stray 99.
+        #expect(self.debugDescription(self.decodingError([Int].self, [0x01, 0x02, 0x99])).contains("unexpected byte"))
+        #expect(self.decodingError([String].self, [0x01, 0x01, 0x61, 0x99]) != nil)
+        #expect(self.decodingError([Point].self, [0x01, 0x04, 0x08, 0x02, 0x10, 0x04, 0x99]) != nil)
+        #expect(self.decodingError([Int: Int].self, [0x02, 0x02, 0x04, 0x99]) != nil)
+        // Inside a message the sequence's length, not the message's, marks where its elements must end.
+        #expect(self.decodingError(Numbers.self, [0x0A, 0x03, 0x01, 0x02, 0x99]) != nil)
+        #expect((try? BinaryDecoder().decode(Numbers.self, from: [0x0A, 0x02, 0x01, 0x02]))?.values == [1])
+    }
+
     @Test("a sequence element's coding path carries its index")
     func elementPath() throws {
         var account = Self.account

@@ -209,4 +209,37 @@ struct RoundTripTests {
             #expect(try roundTrip(optional) == optional)
         }
     }
+
+    /// Two sibling nested messages read interleaved, as a hand-written `init(from:)` may.
+    struct Segment: Codable, Equatable {
+        var from: Point
+        var to: Point
+
+        enum CodingKeys: Int, CodingKey {
+            case from = 1
+            case to = 2
+        }
+
+        init(from: Point, to: Point) {
+            self.from = from
+            self.to = to
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let from = try container.nestedContainer(keyedBy: Point.CodingKeys.self, forKey: .from)
+            let to = try container.nestedContainer(keyedBy: Point.CodingKeys.self, forKey: .to)
+            let fromX = try from.decode(Int.self, forKey: .x)
+            let toX = try to.decode(Int.self, forKey: .x)
+            let fromY = try from.decode(Int.self, forKey: .y)
+            let toY = try to.decode(Int.self, forKey: .y)
+            self.init(from: Point(x: fromX, y: fromY), to: Point(x: toX, y: toY))
+        }
+    }
+
+    @Test("sibling nested containers alive at once each read their own fields")
+    func interleavedSiblingContainers() throws {
+        let segment = Segment(from: Point(x: 1, y: 2), to: Point(x: 3, y: 4))
+        #expect(try BinaryDecoder().decode(Segment.self, from: try BinaryEncoder().encode(segment)) == segment)
+    }
 }

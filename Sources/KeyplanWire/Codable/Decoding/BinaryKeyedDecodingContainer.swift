@@ -86,6 +86,11 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     @inline(__always)
     private func take(_ field: WireField) -> WireField {
+        // The level's slot is shared by every container at this level; a sibling container (a custom
+        // `init(from:)` can hold two) may own it now. Reclaim it, so the cursor always points into the
+        // message its bounds name and a sibling never starts its search inside ours.
+        self.levelSlot.pointee.messageStart = self.message.lowerBound
+        self.levelSlot.pointee.messageEnd = self.message.upperBound
         self.levelSlot.pointee.cursor = field.next
         return field
     }

@@ -128,6 +128,14 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         return value
     }
 
+    /// Throws unless the last element ended exactly where the sequence does: bytes left over after the announced
+    /// count are not a shorter sequence but a corrupt one.
+    func expectEnd() throws {
+        guard self.position == self.end else {
+            throw self.state.corrupted(.trailingBytes(self.end - self.position), level: self.level, key: nil)
+        }
+    }
+
     // MARK: Nested containers
 
     private mutating func nextLengthDelimited() throws -> Range<Int> {

@@ -173,8 +173,7 @@ struct BinaryValueDecoder: Decoder {
         return try self.stateReference.withObject { state in
             var container = try BinaryUnkeyedDecodingContainer(state: state, content: try self.lengthDelimitedContent(), level: self.level)
             var elements: [Element] = []
-            // Every element takes at least one byte, so the container's count is already bounded by the input.
-            elements.reserveCapacity(container.elementCount)
+            elements.reserveCapacity(ClaimedCount.reservation(for: container.elementCount))
             let strategy = state.strategy(for: Element.self)
             if case .primitive(let primitive) = strategy {
                 try Self.decodePrimitives(into: &elements, as: primitive, from: &container)
@@ -183,6 +182,7 @@ struct BinaryValueDecoder: Decoder {
                     elements.append(try container.decodeElement(Element.self, strategy: strategy))
                 }
             }
+            try container.expectEnd()
             return elements
         }
     }
@@ -206,7 +206,7 @@ struct BinaryValueDecoder: Decoder {
                 throw self.corrupted(.invalidValue("a dictionary needs an even element count, found \(container.elementCount)"))
             }
             var dictionary: [Key: Value] = [:]
-            dictionary.reserveCapacity(container.elementCount / 2)
+            dictionary.reserveCapacity(ClaimedCount.reservation(for: container.elementCount / 2))
             let keyStrategy = state.strategy(for: Key.self)
             let valueStrategy = state.strategy(for: Value.self)
             while !container.isAtEnd {
@@ -216,6 +216,7 @@ struct BinaryValueDecoder: Decoder {
                     throw self.corrupted(.invalidValue("duplicate dictionary key \(key)"))
                 }
             }
+            try container.expectEnd()
             return dictionary
         }
     }
