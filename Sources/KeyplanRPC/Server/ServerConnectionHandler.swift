@@ -47,15 +47,26 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     // MARK: Channel events
 
+    /// The peer's address, described once per connection: asking the channel costs a
+    /// `getpeername` call and formatting, which every call would otherwise pay.
+    private var peer: String?
+
+    private func notePeer(context: ChannelHandlerContext) {
+        guard peer == nil, let remote = context.remoteAddress else { return }
+        peer = "\(remote)"
+        logger[metadataKey: "peer"] = "\(remote)"
+    }
+
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         outbox.setDrainHandler { items in this.value.writeOutbound(items) }
-        if let remote = context.remoteAddress { logger[metadataKey: "peer"] = "\(remote)" }
+        notePeer(context: context)
         if context.channel.isActive { startTicking(context: context) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
+        notePeer(context: context)
         startTicking(context: context)
         logger.debug("connection opened")
         context.fireChannelActive()
@@ -186,7 +197,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         let serverContext = ServerContext(
             method: route.descriptor, metadata: Metadata(fields: open.metadata),
             deadline: open.timeoutMicroseconds.map(Deadline.init(timeoutMicroseconds:)),
-            remoteAddress: context.remoteAddress.map { "\($0)" }, logger: callLogger, response: call.response)
+            remoteAddress: peer, logger: callLogger, response: call.response)
         var active = ActiveCall(call: call)
         if let timeout = open.timeoutMicroseconds {
             active.deadlineTimer = eventLoop.scheduleTask(in: .microseconds(Int64(min(timeout, UInt64(Int64.max / 1000))))) {
