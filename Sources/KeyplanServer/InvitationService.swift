@@ -63,8 +63,11 @@ struct InvitationService: SecuredService {
                     // An existing customer proves who they are, as at sign-in (and throttled
                     // alike): the invitation alone does not reset their password.
                     let subjects = throttle.subjects(tenant: tenantID.uuidString, email: invitation.email, clientAddress: call.clientAddress)
-                    try await throttle.check(subjects, on: connection)
-                    guard try await hasher.verify(password, against: storedHash) else { return .wrongPassword(subjects) }
+                    // Claimed in this transaction: its advisory lock holds until the commit,
+                    // so a concurrent attempt sees this one counted.
+                    let attempt = try await throttle.claim(subjects, on: connection)
+                    guard try await hasher.verify(password, against: storedHash) else { return .wrongPassword }
+                    try await throttle.recordSuccess(subjects, attempt, on: connection)
                 } else {
                     try await users.setPasswordHash(user.id, newHash)
                 }
@@ -85,15 +88,14 @@ struct InvitationService: SecuredService {
         switch outcome {
         case .accepted(let grant):
             return grant
-        case .wrongPassword(let subjects):
-            // Recorded after the transaction, which left the invitation unused.
-            try await environment.database.withConnection { try await throttle.recordFailure(subjects, on: $0) }
+        case .wrongPassword:
+            // The transaction committed the counted attempt and left the invitation unused.
             throw RPCError(code: .unauthenticated, message: "this email already has a password: enter it to accept")
         }
     }
 
     private enum Acceptance: Sendable {
         case accepted(SessionGrant)
-        case wrongPassword(SignInThrottle.Subjects)
+        case wrongPassword
     }
 }

@@ -70,6 +70,26 @@ struct InvitationTests {
         }
     }
 
+    @Test func concurrentGuessesThroughAnInvitationAreCheckedAtMostUpToTheLimit() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let seller = server.client(admin.token)
+            let account = try await seller.createAccount(CreateAccountRequest(name: "First"))
+            let first = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
+            _ = try await server.anonymous.acceptInvitation(token: first.token, password: "pat-password", displayName: "Pat")
+            let second = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
+            let codes = await withTaskGroup(of: StatusCode.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { await statusCode { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "guess-guess", displayName: "X") } }
+                }
+                return await group.reduce(into: [StatusCode]()) { $0.append($1) }
+            }
+            // The test throttle allows 3 failures per account.
+            #expect(codes.filter { $0 == .unauthenticated }.count == 3)
+            #expect(codes.filter { $0 == .resourceExhausted }.count == 5)
+        }
+    }
+
     @Test func theSameEmailInTwoTenantsSeesEachTenantSeparately() async throws {
         try await IdentityTestServer.with { server in
             var accounts: [String: UUID] = [:]
