@@ -1,5 +1,6 @@
 -- Hardening after the identity review: sign-in attempts are counted before the password is
--- checked, so concurrent attempts cannot all pass the throttle.
+-- checked, so concurrent attempts cannot all pass the throttle; only acceptable invitations
+-- resolve, so an old token costs the server no password hashing.
 
 -- Counts one attempt for each of `p_subjects`, each with its limit in `p_limits`, within
 -- `p_window`: if a subject already has its limit of attempts (failures and attempts in flight),
@@ -57,3 +58,15 @@ REVOKE ALL ON FUNCTION claim_sign_in_attempt(text[], bigint[], interval) FROM PU
 REVOKE ALL ON FUNCTION release_sign_in_attempt(bigint[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION claim_sign_in_attempt(text[], bigint[], interval) TO keyplan_app;
 GRANT EXECUTE ON FUNCTION release_sign_in_attempt(bigint[]) TO keyplan_app;
+
+-- Replaces 0003's: the tenant and invitation behind an invitation token hash only while it can
+-- still be accepted (not accepted, not revoked, not expired). The server still re-checks that
+-- under a row lock in the tenant's transaction; this spares it the work for a dead token.
+CREATE OR REPLACE FUNCTION resolve_invitation(p_token_hash bytea)
+RETURNS TABLE (tenant_id uuid, invitation_id uuid)
+LANGUAGE sql STABLE SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+    SELECT tenant_id, id FROM invitations
+    WHERE token_hash = p_token_hash AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
+$$;

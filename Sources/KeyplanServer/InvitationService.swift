@@ -47,7 +47,6 @@ struct InvitationService: SecuredService {
             try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: request.token), on: $0)
         }) else { throw Self.unusable }
         CallAudit.record { $0.tenantID = tenantID; $0.objectID = invitationID }
-        let newHash = try await environment.hasher.hash(password)
         let hasher = environment.hasher
         let throttle = SignInThrottle(configuration: environment.configuration.throttle)
         let outcome = try await environment.inTenant(tenantID) { connection -> Acceptance in
@@ -69,14 +68,14 @@ struct InvitationService: SecuredService {
                     guard try await hasher.verify(password, against: storedHash) else { return .wrongPassword }
                     try await throttle.recordSuccess(subjects, attempt, on: connection)
                 } else {
-                    try await users.setPasswordHash(user.id, newHash)
+                    try await users.setPasswordHash(user.id, try await hasher.hash(password))
                 }
                 userID = user.id
             } else {
                 let displayName = try Validate.name(request.displayName, field: "displayName")
                 userID = try await users.insert(
                     tenantID: tenantID, email: invitation.email, displayName: displayName, kind: .customer,
-                    role: nil, passwordHash: newHash
+                    role: nil, passwordHash: try await hasher.hash(password)
                 ).id
             }
             try await AccountRepository(connection: connection).setCustomer(
