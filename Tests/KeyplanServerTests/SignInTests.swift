@@ -166,6 +166,20 @@ struct SignInTests {
         }
     }
 
+    @Test func anAPIKeyCannotMintAPIKeysAndKeysHaveAMaximumLifetime() async throws {
+        let configuration = testIdentityConfiguration { $0.apiKeys = .init(maximumLifetime: .seconds(3600)) }
+        try await IdentityTestServer.with(configuration: configuration) { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let adminClient = server.client(admin.token)
+            let key = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "ci", role: .admin))
+            let expiresAt = try #require(key.credential.expiresAt)
+            #expect(abs(expiresAt.timeIntervalSinceNow - 3600) < 120)
+            let minted = await rpcError { _ = try await server.client(key.token).createAPIKey(CreateAPIKeyRequest(name: "child", role: .admin, expiresInSeconds: 60)) }
+            #expect(minted?.code == .permissionDenied)
+            #expect(await statusCode { _ = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "long", role: .admin, expiresInSeconds: 3601)) } == .invalidArgument)
+        }
+    }
+
     @Test func disablingAUserEndsTheirSessions() async throws {
         try await IdentityTestServer.with { server in
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
