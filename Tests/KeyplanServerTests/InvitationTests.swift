@@ -78,14 +78,19 @@ struct InvitationTests {
         }
     }
 
+    /// Pat, a customer with the password `pat-password`, and a second invitation for Pat.
+    func secondInvitationOfAnExistingCustomer(_ server: IdentityTestServer) async throws -> CreatedInvitation {
+        let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+        let seller = server.client(admin.token)
+        let account = try await seller.createAccount(CreateAccountRequest(name: "First"))
+        let first = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
+        _ = try await server.anonymous.acceptInvitation(token: first.token, password: "pat-password", displayName: "Pat")
+        return try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
+    }
+
     @Test func guessingAnExistingCustomersPasswordThroughAnInvitationIsThrottled() async throws {
         try await IdentityTestServer.with { server in
-            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
-            let seller = server.client(admin.token)
-            let account = try await seller.createAccount(CreateAccountRequest(name: "First"))
-            let first = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
-            _ = try await server.anonymous.acceptInvitation(token: first.token, password: "pat-password", displayName: "Pat")
-            let second = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
+            let second = try await secondInvitationOfAnExistingCustomer(server)
             for _ in 0..<3 {
                 #expect(await statusCode { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "guess-guess", displayName: "X") } == .unauthenticated)
             }
@@ -97,18 +102,8 @@ struct InvitationTests {
 
     @Test func concurrentGuessesThroughAnInvitationAreCheckedAtMostUpToTheLimit() async throws {
         try await IdentityTestServer.with { server in
-            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
-            let seller = server.client(admin.token)
-            let account = try await seller.createAccount(CreateAccountRequest(name: "First"))
-            let first = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
-            _ = try await server.anonymous.acceptInvitation(token: first.token, password: "pat-password", displayName: "Pat")
-            let second = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
-            let codes = await withTaskGroup(of: StatusCode.self) { group in
-                for _ in 0..<8 {
-                    group.addTask { await statusCode { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "guess-guess", displayName: "X") } }
-                }
-                return await group.reduce(into: [StatusCode]()) { $0.append($1) }
-            }
+            let second = try await secondInvitationOfAnExistingCustomer(server)
+            let codes = await concurrentStatusCodes(8) { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "guess-guess", displayName: "X") }
             // The test throttle allows 3 failures per account.
             #expect(codes.filter { $0 == .unauthenticated }.count == 3)
             #expect(codes.filter { $0 == .resourceExhausted }.count == 5)

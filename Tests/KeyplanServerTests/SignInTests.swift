@@ -42,12 +42,7 @@ struct SignInTests {
         let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 5, failuresPerAddress: 1000) }
         try await IdentityTestServer.with(configuration: configuration) { server in
             _ = try await server.bootstrapTenant(slug: "acme")
-            let codes = await withTaskGroup(of: StatusCode.self) { group in
-                for _ in 0..<12 {
-                    group.addTask { await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "guess-guess") } }
-                }
-                return await group.reduce(into: [StatusCode]()) { $0.append($1) }
-            }
+            let codes = await concurrentStatusCodes(12) { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "guess-guess") }
             #expect(codes.filter { $0 == .unauthenticated }.count == 5)
             #expect(codes.filter { $0 == .resourceExhausted }.count == 7)
             let throttled = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }

@@ -143,6 +143,14 @@ func statusCode(_ body: () async throws -> Void) async -> StatusCode {
     }
 }
 
+/// The status codes of `count` concurrent runs of `body`, in the order they end.
+func concurrentStatusCodes(_ count: Int, _ body: @escaping @Sendable () async throws -> Void) async -> [StatusCode] {
+    await withTaskGroup(of: StatusCode.self) { group in
+        for _ in 0..<count { group.addTask { await statusCode(body) } }
+        return await group.reduce(into: []) { $0.append($1) }
+    }
+}
+
 /// The error a call fails with, or `nil` when it succeeds.
 func rpcError(_ body: () async throws -> Void) async -> RPCError? {
     do {
