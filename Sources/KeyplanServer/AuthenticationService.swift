@@ -42,16 +42,16 @@ struct AuthenticationService: SecuredService {
         let throttle = SignInThrottle(configuration: environment.configuration.throttle)
         let database = environment.database
 
-        let (tenantID, candidate, subjects) = try await database.withConnection { connection in
+        let (tenantID, candidate, subjects, attempt) = try await database.withConnection { connection in
             let tenantID = try await connection.query("SELECT tenant_for_slug(\(slug)) AS id").single(UUID?.self, column: "id")
             let subjects = throttle.subjects(tenant: tenantID?.uuidString ?? "slug:\(slug)", email: email, clientAddress: call.clientAddress)
             CallAudit.record { $0.tenantID = tenantID }
-            try await throttle.check(subjects, on: connection)
+            let attempt = try await throttle.claim(subjects, on: connection)
             let candidate = try await connection.query("SELECT * FROM sign_in_candidate(\(slug), \(email))").first.map { row in
                 (userID: try row.decode(UUID.self, column: "user_id"), hash: try row.decode(String.self, column: "password_hash"))
             }
             CallAudit.record { $0.userID = candidate?.userID }
-            return (tenantID, candidate, subjects)
+            return (tenantID, candidate, subjects, attempt)
         }
         let matches: Bool
         if let candidate {
@@ -60,12 +60,10 @@ struct AuthenticationService: SecuredService {
             try await environment.hasher.verifyNothing(request.password)
             matches = false
         }
-        guard matches, let tenantID, let candidate else {
-            try await database.withConnection { try await throttle.recordFailure(subjects, on: $0) }
-            throw Self.refusal
-        }
+        // A failure is already counted: the attempt was claimed before the password was checked.
+        guard matches, let tenantID, let candidate else { throw Self.refusal }
         return try await environment.inTenant(tenantID) { connection in
-            try await throttle.recordSuccess(subjects, on: connection)
+            try await throttle.recordSuccess(subjects, attempt, on: connection)
             return try await environment.startSession(tenantID: tenantID, userID: candidate.userID, clientAddress: call.clientAddress, on: connection)
         }
     }

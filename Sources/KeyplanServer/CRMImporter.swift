@@ -20,6 +20,9 @@ struct CRMImporter: Sendable {
 
     let tenantID: UUID
     let columns: ImportColumns
+    /// Whether a row may change the owner and team of an account that already exists: only an
+    /// admin's import may, so a leader cannot make anyone (themselves included) owner of an account.
+    let mayReassignOwners: Bool
 
     /// Imports one row within the caller's transaction.
     func importRow(_ row: ImportChunk.Row, on connection: PostgresConnection) async throws -> Outcome {
@@ -90,14 +93,15 @@ struct CRMImporter: Sendable {
                     currency = coalesce(\(currency), accounts.currency),
                     annual_revenue = coalesce(excluded.annual_revenue, accounts.annual_revenue),
                     potential_revenue = coalesce(excluded.potential_revenue, accounts.potential_revenue),
-                    owner_id = coalesce(excluded.owner_id, accounts.owner_id)
+                    owner_id = CASE WHEN \(mayReassignOwners) THEN coalesce(excluded.owner_id, accounts.owner_id) ELSE accounts.owner_id END
                 RETURNING id, (xmax = 0) AS inserted
                 """)[0]
-            if let ownerID {
+            let inserted = try row.decode(Bool.self, column: "inserted")
+            if let ownerID, inserted || mayReassignOwners {
                 try await AccountRepository(connection: connection).setTeamMember(
                     tenantID: tenantID, accountID: try row.decode(UUID.self, column: "id"), userID: ownerID, role: .owner)
             }
-            return try row.decode(Bool.self, column: "inserted")
+            return inserted
 
         case .contacts:
             let account = try required(.accountExternalID, max: 100)

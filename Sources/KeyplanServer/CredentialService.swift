@@ -14,11 +14,16 @@ struct CredentialService: SecuredService {
         routes.unary(APIKeysService.revoke) { request, call in try await revoke(.apiKey, request, call) }
         routes.unary(APIKeysService.create) { request, call in
             let caller = try call.caller()
+            // A leaked key must not be able to mint its own successors.
+            guard caller.credentialKind == .session else {
+                throw RPCError(code: .permissionDenied, message: "an API key cannot create API keys: sign in")
+            }
             let name = try Validate.name(request.name, field: "name")
             guard caller.isAdmin || request.role == caller.tenantRole else {
                 throw RPCError(code: .permissionDenied, message: "an API key may act only with your own role")
             }
-            let lifetime = try Validate.lifetime(request.expiresInSeconds, fallback: nil, maximum: nil)
+            let maximum = environment.configuration.apiKeys.maximumLifetime
+            let lifetime = try Validate.lifetime(request.expiresInSeconds, fallback: maximum, maximum: maximum)
             let token = SecretToken.generate(.apiKey)
             let credential = try await environment.inTenant(caller.tenantID) {
                 try await CredentialRepository(connection: $0).insertAPIKey(

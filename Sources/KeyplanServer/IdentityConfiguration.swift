@@ -4,15 +4,18 @@ public struct IdentityConfiguration: Sendable, Hashable {
     public var invitations: Invitations
     public var throttle: Throttle
     public var passwords: PasswordHasher.Parameters
+    public var apiKeys: APIKeys
 
     public init(
         sessions: Sessions = .defaults, invitations: Invitations = .defaults,
-        throttle: Throttle = .defaults, passwords: PasswordHasher.Parameters = .defaults
+        throttle: Throttle = .defaults, passwords: PasswordHasher.Parameters = .defaults,
+        apiKeys: APIKeys = .defaults
     ) {
         self.sessions = sessions
         self.invitations = invitations
         self.throttle = throttle
         self.passwords = passwords
+        self.apiKeys = apiKeys
     }
 
     /// Production defaults throughout.
@@ -46,6 +49,18 @@ public struct IdentityConfiguration: Sendable, Hashable {
         }
 
         public static var defaults: Invitations { Invitations(defaultLifetime: .seconds(7 * 86_400), maximumLifetime: .seconds(30 * 86_400)) }
+    }
+
+    /// API key lifetimes. A key asked for without a lifetime gets the maximum, so none lives forever.
+    public struct APIKeys: Sendable, Hashable {
+        /// The longest lifetime a key may have, and the one it gets by default. Default 365 days.
+        public var maximumLifetime: Duration
+
+        public init(maximumLifetime: Duration) {
+            self.maximumLifetime = maximumLifetime
+        }
+
+        public static var defaults: APIKeys { APIKeys(maximumLifetime: .seconds(365 * 86_400)) }
     }
 
     /// Failed sign-ins allowed per window, per account (tenant and email) and per client address.

@@ -18,7 +18,9 @@ struct ImportRowsService: SecuredService {
                     guard let kind = chunk.kind, let header = chunk.header else {
                         throw RPCError(code: .invalidArgument, message: "the first chunk must name the kind and carry the header")
                     }
-                    importer = CRMImporter(tenantID: caller.tenantID, columns: try ImportColumns(kind: kind, header: header, mapping: chunk.mapping))
+                    importer = CRMImporter(
+                        tenantID: caller.tenantID, columns: try ImportColumns(kind: kind, header: header, mapping: chunk.mapping),
+                        mayReassignOwners: caller.isAdmin)
                 } else if chunk.kind != nil || chunk.header != nil || chunk.mapping != nil {
                     throw RPCError(code: .invalidArgument, message: "only the first chunk names the kind, the header and the mapping")
                 }

@@ -46,7 +46,7 @@ struct InvitationRepository {
     }
 
     /// The tenant and invitation of a token, read before any tenant is set through the
-    /// `resolve_invitation` SECURITY DEFINER function.
+    /// `resolve_invitation` SECURITY DEFINER function; `nil` unless it can still be accepted.
     static func resolve(tokenHash: Data, on connection: PostgresConnection) async throws -> (tenantID: UUID, invitationID: UUID)? {
         guard let row = try await connection.query("SELECT * FROM resolve_invitation(\(tokenHash))").first else { return nil }
         return (try row.decode(UUID.self, column: "tenant_id"), try row.decode(UUID.self, column: "invitation_id"))

@@ -47,7 +47,6 @@ struct InvitationService: SecuredService {
             try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: request.token), on: $0)
         }) else { throw Self.unusable }
         CallAudit.record { $0.tenantID = tenantID; $0.objectID = invitationID }
-        let newHash = try await environment.hasher.hash(password)
         let hasher = environment.hasher
         let throttle = SignInThrottle(configuration: environment.configuration.throttle)
         let outcome = try await environment.inTenant(tenantID) { connection -> Acceptance in
@@ -63,17 +62,20 @@ struct InvitationService: SecuredService {
                     // An existing customer proves who they are, as at sign-in (and throttled
                     // alike): the invitation alone does not reset their password.
                     let subjects = throttle.subjects(tenant: tenantID.uuidString, email: invitation.email, clientAddress: call.clientAddress)
-                    try await throttle.check(subjects, on: connection)
-                    guard try await hasher.verify(password, against: storedHash) else { return .wrongPassword(subjects) }
+                    // Claimed in this transaction: its advisory lock holds until the commit,
+                    // so a concurrent attempt sees this one counted.
+                    let attempt = try await throttle.claim(subjects, on: connection)
+                    guard try await hasher.verify(password, against: storedHash) else { return .wrongPassword }
+                    try await throttle.recordSuccess(subjects, attempt, on: connection)
                 } else {
-                    try await users.setPasswordHash(user.id, newHash)
+                    try await users.setPasswordHash(user.id, try await hasher.hash(password))
                 }
                 userID = user.id
             } else {
                 let displayName = try Validate.name(request.displayName, field: "displayName")
                 userID = try await users.insert(
                     tenantID: tenantID, email: invitation.email, displayName: displayName, kind: .customer,
-                    role: nil, passwordHash: newHash
+                    role: nil, passwordHash: try await hasher.hash(password)
                 ).id
             }
             try await AccountRepository(connection: connection).setCustomer(
@@ -85,15 +87,14 @@ struct InvitationService: SecuredService {
         switch outcome {
         case .accepted(let grant):
             return grant
-        case .wrongPassword(let subjects):
-            // Recorded after the transaction, which left the invitation unused.
-            try await environment.database.withConnection { try await throttle.recordFailure(subjects, on: $0) }
+        case .wrongPassword:
+            // The transaction committed the counted attempt and left the invitation unused.
             throw RPCError(code: .unauthenticated, message: "this email already has a password: enter it to accept")
         }
     }
 
     private enum Acceptance: Sendable {
         case accepted(SessionGrant)
-        case wrongPassword(SignInThrottle.Subjects)
+        case wrongPassword
     }
 }

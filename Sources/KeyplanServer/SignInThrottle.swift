@@ -22,37 +22,29 @@ struct SignInThrottle: Sendable {
         return Subjects(account: account, address: clientAddress.map { "address:" + $0.prefix(150) })
     }
 
-    /// The seconds to wait when a subject is over its limit, else `nil`.
-    func retryAfter(_ subjects: Subjects, on connection: PostgresConnection) async throws -> Int64? {
-        let window = configuration.window.wholeSeconds
-        let rows = try await connection.query("""
-            SELECT subject, failures, ceil(extract(epoch FROM oldest + make_interval(secs => \(window)) - now()))::bigint AS wait
-            FROM recent_sign_in_failures(\(subjects.all), make_interval(secs => \(window)))
-            """)
-        var wait: Int64?
-        for row in rows {
-            let subject = try row.decode(String.self, column: "subject")
-            let failures = try row.decode(Int64.self, column: "failures")
-            let limit = subject == subjects.account ? configuration.failuresPerAccount : configuration.failuresPerAddress
-            if failures >= limit {
-                wait = max(wait ?? 1, try row.decode(Int64.self, column: "wait"))
-            }
-        }
-        return wait
+    /// An attempt counted before its password is checked: its rows, deleted again on success.
+    struct Attempt: Sendable {
+        var ids: [Int64]
     }
 
-    /// Throws RESOURCE_EXHAUSTED, with the seconds to wait, when a subject is over its limit.
-    func check(_ subjects: Subjects, on connection: PostgresConnection) async throws {
-        if let wait = try await retryAfter(subjects, on: connection) {
+    /// Counts an attempt for each subject before the (slow) password check, so concurrent
+    /// attempts cannot all pass the limit: the database serializes claims per subject. A wrong
+    /// password then needs nothing more; a right one calls `recordSuccess`.
+    /// - Throws: RESOURCE_EXHAUSTED, with the seconds to wait, when a subject is at its limit.
+    func claim(_ subjects: Subjects, on connection: PostgresConnection) async throws -> Attempt {
+        let limits = subjects.all.map { Int64($0 == subjects.account ? configuration.failuresPerAccount : configuration.failuresPerAddress) }
+        let row = try await connection.query("""
+            SELECT attempt_ids, retry_after FROM claim_sign_in_attempt(\(subjects.all), \(limits), make_interval(secs => \(configuration.window.wholeSeconds)))
+            """)[0]
+        if let wait = try row.decode(Int64?.self, column: "retry_after") {
             throw RPCError(code: .resourceExhausted, message: "too many failed attempts: retry after \(wait) s")
         }
+        return Attempt(ids: try row.decode([Int64].self, column: "attempt_ids"))
     }
 
-    func recordFailure(_ subjects: Subjects, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT record_sign_in_failure(\(subjects.all))")
-    }
-
-    func recordSuccess(_ subjects: Subjects, on connection: PostgresConnection) async throws {
+    /// The password was right: forgets the attempt, and the account's earlier failures.
+    func recordSuccess(_ subjects: Subjects, _ attempt: Attempt, on connection: PostgresConnection) async throws {
+        try await connection.query("SELECT release_sign_in_attempt(\(attempt.ids))")
         try await connection.query("SELECT clear_sign_in_failures(\(subjects.account))")
     }
 }

@@ -49,8 +49,10 @@ struct ClientConfigFile: Codable, Sendable, Equatable {
             let url = URL(fileURLWithPath: path)
             let folder = url.deletingLastPathComponent().path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            let temporary = folder + "/.\(url.lastPathComponent).\(getpid()).tmp"
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            Self.narrow(folder: folder)
+            // A name no one can guess, created here or not at all: never through a link planted beforehand.
+            let temporary = folder + "/.\(url.lastPathComponent).\(String(UInt64.random(in: .min ... .max), radix: 16)).tmp"
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
             guard descriptor >= 0 else { throw CLIError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
             let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
             try handle.write(contentsOf: data)
@@ -63,6 +65,17 @@ struct ClientConfigFile: Codable, Sendable, Equatable {
             // A file that existed with a wider mode is narrowed too.
             chmod(path, 0o600)
         }
+    }
+
+    /// Narrows a folder that already existed to 0700 when it is the user's own (and not their
+    /// home folder): the file in it holds credentials.
+    private static func narrow(folder: String) {
+        var status = stat()
+        guard lstat(folder, &status) == 0, status.st_uid == geteuid(), (status.st_mode & S_IFMT) == S_IFDIR,
+            status.st_mode & 0o777 != 0o700,
+            URL(fileURLWithPath: folder).standardizedFileURL != FileManager.default.homeDirectoryForCurrentUser.standardizedFileURL
+        else { return }
+        chmod(folder, 0o700)
     }
 
     /// The named context, or the current one.

@@ -60,7 +60,7 @@ struct APIKeysCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create an API key; prints it once.")
         @Option(help: "What the key is for.") var name: String
         @Option(help: "The role it acts with (your own, or any for admins).") var role: TenantRole
-        @Option(help: "Lifetime in seconds. Default: until revoked.") var expiresIn: Int64?
+        @Option(help: "Lifetime in seconds. Default: the server's maximum (365 days unless configured).") var expiresIn: Int64?
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {

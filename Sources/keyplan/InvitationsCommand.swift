@@ -59,17 +59,18 @@ struct InvitationsCommand: AsyncParsableCommand {
         @Option(help: "The server, host:port.") var server: String
         @Option(help: "Your name.") var displayName: String
         @Option(help: "The name to save the context under. Default: invited@<server>.") var name: String?
+        @OptionGroup var transport: TransportOptions
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             let token = try readSecretLine("invitation token")
             let password = try readSecretLine("password")
-            let grant = try await GlobalOptions.withClient(server: server, tls: false, trustRoots: nil, token: nil) {
+            let grant = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: nil) {
                 try await $0.acceptInvitation(token: token, password: password, displayName: displayName)
             }
             let contextName = name ?? options.context ?? "invited@\(server)"
             var file = try await ClientConfigFile.load(from: options.configPath)
-            file.contexts[contextName] = ClientConfigFile.Context(server: server, email: grant.identity.email, token: grant.token)
+            file.contexts[contextName] = transport.context(server: server, email: grant.identity.email, token: grant.token)
             file.currentContext = contextName
             try await file.save(to: options.configPath)
             try options.print(LoginCommand.Result(context: contextName, identity: grant.identity, expiresAt: grant.expiresAt)) {

@@ -14,8 +14,7 @@ struct LoginCommand: AsyncParsableCommand {
     @Option(help: "The tenant's slug.") var tenant: String?
     @Option(help: "Your email.") var email: String?
     @Flag(help: "Read an API key from standard input instead of signing in with a password.") var apiKey = false
-    @Flag(help: "Speak TLS to the server.") var tls = false
-    @Option(help: "A PEM file of certificates to trust instead of the system's.") var trustRoots: String?
+    @OptionGroup var transport: TransportOptions
     @Option(help: "The name to save the context under. Default: --context, else <tenant>@<server>.") var name: String?
     @OptionGroup var options: GlobalOptions
 
@@ -29,20 +28,19 @@ struct LoginCommand: AsyncParsableCommand {
         let token: String, expiresAt: Date?, identity: Identity
         if apiKey {
             token = try readSecretLine("API key")
-            identity = try await GlobalOptions.withClient(server: server, tls: tls, trustRoots: trustRoots, token: token) { try await $0.whoAmI() }
+            identity = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: token) { try await $0.whoAmI() }
             expiresAt = nil
         } else {
             guard let tenant, let email else { throw ValidationError("--tenant and --email are needed to sign in with a password") }
             let password = try readSecretLine("password")
-            let grant = try await GlobalOptions.withClient(server: server, tls: tls, trustRoots: trustRoots, token: nil) {
+            let grant = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: nil) {
                 try await $0.signIn(tenantSlug: tenant, email: email, password: password)
             }
             (token, expiresAt, identity) = (grant.token, grant.expiresAt, grant.identity)
         }
         let contextName = name ?? options.context ?? "\(tenant ?? identity.tenantID.uuidString.lowercased())@\(server)"
         var file = try await ClientConfigFile.load(from: options.configPath)
-        file.contexts[contextName] = ClientConfigFile.Context(
-            server: server, tenant: tenant, email: identity.email, token: token, tls: tls ? true : nil, trustRoots: trustRoots)
+        file.contexts[contextName] = transport.context(server: server, tenant: tenant, email: identity.email, token: token)
         file.currentContext = contextName
         try await file.save(to: options.configPath)
         try options.print(Result(context: contextName, identity: identity, expiresAt: expiresAt)) {

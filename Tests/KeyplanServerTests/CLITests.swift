@@ -138,4 +138,34 @@ struct CLITests {
         }
         try? FileManager.default.removeItem(atPath: URL(fileURLWithPath: configPath).deletingLastPathComponent().path)
     }
+
+    /// `invitations accept --tls --trust-roots` reaches a TLS server and saves how it did in the
+    /// context; saving narrows an existing config folder to 0700 and leaves no temporary file.
+    @Test func acceptingAnInvitationOverTLSSavesTheTransport() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
+        let certificate = try await TestCertificate.make()
+        defer { try? FileManager.default.removeItem(at: certificate.folder) }
+        let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent().path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await IdentityTestServer.with(tls: certificate) { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let seller = server.client(admin.token)
+            let account = try await seller.createAccount(CreateAccountRequest(name: "Initech"))
+            let invitation = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
+            let address = "localhost:\(server.port)"
+            let welcome = try await json(LoginResult.self, [
+                "invitations", "accept", "--server", address, "--tls", "--trust-roots", certificate.certificate, "--display-name", "Pat", "--name", "pat",
+            ], input: "\(invitation.token)\npat-password\n")
+            #expect(welcome.identity.kind == .customer)
+            // The saved context speaks TLS with the same trust roots.
+            #expect(try await json(Identity.self, ["whoami", "--context", "pat"]).email == "pat@buyer.example")
+            let saved = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: configPath))) as? [String: Any]
+            let context = (saved?["contexts"] as? [String: Any])?["pat"] as? [String: Any]
+            #expect(context?["tls"] as? Bool == true && context?["trustRoots"] as? String == certificate.certificate)
+        }
+        let attributes = try FileManager.default.attributesOfItem(atPath: folder)
+        #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["config.json"])
+    }
 }

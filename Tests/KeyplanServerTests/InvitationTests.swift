@@ -36,6 +36,31 @@ struct InvitationTests {
         }
     }
 
+    /// A used, revoked or expired token resolves to nothing, so accepting it is refused before
+    /// any password is hashed.
+    @Test func onlyAnAcceptableInvitationResolves() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let seller = server.client(admin.token)
+            let account = try await seller.createAccount(CreateAccountRequest(name: "Initech"))
+            func resolves(_ token: String) async throws -> Bool {
+                try await server.client.withConnection { try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: token), on: $0) } != nil
+            }
+            let used = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
+            #expect(try await resolves(used.token))
+            _ = try await server.anonymous.acceptInvitation(token: used.token, password: "pat-password", displayName: "Pat")
+            #expect(try await resolves(used.token) == false)
+
+            let revoked = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "kim@buyer.example", role: .customerViewer))
+            try await seller.revokeInvitation(accountID: account.id, invitationID: revoked.invitation.id)
+            #expect(try await resolves(revoked.token) == false)
+
+            let brief = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "lee@buyer.example", role: .customerViewer, expiresInSeconds: 1))
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await resolves(brief.token) == false)
+        }
+    }
+
     @Test func aSecondInvitationLinksTheExistingCustomerOnlyWithTheirPassword() async throws {
         try await IdentityTestServer.with { server in
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
@@ -53,20 +78,35 @@ struct InvitationTests {
         }
     }
 
+    /// Pat, a customer with the password `pat-password`, and a second invitation for Pat.
+    func secondInvitationOfAnExistingCustomer(_ server: IdentityTestServer) async throws -> CreatedInvitation {
+        let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+        let seller = server.client(admin.token)
+        let account = try await seller.createAccount(CreateAccountRequest(name: "First"))
+        let first = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
+        _ = try await server.anonymous.acceptInvitation(token: first.token, password: "pat-password", displayName: "Pat")
+        return try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
+    }
+
     @Test func guessingAnExistingCustomersPasswordThroughAnInvitationIsThrottled() async throws {
         try await IdentityTestServer.with { server in
-            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
-            let seller = server.client(admin.token)
-            let account = try await seller.createAccount(CreateAccountRequest(name: "First"))
-            let first = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
-            _ = try await server.anonymous.acceptInvitation(token: first.token, password: "pat-password", displayName: "Pat")
-            let second = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
+            let second = try await secondInvitationOfAnExistingCustomer(server)
             for _ in 0..<3 {
                 #expect(await statusCode { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "guess-guess", displayName: "X") } == .unauthenticated)
             }
             #expect(await statusCode { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "pat-password", displayName: "X") } == .resourceExhausted)
             // The same counter guards sign-in.
             #expect(await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "pat@buyer.example", password: "pat-password") } == .resourceExhausted)
+        }
+    }
+
+    @Test func concurrentGuessesThroughAnInvitationAreCheckedAtMostUpToTheLimit() async throws {
+        try await IdentityTestServer.with { server in
+            let second = try await secondInvitationOfAnExistingCustomer(server)
+            let codes = await concurrentStatusCodes(8) { _ = try await server.anonymous.acceptInvitation(token: second.token, password: "guess-guess", displayName: "X") }
+            // The test throttle allows 3 failures per account.
+            #expect(codes.filter { $0 == .unauthenticated }.count == 3)
+            #expect(codes.filter { $0 == .resourceExhausted }.count == 5)
         }
     }
 

@@ -36,6 +36,20 @@ struct SignInTests {
         }
     }
 
+    /// Attempts are counted before the (slow) password check, so concurrent guesses cannot all
+    /// pass the limit while none has failed yet.
+    @Test func concurrentWrongPasswordsAreCheckedAtMostUpToTheLimit() async throws {
+        let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 5, failuresPerAddress: 1000) }
+        try await IdentityTestServer.with(configuration: configuration) { server in
+            _ = try await server.bootstrapTenant(slug: "acme")
+            let codes = await concurrentStatusCodes(12) { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "guess-guess") }
+            #expect(codes.filter { $0 == .unauthenticated }.count == 5)
+            #expect(codes.filter { $0 == .resourceExhausted }.count == 7)
+            let throttled = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            #expect(throttled == .resourceExhausted)
+        }
+    }
+
     @Test func repeatedFailuresFromOneAddressAreThrottledAcrossAccounts() async throws {
         let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 100, failuresPerAddress: 4) }
         try await IdentityTestServer.with(configuration: configuration) { server in
@@ -144,6 +158,20 @@ struct SignInTests {
             let sam = server.client(try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "sam-password").token)
             #expect(await statusCode { _ = try await sam.createAPIKey(CreateAPIKeyRequest(name: "x", role: .admin)) } == .permissionDenied)
             #expect(await statusCode { _ = try await sam.createAPIKey(CreateAPIKeyRequest(name: "x", role: .seller)) } == .ok)
+        }
+    }
+
+    @Test func anAPIKeyCannotMintAPIKeysAndKeysHaveAMaximumLifetime() async throws {
+        let configuration = testIdentityConfiguration { $0.apiKeys = .init(maximumLifetime: .seconds(3600)) }
+        try await IdentityTestServer.with(configuration: configuration) { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let adminClient = server.client(admin.token)
+            let key = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "ci", role: .admin))
+            let expiresAt = try #require(key.credential.expiresAt)
+            #expect(abs(expiresAt.timeIntervalSinceNow - 3600) < 120)
+            let minted = await rpcError { _ = try await server.client(key.token).createAPIKey(CreateAPIKeyRequest(name: "child", role: .admin, expiresInSeconds: 60)) }
+            #expect(minted?.code == .permissionDenied)
+            #expect(await statusCode { _ = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "long", role: .admin, expiresInSeconds: 3601)) } == .invalidArgument)
         }
     }
 

@@ -106,4 +106,31 @@ struct ImportTests {
             #expect(clash.inserted == 1 && clash.rejected == [ImportReport.Rejection(line: 2, column: nil, reason: "another account already has this name")])
         }
     }
+
+    /// An import by a leader never changes who owns an existing account (it would grant the
+    /// leader edit and manage rights); an admin's import may.
+    @Test func onlyAnAdminsImportReassignsAnExistingAccount() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let client = server.client(admin.token)
+            let leaderID = try await client.createUser(CreateUserRequest(
+                email: "leader@acme.example", displayName: "Leader", role: .leader, password: "leader-password")).user.id
+            let leader = server.client(try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: "leader-password").token)
+            #expect(try await client.importRows(.accounts, try document("Id,Name\nX-1,Existing\n")).inserted == 1)
+
+            let takeover = try await leader.importRows(.accounts, try document("Id,Name,Owner Email\nX-1,Existing,leader@acme.example\n"))
+            #expect(takeover.updated == 1 && takeover.rejected.isEmpty)
+            var account = try #require(try await client.portfolio(PortfolioQuery(sort: .name)).accounts.first)
+            #expect(account.ownerID != leaderID && !account.team.contains(leaderID))
+
+            // A new account the leader imports may name its owner.
+            #expect(try await leader.importRows(.accounts, try document("Id,Name,Owner Email\nX-2,New,leader@acme.example\n")).inserted == 1)
+            let new = try #require(try await client.portfolio(PortfolioQuery(sort: .name)).accounts.first { $0.externalID == "X-2" })
+            #expect(new.ownerID == leaderID && new.team == [leaderID])
+
+            #expect(try await client.importRows(.accounts, try document("Id,Name,Owner Email\nX-1,Existing,leader@acme.example\n")).updated == 1)
+            account = try #require(try await client.portfolio(PortfolioQuery(sort: .name)).accounts.first { $0.externalID == "X-1" })
+            #expect(account.ownerID == leaderID && account.team.contains(leaderID))
+        }
+    }
 }

@@ -6,6 +6,8 @@ import KeyplanRPC
 @testable import KeyplanServer
 import Logging
 import NIOConcurrencyHelpers
+import NIOPosix
+import Testing
 
 /// The package's folder, found from this file's path.
 let packageDirectory = URL(fileURLWithPath: #filePath)
@@ -41,6 +43,7 @@ struct IdentityTestServer {
     /// Runs `body` with a started server, then stops it and drops the database.
     static func with<Result>(
         configuration: IdentityConfiguration = testIdentityConfiguration(),
+        tls: TestCertificate? = nil,
         _ body: (IdentityTestServer) async throws -> Result
     ) async throws -> Result {
         let database = try await testCluster.createTestDatabase()
@@ -51,11 +54,14 @@ struct IdentityTestServer {
         let services = try KeyplanServices(database: client, configuration: configuration)
         var serverConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0)
         serverConfiguration.timeouts.shutdownGracePeriod = .seconds(5)
+        serverConfiguration.tls = tls.map { .init(certificateChainPath: $0.certificate, privateKeyPath: $0.key) }
         let server = RPCServer(configuration: serverConfiguration, services: services.services, interceptors: [LoggingServerInterceptor()] + services.interceptors, logger: logger)
         let address = try await server.start()
         let runTask = Task { try await server.run() }
         let port = address.port ?? 0
-        let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: port))
+        var clientConfiguration = ClientConfiguration(host: "127.0.0.1", port: port)
+        clientConfiguration.tls = tls.map { .init(trustRootsPath: $0.certificate, serverHostname: "localhost") }
+        let rpc = RPCClient(configuration: clientConfiguration)
         let fixture = IdentityTestServer(database: database, client: client, server: server, rpc: rpc, runTask: runTask, log: log, port: port)
         do {
             let result = try await body(fixture)
@@ -137,6 +143,14 @@ func statusCode(_ body: () async throws -> Void) async -> StatusCode {
     }
 }
 
+/// The status codes of `count` concurrent runs of `body`, in the order they end.
+func concurrentStatusCodes(_ count: Int, _ body: @escaping @Sendable () async throws -> Void) async -> [StatusCode] {
+    await withTaskGroup(of: StatusCode.self) { group in
+        for _ in 0..<count { group.addTask { await statusCode(body) } }
+        return await group.reduce(into: []) { $0.append($1) }
+    }
+}
+
 /// The error a call fails with, or `nil` when it succeeds.
 func rpcError(_ body: () async throws -> Void) async -> RPCError? {
     do {
@@ -146,5 +160,29 @@ func rpcError(_ body: () async throws -> Void) async -> RPCError? {
         return error
     } catch {
         return RPCError(code: .unknown, message: "\(error)")
+    }
+}
+
+/// A self-signed certificate for `localhost` and its key, made by openssl in a fresh folder.
+struct TestCertificate {
+    let folder: URL
+    var certificate: String { folder.appendingPathComponent("cert.pem").path }
+    var key: String { folder.appendingPathComponent("key.pem").path }
+
+    static func make() async throws -> TestCertificate {
+        let made = TestCertificate(folder: FileManager.default.temporaryDirectory.appendingPathComponent("keyplan-tls-\(UUID().uuidString)"))
+        try FileManager.default.createDirectory(at: made.folder, withIntermediateDirectories: true)
+        let status = try await NIOThreadPool.singleton.runIfActive {
+            let openssl = Process()
+            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+            openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+                                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", made.key, "-out", made.certificate]
+            openssl.standardError = FileHandle.nullDevice
+            try openssl.run()
+            openssl.waitUntilExit()
+            return openssl.terminationStatus
+        }
+        try #require(status == 0, "openssl could not make a certificate")
+        return made
     }
 }
