@@ -96,7 +96,8 @@ struct OperationsTests {
     func keepalive() async throws {
         var configuration = TestServer.configuration
         configuration.timeouts.keepaliveInterval = .milliseconds(100)
-        configuration.timeouts.keepaliveTimeout = .milliseconds(100)
+        // Long enough for a real client on a busy machine (other suites share the event loops).
+        configuration.timeouts.keepaliveTimeout = .seconds(1)
         try await withServerAndClient(configuration: configuration) { server, client in
             let raw = try await RawConnection.connect(port: server.port)
             let (frames, closed) = try await raw.exchange(RawConnection.preface)
@@ -104,7 +105,7 @@ struct OperationsTests {
             #expect(frames.contains { if case .ping = $0 { true } else { false } })
             // A real client answers pings and stays connected across several intervals.
             _ = try await client.unary(TestMethods.echo, request: TestMessage())
-            try await Task.sleep(for: .milliseconds(500))
+            try await Task.sleep(for: .milliseconds(1500))
             let answer = try await client.unary(TestMethods.echo, request: TestMessage(text: "alive"))
             #expect(answer.text == "alive")
         }

@@ -47,6 +47,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
 
     // MARK: Channel events
 
+    /// Handler tasks still running, their calls ended or not. A CANCEL or a passed deadline ends
+    /// a call for the peer at once, but its task may run on until it notices; counting the tasks
+    /// too keeps a client that loops OPEN+CANCEL from starting unbounded work.
+    private var runningHandlers = 0
+
     /// The peer's address, described once per connection: asking the channel costs a
     /// `getpeername` call and formatting, which every call would otherwise pay.
     private var peer: String?
@@ -183,6 +188,14 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             callGone(callID)
             return
         }
+        let limit = configuration.limits.maxConcurrentCallsPerConnection
+        guard runningHandlers < limit else {
+            io.write([.end(callID: callID, Frame.End(
+                code: .resourceExhausted,
+                message: "more than \(limit) concurrent calls on one connection (counting cancelled calls still running)"))])
+            callGone(callID)
+            return
+        }
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
         let inbox = MessageInbox(highWatermark: configuration.limits.maxBufferedRequestBytesPerCall) {
@@ -205,8 +218,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             }
         }
         let interceptors = self.interceptors
+        runningHandlers += 1
         active.task = Task {
             await ServerCallExecution.run(call: call, route: route, context: serverContext, interceptors: interceptors)
+            eventLoop.execute { this.value.runningHandlers -= 1 }
         }
         calls[callID] = active
     }

@@ -1,3 +1,4 @@
+import Dispatch
 import KeyplanRPC
 import NIOConcurrencyHelpers
 import NIOCore
@@ -76,6 +77,8 @@ enum TestMethods {
     static let sleep = method("Sleep", .unary, TestMessage.codec, TestMessage.codec)
     /// Fails with status `number` and message `text`.
     static let fail = method("Fail", .unary, TestMessage.codec, TestMessage.codec)
+    /// Sleeps `number` ms and ignores cancellation, like a handler stuck in uncancellable work.
+    static let stubborn = method("Stubborn", .unary, TestMessage.codec, TestMessage.codec)
     /// Throws an error that is not an RPCError.
     static let crash = method("Crash", .unary, TestMessage.codec, TestMessage.codec)
     /// Reports the principal an interceptor set.
@@ -142,6 +145,13 @@ struct TestService: RPCService {
             } catch {
                 probe.recordCancelled(request.text)
                 throw error
+            }
+            return request
+        }
+        router.registerUnary(TestMethods.stubborn) { request, _ in
+            probe.recordStarted(request.text)
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(request.number))) { continuation.resume() }
             }
             return request
         }
