@@ -50,9 +50,38 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
             append(PostgresBind(value))
         }
 
+        /// Embeds another query (a condition, an ORDER BY) with its parameters, renumbering its
+        /// placeholders to follow this one's. The fragment must come from a literal or an
+        /// interpolation, so that each `$n` in its text is one of its placeholders.
+        public mutating func appendInterpolation(_ fragment: PostgresQuery) {
+            let offset = binds.count
+            binds.append(contentsOf: fragment.binds)
+            guard offset > 0 else {
+                sql += fragment.sql
+                return
+            }
+            var text = fragment.sql[...]
+            while let dollar = text.firstIndex(of: "$") {
+                sql += text[..<dollar]
+                let digits = text[text.index(after: dollar)...].prefix(while: \.isASCIIDigit)
+                if let number = Int(digits) {
+                    sql += "$\(number + offset)"
+                } else {
+                    sql += "$"
+                }
+                text = text[text.index(after: dollar)...].dropFirst(digits.count)
+            }
+            sql += text
+        }
+
         private mutating func append(_ bind: PostgresBind) {
             binds.append(bind)
             sql += "$\(binds.count)"
         }
     }
+}
+
+
+extension Character {
+    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
 }

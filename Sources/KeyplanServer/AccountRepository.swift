@@ -21,6 +21,7 @@ struct AccountRelation: Sendable, Hashable {
         switch access {
         case .read: return isInScope
         case .readInternal: return isInScope && tenantRole != nil
+        case .respond: return customer != nil
         case .collaborate: return isAdmin || team != nil || customer == .customerEditor
         case .edit: return isAdmin || team != nil
         case .manage: return isAdmin || team == .owner

@@ -14,13 +14,15 @@ public enum AccessRule: Sendable, Hashable {
     case account(AccountAccess)
 }
 
-/// Levels of access to one account workspace, each including the ones before it in scope.
+/// Levels of access to one account workspace; each needs the account in the caller's scope (`read`).
 public enum AccountAccess: String, Sendable, Hashable, CaseIterable {
     /// In scope: admins, leaders and marketing (every account), the account's team, its invited customers.
     case read
     /// Reading seller-internal data (assessments): admins, leaders, marketing and the team —
     /// the sellers in scope, never a customer.
     case readInternal
+    /// Answering as the customer (scorecards): the account's invited customers, editors and viewers.
+    case respond
     /// Co-editing shared content: admins, the team, customer editors.
     case collaborate
     /// Seller-side editing (invitations, internal fields): admins and the team.
@@ -88,5 +90,18 @@ public struct AuthorizationPolicy: Sendable {
         PortfolioService.updateSettings.descriptor: .tenantRoles([.admin]),
         // An import creates and updates accounts across the tenant.
         ImportService.importRows.descriptor: .tenantRoles([.admin, .leader]),
+
+        // The shared workspace. A customer's answers are filtered to what is shared.
+        WorkspaceService.history.descriptor: .account(.read),
+
+        // Goals (#7).
+
+        // The relationship map (#7): seller-internal.
+
+        // Scorecards (#7).
+
+        // The action plan, process map and roadmap reviews (#7).
+
+        // Live updates, activity and notifications (#7).
     ])
 }

@@ -38,6 +38,16 @@ public struct KeyplanServices: Sendable {
             AccountPortfolioService(environment: environment),
             ImportRowsService(environment: environment),
             AuditLogService(environment: environment),
+            WorkspaceHistoryService(environment: environment),
+            // Goals (#7).
+
+            // The relationship map (#7).
+
+            // Scorecards (#7).
+
+            // The action plan (#7).
+
+            // Live updates, activity and notifications (#7).
         ]
         let all = SecuredServiceGroup(services: secured, policy: policy, database: database)
         var routes = SecuredRoutes(policy: policy, database: database)

@@ -8,6 +8,15 @@ import KeyplanRPC
 public struct CallContext: Sendable {
     public let server: ServerContext
     let principal: Principal?
+    /// The caller's standing on the account the request names, for methods with an account rule
+    /// (checked before the handler runs); `nil` for other methods.
+    let relation: AccountRelation?
+
+    init(server: ServerContext, principal: Principal?, relation: AccountRelation? = nil) {
+        self.server = server
+        self.principal = principal
+        self.relation = relation
+    }
 
     /// The caller; throws UNAUTHENTICATED for an anonymous call (an anonymous method has none).
     public func caller() throws -> Principal {
@@ -49,30 +58,50 @@ struct SecuredRoutes {
         _ method: RPCMethod<Request, Response>,
         _ handler: @escaping @Sendable (Request, CallContext) async throws -> Response
     ) {
+        guard let check = admit(method) else { return }
+        router.registerUnary(method) { request, context in
+            try await handler(request, try await check(request, context))
+        }
+    }
+
+    /// Registers a server-streaming handler: one request (which may name an account), many responses.
+    mutating func serverStreaming<Request, Response>(
+        _ method: RPCMethod<Request, Response>,
+        _ handler: @escaping @Sendable (Request, MessageWriter<Response>, CallContext) async throws -> Void
+    ) {
+        guard let check = admit(method) else { return }
+        router.registerServerStreaming(method) { request, writer, context in
+            try await handler(request, writer, try await check(request, context))
+        }
+    }
+
+    /// Looks up `method`'s rule and returns the check to run on each decoded request, which
+    /// yields the handler's context; `nil` (and a noted problem) when the method cannot be admitted.
+    private mutating func admit<Request, Response>(
+        _ method: RPCMethod<Request, Response>
+    ) -> (@Sendable (Request, ServerContext) async throws -> CallContext)? {
         registered.append(method.descriptor)
         guard let rule = policy.rule(for: method.descriptor) else {
             problems.append("\(method.descriptor) has no rule in the authorization policy")
-            return
+            return nil
         }
         let database = self.database
         switch rule {
         case .account(let access):
             guard Request.self is any AccountScoped.Type else {
                 problems.append("\(method.descriptor) has an account rule but its request is not AccountScoped")
-                return
+                return nil
             }
-            router.registerUnary(method) { request, context in
+            return { request, context in
                 let call = CallContext(server: context, principal: context.principal(as: Principal.self))
                 guard let scoped = request as? any AccountScoped else {
                     throw RPCError(code: .internal, message: "internal error")
                 }
-                try await Self.authorize(call, account: scoped.accountID, access: access, database: database)
-                return try await handler(request, call)
+                let relation = try await Self.authorize(call, account: scoped.accountID, access: access, database: database)
+                return CallContext(server: context, principal: call.principal, relation: relation)
             }
         case .anonymous, .authenticated, .tenantRoles:
-            router.registerUnary(method) { request, context in
-                try await handler(request, CallContext(server: context, principal: context.principal(as: Principal.self)))
-            }
+            return { _, context in CallContext(server: context, principal: context.principal(as: Principal.self)) }
         }
     }
 
@@ -96,7 +125,7 @@ struct SecuredRoutes {
         }
     }
 
-    private static func authorize(_ call: CallContext, account: UUID, access: AccountAccess, database: PostgresClient) async throws {
+    private static func authorize(_ call: CallContext, account: UUID, access: AccountAccess, database: PostgresClient) async throws -> AccountRelation {
         let principal = try call.caller()
         CallAudit.record { $0.objectID = account }
         let relation = try await database.withTransaction(tenant: principal.tenantID) { connection in
@@ -108,5 +137,6 @@ struct SecuredRoutes {
         guard relation.allows(access) else {
             throw RPCError(code: .permissionDenied, message: "\(access.rawValue) access to this account is needed")
         }
+        return relation
     }
 }

@@ -64,6 +64,15 @@ enum Validate {
         return name
     }
 
+    /// A page size within `1...maximum`; `fallback` (default: `maximum`) when absent.
+    static func limit<Number: BinaryInteger>(_ requested: Number?, maximum: Int, fallback: Int? = nil) throws -> Int {
+        guard let requested else { return fallback ?? maximum }
+        guard requested >= 1, requested <= maximum else {
+            throw RPCError(code: .invalidArgument, message: "limit must be between 1 and \(maximum)")
+        }
+        return Int(requested)
+    }
+
     static func newPassword(_ password: String) throws -> String {
         guard (PasswordHasher.minimumLength...PasswordHasher.maximumLength).contains(password.count) else {
             throw RPCError(code: .invalidArgument, message: "a password must have \(PasswordHasher.minimumLength) to \(PasswordHasher.maximumLength) characters")

@@ -10,6 +10,15 @@ struct KeyplanCommand: AsyncParsableCommand {
             LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, ContextCommand.self,
             UsersCommand.self, InvitationsCommand.self, SessionsCommand.self, APIKeysCommand.self,
             AccountsCommand.self, AuditCommand.self, PortfolioCommand.self, ImportCommand.self,
+            // The shared workspace (#7): goals and comments.
+
+            // The relationship map.
+
+            // Scorecards.
+
+            // The action plan.
+
+            // History, activity, watch, notifications.
         ]
     )
 }

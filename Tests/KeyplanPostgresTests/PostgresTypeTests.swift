@@ -119,6 +119,17 @@ struct PostgresTypeTests {
         }
     }
 
+    @Test func anEmbeddedQueryKeepsItsParametersInOrder() async throws {
+        let condition: PostgresQuery = "v.a = \(2) AND v.b = \("two")"
+        let query: PostgresQuery = "SELECT count(*) AS n FROM (VALUES (\(1), 'one'), (2, 'two')) AS v (a, b) WHERE \(condition) AND v.a > \(0)"
+        #expect(query.sql.hasSuffix("WHERE v.a = $2 AND v.b = $3 AND v.a > $4"))
+        #expect(query.binds.count == 4)
+        try await withTestClient { client, _ in
+            let count = try await client.query(query).single(Int.self, column: "n")
+            #expect(count == 1)
+        }
+    }
+
     /// libpq reads a text-format parameter (numeric) up to its NUL: the next one must not run on.
     @Test func aTextFormatParameterEndsWhereTheNextBegins() async throws {
         try await withTestClient { client, _ in

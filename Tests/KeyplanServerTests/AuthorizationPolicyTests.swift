@@ -45,7 +45,10 @@ struct AuthorizationPolicyTests {
         let member = AccountRelation(tenantRole: .seller, team: .member)
         let editor = AccountRelation(customer: .customerEditor)
         let stranger = AccountRelation()
-        #expect(AccountAccess.allCases.allSatisfy(admin.allows))
+        #expect(AccountAccess.allCases.filter { $0 != .respond }.allSatisfy(admin.allows))
+        // Only the customer's people answer as the customer.
+        #expect(!admin.allows(.respond) && !member.allows(.respond))
+        #expect(editor.allows(.respond) && AccountRelation(customer: .customerViewer).allows(.respond))
         #expect(leader.allows(.read) && !leader.allows(.edit))
         #expect(!offTeam.isInScope && !offTeam.allows(.read))
         #expect(member.allows(.edit) && !member.allows(.manage))
