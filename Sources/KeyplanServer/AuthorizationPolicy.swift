@@ -103,5 +103,11 @@ public struct AuthorizationPolicy: Sendable {
         // The action plan, process map and roadmap reviews (#7).
 
         // Live updates, activity and notifications (#7).
+
+        // Health and risk: seller-internal. A seller's risk list holds their team's accounts.
+        HealthService.get.descriptor: .account(.readInternal),
+        HealthService.risks.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        HealthService.settings.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        HealthService.updateSettings.descriptor: .tenantRoles([.admin]),
     ])
 }

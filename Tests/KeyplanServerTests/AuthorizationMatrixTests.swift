@@ -86,6 +86,11 @@ struct AuthorizationMatrixTests {
         // The action plan (#7).
 
         // Live updates, activity and notifications (#7).
+
+        HealthService.get.descriptor: { world, client, _ in _ = try await client.health(of: world.accountA) },
+        HealthService.risks.descriptor: { _, client, _ in _ = try await client.risks() },
+        HealthService.settings.descriptor: { _, client, _ in _ = try await client.healthSettings() },
+        HealthService.updateSettings.descriptor: { _, client, _ in _ = try await client.updateHealthSettings(.defaults) },
     ]
 
     /// The answer a caller must get under a rule: the reference model the server is checked against.

@@ -1,0 +1,136 @@
+import Foundation
+import KeyplanRPC
+
+/// `keyplan.Health`: each account's explained health score and its trend, and the risk list.
+/// Seller-internal: no customer ever receives any of it.
+public enum HealthService {
+    public static let name = "keyplan.Health"
+    /// One account's health, every signal explained, with its history.
+    public static let get = RPCMethod<AccountRef, AccountHealth>.unary(name, "Get")
+    /// The accounts at risk in the caller's scope, lowest score first.
+    public static let risks = RPCMethod<RiskQuery, RiskList>.unary(name, "Risks")
+    public static let settings = RPCMethod<Empty, HealthSettings>.unary(name, "Settings")
+    public static let updateSettings = RPCMethod<HealthSettings, HealthSettings>.unary(name, "UpdateSettings")
+}
+
+/// A tenant's health weights and what counts as at risk.
+public struct HealthSettings: Codable, Hashable, Sendable {
+    public var weights: HealthWeights
+    /// Below this score (0–100) an account is at risk; default 50.
+    public var riskThreshold: Double
+    /// A fall of at least this many points within ``dropWindowDays`` puts an account at risk; default 15.
+    public var dropThreshold: Double
+    /// Default 30 days.
+    public var dropWindowDays: Int
+
+    public init(weights: HealthWeights, riskThreshold: Double, dropThreshold: Double, dropWindowDays: Int) {
+        self.weights = weights
+        self.riskThreshold = riskThreshold
+        self.dropThreshold = dropThreshold
+        self.dropWindowDays = dropWindowDays
+    }
+
+    public static var defaults: HealthSettings {
+        HealthSettings(weights: .defaults, riskThreshold: 50, dropThreshold: 15, dropWindowDays: 30)
+    }
+
+    /// `nil` when valid, else what is wrong.
+    public var problem: String? {
+        if let problem = weights.problem { return problem }
+        guard riskThreshold.isFinite, (0...100).contains(riskThreshold) else { return "the risk threshold must be between 0 and 100" }
+        guard dropThreshold.isFinite, dropThreshold > 0, dropThreshold <= 100 else { return "the drop threshold must be above 0 and at most 100" }
+        guard (1...365).contains(dropWindowDays) else { return "the drop window must be 1 to 365 days" }
+        return nil
+    }
+
+    enum CodingKeys: Int, CodingKey { case weights = 1, riskThreshold, dropThreshold, dropWindowDays }
+}
+
+/// An account's health as last computed, with its history.
+public struct AccountHealth: Codable, Hashable, Sendable {
+    public var accountID: UUID
+    public var accountName: String
+    public var report: HealthReport
+    public var computedAt: Date
+    /// Oldest first.
+    public var history: [HealthPoint]
+
+    public init(accountID: UUID, accountName: String, report: HealthReport, computedAt: Date, history: [HealthPoint]) {
+        self.accountID = accountID
+        self.accountName = accountName
+        self.report = report
+        self.computedAt = computedAt
+        self.history = history
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, report, computedAt, history }
+}
+
+public struct HealthPoint: Codable, Hashable, Sendable {
+    public var at: Date
+    public var score: Double
+
+    public init(at: Date, score: Double) {
+        self.at = at
+        self.score = score
+    }
+
+    enum CodingKeys: Int, CodingKey { case at = 1, score }
+}
+
+public struct RiskQuery: Codable, Hashable, Sendable {
+    /// At most this many accounts (default and maximum 500).
+    public var limit: Int?
+
+    public init(limit: Int? = nil) { self.limit = limit }
+
+    enum CodingKeys: Int, CodingKey { case limit = 1 }
+}
+
+/// An account at risk and why, in words.
+public struct AccountRisk: Codable, Hashable, Sendable {
+    public var accountID: UUID
+    public var accountName: String
+    public var score: Double
+    public var band: HealthReport.Band
+    /// The score at the start of the drop window, when there was one.
+    public var earlierScore: Double?
+    public var reasons: [String]
+
+    public init(accountID: UUID, accountName: String, score: Double, band: HealthReport.Band, earlierScore: Double?, reasons: [String]) {
+        self.accountID = accountID
+        self.accountName = accountName
+        self.score = score
+        self.band = band
+        self.earlierScore = earlierScore
+        self.reasons = reasons
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, score, band, earlierScore, reasons }
+}
+
+public struct RiskList: Codable, Hashable, Sendable {
+    public var accounts: [AccountRisk]
+
+    public init(accounts: [AccountRisk]) { self.accounts = accounts }
+
+    enum CodingKeys: Int, CodingKey { case accounts = 1 }
+}
+
+extension KeyplanClient {
+    public func health(of accountID: UUID) async throws -> AccountHealth {
+        try await call(HealthService.get, AccountRef(accountID: accountID))
+    }
+
+    public func risks(limit: Int? = nil) async throws -> [AccountRisk] {
+        try await call(HealthService.risks, RiskQuery(limit: limit)).accounts
+    }
+
+    public func healthSettings() async throws -> HealthSettings {
+        try await call(HealthService.settings, Empty())
+    }
+
+    public func updateHealthSettings(_ settings: HealthSettings) async throws -> HealthSettings {
+        try await call(HealthService.updateSettings, settings)
+    }
+}

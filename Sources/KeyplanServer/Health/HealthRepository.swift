@@ -1,0 +1,135 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+
+/// Account health of the transaction's tenant: settings, recomputation of stale scores, reads.
+struct HealthRepository {
+    let connection: PostgresConnection
+
+    /// Accounts recomputed per statement.
+    static let batchSize = 500
+
+    func settings() async throws -> HealthSettings {
+        guard let row = try await connection.query("""
+            SELECT weights::text AS weights, risk_threshold::float8 AS risk, drop_threshold::float8 AS drop, drop_window_days::int8 AS window
+            FROM health_settings
+            """).first else { return .defaults }
+        return HealthSettings(
+            weights: try JSONDecoder().decode(HealthWeights.self, from: Data(try row.decode(String.self, column: "weights").utf8)),
+            riskThreshold: try row.decode(Double.self, column: "risk"),
+            dropThreshold: try row.decode(Double.self, column: "drop"),
+            dropWindowDays: try row.decode(Int.self, column: "window"))
+    }
+
+    /// Saves the settings; every score is recomputed on its next read.
+    func save(_ settings: HealthSettings, tenantID: UUID) async throws {
+        let weights = String(decoding: try JSONEncoder().encode(settings.weights), as: UTF8.self)
+        try await connection.query("""
+            INSERT INTO health_settings (tenant_id, weights, risk_threshold, drop_threshold, drop_window_days)
+            VALUES (\(tenantID), \(weights)::jsonb, \(settings.riskThreshold)::numeric, \(settings.dropThreshold)::numeric, \(settings.dropWindowDays))
+            ON CONFLICT (tenant_id) DO UPDATE SET weights = excluded.weights, risk_threshold = excluded.risk_threshold,
+                drop_threshold = excluded.drop_threshold, drop_window_days = excluded.drop_window_days
+            """)
+        try await connection.query("UPDATE account_health SET inputs_changed_at = clock_timestamp()")
+    }
+
+    /// Recomputes the scores of the accounts matching `scope` that are missing, stale (an input
+    /// changed since), or computed before today (time moves some signals). Returns how many.
+    @discardableResult
+    func refresh(where scope: PostgresQuery, tenantID: UUID, settings: HealthSettings) async throws -> Int {
+        let due = try await connection.query("""
+            SELECT a.id FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id
+            WHERE \(scope) AND (h.account_id IS NULL OR h.inputs_changed_at >= h.computed_at OR h.computed_at < current_date)
+            """).map { try $0.decode(UUID.self, column: "id") }
+        var start = 0
+        while start < due.count {
+            let batch = Array(due[start..<min(start + Self.batchSize, due.count)])
+            let inputs = try await HealthInputsQuery(connection: connection).inputs(of: batch)
+            try await store(inputs.mapValues { ($0, HealthReport(inputs: $0, weights: settings.weights)) }, tenantID: tenantID)
+            start += Self.batchSize
+        }
+        return due.count
+    }
+
+    /// Upserts the reports and appends a history point where the score changed or the last
+    /// point is a day old.
+    private func store(_ computed: [UUID: (HealthInputs, HealthReport)], tenantID: UUID) async throws {
+        guard !computed.isEmpty else { return }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        var ids: [UUID] = [], scores: [String] = [], bands: [String] = [], reports: [String] = [], inputs: [String] = []
+        for (id, (input, report)) in computed {
+            ids.append(id)
+            scores.append(String(report.score))
+            bands.append(report.band.rawValue)
+            reports.append(String(decoding: try encoder.encode(report), as: UTF8.self))
+            inputs.append(String(decoding: try encoder.encode(input), as: UTF8.self))
+        }
+        try await connection.query("""
+            WITH computed AS (
+                SELECT * FROM unnest(\(ids)::uuid[], \(scores)::text[], \(bands)::text[], \(reports)::text[], \(inputs)::text[])
+                    AS c (account_id, score, band, report, inputs)
+            ), saved AS (
+                INSERT INTO account_health (tenant_id, account_id, score, band, report, inputs, computed_at)
+                SELECT \(tenantID), account_id, score::numeric, band, report::jsonb, inputs::jsonb, now() FROM computed
+                ON CONFLICT (tenant_id, account_id) DO UPDATE SET score = excluded.score, band = excluded.band,
+                    report = excluded.report, inputs = excluded.inputs, computed_at = excluded.computed_at
+            )
+            INSERT INTO account_health_history (tenant_id, account_id, computed_at, score, band)
+            SELECT \(tenantID), c.account_id, now(), c.score::numeric, c.band FROM computed c
+            LEFT JOIN LATERAL (
+                SELECT h.score, h.computed_at FROM account_health_history h WHERE h.account_id = c.account_id
+                ORDER BY h.computed_at DESC LIMIT 1
+            ) AS last ON true
+            WHERE last.score IS NULL OR last.score <> c.score::numeric OR last.computed_at < now() - interval '1 day'
+            ON CONFLICT DO NOTHING
+            """)
+    }
+
+    /// One account's health (refreshed first by the caller), with its history.
+    func health(of accountID: UUID) async throws -> AccountHealth? {
+        guard let row = try await connection.query("""
+            SELECT a.name, h.report::text AS report, h.computed_at FROM account_health h JOIN accounts a ON a.id = h.account_id
+            WHERE h.account_id = \(accountID)
+            """).first else { return nil }
+        let history = try await connection.query("""
+            SELECT computed_at, score::float8 AS score FROM account_health_history WHERE account_id = \(accountID)
+            ORDER BY computed_at DESC LIMIT 400
+            """).map { HealthPoint(at: try $0.decode(Date.self, column: "computed_at"), score: try $0.decode(Double.self, column: "score")) }
+        return AccountHealth(
+            accountID: accountID, accountName: try row.decode(String.self, column: "name"),
+            report: try Self.report(row), computedAt: try row.decode(Date.self, column: "computed_at"), history: history.reversed())
+    }
+
+    /// The accounts matching `scope` that are at risk, lowest score first. The earlier score an
+    /// account fell from is the highest since the drop window began (the score in effect then
+    /// included).
+    func risks(where scope: PostgresQuery, settings: HealthSettings, limit: Int) async throws -> [AccountRisk] {
+        let window: PostgresQuery = "now() - (\(settings.dropWindowDays) * interval '1 day')"
+        let rows = try await connection.query("""
+            SELECT * FROM (
+                SELECT a.id, a.name, h.score, h.report::text AS report,
+                       greatest(
+                           (SELECT p.score FROM account_health_history p WHERE p.account_id = a.id AND p.computed_at <= \(window)
+                            ORDER BY p.computed_at DESC LIMIT 1),
+                           (SELECT max(p.score) FROM account_health_history p WHERE p.account_id = a.id AND p.computed_at > \(window))
+                       ) AS earlier
+                FROM accounts a JOIN account_health h ON h.account_id = a.id
+                WHERE \(scope)
+            ) AS s
+            WHERE s.score < \(settings.riskThreshold)::numeric OR s.earlier - s.score >= \(settings.dropThreshold)::numeric
+            ORDER BY s.score, s.name
+            LIMIT \(limit)
+            """)
+        return try rows.compactMap { row in
+            AccountRisk.assess(
+                accountID: try row.decode(UUID.self, column: "id"), accountName: try row.decode(String.self, column: "name"),
+                report: try Self.report(row), earlierScore: try row.decode(Decimal?.self, column: "earlier").map { NSDecimalNumber(decimal: $0).doubleValue },
+                settings: settings)
+        }
+    }
+
+    static func report(_ row: PostgresRow) throws -> HealthReport {
+        try JSONDecoder().decode(HealthReport.self, from: Data(try row.decode(String.self, column: "report").utf8))
+    }
+}
