@@ -81,3 +81,6 @@ CREATE TRIGGER health_inputs_changed AFTER INSERT OR UPDATE ON account_revenue
 -- Engagement counts days with activity: only a customer's first visit of a day changes it.
 CREATE TRIGGER health_inputs_changed AFTER INSERT ON workspace_visits
     FOR EACH ROW EXECUTE FUNCTION mark_health_stale();
+
+-- When a contact was put on the map, so coaching can tell how long a coverage gap has been open.
+ALTER TABLE contacts ADD COLUMN created_at timestamptz NOT NULL DEFAULT now();

@@ -109,5 +109,6 @@ public struct AuthorizationPolicy: Sendable {
         HealthService.risks.descriptor: .tenantRoles(Set(TenantRole.allCases)),
         HealthService.settings.descriptor: .tenantRoles(Set(TenantRole.allCases)),
         HealthService.updateSettings.descriptor: .tenantRoles([.admin]),
+        CoachingService.list.descriptor: .tenantRoles([.admin, .leader]),
     ])
 }

@@ -50,6 +50,7 @@ public struct KeyplanServices: Sendable {
             // Live updates, activity and notifications (#7).
 
             HealthScoreService(environment: environment),
+            CoachingListService(environment: environment),
         ]
         let all = SecuredServiceGroup(services: secured, policy: policy, database: database)
         var routes = SecuredRoutes(policy: policy, database: database)

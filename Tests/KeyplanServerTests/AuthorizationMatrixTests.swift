@@ -91,6 +91,7 @@ struct AuthorizationMatrixTests {
         HealthService.risks.descriptor: { _, client, _ in _ = try await client.risks() },
         HealthService.settings.descriptor: { _, client, _ in _ = try await client.healthSettings() },
         HealthService.updateSettings.descriptor: { _, client, _ in _ = try await client.updateHealthSettings(.defaults) },
+        CoachingService.list.descriptor: { _, client, _ in _ = try await client.coaching() },
     ]
 
     /// The answer a caller must get under a rule: the reference model the server is checked against.
