@@ -110,5 +110,6 @@ public struct AuthorizationPolicy: Sendable {
         HealthService.settings.descriptor: .tenantRoles(Set(TenantRole.allCases)),
         HealthService.updateSettings.descriptor: .tenantRoles([.admin]),
         CoachingService.list.descriptor: .tenantRoles([.admin, .leader]),
+        AnalyticsService.portfolio.descriptor: .tenantRoles([.admin, .leader, .marketing]),
     ])
 }

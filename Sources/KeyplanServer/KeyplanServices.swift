@@ -51,6 +51,7 @@ public struct KeyplanServices: Sendable {
 
             HealthScoreService(environment: environment),
             CoachingListService(environment: environment),
+            AnalyticsReportService(environment: environment),
         ]
         let all = SecuredServiceGroup(services: secured, policy: policy, database: database)
         var routes = SecuredRoutes(policy: policy, database: database)

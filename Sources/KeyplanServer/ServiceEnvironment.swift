@@ -12,9 +12,11 @@ struct ServiceEnvironment: Sendable {
 
     /// Runs `body` in a transaction of the caller's tenant, turning integrity violations into
     /// statuses the caller can act on.
-    func inTenant<Result: Sendable>(_ tenantID: UUID, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+    func inTenant<Result: Sendable>(
+        _ tenantID: UUID, isolation: PostgresIsolationLevel = .readCommitted, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
         do {
-            return try await database.withTransaction(tenant: tenantID, body)
+            return try await database.withTransaction(tenant: tenantID, isolation: isolation, body)
         } catch let error as PostgresError {
             switch error.kind {
             case .uniqueViolation: throw RPCError(code: .alreadyExists, message: "it already exists")

@@ -92,6 +92,7 @@ struct AuthorizationMatrixTests {
         HealthService.settings.descriptor: { _, client, _ in _ = try await client.healthSettings() },
         HealthService.updateSettings.descriptor: { _, client, _ in _ = try await client.updateHealthSettings(.defaults) },
         CoachingService.list.descriptor: { _, client, _ in _ = try await client.coaching() },
+        AnalyticsService.portfolio.descriptor: { _, client, _ in _ = try await client.portfolioAnalytics() },
     ]
 
     /// The answer a caller must get under a rule: the reference model the server is checked against.

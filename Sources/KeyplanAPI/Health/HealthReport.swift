@@ -61,7 +61,8 @@ public struct HealthReport: Codable, Hashable, Sendable {
             .compactMap(\.reason)
     }
 
-    static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
+    /// Rounded to two decimals, as scores are shown and stored.
+    public static func rounded(_ value: Double) -> Double { (value * 100).rounded() / 100 }
 }
 
 /// The value, detail and reason of each signal: the published rules and Keyplan's own, in one place.
