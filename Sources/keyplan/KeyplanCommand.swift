@@ -19,6 +19,9 @@ struct KeyplanCommand: AsyncParsableCommand {
             // The action plan.
 
             // History, activity, watch, notifications.
+
+            // Health, coaching, analytics.
+            HealthCommand.self, CoachingCommand.self, AnalyticsCommand.self,
         ]
     )
 }
