@@ -61,5 +61,16 @@ let package = Package(
                 .product(name: "KeyplanRPC", package: "Keyplan"),
             ]
         ),
+        // A 10,000-account tenant's analytics, risk list and coaching through a real server.
+        .executableTarget(
+            name: "AnalyticsBenchmark",
+            dependencies: [
+                .product(name: "KeyplanAPI", package: "Keyplan"),
+                .product(name: "KeyplanServer", package: "Keyplan"),
+                .product(name: "KeyplanLocalDatabase", package: "Keyplan"),
+                .product(name: "KeyplanPostgres", package: "Keyplan"),
+                .product(name: "KeyplanRPC", package: "Keyplan"),
+            ]
+        ),
     ]
 )
