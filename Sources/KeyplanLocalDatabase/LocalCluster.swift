@@ -83,7 +83,16 @@ public final class LocalCluster: Sendable {
         return try await withSetUpLock { layout, credentials in
             try await self.dropDatabasesOfExitedTestProcesses(layout: layout)
             if !self.migratedTemplates.withLock({ $0.contains(layout.dataDirectory) }) {
-                _ = try await self.prepareDatabase(named: Self.templateDatabase, template: nil, layout: layout, credentials: credentials)
+                do {
+                    _ = try await self.prepareDatabase(named: Self.templateDatabase, template: nil, layout: layout, credentials: credentials)
+                } catch is MigrationError {
+                    // The schema files changed under a template migrated by an earlier run (during
+                    // development): it holds no data, so start it afresh.
+                    try await self.withSuperuser(layout) { client in
+                        try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(try Self.identifier(Self.templateDatabase)) WITH (FORCE)"))
+                    }
+                    _ = try await self.prepareDatabase(named: Self.templateDatabase, template: nil, layout: layout, credentials: credentials)
+                }
                 self.migratedTemplates.withLock { _ = $0.insert(layout.dataDirectory) }
             }
             return try await self.prepareDatabase(named: name, template: Self.templateDatabase, layout: layout, credentials: credentials)

@@ -67,6 +67,29 @@ struct LocalClusterTests {
         }
     }
 
+    /// During development a schema file changes under a template an earlier run migrated: the
+    /// next run starts the template afresh instead of failing every suite.
+    @Test func aTemplateMigratedFromChangedSchemaFilesIsRebuilt() async throws {
+        let files = FileManager.default.temporaryDirectory.appendingPathComponent("keyplan-schema-\(UUID())")
+        try FileManager.default.createDirectory(at: files, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: files) }
+        try FileManager.default.copyItem(at: schema.appendingPathComponent("0001_tenancy.sql"), to: files.appendingPathComponent("0001_tenancy.sql"))
+        let second = files.appendingPathComponent("0002_sample.sql")
+        try "CREATE TABLE sample (first int);".write(to: second, atomically: true, encoding: .utf8)
+        try await LocalCluster.withTemporaryCluster(schemaDirectory: files) { cluster in
+            let before = try await cluster.createTestDatabase()
+            try "CREATE TABLE sample (second int);".write(to: second, atomically: true, encoding: .utf8)
+            // A later test process: a new instance on the same cluster.
+            let after = try await LocalCluster(configuration: cluster.configuration).createTestDatabase()
+            let column = try await PostgresClient.withClient(configuration: try PostgresConfiguration(connectionString: after.ownerURL)) { client in
+                try await client.query("SELECT attname::text AS name FROM pg_attribute WHERE attrelid = 'sample'::regclass AND attnum > 0").single(String.self, column: "name")
+            }
+            #expect(column == "second")
+            try await cluster.dropDatabase(named: before.name)
+            try await cluster.dropDatabase(named: after.name)
+        }
+    }
+
     @Test func testDatabasesAreSeparateCopiesOfTheMigratedTemplate() async throws {
         try await LocalCluster.withTemporaryCluster(schemaDirectory: schema) { cluster in
             let databases = try await withThrowingTaskGroup(of: LocalDatabase.self) { group in
