@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Crypto
 import Foundation
 import KeyplanPostgres
@@ -19,7 +24,21 @@ struct SignInThrottle: Sendable {
     func subjects(tenant: String, email: String, clientAddress: String?) -> Subjects {
         let digest = SHA256.hash(data: Data("\(tenant)\u{0}\(email)".utf8))
         let account = "account:" + digest.map { String(format: "%02x", $0) }.joined()
-        return Subjects(account: account, address: clientAddress.map { "address:" + $0.prefix(150) })
+        return Subjects(account: account, address: clientAddress.map { "address:" + Self.network(of: $0) })
+    }
+
+    /// The unit a client address is counted by: an IPv4 address itself, but an IPv6 address's
+    /// /64 network, since one host is routinely given a whole /64 and could otherwise rotate
+    /// through addresses without limit. Text that is no address is kept (at most 150 characters).
+    static func network(of address: String) -> String {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        guard address.contains(":"), inet_pton(AF_INET6, address, &bytes) == 1 else { return String(address.prefix(150)) }
+        // An IPv4 client on a dual-stack socket (::ffff:a.b.c.d) is that IPv4 address.
+        if bytes[0..<10].allSatisfy({ $0 == 0 }) && bytes[10] == 0xff && bytes[11] == 0xff {
+            return bytes[12...].map(String.init).joined(separator: ".")
+        }
+        let groups = stride(from: 0, to: 8, by: 2).map { String(UInt16(bytes[$0]) << 8 | UInt16(bytes[$0 + 1]), radix: 16) }
+        return groups.joined(separator: ":") + "::/64"
     }
 
     /// An attempt counted before its password is checked: its rows, deleted again on success.

@@ -62,6 +62,15 @@ struct AuthorizationPolicyTests {
 
 @Suite("Passwords and tokens")
 struct CredentialPrimitiveTests {
+    @Test func failuresCountPerIPv4AddressAndPerIPv6Network() {
+        #expect(SignInThrottle.network(of: "203.0.113.7") == "203.0.113.7")
+        #expect(SignInThrottle.network(of: "2001:db8:1:2:aaaa::1") == "2001:db8:1:2::/64")
+        #expect(SignInThrottle.network(of: "2001:db8:1:2:ffff:ffff:ffff:fffe") == "2001:db8:1:2::/64")
+        #expect(SignInThrottle.network(of: "2001:db8:1:3::1") == "2001:db8:1:3::/64")
+        #expect(SignInThrottle.network(of: "::ffff:198.51.100.4") == "198.51.100.4")
+        #expect(SignInThrottle.network(of: "not:an address") == "not:an address")
+    }
+
     let hasher = PasswordHasher(parameters: .insecureForTesting)
 
     @Test func aHashVerifiesItsPasswordOnly() async throws {
