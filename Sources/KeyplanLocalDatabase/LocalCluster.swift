@@ -88,7 +88,7 @@ public final class LocalCluster: Sendable {
                 } catch is MigrationError {
                     // The schema files changed under a template migrated by an earlier run (during
                     // development): it holds no data, so start it afresh.
-                    try await self.withSuperuser(layout) { client in
+                    _ = try await self.withSuperuser(layout) { client in
                         try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(try Self.identifier(Self.templateDatabase)) WITH (FORCE)"))
                     }
                     _ = try await self.prepareDatabase(named: Self.templateDatabase, template: nil, layout: layout, credentials: credentials)

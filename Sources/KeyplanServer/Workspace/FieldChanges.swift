@@ -7,8 +7,9 @@ extension FieldChange {
     /// keys (as in `--json` output), compared by their JSON values; `except` are left out
     /// (versions, timestamps: the journal has its own).
     static func diff<Record: Encodable>(before: Record?, after: Record?, except: Set<String> = ["version", "updatedAt", "createdAt"]) -> [FieldChange] {
-        let old = before.flatMap(jsonFields) ?? [:]
-        let new = after.flatMap(jsonFields) ?? [:]
+        var old: [String: String] = [:], new: [String: String] = [:]
+        if let before { old = jsonFields(before) ?? [:] }
+        if let after { new = jsonFields(after) ?? [:] }
         return Set(old.keys).union(new.keys).subtracting(except).sorted().compactMap { field in
             let was = old[field], now = new[field]
             return was == now ? nil : FieldChange(field: field, before: was, after: now)
