@@ -63,6 +63,9 @@ struct PostgresPoolTests {
         try await withTestClient(session: session) { client, _ in
             let setting = try await client.query("SELECT current_setting('statement_timeout') AS t").single(String.self, column: "t")
             #expect(setting == "250ms")
+            // No JIT unless asked for: compiling costs more than Keyplan's queries take.
+            let jit = try await client.query("SELECT current_setting('jit') AS j").single(String.self, column: "j")
+            #expect(jit == "off")
             let error = await expectPostgresError { try await client.query("SELECT pg_sleep(5)") }
             #expect(error?.kind == .queryCanceled)
         }
