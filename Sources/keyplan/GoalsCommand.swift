@@ -54,6 +54,12 @@ struct GoalsCommand: AsyncParsableCommand {
         return lines.joined(separator: "\n")
     }
 
+    /// The goal a command is about.
+    struct GoalTarget: ParsableArguments {
+        @Argument(help: "The goal's id.") var id: UUID
+        @Option(help: "The account's id.") var account: UUID
+    }
+
     /// The editable fields as options; what is not given is left as it is.
     struct Fields: ParsableArguments {
         @Option(help: "goal, objective or initiative.") var kind: GoalKind?
@@ -105,42 +111,40 @@ struct GoalsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a goal; the fields not given stay as they are.",
             discussion: "--version is the version you read: if the goal changed since, nothing is written and the current version is shown.")
-        @Argument(help: "The goal's id.") var id: UUID
-        @Option(help: "The account's id.") var account: UUID
+        @OptionGroup var goal: GoalTarget
         @Option(help: "The version you read (from `goals show`).") var version: Int
         @OptionGroup var fields: Fields
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let goal = try await options.withClient { client, _ in
-                var draft = try await client.goal(accountID: account, goalID: id).draft
+            let updated = try await options.withClient { client, _ in
+                var draft = try await client.goal(accountID: goal.account, goalID: goal.id).draft
                 try fields.apply(to: &draft)
                 do {
-                    return try await client.updateGoal(accountID: account, goalID: id, expectedVersion: version, draft)
+                    return try await client.updateGoal(accountID: goal.account, goalID: goal.id, expectedVersion: version, draft)
                 } catch let error as RPCError where error.code == .aborted {
                     throw try GoalsCommand.changedMeanwhile(error, read: version, options: options)
                 }
             }
-            try options.print(goal) { GoalsCommand.details(goal) }
+            try options.print(updated) { GoalsCommand.details(updated) }
         }
     }
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete a goal (with nothing under it).")
-        @Argument(help: "The goal's id.") var id: UUID
-        @Option(help: "The account's id.") var account: UUID
+        @OptionGroup var goal: GoalTarget
         @Option(help: "The version you read (from `goals show`).") var version: Int
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             try await options.withClient { client, _ in
                 do {
-                    try await client.deleteGoal(accountID: account, goalID: id, expectedVersion: version)
+                    try await client.deleteGoal(accountID: goal.account, goalID: goal.id, expectedVersion: version)
                 } catch let error as RPCError where error.code == .aborted {
                     throw try GoalsCommand.changedMeanwhile(error, read: version, options: options)
                 }
             }
-            try options.print(["deleted": id]) { "deleted \(id)" }
+            try options.print(["deleted": goal.id]) { "deleted \(goal.id)" }
         }
     }
 
@@ -172,42 +176,41 @@ struct GoalsCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Show a goal with its metrics, solutions and version.")
-        @Argument(help: "The goal's id.") var id: UUID
-        @Option(help: "The account's id.") var account: UUID
+        @OptionGroup var goal: GoalTarget
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let goal = try await options.withClient { client, _ in try await client.goal(accountID: account, goalID: id) }
-            try options.print(goal) { GoalsCommand.details(goal) }
+            let shown = try await options.withClient { client, _ in try await client.goal(accountID: goal.account, goalID: goal.id) }
+            try options.print(shown) { GoalsCommand.details(shown) }
         }
     }
 
     struct LinkSolution: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "link-solution", abstract: "Link one of our solutions to a goal (sellers).")
-        @Argument(help: "The goal's id.") var id: UUID
-        @Option(help: "The account's id.") var account: UUID
+        @OptionGroup var goal: GoalTarget
         @Option(help: "Our solution's name.") var solution: String
         @Option(help: "How it serves the goal.") var note = ""
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let goal = try await options.withClient { client, _ in
-                try await client.linkSolution(accountID: account, goalID: id, solution: solution, note: note)
+            let linked = try await options.withClient { client, _ in
+                try await client.linkSolution(accountID: goal.account, goalID: goal.id, solution: solution, note: note)
             }
-            try options.print(goal) { GoalsCommand.details(goal) }
+            try options.print(linked) { GoalsCommand.details(linked) }
         }
     }
 
     struct UnlinkSolution: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "unlink-solution", abstract: "Unlink a solution from a goal (sellers).")
-        @Argument(help: "The goal's id.") var id: UUID
-        @Option(help: "The account's id.") var account: UUID
+        @OptionGroup var goal: GoalTarget
         @Option(help: "Our solution's name.") var solution: String
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let goal = try await options.withClient { client, _ in try await client.unlinkSolution(accountID: account, goalID: id, solution: solution) }
-            try options.print(goal) { GoalsCommand.details(goal) }
+            let unlinked = try await options.withClient { client, _ in
+                try await client.unlinkSolution(accountID: goal.account, goalID: goal.id, solution: solution)
+            }
+            try options.print(unlinked) { GoalsCommand.details(unlinked) }
         }
     }
 }
