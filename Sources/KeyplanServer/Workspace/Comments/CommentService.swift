@@ -17,8 +17,8 @@ struct CommentService: SecuredService {
             let caller = try call.caller()
             let body = try Validate.text(request.body, field: "the comment", characters: 1...10_000)
             let shared = try Self.sharing(request.shared, by: caller)
-            var mentions: [UUID] = []
-            for id in request.mentions where !mentions.contains(id) { mentions.append(id) }
+            var seen = Set<UUID>()
+            let mentions = request.mentions.filter { seen.insert($0).inserted }
             guard mentions.count <= Self.maximumMentions else {
                 throw RPCError(code: .invalidArgument, message: "a comment mentions at most \(Self.maximumMentions) people, got \(mentions.count)")
             }

@@ -22,7 +22,7 @@ struct CommentsTests {
             let sellerID = try #require(world.users[.sellerOnTeam]).user
 
             let internalNote = try await seller.addComment(AddCommentRequest(
-                accountID: account, subject: subject, body: "Their CFO doubts the numbers", mentions: [memberID, leaderID, sellerID]))
+                accountID: account, subject: subject, body: "Their CFO doubts the numbers", mentions: [memberID, leaderID, memberID, sellerID]))
             #expect(!internalNote.shared && internalNote.mentions.map(\.displayName) == ["seller-member", "leader", "seller-on"])
             let sharedNote = try await seller.addComment(AddCommentRequest(
                 accountID: account, subject: subject, body: "We propose quarterly reviews", shared: true, mentions: [editorID]))
