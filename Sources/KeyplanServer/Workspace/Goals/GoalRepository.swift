@@ -11,12 +11,18 @@ struct GoalRepository {
     /// One goal of the account; with `locking`, its row stays locked (`FOR UPDATE`) until the
     /// transaction ends, so a versioned change sees no other change in between.
     func goal(_ id: UUID, in accountID: UUID, locking: Bool = false) async throws -> GoalView? {
-        try await goals(where: "g.account_id = \(accountID) AND g.id = \(id)", locking: locking).first
+        // The lock is taken alone, before the view is read: a `FOR UPDATE` over the join with
+        // the users would, after waiting for a concurrent update, recheck the join against the
+        // users it read before (changed `updated_by`) and find no row at all.
+        if locking, try await connection.query("SELECT id FROM goals WHERE account_id = \(accountID) AND id = \(id) FOR UPDATE").isEmpty {
+            return nil
+        }
+        return try await goals(where: "g.account_id = \(accountID) AND g.id = \(id)").first
     }
 
     /// The account's goals, oldest first.
     func list(in accountID: UUID) async throws -> [GoalView] {
-        try await goals(where: "g.account_id = \(accountID)", locking: false)
+        try await goals(where: "g.account_id = \(accountID)")
     }
 
     func insert(_ draft: GoalDraft, in accountID: UUID, by actor: Principal) async throws -> GoalView {
@@ -90,8 +96,7 @@ struct GoalRepository {
     }
 
     /// Goals matching `condition` (over `goals g`) with their people, metrics and solutions.
-    private func goals(where condition: PostgresQuery, locking: Bool) async throws -> [GoalView] {
-        let lock: PostgresQuery = locking ? "FOR UPDATE OF g" : ""
+    private func goals(where condition: PostgresQuery) async throws -> [GoalView] {
         let rows = try await connection.query("""
             SELECT g.id, g.account_id, g.kind, g.parent_id, g.title, g.description, g.department, g.status,
                    to_char(g.target_date, 'YYYY-MM-DD') AS target_date, g.version, g.created_at, g.updated_at,
@@ -100,7 +105,6 @@ struct GoalRepository {
             FROM goals g JOIN users c ON c.id = g.created_by JOIN users u ON u.id = g.updated_by
             WHERE \(condition)
             ORDER BY g.created_at, g.id
-            \(lock)
             """)
         guard !rows.isEmpty else { return [] }
         var goals = try rows.map(Self.goal)

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanAPI
+import KeyplanPostgres
 import KeyplanRPC
 @testable import KeyplanServer
 import Testing
@@ -15,6 +16,18 @@ struct GoalsTests {
         } catch {
             return .failure(RPCError(code: .unknown, message: "\(error)"))
         }
+    }
+
+    /// Waits (up to 10 s) until `count` statements of the test database wait for a lock.
+    static func waitForLockWaiters(_ count: Int, _ server: IdentityTestServer) async throws {
+        for _ in 0..<200 {
+            let waiting = try await server.client.query("""
+                SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'
+                """).single(Int.self, column: "n")
+            if waiting >= count { return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record("\(count) statements never waited for the lock")
     }
 
     @Test func aSellerAndACustomerEditOneGoalAtOnceAndExactlyOneWins() async throws {
@@ -36,9 +49,17 @@ struct GoalsTests {
             var customerDraft = customerRead.draft
             customerDraft.metrics[0].current = Decimal(string: "135.5")
             let sellerEdit = sellerDraft, customerEdit = customerDraft
-            async let sellerSaved = Self.outcome { try await seller.updateGoal(accountID: account, goalID: created.id, expectedVersion: 1, sellerEdit) }
-            async let customerSaved = Self.outcome { try await customer.updateGoal(accountID: account, goalID: created.id, expectedVersion: 1, customerEdit) }
-            let outcomes = await [(UserKind.seller, sellerSaved), (.customer, customerSaved)]
+            // The row is held locked while both updates start, so that both are in flight at
+            // once whatever the machine's scheduling; then it is let go.
+            let (sellerSaving, customerSaving) = try await server.inTenant(world.acme) { connection in
+                try await connection.query("SELECT id FROM goals WHERE id = \(created.id) FOR UPDATE")
+                let saving = (
+                    Task { await Self.outcome { try await seller.updateGoal(accountID: account, goalID: created.id, expectedVersion: 1, sellerEdit) } },
+                    Task { await Self.outcome { try await customer.updateGoal(accountID: account, goalID: created.id, expectedVersion: 1, customerEdit) } })
+                try await Self.waitForLockWaiters(2, server)
+                return saving
+            }
+            let outcomes = [(UserKind.seller, await sellerSaving.value), (.customer, await customerSaving.value)]
 
             let winners = outcomes.compactMap { kind, outcome in (try? outcome.get()).map { (kind, $0) } }
             let losers = outcomes.compactMap { kind, outcome -> (UserKind, RPCError)? in
@@ -48,7 +69,7 @@ struct GoalsTests {
             try #require(winners.count == 1 && losers.count == 1, "exactly one update wins: \(outcomes)")
             let (winnerKind, winner) = winners[0]
             let (loserKind, refusal) = losers[0]
-            #expect(refusal.code == .aborted && refusal.message.contains("version 2"))
+            #expect(refusal.code == .aborted && refusal.message.contains("version 2"), "\(refusal)")
             #expect(winner.version == 2 && winner.updatedBy.kind == winnerKind)
             // The refusal carries the current record: the winner's.
             let current = try #require(try refusal.currentRecord(as: GoalView.self))
