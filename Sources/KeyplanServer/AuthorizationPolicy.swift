@@ -95,6 +95,18 @@ public struct AuthorizationPolicy: Sendable {
         WorkspaceService.history.descriptor: .account(.read),
 
         // Goals (#7).
+        // Goals are shared: everyone on the account reads them, sellers and customer editors co-edit them.
+        GoalsService.create.descriptor: .account(.collaborate),
+        GoalsService.update.descriptor: .account(.collaborate),
+        GoalsService.delete.descriptor: .account(.collaborate),
+        GoalsService.list.descriptor: .account(.read),
+        GoalsService.get.descriptor: .account(.read),
+        // Which of our solutions serve a goal is the sellers' word.
+        GoalsService.linkSolution.descriptor: .account(.edit),
+        GoalsService.unlinkSolution.descriptor: .account(.edit),
+        // Comments from both sides; a customer's list holds shared comments on what they can see.
+        CommentsService.add.descriptor: .account(.collaborate),
+        CommentsService.list.descriptor: .account(.read),
 
         // The relationship map (#7): seller-internal.
 

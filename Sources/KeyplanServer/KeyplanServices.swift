@@ -40,6 +40,8 @@ public struct KeyplanServices: Sendable {
             AuditLogService(environment: environment),
             WorkspaceHistoryService(environment: environment),
             // Goals (#7).
+            GoalService(environment: environment),
+            CommentService(environment: environment),
 
             // The relationship map (#7).
 

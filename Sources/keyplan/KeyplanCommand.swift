@@ -11,6 +11,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             UsersCommand.self, InvitationsCommand.self, SessionsCommand.self, APIKeysCommand.self,
             AccountsCommand.self, AuditCommand.self, PortfolioCommand.self, ImportCommand.self,
             // The shared workspace (#7): goals and comments.
+            GoalsCommand.self, CommentsCommand.self,
 
             // The relationship map.
 

@@ -78,6 +78,32 @@ struct AuthorizationMatrixTests {
         WorkspaceService.history.descriptor: { world, client, _ in _ = try await client.history(accountID: world.accountA, entityID: UUID()) },
 
         // Goals (#7).
+        GoalsService.create.descriptor: { world, client, _ in _ = try await client.createGoal(accountID: world.accountA, GoalDraft(title: "Matrix goal")) },
+        GoalsService.update.descriptor: { world, client, _ in
+            let goal = try await world.freshGoal()
+            _ = try await client.updateGoal(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, GoalDraft(title: "Renamed"))
+        },
+        GoalsService.delete.descriptor: { world, client, _ in
+            let goal = try await world.freshGoal()
+            try await client.deleteGoal(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version)
+        },
+        GoalsService.list.descriptor: { world, client, _ in _ = try await client.goals(accountID: world.accountA) },
+        GoalsService.get.descriptor: { world, client, _ in
+            _ = try await client.goal(accountID: world.accountA, goalID: try await world.freshGoal().id)
+        },
+        GoalsService.linkSolution.descriptor: { world, client, _ in
+            _ = try await client.linkSolution(accountID: world.accountA, goalID: try await world.freshGoal().id, solution: "Analytics")
+        },
+        GoalsService.unlinkSolution.descriptor: { world, client, _ in
+            _ = try await client.unlinkSolution(accountID: world.accountA, goalID: try await world.freshGoal(linking: "Analytics").id, solution: "Analytics")
+        },
+        CommentsService.add.descriptor: { world, client, _ in
+            let goal = try await world.freshGoal()
+            _ = try await client.addComment(AddCommentRequest(accountID: world.accountA, subject: CommentSubject(.goal, goal.id), body: "Looks right"))
+        },
+        CommentsService.list.descriptor: { world, client, _ in
+            _ = try await client.comments(accountID: world.accountA, on: CommentSubject(.goal, try await world.freshGoal().id))
+        },
 
         // The relationship map (#7).
 

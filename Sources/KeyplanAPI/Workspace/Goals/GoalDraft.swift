@@ -1,0 +1,37 @@
+import Foundation
+
+/// The editable fields of a goal: what a create sends, and what an update sends back in full
+/// (read the goal, change its ``GoalView/draft``, send it with the version read), so an update
+/// is never ambiguous about what it meant to clear.
+public struct GoalDraft: Codable, Hashable, Sendable {
+    public var kind: GoalKind
+    /// Only for objectives and initiatives: a goal of the same account.
+    public var parentID: UUID?
+    /// 1 to 300 characters.
+    public var title: String
+    /// At most 10,000 characters.
+    public var description: String
+    /// At most 200 characters.
+    public var department: String
+    public var status: GoalStatus
+    /// A calendar day, `YYYY-MM-DD`.
+    public var targetDate: String?
+    /// At most 100, replacing the goal's list on update.
+    public var metrics: [GoalMetric]
+
+    public init(
+        kind: GoalKind = .goal, parentID: UUID? = nil, title: String, description: String = "", department: String = "",
+        status: GoalStatus = .active, targetDate: String? = nil, metrics: [GoalMetric] = []
+    ) {
+        self.kind = kind
+        self.parentID = parentID
+        self.title = title
+        self.description = description
+        self.department = department
+        self.status = status
+        self.targetDate = targetDate
+        self.metrics = metrics
+    }
+
+    enum CodingKeys: Int, CodingKey { case kind = 1, parentID, title, description, department, status, targetDate, metrics }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import KeyplanAPI
+import Testing
+
+extension CLITests {
+    /// `keyplan goals` and `keyplan comments` through the built binary, against a real server.
+    @Test func goalsAndCommentsFromTheCommandLine() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
+        try await IdentityTestServer.with { server in
+            _ = try await server.bootstrapTenant(slug: "acme")
+            _ = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
+            let account = try await json(AccountView.self, ["accounts", "create", "--name", "Buyer Corp"]).id.uuidString
+
+            let goal = try await json(GoalView.self, [
+                "goals", "create", "--account", account, "--title", "Grow EMEA", "--target-date", "2027-06-30",
+                "--metric", "Revenue|EUR|100|200|120", "--metric", "NPS||30|50",
+            ])
+            #expect(goal.version == 1 && goal.metrics == [
+                GoalMetric(name: "Revenue", unit: "EUR", baseline: 100, target: 200, current: 120), GoalMetric(name: "NPS", baseline: 30, target: 50),
+            ])
+            let id = goal.id.uuidString
+            let initiative = try await json(GoalView.self, [
+                "goals", "create", "--account", account, "--kind", "initiative", "--parent", id, "--title", "New CRM", "--department", "Sales",
+            ])
+            let tree = try await json(GoalTree.self, ["goals", "list", "--account", account])
+            #expect(tree.nodes.map(\.goal.id) == [goal.id] && tree.nodes[0].children.map(\.id) == [initiative.id])
+            let listed = try await keyplan(["goals", "list", "--account", account])
+            #expect(listed.output.contains("Grow EMEA") && listed.output.contains("  \(initiative.id)\tinitiative\tNew CRM\tactive\tv1\t[Sales]"))
+
+            // Update keeps what is not given; a stale --version is refused with the current version.
+            let updated = try await json(GoalView.self, ["goals", "update", id, "--account", account, "--version", "1", "--title", "Grow EMEA by 20%"])
+            #expect(updated.version == 2 && updated.title == "Grow EMEA by 20%" && updated.metrics == goal.metrics && updated.targetDate == "2027-06-30")
+            let stale = try await keyplan(["goals", "update", id, "--account", account, "--version", "1", "--no-metrics"])
+            #expect(stale.status != 0)
+            #expect(stale.errors.contains("ABORTED: the goal changed meanwhile: you read version 1, it is now at version 2 (updated by Admin, seller"))
+            #expect(stale.errors.contains("retry with --version 2"))
+            let staleJSON = try await keyplan(["goals", "update", id, "--account", account, "--version", "1", "--no-metrics", "--json"])
+            let decoder = JSONDecoder()
+            decoder.dateDecodingStrategy = .iso8601
+            let current = try decoder.decode(GoalView.self, from: Data(staleJSON.output.utf8))
+            #expect(staleJSON.status != 0 && current.version == 2)
+            let cleared = try await json(GoalView.self, ["goals", "update", id, "--account", account, "--version", "2", "--no-metrics", "--no-target-date"])
+            #expect(cleared.metrics.isEmpty && cleared.targetDate == nil && cleared.version == 3)
+            let badMetric = try await keyplan(["goals", "update", id, "--account", account, "--version", "3", "--metric", "NPS|x|lots"])
+            #expect(badMetric.status != 0 && badMetric.errors.contains("--metric"))
+            let badDate = try await keyplan(["goals", "update", id, "--account", account, "--version", "3", "--target-date", "2027-13-01"])
+            #expect(badDate.status != 0 && badDate.errors.contains("INVALID_ARGUMENT") && badDate.errors.contains("target date"))
+
+            let linked = try await json(GoalView.self, ["goals", "link-solution", id, "--account", account, "--solution", "Analytics", "--note", "regional dashboards"])
+            #expect(linked.solutions.map(\.solution) == ["Analytics"])
+            let shown = try await keyplan(["goals", "show", id, "--account", account])
+            #expect(shown.output.contains("solution Analytics: regional dashboards") && shown.output.contains("v3"))
+            #expect(try await json(GoalView.self, ["goals", "unlink-solution", id, "--account", account, "--solution", "Analytics"]).solutions.isEmpty)
+
+            let comment = try await json(CommentView.self, ["comments", "add", "--account", account, "--goal", id, "--body", "Check with finance", "--shared"])
+            #expect(comment.shared && comment.subject == CommentSubject(.goal, goal.id))
+            _ = try await json(CommentView.self, ["comments", "add", "--account", account, "--goal", id, "--body", "Internal only"])
+            let comments = try await json([CommentView].self, ["comments", "list", "--account", account, "--goal", id])
+            #expect(comments.map(\.body) == ["Check with finance", "Internal only"] && comments.map(\.shared) == [true, false])
+            let noSubject = try await keyplan(["comments", "list", "--account", account])
+            #expect(noSubject.status != 0 && noSubject.errors.contains("exactly one of --goal, --action, --review"))
+
+            let blocked = try await keyplan(["goals", "delete", id, "--account", account, "--version", "3"])
+            #expect(blocked.status != 0 && blocked.errors.contains("FAILED_PRECONDITION"))
+            _ = try await json([String: UUID].self, ["goals", "delete", initiative.id.uuidString, "--account", account, "--version", "1"])
+            _ = try await json([String: UUID].self, ["goals", "delete", id, "--account", account, "--version", "3"])
+            #expect(try await json(GoalTree.self, ["goals", "list", "--account", account]).nodes.isEmpty)
+        }
+    }
+}
