@@ -97,6 +97,13 @@ public struct AuthorizationPolicy: Sendable {
         // Goals (#7).
 
         // The relationship map (#7): seller-internal.
+        RelationshipMapService.addContact.descriptor: .account(.edit),
+        RelationshipMapService.updateContact.descriptor: .account(.edit),
+        RelationshipMapService.removeContact.descriptor: .account(.edit),
+        RelationshipMapService.map.descriptor: .account(.readInternal),
+        RelationshipMapService.setRelationship.descriptor: .account(.edit),
+        RelationshipMapService.removeRelationship.descriptor: .account(.edit),
+        RelationshipMapService.coverageGaps.descriptor: .account(.readInternal),
 
         // Scorecards (#7).
 

@@ -42,6 +42,7 @@ public struct KeyplanServices: Sendable {
             // Goals (#7).
 
             // The relationship map (#7).
+            AccountRelationshipMapService(environment: environment),
 
             // Scorecards (#7).
 

@@ -13,6 +13,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             // The shared workspace (#7): goals and comments.
 
             // The relationship map.
+            MapCommand.self,
 
             // Scorecards.
 
