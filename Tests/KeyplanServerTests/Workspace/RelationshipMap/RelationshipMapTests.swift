@@ -229,7 +229,7 @@ struct RelationshipMapTests {
             let report = try await owner.addContact(AddContactRequest(accountID: world.accountA, fullName: "Report", reportsTo: mover.id))
             _ = try await owner.setRelationship(SetRelationshipRequest(accountID: world.accountA, contactID: mover.id, userID: try world.user(.sellerOnTeam), strength: .strong))
             // As the CRM import does it: a plain update of the account.
-            try await server.inTenant(world.acme) { try await $0.query("UPDATE contacts SET account_id = \(world.accountB) WHERE id = \(mover.id)") }
+            _ = try await server.inTenant(world.acme) { try await $0.query("UPDATE contacts SET account_id = \(world.accountB) WHERE id = \(mover.id)") }
 
             let a = try await owner.relationshipMap(of: world.accountA)
             #expect(a.contacts.first { $0.id == report.id }?.reportsTo == nil && a.contacts.first { $0.id == report.id }?.version == 2)
