@@ -143,7 +143,7 @@ struct MapCommand: AsyncParsableCommand {
         @Option(help: "The contact's id.") var contact: UUID
         @Option(help: "Our team member's user id (a seller).") var user: UUID
         @Option(help: "weak, moderate or strong.") var strength: RelationshipStrength
-        @Option var note = ""
+        @Option(help: "A note (an update keeps the note when none is given).") var note: String?
         @Option(help: "The version you read, to update an existing relationship.") var expectedVersion: Int?
         @OptionGroup var options: GlobalOptions
 

@@ -128,11 +128,11 @@ public struct SetRelationshipRequest: Codable, Hashable, Sendable, AccountScoped
     /// Our team member: an active seller of the tenant.
     public var userID: UUID
     public var strength: RelationshipStrength
-    /// At most 2,000 characters.
-    public var note: String
+    /// At most 2,000 characters; `nil` keeps an existing relationship's note (a new one's is empty).
+    public var note: String?
     public var expectedVersion: Int?
 
-    public init(accountID: UUID, contactID: UUID, userID: UUID, strength: RelationshipStrength, note: String = "", expectedVersion: Int? = nil) {
+    public init(accountID: UUID, contactID: UUID, userID: UUID, strength: RelationshipStrength, note: String? = nil, expectedVersion: Int? = nil) {
         self.accountID = accountID
         self.contactID = contactID
         self.userID = userID

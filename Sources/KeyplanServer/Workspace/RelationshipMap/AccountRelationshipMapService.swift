@@ -64,14 +64,14 @@ struct AccountRelationshipMapService: SecuredService {
         }
         routes.unary(RelationshipMapService.setRelationship) { request, call in
             let caller = try call.caller()
-            let note = try MapValidation.note(request.note)
+            let note = try request.note.map(MapValidation.note)
             try MapValidation.version(request.expectedVersion)
             return try await inMap(of: caller) { map, journal in
                 let contact = try await map.contact(request.contactID, of: request.accountID)
                 let member = try await map.teamMember(request.userID)
                 let wanted = Relationship(
                     accountID: request.accountID, contactID: contact.id, userID: member.id, userName: member.displayName,
-                    strength: request.strength, note: note)
+                    strength: request.strength, note: note ?? "")
                 let existing = try await map.repository.relationship(of: member.id, with: contact.id, in: request.accountID)
                 switch (existing, request.expectedVersion) {
                 case (nil, nil):
@@ -90,8 +90,10 @@ struct AccountRelationshipMapService: SecuredService {
                     throw try Self.exists(current, contact: contact)
                 case (let current?, let expected?):
                     guard current.version == expected else { throw try CurrentRecord.aborted(current, version: current.version) }
-                    guard current.strength != wanted.strength || current.note != wanted.note else { return current }
-                    let saved = try await map.repository.update(wanted)
+                    var changed = current
+                    (changed.strength, changed.note) = (request.strength, note ?? current.note)
+                    guard changed != current else { return current }
+                    let saved = try await map.repository.update(changed)
                     try await journal.relationship(.updated, before: current, after: saved, contactName: contact.fullName)
                     return saved
                 }

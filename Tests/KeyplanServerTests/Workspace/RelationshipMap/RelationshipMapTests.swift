@@ -123,6 +123,8 @@ struct RelationshipMapTests {
             #expect(await statusCode {
                 _ = try await owner.setRelationship(SetRelationshipRequest(accountID: world.accountA, contactID: ivy.id, userID: tina, strength: .weak, expectedVersion: 1))
             } == .aborted)
+            let noteKept = try await member.setRelationship(SetRelationshipRequest(accountID: world.accountA, contactID: ivy.id, userID: tina, strength: .moderate, expectedVersion: 2))
+            #expect(noteKept.version == 3 && noteKept.strength == .moderate && noteKept.note == "Weekly calls", "no note keeps the note")
             // Only sellers of the tenant are team members; customers and unknown users are refused.
             for user in [try world.user(.customerEditor), UUID()] {
                 #expect(await statusCode {
@@ -132,7 +134,7 @@ struct RelationshipMapTests {
             #expect(await statusCode {
                 try await owner.removeRelationship(RemoveRelationshipRequest(accountID: world.accountA, contactID: ivy.id, userID: tina, expectedVersion: 1))
             } == .aborted)
-            try await owner.removeRelationship(RemoveRelationshipRequest(accountID: world.accountA, contactID: ivy.id, userID: tina, expectedVersion: 2))
+            try await owner.removeRelationship(RemoveRelationshipRequest(accountID: world.accountA, contactID: ivy.id, userID: tina, expectedVersion: 3))
 
             // Removing Ivy: Uma reports to nobody (a new version), Ivy's relationships go with her.
             let umaBefore = try #require(try await owner.relationshipMap(of: world.accountA).contacts.first { $0.id == uma.id })
@@ -154,6 +156,7 @@ struct RelationshipMapTests {
             let ivyHistory = try await owner.history(accountID: world.accountA, entityID: ivy.id)
             #expect(ivyHistory.last?.summary == "Contact “Ivy Ito” removed" && ivyHistory.last?.operation == .deleted)
             #expect(ivyHistory.contains { $0.summary == "Relationship of seller-member with “Ivy Ito” updated (weak → strong)" })
+            #expect(ivyHistory.contains { $0.summary == "Relationship of seller-member with “Ivy Ito” removed" && $0.operation == .deleted })
             let umaHistory = try await owner.history(accountID: world.accountA, entityID: uma.id)
             #expect(umaHistory.last?.summary == "Contact “Uma Ueda” no longer reports to “Ivy Ito” (removed)")
             for customer in [MatrixCaller.customerEditor, .customerViewer] {
