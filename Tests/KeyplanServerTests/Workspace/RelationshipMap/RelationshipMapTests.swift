@@ -101,14 +101,20 @@ struct RelationshipMapTests {
                 try await server.inTenant(world.acme) { try await $0.query("UPDATE contacts SET reports_to = \(elsewhere.id) WHERE id = \(carla.id)") }
             }
 
-            // Two concurrent moves that would close a cycle together: exactly one passes.
+            // Two concurrent moves that would close a cycle together: Gus → Uma is in flight (its
+            // transaction holds the account's reports-to lock) when Ivy → Gus arrives. The second
+            // waits for the first and then sees the cycle, however the two interleave.
             let gus = try #require(contacts["Gus Gray"])
-            let moves = await withTaskGroup(of: StatusCode.self) { group in
-                group.addTask { await statusCode { _ = try await owner.updateContact(UpdateContactRequest(accountID: world.accountA, contactID: ivy.id, expectedVersion: 1, reportsTo: gus.id)) } }
-                group.addTask { await statusCode { _ = try await member.updateContact(UpdateContactRequest(accountID: world.accountA, contactID: gus.id, expectedVersion: 1, reportsTo: uma.id)) } }
-                return await group.reduce(into: []) { $0.append($1) }
+            let move: Task<StatusCode, Never> = try await server.inTenant(world.acme) { connection in
+                try await RelationshipMapRepository(connection: connection).lockReportingLines(of: world.accountA)
+                try await connection.query("UPDATE contacts SET reports_to = \(uma.id), version = version + 1 WHERE id = \(gus.id)")
+                let move = Task {
+                    await statusCode { _ = try await owner.updateContact(UpdateContactRequest(accountID: world.accountA, contactID: ivy.id, expectedVersion: 1, reportsTo: gus.id)) }
+                }
+                try await Task.sleep(for: .milliseconds(300))
+                return move
             }
-            #expect(moves.sorted { $0.rawValue < $1.rawValue } == [.ok, .failedPrecondition], "Uma reports to Ivy: Ivy → Gus and Gus → Uma together would be a cycle")
+            #expect(await move.value == .failedPrecondition, "Uma reports to Ivy: Ivy → Gus after Gus → Uma would close a cycle")
 
             // Relationships: a new one without a version; an existing one only with the version read.
             let tina = try world.user(.teamMember)
