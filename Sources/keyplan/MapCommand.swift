@@ -41,6 +41,18 @@ struct MapCommand: AsyncParsableCommand {
         }
     }
 
+    /// `--account` and `--contact`: which contact.
+    struct ContactKey: ParsableArguments {
+        @Option(help: "The account's id.") var account: UUID
+        @Option(help: "The contact's id.") var contact: UUID
+    }
+
+    /// `--account`, `--contact` and `--user`: which relationship.
+    struct RelationshipKey: ParsableArguments {
+        @OptionGroup var contact: ContactKey
+        @Option(help: "Our team member's user id (a seller).") var user: UUID
+    }
+
     struct ContactFields: ParsableArguments {
         @Option var email: String?
         @Option var title: String?
@@ -73,8 +85,7 @@ struct MapCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "update-contact", abstract: "Change a contact; fields not given are kept.",
             discussion: "A stale --expected-version is refused (ABORTED) with the contact's current version: merge and retry.")
-        @Option(help: "The account's id.") var account: UUID
-        @Option(help: "The contact's id.") var contact: UUID
+        @OptionGroup var key: ContactKey
         @Option(help: "The version you read (see `keyplan map show`).") var expectedVersion: Int
         @Option(help: "The contact's full name.") var name: String?
         @OptionGroup var fields: ContactFields
@@ -83,7 +94,7 @@ struct MapCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = UpdateContactRequest(
-                accountID: account, contactID: contact, expectedVersion: expectedVersion, fullName: name, email: fields.email,
+                accountID: key.account, contactID: key.contact, expectedVersion: expectedVersion, fullName: name, email: fields.email,
                 title: fields.title, department: fields.department, reportsTo: fields.reportsTo, decisionRole: fields.role,
                 influence: fields.influence, attitude: fields.attitude, concerns: fields.concerns, clear: clear)
             let updated = try await options.withClient { client, _ in
@@ -96,16 +107,15 @@ struct MapCommand: AsyncParsableCommand {
     struct RemoveContact: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "remove-contact", abstract: "Remove a contact and their relationships; their reports then report to nobody.")
-        @Option(help: "The account's id.") var account: UUID
-        @Option(help: "The contact's id.") var contact: UUID
+        @OptionGroup var key: ContactKey
         @Option(help: "Only if the contact is still at this version.") var expectedVersion: Int?
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             try await options.withClient { client, _ in
-                try await client.removeContact(RemoveContactRequest(accountID: account, contactID: contact, expectedVersion: expectedVersion))
+                try await client.removeContact(RemoveContactRequest(accountID: key.account, contactID: key.contact, expectedVersion: expectedVersion))
             }
-            try options.print(["account": account, "contact": contact]) { "removed \(contact)" }
+            try options.print(["account": key.account, "contact": key.contact]) { "removed \(key.contact)" }
         }
     }
 
@@ -139,9 +149,7 @@ struct MapCommand: AsyncParsableCommand {
     struct Relate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record how well one of our team knows a contact (an update names --expected-version).")
-        @Option(help: "The account's id.") var account: UUID
-        @Option(help: "The contact's id.") var contact: UUID
-        @Option(help: "Our team member's user id (a seller).") var user: UUID
+        @OptionGroup var key: RelationshipKey
         @Option(help: "weak, moderate or strong.") var strength: RelationshipStrength
         @Option(help: "A note (an update keeps the note when none is given).") var note: String?
         @Option(help: "The version you read, to update an existing relationship.") var expectedVersion: Int?
@@ -149,7 +157,8 @@ struct MapCommand: AsyncParsableCommand {
 
         func run() async throws {
             let request = SetRelationshipRequest(
-                accountID: account, contactID: contact, userID: user, strength: strength, note: note, expectedVersion: expectedVersion)
+                accountID: key.contact.account, contactID: key.contact.contact, userID: key.user, strength: strength, note: note,
+                expectedVersion: expectedVersion)
             let relationship = try await options.withClient { client, _ in
                 try await MapCommand.versioned(Relationship.self, describe: MapCommand.line) { try await client.setRelationship(request) }
             }
@@ -159,13 +168,12 @@ struct MapCommand: AsyncParsableCommand {
 
     struct Unrelate: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a team member's relationship with a contact.")
-        @Option(help: "The account's id.") var account: UUID
-        @Option(help: "The contact's id.") var contact: UUID
-        @Option(help: "Our team member's user id.") var user: UUID
+        @OptionGroup var key: RelationshipKey
         @Option(help: "Only if the relationship is still at this version.") var expectedVersion: Int?
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
+            let (account, contact, user) = (key.contact.account, key.contact.contact, key.user)
             try await options.withClient { client, _ in
                 try await client.removeRelationship(
                     RemoveRelationshipRequest(accountID: account, contactID: contact, userID: user, expectedVersion: expectedVersion))
