@@ -58,9 +58,9 @@ struct MapCommand: AsyncParsableCommand {
         @Option var title: String?
         @Option var department: String?
         @Option(help: "The manager's contact id (a contact of the same account).") var reportsTo: UUID?
-        @Option(help: "decision_maker, influencer, champion, user, gatekeeper or blocker.") var role: DecisionRole?
-        @Option(help: "low, medium or high.") var influence: Influence?
-        @Option(help: "advocate, supporter, neutral, skeptic or opponent (toward us).") var attitude: Attitude?
+        @Option(help: "Their role in the decision.") var role: DecisionRole?
+        @Option(help: "Their influence on the decision.") var influence: Influence?
+        @Option(help: "Their attitude toward us.") var attitude: Attitude?
         @Option(help: "Their business concerns.") var concerns: String?
     }
 
@@ -89,7 +89,7 @@ struct MapCommand: AsyncParsableCommand {
         @Option(help: "The version you read (see `keyplan map show`).") var expectedVersion: Int
         @Option(help: "The contact's full name.") var name: String?
         @OptionGroup var fields: ContactFields
-        @Option(help: "Empty a field: email, reports_to, decision_role, influence or attitude (repeatable).") var clear: [Contact.ClearableField] = []
+        @Option(help: "A field to empty (repeatable).") var clear: [Contact.ClearableField] = []
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
@@ -150,7 +150,7 @@ struct MapCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Record how well one of our team knows a contact (an update names --expected-version).")
         @OptionGroup var key: RelationshipKey
-        @Option(help: "weak, moderate or strong.") var strength: RelationshipStrength
+        @Option(help: "How well they know each other.") var strength: RelationshipStrength
         @Option(help: "A note (an update keeps the note when none is given).") var note: String?
         @Option(help: "The version you read, to update an existing relationship.") var expectedVersion: Int?
         @OptionGroup var options: GlobalOptions

@@ -195,8 +195,8 @@ public struct OrgChart: Sendable {
             <g class="contact" data-contact="\(contact.id.uuidString.lowercased())" data-attitude="\(contact.attitude?.rawValue ?? "unknown")" data-strength="\(strongest?.rawValue ?? "none")">
             <title>\(e(tooltip))</title>
             <rect class="box" x="\(n(x))" y="\(n(y))" width="\(n(w))" height="\(n(metrics.boxHeight))" rx="6" fill="\(Self.fill(contact.attitude))" stroke="\(border.stroke)" stroke-width="\(n(border.width))"\(dash)/>
-            <text class="name" x="\(n(x + 10))" y="\(n(y + 18))" font-weight="bold">\(e(Self.truncated(contact.fullName, 26)))</text>
-            <text class="title" x="\(n(x + 10))" y="\(n(y + 34))">\(e(Self.truncated(contact.title, 30)))</text>
+            <text class="name" x="\(n(x + 10))" y="\(n(y + 18))" font-weight="bold">\(e(Self.truncated(contact.fullName, 22)))</text>
+            <text class="title" x="\(n(x + 10))" y="\(n(y + 34))">\(e(Self.truncated(contact.title, 28)))</text>
 
             """
         if !role.isEmpty {

@@ -109,7 +109,7 @@ struct OrgChartTests {
     @Test func longNamesAreCutWithAnEllipsis() {
         var map = KnownMap.map
         map.contacts[1].fullName = String(repeating: "x", count: 40)
-        #expect(OrgChart(map: map).svg().contains(">\(String(repeating: "x", count: 25))…</text>"))
+        #expect(OrgChart(map: map).svg().contains(">\(String(repeating: "x", count: 21))…</text>"))
     }
 
     func occurrences(of needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }
