@@ -144,6 +144,11 @@ struct RelationshipMapTests {
 
             // Removing Ivy: Uma reports to nobody (a new version), Ivy's relationships go with her.
             let umaBefore = try #require(try await owner.relationshipMap(of: world.accountA).contacts.first { $0.id == uma.id })
+            let staleRemoval = try #require(await rpcError {
+                try await owner.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: ivy.id, expectedVersion: 99))
+            })
+            let ivyNow = try staleRemoval.currentRecord(as: Contact.self)
+            #expect(staleRemoval.code == .aborted && ivyNow?.id == ivy.id)
             try await owner.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: ivy.id))
             let after = try await owner.relationshipMap(of: world.accountA)
             #expect(!after.contacts.contains { $0.id == ivy.id } && !after.relationships.contains { $0.contactID == ivy.id })
