@@ -109,6 +109,13 @@ public struct AuthorizationPolicy: Sendable {
         CommentsService.list.descriptor: .account(.read),
 
         // The relationship map (#7): seller-internal.
+        RelationshipMapService.addContact.descriptor: .account(.edit),
+        RelationshipMapService.updateContact.descriptor: .account(.edit),
+        RelationshipMapService.removeContact.descriptor: .account(.edit),
+        RelationshipMapService.map.descriptor: .account(.readInternal),
+        RelationshipMapService.setRelationship.descriptor: .account(.edit),
+        RelationshipMapService.removeRelationship.descriptor: .account(.edit),
+        RelationshipMapService.coverageGaps.descriptor: .account(.readInternal),
 
         // Scorecards (#7).
 

@@ -44,6 +44,7 @@ public struct KeyplanServices: Sendable {
             CommentService(environment: environment),
 
             // The relationship map (#7).
+            AccountRelationshipMapService(environment: environment),
 
             // Scorecards (#7).
 

@@ -14,6 +14,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             GoalsCommand.self, CommentsCommand.self,
 
             // The relationship map.
+            MapCommand.self,
 
             // Scorecards.
 

@@ -106,6 +106,26 @@ struct AuthorizationMatrixTests {
         },
 
         // The relationship map (#7).
+        RelationshipMapService.addContact.descriptor: { world, client, _ in
+            _ = try await client.addContact(AddContactRequest(accountID: world.accountA, fullName: "Dana Diaz", decisionRole: .decisionMaker))
+        },
+        RelationshipMapService.updateContact.descriptor: { world, client, _ in
+            let contact = try await world.freshContact()
+            _ = try await client.updateContact(UpdateContactRequest(accountID: world.accountA, contactID: contact.id, expectedVersion: 1, attitude: .supporter))
+        },
+        RelationshipMapService.removeContact.descriptor: { world, client, _ in
+            try await client.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: try await world.freshContact().id))
+        },
+        RelationshipMapService.map.descriptor: { world, client, _ in _ = try await client.relationshipMap(of: world.accountA) },
+        RelationshipMapService.setRelationship.descriptor: { world, client, _ in
+            let contact = try await world.freshContact()
+            _ = try await client.setRelationship(SetRelationshipRequest(accountID: world.accountA, contactID: contact.id, userID: world.spareSeller, strength: .strong))
+        },
+        RelationshipMapService.removeRelationship.descriptor: { world, client, _ in
+            let relationship = try await world.freshRelationship()
+            try await client.removeRelationship(RemoveRelationshipRequest(accountID: world.accountA, contactID: relationship.contactID, userID: relationship.userID))
+        },
+        RelationshipMapService.coverageGaps.descriptor: { world, client, _ in _ = try await client.coverageGaps(of: world.accountA) },
 
         // Scorecards (#7).
 

@@ -1,6 +1,8 @@
-/// Text and numbers inside SVG documents.
+/// Text and numbers as Keyplan's SVG pictures (``QuadrantChart``, ``OrgChart``, ``TrendChart``)
+/// write them: escaped for XML, and numbers formatted one way, so a picture is byte-for-byte
+/// deterministic.
 public enum SVGText {
-    /// XML-escaped text.
+    /// Escapes text for XML content and attributes.
     public static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
@@ -17,8 +19,11 @@ public enum SVGText {
         return escaped
     }
 
-    /// At most two decimals, without trailing zeros.
-    public static func number(_ value: Double) -> String {
+    /// A coordinate with one decimal ("12.0").
+    public static func number(_ value: Double) -> String { String(format: "%.1f", value) }
+
+    /// A value with at most two decimals and no trailing zeros ("61.11", "80").
+    public static func compact(_ value: Double) -> String {
         let rounded = (value * 100).rounded() / 100
         return rounded == rounded.rounded() ? String(Int(rounded)) : String(rounded)
     }

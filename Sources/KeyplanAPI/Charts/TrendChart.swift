@@ -64,26 +64,26 @@ public struct TrendChart: Sendable {
             """
         for band in bands {
             svg += """
-                <rect class="band" x="\(left)" y="\(SVGText.number(y(band.range.upperBound)))" width="\(plotWidth)" height="\(SVGText.number(y(band.range.lowerBound) - y(band.range.upperBound)))" fill="\(band.color)"><title>\(SVGText.escape(band.label))</title></rect>
+                <rect class="band" x="\(left)" y="\(SVGText.compact(y(band.range.upperBound)))" width="\(plotWidth)" height="\(SVGText.compact(y(band.range.lowerBound) - y(band.range.upperBound)))" fill="\(band.color)"><title>\(SVGText.escape(band.label))</title></rect>
 
                 """
         }
         svg += """
             <rect x="\(left)" y="\(top)" width="\(plotWidth)" height="\(plotHeight)" fill="none" stroke="#333"/>
-            <text x="\(left - 6)" y="\(SVGText.number(y(range.upperBound) + 4))" text-anchor="end">\(SVGText.number(range.upperBound))</text>
-            <text x="\(left - 6)" y="\(SVGText.number(y(range.lowerBound) + 4))" text-anchor="end">\(SVGText.number(range.lowerBound))</text>
+            <text x="\(left - 6)" y="\(SVGText.compact(y(range.upperBound) + 4))" text-anchor="end">\(SVGText.compact(range.upperBound))</text>
+            <text x="\(left - 6)" y="\(SVGText.compact(y(range.lowerBound) + 4))" text-anchor="end">\(SVGText.compact(range.lowerBound))</text>
 
             """
         if points.count > 1 {
-            let path = points.indices.map { "\(SVGText.number(x($0))),\(SVGText.number(y(points[$0].value)))" }.joined(separator: " ")
+            let path = points.indices.map { "\(SVGText.compact(x($0))),\(SVGText.compact(y(points[$0].value)))" }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"#3a7bd5\" stroke-width=\"2\" points=\"\(path)\"/>\n"
         }
         // Labels of at most about ten points, so that they never overlap.
         let labelEvery = max(1, (points.count + 9) / 10)
         for (index, point) in points.enumerated() {
-            svg += "<circle class=\"point\" cx=\"\(SVGText.number(x(index)))\" cy=\"\(SVGText.number(y(point.value)))\" r=\"3.5\" fill=\"#1d3f6e\"><title>\(SVGText.escape(point.label)): \(SVGText.number(point.value))</title></circle>\n"
+            svg += "<circle class=\"point\" cx=\"\(SVGText.compact(x(index)))\" cy=\"\(SVGText.compact(y(point.value)))\" r=\"3.5\" fill=\"#1d3f6e\"><title>\(SVGText.escape(point.label)): \(SVGText.compact(point.value))</title></circle>\n"
             if index % labelEvery == 0 || index == points.count - 1 {
-                svg += "<text x=\"\(SVGText.number(x(index)))\" y=\"\(Double(height) - bottom + 16)\" text-anchor=\"middle\">\(SVGText.escape(point.label))</text>\n"
+                svg += "<text x=\"\(SVGText.compact(x(index)))\" y=\"\(Double(height) - bottom + 16)\" text-anchor=\"middle\">\(SVGText.escape(point.label))</text>\n"
             }
         }
         if points.isEmpty {

@@ -108,7 +108,8 @@ public struct QuadrantChart: Sendable {
 
     static func double(_ value: Decimal) -> Double { NSDecimalNumber(decimal: value).doubleValue }
 
-    static func format(_ value: Double) -> String { String(format: "%.1f", value) }
+    static func format(_ value: Double) -> String { SVGText.number(value) }
 
+    /// Escapes text for XML content and attributes.
     static func escape(_ text: String) -> String { SVGText.escape(text) }
 }

@@ -1,0 +1,28 @@
+import Foundation
+
+/// An account's relationship map: its contacts (by name) and who of our team knows whom.
+public struct RelationshipMap: Codable, Hashable, Sendable {
+    public var accountID: UUID
+    public var contacts: [Contact]
+    public var relationships: [Relationship]
+
+    public init(accountID: UUID, contacts: [Contact], relationships: [Relationship]) {
+        self.accountID = accountID
+        self.contacts = contacts
+        self.relationships = relationships
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, contacts, relationships }
+
+    /// The relationships with one contact, strongest first, then by team member's name.
+    public func relationships(with contactID: UUID) -> [Relationship] {
+        relationships.filter { $0.contactID == contactID }.sorted {
+            $0.strength != $1.strength ? $0.strength > $1.strength : ($0.userName, $0.userID.uuidString) < ($1.userName, $1.userID.uuidString)
+        }
+    }
+
+    /// Our strongest relationship with a contact; `nil` when nobody of us knows them.
+    public func strongest(with contactID: UUID) -> RelationshipStrength? {
+        relationships.lazy.filter { $0.contactID == contactID }.map(\.strength).max()
+    }
+}

@@ -1,0 +1,192 @@
+import Foundation
+import KeyplanRPC
+
+/// `keyplan.RelationshipMap`: the customer's people on an account, their place in the decision,
+/// and which of our team knows whom. Seller-internal throughout: the policy lets sellers in
+/// scope read it and the account's team (and admins) change it; a customer gets
+/// PERMISSION_DENIED for every method (NOT_FOUND for an account not theirs). Every change is
+/// journaled as an internal change.
+public enum RelationshipMapService {
+    public static let name = "keyplan.RelationshipMap"
+    public static let addContact = RPCMethod<AddContactRequest, Contact>.unary(name, "AddContact")
+    /// Changes a contact; a stale `expectedVersion` answers ABORTED with the current contact.
+    public static let updateContact = RPCMethod<UpdateContactRequest, Contact>.unary(name, "UpdateContact")
+    /// Removes a contact with its relationships; their direct reports no longer report to anyone.
+    public static let removeContact = RPCMethod<RemoveContactRequest, Empty>.unary(name, "RemoveContact")
+    /// The whole map of an account: contacts by name, relationships.
+    public static let map = RPCMethod<AccountRef, RelationshipMap>.unary(name, "Map")
+    /// Creates or updates how well a team member knows a contact (an update names the version it read).
+    public static let setRelationship = RPCMethod<SetRelationshipRequest, Relationship>.unary(name, "SetRelationship")
+    public static let removeRelationship = RPCMethod<RemoveRelationshipRequest, Empty>.unary(name, "RemoveRelationship")
+    /// The map's coverage gaps, single-threading and status (``CoverageReport``).
+    public static let coverageGaps = RPCMethod<AccountRef, CoverageReport>.unary(name, "CoverageGaps")
+}
+
+public struct AddContactRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    /// 1 to 200 characters.
+    public var fullName: String
+    public var email: String?
+    /// At most 200 characters.
+    public var title: String
+    /// At most 200 characters.
+    public var department: String
+    /// A contact of the same account.
+    public var reportsTo: UUID?
+    public var decisionRole: DecisionRole?
+    public var influence: Influence?
+    public var attitude: Attitude?
+    /// At most 4,000 characters.
+    public var concerns: String
+
+    public init(
+        accountID: UUID, fullName: String, email: String? = nil, title: String = "", department: String = "", reportsTo: UUID? = nil,
+        decisionRole: DecisionRole? = nil, influence: Influence? = nil, attitude: Attitude? = nil, concerns: String = ""
+    ) {
+        self.accountID = accountID
+        self.fullName = fullName
+        self.email = email
+        self.title = title
+        self.department = department
+        self.reportsTo = reportsTo
+        self.decisionRole = decisionRole
+        self.influence = influence
+        self.attitude = attitude
+        self.concerns = concerns
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, fullName, email, title, department, reportsTo, decisionRole, influence, attitude, concerns
+    }
+}
+
+/// The fields to change on a contact: a `nil` field is kept, a field in ``clear`` is emptied
+/// (naming a field in both is refused).
+public struct UpdateContactRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var contactID: UUID
+    /// The version the caller read.
+    public var expectedVersion: Int
+    public var fullName: String?
+    public var email: String?
+    public var title: String?
+    public var department: String?
+    public var reportsTo: UUID?
+    public var decisionRole: DecisionRole?
+    public var influence: Influence?
+    public var attitude: Attitude?
+    public var concerns: String?
+    public var clear: [Contact.ClearableField]
+
+    public init(
+        accountID: UUID, contactID: UUID, expectedVersion: Int, fullName: String? = nil, email: String? = nil, title: String? = nil,
+        department: String? = nil, reportsTo: UUID? = nil, decisionRole: DecisionRole? = nil, influence: Influence? = nil,
+        attitude: Attitude? = nil, concerns: String? = nil, clear: [Contact.ClearableField] = []
+    ) {
+        self.accountID = accountID
+        self.contactID = contactID
+        self.expectedVersion = expectedVersion
+        self.fullName = fullName
+        self.email = email
+        self.title = title
+        self.department = department
+        self.reportsTo = reportsTo
+        self.decisionRole = decisionRole
+        self.influence = influence
+        self.attitude = attitude
+        self.concerns = concerns
+        self.clear = clear
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, contactID, expectedVersion, fullName, email, title, department, reportsTo, decisionRole, influence, attitude
+        case concerns, clear
+    }
+}
+
+public struct RemoveContactRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var contactID: UUID
+    /// When given, a contact changed meanwhile is not removed: ABORTED with the current contact.
+    public var expectedVersion: Int?
+
+    public init(accountID: UUID, contactID: UUID, expectedVersion: Int? = nil) {
+        self.accountID = accountID
+        self.contactID = contactID
+        self.expectedVersion = expectedVersion
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, expectedVersion }
+}
+
+/// How well a team member knows a contact. Without `expectedVersion` it creates the
+/// relationship (an existing one answers ABORTED with it, so no edit is overwritten unseen);
+/// with it, it updates the relationship read at that version.
+public struct SetRelationshipRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var contactID: UUID
+    /// Our team member: an active seller of the tenant.
+    public var userID: UUID
+    public var strength: RelationshipStrength
+    /// At most 2,000 characters; `nil` keeps an existing relationship's note (a new one's is empty).
+    public var note: String?
+    public var expectedVersion: Int?
+
+    public init(accountID: UUID, contactID: UUID, userID: UUID, strength: RelationshipStrength, note: String? = nil, expectedVersion: Int? = nil) {
+        self.accountID = accountID
+        self.contactID = contactID
+        self.userID = userID
+        self.strength = strength
+        self.note = note
+        self.expectedVersion = expectedVersion
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, userID, strength, note, expectedVersion }
+}
+
+public struct RemoveRelationshipRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var contactID: UUID
+    public var userID: UUID
+    /// When given, a relationship changed meanwhile is not removed: ABORTED with the current one.
+    public var expectedVersion: Int?
+
+    public init(accountID: UUID, contactID: UUID, userID: UUID, expectedVersion: Int? = nil) {
+        self.accountID = accountID
+        self.contactID = contactID
+        self.userID = userID
+        self.expectedVersion = expectedVersion
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, userID, expectedVersion }
+}
+
+extension KeyplanClient {
+    public func addContact(_ request: AddContactRequest) async throws -> Contact {
+        try await call(RelationshipMapService.addContact, request)
+    }
+
+    public func updateContact(_ request: UpdateContactRequest) async throws -> Contact {
+        try await call(RelationshipMapService.updateContact, request)
+    }
+
+    public func removeContact(_ request: RemoveContactRequest) async throws {
+        _ = try await call(RelationshipMapService.removeContact, request)
+    }
+
+    public func relationshipMap(of accountID: UUID) async throws -> RelationshipMap {
+        try await call(RelationshipMapService.map, AccountRef(accountID: accountID))
+    }
+
+    public func setRelationship(_ request: SetRelationshipRequest) async throws -> Relationship {
+        try await call(RelationshipMapService.setRelationship, request)
+    }
+
+    public func removeRelationship(_ request: RemoveRelationshipRequest) async throws {
+        _ = try await call(RelationshipMapService.removeRelationship, request)
+    }
+
+    public func coverageGaps(of accountID: UUID) async throws -> CoverageReport {
+        try await call(RelationshipMapService.coverageGaps, AccountRef(accountID: accountID))
+    }
+}

@@ -1,0 +1,62 @@
+import Foundation
+import KeyplanAPI
+import Testing
+
+extension CLITests {
+    struct ChartWritten: Decodable { var output: String; var contacts: Int; var reportsTo: Int }
+
+    /// `keyplan map` through the built binary against a real server: contacts, relationships,
+    /// versions, gaps and the chart, with `--json` output parsed.
+    @Test func mapContactsRelationshipsGapsAndChart() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
+        let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await IdentityTestServer.with { server in
+            _ = try await server.bootstrapTenant(slug: "acme")
+            let login = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
+            let me = login.identity.userID.uuidString
+            let account = try await json(AccountView.self, ["accounts", "create", "--name", "Acme & Sons"]).id.uuidString
+
+            let ceo = try await json(Contact.self, ["map", "add-contact", "--account", account, "--name", "Carla Chen", "--title", "CEO", "--role", "decision_maker", "--influence", "high", "--attitude", "neutral"])
+            let cfo = try await json(Contact.self, ["map", "add-contact", "--account", account, "--name", "Frank <Fox>", "--title", "CFO", "--reports-to", ceo.id.uuidString, "--role", "decision_maker", "--attitude", "skeptic", "--concerns", "Budget"])
+            #expect(cfo.reportsTo == ceo.id && cfo.decisionRole == .decisionMaker && cfo.version == 1)
+            let related = try await json(Relationship.self, ["map", "relate", "--account", account, "--contact", ceo.id.uuidString, "--user", me, "--strength", "moderate", "--note", "Met at the summit"])
+            #expect(related.strength == .moderate && related.version == 1 && related.userName == "Admin")
+
+            let updated = try await json(Contact.self, ["map", "update-contact", "--account", account, "--contact", cfo.id.uuidString, "--expected-version", "1", "--attitude", "supporter", "--clear", "reports_to"])
+            #expect(updated.version == 2 && updated.attitude == .supporter && updated.reportsTo == nil && updated.concerns == "Budget")
+            let stale = try await keyplan(["map", "update-contact", "--account", account, "--contact", cfo.id.uuidString, "--expected-version", "1", "--title", "Finance"])
+            #expect(stale.status != 0 && stale.errors.contains("ABORTED") && stale.errors.contains("current: \(cfo.id)") && stale.errors.contains("v2"))
+            let cycle = try await keyplan(["map", "update-contact", "--account", account, "--contact", ceo.id.uuidString, "--expected-version", "1", "--reports-to", ceo.id.uuidString])
+            #expect(cycle.status != 0 && cycle.errors.contains("INVALID_ARGUMENT") && cycle.errors.contains("cannot report to themselves"))
+            _ = try await json(Relationship.self, ["map", "relate", "--account", account, "--contact", ceo.id.uuidString, "--user", me, "--strength", "strong", "--expected-version", "1"])
+
+            let map = try await json(RelationshipMap.self, ["map", "show", "--account", account])
+            #expect(map.contacts.map(\.fullName) == ["Carla Chen", "Frank <Fox>"] && map.relationships.map(\.strength) == [.strong])
+            let shown = try await keyplan(["map", "show", "--account", account])
+            #expect(shown.status == 0 && shown.output.contains("Carla Chen (CEO)") && shown.output.contains("↔ Admin: strong — Met at the summit"))
+
+            let gaps = try await json(CoverageReport.self, ["map", "gaps", "--account", account])
+            #expect(gaps.gaps.map(\.contactID) == [cfo.id] && gaps.status == .green && gaps.singleThreading.map(\.kind) == [.allRelationships, .keyPlayerKnownByOne])
+            let gapsText = try await keyplan(["map", "gaps", "--account", account])
+            #expect(gapsText.output.contains("status: green — Decision maker Frank <Fox> (CFO) supports us."))
+            #expect(gapsText.output.contains("gap: Frank <Fox> (CFO) is a decision maker without a strong relationship: nobody on our team knows them."))
+            #expect(gapsText.output.contains("single-threaded: Every relationship on this account goes through Admin."))
+
+            let svg = folder.appendingPathComponent("map.svg")
+            let written = try await json(ChartWritten.self, ["map", "chart", "--account", account, "--output", svg.path])
+            #expect(written.contacts == 2 && written.reportsTo == 0)
+            let picture = try String(contentsOf: svg, encoding: .utf8)
+            #expect(picture.hasPrefix("<svg") && picture.contains("Relationship map: Acme &amp; Sons") && picture.contains("Frank &lt;Fox&gt;"))
+            #expect(picture == OrgChart(map: map, accountName: "Acme & Sons").svg(), "the CLI writes the renderer's picture")
+
+            _ = try await json([String: String].self, ["map", "unrelate", "--account", account, "--contact", ceo.id.uuidString, "--user", me])
+            _ = try await json([String: String].self, ["map", "remove-contact", "--account", account, "--contact", cfo.id.uuidString, "--expected-version", "2"])
+            let emptied = try await json(RelationshipMap.self, ["map", "show", "--account", account])
+            #expect(emptied.contacts.map(\.id) == [ceo.id] && emptied.relationships.isEmpty)
+            let bad = try await keyplan(["map", "add-contact", "--account", account, "--name", "X", "--role", "king"])
+            #expect(bad.status != 0 && bad.errors.contains("king"))
+        }
+    }
+}
