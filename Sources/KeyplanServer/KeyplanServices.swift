@@ -44,6 +44,7 @@ public struct KeyplanServices: Sendable {
             // The relationship map (#7).
 
             // Scorecards (#7).
+            ScorecardService(environment: environment),
 
             // The action plan (#7).
 

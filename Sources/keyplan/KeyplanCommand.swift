@@ -15,6 +15,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             // The relationship map.
 
             // Scorecards.
+            ScorecardsCommand.self,
 
             // The action plan.
 
