@@ -179,7 +179,7 @@ struct ScorecardTests {
             #expect(trend.points.map { $0.criteria.map(\.change) } == [[nil, nil, nil], [2, -2, nil]])
             #expect(trend.points.map(\.responseRate) == [0.5, 0.5], "one of the two invited customers answered")
             #expect(try await seller.scoringRounds(accountID: world.accountA, templateID: old.id).isEmpty)
-            #expect(try await seller.scorecardTrend(accountID: world.accountB, templateID: template.id).points.isEmpty)
+            #expect(try await admin.scorecardTrend(accountID: world.accountB, templateID: template.id).points.isEmpty)
             #expect(await statusCode { _ = try await seller.scorecardTrend(accountID: world.accountA, templateID: UUID()) } == .notFound)
         }
     }
