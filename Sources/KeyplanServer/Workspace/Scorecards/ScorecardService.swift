@@ -154,10 +154,12 @@ struct ScorecardService: SecuredService {
                     guard let existing else { throw RPCError(code: .failedPrecondition, message: "there are no answers of yours to replace yet") }
                     guard existing.version == expected else { throw try CurrentRecord.aborted(existing, version: existing.version) }
                 }
-                try await rounds.saveResponse(
+                let written = try await rounds.saveResponse(
                     tenantID: caller.tenantID, roundID: round.id, respondent: caller.userID, answers: request.answers, comment: request.comment,
                     replacing: existing != nil)
                 let saved = try Self.found(try await rounds.responses(to: round.id, for: caller).first, "no response to \(round.id)")
+                // Two first answers of one customer at once: the later one is told of the earlier.
+                guard written else { throw try CurrentRecord.aborted(saved, version: saved.version) }
                 try await WorkspaceJournal(connection: connection).record(JournalEntry(
                     accountID: round.accountID, entity: .scorecardResponse, entityID: saved.id, operation: existing == nil ? .created : .updated,
                     version: saved.version, visibility: .internal,

@@ -128,8 +128,9 @@ struct ScoringRoundRepository {
     }
 
     /// Writes `respondent`'s answers to a round: a new response, or (`replacing`) the existing one
-    /// with its version raised and its answers replaced.
-    func saveResponse(tenantID: UUID, roundID: UUID, respondent: UUID, answers: [CriterionScore], comment: String, replacing: Bool) async throws {
+    /// with its version raised and its answers replaced. Returns false, writing nothing, when a
+    /// new response meets one that a concurrent call of the same respondent just wrote.
+    func saveResponse(tenantID: UUID, roundID: UUID, respondent: UUID, answers: [CriterionScore], comment: String, replacing: Bool) async throws -> Bool {
         if replacing {
             try await connection.query("""
                 UPDATE scorecard_responses SET comment = \(comment), updated_at = now(), version = version + 1
@@ -137,15 +138,18 @@ struct ScoringRoundRepository {
                 """)
             try await connection.query("DELETE FROM scorecard_answers WHERE round_id = \(roundID) AND respondent_id = \(respondent)")
         } else {
-            try await connection.query("""
+            let inserted = try await connection.query("""
                 INSERT INTO scorecard_responses (tenant_id, round_id, respondent_id, comment) VALUES (\(tenantID), \(roundID), \(respondent), \(comment))
+                ON CONFLICT (tenant_id, round_id, respondent_id) DO NOTHING RETURNING round_id
                 """)
+            guard !inserted.isEmpty else { return false }
         }
         try await connection.query("""
             INSERT INTO scorecard_answers (tenant_id, round_id, respondent_id, criterion_id, score)
             SELECT \(tenantID), \(roundID), \(respondent), a.criterion_id, a.score
             FROM unnest(\(answers.map(\.criterionID))::uuid[], \(answers.map(\.score))::int8[]) AS a(criterion_id, score)
             """)
+        return true
     }
 
     /// Per round, the customers asked: those invited to the account now, and respondents no longer invited.

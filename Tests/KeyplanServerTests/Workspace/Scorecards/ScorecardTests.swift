@@ -32,10 +32,11 @@ struct ScorecardTests {
             #expect(try await seller.scorecardTemplate(template.id).inUse)
             // Each invited customer is told, nobody else.
             let told = try await server.inTenant(world.acme) { connection in
-                try await connection.query("SELECT recipient_id FROM notifications WHERE kind = 'scoring_round_opened' AND subject_id = \(round.id)")
-                    .map { try $0.decode(UUID.self, column: "recipient_id") }
+                try await connection.query("SELECT recipient_id, message FROM notifications WHERE kind = 'scoring_round_opened' AND subject_id = \(round.id)")
+                    .map { (recipient: try $0.decode(UUID.self, column: "recipient_id"), message: try $0.decode(String.self, column: "message")) }
             }
-            #expect(Set(told) == [editorID, viewerID])
+            #expect(Set(told.map(\.recipient)) == [editorID, viewerID])
+            #expect(told.allSatisfy { $0.message == "Your scores, please: “Customer value” for 2026-Q4 with Account A" })
 
             _ = try await editor.answerScorecard(AnswerRequest(
                 accountID: world.accountA, roundID: round.id,
@@ -88,7 +89,8 @@ struct ScorecardTests {
             #expect(try await viewer.history(accountID: world.accountA, entityID: viewerResponse.id).isEmpty)
             let responseHistory = try await seller.history(accountID: world.accountA, entityID: viewerResponse.id)
             #expect(responseHistory.map(\.operation) == [.created, .updated] && responseHistory.allSatisfy { $0.visibility == .internal })
-            #expect(responseHistory.allSatisfy { !$0.summary.contains(where: \.isNumber) || $0.summary.contains("2026-Q4") })
+            // Summaries carry no score.
+            #expect(responseHistory.map(\.summary) == ["Scorecard “Customer value” 2026-Q4 answered", "Scorecard “Customer value” 2026-Q4 answers changed"])
             #expect(responseHistory.last?.fields.contains(FieldChange(field: "score: Trust", before: "9", after: nil)) == true)
 
             // Closed: answers are final.
@@ -159,7 +161,13 @@ struct ScorecardTests {
             let firstTime = AnswerRequest(accountID: world.accountA, roundID: q3.id, answers: [.init(criterionID: value, score: 3)], expectedVersion: 1)
             #expect(await statusCode { _ = try await editor.answerScorecard(firstTime) } == .failedPrecondition)
 
-            _ = try await editor.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: q3.id, answers: [.init(criterionID: value, score: 2), .init(criterionID: trust, score: 5)]))
+            // First answers sent at once: each is written or told of the other (ABORTED), none lost in between.
+            let q3Answers = AnswerRequest(accountID: world.accountA, roundID: q3.id, answers: [.init(criterionID: value, score: 2), .init(criterionID: trust, score: 5)])
+            let codes = await concurrentStatusCodes(4) { _ = try await editor.answerScorecard(q3Answers) }
+            #expect(codes.allSatisfy { $0 == .ok || $0 == .aborted } && codes.contains(.ok), "\(codes)")
+            let q3Response = try #require(try await editor.scoringRound(accountID: world.accountA, roundID: q3.id).responses.first)
+            #expect(q3Response.version == codes.filter { $0 == .ok }.count)
+            #expect(try await seller.history(accountID: world.accountA, entityID: q3Response.id).filter { $0.operation == .created }.count == 1)
             _ = try await seller.closeScoringRound(accountID: world.accountA, roundID: q3.id)
             let q4 = try await seller.openScoringRound(OpenRoundRequest(
                 accountID: world.accountA, templateID: template.id, period: "2026-Q4", closesAt: Date().addingTimeInterval(3600)))
