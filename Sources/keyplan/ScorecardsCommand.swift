@@ -22,6 +22,12 @@ struct ScorecardsCommand: AsyncParsableCommand {
             Answer.self, Results.self, Trend.self,
         ])
 
+    /// The round a command is about: its account's id and its own.
+    struct RoundArguments: ParsableArguments {
+        @Argument(help: "The account's id.") var account: UUID
+        @Argument(help: "The round's id.") var roundID: UUID
+    }
+
     // MARK: Templates
 
     struct TemplateCreate: AsyncParsableCommand {
@@ -130,12 +136,11 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
     struct Close: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Close a round: its answers become final.")
-        @Argument(help: "The account's id.") var account: UUID
-        @Argument(help: "The round's id.") var round: UUID
+        @OptionGroup var round: RoundArguments
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let closed = try await options.withClient { client, _ in try await client.closeScoringRound(accountID: account, roundID: round) }
+            let closed = try await options.withClient { client, _ in try await client.closeScoringRound(accountID: round.account, roundID: round.roundID) }
             try options.print(closed) { ScorecardsCommand.line(closed) }
         }
     }
@@ -160,12 +165,11 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A round, its criteria and the answers you may see (customers: their own).")
-        @Argument(help: "The account's id.") var account: UUID
-        @Argument(help: "The round's id.") var round: UUID
+        @OptionGroup var round: RoundArguments
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let detail = try await options.withClient { client, _ in try await client.scoringRound(accountID: account, roundID: round) }
+            let detail = try await options.withClient { client, _ in try await client.scoringRound(accountID: round.account, roundID: round.roundID) }
             try options.print(detail) {
                 let responses = detail.responses.map { response in
                     let scores = detail.criteria.map { criterion in
@@ -184,8 +188,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Score a round (customers); answering again replaces your answers until the round closes.",
             discussion: "Repeat --score \"Criterion name:score\"; criteria you leave out are skipped.")
-        @Argument(help: "The account's id.") var account: UUID
-        @Argument(help: "The round's id.") var round: UUID
+        @OptionGroup var round: RoundArguments
         @Option(name: .customLong("score"), help: "\"Criterion name:score\"; repeat for each.") var scores: [String] = []
         @Option(help: "A comment for the seller.") var comment = ""
         @Option(help: "The version of your answers you are replacing (refused if they changed meanwhile).") var expectedVersion: Int?
@@ -193,7 +196,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let response = try await options.withClient { client, _ in
-                let criteria = try await client.scoringRound(accountID: account, roundID: round).criteria
+                let criteria = try await client.scoringRound(accountID: round.account, roundID: round.roundID).criteria
                 let answers = try scores.map { text in
                     guard let colon = text.lastIndex(of: ":"), let score = Int(text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
                         throw CLIError("a score is \"Criterion name:score\", got \"\(text)\"")
@@ -205,7 +208,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
                     return CriterionScore(criterionID: criterion.id, score: score)
                 }
                 return try await client.answerScorecard(
-                    AnswerRequest(accountID: account, roundID: round, answers: answers, comment: comment, expectedVersion: expectedVersion))
+                    AnswerRequest(accountID: round.account, roundID: round.roundID, answers: answers, comment: comment, expectedVersion: expectedVersion))
             }
             try options.print(response) { "answered (version \(response.version)): \(response.answers.count) criteria scored" }
         }
@@ -215,12 +218,11 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
     struct Results: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "A round's results: per criterion mean and spread, the weighted overall score.")
-        @Argument(help: "The account's id.") var account: UUID
-        @Argument(help: "The round's id.") var round: UUID
+        @OptionGroup var round: RoundArguments
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let report = try await options.withClient { client, _ in try await client.scorecardResults(accountID: account, roundID: round) }
+            let report = try await options.withClient { client, _ in try await client.scorecardResults(accountID: round.account, roundID: round.roundID) }
             try options.print(report) { ScorecardsCommand.describe(report) }
         }
     }

@@ -75,7 +75,7 @@ struct ScorecardService: SecuredService {
                 let id = try await rounds.insert(
                     tenantID: caller.tenantID, accountID: request.accountID, templateID: template.id, period: period,
                     closesAt: request.closesAt, by: caller.userID)
-                let round = try Self.found(try await rounds.round(id, in: request.accountID, for: caller), "no scoring round \(id)")
+                let round = try await Self.round(id, in: request.accountID, for: caller, on: rounds)
                 try await Self.journal(round, .created, "opened", before: nil, by: caller, on: connection)
                 let account = try await AccountRepository(connection: connection).get(request.accountID, for: caller)
                 try await NotificationOutbox(connection: connection).enqueue(
@@ -89,12 +89,12 @@ struct ScorecardService: SecuredService {
             let caller = try call.caller()
             return try await environment.inTenant(caller.tenantID) { connection in
                 let rounds = ScoringRoundRepository(connection: connection)
-                let before = try Self.found(try await rounds.round(request.roundID, in: request.accountID, for: caller, lock: .update), "no scoring round \(request.roundID)")
+                let before = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .update, on: rounds)
                 guard before.closedAt == nil else {
                     throw RPCError(code: .failedPrecondition, message: "the round is already closed")
                 }
                 try await rounds.close(before.id)
-                let after = try Self.found(try await rounds.round(before.id, in: request.accountID, for: caller), "no scoring round \(before.id)")
+                let after = try await Self.round(before.id, in: request.accountID, for: caller, on: rounds)
                 try await Self.journal(after, .updated, "closed", before: before, by: caller, on: connection)
                 return after
             }
@@ -109,7 +109,7 @@ struct ScorecardService: SecuredService {
             let caller = try call.caller()
             return try await environment.inTenant(caller.tenantID) { connection in
                 let rounds = ScoringRoundRepository(connection: connection)
-                let round = try Self.found(try await rounds.round(request.roundID, in: request.accountID, for: caller), "no scoring round \(request.roundID)")
+                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
                 return RoundDetail(
                     round: round,
                     criteria: try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: caller.kind != .customer),
@@ -120,7 +120,7 @@ struct ScorecardService: SecuredService {
             let caller = try call.caller()
             return try await environment.inTenant(caller.tenantID) { connection in
                 let rounds = ScoringRoundRepository(connection: connection)
-                let round = try Self.found(try await rounds.round(request.roundID, in: request.accountID, for: caller), "no scoring round \(request.roundID)")
+                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
                 let criteria = try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: true)
                 return RoundResults(round: round, results: try await Self.results(of: [round], criteria: criteria, on: rounds)[0])
             }
@@ -144,7 +144,7 @@ struct ScorecardService: SecuredService {
             try Validate.answers(request)
             return try await environment.inTenant(caller.tenantID) { connection in
                 let rounds = ScoringRoundRepository(connection: connection)
-                let round = try Self.found(try await rounds.round(request.roundID, in: request.accountID, for: caller, lock: .share), "no scoring round \(request.roundID)")
+                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .share, on: rounds)
                 guard round.isOpen else { throw RPCError(code: .failedPrecondition, message: "the round is closed: answers are final") }
                 let criteria = try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: false)
                 try Validate.answers(request.answers, to: criteria, on: round.scale)
@@ -199,6 +199,13 @@ struct ScorecardService: SecuredService {
             fields["score: " + (criteria.first { $0.id == answer.criterionID }?.name ?? answer.criterionID.uuidString)] = String(answer.score)
         }
         return fields
+    }
+
+    /// The round `id` of the account, or NOT_FOUND.
+    private static func round(
+        _ id: UUID, in accountID: UUID, for caller: Principal, lock: ScoringRoundRepository.Lock = .none, on rounds: ScoringRoundRepository
+    ) async throws -> ScoringRound {
+        try found(try await rounds.round(id, in: accountID, for: caller, lock: lock), "no scoring round \(id)")
     }
 
     /// `value`, or NOT_FOUND with `message`.
