@@ -173,11 +173,14 @@ struct ScorecardTests {
                 accountID: world.accountA, templateID: template.id, period: "2026-Q4", closesAt: Date().addingTimeInterval(3600)))
             _ = try await editor.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: q4.id, answers: [.init(criterionID: value, score: 4), .init(criterionID: trust, score: 3)]))
             // A round whose closing time passed takes no more answers.
-            try await server.inTenant(world.acme) { connection in
+            _ = try await server.inTenant(world.acme) { connection in
                 try await connection.query("UPDATE scoring_rounds SET closes_at = now() - interval '1 second' WHERE id = \(q4.id)")
             }
             #expect(await statusCode { _ = try await editor.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: q4.id, answers: [.init(criterionID: value, score: 5)])) } == .failedPrecondition)
             #expect(try await editor.scoringRounds(accountID: world.accountA).map(\.isOpen) == [false, false])
+            // Closed by a seller afterwards, it closed when its time passed.
+            let q4Closed = try await seller.closeScoringRound(accountID: world.accountA, roundID: q4.id)
+            #expect(q4Closed.closedAt != nil && q4Closed.closedAt == q4Closed.closesAt)
 
             // The trend in period order: overall (2 × 2 + 5) ÷ 3 = 3, then (2 × 4 + 3) ÷ 3.
             let trend = try await seller.scorecardTrend(accountID: world.accountA, templateID: template.id)
