@@ -65,7 +65,7 @@ struct ScorecardService: SecuredService {
             return try await environment.inTenant(caller.tenantID) { connection in
                 let templates = ScorecardTemplateRepository(connection: connection)
                 let rounds = ScoringRoundRepository(connection: connection)
-                let template = try Self.found(try await templates.template(request.templateID), "no scorecard template \(request.templateID)")
+                let template = try Self.found(try await templates.template(request.templateID, locked: true), "no scorecard template \(request.templateID)")
                 guard template.archivedAt == nil else {
                     throw RPCError(code: .failedPrecondition, message: "the scorecard template “\(template.name)” is archived")
                 }

@@ -28,9 +28,10 @@ struct ScorecardTemplateRepository {
         try await !connection.query("SELECT FROM scorecard_templates WHERE lower(name) = lower(\(name))").isEmpty
     }
 
-    /// A template with its criteria (weights included: templates are for sellers).
-    func template(_ id: UUID) async throws -> ScorecardTemplate? {
-        try await templates(where: "t.id = \(id)").first
+    /// A template with its criteria (weights included: templates are for sellers). With
+    /// `locked`, the template row is share-locked so that it cannot be archived meanwhile.
+    func template(_ id: UUID, locked: Bool = false) async throws -> ScorecardTemplate? {
+        try await templates(where: "t.id = \(id)", lock: locked ? "FOR SHARE OF t" : "").first
     }
 
     /// The tenant's templates by name; archived ones too when asked.
@@ -63,11 +64,11 @@ struct ScorecardTemplateRepository {
         return criteria
     }
 
-    private func templates(where condition: PostgresQuery) async throws -> [ScorecardTemplate] {
+    private func templates(where condition: PostgresQuery, lock: PostgresQuery = "") async throws -> [ScorecardTemplate] {
         let rows = try await connection.query("""
             SELECT t.id, t.name, t.scale_min, t.scale_max, t.created_at, t.archived_at,
                    EXISTS (SELECT FROM scoring_rounds r WHERE r.template_id = t.id) AS in_use
-            FROM scorecard_templates t WHERE \(condition) ORDER BY t.name
+            FROM scorecard_templates t WHERE \(condition) ORDER BY t.name \(lock)
             """)
         let ids = try rows.map { try $0.decode(UUID.self, column: "id") }
         let criteria = try await criteria(of: ids, withWeights: true)
