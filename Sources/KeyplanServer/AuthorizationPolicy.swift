@@ -117,7 +117,19 @@ public struct AuthorizationPolicy: Sendable {
         RelationshipMapService.removeRelationship.descriptor: .account(.edit),
         RelationshipMapService.coverageGaps.descriptor: .account(.readInternal),
 
-        // Scorecards (#7).
+        // Scorecards (#7). Admins define templates; every seller reads them. Customers see
+        // rounds and answer (`respond`: the account's customers only); results are seller-internal.
+        ScorecardsService.createTemplate.descriptor: .tenantRoles([.admin]),
+        ScorecardsService.listTemplates.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        ScorecardsService.getTemplate.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        ScorecardsService.archiveTemplate.descriptor: .tenantRoles([.admin]),
+        ScorecardsService.openRound.descriptor: .account(.edit),
+        ScorecardsService.closeRound.descriptor: .account(.edit),
+        ScorecardsService.listRounds.descriptor: .account(.read),
+        ScorecardsService.getRound.descriptor: .account(.read),
+        ScorecardsService.answer.descriptor: .account(.respond),
+        ScorecardsService.results.descriptor: .account(.readInternal),
+        ScorecardsService.trend.descriptor: .account(.readInternal),
 
         // The action plan, process map and roadmap reviews (#7).
 

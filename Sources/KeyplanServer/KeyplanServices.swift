@@ -47,6 +47,7 @@ public struct KeyplanServices: Sendable {
             AccountRelationshipMapService(environment: environment),
 
             // Scorecards (#7).
+            ScorecardService(environment: environment),
 
             // The action plan (#7).
 

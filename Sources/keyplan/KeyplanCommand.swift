@@ -17,6 +17,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             MapCommand.self,
 
             // Scorecards.
+            ScorecardsCommand.self,
 
             // The action plan.
 

@@ -127,7 +127,35 @@ struct AuthorizationMatrixTests {
         },
         RelationshipMapService.coverageGaps.descriptor: { world, client, _ in _ = try await client.coverageGaps(of: world.accountA) },
 
-        // Scorecards (#7).
+        // Scorecards (#7). `respond` (Answer) is the account's customers' only.
+        ScorecardsService.createTemplate.descriptor: { _, client, _ in
+            _ = try await client.createScorecardTemplate(CreateTemplateRequest(name: "Template \(UUID())", criteria: [CriterionDraft(name: "Trust", weight: 1)]))
+        },
+        ScorecardsService.listTemplates.descriptor: { _, client, _ in _ = try await client.scorecardTemplates() },
+        ScorecardsService.getTemplate.descriptor: { world, client, _ in _ = try await client.scorecardTemplate(try await world.freshScorecardTemplate().id) },
+        ScorecardsService.archiveTemplate.descriptor: { world, client, _ in
+            _ = try await client.archiveScorecardTemplate(try await world.freshScorecardTemplate().id)
+        },
+        ScorecardsService.openRound.descriptor: { world, client, _ in
+            _ = try await client.openScoringRound(OpenRoundRequest(accountID: world.accountA, templateID: try await world.freshScorecardTemplate().id, period: "2026-Q4"))
+        },
+        ScorecardsService.closeRound.descriptor: { world, client, _ in
+            _ = try await client.closeScoringRound(accountID: world.accountA, roundID: try await world.freshScoringRound().id)
+        },
+        ScorecardsService.listRounds.descriptor: { world, client, _ in _ = try await client.scoringRounds(accountID: world.accountA) },
+        ScorecardsService.getRound.descriptor: { world, client, _ in
+            _ = try await client.scoringRound(accountID: world.accountA, roundID: try await world.freshScoringRound().id)
+        },
+        ScorecardsService.answer.descriptor: { world, client, _ in
+            let round = try await world.freshScoringRound()
+            _ = try await client.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: round.id, answers: [CriterionScore(criterionID: round.criterionID, score: 7)]))
+        },
+        ScorecardsService.results.descriptor: { world, client, _ in
+            _ = try await client.scorecardResults(accountID: world.accountA, roundID: try await world.freshScoringRound().id)
+        },
+        ScorecardsService.trend.descriptor: { world, client, _ in
+            _ = try await client.scorecardTrend(accountID: world.accountA, templateID: try await world.freshScorecardTemplate().id)
+        },
 
         // The action plan (#7).
 

@@ -1,0 +1,216 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+import KeyplanRPC
+
+/// `keyplan.Scorecards`: templates, scoring rounds, customers' answers, results and trends.
+///
+/// Opening and closing a round are journaled as shared changes (customers see that a round
+/// opened); a response is journaled as internal, with a summary that carries no score, so no
+/// customer ever reads another's answers in the history, and the customer's own answers reach
+/// them through ``ScorecardsService/getRound`` only.
+struct ScorecardService: SecuredService {
+    let environment: ServiceEnvironment
+
+    func register(with routes: inout SecuredRoutes) {
+        registerTemplates(with: &routes)
+        registerRounds(with: &routes)
+        registerAnswers(with: &routes)
+    }
+
+    private func registerTemplates(with routes: inout SecuredRoutes) {
+        routes.unary(ScorecardsService.createTemplate) { request, call in
+            let caller = try call.caller()
+            let request = request.trimmed
+            if let problem = request.problem { throw RPCError(code: .invalidArgument, message: problem) }
+            let template = try await environment.inTenant(caller.tenantID) { connection in
+                let templates = ScorecardTemplateRepository(connection: connection)
+                guard try await !templates.nameIsTaken(request.name) else {
+                    throw RPCError(code: .alreadyExists, message: "a scorecard template named “\(request.name)” already exists")
+                }
+                return try await templates.insert(tenantID: caller.tenantID, request, by: caller.userID)
+            }
+            CallAudit.record { $0.objectID = template.id }
+            return template
+        }
+        routes.unary(ScorecardsService.listTemplates) { request, call in
+            let caller = try call.caller()
+            return TemplateList(templates: try await environment.inTenant(caller.tenantID) {
+                try await ScorecardTemplateRepository(connection: $0).list(includeArchived: request.includeArchived)
+            })
+        }
+        routes.unary(ScorecardsService.getTemplate) { request, call in
+            let caller = try call.caller()
+            CallAudit.record { $0.objectID = request.templateID }
+            return try Self.found(try await environment.inTenant(caller.tenantID) {
+                try await ScorecardTemplateRepository(connection: $0).template(request.templateID)
+            }, "no scorecard template \(request.templateID)")
+        }
+        routes.unary(ScorecardsService.archiveTemplate) { request, call in
+            let caller = try call.caller()
+            CallAudit.record { $0.objectID = request.templateID }
+            return try Self.found(try await environment.inTenant(caller.tenantID) {
+                try await ScorecardTemplateRepository(connection: $0).archive(request.templateID)
+            }, "no scorecard template \(request.templateID)")
+        }
+    }
+
+    private func registerRounds(with routes: inout SecuredRoutes) {
+        routes.unary(ScorecardsService.openRound) { request, call in
+            let caller = try call.caller()
+            let period = try Validate.period(request.period)
+            if let closesAt = request.closesAt, closesAt <= Date() {
+                throw RPCError(code: .invalidArgument, message: "the round must close in the future")
+            }
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let templates = ScorecardTemplateRepository(connection: connection)
+                let rounds = ScoringRoundRepository(connection: connection)
+                let template = try Self.found(try await templates.template(request.templateID, locked: true), "no scorecard template \(request.templateID)")
+                guard template.archivedAt == nil else {
+                    throw RPCError(code: .failedPrecondition, message: "the scorecard template “\(template.name)” is archived")
+                }
+                guard try await !rounds.exists(accountID: request.accountID, templateID: template.id, period: period) else {
+                    throw RPCError(code: .alreadyExists, message: "the account already has a round of “\(template.name)” for \(period)")
+                }
+                let id = try await rounds.insert(
+                    tenantID: caller.tenantID, accountID: request.accountID, templateID: template.id, period: period,
+                    closesAt: request.closesAt, by: caller.userID)
+                let round = try await Self.round(id, in: request.accountID, for: caller, on: rounds)
+                try await Self.journal(round, .created, "opened", before: nil, by: caller, on: connection)
+                let account = try await AccountRepository(connection: connection).get(request.accountID, for: caller)
+                try await NotificationOutbox(connection: connection).enqueue(
+                    .scoringRoundOpened, to: try await rounds.activeCustomers(of: request.accountID), except: caller.userID,
+                    tenantID: caller.tenantID, accountID: request.accountID, subjectID: id,
+                    message: "Your scores, please: “\(template.name)” for \(period)\(account.map { " with \($0.name)" } ?? "")")
+                return round
+            }
+        }
+        routes.unary(ScorecardsService.closeRound) { request, call in
+            let caller = try call.caller()
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let rounds = ScoringRoundRepository(connection: connection)
+                let before = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .update, on: rounds)
+                guard before.closedAt == nil else {
+                    throw RPCError(code: .failedPrecondition, message: "the round is already closed")
+                }
+                try await rounds.close(before.id)
+                let after = try await Self.round(before.id, in: request.accountID, for: caller, on: rounds)
+                try await Self.journal(after, .updated, "closed", before: before, by: caller, on: connection)
+                return after
+            }
+        }
+        routes.unary(ScorecardsService.listRounds) { request, call in
+            let caller = try call.caller()
+            return RoundList(rounds: try await environment.inTenant(caller.tenantID) {
+                try await ScoringRoundRepository(connection: $0).rounds(in: request.accountID, templateID: request.templateID, for: caller)
+            })
+        }
+        routes.unary(ScorecardsService.getRound) { request, call in
+            let caller = try call.caller()
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let rounds = ScoringRoundRepository(connection: connection)
+                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
+                return RoundDetail(
+                    round: round,
+                    criteria: try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: caller.kind != .customer),
+                    responses: try await rounds.responses(to: round.id, for: caller))
+            }
+        }
+        routes.unary(ScorecardsService.results) { request, call in
+            let caller = try call.caller()
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let rounds = ScoringRoundRepository(connection: connection)
+                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
+                let criteria = try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: true)
+                return RoundResults(round: round, results: try await Self.results(of: [round], criteria: criteria, on: rounds)[0])
+            }
+        }
+        routes.unary(ScorecardsService.trend) { request, call in
+            let caller = try call.caller()
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let template = try Self.found(
+                    try await ScorecardTemplateRepository(connection: connection).template(request.templateID), "no scorecard template \(request.templateID)")
+                let rounds = ScoringRoundRepository(connection: connection)
+                let ordered = try await rounds.trendRounds(in: request.accountID, templateID: template.id, for: caller)
+                let results = try await Self.results(of: ordered, criteria: template.criteria, on: rounds)
+                return ScorecardTrend(template: template, rounds: zip(ordered, results).map { (round: $0, results: $1) })
+            }
+        }
+    }
+
+    private func registerAnswers(with routes: inout SecuredRoutes) {
+        routes.unary(ScorecardsService.answer) { request, call in
+            let caller = try call.caller()
+            try Validate.answers(request)
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let rounds = ScoringRoundRepository(connection: connection)
+                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .share, on: rounds)
+                guard round.isOpen else { throw RPCError(code: .failedPrecondition, message: "the round is closed: answers are final") }
+                let criteria = try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: false)
+                try Validate.answers(request.answers, to: criteria, on: round.scale)
+
+                let existing = try await rounds.responses(to: round.id, for: caller, lock: true).first
+                if let expected = request.expectedVersion {
+                    guard let existing else { throw RPCError(code: .failedPrecondition, message: "there are no answers of yours to replace yet") }
+                    guard existing.version == expected else { throw try CurrentRecord.aborted(existing, version: existing.version) }
+                }
+                let written = try await rounds.saveResponse(
+                    tenantID: caller.tenantID, roundID: round.id, respondent: caller.userID, answers: request.answers, comment: request.comment,
+                    replacing: existing != nil)
+                let saved = try Self.found(try await rounds.responses(to: round.id, for: caller).first, "no response to \(round.id)")
+                // Two first answers of one customer at once: the later one is told of the earlier.
+                guard written else { throw try CurrentRecord.aborted(saved, version: saved.version) }
+                try await WorkspaceJournal(connection: connection).record(JournalEntry(
+                    accountID: round.accountID, entity: .scorecardResponse, entityID: saved.id, operation: existing == nil ? .created : .updated,
+                    version: saved.version, visibility: .internal,
+                    summary: "Scorecard “\(round.templateName)” \(round.period) \(existing == nil ? "answered" : "answers changed")",
+                    fields: FieldChange.diff(before: existing.map { Self.journaled($0, criteria) }, after: Self.journaled(saved, criteria), except: [])), by: caller)
+                return saved
+            }
+        }
+    }
+
+    /// The results of `rounds`, in order, from their answers to `criteria`.
+    private static func results(of rounds: [ScoringRound], criteria: [ScorecardCriterion], on repository: ScoringRoundRepository) async throws -> [ScorecardResults] {
+        let ids = rounds.map(\.id)
+        let answers = Dictionary(grouping: try await repository.answers(to: ids), by: \.roundID)
+        let invited = try await repository.invitedCounts(of: ids)
+        return rounds.map { round in
+            ScorecardResults(criteria: criteria, answers: (answers[round.id] ?? []).map(\.answer), invitedCount: invited[round.id] ?? 0)
+        }
+    }
+
+    /// Journals a round's opening or closing: shared, customers see rounds.
+    private static func journal(
+        _ round: ScoringRound, _ operation: WorkspaceChange.Operation, _ verb: String, before: ScoringRound?, by caller: Principal,
+        on connection: PostgresConnection
+    ) async throws {
+        let except: Set<String> = ["version", "answeredByMe", "responseCount"]
+        try await WorkspaceJournal(connection: connection).record(JournalEntry(
+            accountID: round.accountID, entity: .scoringRound, entityID: round.id, operation: operation, version: round.version,
+            visibility: .shared, summary: "Scoring round “\(round.templateName)” \(round.period) \(verb)",
+            fields: FieldChange.diff(before: before, after: round, except: except)), by: caller)
+    }
+
+    /// A response as the journal keeps it: the comment and one field per scored criterion, by name.
+    private static func journaled(_ response: ScorecardResponse, _ criteria: [ScorecardCriterion]) -> [String: String] {
+        var fields = ["comment": response.comment]
+        for answer in response.answers {
+            fields["score: " + (criteria.first { $0.id == answer.criterionID }?.name ?? answer.criterionID.uuidString)] = String(answer.score)
+        }
+        return fields
+    }
+
+    /// The round `id` of the account, or NOT_FOUND.
+    private static func round(
+        _ id: UUID, in accountID: UUID, for caller: Principal, lock: ScoringRoundRepository.Lock = .none, on rounds: ScoringRoundRepository
+    ) async throws -> ScoringRound {
+        try found(try await rounds.round(id, in: accountID, for: caller, lock: lock), "no scoring round \(id)")
+    }
+
+    /// `value`, or NOT_FOUND with `message`.
+    private static func found<Value>(_ value: Value?, _ message: @autoclosure () -> String) throws -> Value {
+        guard let value else { throw RPCError(code: .notFound, message: message()) }
+        return value
+    }
+}

@@ -1,0 +1,289 @@
+import ArgumentParser
+import Foundation
+import KeyplanAPI
+
+extension ScoreScale: ExpressibleByArgument {
+    /// `1-10`.
+    public init?(argument: String) {
+        let parts = argument.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let minimum = Int(parts[0]), let maximum = Int(parts[1]) else { return nil }
+        self.init(minimum: minimum, maximum: maximum)
+    }
+
+    public var defaultValueDescription: String { "\(minimum)-\(maximum)" }
+}
+
+/// `keyplan scorecards`: customer value scorecards: templates, rounds, answers, results, trends.
+struct ScorecardsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scorecards", abstract: "Customer value scorecards: templates, scoring rounds, answers, results and trends.",
+        subcommands: [
+            TemplateCreate.self, Templates.self, Template.self, TemplateArchive.self, Open.self, Close.self, Rounds.self, Show.self,
+            Answer.self, Results.self, Trend.self,
+        ])
+
+    /// The round a command is about: its account's id and its own.
+    struct RoundArguments: ParsableArguments {
+        @Argument(help: "The account's id.") var account: UUID
+        @Argument(help: "The round's id.") var roundID: UUID
+    }
+
+    // MARK: Templates
+
+    struct TemplateCreate: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "template-create", abstract: "Create a template (admins). Templates cannot be edited: create another and archive the old.",
+            discussion: """
+                Criteria: repeat --criterion "Name:weight" (e.g. --criterion "Trust:2"), or give --criteria-file, a JSON array of
+                {"name": ..., "description": ..., "weight": ...}. Weights are relative; respondents never see them.
+                """)
+        @Option(help: "The template's name.") var name: String
+        @Option(help: "The answer scale, min-max.") var scale: ScoreScale = .defaults
+        @Option(name: .customLong("criterion"), help: "A criterion, \"Name:weight\"; repeat for each.") var criteria: [String] = []
+        @Option(help: "A JSON file of criteria.") var criteriaFile: String?
+        @OptionGroup var options: GlobalOptions
+
+        struct FileCriterion: Decodable { var name: String; var description: String?; var weight: Double }
+
+        func run() async throws {
+            var drafts = try criteria.map(Self.criterion)
+            if let criteriaFile {
+                let data = try Data(contentsOf: URL(fileURLWithPath: criteriaFile))
+                do {
+                    drafts += try JSONDecoder().decode([FileCriterion].self, from: data).map { CriterionDraft(name: $0.name, description: $0.description ?? "", weight: $0.weight) }
+                } catch {
+                    throw CLIError("\(criteriaFile) is not a JSON array of {\"name\", \"description\", \"weight\"}: \(error)")
+                }
+            }
+            let request = CreateTemplateRequest(name: name, scale: scale, criteria: drafts)
+            let template = try await options.withClient { client, _ in try await client.createScorecardTemplate(request) }
+            try options.print(template) { ScorecardsCommand.describe(template) }
+        }
+
+        /// `Name:weight`; the name may itself hold colons (the weight follows the last one).
+        static func criterion(_ text: String) throws -> CriterionDraft {
+            guard let colon = text.lastIndex(of: ":"), let weight = Double(text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
+                throw CLIError("a criterion is \"Name:weight\", got \"\(text)\"")
+            }
+            return CriterionDraft(name: String(text[..<colon]), weight: weight)
+        }
+    }
+
+    struct Templates: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "The tenant's templates.")
+        @Flag(help: "Include archived templates.") var archived = false
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let templates = try await options.withClient { client, _ in try await client.scorecardTemplates(includeArchived: archived) }
+            try options.print(templates) {
+                templates.map {
+                    "\($0.id)\t\($0.name)\t\($0.criteria.count) criteria, scale \($0.scale.minimum)-\($0.scale.maximum)\($0.archivedAt == nil ? "" : "\tarchived")"
+                }.joined(separator: "\n")
+            }
+        }
+    }
+
+    struct Template: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Show a template and its criteria.")
+        @Argument(help: "The template's id.") var id: UUID
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let template = try await options.withClient { client, _ in try await client.scorecardTemplate(id) }
+            try options.print(template) { ScorecardsCommand.describe(template) }
+        }
+    }
+
+    struct TemplateArchive: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "template-archive", abstract: "Archive a template (admins): it opens no new rounds.")
+        @Argument(help: "The template's id.") var id: UUID
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let template = try await options.withClient { client, _ in try await client.archiveScorecardTemplate(id) }
+            try options.print(template) { ScorecardsCommand.describe(template) }
+        }
+    }
+
+    static func describe(_ template: ScorecardTemplate) -> String {
+        let status = template.archivedAt.map { "archived \($0.shortDescription)" } ?? (template.inUse ? "in use" : "not used yet")
+        return "\(template.id)\t\(template.name)\tscale \(template.scale.minimum)-\(template.scale.maximum)\t\(status)\n"
+            + table(["criterion", "weight", "description"], template.criteria.map { [$0.name, $0.weight.map { number($0) } ?? "-", $0.description] })
+    }
+
+    // MARK: Rounds
+
+    struct Open: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Open a scoring round; the account's customers are told.")
+        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The template's id.") var template: UUID
+        @Option(help: "What is scored, e.g. 2026-Q4.") var period: String
+        @Option(help: "When the round closes by itself, ISO 8601 (2026-12-31T17:00:00Z).") var closesAt: String?
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            var closes: Date?
+            if let closesAt {
+                guard let date = ISO8601DateFormatter().date(from: closesAt) else { throw CLIError("--closes-at is not an ISO 8601 time: \(closesAt)") }
+                closes = date
+            }
+            let request = OpenRoundRequest(accountID: account, templateID: template, period: period, closesAt: closes)
+            let round = try await options.withClient { client, _ in try await client.openScoringRound(request) }
+            try options.print(round) { ScorecardsCommand.line(round) }
+        }
+    }
+
+    struct Close: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Close a round: its answers become final.")
+        @OptionGroup var round: RoundArguments
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let closed = try await options.withClient { client, _ in try await client.closeScoringRound(accountID: round.account, roundID: round.roundID) }
+            try options.print(closed) { ScorecardsCommand.line(closed) }
+        }
+    }
+
+    struct Rounds: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An account's scoring rounds, newest first.")
+        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "Only this template's rounds.") var template: UUID?
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let rounds = try await options.withClient { client, _ in try await client.scoringRounds(accountID: account, templateID: template) }
+            try options.print(rounds) { rounds.map(ScorecardsCommand.line).joined(separator: "\n") }
+        }
+    }
+
+    static func line(_ round: ScoringRound) -> String {
+        let state = round.isOpen ? "open" + (round.closesAt.map { " until \($0.shortDescription)" } ?? "") : "closed"
+        let answered = round.responseCount.map { "\($0) responses" } ?? (round.answeredByMe ? "answered" : "not answered yet")
+        return "\(round.id)\t\(round.period)\t\(round.templateName)\t\(state)\t\(answered)"
+    }
+
+    struct Show: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A round, its criteria and the answers you may see (customers: their own).")
+        @OptionGroup var round: RoundArguments
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let detail = try await options.withClient { client, _ in try await client.scoringRound(accountID: round.account, roundID: round.roundID) }
+            try options.print(detail) {
+                let responses = detail.responses.map { response in
+                    let scores = detail.criteria.map { criterion in
+                        "\(criterion.name) \(response.answers.first { $0.criterionID == criterion.id }.map { String($0.score) } ?? "-")"
+                    }
+                    return "\(response.respondentName) (v\(response.version)): " + scores.joined(separator: ", ")
+                        + (response.comment.isEmpty ? "" : "\n  “\(response.comment)”")
+                }
+                return ([ScorecardsCommand.line(detail.round), "scale \(detail.round.scale.minimum)-\(detail.round.scale.maximum)"]
+                    + detail.criteria.map { "- \($0.name)\($0.description.isEmpty ? "" : ": \($0.description)")" } + responses).joined(separator: "\n")
+            }
+        }
+    }
+
+    struct Answer: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Score a round (customers); answering again replaces your answers until the round closes.",
+            discussion: "Repeat --score \"Criterion name:score\"; criteria you leave out are skipped.")
+        @OptionGroup var round: RoundArguments
+        @Option(name: .customLong("score"), help: "\"Criterion name:score\"; repeat for each.") var scores: [String] = []
+        @Option(help: "A comment for the seller.") var comment = ""
+        @Option(help: "The version of your answers you are replacing (refused if they changed meanwhile).") var expectedVersion: Int?
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let response = try await options.withClient { client, _ in
+                let criteria = try await client.scoringRound(accountID: round.account, roundID: round.roundID).criteria
+                let answers = try scores.map { text in
+                    guard let colon = text.lastIndex(of: ":"), let score = Int(text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
+                        throw CLIError("a score is \"Criterion name:score\", got \"\(text)\"")
+                    }
+                    let name = text[..<colon].trimmingCharacters(in: .whitespaces)
+                    guard let criterion = criteria.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
+                        throw CLIError("no criterion “\(name)” in this round; it has: \(criteria.map(\.name).joined(separator: ", "))")
+                    }
+                    return CriterionScore(criterionID: criterion.id, score: score)
+                }
+                return try await client.answerScorecard(
+                    AnswerRequest(accountID: round.account, roundID: round.roundID, answers: answers, comment: comment, expectedVersion: expectedVersion))
+            }
+            try options.print(response) { "answered (version \(response.version)): \(response.answers.count) criteria scored" }
+        }
+    }
+
+    // MARK: Results
+
+    struct Results: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "A round's results: per criterion mean and spread, the weighted overall score.")
+        @OptionGroup var round: RoundArguments
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let report = try await options.withClient { client, _ in try await client.scorecardResults(accountID: round.account, roundID: round.roundID) }
+            try options.print(report) { ScorecardsCommand.describe(report) }
+        }
+    }
+
+    static func describe(_ report: RoundResults) -> String {
+        let results = report.results
+        let names = Dictionary(uniqueKeysWithValues: results.criteria.map { ($0.criterionID, $0.name) })
+        let rows = results.criteria.map { criterion in
+            [criterion.name, number(criterion.weight), optional(criterion.mean), criterion.minimum.map(String.init) ?? "-",
+             criterion.maximum.map(String.init) ?? "-", optional(criterion.standardDeviation), String(criterion.respondentCount)]
+        }
+        let rate = results.responseRate.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
+        return """
+            \(line(report.round))
+            \(table(["criterion", "weight", "mean", "min", "max", "sd", "n"], rows))
+            overall (weighted): \(optional(results.overall)) on \(report.round.scale.minimum)-\(report.round.scale.maximum)
+            responses: \(results.respondentCount) of \(results.invitedCount) invited (\(rate))
+            strongest: \(results.strongest.compactMap { names[$0] }.joined(separator: ", ").nonEmpty ?? "-")
+            weakest: \(results.weakest.compactMap { names[$0] }.joined(separator: ", ").nonEmpty ?? "-")
+            """
+    }
+
+    struct Trend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "An account's scores of one template across rounds, with the change from the round before.")
+        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The template's id.") var template: UUID
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let trend = try await options.withClient { client, _ in try await client.scorecardTrend(accountID: account, templateID: template) }
+            try options.print(trend) { ScorecardsCommand.describe(trend) }
+        }
+    }
+
+    static func describe(_ trend: ScorecardTrend) -> String {
+        let headers = ["period", "overall", "change", "responses"] + trend.criteria.map(\.name)
+        let rows = trend.points.map { point in
+            [point.period + (point.isOpen ? " (open)" : ""), optional(point.overall), change(point.overallChange), String(point.respondentCount)]
+                + point.criteria.map { optional($0.mean) + ($0.change.map { " (\(change($0)))" } ?? "") }
+        }
+        return "\(trend.templateName)\n" + table(headers, rows)
+    }
+
+    // MARK: Text
+
+    /// Columns padded to their widest cell, two spaces apart.
+    static func table(_ headers: [String], _ rows: [[String]]) -> String {
+        let all = [headers] + rows
+        let widths = headers.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
+        return all.map { row in
+            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+        }.joined(separator: "\n")
+    }
+
+    /// Two decimals, for display only.
+    static func number(_ value: Double) -> String { String(format: "%.2f", value) }
+    static func optional(_ value: Double?) -> String { value.map(number) ?? "-" }
+    static func change(_ value: Double?) -> String { value.map { ($0 >= 0 ? "+" : "") + number($0) } ?? "-" }
+}
+
+extension String {
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}
