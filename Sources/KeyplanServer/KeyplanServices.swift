@@ -46,6 +46,9 @@ public struct KeyplanServices: Sendable {
             // Scorecards (#7).
 
             // The action plan (#7).
+            ActionService(environment: environment),
+            ProcessStepService(environment: environment),
+            RoadmapReviewService(environment: environment),
 
             // Live updates, activity and notifications (#7).
         ]

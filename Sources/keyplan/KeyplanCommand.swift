@@ -17,6 +17,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             // Scorecards.
 
             // The action plan.
+            ActionsCommand.self, ProcessCommand.self, ReviewsCommand.self,
 
             // History, activity, watch, notifications.
         ]
