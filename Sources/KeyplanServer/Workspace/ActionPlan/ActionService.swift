@@ -98,20 +98,27 @@ struct ActionService: SecuredService {
         return fields
     }
 
-    /// Journals a change so that each side's history and live view stay right. While an action
-    /// is shared its changes are shared; an internal action's are internal. When an action stops
-    /// being shared, the customers are told it left their plan (a shared deletion without
-    /// fields) before the sellers' internal update, so that a seller's live view, which sees
-    /// both, ends with the action still there.
+    /// Journals a change so that each side's history and live view stay right, and customers
+    /// never read an internal past. While an action stays shared its changes are shared; while
+    /// it stays internal, internal. When it changes sides, the sellers get the real change
+    /// (internal), and the customers see the action enter their plan as it is now (a shared
+    /// creation with its current fields only: the internal values it had never reach them) or
+    /// leave it (a shared deletion without fields, journaled first, so that a seller's live
+    /// view, which sees both, ends with the action still there).
     static func journal(before: PlanAction?, after: PlanAction?, by caller: Principal, on connection: PostgresConnection) async throws {
-        let journal = PlanJournal(journal: WorkspaceJournal(connection: connection), actor: caller)
-        if let before, let after, before.shared, !after.shared {
-            try await journal.journal.record(JournalEntry(
-                accountID: after.accountID, entity: .action, entityID: after.id, operation: .deleted, version: nil,
-                visibility: .shared, summary: "\(before.journalName) left the mutual action plan", fields: []), by: caller)
+        let journal = PlanJournal(connection: connection, actor: caller)
+        if let before, let after, before.shared != after.shared {
+            if before.shared {
+                try await journal.recordRemoval(of: before, visibility: .shared, summary: "\(before.journalName) left the mutual action plan")
+            }
+            try await journal.record(before: before, after: after, visibility: .internal)
+            if after.shared {
+                try await journal.record(before: nil, after: after, visibility: .shared, summary: "\(after.journalName) joined the mutual action plan")
+            }
+        } else {
+            let shared = after?.shared ?? before?.shared ?? false
+            try await journal.record(before: before, after: after, visibility: shared ? .shared : .internal)
         }
-        let shared = after?.shared ?? before?.shared ?? false
-        try await journal.record(before: before, after: after, visibility: shared ? .shared : .internal)
         if let after, let owner = after.ownerID, owner != before?.ownerID {
             try await NotificationOutbox(connection: connection).enqueue(
                 .actionAssigned, to: [owner], except: caller.userID, tenantID: caller.tenantID, accountID: after.accountID,

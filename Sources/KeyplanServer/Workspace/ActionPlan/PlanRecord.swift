@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanAPI
+import KeyplanPostgres
 import KeyplanRPC
 
 /// A versioned record of the action plan area (an action, a process step, a review): what the
@@ -31,17 +32,30 @@ struct PlanJournal {
     let journal: WorkspaceJournal
     let actor: Principal
 
+    init(connection: PostgresConnection, actor: Principal) {
+        self.journal = WorkspaceJournal(connection: connection)
+        self.actor = actor
+    }
+
     /// Fields that change on every write and are journaled on their own (version, time) or derived.
     static let unjournaledFields: Set<String> = ["version", "createdAt", "updatedAt", "updatedBy", "overdue"]
 
-    /// Journals the change from `before` to `after` (`nil` before: created; `nil` after: deleted).
-    func record<Record: PlanRecord>(before: Record?, after: Record?, visibility: Visibility) async throws {
+    /// Journals the change from `before` to `after` (`nil` before: created; `nil` after: deleted),
+    /// summed up as `summary` (default: `Action “…” updated`).
+    func record<Record: PlanRecord>(before: Record?, after: Record?, visibility: Visibility, summary: String? = nil) async throws {
         guard let record = after ?? before else { return }
         let operation: WorkspaceChange.Operation = before == nil ? .created : after == nil ? .deleted : .updated
         try await journal.record(JournalEntry(
             accountID: record.accountID, entity: Record.entity, entityID: record.id, operation: operation, version: after?.version,
-            visibility: visibility, summary: "\(record.journalName) \(operation.rawValue)",
+            visibility: visibility, summary: summary ?? "\(record.journalName) \(operation.rawValue)",
             fields: FieldChange.diff(before: before, after: after, except: Self.unjournaledFields)), by: actor)
+    }
+
+    /// Journals that `record` is gone for the readers of `visibility`, without its fields.
+    func recordRemoval<Record: PlanRecord>(of record: Record, visibility: Visibility, summary: String) async throws {
+        try await journal.record(JournalEntry(
+            accountID: record.accountID, entity: Record.entity, entityID: record.id, operation: .deleted, version: nil,
+            visibility: visibility, summary: summary, fields: []), by: actor)
     }
 }
 

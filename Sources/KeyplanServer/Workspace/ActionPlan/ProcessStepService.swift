@@ -16,7 +16,7 @@ struct ProcessStepService: SecuredService {
                 if let user = request.responsibleUserID {
                     _ = try await AccountParticipants(connection: connection, accountID: request.accountID).require(user, as: "the responsible user")
                 }
-                let journal = PlanJournal(journal: WorkspaceJournal(connection: connection), actor: caller)
+                let journal = PlanJournal(connection: connection, actor: caller)
                 guard let id = request.stepID else {
                     let step = try await steps.insert(tenantID: caller.tenantID, request, by: caller.userID)
                     try await journal.record(before: nil, after: step, visibility: .shared)
@@ -37,7 +37,7 @@ struct ProcessStepService: SecuredService {
                 let before = try await steps.lock(request.stepID, in: request.accountID)
                     .unchanged(since: request.expectedVersion, missing: "no process step \(request.stepID) in this account")
                 try await steps.delete(before.id)
-                try await PlanJournal(journal: WorkspaceJournal(connection: connection), actor: caller).record(before: before, after: nil as ProcessStep?, visibility: .shared)
+                try await PlanJournal(connection: connection, actor: caller).record(before: before, after: nil as ProcessStep?, visibility: .shared)
             }
             return Empty()
         }

@@ -17,7 +17,7 @@ struct RoadmapReviewService: SecuredService {
                 _ = try await AccountParticipants(connection: connection, accountID: request.accountID).require(fields.attendeeIDs, as: "the attendee")
                 let review = try await RoadmapReviewRepository(connection: connection).insert(
                     tenantID: caller.tenantID, accountID: request.accountID, fields, by: caller.userID)
-                try await PlanJournal(journal: WorkspaceJournal(connection: connection), actor: caller).record(before: nil, after: review, visibility: .shared)
+                try await PlanJournal(connection: connection, actor: caller).record(before: nil, after: review, visibility: .shared)
                 return review
             }
             CallAudit.record { $0.objectID = review.id }
@@ -34,7 +34,7 @@ struct RoadmapReviewService: SecuredService {
                 let added = fields.attendeeIDs.filter { !before.attendees.map(\.userID).contains($0) }
                 _ = try await AccountParticipants(connection: connection, accountID: request.accountID).require(added, as: "the attendee")
                 let after = try await reviews.update(before.id, fields, by: caller.userID)
-                try await PlanJournal(journal: WorkspaceJournal(connection: connection), actor: caller).record(before: before, after: after, visibility: .shared)
+                try await PlanJournal(connection: connection, actor: caller).record(before: before, after: after, visibility: .shared)
                 return after
             }
         }

@@ -74,6 +74,17 @@ struct ActionPlanTests {
             #expect(sellerHistory.suffix(2).map(\.operation) == [.deleted, .updated] && sellerHistory.last?.visibility == .internal)
             #expect(sellerHistory.last?.fields.contains(FieldChange(field: "shared", before: "true", after: "false")) == true)
 
+            // Sharing: the customers see the action enter their plan as it is now, never its internal past.
+            let draft = try await seller.createAction(CreateActionRequest(accountID: a, title: "Squeeze them on price", horizon: .long))
+            let published = try await seller.updateAction(UpdateActionRequest(accountID: a, actionID: draft.id, expectedVersion: 1, title: "Pricing workshop", shared: true))
+            let entered = try await editor.history(accountID: a, entityID: draft.id)
+            #expect(entered.map(\.operation) == [.created] && entered.first?.version == 2)
+            #expect(entered.first?.fields.contains(FieldChange(field: "title", before: nil, after: "Pricing workshop")) == true)
+            #expect(!entered.flatMap(\.fields).contains { $0.before != nil || $0.after == "Squeeze them on price" }, "no internal value reaches a customer")
+            #expect(entered.first?.summary == "Action “Pricing workshop” joined the mutual action plan")
+            #expect(try await seller.history(accountID: a, entityID: draft.id).map(\.visibility) == [.internal, .internal, .shared])
+            #expect(try await viewer.getAction(accountID: a, actionID: draft.id) == published)
+
             // Another tenant's customer, and another tenant's account, are nowhere.
             let stranger = try await world.client(for: .otherTenantCustomer)
             #expect(await statusCode { _ = try await stranger.getAction(accountID: a, actionID: theirs.id) } == .notFound)
@@ -123,7 +134,7 @@ struct ActionPlanTests {
             }
             #expect(stale?.code == .aborted)
             #expect(try stale?.currentRecord(as: PlanAction.self) == first)
-            #expect(try await seller.history(accountID: a, entityID: plan.id).map(\.version) == [1, 2])
+            #expect(try await seller.history(accountID: a, entityID: plan.id).map(\.version) == [1, 2, 2], "created, updated, and shared as of version 2")
             let reassigned = try await seller.updateAction(UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 2, ownerID: editorID, clearDueOn: true, clearGoal: true))
             #expect(reassigned.dueOn == nil && reassigned.goalID == nil && reassigned.ownerID == editorID)
             #expect(try await notifications(server, world).map(\.recipient) == [memberID, editorID])
