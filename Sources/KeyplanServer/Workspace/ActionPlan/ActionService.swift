@@ -32,6 +32,9 @@ struct ActionService: SecuredService {
         routes.unary(ActionPlanService.updateAction) { request, call in
             let caller = try call.caller()
             try PlanInput.version(request.expectedVersion)
+            try PlanInput.setOrClear(request.ownerID, clear: request.clearOwner, "the owner")
+            try PlanInput.setOrClear(request.dueOn, clear: request.clearDueOn, "the due date")
+            try PlanInput.setOrClear(request.goalID, clear: request.clearGoal, "the goal")
             return try await environment.inTenant(caller.tenantID) { connection in
                 let actions = ActionRepository(connection: connection)
                 let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)

@@ -26,6 +26,7 @@ struct RoadmapReviewService: SecuredService {
         routes.unary(ActionPlanService.updateReview) { request, call in
             let caller = try call.caller()
             try PlanInput.version(request.expectedVersion)
+            try PlanInput.setOrClear(request.nextReviewOn, clear: request.clearNextReview, "the next review's date")
             return try await environment.inTenant(caller.tenantID) { connection in
                 let reviews = RoadmapReviewRepository(connection: connection)
                 let before = try await reviews.lock(request.reviewID, in: request.accountID)

@@ -138,9 +138,16 @@ struct ActionPlanTests {
             let reassigned = try await seller.updateAction(UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 2, ownerID: editorID, clearDueOn: true, clearGoal: true))
             #expect(reassigned.dueOn == nil && reassigned.goalID == nil && reassigned.ownerID == editorID)
             #expect(try await notifications(server, world).map(\.recipient) == [memberID, editorID])
-            #expect(await statusCode {
-                _ = try await seller.updateAction(UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 0, title: "x"))
-            } == .invalidArgument)
+            for invalid in [
+                UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 0, title: "x"),
+                UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, ownerID: sellerID, clearOwner: true),
+                UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, title: String(repeating: "é", count: 301)),
+                UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, title: "two\nlines"),
+                UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, description: "nul \u{0} inside"),
+            ] {
+                #expect(await statusCode { _ = try await seller.updateAction(invalid) } == .invalidArgument, "\(invalid)")
+            }
+            #expect(try await seller.getAction(accountID: a, actionID: plan.id).version == 3)
 
             // Filters.
             let late = try await seller.createAction(CreateActionRequest(accountID: a, title: "Late", dueOn: try calendarDate("2021-05-01")))
