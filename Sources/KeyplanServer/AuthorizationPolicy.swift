@@ -132,6 +132,19 @@ public struct AuthorizationPolicy: Sendable {
         ScorecardsService.trend.descriptor: .account(.readInternal),
 
         // The action plan, process map and roadmap reviews (#7).
+        // Customers read the shared part; customer editors also create and update shared
+        // actions (the handler holds them to the mutual plan); sellers do everything else.
+        ActionPlanService.createAction.descriptor: .account(.collaborate),
+        ActionPlanService.updateAction.descriptor: .account(.collaborate),
+        ActionPlanService.deleteAction.descriptor: .account(.edit),
+        ActionPlanService.listActions.descriptor: .account(.read),
+        ActionPlanService.getAction.descriptor: .account(.read),
+        ActionPlanService.setProcessStep.descriptor: .account(.edit),
+        ActionPlanService.removeProcessStep.descriptor: .account(.edit),
+        ActionPlanService.processMap.descriptor: .account(.read),
+        ActionPlanService.recordReview.descriptor: .account(.edit),
+        ActionPlanService.updateReview.descriptor: .account(.edit),
+        ActionPlanService.listReviews.descriptor: .account(.read),
 
         // Live updates, activity and notifications (#7).
 

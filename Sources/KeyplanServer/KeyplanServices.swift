@@ -50,6 +50,9 @@ public struct KeyplanServices: Sendable {
             ScorecardService(environment: environment),
 
             // The action plan (#7).
+            ActionService(environment: environment),
+            ProcessStepService(environment: environment),
+            RoadmapReviewService(environment: environment),
 
             // Live updates, activity and notifications (#7).
 

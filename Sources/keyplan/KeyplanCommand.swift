@@ -20,6 +20,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             ScorecardsCommand.self,
 
             // The action plan.
+            ActionsCommand.self, ProcessCommand.self, ReviewsCommand.self,
 
             // History, activity, watch, notifications.
 

@@ -158,6 +158,35 @@ struct AuthorizationMatrixTests {
         },
 
         // The action plan (#7).
+        ActionPlanService.createAction.descriptor: { world, client, _ in
+            _ = try await client.createAction(CreateActionRequest(accountID: world.accountA, title: "Matrix action", shared: true))
+        },
+        ActionPlanService.updateAction.descriptor: { world, client, _ in
+            let id = try await world.freshAction(shared: true)
+            _ = try await client.updateAction(UpdateActionRequest(accountID: world.accountA, actionID: id, expectedVersion: 1, status: .inProgress))
+        },
+        ActionPlanService.deleteAction.descriptor: { world, client, _ in
+            try await client.deleteAction(DeleteActionRequest(accountID: world.accountA, actionID: try await world.freshAction(shared: true)))
+        },
+        ActionPlanService.listActions.descriptor: { world, client, _ in _ = try await client.listActions(ListActionsRequest(accountID: world.accountA)) },
+        ActionPlanService.getAction.descriptor: { world, client, _ in
+            _ = try await client.getAction(accountID: world.accountA, actionID: try await world.freshAction(shared: true))
+        },
+        ActionPlanService.setProcessStep.descriptor: { world, client, _ in
+            _ = try await client.setProcessStep(SetProcessStepRequest(accountID: world.accountA, activity: "Matrix step", side: .joint))
+        },
+        ActionPlanService.removeProcessStep.descriptor: { world, client, _ in
+            try await client.removeProcessStep(RemoveProcessStepRequest(accountID: world.accountA, stepID: try await world.freshProcessStep()))
+        },
+        ActionPlanService.processMap.descriptor: { world, client, _ in _ = try await client.processMap(of: world.accountA) },
+        ActionPlanService.recordReview.descriptor: { world, client, _ in
+            _ = try await client.recordReview(RecordReviewRequest(accountID: world.accountA, heldOn: try calendarDate("2026-11-02")))
+        },
+        ActionPlanService.updateReview.descriptor: { world, client, _ in
+            let id = try await world.freshReview()
+            _ = try await client.updateReview(UpdateReviewRequest(accountID: world.accountA, reviewID: id, expectedVersion: 1, notes: "Matrix"))
+        },
+        ActionPlanService.listReviews.descriptor: { world, client, _ in _ = try await client.listReviews(of: world.accountA) },
 
         // Live updates, activity and notifications (#7).
 

@@ -1,0 +1,69 @@
+import Foundation
+import KeyplanRPC
+
+/// `keyplan.ActionPlan`: an account's living action plan, its process map and its roadmap
+/// reviews. Customers read the shared part (the mutual action plan, the map, the reviews);
+/// customer editors also create and update shared actions. Every change is journaled.
+public enum ActionPlanService {
+    public static let name = "keyplan.ActionPlan"
+    public static let createAction = RPCMethod<CreateActionRequest, PlanAction>.unary(name, "CreateAction")
+    /// Versioned: a stale `expectedVersion` answers ABORTED with the current action.
+    public static let updateAction = RPCMethod<UpdateActionRequest, PlanAction>.unary(name, "UpdateAction")
+    public static let deleteAction = RPCMethod<DeleteActionRequest, Empty>.unary(name, "DeleteAction")
+    public static let listActions = RPCMethod<ListActionsRequest, ActionList>.unary(name, "ListActions")
+    public static let getAction = RPCMethod<ActionRef, PlanAction>.unary(name, "GetAction")
+    /// Creates or replaces one step of the process map.
+    public static let setProcessStep = RPCMethod<SetProcessStepRequest, ProcessStep>.unary(name, "SetProcessStep")
+    public static let removeProcessStep = RPCMethod<RemoveProcessStepRequest, Empty>.unary(name, "RemoveProcessStep")
+    public static let processMap = RPCMethod<AccountRef, ProcessMap>.unary(name, "ProcessMap")
+    public static let recordReview = RPCMethod<RecordReviewRequest, RoadmapReview>.unary(name, "RecordReview")
+    /// Versioned: a stale `expectedVersion` answers ABORTED with the current review.
+    public static let updateReview = RPCMethod<UpdateReviewRequest, RoadmapReview>.unary(name, "UpdateReview")
+    public static let listReviews = RPCMethod<AccountRef, ReviewList>.unary(name, "ListReviews")
+}
+
+extension KeyplanClient {
+    public func createAction(_ request: CreateActionRequest) async throws -> PlanAction {
+        try await call(ActionPlanService.createAction, request)
+    }
+
+    public func updateAction(_ request: UpdateActionRequest) async throws -> PlanAction {
+        try await call(ActionPlanService.updateAction, request)
+    }
+
+    public func deleteAction(_ request: DeleteActionRequest) async throws {
+        _ = try await call(ActionPlanService.deleteAction, request)
+    }
+
+    public func listActions(_ request: ListActionsRequest) async throws -> [PlanAction] {
+        try await call(ActionPlanService.listActions, request).actions
+    }
+
+    public func getAction(accountID: UUID, actionID: UUID) async throws -> PlanAction {
+        try await call(ActionPlanService.getAction, ActionRef(accountID: accountID, actionID: actionID))
+    }
+
+    public func setProcessStep(_ request: SetProcessStepRequest) async throws -> ProcessStep {
+        try await call(ActionPlanService.setProcessStep, request)
+    }
+
+    public func removeProcessStep(_ request: RemoveProcessStepRequest) async throws {
+        _ = try await call(ActionPlanService.removeProcessStep, request)
+    }
+
+    public func processMap(of accountID: UUID) async throws -> [ProcessStep] {
+        try await call(ActionPlanService.processMap, AccountRef(accountID: accountID)).steps
+    }
+
+    public func recordReview(_ request: RecordReviewRequest) async throws -> RoadmapReview {
+        try await call(ActionPlanService.recordReview, request)
+    }
+
+    public func updateReview(_ request: UpdateReviewRequest) async throws -> RoadmapReview {
+        try await call(ActionPlanService.updateReview, request)
+    }
+
+    public func listReviews(of accountID: UUID) async throws -> [RoadmapReview] {
+        try await call(ActionPlanService.listReviews, AccountRef(accountID: accountID)).reviews
+    }
+}

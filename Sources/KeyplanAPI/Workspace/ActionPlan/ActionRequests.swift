@@ -1,0 +1,143 @@
+import Foundation
+
+/// A new action. A customer editor may only create shared actions.
+public struct CreateActionRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var title: String
+    public var description: String
+    public var ownerID: UUID?
+    public var dueOn: CalendarDate?
+    public var status: ActionStatus
+    public var horizon: ActionHorizon
+    public var goalID: UUID?
+    public var shared: Bool
+
+    public init(
+        accountID: UUID, title: String, description: String = "", ownerID: UUID? = nil, dueOn: CalendarDate? = nil,
+        status: ActionStatus = .open, horizon: ActionHorizon = .near, goalID: UUID? = nil, shared: Bool = false
+    ) {
+        self.accountID = accountID
+        self.title = title
+        self.description = description
+        self.ownerID = ownerID
+        self.dueOn = dueOn
+        self.status = status
+        self.horizon = horizon
+        self.goalID = goalID
+        self.shared = shared
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, title, description, ownerID, dueOn, status, horizon, goalID, shared }
+}
+
+/// Changes to an action that was read at `expectedVersion`: a `nil` field is kept; `clearOwner`,
+/// `clearDueOn` and `clearGoal` remove those. A stale version answers ABORTED with the current
+/// action (``CurrentRecord``). Customers may only update shared actions, and keep them shared.
+public struct UpdateActionRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var actionID: UUID
+    public var expectedVersion: Int
+    public var title: String?
+    public var description: String?
+    public var ownerID: UUID?
+    public var clearOwner: Bool
+    public var dueOn: CalendarDate?
+    public var clearDueOn: Bool
+    public var status: ActionStatus?
+    public var horizon: ActionHorizon?
+    public var goalID: UUID?
+    public var clearGoal: Bool
+    public var shared: Bool?
+
+    public init(
+        accountID: UUID, actionID: UUID, expectedVersion: Int, title: String? = nil, description: String? = nil,
+        ownerID: UUID? = nil, clearOwner: Bool = false, dueOn: CalendarDate? = nil, clearDueOn: Bool = false,
+        status: ActionStatus? = nil, horizon: ActionHorizon? = nil, goalID: UUID? = nil, clearGoal: Bool = false, shared: Bool? = nil
+    ) {
+        self.accountID = accountID
+        self.actionID = actionID
+        self.expectedVersion = expectedVersion
+        self.title = title
+        self.description = description
+        self.ownerID = ownerID
+        self.clearOwner = clearOwner
+        self.dueOn = dueOn
+        self.clearDueOn = clearDueOn
+        self.status = status
+        self.horizon = horizon
+        self.goalID = goalID
+        self.clearGoal = clearGoal
+        self.shared = shared
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, actionID, expectedVersion, title, description, ownerID, clearOwner, dueOn, clearDueOn, status, horizon, goalID, clearGoal, shared
+    }
+}
+
+/// One action of an account.
+public struct ActionRef: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var actionID: UUID
+
+    public init(accountID: UUID, actionID: UUID) {
+        self.accountID = accountID
+        self.actionID = actionID
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, actionID }
+}
+
+/// Deletes an action; with `expectedVersion`, only if it is still at that version (else ABORTED).
+public struct DeleteActionRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var actionID: UUID
+    public var expectedVersion: Int?
+
+    public init(accountID: UUID, actionID: UUID, expectedVersion: Int? = nil) {
+        self.accountID = accountID
+        self.actionID = actionID
+        self.expectedVersion = expectedVersion
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, actionID, expectedVersion }
+}
+
+/// Which actions of an account to list; every filter given must hold. A customer's list holds
+/// shared actions only, whatever the filters.
+public struct ListActionsRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var horizon: ActionHorizon?
+    public var status: ActionStatus?
+    public var ownerID: UUID?
+    /// Only the mutual action plan.
+    public var sharedOnly: Bool
+    /// Only actions past their due date and still pending.
+    public var overdueOnly: Bool
+    /// At most this many actions (default and maximum 1,000).
+    public var limit: Int?
+
+    public init(
+        accountID: UUID, horizon: ActionHorizon? = nil, status: ActionStatus? = nil, ownerID: UUID? = nil,
+        sharedOnly: Bool = false, overdueOnly: Bool = false, limit: Int? = nil
+    ) {
+        self.accountID = accountID
+        self.horizon = horizon
+        self.status = status
+        self.ownerID = ownerID
+        self.sharedOnly = sharedOnly
+        self.overdueOnly = overdueOnly
+        self.limit = limit
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, horizon, status, ownerID, sharedOnly, overdueOnly, limit }
+}
+
+/// Actions in plan order: near term first, then by due date (undated last).
+public struct ActionList: Codable, Hashable, Sendable {
+    public var actions: [PlanAction]
+
+    public init(actions: [PlanAction]) { self.actions = actions }
+
+    enum CodingKeys: Int, CodingKey { case actions = 1 }
+}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// One key activity of an account's process map and who is responsible for it: a user of either
+/// side, or a person or team named in `responsible`. Shared with the customer.
+public struct ProcessStep: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var accountID: UUID
+    /// The map is read in ascending position (0 to 999).
+    public var position: Int
+    public var activity: String
+    public var responsibleUserID: UUID?
+    /// The responsible user's display name.
+    public var responsibleUserName: String?
+    /// A person or team without a user, free text (empty when a user is responsible).
+    public var responsible: String
+    public var side: ProcessSide
+    public var version: Int
+    public var updatedBy: UUID
+    public var updatedAt: Date
+
+    public init(
+        id: UUID, accountID: UUID, position: Int, activity: String, responsibleUserID: UUID?, responsibleUserName: String?,
+        responsible: String, side: ProcessSide, version: Int, updatedBy: UUID, updatedAt: Date
+    ) {
+        self.id = id
+        self.accountID = accountID
+        self.position = position
+        self.activity = activity
+        self.responsibleUserID = responsibleUserID
+        self.responsibleUserName = responsibleUserName
+        self.responsible = responsible
+        self.side = side
+        self.version = version
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
+    }
+
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, accountID, position, activity, responsibleUserID, responsibleUserName, responsible, side, version, updatedBy, updatedAt
+    }
+
+    /// Who is responsible, for people.
+    public var responsibleDescription: String {
+        responsibleUserName ?? (responsible.isEmpty ? "-" : responsible)
+    }
+}
+
+/// Whose activity a process step is.
+public enum ProcessSide: String, Codable, Hashable, Sendable, CaseIterable {
+    case seller, customer, joint
+}
+
+/// Creates a step (`stepID` nil) or replaces one read at `expectedVersion` (a stale version
+/// answers ABORTED with the current step). Without a position, a new step goes last and an
+/// existing one keeps its place. At most one of `responsibleUserID` and `responsible`.
+public struct SetProcessStepRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var stepID: UUID?
+    public var expectedVersion: Int?
+    public var position: Int?
+    public var activity: String
+    public var responsibleUserID: UUID?
+    public var responsible: String
+    public var side: ProcessSide
+
+    public init(
+        accountID: UUID, stepID: UUID? = nil, expectedVersion: Int? = nil, position: Int? = nil, activity: String,
+        responsibleUserID: UUID? = nil, responsible: String = "", side: ProcessSide
+    ) {
+        self.accountID = accountID
+        self.stepID = stepID
+        self.expectedVersion = expectedVersion
+        self.position = position
+        self.activity = activity
+        self.responsibleUserID = responsibleUserID
+        self.responsible = responsible
+        self.side = side
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, stepID, expectedVersion, position, activity, responsibleUserID, responsible, side }
+}
+
+/// Removes a step; with `expectedVersion`, only if it is still at that version (else ABORTED).
+public struct RemoveProcessStepRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var stepID: UUID
+    public var expectedVersion: Int?
+
+    public init(accountID: UUID, stepID: UUID, expectedVersion: Int? = nil) {
+        self.accountID = accountID
+        self.stepID = stepID
+        self.expectedVersion = expectedVersion
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, stepID, expectedVersion }
+}
+
+/// An account's process map, in position order.
+public struct ProcessMap: Codable, Hashable, Sendable {
+    public var steps: [ProcessStep]
+
+    public init(steps: [ProcessStep]) { self.steps = steps }
+
+    enum CodingKeys: Int, CodingKey { case steps = 1 }
+}

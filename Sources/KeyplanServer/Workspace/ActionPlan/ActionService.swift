@@ -1,0 +1,151 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+import KeyplanRPC
+
+/// The living action plan of `keyplan.ActionPlan`. The policy lets sellers and customer editors
+/// write (`collaborate`); here customers are held to the mutual action plan: they create shared
+/// actions only, an internal action does not exist for them (NOT_FOUND), and only sellers make
+/// an action internal or delete one.
+struct ActionService: SecuredService {
+    let environment: ServiceEnvironment
+
+    func register(with routes: inout SecuredRoutes) {
+        routes.unary(ActionPlanService.createAction) { request, call in
+            let caller = try call.caller()
+            let fields = try Self.checked(ActionFields(
+                title: request.title, description: request.description, ownerID: request.ownerID, dueOn: request.dueOn,
+                status: request.status, horizon: request.horizon, goalID: request.goalID, shared: request.shared))
+            if caller.kind == .customer, !fields.shared {
+                throw RPCError(code: .permissionDenied, message: "customers create shared actions only: the mutual action plan")
+            }
+            let action = try await environment.inTenant(caller.tenantID) { connection in
+                try await ActionRules(connection: connection, accountID: request.accountID).check(fields, was: nil)
+                let action = try await ActionRepository(connection: connection).insert(
+                    tenantID: caller.tenantID, accountID: request.accountID, fields, by: caller.userID)
+                try await Self.journal(before: nil, after: action, by: caller, on: connection)
+                return action
+            }
+            CallAudit.record { $0.objectID = action.id }
+            return action
+        }
+        routes.unary(ActionPlanService.updateAction) { request, call in
+            let caller = try call.caller()
+            try PlanInput.version(request.expectedVersion)
+            try PlanInput.setOrClear(request.ownerID, clear: request.clearOwner, "the owner")
+            try PlanInput.setOrClear(request.dueOn, clear: request.clearDueOn, "the due date")
+            try PlanInput.setOrClear(request.goalID, clear: request.clearGoal, "the goal")
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let actions = ActionRepository(connection: connection)
+                let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)
+                    .unchanged(since: request.expectedVersion, missing: "no action \(request.actionID) in this account")
+                let fields = try Self.checked(Self.fields(of: before, changedBy: request))
+                if caller.kind == .customer, !fields.shared {
+                    throw RPCError(code: .permissionDenied, message: "only sellers make an action internal")
+                }
+                try await ActionRules(connection: connection, accountID: request.accountID).check(fields, was: Self.fields(of: before))
+                let after = try await actions.update(before.id, fields, by: caller.userID)
+                try await Self.journal(before: before, after: after, by: caller, on: connection)
+                return after
+            }
+        }
+        routes.unary(ActionPlanService.deleteAction) { request, call in
+            let caller = try call.caller()
+            try PlanInput.version(request.expectedVersion)
+            try await environment.inTenant(caller.tenantID) { connection in
+                let actions = ActionRepository(connection: connection)
+                let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)
+                    .unchanged(since: request.expectedVersion, missing: "no action \(request.actionID) in this account")
+                try await actions.delete(before.id)
+                try await Self.journal(before: before, after: nil, by: caller, on: connection)
+            }
+            return Empty()
+        }
+        routes.unary(ActionPlanService.listActions) { request, call in
+            let caller = try call.caller()
+            let limit = try Validate.limit(request.limit, maximum: 1000)
+            return ActionList(actions: try await environment.inTenant(caller.tenantID) {
+                try await ActionRepository(connection: $0).list(request, limit: limit, for: caller)
+            })
+        }
+        routes.unary(ActionPlanService.getAction) { request, call in
+            let caller = try call.caller()
+            guard let action = try await environment.inTenant(caller.tenantID, {
+                try await ActionRepository(connection: $0).get(request.actionID, in: request.accountID, for: caller)
+            }) else { throw RPCError(code: .notFound, message: "no action \(request.actionID) in this account") }
+            return action
+        }
+    }
+
+    /// The fields of `action`, with the changes of `request` applied.
+    static func fields(of action: PlanAction, changedBy request: UpdateActionRequest? = nil) -> ActionFields {
+        var fields = ActionFields(
+            title: action.title, description: action.description, ownerID: action.ownerID, dueOn: action.dueOn,
+            status: action.status, horizon: action.horizon, goalID: action.goalID, shared: action.shared)
+        guard let request else { return fields }
+        if let title = request.title { fields.title = title }
+        if let description = request.description { fields.description = description }
+        if request.clearOwner { fields.ownerID = nil } else if let owner = request.ownerID { fields.ownerID = owner }
+        if request.clearDueOn { fields.dueOn = nil } else if let due = request.dueOn { fields.dueOn = due }
+        if let status = request.status { fields.status = status }
+        if let horizon = request.horizon { fields.horizon = horizon }
+        if request.clearGoal { fields.goalID = nil } else if let goal = request.goalID { fields.goalID = goal }
+        if let shared = request.shared { fields.shared = shared }
+        return fields
+    }
+
+    static func checked(_ fields: ActionFields) throws -> ActionFields {
+        var fields = fields
+        fields.title = try PlanInput.line(fields.title, "title", length: 1...300)
+        fields.description = try PlanInput.text(fields.description, "description", maximum: 10_000)
+        return fields
+    }
+
+    /// Journals a change so that each side's history and live view stay right, and customers
+    /// never read an internal past. While an action stays shared its changes are shared; while
+    /// it stays internal, internal. When it changes sides, the sellers get the real change
+    /// (internal), and the customers see the action enter their plan as it is now (a shared
+    /// creation with its current fields only: the internal values it had never reach them) or
+    /// leave it (a shared deletion without fields, journaled first, so that a seller's live
+    /// view, which sees both, ends with the action still there).
+    static func journal(before: PlanAction?, after: PlanAction?, by caller: Principal, on connection: PostgresConnection) async throws {
+        let journal = PlanJournal(connection: connection, actor: caller)
+        if let before, let after, before.shared != after.shared {
+            if before.shared {
+                try await journal.recordRemoval(of: before, visibility: .shared, summary: "\(before.journalName) left the mutual action plan")
+            }
+            try await journal.record(before: before, after: after, visibility: .internal)
+            if after.shared {
+                try await journal.record(before: nil, after: after, visibility: .shared, summary: "\(after.journalName) joined the mutual action plan")
+            }
+        } else {
+            let shared = after?.shared ?? before?.shared ?? false
+            try await journal.record(before: before, after: after, visibility: shared ? .shared : .internal)
+        }
+        if let after, let owner = after.ownerID, owner != before?.ownerID {
+            try await NotificationOutbox(connection: connection).enqueue(
+                .actionAssigned, to: [owner], except: caller.userID, tenantID: caller.tenantID, accountID: after.accountID,
+                subjectID: after.id, message: "You were assigned the action “\(after.title)”" + (after.dueOn.map { ", due \($0)" } ?? ""))
+        }
+    }
+}
+
+/// What an action may refer to: its owner takes part in the account (and is a seller when the
+/// action is internal, so that nobody is assigned what they cannot see); its goal is a goal of
+/// the same account. Only what changed is checked.
+struct ActionRules {
+    let connection: PostgresConnection
+    let accountID: UUID
+
+    func check(_ fields: ActionFields, was old: ActionFields?) async throws {
+        if let owner = fields.ownerID, owner != old?.ownerID || fields.shared != old?.shared {
+            let kind = try await AccountParticipants(connection: connection, accountID: accountID).require(owner, as: "the owner")
+            if kind == .customer, !fields.shared {
+                throw RPCError(code: .failedPrecondition, message: "an internal action cannot be owned by a customer: share it, or assign a seller")
+            }
+        }
+        if let goal = fields.goalID, goal != old?.goalID, try await !ActionRepository(connection: connection).goalExists(goal, in: accountID) {
+            throw RPCError(code: .failedPrecondition, message: "no goal \(goal) in this account")
+        }
+    }
+}

@@ -1,0 +1,75 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+import KeyplanRPC
+
+/// A versioned record of the action plan area (an action, a process step, a review): what the
+/// versioned-update rule and the journal need to know of it.
+protocol PlanRecord: Encodable, Sendable {
+    static var entity: WorkspaceEntity { get }
+    var id: UUID { get }
+    var accountID: UUID { get }
+    var version: Int { get }
+    /// How the journal's one-line summary names it: `Action “Run the pilot”`.
+    var journalName: String { get }
+}
+
+extension Optional where Wrapped: PlanRecord {
+    /// The record an update or deletion found (locked `FOR UPDATE`), if it is still at the
+    /// version the caller read: missing is NOT_FOUND; another version is ABORTED carrying the
+    /// current record, so the caller can merge and retry. No `expected` version skips the check.
+    func unchanged(since expected: Int?, missing: @autoclosure () -> String) throws -> Wrapped {
+        guard let record = self else { throw RPCError(code: .notFound, message: missing()) }
+        if let expected, expected != record.version {
+            throw try CurrentRecord.aborted(record, version: record.version)
+        }
+        return record
+    }
+}
+
+/// Journals the action plan area's changes, by one actor, in the transaction of the change.
+struct PlanJournal {
+    let journal: WorkspaceJournal
+    let actor: Principal
+
+    init(connection: PostgresConnection, actor: Principal) {
+        self.journal = WorkspaceJournal(connection: connection)
+        self.actor = actor
+    }
+
+    /// Fields that change on every write and are journaled on their own (version, time) or derived.
+    static let unjournaledFields: Set<String> = ["version", "createdAt", "updatedAt", "updatedBy", "overdue"]
+
+    /// Journals the change from `before` to `after` (`nil` before: created; `nil` after: deleted),
+    /// summed up as `summary` (default: `Action “…” updated`).
+    func record<Record: PlanRecord>(before: Record?, after: Record?, visibility: Visibility, summary: String? = nil) async throws {
+        guard let record = after ?? before else { return }
+        let operation: WorkspaceChange.Operation = before == nil ? .created : after == nil ? .deleted : .updated
+        try await journal.record(JournalEntry(
+            accountID: record.accountID, entity: Record.entity, entityID: record.id, operation: operation, version: after?.version,
+            visibility: visibility, summary: summary ?? "\(record.journalName) \(operation.rawValue)",
+            fields: FieldChange.diff(before: before, after: after, except: Self.unjournaledFields)), by: actor)
+    }
+
+    /// Journals that `record` is gone for the readers of `visibility`, without its fields.
+    func recordRemoval<Record: PlanRecord>(of record: Record, visibility: Visibility, summary: String) async throws {
+        try await journal.record(JournalEntry(
+            accountID: record.accountID, entity: Record.entity, entityID: record.id, operation: .deleted, version: nil,
+            visibility: visibility, summary: summary, fields: []), by: actor)
+    }
+}
+
+extension PlanAction: PlanRecord {
+    static var entity: WorkspaceEntity { .action }
+    var journalName: String { "Action “\(title)”" }
+}
+
+extension ProcessStep: PlanRecord {
+    static var entity: WorkspaceEntity { .processStep }
+    var journalName: String { "Process step “\(activity)”" }
+}
+
+extension RoadmapReview: PlanRecord {
+    static var entity: WorkspaceEntity { .review }
+    var journalName: String { "Roadmap review of \(heldOn)" }
+}

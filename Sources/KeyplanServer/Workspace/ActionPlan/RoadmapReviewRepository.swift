@@ -1,0 +1,93 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+
+/// What a review holds, as written: a new review, or an existing one after an update.
+struct ReviewFields: Sendable, Equatable {
+    var heldOn: CalendarDate
+    var attendeeIDs: [UUID]
+    var guests: [String]
+    var decisions: [String]
+    var notes: String
+    var nextReviewOn: CalendarDate?
+}
+
+/// The roadmap reviews of the transaction's tenant.
+struct RoadmapReviewRepository {
+    let connection: PostgresConnection
+
+    private static let select: PostgresQuery = """
+        SELECT r.id, r.account_id, to_char(r.held_on, 'YYYY-MM-DD') AS held_on, r.attendee_ids, r.guest_names, r.decisions, r.notes,
+               to_char(r.next_review_on, 'YYYY-MM-DD') AS next_review_on, r.version, r.created_by, r.created_at, r.updated_by, r.updated_at
+        FROM roadmap_reviews r
+        """
+
+    func insert(tenantID: UUID, accountID: UUID, _ fields: ReviewFields, by author: UUID) async throws -> RoadmapReview {
+        let id = UUID()
+        try await connection.query("""
+            INSERT INTO roadmap_reviews (tenant_id, id, account_id, held_on, attendee_ids, guest_names, decisions, notes, next_review_on, created_by, updated_by)
+            VALUES (\(tenantID), \(id), \(accountID), \(fields.heldOn.description)::date, \(fields.attendeeIDs)::uuid[], \(fields.guests)::text[],
+                    \(fields.decisions)::text[], \(fields.notes), \(fields.nextReviewOn?.description)::date, \(author), \(author))
+            """)
+        return try await reread(id)
+    }
+
+    func update(_ id: UUID, _ fields: ReviewFields, by author: UUID) async throws -> RoadmapReview {
+        try await connection.query("""
+            UPDATE roadmap_reviews SET held_on = \(fields.heldOn.description)::date, attendee_ids = \(fields.attendeeIDs)::uuid[],
+                guest_names = \(fields.guests)::text[], decisions = \(fields.decisions)::text[], notes = \(fields.notes),
+                next_review_on = \(fields.nextReviewOn?.description)::date, version = version + 1, updated_by = \(author), updated_at = now()
+            WHERE id = \(id)
+            """)
+        return try await reread(id)
+    }
+
+    func lock(_ id: UUID, in accountID: UUID) async throws -> RoadmapReview? {
+        try await reviews(where: "r.id = \(id) AND r.account_id = \(accountID) FOR UPDATE").first
+    }
+
+    /// The account's reviews, most recent first.
+    func list(of accountID: UUID) async throws -> [RoadmapReview] {
+        try await reviews(where: "r.account_id = \(accountID) ORDER BY r.held_on DESC, r.created_at DESC, r.id")
+    }
+
+    private func reread(_ id: UUID) async throws -> RoadmapReview {
+        guard let review = try await reviews(where: "r.id = \(id)").first else {
+            throw PostgresError(kind: .decoding, message: "the review \(id) vanished while it was written")
+        }
+        return review
+    }
+
+    /// Reviews matching `condition` (which may end with ORDER BY or FOR UPDATE), their attendees
+    /// named in one more query.
+    private func reviews(where condition: PostgresQuery) async throws -> [RoadmapReview] {
+        let rows = try await connection.query("\(Self.select) WHERE \(condition)")
+        let attendeeIDs = try rows.flatMap { try $0.decode([UUID].self, column: "attendee_ids") }
+        var people: [UUID: RoadmapReview.Attendee] = [:]
+        if !attendeeIDs.isEmpty {
+            for row in try await connection.query("SELECT id, display_name, kind FROM users WHERE id = ANY(\(Array(Set(attendeeIDs)))::uuid[])") {
+                let id = try row.decode(UUID.self, column: "id")
+                people[id] = .init(userID: id, displayName: try row.decode(String.self, column: "display_name"), kind: try decodeEnum(UserKind.self, row, "kind"))
+            }
+        }
+        return try rows.map { row in
+            guard let heldOn = try decodeCalendarDate(row, "held_on") else {
+                throw PostgresError(kind: .decoding, message: "a review without its date", column: "held_on")
+            }
+            return RoadmapReview(
+                id: try row.decode(UUID.self, column: "id"),
+                accountID: try row.decode(UUID.self, column: "account_id"),
+                heldOn: heldOn,
+                attendees: try row.decode([UUID].self, column: "attendee_ids").compactMap { people[$0] },
+                guests: try row.decode([String].self, column: "guest_names"),
+                decisions: try row.decode([String].self, column: "decisions"),
+                notes: try row.decode(String.self, column: "notes"),
+                nextReviewOn: try decodeCalendarDate(row, "next_review_on"),
+                version: try row.decode(Int.self, column: "version"),
+                createdBy: try row.decode(UUID.self, column: "created_by"),
+                createdAt: try row.decode(Date.self, column: "created_at"),
+                updatedBy: try row.decode(UUID.self, column: "updated_by"),
+                updatedAt: try row.decode(Date.self, column: "updated_at"))
+        }
+    }
+}

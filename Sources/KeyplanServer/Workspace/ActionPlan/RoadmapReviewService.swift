@@ -1,0 +1,71 @@
+import Foundation
+import KeyplanAPI
+import KeyplanRPC
+
+/// Roadmap reviews of `keyplan.ActionPlan`: shared with the customer, recorded by sellers (the
+/// policy says who); every change journaled as shared.
+struct RoadmapReviewService: SecuredService {
+    let environment: ServiceEnvironment
+
+    func register(with routes: inout SecuredRoutes) {
+        routes.unary(ActionPlanService.recordReview) { request, call in
+            let caller = try call.caller()
+            let fields = try Self.checked(ReviewFields(
+                heldOn: request.heldOn, attendeeIDs: request.attendeeIDs, guests: request.guests, decisions: request.decisions,
+                notes: request.notes, nextReviewOn: request.nextReviewOn))
+            let review = try await environment.inTenant(caller.tenantID) { connection in
+                _ = try await AccountParticipants(connection: connection, accountID: request.accountID).require(fields.attendeeIDs, as: "the attendee")
+                let review = try await RoadmapReviewRepository(connection: connection).insert(
+                    tenantID: caller.tenantID, accountID: request.accountID, fields, by: caller.userID)
+                try await PlanJournal(connection: connection, actor: caller).record(before: nil, after: review, visibility: .shared)
+                return review
+            }
+            CallAudit.record { $0.objectID = review.id }
+            return review
+        }
+        routes.unary(ActionPlanService.updateReview) { request, call in
+            let caller = try call.caller()
+            try PlanInput.version(request.expectedVersion)
+            try PlanInput.setOrClear(request.nextReviewOn, clear: request.clearNextReview, "the next review's date")
+            return try await environment.inTenant(caller.tenantID) { connection in
+                let reviews = RoadmapReviewRepository(connection: connection)
+                let before = try await reviews.lock(request.reviewID, in: request.accountID)
+                    .unchanged(since: request.expectedVersion, missing: "no review \(request.reviewID) in this account")
+                let fields = try Self.checked(Self.fields(of: before, changedBy: request))
+                let added = fields.attendeeIDs.filter { !before.attendees.map(\.userID).contains($0) }
+                _ = try await AccountParticipants(connection: connection, accountID: request.accountID).require(added, as: "the attendee")
+                let after = try await reviews.update(before.id, fields, by: caller.userID)
+                try await PlanJournal(connection: connection, actor: caller).record(before: before, after: after, visibility: .shared)
+                return after
+            }
+        }
+        routes.unary(ActionPlanService.listReviews) { request, call in
+            let caller = try call.caller()
+            return ReviewList(reviews: try await environment.inTenant(caller.tenantID) { try await RoadmapReviewRepository(connection: $0).list(of: request.accountID) })
+        }
+    }
+
+    static func fields(of review: RoadmapReview, changedBy request: UpdateReviewRequest) -> ReviewFields {
+        ReviewFields(
+            heldOn: request.heldOn ?? review.heldOn,
+            attendeeIDs: request.attendeeIDs ?? review.attendees.map(\.userID),
+            guests: request.guests ?? review.guests,
+            decisions: request.decisions ?? review.decisions,
+            notes: request.notes ?? review.notes,
+            nextReviewOn: request.clearNextReview ? nil : request.nextReviewOn ?? review.nextReviewOn)
+    }
+
+    static func checked(_ fields: ReviewFields) throws -> ReviewFields {
+        var fields = fields
+        var seen = Set<UUID>()
+        fields.attendeeIDs = fields.attendeeIDs.filter { seen.insert($0).inserted }
+        guard fields.attendeeIDs.count <= 100 else { throw RPCError(code: .invalidArgument, message: "at most 100 attendees") }
+        fields.guests = try PlanInput.lines(fields.guests, "guests", maximum: 100, length: 1...200)
+        fields.decisions = try PlanInput.lines(fields.decisions, "decisions", maximum: 100, length: 1...2000)
+        fields.notes = try PlanInput.text(fields.notes, "notes", maximum: 10_000)
+        if let next = fields.nextReviewOn, next <= fields.heldOn {
+            throw RPCError(code: .invalidArgument, message: "the next review (\(next)) must come after this one (\(fields.heldOn))")
+        }
+        return fields
+    }
+}
