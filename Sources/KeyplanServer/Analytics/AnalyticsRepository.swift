@@ -78,14 +78,14 @@ struct AnalyticsRepository {
                 FROM latest
                 """)
             batch.append("""
+                WITH bounds AS MATERIALIZED (\(RevenueWindow.bounds))
                 SELECT r.currency,
-                       coalesce(sum(r.amount) FILTER (WHERE a.status = 'strategic' AND r.period >= date_trunc('month', current_date) - interval '12 months'), 0) AS strategic_last,
-                       coalesce(sum(r.amount) FILTER (WHERE a.status = 'strategic' AND r.period < date_trunc('month', current_date) - interval '12 months'), 0) AS strategic_previous,
-                       coalesce(sum(r.amount) FILTER (WHERE a.status <> 'strategic' AND r.period >= date_trunc('month', current_date) - interval '12 months'), 0) AS other_last,
-                       coalesce(sum(r.amount) FILTER (WHERE a.status <> 'strategic' AND r.period < date_trunc('month', current_date) - interval '12 months'), 0) AS other_previous
-                FROM account_revenue r JOIN accounts a ON a.id = r.account_id
-                WHERE a.status <> 'archived'
-                  AND r.period >= date_trunc('month', current_date) - interval '24 months' AND r.period < date_trunc('month', current_date)
+                       coalesce(sum(r.amount) FILTER (WHERE a.status = 'strategic' AND r.period >= b.year_ago), 0) AS strategic_last,
+                       coalesce(sum(r.amount) FILTER (WHERE a.status = 'strategic' AND r.period < b.year_ago), 0) AS strategic_previous,
+                       coalesce(sum(r.amount) FILTER (WHERE a.status <> 'strategic' AND r.period >= b.year_ago), 0) AS other_last,
+                       coalesce(sum(r.amount) FILTER (WHERE a.status <> 'strategic' AND r.period < b.year_ago), 0) AS other_previous
+                FROM bounds b CROSS JOIN account_revenue r JOIN accounts a ON a.id = r.account_id
+                WHERE a.status <> 'archived' AND r.period >= b.two_years_ago AND r.period < b.this_month
                 GROUP BY r.currency ORDER BY r.currency
                 """)
             batch.append("""

@@ -63,14 +63,14 @@ struct HealthInputsQuery {
                        count(*) FILTER (WHERE a.status = 'blocked' OR a.updated_at < now() - interval '30 days') AS stalled
                 FROM actions a JOIN scope ON scope.id = a.account_id
                 WHERE a.status IN ('open', 'in_progress', 'blocked') GROUP BY a.account_id
+            ), bounds AS MATERIALIZED (\(RevenueWindow.bounds)
             ), revenue AS (
                 -- The last 12 full months against the 12 before, in the account's currency.
                 SELECT r.account_id,
-                       sum(r.amount) FILTER (WHERE r.period >= date_trunc('month', current_date) - interval '12 months') AS last_12,
-                       sum(r.amount) FILTER (WHERE r.period < date_trunc('month', current_date) - interval '12 months') AS previous_12
-                FROM account_revenue r JOIN scope ON scope.id = r.account_id
-                WHERE r.currency = scope.currency
-                  AND r.period >= date_trunc('month', current_date) - interval '24 months' AND r.period < date_trunc('month', current_date)
+                       sum(r.amount) FILTER (WHERE r.period >= b.year_ago) AS last_12,
+                       sum(r.amount) FILTER (WHERE r.period < b.year_ago) AS previous_12
+                FROM bounds b CROSS JOIN account_revenue r JOIN scope ON scope.id = r.account_id
+                WHERE r.currency = scope.currency AND r.period >= b.two_years_ago AND r.period < b.this_month
                 GROUP BY r.account_id
             )
             SELECT scope.id,
