@@ -32,7 +32,7 @@ public struct SecretToken: Sendable, Hashable {
     }
 
     /// Random text for a generated password: 18 random bytes in base64url (24 characters).
-    static func randomPassword() -> String {
+    public static func randomPassword() -> String {
         base64URL(SymmetricKey(size: .init(bitCount: 144)).withUnsafeBytes { Array($0) })
     }
 

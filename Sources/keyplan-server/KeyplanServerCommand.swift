@@ -7,6 +7,6 @@ struct KeyplanServerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "keyplan-server",
         abstract: "The Keyplan server.",
-        subcommands: [ServeCommand.self, DatabaseCommand.self, MigrateCommand.self, TenantCommand.self]
+        subcommands: [ServeCommand.self, DatabaseCommand.self, MigrateCommand.self, TenantCommand.self, DemoCommand.self]
     )
 }

@@ -32,4 +32,11 @@ struct ProjectOptions: ParsableArguments {
         configuration.schemaDirectory = schemaDirectory
         return LocalCluster(configuration: configuration)
     }
+
+    /// The server role's database URL: `given`, else `$KEYPLAN_DATABASE_URL`, else the local
+    /// cluster's (started if needed).
+    func databaseURL(given: String?) async throws -> String {
+        if let given = given ?? ProcessInfo.processInfo.environment["KEYPLAN_DATABASE_URL"] { return given }
+        return try await localCluster.start().appURL
+    }
 }

@@ -31,12 +31,7 @@ struct TenantCommand: AsyncParsableCommand {
 
         func run() async throws {
             let password = adminPasswordStdin ? readLine(strippingNewline: true) : nil
-            let url: String
-            if let given = databaseURL ?? ProcessInfo.processInfo.environment["KEYPLAN_DATABASE_URL"] {
-                url = given
-            } else {
-                url = try await project.localCluster.start().appURL
-            }
+            let url = try await project.databaseURL(given: databaseURL)
             let configuration = try PostgresConfiguration(
                 connectionString: url, pool: .init(maximumConnections: 1, leaseTimeout: .seconds(30), maximumWaiters: 1))
             do {

@@ -37,7 +37,7 @@ struct HealthCommand: AsyncParsableCommand {
             try options.print(risks) {
                 guard !risks.isEmpty else { return "no account is at risk" }
                 return risks.map { risk in
-                    let fell = risk.earlierScore.map { " (was \(score($0)))" } ?? ""
+                    let fell = risk.earlierScore.flatMap { $0 - risk.score >= 1 ? " (fell from \(score($0)))" : nil } ?? ""
                     return (["\(risk.accountName)  \(score(risk.score)) \(risk.band.rawValue)\(fell)  \(risk.accountID)"]
                         + risk.reasons.map { "  - \($0)" }).joined(separator: "\n")
                 }.joined(separator: "\n")

@@ -87,13 +87,17 @@ enum HealthEvaluation {
         }
     }
 
-    /// The share of key contacts (decision makers, high influence) with a strong relationship.
+    /// The share of key contacts (decision makers, high influence) with a strong relationship;
+    /// where there are decision makers, their own share counts for half, since they decide.
     static func decisionMakerCoverage(_ inputs: HealthInputs) -> Result {
         guard inputs.keyContacts > 0 else {
             return Result(value: 0, detail: "no decision maker or high-influence contact on the map", reason: "no decision maker mapped")
         }
-        let value = 100 * Double(inputs.keyContactsCovered) / Double(inputs.keyContacts)
-        let detail = "\(inputs.keyContactsCovered) of \(inputs.keyContacts) key contacts have a strong relationship"
+        let keyShare = Double(inputs.keyContactsCovered) / Double(inputs.keyContacts)
+        let value = inputs.decisionMakers > 0
+            ? 50 * (Double(inputs.decisionMakersCovered) / Double(inputs.decisionMakers) + keyShare)
+            : 100 * keyShare
+        let detail = "\(inputs.keyContactsCovered) of \(inputs.keyContacts) key contacts and \(inputs.decisionMakersCovered) of \(inputs.decisionMakers) decision makers have a strong relationship"
         if inputs.decisionMakers > 0 && inputs.decisionMakersCovered == 0 {
             return Result(value: value, detail: detail, reason: "no strong relationship with any decision maker")
         }

@@ -2,8 +2,8 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 
-/// The facts coaching prompts are made of, for every account of the transaction's tenant in one
-/// statement, with the seller who owns each account.
+/// The facts coaching prompts are made of, for every strategic account of the transaction's
+/// tenant in one statement, with the seller who owns each account.
 struct CoachingRepository {
     let connection: PostgresConnection
 
@@ -13,7 +13,7 @@ struct CoachingRepository {
                 -- The account's owner: the one set on the profile, else an owner on its team.
                 SELECT a.id, a.name, coalesce(a.owner_id, (
                     SELECT t.user_id FROM account_team t WHERE t.account_id = a.id AND t.role = 'owner' ORDER BY t.user_id LIMIT 1)) AS owner_id
-                FROM accounts a WHERE a.status <> 'archived'
+                FROM accounts a WHERE a.status = 'strategic'
             ), scope AS (
                 SELECT * FROM owned WHERE \(sellerID)::uuid IS NULL OR owner_id = \(sellerID)
             ), goal_counts AS (

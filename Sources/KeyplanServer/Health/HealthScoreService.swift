@@ -23,9 +23,10 @@ struct HealthScoreService: SecuredService {
         routes.unary(HealthService.risks) { request, call in
             let caller = try call.caller()
             let limit = try Validate.limit(request.limit, maximum: 500)
-            // A seller's risk list holds their team's accounts, as their portfolio does.
+            // Strategic accounts only (candidates have no plan yet); a seller's list holds their
+            // team's accounts, as their portfolio does.
             let scope: PostgresQuery = """
-                a.status <> 'archived' AND (\(caller.seesWholeTenant)
+                a.status = 'strategic' AND (\(caller.seesWholeTenant)
                     OR EXISTS (SELECT FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(caller.userID)))
                 """
             return RiskList(accounts: try await environment.inTenant(caller.tenantID) { connection in

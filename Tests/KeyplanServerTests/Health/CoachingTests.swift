@@ -39,6 +39,7 @@ struct CoachingTests {
             let principal = Principal(userID: owner.user, tenantID: world.acme, kind: .seller(.seller), credentialID: UUID(), credentialKind: .session)
             try await server.inTenant(world.acme) { connection in
                 let (tenant, a, b) = (world.acme, world.accountA, world.accountB)
+                try await connection.query("UPDATE accounts SET status = 'strategic'")
                 // A: a seller's goal only; the review overdue by 5 days; a decision maker unknown for 3 weeks;
                 // an action postponed (its due date moved later).
                 try await connection.query("""

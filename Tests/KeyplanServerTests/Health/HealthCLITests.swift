@@ -16,9 +16,9 @@ extension CLITests {
             let account = world.accountA.uuidString
 
             let health = try await json(AccountHealth.self, ["health", "show", "--account", account])
-            #expect(health.report.score == 32.56 && health.report.reasons == HealthServiceTests.expectedReasons)
+            #expect(health.report.score == 34.22 && health.report.reasons == HealthServiceTests.expectedReasons)
             let shown = try await keyplan(["health", "show", "--account", account])
-            #expect(shown.status == 0 && shown.output.contains("Account A: health 32.56 (low)"))
+            #expect(shown.status == 0 && shown.output.contains("Account A: health 34.22 (medium)"))
             #expect(shown.output.contains("Customer scorecard") && shown.output.contains("  - no customer activity in 75 days"))
 
             let risks = try await json([AccountRisk].self, ["health", "risks"])

@@ -56,7 +56,7 @@ struct HealthServiceTests {
                        (\(tenant), \(UUID()), \(account), 'Security review', current_date + 20, 'blocked', NULL, \(owner), \(owner)),
                        (\(tenant), \(UUID()), \(account), 'Kick-off', current_date - 40, 'done', now(), \(owner), \(owner))
                 """)
-            try await connection.query("UPDATE accounts SET currency = 'USD', assessed_at = now() - interval '120 days' WHERE id = \(account)")
+            try await connection.query("UPDATE accounts SET status = 'strategic', currency = 'USD', assessed_at = now() - interval '120 days' WHERE id = \(account)")
             for monthsAgo in 1...24 {
                 try await connection.query("""
                     INSERT INTO account_revenue (tenant_id, account_id, period, amount, currency)
@@ -76,8 +76,8 @@ struct HealthServiceTests {
         "revenue fell 20% against the 12 months before",
         "the scorecard fell from 8 to 6.5",
         "no customer activity in 75 days",
-        "2 of 3 key contacts have no strong relationship",
         "single-threaded: only seller-on has a strong relationship",
+        "2 of 3 key contacts have no strong relationship",
     ]
 
     @Test func eachSignalAndTheTotalOfAKnownAccount() async throws {
@@ -87,13 +87,13 @@ struct HealthServiceTests {
             let health = try await world.client(for: .sellerOnTeam).health(of: world.accountA)
             let values = Dictionary(uniqueKeysWithValues: health.report.signals.map { ($0.kind, $0.value) })
             #expect(values == [
-                .decisionMakerCoverage: 33.33, .multiThreading: 33.33, .overdueActions: 0, .stalledActions: 75,
+                /* half for 1 of 2 decision makers, half for 1 of 3 key contacts */ .decisionMakerCoverage: 41.67, .multiThreading: 33.33, .overdueActions: 0, .stalledActions: 75,
                 .scorecard: 61.11, .scorecardTrend: 8.33, .customerEngagement: 11.67, .revenueTrend: 0, .assessmentFreshness: 100,
             ])
-            // (20 × 33.33 + 10 × 33.33 + 5 × 75 + 20 × 61.11 + 5 × 8.33 + 10 × 11.67 + 5 × 100) / 100
-            #expect(health.report.score == 32.56 && health.report.band == .low)
+            // (20 × 41.67 + 10 × 33.33 + 5 × 75 + 20 × 61.11 + 5 × 8.33 + 10 × 11.67 + 5 × 100) / 100
+            #expect(health.report.score == 34.22 && health.report.band == .medium)
             #expect(health.report.reasons == Self.expectedReasons)
-            #expect(health.history.map(\.score) == [32.56])
+            #expect(health.history.map(\.score) == [34.22])
         }
     }
 
@@ -116,8 +116,8 @@ struct HealthServiceTests {
             let second = try await owner.health(of: world.accountA)
             #expect(second.computedAt > first.computedAt)
             #expect(second.report.signals.first { $0.kind == .overdueActions }?.value == 100)
-            #expect(second.report.score == 52.56)
-            #expect(second.history.map(\.score) == [32.56, 52.56])
+            #expect(second.report.score == 54.22)
+            #expect(second.history.map(\.score) == [34.22, 54.22])
         }
     }
 
@@ -125,10 +125,13 @@ struct HealthServiceTests {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
             try await Self.arrangeAtRiskAccount(world)
+            // Candidates have no plan to be at risk: only strategic accounts are listed.
             let leader = try await world.client(for: .leader)
+            #expect(try await leader.risks().map(\.accountID) == [world.accountA])
+            try await server.inTenant(world.acme) { try await $0.query("UPDATE accounts SET status = 'strategic' WHERE id = \(world.accountB)") }
             var risks = try await leader.risks()
             let riskA = try #require(risks.first { $0.accountID == world.accountA })
-            #expect(riskA.reasons == Self.expectedReasons && riskA.score == 32.56 && riskA.accountName == "Account A")
+            #expect(riskA.reasons == Self.expectedReasons && riskA.score == 34.22 && riskA.accountName == "Account A")
             // Account B has no map, no scorecard and was never opened by a customer: also at risk, for its own reasons.
             let riskB = try #require(risks.first { $0.accountID == world.accountB })
             #expect(riskB.reasons.contains("no decision maker mapped") && riskB.reasons.contains("the customer has never opened the plan"))
@@ -144,7 +147,7 @@ struct HealthServiceTests {
             _ = try await world.client(for: .admin).updateHealthSettings(HealthSettings(weights: .defaults, riskThreshold: 20, dropThreshold: 15, dropWindowDays: 30))
             risks = try await leader.risks()
             #expect(risks.map(\.accountID) == [world.accountA])
-            #expect(risks.first?.reasons.first == "health fell from 80 to 33 in 30 days")
+            #expect(risks.first?.reasons.first == "health fell from 80 to 34 in 30 days")
             #expect(risks.first?.earlierScore == 80)
 
             // A seller's list holds their team's accounts only.
@@ -165,11 +168,11 @@ struct HealthServiceTests {
             bad.dropWindowDays = 0
             #expect(await statusCode { _ = try await admin.updateHealthSettings(bad) } == .invalidArgument)
 
-            #expect(try await admin.health(of: world.accountA).report.score == 32.56)
+            #expect(try await admin.health(of: world.accountA).report.score == 34.22)
             _ = try await admin.updateHealthSettings(HealthSettings(weights: .published, riskThreshold: 50, dropThreshold: 15, dropWindowDays: 30))
             #expect(try await admin.healthSettings().weights == .published)
-            // (relationship 33.33 + tasks 0 + value 61.11) / 3
-            #expect(try await admin.health(of: world.accountA).report.score == 31.48)
+            // (relationship 41.67 + tasks 0 + value 61.11) / 3
+            #expect(try await admin.health(of: world.accountA).report.score == 34.26)
         }
     }
 }
