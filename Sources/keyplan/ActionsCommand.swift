@@ -61,7 +61,7 @@ struct ActionsCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add an action to an account's plan.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Option var title: String
         @Option var description = ""
         @Option(help: "The owner's user id: a seller, or a customer of the account (shared actions only).") var owner: UUID?
@@ -85,7 +85,7 @@ struct ActionsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change an action; what is not given is kept.",
             discussion: "--owner, --due and --goal take `none` to remove them. Without --version the version read now is used.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Argument(help: "The action's id.") var action: UUID
         @Option(help: "The version you read: a newer one refuses the change (ABORTED) and prints the current action.") var version: Int?
         @Option var title: String?
@@ -115,7 +115,7 @@ struct ActionsCommand: AsyncParsableCommand {
 
     struct Delete: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Delete an action (sellers).")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Argument(help: "The action's id.") var action: UUID
         @Option(help: "Delete only if it is still at this version.") var version: Int?
         @OptionGroup var options: GlobalOptions
@@ -130,7 +130,7 @@ struct ActionsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The plan, grouped by horizon, overdue actions marked.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Option var horizon: ActionHorizon?
         @Option var status: ActionStatus?
         @Option(help: "Only this owner's (a user id).") var owner: UUID?
@@ -147,7 +147,7 @@ struct ActionsCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One action.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Argument(help: "The action's id.") var action: UUID
         @OptionGroup var options: GlobalOptions
 

@@ -16,7 +16,7 @@ struct ProcessCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "set", abstract: "Add a step, or replace one with --step.",
             discussion: "Replacing without --version uses the version read now.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Option(help: "The step to replace.") var step: UUID?
         @Option(help: "The version you read of that step.") var version: Int?
         @Option(help: "0 to 999; default: last for a new step, unchanged otherwise.") var position: Int?
@@ -47,7 +47,7 @@ struct ProcessCommand: AsyncParsableCommand {
 
     struct Remove: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove a step.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Argument(help: "The step's id.") var step: UUID
         @Option(help: "Remove only if it is still at this version.") var version: Int?
         @OptionGroup var options: GlobalOptions
@@ -62,7 +62,7 @@ struct ProcessCommand: AsyncParsableCommand {
 
     struct Show: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "The map, in order.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {

@@ -28,7 +28,7 @@ struct ReviewsCommand: AsyncParsableCommand {
 
     struct Record: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Record a review that was held.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Option(help: "The day it was held, YYYY-MM-DD.") var heldOn: CalendarDate
         @Option(help: "The next review's date, YYYY-MM-DD.") var next: CalendarDate?
         @OptionGroup var fields: Fields
@@ -47,7 +47,7 @@ struct ReviewsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change a review; a list given (--attendee, --guest, --decision) replaces the old one.",
             discussion: "--next takes `none` to remove it. Without --version the version read now is used.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Argument(help: "The review's id.") var review: UUID
         @Option(help: "The version you read: a newer one refuses the change (ABORTED).") var version: Int?
         @Option(help: "YYYY-MM-DD.") var heldOn: CalendarDate?
@@ -75,7 +75,7 @@ struct ReviewsCommand: AsyncParsableCommand {
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An account's reviews, most recent first.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {

@@ -24,7 +24,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
     /// The round a command is about: its account's id and its own.
     struct RoundArguments: ParsableArguments {
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Argument(help: "The round's id.") var roundID: UUID
     }
 
@@ -116,7 +116,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
     struct Open: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Open a scoring round; the account's customers are told.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Option(help: "The template's id.") var template: UUID
         @Option(help: "What is scored, e.g. 2026-Q4.") var period: String
         @Option(help: "When the round closes by itself, ISO 8601 (2026-12-31T17:00:00Z).") var closesAt: String?
@@ -147,7 +147,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
     struct Rounds: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An account's scoring rounds, newest first.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Option(help: "Only this template's rounds.") var template: UUID?
         @OptionGroup var options: GlobalOptions
 
@@ -247,7 +247,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
     struct Trend: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An account's scores of one template across rounds, with the change from the round before.")
-        @Argument(help: "The account's id.") var account: UUID
+        @Option(help: "The account's id.") var account: UUID
         @Option(help: "The template's id.") var template: UUID
         @OptionGroup var options: GlobalOptions
 

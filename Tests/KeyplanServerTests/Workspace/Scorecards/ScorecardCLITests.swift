@@ -34,27 +34,27 @@ extension CLITests {
             let shown = try await keyplan(["scorecards", "template", template.id.uuidString] + admin)
             #expect(shown.status == 0 && shown.output.contains("Value delivered  2.00    What we brought"))
 
-            let round = try await json(ScoringRound.self, ["scorecards", "open", accountID, "--template", template.id.uuidString, "--period", "2026-Q4"] + admin)
+            let round = try await json(ScoringRound.self, ["scorecards", "open", "--account", accountID, "--template", template.id.uuidString, "--period", "2026-Q4"] + admin)
             #expect(round.period == "2026-Q4" && round.isOpen)
-            let rounds = try await json([ScoringRound].self, ["scorecards", "rounds", accountID] + buyer)
+            let rounds = try await json([ScoringRound].self, ["scorecards", "rounds", "--account", accountID] + buyer)
             #expect(rounds.map(\.id) == [round.id] && rounds.first?.answeredByMe == false)
 
             let roundID = round.id.uuidString
             let response = try await json(ScorecardResponse.self, [
-                "scorecards", "answer", accountID, roundID, "--score", "value delivered:8", "--score", "Trust:6", "--comment", "good quarter",
+                "scorecards", "answer", "--account", accountID, roundID, "--score", "value delivered:8", "--score", "Trust:6", "--comment", "good quarter",
             ] + buyer)
             #expect(response.answers.map(\.score) == [8, 6] && response.version == 1)
-            let unknown = try await keyplan(["scorecards", "answer", accountID, roundID, "--score", "Speed:3"] + buyer)
+            let unknown = try await keyplan(["scorecards", "answer", "--account", accountID, roundID, "--score", "Speed:3"] + buyer)
             #expect(unknown.status != 0 && unknown.errors.contains("no criterion “Speed”"))
-            let detail = try await json(RoundDetail.self, ["scorecards", "show", accountID, roundID] + buyer)
+            let detail = try await json(RoundDetail.self, ["scorecards", "show", "--account", accountID, roundID] + buyer)
             #expect(detail.responses.count == 1 && detail.criteria.allSatisfy { $0.weight == nil })
-            let refused = try await keyplan(["scorecards", "results", accountID, roundID] + buyer)
+            let refused = try await keyplan(["scorecards", "results", "--account", accountID, roundID] + buyer)
             #expect(refused.status != 0 && refused.errors.contains("PERMISSION_DENIED"))
 
             // (2 × 8 + 1 × 6) ÷ 3; responsiveness was skipped.
-            let results = try await json(RoundResults.self, ["scorecards", "results", accountID, roundID] + admin)
+            let results = try await json(RoundResults.self, ["scorecards", "results", "--account", accountID, roundID] + admin)
             #expect(results.results.overall == 22.0 / 3 && results.results.respondentCount == 1 && results.results.responseRate == 1)
-            let table = try await keyplan(["scorecards", "results", accountID, roundID] + admin)
+            let table = try await keyplan(["scorecards", "results", "--account", accountID, roundID] + admin)
             #expect(table.status == 0, "\(table.errors)")
             #expect(table.output.contains("criterion        weight  mean  min  max  sd    n"))
             #expect(table.output.contains("Value delivered  2.00    8.00  8    8    0.00  1"))
@@ -62,16 +62,16 @@ extension CLITests {
             #expect(table.output.contains("overall (weighted): 7.33 on 1-10") && table.output.contains("responses: 1 of 1 invited (100%)"))
             #expect(table.output.contains("strongest: Value delivered") && table.output.contains("weakest: Trust"))
 
-            let closed = try await json(ScoringRound.self, ["scorecards", "close", accountID, roundID] + admin)
+            let closed = try await json(ScoringRound.self, ["scorecards", "close", "--account", accountID, roundID] + admin)
             #expect(!closed.isOpen)
-            let late = try await keyplan(["scorecards", "answer", accountID, roundID, "--score", "Trust:9"] + buyer)
+            let late = try await keyplan(["scorecards", "answer", "--account", accountID, roundID, "--score", "Trust:9"] + buyer)
             #expect(late.status != 0 && late.errors.contains("FAILED_PRECONDITION"))
 
-            let next = try await json(ScoringRound.self, ["scorecards", "open", accountID, "--template", template.id.uuidString, "--period", "2027-Q1"] + admin)
-            _ = try await json(ScorecardResponse.self, ["scorecards", "answer", accountID, next.id.uuidString, "--score", "Value delivered:9", "--score", "Trust:9"] + buyer)
-            let trend = try await json(ScorecardTrend.self, ["scorecards", "trend", accountID, "--template", template.id.uuidString] + admin)
+            let next = try await json(ScoringRound.self, ["scorecards", "open", "--account", accountID, "--template", template.id.uuidString, "--period", "2027-Q1"] + admin)
+            _ = try await json(ScorecardResponse.self, ["scorecards", "answer", "--account", accountID, next.id.uuidString, "--score", "Value delivered:9", "--score", "Trust:9"] + buyer)
+            let trend = try await json(ScorecardTrend.self, ["scorecards", "trend", "--account", accountID, "--template", template.id.uuidString] + admin)
             #expect(trend.points.map(\.period) == ["2026-Q4", "2027-Q1"] && trend.points.last?.overall == 9)
-            let trendTable = try await keyplan(["scorecards", "trend", accountID, "--template", template.id.uuidString] + admin)
+            let trendTable = try await keyplan(["scorecards", "trend", "--account", accountID, "--template", template.id.uuidString] + admin)
             #expect(trendTable.output.contains("period          overall  change  responses  Responsiveness  Value delivered  Trust"))
             #expect(trendTable.output.contains("2027-Q1 (open)  9.00     +1.67   1          -               9.00 (+1.00)     9.00 (+3.00)"))
 
