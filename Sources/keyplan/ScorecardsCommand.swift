@@ -249,11 +249,25 @@ struct ScorecardsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "An account's scores of one template across rounds, with the change from the round before.")
         @Option(help: "The account's id.") var account: UUID
         @Option(help: "The template's id.") var template: UUID
+        @Option(help: "Also write the overall score across rounds as an SVG chart to this file.") var svg: String?
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let trend = try await options.withClient { client, _ in try await client.scorecardTrend(accountID: account, templateID: template) }
-            try options.print(trend) { ScorecardsCommand.describe(trend) }
+            let (trend, scale) = try await options.withClient { client, _ in
+                (try await client.scorecardTrend(accountID: account, templateID: template), try await client.scorecardTemplate(template).scale)
+            }
+            if let svg {
+                let chart = TrendChart(
+                    title: "\(trend.templateName): overall score", points: trend.points.compactMap { point in
+                        point.overall.map { TrendChart.Point(label: point.period, value: $0) }
+                    }, range: Double(scale.minimum)...Double(scale.maximum))
+                do {
+                    try chart.svg().write(toFile: svg, atomically: true, encoding: .utf8)
+                } catch {
+                    throw CLIError("cannot write \(svg): \(error.localizedDescription)")
+                }
+            }
+            try options.print(trend) { ScorecardsCommand.describe(trend) + (svg.map { "\nwrote \($0)" } ?? "") }
         }
     }
 
