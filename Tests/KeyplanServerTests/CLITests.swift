@@ -26,10 +26,14 @@ struct CLITests {
     }
 
     /// Runs an executable to its end on a thread pool (waiting for it blocks).
-    static func run(_ binary: URL, _ arguments: [String], input: String = "") async throws -> Run {
+    static func run(
+        _ binary: URL, _ arguments: [String], input: String = "", environment: [String: String]? = nil, directory: URL? = nil
+    ) async throws -> Run {
         try await NIOThreadPool.singleton.runIfActive {
             let process = Process()
             process.executableURL = binary
+            if let environment { process.environment = environment }
+            if let directory { process.currentDirectoryURL = directory }
             process.arguments = arguments
             let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
             process.standardInput = stdin

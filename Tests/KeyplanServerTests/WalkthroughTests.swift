@@ -1,0 +1,59 @@
+import Foundation
+import KeyplanAPI
+import Testing
+
+extension CLITests {
+    /// The README's walk-through, run as written — `keyplan-server demo seed` and the `keyplan`
+    /// commands, with the built binaries on the PATH — against a real server on a fresh database.
+    @Test func theReadmeWalkThroughRunsAsWritten() async throws {
+        let serverBinary = Self.binary.deletingLastPathComponent().appendingPathComponent("keyplan-server")
+        try #require(FileManager.default.isExecutableFile(atPath: serverBinary.path), "build the products first")
+        let readme = try String(contentsOf: packageDirectory.appendingPathComponent("README.md"), encoding: .utf8)
+        let script = try #require(Self.walkThrough(in: readme), "README.md has no walk-through block")
+
+        let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
+        let bin = folder.appendingPathComponent("bin")
+        try FileManager.default.createDirectory(at: bin, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("keyplan"), withDestinationURL: Self.binary)
+        try FileManager.default.createSymbolicLink(at: bin.appendingPathComponent("keyplan-server"), withDestinationURL: serverBinary)
+        let scriptFile = folder.appendingPathComponent("walkthrough.sh")
+        try script.write(to: scriptFile, atomically: true, encoding: .utf8)
+
+        try await IdentityTestServer.with { server in
+            var environment = ProcessInfo.processInfo.environment
+            environment["PATH"] = bin.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
+            environment["SERVER"] = "127.0.0.1:\(server.port)"
+            environment["KEYPLAN_CLIENT_CONFIG"] = configPath
+            environment["KEYPLAN_DATABASE_URL"] = server.database.appURL
+            let run = try await Self.run(
+                URL(fileURLWithPath: "/bin/bash"), ["-euo", "pipefail", scriptFile.path], environment: environment, directory: folder)
+            #expect(run.status == 0, "the walk-through failed: \(run.errors.suffix(2000))")
+
+            // What each part of the story shows.
+            let output = run.output
+            #expect(output.contains("Fabrikam Energy"), "the demo's accounts")
+            #expect(output.contains("the scorecard fell from 8.1 to 6"), "Fabrikam's risk, in words")
+            #expect(output.contains("single-threaded: only Priya Patel has a strong relationship"))
+            #expect(output.contains("the roadmap review with the customer is 9 days overdue"), "coaching")
+            #expect(output.contains("Predict outages a week ahead") || output.contains("This is what our board asks about."))
+            #expect(output.contains("the relationship map is seller-internal"), "the customer is refused the map")
+            #expect(run.errors.contains("PERMISSION_DENIED"))
+            // The customer's action list holds the mutual plan only.
+            let customerPlan = try #require(output.components(separatedBy: "Near term").last)
+            #expect(!customerPlan.contains("Find an executive sponsor"), "an internal action reached the customer")
+            for picture in ["quadrant.svg", "fabrikam-health.svg", "fabrikam-map.svg", "fabrikam-scorecard.svg"] {
+                let svg = try String(contentsOf: folder.appendingPathComponent(picture), encoding: .utf8)
+                #expect(svg.hasPrefix("<svg") || svg.contains("<svg"), "\(picture) is an SVG picture")
+            }
+        }
+    }
+
+    /// The shell block between `<!-- walkthrough:begin -->` and `<!-- walkthrough:end -->`.
+    static func walkThrough(in readme: String) -> String? {
+        guard let begin = readme.range(of: "<!-- walkthrough:begin -->"), let end = readme.range(of: "<!-- walkthrough:end -->") else { return nil }
+        let block = readme[begin.upperBound..<end.lowerBound]
+        guard let open = block.range(of: "```sh\n"), let close = block.range(of: "```", options: .backwards), open.upperBound < close.lowerBound else { return nil }
+        return String(block[open.upperBound..<close.lowerBound])
+    }
+}
