@@ -5,26 +5,12 @@ import KeyplanRPC
 
 /// A versioned record of the action plan area (an action, a process step, a review): what the
 /// versioned-update rule and the journal need to know of it.
-protocol PlanRecord: Encodable, Sendable {
+protocol PlanRecord: VersionedRecord, Sendable {
     static var entity: WorkspaceEntity { get }
     var id: UUID { get }
     var accountID: UUID { get }
-    var version: Int { get }
     /// How the journal's one-line summary names it: `Action “Run the pilot”`.
     var journalName: String { get }
-}
-
-extension Optional where Wrapped: PlanRecord {
-    /// The record an update or deletion found (locked `FOR UPDATE`), if it is still at the
-    /// version the caller read: missing is NOT_FOUND; another version is ABORTED carrying the
-    /// current record, so the caller can merge and retry. No `expected` version skips the check.
-    func unchanged(since expected: Int?, missing: @autoclosure () -> String) throws -> Wrapped {
-        guard let record = self else { throw RPCError(code: .notFound, message: missing()) }
-        if let expected, expected != record.version {
-            throw try CurrentRecord.aborted(record, version: record.version)
-        }
-        return record
-    }
 }
 
 /// Journals the action plan area's changes, by one actor, in the transaction of the change.

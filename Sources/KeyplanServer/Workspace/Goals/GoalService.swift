@@ -127,10 +127,9 @@ struct GoalService: SecuredService {
         }
     }
 
-    /// The goal, locked, when it is still at `expected` (see ``RecordVersion``).
+    /// The goal, locked, when it is still at `expected` (see ``VersionedRecord``).
     private static func lock(_ id: UUID, in accountID: UUID, expected: Int, _ goals: GoalRepository) async throws -> GoalView {
-        try RecordVersion.check(
-            try await goals.goal(id, in: accountID, locking: true), at: \.version, expected: expected, missing: "no goal \(id) in this account")
+        try await goals.goal(id, in: accountID, locking: true).unchanged(since: expected, missing: "no goal \(id) in this account")
     }
 
     private static func requireNoChildren(of goal: GoalView, _ goals: GoalRepository) async throws {

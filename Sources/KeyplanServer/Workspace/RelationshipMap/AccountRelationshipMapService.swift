@@ -89,7 +89,7 @@ struct AccountRelationshipMapService: SecuredService {
                 case (let current?, nil):
                     throw try Self.exists(current, contact: contact)
                 case (let current?, let expected?):
-                    guard current.version == expected else { throw try CurrentRecord.aborted(current, version: current.version) }
+                    guard current.version == expected else { throw try current.staleError(expected: expected) }
                     var changed = current
                     (changed.strength, changed.note) = (request.strength, note ?? current.note)
                     guard changed != current else { return current }
@@ -104,12 +104,8 @@ struct AccountRelationshipMapService: SecuredService {
             try MapValidation.version(request.expectedVersion)
             return try await inMap(of: caller) { map, journal in
                 let contact = try await map.contact(request.contactID, of: request.accountID)
-                guard let current = try await map.repository.relationship(of: request.userID, with: contact.id, in: request.accountID) else {
-                    throw RPCError(code: .notFound, message: "no relationship of user \(request.userID) with \(contact.fullName)")
-                }
-                if let expected = request.expectedVersion, expected != current.version {
-                    throw try CurrentRecord.aborted(current, version: current.version)
-                }
+                let current = try await map.repository.relationship(of: request.userID, with: contact.id, in: request.accountID)
+                    .unchanged(since: request.expectedVersion, missing: "no relationship of user \(request.userID) with \(contact.fullName)")
                 try await map.repository.delete(current)
                 try await journal.relationship(.deleted, before: current, after: nil, contactName: contact.fullName)
                 return Empty()
@@ -161,13 +157,7 @@ struct MapTransaction {
     /// A contact of the account locked for a change at `expectedVersion` (any version when `nil`):
     /// NOT_FOUND when missing, ABORTED with the current contact when it moved on.
     func lockedContact(_ id: UUID, of accountID: UUID, expectedVersion: Int?) async throws -> Contact {
-        guard let contact = try await repository.contact(id, of: accountID, locking: true) else {
-            throw RPCError(code: .notFound, message: "no contact \(id) on this account")
-        }
-        if let expectedVersion, expectedVersion != contact.version {
-            throw try CurrentRecord.aborted(contact, version: contact.version)
-        }
-        return contact
+        try await repository.contact(id, of: accountID, locking: true).unchanged(since: expectedVersion, missing: "no contact \(id) on this account")
     }
 
     /// Checks that `managerID` may be `contact`'s manager: a contact of the same account, and not

@@ -152,7 +152,7 @@ struct ScorecardService: SecuredService {
                 let existing = try await rounds.responses(to: round.id, for: caller, lock: true).first
                 if let expected = request.expectedVersion {
                     guard let existing else { throw RPCError(code: .failedPrecondition, message: "there are no answers of yours to replace yet") }
-                    guard existing.version == expected else { throw try CurrentRecord.aborted(existing, version: existing.version) }
+                    guard existing.version == expected else { throw try existing.staleError(expected: expected) }
                 }
                 let written = try await rounds.saveResponse(
                     tenantID: caller.tenantID, roundID: round.id, respondent: caller.userID, answers: request.answers, comment: request.comment,

@@ -1,0 +1,35 @@
+import KeyplanAPI
+import KeyplanRPC
+
+/// A workspace record under optimistic concurrency: an update or deletion names the version it
+/// read, locks the record (`SELECT … FOR UPDATE`) and goes ahead only while it is still at that
+/// version; otherwise the caller gets ABORTED with the record as it is now (``CurrentRecord``),
+/// to merge and retry. No edit is ever lost silently.
+protocol VersionedRecord: Encodable {
+    var version: Int { get }
+}
+
+extension VersionedRecord {
+    /// ABORTED carrying this record: the caller read `expected`, it is now at ``version``.
+    func staleError(expected: Int?) throws -> RPCError {
+        let read = expected.map { "you read version \($0), " } ?? ""
+        return try CurrentRecord.aborted(
+            self, version: version, message: "the record changed meanwhile: \(read)it is now at version \(version); nothing was written, merge and retry")
+    }
+}
+
+extension Optional where Wrapped: VersionedRecord {
+    /// The record found (and locked), when it is still at `expected`: missing is NOT_FOUND
+    /// (`missing` says what); another version is ABORTED carrying the current record. No
+    /// `expected` version skips the check.
+    func unchanged(since expected: Int?, missing: @autoclosure () -> String) throws -> Wrapped {
+        guard let record = self else { throw RPCError(code: .notFound, message: missing()) }
+        if let expected, expected != record.version { throw try record.staleError(expected: expected) }
+        return record
+    }
+}
+
+extension GoalView: VersionedRecord {}
+extension Contact: VersionedRecord {}
+extension Relationship: VersionedRecord {}
+extension ScorecardResponse: VersionedRecord {}
