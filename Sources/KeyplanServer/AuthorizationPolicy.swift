@@ -102,6 +102,14 @@ public struct AuthorizationPolicy: Sendable {
 
         // The action plan, process map and roadmap reviews (#7).
 
-        // Live updates, activity and notifications (#7).
+        // Live updates, activity and notifications (#7). Each watcher and feed reader sees
+        // what its role may; notifications are the caller's own, and an integration (an admin,
+        // e.g. its API key) drains the tenant's outbox.
+        WorkspaceService.watch.descriptor: .account(.read),
+        WorkspaceService.activity.descriptor: .account(.read),
+        NotificationsService.list.descriptor: .authenticated,
+        NotificationsService.acknowledge.descriptor: .authenticated,
+        NotificationsService.claim.descriptor: .tenantRoles([.admin]),
+        NotificationsService.confirmDelivery.descriptor: .tenantRoles([.admin]),
     ])
 }

@@ -48,6 +48,8 @@ public struct KeyplanServices: Sendable {
             // The action plan (#7).
 
             // Live updates, activity and notifications (#7).
+            WorkspaceLiveService(environment: environment, events: WorkspaceEvents(database: database)),
+            NotificationService(environment: environment),
         ]
         let all = SecuredServiceGroup(services: secured, policy: policy, database: database)
         var routes = SecuredRoutes(policy: policy, database: database)

@@ -19,6 +19,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             // The action plan.
 
             // History, activity, watch, notifications.
+            HistoryCommand.self, ActivityCommand.self, WatchCommand.self, NotificationsCommand.self,
         ]
     )
 }
