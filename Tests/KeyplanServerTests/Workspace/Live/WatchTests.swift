@@ -12,7 +12,7 @@ struct WatchTests {
             let world = try await TwoTenantWorld.build(server)
             let marker = try await world.recordChange(.shared, "before watching")
             try await SecondServer.with(beside: server) { second in
-                try await world.client(for: .teamMember).watch(accountID: world.accountA, after: marker - 1) { changes in
+                let latest = try await world.client(for: .teamMember).watch(accountID: world.accountA, after: marker - 1) { changes in
                     // The replayed change proves the watch is subscribed: what follows is live.
                     #expect(try await changes.next()?.id == marker)
                     let started = ContinuousClock.now
@@ -21,11 +21,12 @@ struct WatchTests {
                     let elapsed = ContinuousClock.now - started
                     #expect(change.id == id && change.summary == "made on server 2" && change.actor.displayName == "seller-on")
                     #expect(elapsed < .seconds(1), "delivered after \(elapsed)")
+                    return change.id
                 }
                 // And the other way round: watching on server 2, a change through server 1's RPC database.
                 let watcher = second.client(try await world.server.mintSession(tenant: world.acme, user: try #require(world.users[.customerEditor]).user))
-                try await watcher.watch(accountID: world.accountA, after: marker - 1) { changes in
-                    #expect(try await changes.next()?.id == marker)
+                try await watcher.watch(accountID: world.accountA, after: latest - 1) { changes in
+                    #expect(try await changes.next()?.id == latest)
                     try await world.recordChange(.shared, "made on server 1", by: .customerEditor)
                     #expect(try await changes.next(within: .seconds(5))?.summary == "made on server 1")
                 }
@@ -127,6 +128,9 @@ struct WatchTests {
             #expect(events.watcherCount(of: topic) == 1)
             var ids: [Int64] = []
             for index in 0..<5 { ids.append(try await world.recordChange(.shared, "change \(index)")) }
+            // Nobody reads the inbox meanwhile: the fourth change overflows it.
+            let deadline = ContinuousClock.now + .seconds(10)
+            while !slow.overflowed && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             var received: [WorkspaceEvents.Signal] = []
             for await signal in slow.signals { received.append(signal) }
             // The first three were kept, then the inbox was closed rather than grown.
