@@ -11,19 +11,19 @@ struct NotificationService: SecuredService {
     /// Ids per acknowledge or confirm call.
     static let maximumIDs = 500
 
+    private static let unknownCursor = RPCError(code: .invalidArgument, message: "the cursor is not one a page of yours returned")
+
     func register(with routes: inout SecuredRoutes) {
         routes.unary(NotificationsService.list) { request, call in
             let caller = try call.caller()
             let limit = try Validate.limit(request.limit, maximum: 500, fallback: 100)
             let cursor = try request.cursor.map { (text: String) throws -> UUID in
-                guard let id = UUID(uuidString: text) else { throw RPCError(code: .invalidArgument, message: "the cursor is not one a page returned") }
+                guard let id = UUID(uuidString: text) else { throw Self.unknownCursor }
                 return id
             }
             return try await environment.inTenant(caller.tenantID) { connection in
                 let notifications = NotificationRepository(connection: connection)
-                if let cursor, try await notifications.exists(cursor, for: caller.userID) == false {
-                    throw RPCError(code: .invalidArgument, message: "the cursor is not one a page returned")
-                }
+                if let cursor, try await notifications.exists(cursor, for: caller.userID) == false { throw Self.unknownCursor }
                 try await notifications.materializeReviewsDue(for: caller.userID)
                 let page = try await notifications.list(
                     for: caller.userID, unacknowledgedOnly: request.unacknowledgedOnly, after: cursor, limit: limit + 1)
