@@ -22,13 +22,15 @@ final class WorkspaceEvents: Sendable {
     static let channel = "keyplan_workspace"
 
     struct Configuration: Sendable {
-        /// Signals a watcher may have waiting before it is cut off. Default 1,000.
+        /// Signals a watcher may have waiting before it is cut off. Default 4,096 (about
+        /// 64 KB): a burst of changes to one account larger than this, committed while a
+        /// watcher is busy, also cuts it off (it resumes with `after`).
         var bufferSize: Int
         /// How often each watcher catches up from the journal and re-checks its access even
         /// without notifications. Default 5 s.
         var tickInterval: Duration
 
-        static var defaults: Configuration { Configuration(bufferSize: 1000, tickInterval: .seconds(5)) }
+        static var defaults: Configuration { Configuration(bufferSize: 4096, tickInterval: .seconds(5)) }
     }
 
     /// What wakes a watcher.

@@ -118,6 +118,27 @@ struct WatchTests {
         }
     }
 
+    @Test func aLostNotificationIsCaughtUpFromTheJournal() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            let marker = try await world.recordChange(.shared, "marker")
+            let owner = PostgresClient(configuration: try PostgresConfiguration(connectionString: server.database.ownerURL))
+            let watched = await rpcError {
+                try await world.client(for: .teamMember).watch(accountID: world.accountA, after: marker - 1) { changes in
+                    #expect(try await changes.next()?.id == marker)
+                    // As if the listening connection were reconnecting: the change commits unnotified.
+                    try await owner.query("ALTER TABLE workspace_changes DISABLE TRIGGER workspace_changes_notify")
+                    let lost = try await world.recordChange(.shared, "never notified")
+                    try await owner.query("ALTER TABLE workspace_changes ENABLE TRIGGER workspace_changes_notify")
+                    // The hub's periodic tick (every 5 s by default) catches up from the journal.
+                    #expect(try await changes.next(within: .seconds(8))?.id == lost)
+                }
+            }
+            await owner.shutdown()
+            #expect(watched == nil)
+        }
+    }
+
     @Test func aWatcherThatFallsBehindIsCutOffNotBuffered() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
