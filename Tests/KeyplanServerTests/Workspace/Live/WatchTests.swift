@@ -1,8 +1,10 @@
 import Foundation
 import KeyplanAPI
 import KeyplanPostgres
-import KeyplanRPC
+@testable import KeyplanRPC
 @testable import KeyplanServer
+import NIOConcurrencyHelpers
+import NIOCore
 import Testing
 
 @Suite("Workspace watch")
@@ -181,5 +183,33 @@ struct WatchTests {
         #expect(!cursor.needs(11) && cursor.highest == 12)
         for id in Int64(13)...30 { cursor.sent(id) }
         #expect(cursor.highest == 30 && !cursor.needs(30) && !cursor.needs(27))
+    }
+}
+
+extension WatchTests {
+    @Test func aWatcherWhoseClientStopsReadingEndsWithResourceExhausted() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            let marker = try await world.recordChange(.shared, "marker")
+            let environment = ServiceEnvironment(
+                database: server.client, hasher: PasswordHasher(parameters: .insecureForTesting, threads: .singleton), configuration: testIdentityConfiguration())
+            let events = WorkspaceEvents(database: server.client, configuration: .init(bufferSize: 3, tickInterval: .seconds(60)))
+            let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try world.principal(.teamMember), accountID: world.accountA)
+            let sink = StalledSink()
+            let writer = MessageWriter(sink: sink, serializer: WorkspaceService.watch.response.serializer)
+            let run = Task { try await watcher.run(after: marker - 1, writer: writer) }
+            // The replayed change is being written, and the client does not read it.
+            var stalled = sink.stalled.makeAsyncIterator()
+            await stalled.next()
+            let topic = WorkspaceEvents.Topic(tenantID: world.acme, accountID: world.accountA)
+            for index in 0..<5 { try await world.recordChange(.shared, "change \(index)") }
+            let deadline = ContinuousClock.now + .seconds(10)
+            while events.watcherCount(of: topic) > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(events.watcherCount(of: topic) == 0, "the overflowing inbox was dropped while the write still waited")
+            sink.release()
+            let error = await rpcError { try await run.value }
+            #expect(error?.code == .resourceExhausted && error?.message.contains("after: \(marker)") == true, "\(String(describing: error))")
+            #expect(sink.sent == 1)
+        }
     }
 }
