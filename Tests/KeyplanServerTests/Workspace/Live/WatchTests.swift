@@ -154,6 +154,7 @@ struct WatchTests {
             // Nobody reads the inbox meanwhile: the fourth change overflows it.
             let deadline = ContinuousClock.now + .seconds(10)
             while !slow.overflowed && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            try #require(slow.overflowed, "the inbox did not overflow")
             var received: [WorkspaceEvents.Signal] = []
             for await signal in slow.signals { received.append(signal) }
             // The first three were kept, then the inbox was closed rather than grown.
