@@ -88,7 +88,7 @@ struct AuthorizationMatrixTests {
         // Live updates, activity and notifications (#7).
         WorkspaceService.watch.descriptor: { world, client, _ in
             // Replays a shared change (one every caller in scope may see), so the stream yields and ends.
-            let id = try await world.recordChange(.shared, "matrix")
+            let id = try await world.journalChange(.shared, "matrix")
             try await client.watch(accountID: world.accountA, after: id - 1) { changes in _ = try await changes.next() }
         },
         WorkspaceService.activity.descriptor: { world, client, _ in _ = try await client.activity(accountID: world.accountA) },

@@ -11,9 +11,9 @@ struct ActivityTests {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
             for (index, visibility) in [Visibility.shared, .internal, .shared, .internal, .shared].enumerated() {
-                try await world.recordChange(visibility, "change \(index)")
+                try await world.journalChange(visibility, "change \(index)")
             }
-            try await world.recordChange(.shared, "elsewhere", account: world.accountB)
+            try await world.journalChange(.shared, "elsewhere", account: world.accountB)
             let seller = try await world.client(for: .teamMember)
             let first = try await seller.activity(accountID: world.accountA, limit: 2)
             #expect(first.changes.map(\.summary) == ["change 4", "change 3"])
@@ -50,8 +50,8 @@ struct ActivityTests {
             // Refused calls are no visits.
             _ = await statusCode { _ = try await editorClient.assessments(of: world.accountA) }
             // Edits: a customer's change now, one 60 days ago, a seller's change.
-            try await world.recordChange(.shared, "customer edit", by: .customerEditor)
-            try await world.recordChange(.internal, "seller edit")
+            try await world.journalChange(.shared, "customer edit", by: .customerEditor)
+            try await world.journalChange(.internal, "seller edit")
             try await server.inTenant(world.acme) { connection in
                 try await connection.query("""
                     INSERT INTO workspace_changes (tenant_id, account_id, at, actor_id, actor_kind, entity, entity_id, operation, visibility, summary)

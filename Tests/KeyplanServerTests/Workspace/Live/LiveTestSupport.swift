@@ -42,7 +42,7 @@ struct SecondServer {
 
 extension TwoTenantWorld {
     /// The principal of `caller` (a seller of acme, or a customer), as the server would build it.
-    func principal(_ caller: MatrixCaller) throws -> Principal {
+    func actingPrincipal(_ caller: MatrixCaller) throws -> Principal {
         let user = try #require(users[caller])
         let kind: Principal.Kind = AuthorizationMatrixTests.roleOf(caller).map { .seller($0) } ?? .customer
         return Principal(userID: user.user, tenantID: user.tenant, kind: kind, credentialID: UUID(), credentialKind: .session)
@@ -51,10 +51,10 @@ extension TwoTenantWorld {
     /// Journals a change to account A (or `account`) by `caller` through `database` (any server's
     /// client); returns its id.
     @discardableResult
-    func recordChange(
+    func journalChange(
         _ visibility: Visibility, _ summary: String, by caller: MatrixCaller = .sellerOnTeam, account: UUID? = nil, through database: PostgresClient? = nil
     ) async throws -> Int64 {
-        let actor = try principal(caller)
+        let actor = try actingPrincipal(caller)
         let entry = JournalEntry(
             accountID: account ?? accountA, entity: .goal, entityID: UUID(), operation: .updated, version: 2, visibility: visibility,
             summary: summary, fields: [FieldChange(field: "title", before: "old", after: summary)])
@@ -66,7 +66,7 @@ extension TwoTenantWorld {
 
 extension MessageStream where Message == WorkspaceChange {
     /// The next change, or `nil` when the stream ended; throws the stream's error, or
-    /// ``TimedOut`` when nothing arrives within `timeout`.
+    /// ``WatchTimedOut`` when nothing arrives within `timeout`.
     func next(within timeout: Duration = .seconds(10)) async throws -> WorkspaceChange? {
         try await withThrowingTaskGroup(of: WorkspaceChange?.self) { group in
             group.addTask {
@@ -75,7 +75,7 @@ extension MessageStream where Message == WorkspaceChange {
             }
             group.addTask {
                 try await Task.sleep(for: timeout)
-                throw TimedOut()
+                throw WatchTimedOut()
             }
             defer { group.cancelAll() }
             return try await group.next() ?? nil
@@ -93,7 +93,7 @@ extension MessageStream where Message == WorkspaceChange {
     }
 }
 
-struct TimedOut: Error {}
+struct WatchTimedOut: Error {}
 
 extension TwoTenantWorld {
     /// A new notification for `caller`'s user (acme's leader for callers without one).

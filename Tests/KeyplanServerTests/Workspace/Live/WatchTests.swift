@@ -12,13 +12,13 @@ struct WatchTests {
     @Test func aChangeMadeThroughAnotherServerProcessArrivesWithinASecond() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
-            let marker = try await world.recordChange(.shared, "before watching")
+            let marker = try await world.journalChange(.shared, "before watching")
             try await SecondServer.with(beside: server) { second in
                 let latest = try await world.client(for: .teamMember).watch(accountID: world.accountA, after: marker - 1) { changes in
                     // The replayed change proves the watch is subscribed: what follows is live.
                     #expect(try await changes.next()?.id == marker)
                     let started = ContinuousClock.now
-                    let id = try await world.recordChange(.shared, "made on server 2", through: second.client)
+                    let id = try await world.journalChange(.shared, "made on server 2", through: second.client)
                     let change = try #require(try await changes.next(within: .seconds(5)))
                     let elapsed = ContinuousClock.now - started
                     #expect(change.id == id && change.summary == "made on server 2" && change.actor.displayName == "seller-on")
@@ -29,7 +29,7 @@ struct WatchTests {
                 let watcher = second.client(try await world.server.mintSession(tenant: world.acme, user: try #require(world.users[.customerEditor]).user))
                 try await watcher.watch(accountID: world.accountA, after: latest - 1) { changes in
                     #expect(try await changes.next()?.id == latest)
-                    try await world.recordChange(.shared, "made on server 1", by: .customerEditor)
+                    try await world.journalChange(.shared, "made on server 1", by: .customerEditor)
                     #expect(try await changes.next(within: .seconds(5))?.summary == "made on server 1")
                 }
             }
@@ -39,15 +39,15 @@ struct WatchTests {
     @Test func aCustomerWatcherNeverReceivesAnInternalChange() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
-            let marker = try await world.recordChange(.shared, "marker")
+            let marker = try await world.journalChange(.shared, "marker")
             let customer = try await world.client(for: .customerViewer)
             let seller = try await world.client(for: .leader)
             try await customer.watch(accountID: world.accountA, after: marker - 1) { customerChanges in
                 try await seller.watch(accountID: world.accountA, after: marker - 1) { sellerChanges in
                     #expect(try await customerChanges.next()?.id == marker)
                     #expect(try await sellerChanges.next()?.id == marker)
-                    try await world.recordChange(.internal, "internal plan")
-                    try await world.recordChange(.shared, "shared plan")
+                    try await world.journalChange(.internal, "internal plan")
+                    try await world.journalChange(.shared, "shared plan")
                     #expect(try await customerChanges.summaries(1) == ["shared plan"])
                     #expect(try await sellerChanges.summaries(2) == ["internal plan", "shared plan"])
                 }
@@ -63,7 +63,7 @@ struct WatchTests {
     @Test func callersOutsideTheAccountGetNotFound() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
-            try await world.recordChange(.shared, "shared")
+            try await world.journalChange(.shared, "shared")
             for caller in [MatrixCaller.otherTenantCustomer, .sellerOffTeam] {
                 let error = await rpcError {
                     try await world.client(for: caller).watch(accountID: world.accountA, after: 0) { changes in _ = try await changes.next() }
@@ -85,19 +85,19 @@ struct WatchTests {
     @Test func resumingAfterAChangeReplaysWhatFollowsItThenGoesLive() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
-            let first = try await world.recordChange(.shared, "one")
-            try await world.recordChange(.internal, "two")
-            try await world.recordChange(.shared, "three")
-            try await world.recordChange(.shared, "elsewhere", account: world.accountB)
+            let first = try await world.journalChange(.shared, "one")
+            try await world.journalChange(.internal, "two")
+            try await world.journalChange(.shared, "three")
+            try await world.journalChange(.shared, "elsewhere", account: world.accountB)
             try await world.client(for: .admin).watch(accountID: world.accountA, after: first) { changes in
                 #expect(try await changes.summaries(2) == ["two", "three"])
-                try await world.recordChange(.shared, "four")
+                try await world.journalChange(.shared, "four")
                 #expect(try await changes.summaries(1) == ["four"])
             }
             // Without `after`, only what happens from now on.
             try await world.client(for: .admin).watch(accountID: world.accountA) { changes in
-                await #expect(throws: TimedOut.self) { _ = try await changes.next(within: .milliseconds(300)) }
-                try await world.recordChange(.shared, "five")
+                await #expect(throws: WatchTimedOut.self) { _ = try await changes.next(within: .milliseconds(300)) }
+                try await world.journalChange(.shared, "five")
                 #expect(try await changes.summaries(1) == ["five"])
             }
         }
@@ -106,13 +106,13 @@ struct WatchTests {
     @Test func aCustomerRemovedFromTheAccountIsCutOff() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
-            let marker = try await world.recordChange(.shared, "marker")
+            let marker = try await world.journalChange(.shared, "marker")
             let customer = try #require(world.users[.customerEditor]).user
             let error = await rpcError {
                 try await world.client(for: .customerEditor).watch(accountID: world.accountA, after: marker - 1) { changes in
                     #expect(try await changes.next()?.id == marker)
                     _ = try await server.inTenant(world.acme) { try await $0.query("DELETE FROM account_customers WHERE user_id = \(customer)") }
-                    try await world.recordChange(.shared, "after removal")
+                    try await world.journalChange(.shared, "after removal")
                     while try await changes.next() != nil { Issue.record("a removed customer received a change") }
                 }
             }
@@ -123,14 +123,14 @@ struct WatchTests {
     @Test func aLostNotificationIsCaughtUpFromTheJournal() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
-            let marker = try await world.recordChange(.shared, "marker")
+            let marker = try await world.journalChange(.shared, "marker")
             let owner = PostgresClient(configuration: try PostgresConfiguration(connectionString: server.database.ownerURL))
             let watched = await rpcError {
                 try await world.client(for: .teamMember).watch(accountID: world.accountA, after: marker - 1) { changes in
                     #expect(try await changes.next()?.id == marker)
                     // As if the listening connection were reconnecting: the change commits unnotified.
                     try await owner.query("ALTER TABLE workspace_changes DISABLE TRIGGER workspace_changes_notify")
-                    let lost = try await world.recordChange(.shared, "never notified")
+                    let lost = try await world.journalChange(.shared, "never notified")
                     try await owner.query("ALTER TABLE workspace_changes ENABLE TRIGGER workspace_changes_notify")
                     // The hub's periodic tick (every 5 s by default) catches up from the journal.
                     #expect(try await changes.next(within: .seconds(8))?.id == lost)
@@ -150,7 +150,7 @@ struct WatchTests {
             let other = try await events.subscribe(to: .init(tenantID: world.acme, accountID: world.accountB))
             #expect(events.watcherCount(of: topic) == 1)
             var ids: [Int64] = []
-            for index in 0..<5 { ids.append(try await world.recordChange(.shared, "change \(index)")) }
+            for index in 0..<5 { ids.append(try await world.journalChange(.shared, "change \(index)")) }
             // Nobody reads the inbox meanwhile: the fourth change overflows it.
             let deadline = ContinuousClock.now + .seconds(10)
             while !slow.overflowed && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
@@ -191,11 +191,11 @@ extension WatchTests {
     @Test func aWatcherWhoseClientStopsReadingEndsWithResourceExhausted() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
-            let marker = try await world.recordChange(.shared, "marker")
+            let marker = try await world.journalChange(.shared, "marker")
             let environment = ServiceEnvironment(
                 database: server.client, hasher: PasswordHasher(parameters: .insecureForTesting, threads: .singleton), configuration: testIdentityConfiguration())
             let events = WorkspaceEvents(database: server.client, configuration: .init(bufferSize: 3, tickInterval: .seconds(60)))
-            let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try world.principal(.teamMember), accountID: world.accountA)
+            let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try world.actingPrincipal(.teamMember), accountID: world.accountA)
             let sink = StalledSink()
             let writer = MessageWriter(sink: sink, serializer: WorkspaceService.watch.response.serializer)
             let run = Task { try await watcher.run(after: marker - 1, writer: writer) }
@@ -203,7 +203,7 @@ extension WatchTests {
             var stalled = sink.stalled.makeAsyncIterator()
             await stalled.next()
             let topic = WorkspaceEvents.Topic(tenantID: world.acme, accountID: world.accountA)
-            for index in 0..<5 { try await world.recordChange(.shared, "change \(index)") }
+            for index in 0..<5 { try await world.journalChange(.shared, "change \(index)") }
             let deadline = ContinuousClock.now + .seconds(10)
             while events.watcherCount(of: topic) > 0 && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
             #expect(events.watcherCount(of: topic) == 0, "the overflowing inbox was dropped while the write still waited")
