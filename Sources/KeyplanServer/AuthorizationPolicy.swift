@@ -146,7 +146,15 @@ public struct AuthorizationPolicy: Sendable {
         ActionPlanService.updateReview.descriptor: .account(.edit),
         ActionPlanService.listReviews.descriptor: .account(.read),
 
-        // Live updates, activity and notifications (#7).
+        // Live updates, activity and notifications (#7). Each watcher and feed reader sees
+        // what its role may; notifications are the caller's own, and an integration (an admin,
+        // e.g. its API key) drains the tenant's outbox.
+        WorkspaceService.watch.descriptor: .account(.read),
+        WorkspaceService.activity.descriptor: .account(.read),
+        NotificationsService.list.descriptor: .authenticated,
+        NotificationsService.acknowledge.descriptor: .authenticated,
+        NotificationsService.claim.descriptor: .tenantRoles([.admin]),
+        NotificationsService.confirmDelivery.descriptor: .tenantRoles([.admin]),
 
         // Health and risk: seller-internal. A seller's risk list holds their team's accounts.
         HealthService.get.descriptor: .account(.readInternal),

@@ -55,6 +55,8 @@ public struct KeyplanServices: Sendable {
             RoadmapReviewService(environment: environment),
 
             // Live updates, activity and notifications (#7).
+            WorkspaceLiveService(environment: environment, events: WorkspaceEvents(database: database)),
+            NotificationService(environment: environment),
 
             HealthScoreService(environment: environment),
             CoachingListService(environment: environment),

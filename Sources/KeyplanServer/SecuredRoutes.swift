@@ -129,7 +129,12 @@ struct SecuredRoutes {
         let principal = try call.caller()
         CallAudit.record { $0.objectID = account }
         let relation = try await database.withTransaction(tenant: principal.tenantID) { connection in
-            try await AccountRepository(connection: connection).relation(of: principal, to: account)
+            let relation = try await AccountRepository(connection: connection).relation(of: principal, to: account)
+            // Every authorized account-scoped call is a visit of the workspace (engagement).
+            if let relation, relation.allows(access) {
+                try await WorkspaceVisits(connection: connection).record(tenantID: principal.tenantID, accountID: account, userID: principal.userID)
+            }
+            return relation
         }
         guard let relation, relation.isInScope else {
             throw RPCError(code: .notFound, message: "no account \(account)")

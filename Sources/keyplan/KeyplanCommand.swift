@@ -23,6 +23,7 @@ struct KeyplanCommand: AsyncParsableCommand {
             ActionsCommand.self, ProcessCommand.self, ReviewsCommand.self,
 
             // History, activity, watch, notifications.
+            HistoryCommand.self, ActivityCommand.self, WatchCommand.self, NotificationsCommand.self,
 
             // Health, coaching, analytics.
             HealthCommand.self, CoachingCommand.self, AnalyticsCommand.self,

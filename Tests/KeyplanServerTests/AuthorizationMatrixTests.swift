@@ -189,6 +189,20 @@ struct AuthorizationMatrixTests {
         ActionPlanService.listReviews.descriptor: { world, client, _ in _ = try await client.listReviews(of: world.accountA) },
 
         // Live updates, activity and notifications (#7).
+        WorkspaceService.watch.descriptor: { world, client, _ in
+            // Replays a shared change (one every caller in scope may see), so the stream yields and ends.
+            let id = try await world.journalChange(.shared, "matrix")
+            try await client.watch(accountID: world.accountA, after: id - 1) { changes in _ = try await changes.next() }
+        },
+        WorkspaceService.activity.descriptor: { world, client, _ in _ = try await client.activity(accountID: world.accountA) },
+        NotificationsService.list.descriptor: { _, client, _ in _ = try await client.notifications() },
+        NotificationsService.acknowledge.descriptor: { world, client, caller in
+            try await client.acknowledgeNotifications([try await world.freshNotification(for: caller)])
+        },
+        NotificationsService.claim.descriptor: { _, client, _ in _ = try await client.claimNotifications(limit: 1) },
+        NotificationsService.confirmDelivery.descriptor: { world, client, _ in
+            try await client.confirmDelivery([try await world.freshNotification(for: .leader)])
+        },
 
         HealthService.get.descriptor: { world, client, _ in _ = try await client.health(of: world.accountA) },
         HealthService.risks.descriptor: { _, client, _ in _ = try await client.risks() },
