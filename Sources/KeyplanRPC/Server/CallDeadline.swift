@@ -9,7 +9,7 @@ struct CallDeadline: Equatable {
     /// `nil` when neither the client nor the server limits the call.
     init?(clientTimeoutMicroseconds: UInt64?, serverLimit: Duration?) {
         let server = serverLimit.map { Self.microseconds($0) }
-        if let server, server < clientTimeoutMicroseconds ?? .max {
+        if let server, clientTimeoutMicroseconds.map({ server < $0 }) ?? true {
             self.microseconds = server
             self.isServerLimit = true
         } else if let client = clientTimeoutMicroseconds {

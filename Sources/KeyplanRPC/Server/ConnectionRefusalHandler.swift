@@ -13,6 +13,8 @@ final class ConnectionRefusalHandler: ChannelInboundHandler {
     /// How long the refusal may take to write (e.g. behind a TLS handshake) before the connection is dropped.
     private let timeout: TimeAmount
     private var answered = false
+    /// Closes the connection if the client never does.
+    private var deadline: Scheduled<Void>?
 
     init(message: String, timeout: TimeAmount) {
         self.goAway = Frame.GoAway(lastCallID: 0, code: .resourceExhausted, message: message)
@@ -32,15 +34,21 @@ final class ConnectionRefusalHandler: ChannelInboundHandler {
         guard !answered else { return }
         answered = true
         let channel = context.channel
-        let deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        deadline = context.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+        // Half-close after the GOAWAY and keep draining what the client sends until it closes too: closing
+        // with its bytes unread would reset the connection, and the reset can overtake the GOAWAY.
         context.writeAndFlush(NIOAny(Frame.goAway(goAway).encoded(allocator: channel.allocator))).whenComplete { _ in
-            deadline.cancel()
-            channel.close(promise: nil)
+            channel.close(mode: .output, promise: nil)
         }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        // Whatever the client sent is not read: it is refused.
+        // Whatever the client sent is dropped: it is refused.
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        deadline?.cancel()
+        context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
