@@ -8,11 +8,6 @@ import Testing
 /// call time — and the client keeping to the server's limits, over loopback.
 @Suite("Protection limits")
 struct ProtectionLimitsTests {
-    private func expectStillServing(_ client: RPCClient) async throws {
-        let echoed = try await client.unary(TestMethods.echo, request: TestMessage(number: 1, text: "still here"))
-        #expect(echoed.text == "still here")
-    }
-
     @Test("all calls of a connection together buffer at most its budget; reading resumes as handlers consume")
     func connectionBudget() async throws {
         var configuration = TestServer.configuration

@@ -7,12 +7,6 @@ import Testing
 /// Bad peers get a clear status or a closed connection, and everyone else keeps being served.
 @Suite("Robustness against bad input")
 struct RobustnessTests {
-    /// Checks a healthy client on the same server still gets answers.
-    private func expectStillServing(_ client: RPCClient) async throws {
-        let echoed = try await client.unary(TestMethods.echo, request: TestMessage(number: 1, text: "still here"))
-        #expect(echoed.text == "still here")
-    }
-
     @Test("an oversize frame gets GOAWAY RESOURCE_EXHAUSTED and a closed connection")
     func oversizeFrame() async throws {
         try await withServerAndClient { server, client in

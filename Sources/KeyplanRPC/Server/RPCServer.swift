@@ -94,7 +94,7 @@ public final class RPCServer: Service, Sendable {
                         return open.count
                     }
                     guard let count = admitted else {
-                        logger.notice("refusing a connection: too many open", metadata: ["limit": "\(maxConnections)"])
+                        logger.debug("refusing a connection: too many open", metadata: ["limit": "\(maxConnections)"])
                         refusedConnections.increment()
                         try channel.pipeline.syncOperations.addHandler(ConnectionRefusalHandler(
                             message: "the server has too many connections (limit \(maxConnections))",
