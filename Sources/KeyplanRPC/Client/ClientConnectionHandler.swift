@@ -6,7 +6,7 @@ import NIOCore
 ///
 /// Runs on the channel's event loop. Frames from calling tasks arrive in batches through the
 /// ``FrameOutbox`` and are flushed once per batch.
-final class ClientConnectionHandler: ChannelDuplexHandler {
+final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -95,9 +95,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
-    /// The pipeline let go of the handler — also when the channel closed without ever becoming active
-    /// (a refused or timed-out connect), which brings no `channelInactive`: whoever waits for the
-    /// handshake, or on a call, must hear of it.
+    /// The pipeline let go of the handler — when the channel closed without ever becoming active (which
+    /// brings no `channelInactive`), or when it was removed from a live pipeline: whoever waits for the
+    /// handshake, or on a call, must hear of it rather than wait forever.
     func handlerRemoved(context: ChannelHandlerContext) {
         failEverything(.unavailable("the connection to the server closed"))
         self.context = nil
