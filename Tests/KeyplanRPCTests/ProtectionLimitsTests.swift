@@ -15,12 +15,22 @@ struct ProtectionLimitsTests {
         configuration.limits.maxBufferedRequestBytesPerConnection = 256 << 10
         try await withServerAndClient(configuration: configuration) { server, client in
             // A call whose handler reads nothing yet is sent 2 MiB: far under its own limit, far over the budget.
+            let written = NIOLockedValueBox(0)
             let held = Task {
                 try await client.clientStreaming(TestMethods.hold) { writer in
-                    for _ in 0..<32 { try await writer.write([UInt8](repeating: 1, count: 64 << 10)) }
+                    for _ in 0..<32 {
+                        try await writer.write([UInt8](repeating: 1, count: 64 << 10))
+                        written.withLockedValue { $0 += 1 }
+                    }
                 }.message
             }
             #expect(await server.probe.waitUntil { $0.started.contains("Hold") })
+            // Let the client hand over all it can, so that the next call's frames queue behind it.
+            var last = -1
+            while written.withLockedValue({ $0 }) < 32 && written.withLockedValue({ $0 }) != last {
+                last = written.withLockedValue { $0 }
+                try await Task.sleep(for: .milliseconds(500))
+            }
             // Another call on the connection, whose handler reads at once: its frames wait in the socket behind
             // the held call's, because the server stopped reading at the budget. (That head-of-line blocking
             // is the price of the bound.)
@@ -47,15 +57,16 @@ struct ProtectionLimitsTests {
         var configuration = TestServer.configuration
         configuration.limits.maxBufferedRequestBytesPerCall = 64 << 10
         configuration.timeouts.keepaliveInterval = .milliseconds(200)
-        configuration.timeouts.keepaliveTimeout = .milliseconds(200)
+        // Long enough for a real client on a busy machine to answer the pings sent while reads flow.
+        configuration.timeouts.keepaliveTimeout = .seconds(1)
         try await withServerAndClient(configuration: configuration) { server, client in
             async let response = client.clientStreaming(TestMethods.hold) { writer in
                 for _ in 0..<32 { try await writer.write([UInt8](repeating: 2, count: 64 << 10)) }
             }
             #expect(await server.probe.waitUntil { $0.started.contains("Hold") })
             // The server holds reads (the call is over its 64 KiB); its peer's PONGs would wait unread.
-            // Several keepalive periods pass before the handler consumes.
-            try await Task.sleep(for: .milliseconds(1500))
+            // More than a keepalive interval and timeout pass before the handler consumes.
+            try await Task.sleep(for: .milliseconds(2500))
             server.probe.increment("release")
             let message = try await response.message
             #expect(message.number == 32)
