@@ -244,12 +244,17 @@ struct RobustnessTests {
             let written = NIOLockedValueBox(0)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
-                    try await raw.channel.executeThenClose { _, outbound in
+                    try await raw.channel.executeThenClose { inbound, outbound in
+                        // Holding the inbound side without reading it keeps its backpressure on: an inbound
+                        // sequence nobody holds may be dropped, and the channel then reads (and discards) the
+                        // PONGs, which keeps the server writable and the test from seeing it hold its reads.
+                        let unread = inbound.makeAsyncIterator()
                         try await outbound.write(ByteBuffer(bytes: RawConnection.preface))
                         for _ in 0..<chunks {
                             try await outbound.write(chunk)
                             written.withLockedValue { $0 += 1 }
                         }
+                        withExtendedLifetime(unread) {}
                     }
                 }
                 // The writes stall once the server stops reading: its unread PONGs fill the pipes both ways.
