@@ -27,7 +27,7 @@ struct ServicesTests {
             #expect(response.methods.first { $0.method == "FullDuplex" }?.kind == .bidirectionalStreaming)
             #expect(response.methods.first { $0.method == "StreamingOutput" }?.kind == .serverStreaming)
             #expect(response.methods.first { $0.method == "Check" }?.kind == .unary)
-            #expect(response.methods.count == 14)
+            #expect(response.methods.count == 16)
         }
     }
 

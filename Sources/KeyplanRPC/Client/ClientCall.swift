@@ -32,13 +32,19 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     private var failure: RPCError?
     private var sent = false
     private var refusedByGoAway = false
+    /// Called once, when the call ends on this side (its `END` arrived, or it failed here).
+    private let onEnd: @Sendable () -> Void
 
-    init(callID: UInt32, deadline: Deadline?, inbox: MessageInbox, outbox: FrameOutbox<ClientOutbound>, maxMessageSize: @escaping @Sendable () -> UInt32) {
+    init(
+        callID: UInt32, deadline: Deadline?, inbox: MessageInbox, outbox: FrameOutbox<ClientOutbound>,
+        maxMessageSize: @escaping @Sendable () -> UInt32, onEnd: @escaping @Sendable () -> Void = {}
+    ) {
         self.callID = callID
         self.deadline = deadline
         self.inbox = inbox
         self.outbox = outbox
         self.maxMessageSize = maxMessageSize
+        self.onEnd = onEnd
     }
 
     // MARK: From the caller
@@ -112,6 +118,7 @@ final class ClientCall: MessageSink, @unchecked Sendable {
             return true
         }
         guard accepted else { return }
+        onEnd()
         if end.code == .ok { inbox.finish() } else { inbox.finish(error: RPCError(end: end)) }
     }
 
@@ -124,7 +131,10 @@ final class ClientCall: MessageSink, @unchecked Sendable {
             failure = error
             return true
         }
-        if accepted { inbox.finish(error: error) }
+        if accepted {
+            onEnd()
+            inbox.finish(error: error)
+        }
         return accepted
     }
 }

@@ -7,12 +7,14 @@ import NIOSSL
 /// One connection from a client to a server, shared by many concurrent calls.
 final class ClientConnection: Sendable {
     /// What calling tasks and the event loop both read: the next call id, whether new calls may
-    /// start here, the server's frame limit.
+    /// start here, the server's frame limit and call limit, the calls open now.
     final class SharedState: Sendable {
         private struct Values {
             var nextCallID: UInt32 = 1
             var acceptingCalls = true
             var peerMaxFrameSize = FrameParser.defaultMaxFrameSize
+            var peerMaxConcurrentCalls = Int.max
+            var openCalls = 0
         }
 
         private let values = NIOLockedValueBox(Values())
@@ -25,8 +27,12 @@ final class ClientConnection: Sendable {
         var isAcceptingCalls: Bool { values.withLockedValue { $0.acceptingCalls } }
         var peerMaxFrameSize: UInt32 { values.withLockedValue { $0.peerMaxFrameSize } }
 
-        func setPeerMaxFrameSize(_ size: UInt32) {
-            values.withLockedValue { $0.peerMaxFrameSize = size }
+        /// The server's SETTINGS: its frame limit and how many calls it lets this connection keep open.
+        func setPeerSettings(maxFrameSize: UInt32, maxConcurrentCalls: Int) {
+            values.withLockedValue {
+                $0.peerMaxFrameSize = maxFrameSize
+                $0.peerMaxConcurrentCalls = maxConcurrentCalls
+            }
         }
 
         func stopAcceptingCalls() {
@@ -37,14 +43,34 @@ final class ClientConnection: Sendable {
             if wasAccepting { onStop() }
         }
 
-        /// The next call id, or `nil` once they are used up (the connection then takes no more calls).
-        func takeCallID() -> UInt32? {
+        /// Why a call could not be admitted on this connection.
+        enum Refusal: Error {
+            /// The connection takes no more calls (closing, or call ids used up): try another.
+            case closed
+            /// The server's MAX_CONCURRENT_CALLS are all open: the server would refuse the call.
+            case tooManyCalls(limit: Int)
+        }
+
+        /// Admits a call: takes the next call id and one of the server's concurrent-call slots, until
+        /// ``callEnded()`` gives the slot back.
+        func admitCall() -> Result<UInt32, Refusal> {
             values.withLockedValue { values in
-                guard values.acceptingCalls, values.nextCallID < UInt32.max else { return nil }
+                guard values.acceptingCalls, values.nextCallID < UInt32.max else { return .failure(.closed) }
+                guard values.openCalls < values.peerMaxConcurrentCalls else {
+                    return .failure(.tooManyCalls(limit: values.peerMaxConcurrentCalls))
+                }
                 defer { values.nextCallID += 1 }
-                return values.nextCallID
+                values.openCalls += 1
+                return .success(values.nextCallID)
             }
         }
+
+        /// A call admitted by ``admitCall()`` ended (or was never sent).
+        func callEnded() {
+            values.withLockedValue { $0.openCalls -= 1 }
+        }
+
+        var openCalls: Int { values.withLockedValue { $0.openCalls } }
     }
 
     let channel: any Channel
@@ -127,17 +153,25 @@ final class ClientConnection: Sendable {
             throw RPCError(code: .deadlineExceeded, message: "the deadline passed before the call started")
         }
         var call: ClientCall?
-        var encodingError: (any Error)?
+        var failure: (any Error)?
         try outbox.append { () -> ClientOutbound in
-            guard let callID = state.takeCallID() else {
+            let callID: UInt32
+            switch state.admitCall() {
+            case .success(let id):
+                callID = id
+            case .failure(.closed):
+                failure = RPCError.unavailable("the connection takes no more calls")
+                return .frames(ByteBuffer())
+            case .failure(.tooManyCalls(let limit)):
+                // Honouring the server's MAX_CONCURRENT_CALLS: it would answer RESOURCE_EXHAUSTED; say so
+                // without the round trip, and without sending anything.
+                failure = RPCError(
+                    code: .resourceExhausted,
+                    message: "the server allows \(limit) concurrent calls on one connection, and they are all open (the call was not sent)")
                 return .frames(ByteBuffer())
             }
             let handler = self.handler
             let drained: @Sendable () -> Void = { handler.eventLoop.execute { handler.value.inboxDrained(callID) } }
-            let newCall = ClientCall(
-                callID: callID, deadline: deadline,
-                inbox: MessageInbox(highWatermark: maxBufferedResponseBytes, onDrained: drained),
-                outbox: outbox, maxMessageSize: { [state] in state.peerMaxFrameSize })
             var buffer = ByteBuffer()
             Frame.open(callID: callID, Frame.Open(method: method.fullName, timeoutMicroseconds: deadline?.timeoutMicroseconds, metadata: metadata.fields))
                 .encode(into: &buffer)
@@ -145,15 +179,21 @@ final class ClientConnection: Sendable {
                 do {
                     try ClientCall.encodeMessage(callID: callID, maxSize: state.peerMaxFrameSize, into: &buffer, singleRequest)
                 } catch {
-                    encodingError = error
+                    state.callEnded()
+                    failure = error
                     return .frames(ByteBuffer())
                 }
                 Frame.halfClose(callID: callID).encode(into: &buffer)
             }
+            let newCall = ClientCall(
+                callID: callID, deadline: deadline,
+                inbox: MessageInbox(highWatermark: maxBufferedResponseBytes, onDrained: drained),
+                outbox: outbox, maxMessageSize: { [state] in state.peerMaxFrameSize },
+                onEnd: { [state] in state.callEnded() })
             call = newCall
             return .open(newCall, buffer)
         }
-        if let encodingError { throw encodingError }
+        if let failure { throw failure }
         guard let call else { throw RPCError.unavailable("the connection takes no more calls") }
         return call
     }

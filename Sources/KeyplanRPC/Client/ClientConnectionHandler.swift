@@ -6,7 +6,7 @@ import NIOCore
 ///
 /// Runs on the channel's event loop. Frames from calling tasks arrive in batches through the
 /// ``FrameOutbox`` and are flushed once per batch.
-final class ClientConnectionHandler: ChannelDuplexHandler {
+final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
@@ -95,6 +95,14 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
+    /// The pipeline let go of the handler — when the channel closed without ever becoming active (which
+    /// brings no `channelInactive`), or when it was removed from a live pipeline: whoever waits for the
+    /// handshake, or on a call, must hear of it rather than wait forever.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        failEverything(.unavailable("the connection to the server closed"))
+        self.context = nil
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         failEverything(.unavailable("connection error: \(error)"))
         context.close(promise: nil)
@@ -128,11 +136,11 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
             break
         case .send(let frames):
             io.write(frames)
-            connectionState.setPeerMaxFrameSize(stateMachine.peerMaxFrameSize)
+            connectionState.setPeerSettings(maxFrameSize: stateMachine.peerMaxFrameSize, maxConcurrentCalls: stateMachine.peerMaxConcurrentCalls)
         case .deliverHeaders(let callID, let fields):
             calls[callID]?.call.receiveHeaders(fields)
         case .deliverMessage(let callID, let message):
-            if calls[callID]?.call.inbox.append(message) == true { io.callOverLimit(callID) }
+            if calls[callID]?.call.inbox.append(message).callOverLimit == true { io.callOverLimit(callID) }
         case .endCall(let callID, let end):
             if let active = calls.removeValue(forKey: callID) {
                 active.deadlineTimer?.cancel()
@@ -156,9 +164,9 @@ final class ClientConnectionHandler: ChannelDuplexHandler {
         }
     }
 
-    /// A call's inbox fell back under its limit.
+    /// A call's inbox fell back under half its limit; it may have filled again since the consumer said so.
     func inboxDrained(_ callID: UInt32) {
-        io.callRelieved(callID)
+        if calls[callID]?.call.inbox.isOverLimit != true { io.callRelieved(callID) }
     }
 
     // MARK: Writing

@@ -30,6 +30,8 @@ struct ClientConnectionStateMachine {
     private var highestCallID: UInt32 = 0
     /// The largest payload the server accepts.
     private(set) var peerMaxFrameSize: UInt32 = FrameParser.defaultMaxFrameSize
+    /// The most calls the server lets this connection keep open (its MAX_CONCURRENT_CALLS; unlimited until it says).
+    private(set) var peerMaxConcurrentCalls = Int.max
 
     var openCallCount: Int { openCalls.count }
 
@@ -56,6 +58,11 @@ struct ClientConnectionStateMachine {
         case .closed:
             return .none
         case .awaitingPreface:
+            if case .goAway(let goAway) = frame {
+                // A server refusing the connection (e.g. too many open) says why in place of its preface.
+                state = .closed
+                return .close(nil, RPCError(code: .unavailable, message: "the server refused the connection: \(goAway.message)"))
+            }
             guard case .preface(let preface) = frame else {
                 return violation("expected PREFACE as the server's first frame, got \(frame.type)")
             }
@@ -73,6 +80,7 @@ struct ClientConnectionStateMachine {
         case .settings(let settings):
             guard !settings.isAck else { return .none }
             if let size = settings[Frame.Settings.Setting.maxFrameSizeID] { peerMaxFrameSize = size }
+            if let calls = settings[Frame.Settings.Setting.maxConcurrentCallsID] { peerMaxConcurrentCalls = Int(calls) }
             return .send([.settings(.ack)])
         case .ping(let opaque):
             return .send([.pong(opaque)])

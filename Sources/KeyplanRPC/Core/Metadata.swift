@@ -66,3 +66,22 @@ public struct Metadata: Hashable, Sendable, Sequence, ExpressibleByDictionaryLit
         fields.makeIterator()
     }
 }
+
+extension Metadata {
+    /// What each field costs besides its name and value, as HTTP/2 counts a header list
+    /// (RFC 9113, SETTINGS_MAX_HEADER_LIST_SIZE): it bounds floods of empty fields too.
+    static let overheadPerField = 32
+
+    /// The size of `fields` against a metadata limit: each field's name and value bytes plus
+    /// ``overheadPerField``.
+    static func size(of fields: [MetadataField]) -> Int {
+        fields.reduce(0) { total, field in
+            let value: Int
+            switch field.value {
+            case .text(let text): value = text.utf8.count
+            case .binary(let bytes): value = bytes.count
+            }
+            return total + field.name.utf8.count + value + overheadPerField
+        }
+    }
+}

@@ -29,7 +29,7 @@ public struct RPCRouter: Sendable {
         add(method, kind: .unary) { call, context in
             let request = try await call.requests(method.request.deserializer).single(code: .invalidArgument, what: "request")
             let response = try await handler(request, context)
-            try await call.responses(method.response.serializer).write(response)
+            try await call.holdResponse { try method.response.serializer.serialize(response, into: &$0) }
         }
     }
 
@@ -51,7 +51,7 @@ public struct RPCRouter: Sendable {
     ) {
         add(method, kind: .clientStreaming) { call, context in
             let response = try await handler(call.requests(method.request.deserializer), context)
-            try await call.responses(method.response.serializer).write(response)
+            try await call.holdResponse { try method.response.serializer.serialize(response, into: &$0) }
         }
     }
 
@@ -86,8 +86,22 @@ public struct RPCRouter: Sendable {
         if let route = routes[fullName] { return .success(route) }
         guard let descriptor = MethodDescriptor(fullName: fullName), serviceNames.contains(descriptor.service) else {
             let service = MethodDescriptor(fullName: fullName)?.service ?? fullName
-            return .failure(RPCError(code: .unimplemented, message: "unknown service \(service)"))
+            return .failure(RPCError(code: .unimplemented, message: "unknown service \(Self.excerpt(service))"))
         }
-        return .failure(RPCError(code: .unimplemented, message: "unknown method \(descriptor.method) of service \(descriptor.service)"))
+        return .failure(RPCError(
+            code: .unimplemented,
+            message: "unknown method \(Self.excerpt(descriptor.method)) of service \(descriptor.service)"))
+    }
+
+    /// The longest name from the peer repeated in full in a status message.
+    static let maxEchoedNameLength = 128
+
+    /// A name the peer sent, cut short for a status message: a method name may be as long as a frame
+    /// (4 MiB), and the answer need not carry it back.
+    static func excerpt(_ name: String) -> String {
+        guard name.utf8.count > maxEchoedNameLength else { return name }
+        // By scalars, not characters: one character can hold any number of combining scalars.
+        let kept = String(String.UnicodeScalarView(name.unicodeScalars.prefix(maxEchoedNameLength)))
+        return "\(kept)… (\(name.utf8.count) bytes)"
     }
 }

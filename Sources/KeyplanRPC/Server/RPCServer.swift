@@ -30,6 +30,7 @@ public final class RPCServer: Service, Sendable {
     private let shutdownRequested: EventLoopPromise<Void>
     private let shuttingDown: NIOLockedValueBox<Bool>
     private let openConnections = Gauge(label: "rpc_server_open_connections")
+    private let refusedConnections = Counter(label: "rpc_server_refused_connections_total")
 
     /// - Parameters:
     ///   - services: the services to answer, besides health and reflection.
@@ -74,6 +75,7 @@ public final class RPCServer: Service, Sendable {
         let logger = self.logger
         let connections = self.connections
         let openConnections = self.openConnections
+        let refusedConnections = self.refusedConnections
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.transport.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -84,15 +86,30 @@ public final class RPCServer: Service, Sendable {
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
+                    let id = ObjectIdentifier(channel)
+                    let maxConnections = configuration.limits.maxConnections
+                    let admitted: Int? = connections.withLockedValue { open in
+                        guard open.count < maxConnections else { return nil }
+                        open[id] = channel
+                        return open.count
+                    }
+                    guard let count = admitted else {
+                        logger.debug("refusing a connection: too many open", metadata: ["limit": "\(maxConnections)"])
+                        refusedConnections.increment()
+                        try channel.pipeline.syncOperations.addHandler(ConnectionRefusalHandler(
+                            message: "the server has too many connections (limit \(maxConnections))",
+                            timeout: TimeAmount(configuration.timeouts.handshake)))
+                        return
+                    }
+                    openConnections.record(count)
                     try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
                         configuration: configuration, router: router, interceptors: interceptors,
                         logger: logger, eventLoop: channel.eventLoop))
-                    let id = ObjectIdentifier(channel)
-                    connections.withLockedValue { $0[id] = channel }
-                    openConnections.record(connections.withLockedValue { $0.count })
                     channel.closeFuture.whenComplete { _ in
-                        connections.withLockedValue { $0[id] = nil }
-                        openConnections.record(connections.withLockedValue { $0.count })
+                        openConnections.record(connections.withLockedValue { open in
+                            open[id] = nil
+                            return open.count
+                        })
                     }
                 }
             }

@@ -19,7 +19,8 @@ enum ServerOutbound: FrameOutboxItem {
 /// One call on the server, as its handler's task sees it: requests in, responses out, one end.
 ///
 /// Whoever ends the call first — the handler, the deadline timer, a cancel — claims the end;
-/// later attempts are dropped, so a call ends exactly once.
+/// later attempts are dropped, so a call ends exactly once. Messages are encoded (the serializer
+/// runs) before the lock is taken; under it, only the order of what goes out is decided.
 final class ServerCall: MessageSink, @unchecked Sendable {
     let callID: UInt32
     let inbox: MessageInbox
@@ -29,6 +30,8 @@ final class ServerCall: MessageSink, @unchecked Sendable {
     private let lock = NIOLock()
     private var ended = false
     private var headersSent = false
+    /// A single-response call's message, encoded, waiting to go out with the `END` in one write.
+    private var heldResponse: ByteBuffer?
 
     init(callID: UInt32, inbox: MessageInbox, response: ResponseMetadata, outbox: FrameOutbox<ServerOutbound>, maxMessageSize: UInt32) {
         self.callID = callID
@@ -48,27 +51,38 @@ final class ServerCall: MessageSink, @unchecked Sendable {
 
     func send(_ writePayload: (inout ByteBuffer) throws -> Void) async throws {
         try await outbox.waitUntilWritable()
+        let message = try encodeMessage(writePayload)
         try lock.withLock {
             guard !ended else { throw CancellationError() }
-            var buffer = ByteBuffer()
-            writeHeadersIfNeeded(into: &buffer)
-            do {
-                try Frame.encodeMessage(callID: callID, maxPayloadSize: maxMessageSize, into: &buffer, writePayload: writePayload)
-            } catch let FrameError.frameTooLarge(length, limit) {
-                throw RPCError(code: .resourceExhausted, message: "response message of \(length) bytes exceeds the client's limit of \(limit) bytes")
-            }
-            try outbox.append(.frames(buffer))
+            try outbox.append(.frames(withHeadersIfFirstLocked(message)))
         }
     }
 
-    /// Ends the call with `end` (after initial metadata, if not yet sent). `false` if it had ended.
+    /// Keeps the one response of a unary or client-streaming call, encoded now, to send with the call's
+    /// `END` if it ends OK: one hop to the event loop and one write instead of two. Waits, as `send` does,
+    /// while the client is not reading, so that unread responses do not pile up.
+    func holdResponse(_ writePayload: (inout ByteBuffer) throws -> Void) async throws {
+        try await outbox.waitUntilWritable()
+        let message = try encodeMessage(writePayload)
+        lock.withLock { if !ended { heldResponse = message } }
+    }
+
+    /// Ends the call with `end` (after initial metadata, if not yet sent, and the held response if it ends
+    /// OK). `false` if it had ended.
     @discardableResult
     func finish(_ end: Frame.End) -> Bool {
-        lock.withLock {
+        var endFrame = ByteBuffer()
+        Frame.end(callID: callID, end).encode(into: &endFrame)
+        return lock.withLock {
+            let held = heldResponse
             guard claimEndLocked() else { return false }
-            var buffer = ByteBuffer()
-            writeHeadersIfNeeded(into: &buffer)
-            Frame.end(callID: callID, end).encode(into: &buffer)
+            var buffer: ByteBuffer
+            if end.code == .ok, let held {
+                buffer = withHeadersIfFirstLocked(held)
+                buffer.writeBuffer(&endFrame)
+            } else {
+                buffer = withHeadersIfFirstLocked(endFrame)
+            }
             try? outbox.append(.end(callID: callID, buffer))
             return true
         }
@@ -82,13 +96,32 @@ final class ServerCall: MessageSink, @unchecked Sendable {
     private func claimEndLocked() -> Bool {
         guard !ended else { return false }
         ended = true
+        heldResponse = nil
         return true
     }
 
-    private func writeHeadersIfNeeded(into buffer: inout ByteBuffer) {
-        guard !headersSent else { return }
+    /// One response message as a `MESSAGE` frame, within the client's frame limit.
+    private func encodeMessage(_ writePayload: (inout ByteBuffer) throws -> Void) throws -> ByteBuffer {
+        var buffer = ByteBuffer()
+        do {
+            try Frame.encodeMessage(callID: callID, maxPayloadSize: maxMessageSize, into: &buffer, writePayload: writePayload)
+        } catch let FrameError.frameTooLarge(length, limit) {
+            throw RPCError(code: .resourceExhausted, message: "response message of \(length) bytes exceeds the client's limit of \(limit) bytes")
+        }
+        return buffer
+    }
+
+    /// `frames` preceded by the call's initial metadata if nothing has gone out yet. The `HEADERS` frame is
+    /// small and must precede the first message, so it is encoded here, under the lock.
+    private func withHeadersIfFirstLocked(_ frames: ByteBuffer) -> ByteBuffer {
+        guard !headersSent else { return frames }
         headersSent = true
         let headers = response.headers
-        if !headers.isEmpty { Frame.headers(callID: callID, headers.fields).encode(into: &buffer) }
+        guard !headers.isEmpty else { return frames }
+        var buffer = ByteBuffer()
+        Frame.headers(callID: callID, headers.fields).encode(into: &buffer)
+        var frames = frames
+        buffer.writeBuffer(&frames)
+        return buffer
     }
 }

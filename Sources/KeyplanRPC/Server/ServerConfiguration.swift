@@ -38,7 +38,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
     }
 
-    /// What one client may make the server hold.
+    /// What clients may make the server hold.
     public struct Limits: Sendable, Equatable {
         /// The largest frame payload accepted, and so the largest message. Default 4 MiB.
         public var maxFrameSize: UInt32
@@ -46,11 +46,26 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var maxConcurrentCallsPerConnection: Int
         /// Unread request bytes one call may buffer before the connection stops reading. Default 1 MiB.
         public var maxBufferedRequestBytesPerCall: Int
+        /// Unread request bytes all calls of one connection may buffer together before the connection stops
+        /// reading (until handlers consume half of them). Default 8 MiB.
+        public var maxBufferedRequestBytesPerConnection: Int
+        /// Connections open at once; beyond it a new connection gets `GOAWAY(RESOURCE_EXHAUSTED)` instead of
+        /// a preface and is closed. Default 10,000.
+        public var maxConnections: Int
+        /// The largest request metadata (an `OPEN`'s fields, each counted as its name and value plus 32 bytes,
+        /// as HTTP/2 counts header lists); a call with more ends with RESOURCE_EXHAUSTED. Default 16 KiB.
+        public var maxMetadataSize: Int
 
-        public init(maxFrameSize: UInt32, maxConcurrentCallsPerConnection: Int, maxBufferedRequestBytesPerCall: Int) {
+        public init(
+            maxFrameSize: UInt32, maxConcurrentCallsPerConnection: Int, maxBufferedRequestBytesPerCall: Int,
+            maxBufferedRequestBytesPerConnection: Int = 8 << 20, maxConnections: Int = 10_000, maxMetadataSize: Int = 16 << 10
+        ) {
             self.maxFrameSize = maxFrameSize
             self.maxConcurrentCallsPerConnection = maxConcurrentCallsPerConnection
             self.maxBufferedRequestBytesPerCall = maxBufferedRequestBytesPerCall
+            self.maxBufferedRequestBytesPerConnection = maxBufferedRequestBytesPerConnection
+            self.maxConnections = maxConnections
+            self.maxMetadataSize = maxMetadataSize
         }
 
         public static var defaults: Limits {
@@ -72,14 +87,22 @@ public struct ServerConfiguration: Sendable, Equatable {
         public var frame: Duration
         /// How long in-flight calls may run after shutdown begins before they are cancelled. Default 30 s.
         public var shutdownGracePeriod: Duration
+        /// The longest a call may run on this server: a call whose client sets no timeout, or a longer
+        /// one, ends with DEADLINE_EXCEEDED after this long. `nil` for no limit, so that long-lived
+        /// streams (live updates) are not cut off. Default `nil`.
+        public var maxCallDuration: Duration?
 
-        public init(handshake: Duration, idle: Duration, keepaliveInterval: Duration, keepaliveTimeout: Duration, frame: Duration, shutdownGracePeriod: Duration) {
+        public init(
+            handshake: Duration, idle: Duration, keepaliveInterval: Duration, keepaliveTimeout: Duration, frame: Duration,
+            shutdownGracePeriod: Duration, maxCallDuration: Duration? = nil
+        ) {
             self.handshake = handshake
             self.idle = idle
             self.keepaliveInterval = keepaliveInterval
             self.keepaliveTimeout = keepaliveTimeout
             self.frame = frame
             self.shutdownGracePeriod = shutdownGracePeriod
+            self.maxCallDuration = maxCallDuration
         }
 
         public static var defaults: Timeouts {

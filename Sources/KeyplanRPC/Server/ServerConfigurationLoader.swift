@@ -14,6 +14,10 @@ extension ServerConfiguration {
         public var tlsPrivateKey: String?
         public var maxFrameSize: UInt32?
         public var maxConcurrentCalls: Int?
+        public var maxConnections: Int?
+        public var maxMetadataBytes: Int?
+        public var maxBufferedBytesPerConnection: Int?
+        public var maxCallDurationSeconds: Double?
         public var handshakeTimeoutSeconds: Double?
         public var idleTimeoutSeconds: Double?
         public var keepaliveIntervalSeconds: Double?
@@ -38,6 +42,10 @@ extension ServerConfiguration {
             tlsPrivateKey = try value("TLS_PRIVATE_KEY", as: String.self)
             maxFrameSize = try value("MAX_FRAME_SIZE", as: UInt32.self)
             maxConcurrentCalls = try value("MAX_CONCURRENT_CALLS", as: Int.self)
+            maxConnections = try value("MAX_CONNECTIONS", as: Int.self)
+            maxMetadataBytes = try value("MAX_METADATA_BYTES", as: Int.self)
+            maxBufferedBytesPerConnection = try value("MAX_BUFFERED_BYTES_PER_CONNECTION", as: Int.self)
+            maxCallDurationSeconds = try value("MAX_CALL_DURATION_SECONDS", as: Double.self)
             handshakeTimeoutSeconds = try value("HANDSHAKE_TIMEOUT_SECONDS", as: Double.self)
             idleTimeoutSeconds = try value("IDLE_TIMEOUT_SECONDS", as: Double.self)
             keepaliveIntervalSeconds = try value("KEEPALIVE_INTERVAL_SECONDS", as: Double.self)
@@ -118,6 +126,10 @@ extension ServerConfiguration {
         }
         if let size = overrides.maxFrameSize { limits.maxFrameSize = size }
         if let calls = overrides.maxConcurrentCalls { limits.maxConcurrentCallsPerConnection = calls }
+        if let connections = overrides.maxConnections { limits.maxConnections = connections }
+        if let bytes = overrides.maxMetadataBytes { limits.maxMetadataSize = bytes }
+        if let bytes = overrides.maxBufferedBytesPerConnection { limits.maxBufferedRequestBytesPerConnection = bytes }
+        if let seconds = overrides.maxCallDurationSeconds { timeouts.maxCallDuration = .seconds(seconds) }
         if let seconds = overrides.handshakeTimeoutSeconds { timeouts.handshake = .seconds(seconds) }
         if let seconds = overrides.idleTimeoutSeconds { timeouts.idle = .seconds(seconds) }
         if let seconds = overrides.keepaliveIntervalSeconds { timeouts.keepaliveInterval = .seconds(seconds) }
@@ -127,7 +139,10 @@ extension ServerConfiguration {
         guard (0...65535).contains(port), (0...65535).contains(metrics.port) else {
             throw ConfigurationError(message: "ports must be between 0 and 65535")
         }
-        guard limits.maxConcurrentCallsPerConnection > 0, limits.maxFrameSize > 0 else {
+        guard limits.maxConcurrentCallsPerConnection > 0, limits.maxFrameSize > 0, limits.maxConnections > 0,
+            limits.maxMetadataSize > 0, limits.maxBufferedRequestBytesPerConnection > 0,
+            (timeouts.maxCallDuration ?? .seconds(1)) > .zero
+        else {
             throw ConfigurationError(message: "limits must be positive")
         }
     }

@@ -32,6 +32,12 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private var stateMachine: ServerConnectionStateMachine
     private var calls: [UInt32: ActiveCall] = [:]
     private var context: ChannelHandlerContext?
+    /// The unread request bytes of all calls together; set up with the channel.
+    private var budget: InboundBudget?
+    /// Calls admitted during the current read whose handler tasks start once the read's frames are
+    /// all delivered: a unary call's request and half-close usually arrive in the same read as its
+    /// `OPEN`, so its task then finds them waiting instead of being woken for each.
+    private var callsToStart: [(callID: UInt32, start: () -> Task<Void, Never>)] = []
 
     init(configuration: ServerConfiguration, router: RPCRouter, interceptors: [any ServerInterceptor], logger: Logger, eventLoop: any EventLoop) {
         self.configuration = configuration
@@ -42,7 +48,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         self.io = ConnectionIO(maxFrameSize: configuration.limits.maxFrameSize, liveness: configuration.timeouts.liveness)
         self.stateMachine = ServerConnectionStateMachine(configuration: .init(
             maxFrameSize: configuration.limits.maxFrameSize,
-            maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection))
+            maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection,
+            maxMetadataSize: configuration.limits.maxMetadataSize))
     }
 
     // MARK: Channel events
@@ -65,6 +72,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
+        let eventLoop = context.eventLoop
+        budget = InboundBudget(limit: configuration.limits.maxBufferedRequestBytesPerConnection) {
+            eventLoop.execute { this.value.budgetRelieved() }
+        }
         outbox.setDrainHandler { items in this.value.writeOutbound(items) }
         notePeer(context: context)
         if context.channel.isActive { startTicking(context: context) }
@@ -95,6 +106,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             logger.notice("closing connection after a malformed frame", metadata: ["error": "\(failure)"])
             perform(stateMachine.receiveError(failure))
         }
+        startAdmittedCalls()
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -120,9 +132,11 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             _ = active.call.claimEnd()
             active.task?.cancel()
             active.deadlineTimer?.cancel()
-            active.call.inbox.finish(error: lost)
+            active.call.inbox.abort(lost)
         }
         calls.removeAll()
+        runningHandlers -= callsToStart.count
+        callsToStart.removeAll()
         logger.debug("connection closed")
         context.fireChannelInactive()
     }
@@ -160,7 +174,9 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .rejectCall(let callID, let end):
             io.write([.end(callID: callID, end)])
         case .deliverMessage(let callID, let message):
-            if calls[callID]?.call.inbox.append(message) == true { io.callOverLimit(callID) }
+            guard let appended = calls[callID]?.call.inbox.append(message) else { break }
+            if appended.callOverLimit { io.callOverLimit(callID) }
+            if appended.connectionOverBudget { io.budgetExceeded() }
         case .finishRequests(let callID):
             calls[callID]?.call.inbox.finish()
         case .cancelCall(let callID):
@@ -168,7 +184,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                 _ = active.call.claimEnd()
                 active.task?.cancel()
                 active.deadlineTimer?.cancel()
-                active.call.inbox.finish(error: RPCError(code: .cancelled, message: "the client cancelled the call"))
+                active.call.inbox.abort(RPCError(code: .cancelled, message: "the client cancelled the call"))
             }
             callGone(callID)
         case .close(let goAway):
@@ -198,37 +214,71 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         }
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         let eventLoop = context.eventLoop
-        let inbox = MessageInbox(highWatermark: configuration.limits.maxBufferedRequestBytesPerCall) {
-            eventLoop.execute { this.value.io.callRelieved(callID) }
+        let inbox = MessageInbox(highWatermark: configuration.limits.maxBufferedRequestBytesPerCall, budget: budget) {
+            eventLoop.execute { this.value.inboxDrained(callID) }
         }
         let call = ServerCall(
             callID: callID, inbox: inbox, response: ResponseMetadata(), outbox: outbox,
             maxMessageSize: stateMachine.peerMaxFrameSize)
-        var callLogger = logger
-        callLogger[metadataKey: "rpc.method"] = "\(route.descriptor.fullName)"
-        callLogger[metadataKey: "rpc.call"] = "\(callID)"
+        let deadline = CallDeadline(clientTimeoutMicroseconds: open.timeoutMicroseconds, serverLimit: configuration.timeouts.maxCallDuration)
         let serverContext = ServerContext(
             method: route.descriptor, metadata: Metadata(fields: open.metadata),
-            deadline: open.timeoutMicroseconds.map(Deadline.init(timeoutMicroseconds:)),
-            remoteAddress: peer, logger: callLogger, response: call.response)
+            deadline: deadline.map { Deadline(timeoutMicroseconds: $0.microseconds) },
+            remoteAddress: peer, logger: callLogger(route: route, callID: callID), response: call.response)
         var active = ActiveCall(call: call)
-        if let timeout = open.timeoutMicroseconds {
-            active.deadlineTimer = eventLoop.scheduleTask(in: .microseconds(Int64(min(timeout, UInt64(Int64.max / 1000))))) {
-                this.value.deadlineExceeded(callID, timeoutMicroseconds: timeout)
+        if let deadline {
+            active.deadlineTimer = eventLoop.scheduleTask(in: .microseconds(Int64(min(deadline.microseconds, UInt64(Int64.max / 1000))))) {
+                this.value.deadlineExceeded(callID, deadline)
             }
         }
+        calls[callID] = active
         let interceptors = self.interceptors
         runningHandlers += 1
-        active.task = Task {
-            await ServerCallExecution.run(call: call, route: route, context: serverContext, interceptors: interceptors)
-            eventLoop.execute { this.value.runningHandlers -= 1 }
-        }
-        calls[callID] = active
+        callsToStart.append((callID, {
+            Task {
+                await ServerCallExecution.run(call: call, route: route, context: serverContext, interceptors: interceptors)
+                eventLoop.execute { this.value.runningHandlers -= 1 }
+            }
+        }))
     }
 
-    private func deadlineExceeded(_ callID: UInt32, timeoutMicroseconds: UInt64) {
+    /// Starts the handler tasks of the calls admitted during the read just processed.
+    private func startAdmittedCalls() {
+        guard !callsToStart.isEmpty else { return }
+        for (callID, start) in callsToStart {
+            if calls[callID] != nil {
+                calls[callID]?.task = start()
+            } else {
+                runningHandlers -= 1  // cancelled in the same read: never started
+            }
+        }
+        callsToStart.removeAll(keepingCapacity: true)
+    }
+
+    /// The connection's logger with the call's method and id, set in one go: a log handler may render its
+    /// metadata on every change, and this runs once per call.
+    private func callLogger(route: RPCRouter.Route, callID: UInt32) -> Logger {
+        var callLogger = logger
+        var metadata = callLogger.handler.metadata
+        metadata["rpc.method"] = "\(route.descriptor.fullName)"
+        metadata["rpc.call"] = "\(callID)"
+        callLogger.handler.metadata = metadata
+        return callLogger
+    }
+
+    /// A call's inbox fell back under half its limit; it may have filled again since the consumer said so.
+    private func inboxDrained(_ callID: UInt32) {
+        if calls[callID]?.call.inbox.isOverLimit != true { io.callRelieved(callID) }
+    }
+
+    /// All calls' unread bytes fell back under half the budget; they may have grown again since.
+    private func budgetRelieved() {
+        if budget?.isOverLimit != true { io.budgetRelieved() }
+    }
+
+    private func deadlineExceeded(_ callID: UInt32, _ deadline: CallDeadline) {
         guard let active = calls[callID] else { return }
-        let end = Frame.End(code: .deadlineExceeded, message: "deadline of \(timeoutMicroseconds) µs exceeded", trailers: active.call.response.trailers.fields)
+        let end = Frame.End(code: .deadlineExceeded, message: deadline.exceededMessage, trailers: active.call.response.trailers.fields)
         if active.call.finish(end) { active.task?.cancel() }
     }
 
@@ -250,6 +300,8 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
                 io.write(buffer)
                 if let active = calls.removeValue(forKey: callID) {
                     active.deadlineTimer?.cancel()
+                    // Requests nobody will read now: give their bytes back to the connection's budget.
+                    active.call.inbox.abort(RPCError(code: .cancelled, message: "the call has ended"))
                     callGone(callID)
                 }
             }

@@ -7,6 +7,8 @@ struct ServerConnectionStateMachine {
     struct Configuration {
         var maxFrameSize: UInt32
         var maxConcurrentCalls: Int
+        /// The largest request metadata admitted, as ``Metadata/size(of:)`` counts it.
+        var maxMetadataSize: Int = 16 << 10
     }
 
     enum State: Equatable {
@@ -99,6 +101,12 @@ struct ServerConnectionStateMachine {
                     code: .resourceExhausted,
                     message: "more than \(configuration.maxConcurrentCalls) concurrent calls on one connection"))
             }
+            let metadataSize = Metadata.size(of: open.metadata)
+            guard metadataSize <= configuration.maxMetadataSize else {
+                return .rejectCall(callID: callID, Frame.End(
+                    code: .resourceExhausted,
+                    message: "request metadata of \(metadataSize) bytes exceeds the server's limit of \(configuration.maxMetadataSize) bytes"))
+            }
             calls[callID] = Call()
             return .startCall(callID: callID, open)
         case .message(let callID, let message):
@@ -116,8 +124,9 @@ struct ServerConnectionStateMachine {
         }
     }
 
-    /// A frame for a call that is not open: ignored if the call has ended (the frame crossed its
-    /// END or CANCEL), a violation if it was never opened.
+    /// A frame for a call that is not open: ignored if its id is not above the highest `OPEN` seen
+    /// (the call ended and the frame crossed its END or CANCEL, or its OPEN was refused or came
+    /// after GOAWAY, or the client skipped the id), a violation above it: no such call can exist.
     private mutating func unknownCall(_ callID: UInt32, _ type: FrameType) -> Action {
         callID <= highestCallID ? .none : violation("\(type) for call \(callID), which was never opened")
     }

@@ -2,8 +2,8 @@ import KeyplanWire
 import NIOCore
 
 /// The event-loop side both connection handlers share: reading frames, the liveness clock,
-/// writes batched behind one flush, and holding socket reads while some call's inbox is full or the
-/// peer is not reading what we write.
+/// writes batched behind one flush, and holding socket reads while some call's inbox is full, all calls
+/// together hold more than the connection's budget, or the peer is not reading what we write.
 ///
 /// Owned by one handler and used only on its event loop.
 final class ConnectionIO {
@@ -14,6 +14,8 @@ final class ConnectionIO {
     private var tickTask: RepeatedTask?
     /// Calls whose unread messages are over their limit: while any is, the socket is not read.
     private var callsOverLimit: Set<UInt32> = []
+    /// All calls' unread messages together are over the connection's ``InboundBudget``.
+    private var overBudget = false
     private var readHeld = false
 
     /// The frame size allowed once the peer's preface is in.
@@ -118,23 +120,48 @@ final class ConnectionIO {
 
     // MARK: Read gating
 
-    /// The handler's `read(context:)`: reads unless some call is over its limit or the channel is not writable.
+    /// The handler's `read(context:)`: reads unless our buffers are full or the channel is not writable.
     ///
     /// Not reading while unwritable matters because some frames are answered on the event loop (PING, SETTINGS,
     /// a refused OPEN): a peer that sends them and never reads the answers would otherwise grow our pending
     /// writes without bound. Holding reads lets TCP push back on it instead.
     func read(context: ChannelHandlerContext) {
-        if callsOverLimit.isEmpty && context.channel.isWritable { context.read() } else { readHeld = true }
+        if !buffersFull && context.channel.isWritable { context.read() } else { readHeld = true }
     }
+
+    /// Whether some call's inbox, or all of them together, hold more than they may: reads wait for the
+    /// consumers, and the peer is not to blame for the silence meanwhile.
+    private var buffersFull: Bool { !callsOverLimit.isEmpty || overBudget }
 
     func callOverLimit(_ callID: UInt32) {
         callsOverLimit.insert(callID)
+        buffersChanged()
     }
 
     /// The call drained (or ended): read again if nothing else holds reads back.
     func callRelieved(_ callID: UInt32) {
         guard callsOverLimit.remove(callID) != nil else { return }
+        buffersChanged()
         resumeReadingIfHeld()
+    }
+
+    /// All calls together went over the connection's budget.
+    func budgetExceeded() {
+        overBudget = true
+        buffersChanged()
+    }
+
+    /// All calls together fell back under half the connection's budget.
+    func budgetRelieved() {
+        guard overBudget else { return }
+        overBudget = false
+        buffersChanged()
+        resumeReadingIfHeld()
+    }
+
+    /// Pauses the liveness clocks while our own buffers hold reads, restarts them when they stop.
+    private func buffersChanged() {
+        if buffersFull { liveness.readsHeld(now: .now()) } else { liveness.readsResumed(now: .now()) }
     }
 
     /// The handler's `channelWritabilityChanged(context:)`: writable again, read again if nothing else holds reads.
@@ -143,7 +170,7 @@ final class ConnectionIO {
     }
 
     private func resumeReadingIfHeld() {
-        guard readHeld, callsOverLimit.isEmpty, let context, context.channel.isWritable else { return }
+        guard readHeld, !buffersFull, let context, context.channel.isWritable else { return }
         readHeld = false
         context.read()
     }

@@ -5,6 +5,10 @@ import NIOCore
 ///
 /// The connection handler reports events and calls ``tick(now:openCalls:)`` periodically; the
 /// verdict says whether to ping or close.
+///
+/// While the connection holds reads because its own buffers are full (``readsHeld(now:)``), the
+/// clocks that judge the peer stop: the peer's frames, PONGs included, wait unread in the socket
+/// through no fault of its own. They restart from zero when reading resumes.
 struct ConnectionLiveness {
     struct Configuration: Sendable {
         /// Time from connecting to the peer's preface.
@@ -41,6 +45,8 @@ struct ConnectionLiveness {
     private var partialFrameSince: NIODeadline?
     private var pingSentAt: NIODeadline?
     private var pingCount: UInt64 = 0
+    /// Since when reads are held for our own backpressure, if they are.
+    private var heldSince: NIODeadline?
 
     init(configuration: Configuration, now: NIODeadline) {
         self.configuration = configuration
@@ -73,6 +79,21 @@ struct ConnectionLiveness {
         lastActivity = now
     }
 
+    /// The connection stopped reading because its own buffers are full: the peer cannot be judged.
+    mutating func readsHeld(now: NIODeadline) {
+        if heldSince == nil { heldSince = now }
+    }
+
+    /// The connection reads again: the peer's clocks start afresh.
+    mutating func readsResumed(now: NIODeadline) {
+        guard heldSince != nil else { return }
+        heldSince = nil
+        lastFrame = now
+        lastActivity = now
+        pingSentAt = nil
+        if partialFrameSince != nil { partialFrameSince = now }
+    }
+
     mutating func tick(now: NIODeadline, openCalls: Int) -> Verdict {
         if !handshakeDone {
             if now - connectedAt >= configuration.handshakeTimeout {
@@ -80,6 +101,7 @@ struct ConnectionLiveness {
             }
             return .healthy
         }
+        if heldSince != nil { return .healthy }
         if let since = partialFrameSince, now - since >= configuration.frameTimeout {
             return .close(reason: "a frame took longer than \(configuration.frameTimeout) to arrive", idle: false)
         }

@@ -3,77 +3,122 @@ import NIOConcurrencyHelpers
 import NIOCore
 
 /// The received, not yet consumed messages of one call: filled on the event loop, drained by the
-/// one task that reads the call's stream.
+/// tasks that read the call's stream.
 ///
 /// It reports when its buffered bytes cross the high watermark and when they fall back under the
 /// low one, so the connection can stop reading the socket meanwhile: TCP then pushes back on the
-/// sender, and nothing here grows without bound.
+/// sender, and nothing here grows without bound. What it buffers also counts against the
+/// connection's ``InboundBudget``, if it has one.
+///
+/// Consumers are served first come, first served: each message goes to exactly one `next()`,
+/// even if several tasks wait at once. The end is sticky: once reached, every `next()` returns
+/// `nil` again (clean end) or throws the same error.
 final class MessageInbox: @unchecked Sendable {
+    private typealias Waiter = CheckedContinuation<ByteBuffer?, any Error>
+
     private struct State {
         var messages = Deque<ByteBuffer>()
         var bufferedBytes = 0
         var overLimit = false
         var end: RPCError?? = .none  // .some(nil): finished cleanly; .some(error): failed
-        var waiter: CheckedContinuation<ByteBuffer?, any Error>?
+        var waiters = Deque<(id: UInt64, continuation: Waiter)>()
+        var nextWaiterID: UInt64 = 0
     }
+
+    /// What one buffered message costs besides its bytes (its slot, its buffer's header), so that
+    /// a flood of empty messages is bounded too.
+    static let overheadPerMessage = 64
 
     private let lock = NIOLock()
     private var state = State()
     private let highWatermark: Int
+    private let budget: InboundBudget?
     /// Called (from the consumer's task) when the buffer falls back under half the watermark.
     private let onDrained: @Sendable () -> Void
 
-    init(highWatermark: Int, onDrained: @escaping @Sendable () -> Void) {
+    init(highWatermark: Int, budget: InboundBudget? = nil, onDrained: @escaping @Sendable () -> Void) {
         self.highWatermark = highWatermark
+        self.budget = budget
         self.onDrained = onDrained
     }
 
-    /// Adds a message. Returns `true` if the buffer just went over its high watermark.
+    deinit {
+        // A call dropped with unread messages gives their bytes back to the connection.
+        if state.bufferedBytes > 0 { budget?.remove(state.bufferedBytes) }
+    }
+
+    /// What appending a message meant for the connection's reading.
+    struct Appended: Equatable {
+        /// This call's buffer just went over its high watermark.
+        var callOverLimit = false
+        /// The connection's budget just went over its limit.
+        var connectionOverBudget = false
+    }
+
+    /// Adds a message, handing it straight to a waiting consumer if there is one.
     @discardableResult
-    func append(_ message: ByteBuffer) -> Bool {
-        let (waiter, crossed): (CheckedContinuation<ByteBuffer?, any Error>?, Bool) = lock.withLock {
-            guard case .none = state.end else { return (nil, false) }
-            if let waiter = state.waiter {
-                state.waiter = nil
-                return (waiter, false)
-            }
+    func append(_ message: ByteBuffer) -> Appended {
+        let (waiter, appended): (Waiter?, Appended) = lock.withLock {
+            guard case .none = state.end else { return (nil, Appended()) }
+            if let waiter = state.waiters.popFirst() { return (waiter.continuation, Appended()) }
             // The parser hands out payloads as slices of its receive buffer; a buffered slice would pin that
             // whole buffer (other calls' frames included) while counting only its own bytes. A copy makes the
             // watermark count what is actually held.
             let owned = ByteBuffer(bytes: message.readableBytesView)
+            let cost = owned.readableBytes + Self.overheadPerMessage
             state.messages.append(owned)
-            state.bufferedBytes += owned.readableBytes + 64
+            state.bufferedBytes += cost
+            var appended = Appended()
             if !state.overLimit && state.bufferedBytes > highWatermark {
                 state.overLimit = true
-                return (nil, true)
+                appended.callOverLimit = true
             }
-            return (nil, false)
+            appended.connectionOverBudget = budget?.add(cost) ?? false
+            return (nil, appended)
         }
         waiter?.resume(returning: message)
-        return crossed
+        return appended
     }
 
     /// No more messages: the stream ends after the buffered ones, cleanly or with `error`.
     func finish(error: RPCError? = nil) {
-        let waiter: CheckedContinuation<ByteBuffer?, any Error>? = lock.withLock {
-            guard case .none = state.end else { return nil }
+        let waiters: Deque<(id: UInt64, continuation: Waiter)> = lock.withLock {
+            guard case .none = state.end else { return [] }
             state.end = .some(error)
-            defer { state.waiter = nil }
-            return state.waiter
+            defer { state.waiters.removeAll() }
+            return state.waiters
         }
-        if let error { waiter?.resume(throwing: error) } else { waiter?.resume(returning: nil) }
+        for waiter in waiters {
+            if let error { waiter.continuation.resume(throwing: error) } else { waiter.continuation.resume(returning: nil) }
+        }
+    }
+
+    /// Ends the stream at once with `error`, dropping what is buffered: the call is over (cancelled, lost),
+    /// so nobody will read it, and its bytes go back to the connection's budget now.
+    func abort(_ error: RPCError) {
+        let (waiters, dropped): (Deque<(id: UInt64, continuation: Waiter)>, Int) = lock.withLock {
+            if case .some(.some) = state.end {} else { state.end = .some(error) }
+            let dropped = state.bufferedBytes
+            state.messages.removeAll()
+            state.bufferedBytes = 0
+            state.overLimit = false
+            defer { state.waiters.removeAll() }
+            return (state.waiters, dropped)
+        }
+        if dropped > 0 { budget?.remove(dropped) }
+        for waiter in waiters { waiter.continuation.resume(throwing: error) }
     }
 
     /// Whether the buffer is over its high watermark (and the connection should not read).
     var isOverLimit: Bool { lock.withLock { state.overLimit } }
 
     private enum Taken {
-        case message(ByteBuffer, drained: Bool)
+        case message(ByteBuffer, cost: Int, drained: Bool)
         case end(RPCError?)
 
         func resolve() throws -> ByteBuffer? {
             switch self {
-            case .message(let message, _): return message
+            case .message(let message, _, _): return message
             case .end(let error):
                 if let error { throw error }
                 return nil
@@ -84,17 +129,22 @@ final class MessageInbox: @unchecked Sendable {
     /// Takes the first buffered message or the end; call with the lock held.
     private func takeLocked() -> Taken? {
         if let message = state.messages.popFirst() {
-            state.bufferedBytes -= message.readableBytes + 64
+            let cost = message.readableBytes + Self.overheadPerMessage
+            state.bufferedBytes -= cost
             let drained = state.overLimit && state.bufferedBytes <= highWatermark / 2
             if drained { state.overLimit = false }
-            return .message(message, drained: drained)
+            return .message(message, cost: cost, drained: drained)
         }
         if case .some(let error) = state.end { return .end(error) }
         return nil
     }
 
+    /// Settles the accounts of what was taken, outside the lock.
     private func took(_ taken: Taken) -> Taken {
-        if case .message(_, drained: true) = taken { onDrained() }
+        if case .message(_, let cost, let drained) = taken {
+            budget?.remove(cost)
+            if drained { onDrained() }
+        }
         return taken
     }
 
@@ -103,12 +153,16 @@ final class MessageInbox: @unchecked Sendable {
         if let taken = lock.withLock({ takeLocked() }) {
             return try took(taken).resolve()
         }
+        let id = lock.withLock {
+            defer { state.nextWaiterID &+= 1 }
+            return state.nextWaiterID
+        }
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ByteBuffer?, any Error>) in
+            try await withCheckedThrowingContinuation { (continuation: Waiter) in
                 let taken: Result<Taken, CancellationError>? = lock.withLock {
                     if let taken = takeLocked() { return .success(taken) }
                     if Task.isCancelled { return .failure(CancellationError()) }
-                    state.waiter = continuation
+                    state.waiters.append((id, continuation))
                     return nil
                 }
                 switch taken {
@@ -118,9 +172,9 @@ final class MessageInbox: @unchecked Sendable {
                 }
             }
         } onCancel: {
-            let waiter = lock.withLock {
-                defer { state.waiter = nil }
-                return state.waiter
+            let waiter: Waiter? = lock.withLock {
+                guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.waiters.remove(at: index).continuation
             }
             waiter?.resume(throwing: CancellationError())
         }

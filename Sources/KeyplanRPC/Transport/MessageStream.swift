@@ -2,8 +2,11 @@ import NIOCore
 
 /// The messages of one call as they arrive: a server handler's requests, a client's responses.
 ///
-/// Iterate it once. It ends when the peer finishes sending; it throws ``RPCError`` if the call
-/// fails meanwhile or a message cannot be decoded.
+/// It ends when the peer finishes sending; it throws ``RPCError`` if the call fails meanwhile or a
+/// message cannot be decoded. Iterate it once, from one task: that is what it is for. Anything else
+/// is still safe and defined: several iterators, or `next()` called from several tasks at once,
+/// share one queue of messages, each message going to exactly one `next()`, in the order the calls
+/// began to wait; after the end, every `next()` returns `nil` again, or throws the call's error again.
 public struct MessageStream<Message: Sendable>: AsyncSequence, Sendable {
     public typealias Element = Message
 

@@ -78,3 +78,26 @@ struct ClientConnectionStateMachineTests {
         }
     }
 }
+
+extension ClientConnectionStateMachineTests {
+    @Test("a GOAWAY in place of the server's preface is a refusal that says why, not a violation")
+    func refusedConnection() {
+        var machine = ClientConnectionStateMachine()
+        let action = machine.receive(.goAway(.init(lastCallID: 0, code: .resourceExhausted, message: "too many connections")))
+        guard case .close(nil, let error) = action else {
+            Issue.record("expected a close without GOAWAY, got \(action)")
+            return
+        }
+        #expect(error.code == .unavailable)
+        #expect(error.message.contains("too many connections"))
+        #expect(machine.state == .closed)
+    }
+
+    @Test("records the server's MAX_CONCURRENT_CALLS")
+    func maxConcurrentCalls() {
+        var machine = ready()
+        #expect(machine.peerMaxConcurrentCalls == .max)
+        _ = machine.receive(.settings(.init(values: [.init(id: Frame.Settings.Setting.maxConcurrentCallsID, value: 5)])))
+        #expect(machine.peerMaxConcurrentCalls == 5)
+    }
+}

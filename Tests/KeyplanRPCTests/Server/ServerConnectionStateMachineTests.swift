@@ -111,3 +111,35 @@ struct ServerConnectionStateMachineTests {
         #expect(goAway.code == .internal)
     }
 }
+
+extension ServerConnectionStateMachineTests {
+    @Test("an OPEN whose metadata is over the limit is rejected with RESOURCE_EXHAUSTED; its later frames are ignored")
+    func metadataLimit() {
+        var machine = ServerConnectionStateMachine(configuration: .init(maxFrameSize: 1 << 20, maxConcurrentCalls: 10, maxMetadataSize: 100))
+        _ = machine.receive(.preface(.init()))
+        // 1 + 30 + 32 = 63 bytes: admitted.
+        let small = Frame.Open(method: "s/m", metadata: [.init(name: "a", value: .text(String(repeating: "v", count: 30)))])
+        #expect(machine.receive(.open(callID: 1, small)) == .startCall(callID: 1, small))
+        // Two such fields: 126 bytes.
+        let large = Frame.Open(method: "s/m", metadata: small.metadata + small.metadata)
+        guard case .rejectCall(2, let end) = machine.receive(.open(callID: 2, large)) else {
+            Issue.record("expected a rejection")
+            return
+        }
+        #expect(end.code == .resourceExhausted)
+        #expect(end.message.contains("126 bytes"))
+        #expect(machine.receive(.message(callID: 2, ByteBuffer())) == .none)
+        #expect(machine.receive(.halfClose(callID: 2)) == .none)
+        #expect(machine.openCallCount == 1)
+    }
+
+    @Test("frames for a skipped call id below the highest OPEN are ignored, as the spec says")
+    func skippedCallID() {
+        var machine = ready()
+        _ = machine.receive(.open(callID: 1, .init(method: "s/m")))
+        _ = machine.receive(.open(callID: 5, .init(method: "s/m")))
+        #expect(machine.receive(.message(callID: 3, ByteBuffer())) == .none)
+        #expect(machine.receive(.cancel(callID: 4)) == .none)
+        #expect(machine.state == .active)
+    }
+}

@@ -1,5 +1,6 @@
 import KeyplanRPC
 import Logging
+import Testing
 import NIOCore
 import NIOPosix
 
@@ -68,4 +69,10 @@ func withServerAndClient(
     }
     await client.close()
     await server.stop()
+}
+
+/// Checks that a healthy client on the same server still gets answers.
+func expectStillServing(_ client: RPCClient) async throws {
+    let echoed = try await client.unary(TestMethods.echo, request: TestMessage(number: 1, text: "still here"))
+    #expect(echoed.text == "still here")
 }

@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import KeyplanRPC
 import NIOConcurrencyHelpers
 import NIOCore
@@ -31,6 +32,21 @@ struct TestMessage: Hashable, Sendable {
     }
 
     static let codec = MessageCodec(Coder())
+
+    /// Like ``Coder``, but serializing a message blocks its thread for `number` milliseconds: a
+    /// serializer doing heavy synchronous work.
+    struct SlowCoder: MessageSerializer, MessageDeserializer {
+        func serialize(_ message: TestMessage, into buffer: inout ByteBuffer) {
+            Thread.sleep(forTimeInterval: Double(message.number) / 1000)
+            Coder().serialize(message, into: &buffer)
+        }
+
+        func deserialize(_ bytes: ByteBuffer) throws -> TestMessage {
+            try Coder().deserialize(bytes)
+        }
+    }
+
+    static let slowCodec = MessageCodec(SlowCoder())
 }
 
 /// What handlers saw, for tests to check from outside: cancellations, progress.
@@ -85,6 +101,11 @@ enum TestMethods {
     static let whoAmI = method("WhoAmI", .unary, TestMessage.codec, TestMessage.codec)
     /// Streams `number` messages of `text.count` KiB each as fast as the client takes them.
     static let flood = method("Flood", .serverStreaming, TestMessage.codec, MessageCodec<[UInt8]>.rawBytes)
+    /// Reads no request until the probe's `release` counter is set, then returns the number of requests
+    /// and their total size in `text`.
+    static let hold = method("Hold", .clientStreaming, MessageCodec<[UInt8]>.rawBytes, TestMessage.codec)
+    /// Answers the request with one response whose serialization blocks for `number` ms.
+    static let slowSerialization = method("SlowSerialization", .serverStreaming, TestMessage.codec, TestMessage.slowCodec)
     /// A method the server does not register.
     static let missing = method("Missing", .unary, TestMessage.codec, TestMessage.codec)
     /// A service the server does not have.
@@ -167,6 +188,23 @@ struct TestService: RPCService {
         }
         router.registerUnary(TestMethods.whoAmI) { _, context in
             TestMessage(text: context.principal(as: TestPrincipal.self)?.id ?? "anonymous")
+        }
+        router.registerClientStreaming(TestMethods.hold) { requests, _ in
+            probe.recordStarted("Hold")
+            guard await probe.waitUntil(timeout: .seconds(60), { $0.count("release") > 0 }) else {
+                throw RPCError(code: .deadlineExceeded, message: "never released")
+            }
+            var count = 0
+            var bytes = 0
+            for try await request in requests {
+                count += 1
+                bytes += request.count
+            }
+            return TestMessage(number: Int64(count), text: "\(bytes)")
+        }
+        router.registerServerStreaming(TestMethods.slowSerialization) { request, writer, _ in
+            probe.recordStarted("SlowSerialization")
+            try await writer.write(request)
         }
         router.registerServerStreaming(TestMethods.flood) { request, writer, _ in
             let message = [UInt8](repeating: 7, count: request.text.count * 1024)

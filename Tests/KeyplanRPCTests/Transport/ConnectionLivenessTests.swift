@@ -62,3 +62,34 @@ struct ConnectionLivenessTests {
         }
     }
 }
+
+extension ConnectionLivenessTests {
+    @Test("while our own buffers hold reads the peer is not judged; its clocks restart when reading resumes")
+    func heldReadsPauseTheClocks() {
+        var liveness = ConnectionLiveness(configuration: configuration, now: start)
+        liveness.handshakeCompleted()
+        liveness.bytesReceivedWithoutFrame(now: start + .seconds(1))
+        liveness.readsHeld(now: start + .seconds(2))
+        // Far past the keepalive, frame and idle timeouts: nothing, since the silence is ours.
+        #expect(liveness.tick(now: start + .seconds(30), openCalls: 1) == .healthy)
+        #expect(liveness.tick(now: start + .seconds(1000), openCalls: 0) == .healthy)
+        liveness.readsResumed(now: start + .seconds(1000))
+        #expect(liveness.tick(now: start + .seconds(1019), openCalls: 1) == .healthy)
+        guard case .close(_, idle: false) = liveness.tick(now: start + .seconds(1020), openCalls: 1) else {
+            Issue.record("expected the frame timeout to run again from the resumption")
+            return
+        }
+    }
+
+    @Test("a ping sent before reads were held is not held against the peer")
+    func pingBeforeHold() {
+        var liveness = ConnectionLiveness(configuration: configuration, now: start)
+        liveness.handshakeCompleted()
+        #expect(liveness.tick(now: start + .seconds(30), openCalls: 1) == .sendPing(1))
+        liveness.readsHeld(now: start + .seconds(31))
+        #expect(liveness.tick(now: start + .seconds(100), openCalls: 1) == .healthy)
+        liveness.readsResumed(now: start + .seconds(100))
+        #expect(liveness.tick(now: start + .seconds(129), openCalls: 1) == .healthy)
+        #expect(liveness.tick(now: start + .seconds(130), openCalls: 1) == .sendPing(2))
+    }
+}
