@@ -29,7 +29,7 @@ struct BinaryValueEncoder: Encoder {
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         return self.stateReference.withObject { state in
             let frame = state.openFrame(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, counted: false)
-            return KeyedEncodingContainer(BinaryKeyedEncodingContainer<Key>(state: state, frame: frame, level: self.level))
+            return state.keyedContainer(keyedBy: type, frame: frame, level: self.level)
         }
     }
 
@@ -85,10 +85,12 @@ struct BinaryValueEncoder: Encoder {
             if case .primitive(let primitive) = strategy {
                 try self.writePrimitives(array, as: primitive)
             } else {
-                // Elements are borrowed from the array's storage rather than copied out (a copy retains their strings).
+                // Elements are borrowed from the array's storage rather than copied out (a copy retains their strings):
+                // `pointee` is an addressor, where a buffer's subscript would copy the element in unspecialized code.
                 try array.withUnsafeBufferPointer { elements in
+                    guard let first = elements.baseAddress else { return }
                     for index in elements.indices {
-                        try state.encodeElement(elements[index], index: index, level: self.level + 1, strategy: strategy)
+                        try state.encodeElement((first + index).pointee, index: index, level: self.level + 1, strategy: strategy)
                     }
                 }
             }
