@@ -44,7 +44,7 @@ struct PathKey {
     private let name: String?
 
     @inline(__always)
-    init<Key: CodingKey>(_ key: Key) {
+    init<Key: CodingKey>(_ key: borrowing Key) {  // borrowing: an initializer would otherwise copy the key
         self.keyType = Key.self
         if let intValue = key.intValue {
             self.intValue = intValue

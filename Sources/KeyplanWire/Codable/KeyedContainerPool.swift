@@ -11,15 +11,18 @@
 /// rewrites before handing the box out again. Cells never move and live as long as the pool's owner, the coder's
 /// state, which deallocates them.
 struct KeyedContainerPool<Cell> {
-    /// A pooled box's key type and cell; trivial, so that looking up a key type touches no reference counts.
+    /// A pooled box, the type of its keys and its cell.
     private struct Entry {
         let keyType: ObjectIdentifier
         let cell: UnsafeMutablePointer<Cell>
+        var box: PooledBox
     }
 
-    private var entries: [Entry] = []
-    /// The boxes of `entries`, index for index.
-    private var boxes: [AnyObject] = []
+    /// The pooled boxes, in raw memory so that `isKnownUniquelyReferenced` sees each box in place (an array element
+    /// passed `inout` may be reached through a retained temporary, which would never be unique).
+    private var entries: UnsafeMutablePointer<Entry>?
+    private var entryCount = 0
+    private var entryCapacity = 0
     /// Cells in chunks that never move; the last chunk has `cellsInLastChunk` in use.
     private var cellChunks: [UnsafeMutablePointer<Cell>] = []
     private var cellsInLastChunk = Self.cellChunkSize
@@ -28,6 +31,10 @@ struct KeyedContainerPool<Cell> {
 
     /// Frees the cells. Containers handed out must not be used afterwards (the `Codable` contract).
     func deallocate() {
+        if let entries = self.entries {
+            entries.deinitialize(count: self.entryCount)
+            entries.deallocate()
+        }
         for (index, chunk) in self.cellChunks.enumerated() {
             chunk.deinitialize(count: index == self.cellChunks.count - 1 ? self.cellsInLastChunk : Self.cellChunkSize)
             chunk.deallocate()
@@ -37,10 +44,6 @@ struct KeyedContainerPool<Cell> {
     /// A new cell holding `value`, which stays valid until ``deallocate()``.
     mutating func makeCell(_ value: Cell) -> UnsafeMutablePointer<Cell> {
         if self.cellsInLastChunk == Self.cellChunkSize {
-            if self.cellChunks.isEmpty {
-                self.entries.reserveCapacity(Self.cellChunkSize)
-                self.boxes.reserveCapacity(Self.cellChunkSize)
-            }
             self.cellChunks.append(UnsafeMutablePointer<Cell>.allocate(capacity: Self.cellChunkSize))
             self.cellsInLastChunk = 0
         }
@@ -54,11 +57,12 @@ struct KeyedContainerPool<Cell> {
     /// `value`; nil when there is none. Non-generic, so that the lookup costs no runtime metadata.
     @inline(__always)
     mutating func reusableBox(keyType: Any.Type, cell value: Cell) -> AnyObject? {
+        guard let entries = self.entries else { return nil }
         let keyType = ObjectIdentifier(keyType)
-        for index in self.entries.indices where self.entries[index].keyType == keyType {
-            if isKnownUniquelyReferenced(&self.boxes[index]) {
-                self.entries[index].cell.pointee = value
-                return self.boxes[index]
+        for index in 0..<self.entryCount where entries[index].keyType == keyType {
+            if isKnownUniquelyReferenced(&entries[index].box) {
+                entries[index].cell.pointee = value
+                return unsafeBitCast(entries[index].box, to: AnyObject.self)
             }
         }
         return nil
@@ -70,7 +74,31 @@ struct KeyedContainerPool<Cell> {
     /// the reference to its box; a container of another size is not pooled.
     mutating func keep<Container>(_ container: Container, keyType: Any.Type, cell: UnsafeMutablePointer<Cell>) {
         guard MemoryLayout<Container>.size == MemoryLayout<AnyObject>.size else { return }
-        self.entries.append(Entry(keyType: ObjectIdentifier(keyType), cell: cell))
-        self.boxes.append(unsafeBitCast(container, to: AnyObject.self))
+        let entries: UnsafeMutablePointer<Entry>
+        if let current = self.entries, self.entryCount < self.entryCapacity {
+            entries = current
+        } else {
+            let capacity = max(2 * self.entryCapacity, 16)
+            entries = UnsafeMutablePointer<Entry>.allocate(capacity: capacity)
+            if let old = self.entries {
+                entries.moveInitialize(from: old, count: self.entryCount)
+                old.deallocate()
+            }
+            self.entries = entries
+            self.entryCapacity = capacity
+        }
+        let object = unsafeBitCast(container, to: AnyObject.self)
+        let box = Unmanaged<PooledBox>.fromOpaque(Unmanaged.passUnretained(object).toOpaque()).takeUnretainedValue()
+        (entries + self.entryCount).initialize(to: Entry(keyType: ObjectIdentifier(keyType), cell: cell, box: box))
+        self.entryCount += 1
     }
+}
+
+/// The static type under which the pool holds the standard library's container boxes (whose class is not public).
+///
+/// Never instantiated: it only gives `isKnownUniquelyReferenced` a concrete class. An `AnyObject` would not do, as
+/// Swift 6 opens an existential passed `inout` to a generic function into a retained temporary (SE-0352), which is
+/// never unique. Retain, release and the uniqueness check act on the object's header alone, whatever its class.
+final class PooledBox {
+    private init() {}
 }

@@ -22,7 +22,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     private let base: UnsafeRawPointer
     private let cell: UnsafeMutablePointer<KeyedDecodingCell>
 
-    init(state: DecodingState, cell: UnsafeMutablePointer<KeyedDecodingCell>) {
+    init(state: borrowing DecodingState, cell: UnsafeMutablePointer<KeyedDecodingCell>) {
         self.stateReference = UnretainedReference(state)
         self.base = state.base
         self.cell = cell

@@ -14,7 +14,7 @@ struct BinaryValueDecoder: Decoder {
     let slot: CodingSlot
     let wireType: WireType
 
-    init(state: DecodingState, slot: CodingSlot, range: Range<Int>, wireType: WireType = .lengthDelimited, level: Int) {
+    init(state: borrowing DecodingState, slot: CodingSlot, range: Range<Int>, wireType: WireType = .lengthDelimited, level: Int) {
         self.stateReference = UnretainedReference(state)
         self.slot = slot
         self.startStorage = UInt32(truncatingIfNeeded: range.lowerBound)

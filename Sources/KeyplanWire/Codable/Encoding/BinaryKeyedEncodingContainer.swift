@@ -3,7 +3,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     private let stateReference: UnretainedReference<EncodingState>
     private let cell: UnsafeMutablePointer<KeyedEncodingCell>
 
-    init(state: EncodingState, cell: UnsafeMutablePointer<KeyedEncodingCell>) {
+    init(state: borrowing EncodingState, cell: UnsafeMutablePointer<KeyedEncodingCell>) {
         self.stateReference = UnretainedReference(state)
         self.cell = cell
     }

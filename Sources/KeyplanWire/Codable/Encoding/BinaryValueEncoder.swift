@@ -9,7 +9,7 @@ struct BinaryValueEncoder: Encoder {
     let slot: CodingSlot
     private let levelStorage: UInt16
 
-    init(state: EncodingState, slot: CodingSlot, tagOffset: Int, slotStart: Int, level: Int) {
+    init(state: borrowing EncodingState, slot: CodingSlot, tagOffset: Int, slotStart: Int, level: Int) {
         self.stateReference = UnretainedReference(state)
         self.slot = slot
         self.tagOffsetStorage = UInt32(truncatingIfNeeded: tagOffset)
