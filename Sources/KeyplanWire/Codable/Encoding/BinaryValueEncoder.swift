@@ -85,12 +85,11 @@ struct BinaryValueEncoder: Encoder {
             if case .primitive(let primitive) = strategy {
                 try self.writePrimitives(array, as: primitive)
             } else {
-                // Elements are borrowed from the array's storage rather than copied out (a copy retains their strings):
-                // `pointee` is an addressor, where a buffer's subscript would copy the element in unspecialized code.
+                // Unspecialized code copies each element out of the buffer before encoding it (retaining its strings);
+                // neither `pointee` nor the subscript borrows in place. The buffer at least spares the array's checks.
                 try array.withUnsafeBufferPointer { elements in
-                    guard let first = elements.baseAddress else { return }
                     for index in elements.indices {
-                        try state.encodeElement((first + index).pointee, index: index, level: self.level + 1, strategy: strategy)
+                        try state.encodeElement(elements[index], index: index, level: self.level + 1, strategy: strategy)
                     }
                 }
             }
