@@ -143,6 +143,8 @@ extension String: BinaryPrimitive {
 
     static func read(from reader: inout WireReader) throws(WireError) -> String {
         let bytes = reader.readRest().assumingMemoryBound(to: UInt8.self)
+        // ASCII, the common case, is valid UTF-8 as it stands: nothing can have been repaired.
+        if ASCII.isASCII(UnsafeRawBufferPointer(bytes)) { return String(decoding: bytes, as: UTF8.self) }
         // `String(decoding:as:)` takes the standard library's fast non-generic path and repairs invalid UTF-8 with
         // U+FFFD; the input was valid exactly when nothing was repaired, i.e. the string's bytes are the input.
         // (`String(validating:as:)` is generic and unspecialized, several times slower for short strings.)
@@ -154,5 +156,25 @@ extension String: BinaryPrimitive {
         }
         guard isValid else { throw .invalidUTF8 }
         return string
+    }
+}
+
+/// A fast test for ASCII bytes, eight at a time.
+enum ASCII {
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let count = bytes.count
+        var offset = 0
+        var bits: UInt64 = 0
+        while offset + 8 <= count {
+            bits |= base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            offset += 8
+        }
+        while offset < count {
+            bits |= UInt64(base.load(fromByteOffset: offset, as: UInt8.self))
+            offset += 1
+        }
+        return bits & 0x8080_8080_8080_8080 == 0
     }
 }

@@ -4,7 +4,7 @@
 /// record their key (primitives are read and written in place and add theirs only to an error), and entries deeper
 /// than the current level may be stale: `path(level:)` never reads them, so nothing is ever removed.
 struct CodingPathStack {
-    private var keys: [any CodingKey] = []
+    private var keys: [PathKey] = []
 
     init() {
         self.keys.reserveCapacity(16)
@@ -12,7 +12,7 @@ struct CodingPathStack {
 
     /// The path of the value at `level`.
     func path(level: Int) -> [any CodingKey] {
-        Array(self.keys.prefix(level))
+        self.keys.prefix(level).map(\.key)
     }
 
     /// The path of the value at `level`, then `key`.
@@ -21,17 +21,52 @@ struct CodingPathStack {
     }
 
     /// The deepest path recorded.
-    var deepest: [any CodingKey] { self.keys }
+    var deepest: [any CodingKey] { self.keys.map(\.key) }
 
     /// Records the key of the value at `level`.
     @inline(__always)
-    mutating func set(_ key: any CodingKey, level: Int) {
+    mutating func set(_ key: PathKey, level: Int) {
         let index = level - 1
         if index < self.keys.count {
             self.keys[index] = key
         } else {
-            while self.keys.count < index { self.keys.append(IndexCodingKey(self.keys.count)) }
+            while self.keys.count < index { self.keys.append(PathKey(index: self.keys.count)) }
             self.keys.append(key)
         }
+    }
+}
+
+/// A coding-path component recorded without boxing the key into an existential: its type and its int value (or its
+/// name, when it has no int value). The key itself is rebuilt only when a coding path is asked for, which is rare.
+struct PathKey {
+    private let keyType: any CodingKey.Type
+    private let intValue: Int?
+    private let name: String?
+
+    @inline(__always)
+    init<Key: CodingKey>(_ key: borrowing Key) {  // borrowing: an initializer would otherwise copy the key
+        self.keyType = Key.self
+        if let intValue = key.intValue {
+            self.intValue = intValue
+            self.name = nil
+        } else {
+            self.intValue = nil
+            self.name = key.stringValue
+        }
+    }
+
+    /// The key of the element at `index` of a sequence.
+    @inline(__always)
+    init(index: Int) {
+        self.keyType = IndexCodingKey.self
+        self.intValue = index
+        self.name = nil
+    }
+
+    /// The key, rebuilt from its type (`CodingKey`s are identified by their int or string value).
+    var key: any CodingKey {
+        if let intValue, let key = self.keyType.init(intValue: intValue) { return key }
+        if let name, let key = self.keyType.init(stringValue: name) { return key }
+        return AnyFieldKey(stringValue: self.name ?? "\(self.intValue ?? 0)", intValue: self.intValue)
     }
 }

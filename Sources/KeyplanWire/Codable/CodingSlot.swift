@@ -42,7 +42,7 @@ enum FieldIdentity {
 
     /// The identity of `key`; field numbers outside `1...FieldTag.maxFieldNumber` are rejected by the caller.
     @inline(__always)
-    init(_ key: some CodingKey) {
+    init(_ key: borrowing some CodingKey) {  // borrowing: an initializer would otherwise copy the key
         if let number = key.intValue {
             self = .number(number)
         } else {

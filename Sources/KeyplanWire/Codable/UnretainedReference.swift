@@ -7,7 +7,7 @@
 struct UnretainedReference<Object: AnyObject> {
     private let unmanaged: Unmanaged<Object>
 
-    init(_ object: Object) {
+    init(_ object: borrowing Object) {  // borrowing: an initializer would otherwise take a retained reference
         self.unmanaged = Unmanaged.passUnretained(object)
     }
 

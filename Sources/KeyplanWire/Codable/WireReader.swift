@@ -157,6 +157,7 @@ struct WireReader {
     }
 
     /// Skips a value of the given wire type and returns the range of its payload (a length-delimited value's content).
+    @inline(__always)
     mutating func skipValue(_ wireType: WireType) throws(WireError) -> Range<Int> {
         let start = self.position
         switch wireType {

@@ -1,3 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -15,21 +20,16 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     // Only trivial values, as the standard library's box copies this struct on every call.
     private let stateReference: UnretainedReference<DecodingState>
     private let base: UnsafeRawPointer
-    private let levelSlot: UnsafeMutablePointer<DecodingState.LevelState>
-    let message: Range<Int>
-    /// The level of the value this container decodes; its fields are one level deeper.
-    let level: Int
+    private let cell: UnsafeMutablePointer<KeyedDecodingCell>
 
-    init(state: DecodingState, message: Range<Int>, level: Int) {
+    init(state: borrowing DecodingState, cell: UnsafeMutablePointer<KeyedDecodingCell>) {
         self.stateReference = UnretainedReference(state)
         self.base = state.base
-        self.message = message
-        self.level = level
-        self.levelSlot = state.levelSlot(level)
-        self.levelSlot.pointee.messageStart = message.lowerBound
-        self.levelSlot.pointee.messageEnd = message.upperBound
-        self.levelSlot.pointee.cursor = message.lowerBound
+        self.cell = cell
     }
+
+    var message: Range<Int> { self.cell.pointee.messageStart..<self.cell.pointee.messageEnd }
+    var level: Int { self.cell.pointee.level }
 
     private var state: DecodingState { self.stateReference.object }
 
@@ -48,31 +48,30 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     /// Finds the field for `key`, or nil when the message does not hold it.
     private func find(_ key: Key) throws -> WireField? {
         let identity = FieldIdentity(key)
-        let levelState = self.levelSlot.pointee
-        let cursor =
-            (levelState.messageStart == self.message.lowerBound && levelState.messageEnd == self.message.upperBound)
-            ? levelState.cursor : self.message.lowerBound
+        let message = self.message
+        let cursor = self.cell.pointee.cursor
         do {
             // The commonest case first: the expected field at the cursor, with a one-byte tag (fields 1-15).
-            if case .number(let number) = identity, cursor < self.message.upperBound {
+            if case .number(let number) = identity, cursor < message.upperBound {
                 let tag = self.base.load(fromByteOffset: cursor, as: UInt8.self)
                 if tag < 0x80, Int(tag >> 3) == number, number != FieldTag.namedFieldNumber,
                     let wireType = WireType(rawValue: tag & 0x07)
                 {
-                    var reader = self.reader((cursor + 1)..<self.message.upperBound)
+                    var reader = self.reader((cursor + 1)..<message.upperBound)
                     let payload = try reader.skipValue(wireType)
-                    return self.take(WireField(wireType: wireType, payload: payload, next: reader.position))
+                    self.cell.pointee.cursor = reader.position
+                    return WireField(wireType: wireType, payload: payload, next: reader.position)
                 }
             }
             // Then the fields from the cursor on (unknown ones are skipped).
             var position = cursor
-            while position < self.message.upperBound {
+            while position < message.upperBound {
                 let (field, matches) = try self.parseField(at: position, matching: identity)
                 if matches { return self.take(field) }
                 position = field.next
             }
             // Out of order: the fields before the cursor.
-            position = self.message.lowerBound
+            position = message.lowerBound
             while position < cursor {
                 let (field, matches) = try self.parseField(at: position, matching: identity)
                 if matches { return self.take(field) }
@@ -86,19 +85,14 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     @inline(__always)
     private func take(_ field: WireField) -> WireField {
-        // The level's slot is shared by every container at this level; a sibling container (a custom
-        // `init(from:)` can hold two) may own it now. Reclaim it, so the cursor always points into the
-        // message its bounds name and a sibling never starts its search inside ours.
-        self.levelSlot.pointee.messageStart = self.message.lowerBound
-        self.levelSlot.pointee.messageEnd = self.message.upperBound
-        self.levelSlot.pointee.cursor = field.next
+        self.cell.pointee.cursor = field.next
         return field
     }
 
     /// Parses the field at `position` and tells whether it is the field of `identity`.
     @inline(__always)
     private func parseField(at position: Int, matching identity: FieldIdentity) throws(WireError) -> (WireField, Bool) {
-        var reader = self.reader(position..<self.message.upperBound)
+        var reader = self.reader(position..<self.cell.pointee.messageEnd)
         let tag = try reader.readVarint()
         guard tag <= UInt64(UInt32.max) else { throw .invalidValue("field tag \(tag) exceeds 32 bits") }
         guard let wireType = WireType(rawValue: UInt8(truncatingIfNeeded: tag & 0x07)) else {
@@ -268,13 +262,18 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     @inline(__always)
     private func decodeValue<T: Decodable>(_ type: T.Type, in field: WireField, forKey key: Key) throws -> T {
+        // The commonest field types the standard library has no overload for, read by specialized code: comparing
+        // metatypes is cheaper than the strategy lookup and the generic read through an opened existential.
+        if T.self == UUID.self { return unsafeBitCast(try self.decodePrimitive(UUID.self, in: field, forKey: key), to: T.self) }
+        if T.self == Date.self { return unsafeBitCast(try self.decodePrimitive(Date.self, in: field, forKey: key), to: T.self) }
+        if T.self == Money.self { return unsafeBitCast(try self.decodePrimitive(Money.self, in: field, forKey: key), to: T.self) }
         // A guaranteed reference: looking the strategy up must not retain the state.
         let strategy = self.stateReference.withObject { $0.strategy(for: T.self) }
         if case .primitive(let primitive) = strategy {
             return try self.decodePrimitive(primitive, as: type, in: field, forKey: key)
         }
         return try self.stateReference.withObject { state in
-            try state.decodeValue(type, from: self.decoder(for: field), key: key, strategy: strategy)
+            try state.decodeValue(type, from: self.decoder(for: field), key: PathKey(key), strategy: strategy)
         }
     }
 
@@ -294,7 +293,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type, forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
-        KeyedDecodingContainer(BinaryKeyedDecodingContainer<NestedKey>(state: self.state, message: try self.lengthDelimited(forKey: key), level: self.level + 1))
+        self.state.keyedContainer(keyedBy: type, message: try self.lengthDelimited(forKey: key), level: self.level + 1)
     }
 
     func nestedUnkeyedContainer(forKey key: Key) throws -> any UnkeyedDecodingContainer {
@@ -312,7 +311,10 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     /// The super value is a length-delimited field holding a top-level encoding; absent, it decodes as empty.
     private func superDecoder(identity key: some CodingKey) throws -> any Decoder {
         let content: Range<Int>
-        let probe = BinaryKeyedDecodingContainer<AnyFieldKey>(state: self.state, message: self.message, level: self.level)
+        let probe = BinaryKeyedDecodingContainer<AnyFieldKey>(
+            state: self.state,
+            cell: self.state.keyedContainers.makeCell(KeyedDecodingCell(message: self.message, level: self.level))
+        )
         if let field = try probe.find(AnyFieldKey(key)) {
             guard field.wireType == .lengthDelimited else {
                 throw probe.corrupted(.wireTypeMismatch(expected: .lengthDelimited, actual: field.wireType), key)
@@ -322,6 +324,25 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
             content = self.message.upperBound..<self.message.upperBound
         }
         return BinaryValueDecoder(state: self.state, slot: .top, range: content, level: self.level + 1)
+    }
+}
+
+/// What a keyed decoding container remembers of its message between calls. The standard library's box holds the
+/// container immutably (and ``KeyedContainerPool`` hands the same box to the next message of the type), so this
+/// lives out of line, and the container points to it.
+struct KeyedDecodingCell {
+    var messageStart: Int
+    var messageEnd: Int
+    /// Where the next field is expected.
+    var cursor: Int
+    /// The level of the value this container decodes; its fields are one level deeper.
+    var level: Int
+
+    init(message: Range<Int>, level: Int) {
+        self.messageStart = message.lowerBound
+        self.messageEnd = message.upperBound
+        self.cursor = message.lowerBound
+        self.level = level
     }
 }
 
@@ -341,6 +362,11 @@ struct AnyFieldKey: CodingKey {
     init(_ key: some CodingKey) {
         self.stringValue = key.stringValue
         self.intValue = key.intValue
+    }
+
+    init(stringValue: String, intValue: Int?) {
+        self.stringValue = stringValue
+        self.intValue = intValue
     }
 
     init?(stringValue: String) {

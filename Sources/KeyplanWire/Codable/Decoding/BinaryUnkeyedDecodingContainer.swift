@@ -110,7 +110,7 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         let elementSlot = self.state.levelSlot(elementLevel)
         elementSlot.pointee.elementEnd = start
         let decoder = BinaryValueDecoder(state: self.state, slot: .element, range: start..<self.end, level: elementLevel)
-        let value = try self.state.decodeValue(type, from: decoder, key: self.currentKey, strategy: strategy)
+        let value = try self.state.decodeValue(type, from: decoder, key: PathKey(index: self.currentIndex), strategy: strategy)
         var elementEnd = elementSlot.pointee.elementEnd
         if elementEnd == start {
             // The type read nothing (it has no properties): its element is a message, skipped whole. Every element
@@ -152,7 +152,7 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
-        KeyedDecodingContainer(BinaryKeyedDecodingContainer<NestedKey>(state: self.state, message: try self.nextLengthDelimited(), level: self.level + 1))
+        self.state.keyedContainer(keyedBy: type, message: try self.nextLengthDelimited(), level: self.level + 1)
     }
 
     mutating func nestedUnkeyedContainer() throws -> any UnkeyedDecodingContainer {

@@ -14,7 +14,7 @@ struct BinaryValueDecoder: Decoder {
     let slot: CodingSlot
     let wireType: WireType
 
-    init(state: DecodingState, slot: CodingSlot, range: Range<Int>, wireType: WireType = .lengthDelimited, level: Int) {
+    init(state: borrowing DecodingState, slot: CodingSlot, range: Range<Int>, wireType: WireType = .lengthDelimited, level: Int) {
         self.stateReference = UnretainedReference(state)
         self.slot = slot
         self.startStorage = UInt32(truncatingIfNeeded: range.lowerBound)
@@ -82,8 +82,7 @@ struct BinaryValueDecoder: Decoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) throws -> KeyedDecodingContainer<Key> {
         return try self.stateReference.withObject { state in
-            let content = try self.lengthDelimitedContent()
-            return KeyedDecodingContainer(BinaryKeyedDecodingContainer<Key>(state: state, message: content, level: self.level))
+            state.keyedContainer(keyedBy: type, message: try self.lengthDelimitedContent(), level: self.level)
         }
     }
 

@@ -1,8 +1,8 @@
 /// The state of one `BinaryDecoder.decode` call over borrowed bytes, shared by every decoder and container.
 ///
 /// Containers are values that the `Decoder` protocol will not let mutate, so what they must remember between
-/// calls lives here, indexed by nesting level: a keyed container's cursor (the field it expects next) and the end
-/// of the element an element decoder consumed.
+/// calls lives here: a keyed container's cursor (the field it expects next) in its pooled cell, and, indexed by
+/// nesting level, the end of the element an element decoder consumed.
 ///
 /// Its properties opt out of dynamic exclusivity checking: the state is confined to one `decode` call on one
 /// thread, every access is short and none overlaps another.
@@ -18,13 +18,9 @@ final class DecodingState {
     /// The slot start whose presence byte a single-value `decodeNil()` consumed, so the value read skips it.
     @exclusivity(unchecked) var presenceConsumedAt = -1
     @exclusivity(unchecked) private var strategies = CodingStrategyCache()
+    @exclusivity(unchecked) var keyedContainers = KeyedContainerPool<KeyedDecodingCell>()
 
     struct LevelState {
-        /// The message the cursor belongs to; a cursor from another message at this level is ignored.
-        var messageStart = -1
-        var messageEnd = -1
-        /// Where the keyed container expects its next field.
-        var cursor = -1
         /// The end of the element last decoded at this level.
         var elementEnd = -1
     }
@@ -39,6 +35,7 @@ final class DecodingState {
 
     deinit {
         for chunk in self.levelChunks { chunk.deallocate() }
+        self.keyedContainers.deallocate()
     }
 
     nonisolated(unsafe) private static let emptyByte = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
@@ -61,6 +58,28 @@ final class DecodingState {
             self.levelChunks.append(storage)
         }
         return self.levelChunks[chunk] + level % Self.levelChunkSize
+    }
+
+    // MARK: Containers
+
+    /// The keyed container of the message in `message` at `level`, its box reused from an earlier message of the same
+    /// type where possible.
+    @inline(__always)
+    func keyedContainer<Key: CodingKey>(keyedBy type: Key.Type, message: Range<Int>, level: Int) -> KeyedDecodingContainer<Key> {
+        let cell = KeyedDecodingCell(message: message, level: level)
+        if let box = self.keyedContainers.reusableBox(keyType: Key.self, cell: cell) {
+            // The box is one of a `KeyedDecodingContainer<Key>`, which `keep` checked is the container's whole value.
+            return unsafeBitCast(box, to: KeyedDecodingContainer<Key>.self)
+        }
+        return self.makeKeyedContainer(keyedBy: type, cell: cell)
+    }
+
+    @inline(never)
+    private func makeKeyedContainer<Key: CodingKey>(keyedBy type: Key.Type, cell: KeyedDecodingCell) -> KeyedDecodingContainer<Key> {
+        let cell = self.keyedContainers.makeCell(cell)
+        let container = KeyedDecodingContainer(BinaryKeyedDecodingContainer<Key>(state: self, cell: cell))
+        self.keyedContainers.keep(container, keyType: Key.self, cell: cell)
+        return container
     }
 
     // MARK: Coding path
@@ -87,7 +106,7 @@ final class DecodingState {
     func decodeValue<T: Decodable>(
         _ type: T.Type,
         from decoder: BinaryValueDecoder,
-        key: (any CodingKey)?,
+        key: PathKey?,
         strategy: DecodingStrategy? = nil
     ) throws -> T {
         let strategy = strategy ?? self.strategy(for: T.self)

@@ -1,15 +1,16 @@
 /// A message: each field is a tag (field number and wire type) followed by its value, in the order written.
 struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     private let stateReference: UnretainedReference<EncodingState>
-    let frame: EncodingState.FrameHandle
-    /// The level of the value this container encodes; its fields are one level deeper.
-    let level: Int
+    private let cell: UnsafeMutablePointer<KeyedEncodingCell>
 
-    init(state: EncodingState, frame: EncodingState.FrameHandle, level: Int) {
+    init(state: borrowing EncodingState, cell: UnsafeMutablePointer<KeyedEncodingCell>) {
         self.stateReference = UnretainedReference(state)
-        self.frame = frame
-        self.level = level
+        self.cell = cell
     }
+
+    var frame: EncodingState.FrameHandle { self.cell.pointee.frame }
+    /// The level of the value this container encodes; its fields are one level deeper.
+    var level: Int { self.cell.pointee.level }
 
     private var state: EncodingState { self.stateReference.object }
 
@@ -21,12 +22,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     private func encodePrimitive<P: BinaryPrimitive>(_ value: P, forKey key: Key) throws {
         try self.stateReference.withObject { state in
             try state.prepareWrite(to: self.frame, level: self.level)
-            try state.writeTag(for: key, wireType: P.wireType, level: self.level)
-            do throws(WireError) {
-                try value.write(to: &state.writer, prefixed: true)
-            } catch {
-                throw state.invalidValue(value, error, level: self.level, key: key)
-            }
+            try state.encodePrimitiveField(value, forKey: key, level: self.level)
         }
     }
 
@@ -86,7 +82,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
         let frame = self.openNestedFrame(forKey: key, counted: false)
-        return KeyedEncodingContainer(BinaryKeyedEncodingContainer<NestedKey>(state: self.state, frame: frame, level: self.level + 1))
+        return self.state.keyedContainer(keyedBy: keyType, frame: frame, level: self.level + 1)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
@@ -107,4 +103,12 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
         _ = self.openNestedFrame(forKey: key, counted: false)
         return BinaryValueEncoder(state: self.state, slot: .top, tagOffset: 0, slotStart: self.state.writer.count, level: self.level + 1)
     }
+}
+
+/// What a keyed encoding container refers to: its message's frame and level. The standard library's box holds the
+/// container immutably (and ``KeyedContainerPool`` hands the same box to the next message of the type), so this
+/// lives out of line, and the container points to it.
+struct KeyedEncodingCell {
+    var frame: EncodingState.FrameHandle
+    var level: Int
 }

@@ -70,7 +70,7 @@ struct BinaryUnkeyedEncodingContainer: UnkeyedEncodingContainer {
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
         let frame = self.openNestedFrame(counted: false)
-        return KeyedEncodingContainer(BinaryKeyedEncodingContainer<NestedKey>(state: self.state, frame: frame, level: self.level + 1))
+        return self.state.keyedContainer(keyedBy: keyType, frame: frame, level: self.level + 1)
     }
 
     mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {

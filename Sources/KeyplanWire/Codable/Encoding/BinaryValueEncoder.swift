@@ -9,7 +9,7 @@ struct BinaryValueEncoder: Encoder {
     let slot: CodingSlot
     private let levelStorage: UInt16
 
-    init(state: EncodingState, slot: CodingSlot, tagOffset: Int, slotStart: Int, level: Int) {
+    init(state: borrowing EncodingState, slot: CodingSlot, tagOffset: Int, slotStart: Int, level: Int) {
         self.stateReference = UnretainedReference(state)
         self.slot = slot
         self.tagOffsetStorage = UInt32(truncatingIfNeeded: tagOffset)
@@ -29,7 +29,7 @@ struct BinaryValueEncoder: Encoder {
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         return self.stateReference.withObject { state in
             let frame = state.openFrame(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, counted: false)
-            return KeyedEncodingContainer(BinaryKeyedEncodingContainer<Key>(state: state, frame: frame, level: self.level))
+            return state.keyedContainer(keyedBy: type, frame: frame, level: self.level)
         }
     }
 
@@ -85,7 +85,8 @@ struct BinaryValueEncoder: Encoder {
             if case .primitive(let primitive) = strategy {
                 try self.writePrimitives(array, as: primitive)
             } else {
-                // Elements are borrowed from the array's storage rather than copied out (a copy retains their strings).
+                // Unspecialized code copies each element out of the buffer before encoding it (retaining its strings);
+                // neither `pointee` nor the subscript borrows in place. The buffer at least spares the array's checks.
                 try array.withUnsafeBufferPointer { elements in
                     for index in elements.indices {
                         try state.encodeElement(elements[index], index: index, level: self.level + 1, strategy: strategy)

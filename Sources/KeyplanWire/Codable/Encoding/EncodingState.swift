@@ -24,6 +24,7 @@ final class EncodingState {
     @exclusivity(unchecked) private var deferredError: EncodingError?
     @exclusivity(unchecked) private var hasDeferredError = false
     @exclusivity(unchecked) private var strategies = CodingStrategyCache()
+    @exclusivity(unchecked) private var keyedContainers = KeyedContainerPool<KeyedEncodingCell>()
     let configuration: BinaryEncoder.Configuration
     let userInfo: [CodingUserInfoKey: Any]
 
@@ -36,6 +37,7 @@ final class EncodingState {
 
     deinit {
         self.writer.deallocate()
+        self.keyedContainers.deallocate()
     }
 
     struct OpenFrame {
@@ -53,6 +55,28 @@ final class EncodingState {
     struct FrameHandle {
         let index: Int
         let id: UInt32
+    }
+
+    // MARK: Containers
+
+    /// The keyed container of the message in `frame` at `level`, its box reused from an earlier message of the same
+    /// type where possible.
+    @inline(__always)
+    func keyedContainer<Key: CodingKey>(keyedBy type: Key.Type, frame: FrameHandle, level: Int) -> KeyedEncodingContainer<Key> {
+        let cell = KeyedEncodingCell(frame: frame, level: level)
+        if let box = self.keyedContainers.reusableBox(keyType: Key.self, cell: cell) {
+            // The box is one of a `KeyedEncodingContainer<Key>`, which `keep` checked is the container's whole value.
+            return unsafeBitCast(box, to: KeyedEncodingContainer<Key>.self)
+        }
+        return self.makeKeyedContainer(keyedBy: type, cell: cell)
+    }
+
+    @inline(never)
+    private func makeKeyedContainer<Key: CodingKey>(keyedBy type: Key.Type, cell: KeyedEncodingCell) -> KeyedEncodingContainer<Key> {
+        let cell = self.keyedContainers.makeCell(cell)
+        let container = KeyedEncodingContainer(BinaryKeyedEncodingContainer<Key>(state: self, cell: cell))
+        self.keyedContainers.keep(container, keyType: Key.self, cell: cell)
+        return container
     }
 
     // MARK: Coding path
@@ -166,14 +190,18 @@ final class EncodingState {
         slot: CodingSlot,
         tagOffset: Int,
         level: Int,
-        key: (any CodingKey)?,
+        key: PathKey?,
         strategy: EncodingStrategy? = nil
     ) throws {
         let strategy = strategy ?? self.strategy(for: T.self)
         if case .primitive(let primitive) = strategy {
             if slot == .field { self.writer.patchWireType(primitive.wireType, tagAt: tagOffset) }
-            // The path of a primitive is its parent's plus its key (no component of its own was recorded).
-            try self.writePrimitive(value, as: primitive, prefixed: slot.isPrefixed, level: key == nil ? level : level - 1, key: key)
+            do {
+                try self.writePrimitive(value, as: primitive, prefixed: slot.isPrefixed)
+            } catch {
+                // The path of a primitive is its parent's plus its key (no component of its own was recorded).
+                throw self.invalidValue(value, error, level: key == nil ? level : level - 1, key: key?.key)
+            }
             return
         }
         self.depth += 1
@@ -202,32 +230,37 @@ final class EncodingState {
 
     /// Writes `value`, a primitive of the given type, at the end of the buffer.
     @inline(__always)
-    func writePrimitive<T>(_ value: T, as type: any BinaryPrimitive.Type, prefixed: Bool, level: Int, key: (any CodingKey)?) throws {
+    func writePrimitive<T>(_ value: T, as type: any BinaryPrimitive.Type, prefixed: Bool) throws(WireError) {
         func write<P: BinaryPrimitive>(_ type: P.Type) throws(WireError) {
             // `T` is `P`, as the strategy lookup proved.
             try unsafeBitCast(value, to: P.self).write(to: &self.writer, prefixed: prefixed)
         }
-        do {
-            try write(type)
-        } catch {
-            throw self.invalidValue(value, error, level: level, key: key)
-        }
+        try write(type)
     }
 
     /// Encodes a field: its tag, then its value. A nil value leaves the field out; a value that wrote nothing at all
     /// (a type without properties) becomes an empty message so that the field is present.
     func encodeField<T: Encodable, Key: CodingKey>(_ value: T, forKey key: Key, level: Int) throws {
+        // The commonest field types the standard library has no overload for, written by specialized code: comparing
+        // metatypes is cheaper than the strategy lookup and the generic write through an opened existential.
+        if T.self == UUID.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: UUID.self), forKey: key, level: level) }
+        if T.self == Date.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: Date.self), forKey: key, level: level) }
+        if T.self == Money.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: Money.self), forKey: key, level: level) }
         let strategy = self.strategy(for: T.self)
         if case .primitive(let primitive) = strategy {
             try self.writeTag(for: key, wireType: primitive.wireType, level: level)
-            try self.writePrimitive(value, as: primitive, prefixed: true, level: level, key: key)
+            do {
+                try self.writePrimitive(value, as: primitive, prefixed: true)
+            } catch {
+                throw self.invalidValue(value, error, level: level, key: key)
+            }
             return
         }
         let tagOffset = self.writer.count
         // The wire type is patched once the value shows what it is.
         try self.writeTag(for: key, wireType: .varint, level: level)
         let valueStart = self.writer.count
-        try self.encodeValue(value, slot: .field, tagOffset: tagOffset, level: level + 1, key: key, strategy: strategy)
+        try self.encodeValue(value, slot: .field, tagOffset: tagOffset, level: level + 1, key: PathKey(key), strategy: strategy)
         if self.writer.count == valueStart {
             if self.nilFieldStart == valueStart {
                 self.writer.truncate(to: tagOffset)
@@ -235,6 +268,17 @@ final class EncodingState {
                 self.writer.patchWireType(.lengthDelimited, tagAt: tagOffset)
                 self.writer.append(0)
             }
+        }
+    }
+
+    /// Encodes a field of a primitive type: its tag, then its value.
+    @inline(__always)
+    func encodePrimitiveField<P: BinaryPrimitive, Key: CodingKey>(_ value: P, forKey key: Key, level: Int) throws {
+        try self.writeTag(for: key, wireType: P.wireType, level: level)
+        do throws(WireError) {
+            try value.write(to: &self.writer, prefixed: true)
+        } catch {
+            throw self.invalidValue(value, error, level: level, key: key)
         }
     }
 
@@ -247,7 +291,7 @@ final class EncodingState {
         strategy: EncodingStrategy? = nil
     ) throws {
         let start = self.writer.count
-        try self.encodeValue(value, slot: .element, tagOffset: 0, level: level, key: IndexCodingKey(index), strategy: strategy)
+        try self.encodeValue(value, slot: .element, tagOffset: 0, level: level, key: PathKey(index: index), strategy: strategy)
         if self.writer.count == start { self.writer.append(0) }
     }
 
