@@ -25,27 +25,49 @@ struct CLITests {
         try await Self.run(Self.binary, arguments + ["--config", configPath], input: input)
     }
 
-    /// Runs an executable to its end on a thread pool (waiting for it blocks).
+    /// Runs an executable to its end. Waiting blocks, so it waits on a thread of its own — never
+    /// on a shared pool, whose threads the server under test needs (password hashing) while the
+    /// command waits for it — and drains standard error on another, so neither pipe fills up.
     static func run(
         _ binary: URL, _ arguments: [String], input: String = "", environment: [String: String]? = nil, directory: URL? = nil
     ) async throws -> Run {
-        try await NIOThreadPool.singleton.runIfActive {
-            let process = Process()
-            process.executableURL = binary
-            if let environment { process.environment = environment }
-            if let directory { process.currentDirectoryURL = directory }
-            process.arguments = arguments
-            let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-            process.standardInput = stdin
-            process.standardOutput = stdout
-            process.standardError = stderr
-            try process.run()
-            stdin.fileHandleForWriting.write(Data(input.utf8))
-            try stdin.fileHandleForWriting.close()
-            let output = stdout.fileHandleForReading.readDataToEndOfFile()
-            let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result {
+                    let process = Process()
+                    process.executableURL = binary
+                    process.arguments = arguments
+                    if let environment { process.environment = environment }
+                    if let directory { process.currentDirectoryURL = directory }
+                    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+                    (process.standardInput, process.standardOutput, process.standardError) = (stdin, stdout, stderr)
+                    try process.run()
+                    let errors = ErrorsReader(stderr.fileHandleForReading)
+                    stdin.fileHandleForWriting.write(Data(input.utf8))
+                    try stdin.fileHandleForWriting.close()
+                    let output = stdout.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors.wait(), as: UTF8.self))
+                })
+            }.start()
+        }
+    }
+
+    /// Reads a pipe to its end on a thread of its own.
+    final class ErrorsReader: @unchecked Sendable {
+        private let done = DispatchSemaphore(value: 0)
+        private var data = Data()
+
+        init(_ handle: FileHandle) {
+            Thread { [self] in
+                data = handle.readDataToEndOfFile()
+                done.signal()
+            }.start()
+        }
+
+        func wait() -> Data {
+            done.wait()
+            return data
         }
     }
 

@@ -37,6 +37,9 @@ extension CLITests {
             #expect(output.contains("single-threaded: only Priya Patel has a strong relationship"))
             #expect(output.contains("the roadmap review with the customer is 9 days overdue"), "coaching")
             #expect(output.contains("Predict outages a week ahead") || output.contains("This is what our board asks about."))
+            #expect(output.contains("Goal “Predict outages a week ahead” created"), "watch, history and activity show the customer's goal")
+            #expect(output.contains("Roadmap review of Fabrikam Energy overdue since"), "Priya is told of the overdue review")
+            #expect(output.contains("Your scores, please: “Customer value”"), "the integration drains the outbox")
             #expect(output.contains("the relationship map is seller-internal"), "the customer is refused the map")
             #expect(run.errors.contains("PERMISSION_DENIED"))
             // The customer's action list holds the mutual plan only.

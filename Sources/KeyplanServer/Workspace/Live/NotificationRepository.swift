@@ -15,19 +15,21 @@ struct NotificationRepository {
     static let reviewDueHorizonDays = 7
 
     /// Queues a `review_due` notification for each member of an account's team whose roadmap
-    /// review is due within ``reviewDueHorizonDays`` (only the account's latest review counts;
+    /// review is due within ``reviewDueHorizonDays`` or overdue (only the account's latest review counts;
     /// `recipient`: for that user only), at most once per review and date (the dedupe key).
     /// Derived from state, so it runs before the outbox is read rather than on a timer.
     func materializeReviewsDue(for recipient: UUID? = nil) async throws {
         try await connection.query("""
             INSERT INTO notifications (tenant_id, id, recipient_id, account_id, kind, subject_id, message, dedupe_key)
             SELECT r.tenant_id, gen_random_uuid(), t.user_id, r.account_id, \(NotificationOutbox.Kind.reviewDue.rawValue), r.id,
-                   left('Roadmap review of ' || a.name || ' due on ' || to_char(r.next_review_on, 'YYYY-MM-DD'), 1000),
+                   left('Roadmap review of ' || a.name
+                        || CASE WHEN r.next_review_on < current_date THEN ' overdue since ' ELSE ' due on ' END
+                        || to_char(r.next_review_on, 'YYYY-MM-DD'), 1000),
                    'review_due:' || r.id::text || ':' || to_char(r.next_review_on, 'YYYY-MM-DD')
             FROM roadmap_reviews r
             JOIN accounts a ON a.tenant_id = r.tenant_id AND a.id = r.account_id
             JOIN account_team t ON t.tenant_id = r.tenant_id AND t.account_id = r.account_id
-            WHERE r.next_review_on BETWEEN current_date AND current_date + \(Self.reviewDueHorizonDays)::int4
+            WHERE r.next_review_on <= current_date + \(Self.reviewDueHorizonDays)::int4
               AND (\(recipient)::uuid IS NULL OR t.user_id = \(recipient))
               AND NOT EXISTS (
                   SELECT FROM roadmap_reviews later

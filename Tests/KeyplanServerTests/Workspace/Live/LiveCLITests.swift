@@ -4,41 +4,6 @@ import KeyplanAPI
 import Testing
 
 extension CLITests {
-    /// Runs `keyplan` on a thread of its own rather than on `NIOThreadPool.singleton`: the
-    /// server under test hashes passwords on that pool, so CLI runs that wait there in several
-    /// tests at once could starve it.
-    func keyplanOnOwnThread(_ arguments: [String], input: String = "") async throws -> Run {
-        let binary = Self.binary, arguments = arguments + ["--config", configPath]
-        return try await withCheckedThrowingContinuation { continuation in
-            Thread {
-                continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = binary
-                    process.arguments = arguments
-                    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-                    (process.standardInput, process.standardOutput, process.standardError) = (stdin, stdout, stderr)
-                    try process.run()
-                    stdin.fileHandleForWriting.write(Data(input.utf8))
-                    try stdin.fileHandleForWriting.close()
-                    // Standard error is small (a message); standard output is read to its end first.
-                    let output = stdout.fileHandleForReading.readDataToEndOfFile()
-                    let errors = stderr.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self), errors: String(decoding: errors, as: UTF8.self))
-                })
-            }.start()
-        }
-    }
-
-    /// ``keyplanOnOwnThread(_:input:)`` with `--json`, decoded.
-    func liveJSON<Value: Decodable>(_ type: Value.Type, _ arguments: [String], input: String = "") async throws -> Value {
-        let run = try await keyplanOnOwnThread(arguments + ["--json"], input: input)
-        try #require(run.status == 0, "keyplan \(arguments.joined(separator: " ")) failed: \(run.errors)")
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .iso8601
-        return try decoder.decode(Value.self, from: Data(run.output.utf8))
-    }
-
     /// `keyplan watch`, `history`, `activity` and `notifications` through the built binary.
     @Test func watchHistoryActivityAndNotifications() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
@@ -47,7 +12,7 @@ extension CLITests {
         defer { try? FileManager.default.removeItem(at: folder) }
         try await IdentityTestServer.with { server in
             let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
-            _ = try await liveJSON(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
+            _ = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
             let account = try await server.client(admin.token).createAccount(CreateAccountRequest(name: "Acme Buyer"))
             let actor = Principal(userID: admin.identity.userID, tenantID: tenant, kind: .seller(.admin), credentialID: UUID(), credentialKind: .session)
             let record = UUID()
@@ -61,7 +26,7 @@ extension CLITests {
             let first = try await change("Goal “Grow EMEA” updated")
 
             // Replay: one change, as a JSON line, then the command ends by itself.
-            let replayed = try await keyplanOnOwnThread(["watch", "--account", account.id.uuidString, "--after", "0", "--count", "1", "--json"])
+            let replayed = try await keyplan(["watch", "--account", account.id.uuidString, "--after", "0", "--count", "1", "--json"])
             #expect(replayed.status == 0, "\(replayed.errors)")
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
@@ -70,37 +35,37 @@ extension CLITests {
             #expect(try decoder.decode(WorkspaceChange.self, from: Data(try #require(lines.first).utf8)).id == first)
 
             // Live: the change is made while the command waits (resuming after the first, so no race).
-            async let live = keyplanOnOwnThread(["watch", "--account", account.id.uuidString, "--after", String(first), "--count", "1"])
+            async let live = keyplan(["watch", "--account", account.id.uuidString, "--after", String(first), "--count", "1"])
             try await Task.sleep(for: .milliseconds(500))
             let second = try await change("Goal “Grow EMEA” renamed")
             let watched = try await live
             #expect(watched.status == 0 && watched.output.hasPrefix("\(second)\t") && watched.output.contains("Goal “Grow EMEA” renamed"))
 
-            let history = try await liveJSON(ChangeList.self, ["history", "--account", account.id.uuidString, "--record", record.uuidString])
+            let history = try await json(ChangeList.self, ["history", "--account", account.id.uuidString, "--record", record.uuidString])
             #expect(history.changes.map(\.id) == [first, second])
-            let text = try await keyplanOnOwnThread(["history", "--account", account.id.uuidString, "--record", record.uuidString])
+            let text = try await keyplan(["history", "--account", account.id.uuidString, "--record", record.uuidString])
             #expect(text.output.contains("title: a → Goal “Grow EMEA” renamed"))
 
-            let activity = try await liveJSON(ActivityPage.self, ["activity", "--account", account.id.uuidString, "--limit", "1"])
+            let activity = try await json(ActivityPage.self, ["activity", "--account", account.id.uuidString, "--limit", "1"])
             #expect(activity.changes.map(\.id) == [second] && activity.nextBefore == second && activity.engagement?.last30Days.customerViews == 0)
-            let activityText = try await keyplanOnOwnThread(["activity", "--account", account.id.uuidString])
+            let activityText = try await keyplan(["activity", "--account", account.id.uuidString])
             #expect(activityText.output.contains("last 30 days: 0 customer edits") && activityText.output.contains("last customer activity: never"))
 
             try await server.inTenant(tenant) { connection in
                 try await NotificationOutbox(connection: connection).enqueue(
                     .mention, to: [admin.identity.userID], tenantID: tenant, accountID: account.id, subjectID: record, message: "you were mentioned")
             }
-            let listed = try await liveJSON(NotificationPage.self, ["notifications", "list", "--unacknowledged"])
+            let listed = try await json(NotificationPage.self, ["notifications", "list", "--unacknowledged"])
             let notification = try #require(listed.notifications.first)
             #expect(listed.notifications.count == 1 && notification.message == "you were mentioned")
-            let claimed = try await liveJSON(ClaimedNotifications.self, ["notifications", "claim", "--limit", "10", "--lease", "60"])
+            let claimed = try await json(ClaimedNotifications.self, ["notifications", "claim", "--limit", "10", "--lease", "60"])
             #expect(claimed.notifications.map(\.recipientEmail) == ["admin@acme.example"])
-            #expect(try await liveJSON(NotificationCount.self, ["notifications", "confirm", notification.id.uuidString]).changed == 1)
-            #expect(try await liveJSON(NotificationCount.self, ["notifications", "ack", notification.id.uuidString]).changed == 1)
-            #expect(try await liveJSON(NotificationPage.self, ["notifications", "list", "--unacknowledged"]).notifications.isEmpty)
-            let refused = try await keyplanOnOwnThread(["notifications", "ack", UUID().uuidString])
+            #expect(try await json(NotificationCount.self, ["notifications", "confirm", notification.id.uuidString]).changed == 1)
+            #expect(try await json(NotificationCount.self, ["notifications", "ack", notification.id.uuidString]).changed == 1)
+            #expect(try await json(NotificationPage.self, ["notifications", "list", "--unacknowledged"]).notifications.isEmpty)
+            let refused = try await keyplan(["notifications", "ack", UUID().uuidString])
             #expect(refused.status != 0 && refused.errors.contains("NOT_FOUND"))
-            let badCount = try await keyplanOnOwnThread(["watch", "--account", account.id.uuidString, "--count", "0"])
+            let badCount = try await keyplan(["watch", "--account", account.id.uuidString, "--count", "0"])
             #expect(badCount.status != 0 && badCount.errors.contains("--count"))
         }
     }

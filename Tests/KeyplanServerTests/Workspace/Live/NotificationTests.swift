@@ -120,6 +120,13 @@ struct NotificationTests {
             let claimed = try await world.client(for: .admin).claimNotifications()
             #expect(Set(claimed.map(\.recipientEmail)) == ["seller-on@acme.example", "seller-member@acme.example"])
             #expect(claimed.allSatisfy { $0.notification.kind == .reviewDue })
+
+            // An overdue review is told too, once, saying so.
+            let overdue = try await review(heldDaysAgo: 10, nextInDays: -3, account: world.accountB)
+            let admin = try await world.client(for: .admin)
+            let told = try await admin.notifications().notifications.filter { $0.subjectID == overdue }
+            #expect(told.count == 1 && told.first?.message.hasPrefix("Roadmap review of Account B overdue since ") == true)
+            #expect(try await admin.notifications().notifications.filter { $0.subjectID == overdue }.count == 1)
         }
     }
 }
