@@ -71,6 +71,16 @@ struct CLITests {
         }
     }
 
+    /// Runs `body` with a started test server and a scratch folder (this test's config file
+    /// lives in it), removed afterwards.
+    func withCLIServer<Result>(_ body: (IdentityTestServer, URL) async throws -> Result) async throws -> Result {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
+        let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        return try await IdentityTestServer.with { server in try await body(server, folder) }
+    }
+
     /// Runs a command that must succeed with `--json` and decodes its output.
     func json<Value: Decodable>(_ type: Value.Type, _ arguments: [String], input: String = "") async throws -> Value {
         let run = try await keyplan(arguments + ["--json"], input: input)

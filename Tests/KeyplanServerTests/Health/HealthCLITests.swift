@@ -5,11 +5,7 @@ import Testing
 extension CLITests {
     /// `keyplan health`, `coaching` and `analytics` through the built binary, on the health suite's account at risk.
     @Test func healthRisksCoachingAndAnalyticsFromTheCommandLine() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
-        let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await IdentityTestServer.with { server in
+        try await withCLIServer { server, folder in
             let world = try await TwoTenantWorld.build(server)
             try await HealthServiceTests.arrangeAtRiskAccount(world)
             _ = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")

@@ -6,11 +6,7 @@ import Testing
 extension CLITests {
     /// `keyplan watch`, `history`, `activity` and `notifications` through the built binary.
     @Test func watchHistoryActivityAndNotifications() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
-        let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await IdentityTestServer.with { server in
+        try await withCLIServer { server, folder in
             let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
             _ = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
             let account = try await server.client(admin.token).createAccount(CreateAccountRequest(name: "Acme Buyer"))

@@ -8,11 +8,7 @@ extension CLITests {
     /// `keyplan map` through the built binary against a real server: contacts, relationships,
     /// versions, gaps and the chart, with `--json` output parsed.
     @Test func mapContactsRelationshipsGapsAndChart() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
-        let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await IdentityTestServer.with { server in
+        try await withCLIServer { server, folder in
             _ = try await server.bootstrapTenant(slug: "acme")
             let login = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
             let me = login.identity.userID.uuidString

@@ -5,11 +5,7 @@ import Testing
 extension CLITests {
     /// `keyplan scorecards` through the built binary, as an admin and as an invited customer.
     @Test func scorecardsFromTemplateToTrend() async throws {
-        try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
-        let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try await IdentityTestServer.with { server in
+        try await withCLIServer { server, folder in
             let (_, adminGrant) = try await server.bootstrapTenant(slug: "acme")
             let server127 = "127.0.0.1:\(server.port)"
             _ = try await json(LoginResult.self, ["login", "--server", server127, "--tenant", "acme", "--email", "admin@acme.example", "--name", "admin"], input: "admin-password\n")
