@@ -50,9 +50,9 @@ let package = Package(
             ],
             swiftSettings: [.swiftLanguageMode(.v6)]
         ),
-        // Imports 50,000 CRM rows through a real server and pages a 20,000-account portfolio.
-        .executableTarget(
-            name: "PortfolioBenchmark",
+        // A real server over loopback on a fresh database, with a signed-in tenant admin.
+        .target(
+            name: "BenchmarkServer",
             dependencies: [
                 .product(name: "KeyplanAPI", package: "Keyplan"),
                 .product(name: "KeyplanServer", package: "Keyplan"),
@@ -61,15 +61,18 @@ let package = Package(
                 .product(name: "KeyplanRPC", package: "Keyplan"),
             ]
         ),
+        // Imports 50,000 CRM rows through a real server and pages a 20,000-account portfolio.
+        .executableTarget(
+            name: "PortfolioBenchmark",
+            dependencies: ["BenchmarkServer", .product(name: "KeyplanAPI", package: "Keyplan")]
+        ),
         // A 10,000-account tenant's analytics, risk list and coaching through a real server.
         .executableTarget(
             name: "AnalyticsBenchmark",
             dependencies: [
+                "BenchmarkServer",
                 .product(name: "KeyplanAPI", package: "Keyplan"),
-                .product(name: "KeyplanServer", package: "Keyplan"),
-                .product(name: "KeyplanLocalDatabase", package: "Keyplan"),
                 .product(name: "KeyplanPostgres", package: "Keyplan"),
-                .product(name: "KeyplanRPC", package: "Keyplan"),
             ]
         ),
     ]

@@ -1,9 +1,7 @@
+import BenchmarkServer
 import Foundation
 import KeyplanAPI
-import KeyplanLocalDatabase
 import KeyplanPostgres
-import KeyplanRPC
-import KeyplanServer
 
 /// A large tenant's analytics, risk list and coaching through a real server over loopback,
 /// against a named floor: PostgreSQL counting the rows of the same tables in one round trip
@@ -26,24 +24,11 @@ struct AnalyticsBenchmark {
         let accountCount = arguments.first ?? 10_000
         let runs = max(1, arguments.dropFirst().first ?? 7)
 
-        let project = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let cluster = LocalCluster(configuration: .testing(projectDirectory: project))
-        let database = try await cluster.createTestDatabase()
-        let postgres = PostgresClient(configuration: try PostgresConfiguration(connectionString: database.appURL))
-        let services = try KeyplanServices(database: postgres)
-        let server = RPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
-        let address = try await server.start()
-        let serving = Task { try await server.run() }
-        let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
-
-        let tenant = try await TenantBootstrap(database: postgres, passwords: .insecureForTesting).create(
-            name: "Bench", slug: "bench", adminEmail: "admin@bench.example", adminName: "Admin", adminPassword: "admin-password")
-        let grant = try await KeyplanClient(rpc: rpc).signIn(tenantSlug: "bench", email: tenant.adminEmail, password: "admin-password")
-        let client = KeyplanClient(rpc: rpc, token: grant.token)
+        let bench = try await BenchmarkServer.start()
+        let (postgres, tenant, client, database) = (bench.postgres, bench.tenant, bench.admin, bench.database)
 
         let seeded = ContinuousClock.now
-        try await seed(postgres, tenant: tenant.tenantID, admin: grant.identity.userID, accounts: accountCount)
+        try await seed(postgres, tenant: tenant.tenantID, admin: bench.adminID, accounts: accountCount)
         // Fresh statistics, as autovacuum would gather them soon after a bulk load (only the owner may).
         try await PostgresClient.withClient(configuration: try PostgresConfiguration(connectionString: database.ownerURL)) {
             try await $0.query("ANALYZE")
@@ -75,18 +60,13 @@ struct AnalyticsBenchmark {
             print("| \(name) | \(milliseconds(time)) ms | \(String(format: "%.1f", seconds(time) / seconds(floor)))× |")
         }
 
-        await rpc.close()
-        server.beginGracefulShutdown()
-        _ = try? await serving.value
-        await postgres.shutdown()
         if ProcessInfo.processInfo.environment["KEEP_DATABASE"] != nil {
             // For studying plans: psql "$URL" then SELECT set_config('app.tenant_id', '<tenant>', false).
             // Test databases of exited processes are dropped by the next test run: stay alive.
             print("kept database: \(database.appURL) tenant \(tenant.tenantID) — interrupt to end")
             try await Task.sleep(for: .seconds(7200))
-        } else {
-            try await cluster.dropDatabase(named: database.name)
         }
+        try await bench.stop()
     }
 
     /// The median of `runs` timings of `body`.
@@ -100,9 +80,7 @@ struct AnalyticsBenchmark {
         return times.sorted()[times.count / 2]
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { BenchmarkServer.seconds(duration) }
 
     static func milliseconds(_ duration: Duration) -> String { String(format: "%.1f", seconds(duration) * 1000) }
 

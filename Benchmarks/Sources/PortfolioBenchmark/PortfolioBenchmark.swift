@@ -1,9 +1,6 @@
+import BenchmarkServer
 import Foundation
 import KeyplanAPI
-import KeyplanLocalDatabase
-import KeyplanPostgres
-import KeyplanRPC
-import KeyplanServer
 
 /// Imports a generated Salesforce-style export through a real server over loopback, then pages
 /// through the resulting portfolio, and prints rows per second and the page times.
@@ -24,22 +21,8 @@ struct PortfolioBenchmark {
         let accountCount = arguments.first ?? 20_000
         let contactCount = arguments.dropFirst().first ?? 30_000
 
-        let project = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent()
-        let cluster = LocalCluster(configuration: .testing(projectDirectory: project))
-        let database = try await cluster.createTestDatabase()
-        let postgres = PostgresClient(configuration: try PostgresConfiguration(connectionString: database.appURL))
-        let services = try KeyplanServices(database: postgres)
-        let server = RPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
-        let address = try await server.start()
-        let run = Task { try await server.run() }
-        let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
-        defer { _ = run }
-
-        let tenant = try await TenantBootstrap(database: postgres, passwords: .insecureForTesting).create(
-            name: "Bench", slug: "bench", adminEmail: "admin@bench.example", adminName: "Admin", adminPassword: "admin-password")
-        let grant = try await KeyplanClient(rpc: rpc).signIn(tenantSlug: "bench", email: tenant.adminEmail, password: "admin-password")
-        let client = KeyplanClient(rpc: rpc, token: grant.token)
+        let bench = try await BenchmarkServer.start()
+        let (postgres, tenant, client) = (bench.postgres, bench.tenant, bench.admin)
 
         var accounts = "Account ID,Account Name,Industry,BillingCountry,AnnualRevenue,CurrencyIsoCode\n"
         let industries = ["Manufacturing", "Energy", "Retail", "Banking", "Healthcare"]
@@ -91,14 +74,8 @@ struct PortfolioBenchmark {
         let pareto = try await client.pareto()
         print("pareto over \(pareto.groups.first?.accountCount ?? 0) accounts: \(ContinuousClock.now - paretoStart)")
 
-        await rpc.close()
-        server.beginGracefulShutdown()
-        _ = try? await run.value
-        await postgres.shutdown()
-        try await cluster.dropDatabase(named: database.name)
+        try await bench.stop()
     }
 
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-    }
+    static func seconds(_ duration: Duration) -> Double { BenchmarkServer.seconds(duration) }
 }

@@ -1,0 +1,55 @@
+import Foundation
+import KeyplanAPI
+import KeyplanLocalDatabase
+import KeyplanPostgres
+import KeyplanRPC
+import KeyplanServer
+
+/// A real Keyplan server over loopback on a fresh database of the private test cluster
+/// (`../.keyplan/pg-test`), with a tenant `bench` and its admin signed in: what the server-side
+/// benchmarks measure against.
+public struct BenchmarkServer: Sendable {
+    public let cluster: LocalCluster
+    public let database: LocalDatabase
+    public let postgres: PostgresClient
+    public let server: RPCServer
+    public let rpc: RPCClient
+    public let tenant: TenantBootstrap.Result
+    /// Signed in as the tenant's admin.
+    public let admin: KeyplanClient
+    public let adminID: UUID
+    private let serving: Task<Void, any Error>
+
+    /// Starts everything; `projectFile` is the calling benchmark's `#filePath`.
+    public static func start(projectFile: String = #filePath) async throws -> BenchmarkServer {
+        let project = URL(fileURLWithPath: projectFile).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent()
+        let cluster = LocalCluster(configuration: .testing(projectDirectory: project))
+        let database = try await cluster.createTestDatabase()
+        let postgres = PostgresClient(configuration: try PostgresConfiguration(connectionString: database.appURL))
+        let services = try KeyplanServices(database: postgres)
+        let server = RPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
+        let address = try await server.start()
+        let serving = Task { try await server.run() }
+        let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
+        let tenant = try await TenantBootstrap(database: postgres, passwords: .insecureForTesting).create(
+            name: "Bench", slug: "bench", adminEmail: "admin@bench.example", adminName: "Admin", adminPassword: "admin-password")
+        let grant = try await KeyplanClient(rpc: rpc).signIn(tenantSlug: "bench", email: tenant.adminEmail, password: "admin-password")
+        return BenchmarkServer(
+            cluster: cluster, database: database, postgres: postgres, server: server, rpc: rpc, tenant: tenant,
+            admin: KeyplanClient(rpc: rpc, token: grant.token), adminID: grant.identity.userID, serving: serving)
+    }
+
+    /// Stops the server and drops the database.
+    public func stop() async throws {
+        await rpc.close()
+        server.beginGracefulShutdown()
+        _ = try? await serving.value
+        await postgres.shutdown()
+        try await cluster.dropDatabase(named: database.name)
+    }
+
+    public static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+}
