@@ -67,7 +67,7 @@ struct GoalsCommand: AsyncParsableCommand {
         @Option var description: String?
         @Option(help: "The department or business unit (of an initiative).") var department: String?
         @Option(help: "active, achieved or dropped.") var status: GoalStatus?
-        @Option(help: "YYYY-MM-DD.") var targetDate: String?
+        @Option(help: "YYYY-MM-DD.") var targetDate: CalendarDate?
         @Flag(help: "Remove the target date.") var noTargetDate = false
         @Option(help: "The goal an objective or initiative serves.") var parent: UUID?
         @Flag(help: "Detach from its goal.") var noParent = false

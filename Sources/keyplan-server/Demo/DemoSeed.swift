@@ -141,7 +141,7 @@ struct DemoSeed {
         // Goals: ours, and — where the customer takes part — one the customer wrote.
         let growth = try await owner.client.createGoal(accountID: account, GoalDraft(
             title: "Cut unplanned downtime by 30%", description: "Across every site, measured monthly",
-            targetDate: DemoDates.day(offset: 270).description,
+            targetDate: DemoDates.day(offset: 270),
             metrics: [GoalMetric(name: "Unplanned downtime", unit: "hours/month", baseline: 120, target: 84, current: 104)]))
         _ = try await owner.client.linkSolution(accountID: account, goalID: growth.id, solution: "Predictive Maintenance", note: "sensor analytics on the critical lines")
         _ = try await owner.client.createGoal(accountID: account, GoalDraft(

@@ -15,13 +15,13 @@ public struct GoalDraft: Codable, Hashable, Sendable {
     public var department: String
     public var status: GoalStatus
     /// A calendar day, `YYYY-MM-DD`.
-    public var targetDate: String?
+    public var targetDate: CalendarDate?
     /// At most 100, replacing the goal's list on update.
     public var metrics: [GoalMetric]
 
     public init(
         kind: GoalKind = .goal, parentID: UUID? = nil, title: String, description: String = "", department: String = "",
-        status: GoalStatus = .active, targetDate: String? = nil, metrics: [GoalMetric] = []
+        status: GoalStatus = .active, targetDate: CalendarDate? = nil, metrics: [GoalMetric] = []
     ) {
         self.kind = kind
         self.parentID = parentID

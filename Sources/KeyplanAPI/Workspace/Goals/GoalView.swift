@@ -25,7 +25,7 @@ public struct GoalView: Codable, Hashable, Sendable {
     public var department: String
     public var status: GoalStatus
     /// A calendar day, `YYYY-MM-DD`.
-    public var targetDate: String?
+    public var targetDate: CalendarDate?
     /// How the customer measures success, in their order. Part of the record: edited with it.
     public var metrics: [GoalMetric]
     /// Our solutions linked to this goal by sellers.
@@ -39,7 +39,7 @@ public struct GoalView: Codable, Hashable, Sendable {
 
     public init(
         id: UUID, accountID: UUID, kind: GoalKind, parentID: UUID?, title: String, description: String, department: String,
-        status: GoalStatus, targetDate: String?, metrics: [GoalMetric], solutions: [LinkedSolution], version: Int,
+        status: GoalStatus, targetDate: CalendarDate?, metrics: [GoalMetric], solutions: [LinkedSolution], version: Int,
         createdBy: WorkspaceChange.Actor, createdAt: Date, updatedBy: WorkspaceChange.Actor, updatedAt: Date
     ) {
         self.id = id

@@ -15,7 +15,6 @@ extension Validate {
         goal.title = try text(draft.title, field: "the title", characters: 1...300)
         goal.description = try text(draft.description, field: "the description", characters: 0...10_000)
         goal.department = try text(draft.department, field: "the department", characters: 0...200)
-        goal.targetDate = try draft.targetDate.map { try calendarDay($0, field: "the target date") }
         if goal.kind == .goal, goal.parentID != nil {
             throw RPCError(code: .invalidArgument, message: "a goal stands on its own: only objectives and initiatives hang under a goal")
         }

@@ -30,7 +30,7 @@ struct GoalRepository {
         try await connection.query("""
             INSERT INTO goals (tenant_id, id, account_id, kind, parent_id, title, description, department, status, target_date, created_by, updated_by)
             VALUES (\(actor.tenantID), \(id), \(accountID), \(draft.kind.rawValue), \(draft.parentID), \(draft.title), \(draft.description),
-                    \(draft.department), \(draft.status.rawValue), \(draft.targetDate)::date, \(actor.userID), \(actor.userID))
+                    \(draft.department), \(draft.status.rawValue), \(draft.targetDate?.description)::date, \(actor.userID), \(actor.userID))
             """)
         try await replaceMetrics(of: id, with: draft.metrics, tenantID: actor.tenantID)
         return try await reread(id, in: accountID)
@@ -41,7 +41,7 @@ struct GoalRepository {
         try await connection.query("""
             UPDATE goals SET kind = \(draft.kind.rawValue), parent_id = \(draft.parentID), title = \(draft.title),
                 description = \(draft.description), department = \(draft.department), status = \(draft.status.rawValue),
-                target_date = \(draft.targetDate)::date, version = version + 1, updated_by = \(actor.userID), updated_at = now()
+                target_date = \(draft.targetDate?.description)::date, version = version + 1, updated_by = \(actor.userID), updated_at = now()
             WHERE id = \(id)
             """)
         try await replaceMetrics(of: id, with: draft.metrics, tenantID: actor.tenantID)
@@ -146,7 +146,7 @@ struct GoalRepository {
             kind: try enumeration("kind"), parentID: try row.decode(UUID?.self, column: "parent_id"),
             title: try row.decode(String.self, column: "title"), description: try row.decode(String.self, column: "description"),
             department: try row.decode(String.self, column: "department"), status: try enumeration("status"),
-            targetDate: try row.decode(String?.self, column: "target_date"), metrics: [], solutions: [],
+            targetDate: try decodeCalendarDate(row, "target_date"), metrics: [], solutions: [],
             version: Int(try row.decode(Int32.self, column: "version")),
             createdBy: try WorkspaceChange.Actor(row, prefix: "created_by"), createdAt: try row.decode(Date.self, column: "created_at"),
             updatedBy: try WorkspaceChange.Actor(row, prefix: "updated_by"), updatedAt: try row.decode(Date.self, column: "updated_at"))

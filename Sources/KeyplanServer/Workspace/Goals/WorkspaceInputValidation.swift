@@ -17,21 +17,6 @@ extension Validate {
         return trimmed
     }
 
-    /// A calendar day, `YYYY-MM-DD`, that exists (2026-02-29 does not).
-    static func calendarDay(_ text: String, field: String) throws -> String {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            parts.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }),
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]), year >= 1, (1...12).contains(month)
-        else { throw RPCError(code: .invalidArgument, message: "\(field) must be a day, YYYY-MM-DD, got \"\(text.prefix(40))\"") }
-        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-        let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
-        guard (1...days).contains(day) else {
-            throw RPCError(code: .invalidArgument, message: "\(field) \(text) is not a day of the calendar")
-        }
-        return text
-    }
-
     /// The version an update or deletion read: 1 or more.
     static func expectedVersion(_ version: Int) throws -> Int {
         guard version >= 1 else {
