@@ -92,6 +92,28 @@ struct RowLevelSecurityTests {
         }
     }
 
+    /// The server's role holds only what the server uses (0011_least_privilege.sql): even its own
+    /// tenant's account cannot be deleted, nor the tenant renamed.
+    @Test func theServerRoleLacksPrivilegesNoMethodUses() async throws {
+        try await withTestClient { client, _ in
+            let (acmeAccount, _) = try await seed(client)
+            for statement: PostgresQuery in [
+                "DELETE FROM accounts WHERE id = \(acmeAccount)",
+                "DELETE FROM account_revenue",
+                "DELETE FROM opportunities",
+                "DELETE FROM roadmap_reviews",
+                "DELETE FROM account_team",
+                "UPDATE tenants SET name = 'Renamed'",
+            ] {
+                let refused = await expectPostgresError {
+                    try await client.withTransaction(tenant: acme) { try await $0.query(statement) }
+                }
+                #expect(refused?.kind == .insufficientPrivilege, "\(statement.sql)")
+            }
+            #expect(try await count("accounts", tenant: acme, client) == 1)
+        }
+    }
+
     @Test func theTenantSettingEndsWithItsTransaction() async throws {
         try await withTestClient(pool: single) { client, _ in
             _ = try await seed(client)
