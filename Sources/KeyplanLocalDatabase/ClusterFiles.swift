@@ -37,6 +37,18 @@ struct ClusterFiles: Sendable {
     func readLayout() async throws -> Layout? { try await read(Layout.self, from: layoutURL) }
     func writeLayout(_ layout: Layout) async throws { try await write(layout, to: layoutURL) }
 
+    /// The port and socket folder a running server of `layout`'s data folder listens on, from its
+    /// `postmaster.pid` (lines 4 and 5); `nil` when the file is missing or not understood.
+    func listeningAddress(of layout: Layout) async throws -> (port: Int, socketDirectory: String)? {
+        let path = layout.dataDirectory + "/postmaster.pid"
+        let text = try await blockingIO { try? String(contentsOfFile: path, encoding: .utf8) }
+        guard let lines = text?.split(separator: "\n", omittingEmptySubsequences: false), lines.count >= 5,
+            let port = Int(lines[3].trimmingCharacters(in: .whitespaces)), (1...65535).contains(port)
+        else { return nil }
+        let socketDirectory = lines[4].trimmingCharacters(in: .whitespaces)
+        return (port, socketDirectory.isEmpty ? layout.socketDirectory : socketDirectory)
+    }
+
     /// The stored passwords, generated and stored (mode 0600) on first use.
     func credentials() async throws -> Credentials {
         if let credentials = try await read(Credentials.self, from: credentialsURL) { return credentials }

@@ -184,7 +184,16 @@ public final class LocalCluster: Sendable {
             ])
             guard result.status == 0 else { throw LocalClusterError("initdb failed: \(result.text.lastLine)") }
         }
-        if try await isRunning(layout) { return layout }
+        if try await isRunning(layout) {
+            // A server already runs on this data — perhaps started for an earlier checkout at this
+            // path whose files are gone: use the address it really listens on.
+            if let address = try await files.listeningAddress(of: layout),
+                address.port != layout.port || address.socketDirectory != layout.socketDirectory {
+                (layout.port, layout.socketDirectory) = (address.port, address.socketDirectory)
+                try await files.writeLayout(layout)
+            }
+            return layout
+        }
 
         try await user.makePrivateDirectory(layout.socketDirectory)
         if !LoopbackPort.isFree(layout.port) {

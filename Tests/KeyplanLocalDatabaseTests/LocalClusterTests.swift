@@ -67,6 +67,20 @@ struct LocalClusterTests {
         }
     }
 
+    /// A server still running on the data folder while the cluster's own notes of it are gone (a
+    /// checkout deleted and cloned again at the same path): the cluster is found where it listens.
+    @Test func aRunningServerWhoseNotesAreLostIsFoundWhereItListens() async throws {
+        try await LocalCluster.withTemporaryCluster(schemaDirectory: schema) { cluster in
+            let first = try await cluster.start()
+            try FileManager.default.removeItem(at: cluster.configuration.directory.appendingPathComponent("cluster.json"))
+            let again = try await LocalCluster(configuration: cluster.configuration).start()
+            #expect(again.port == first.port)
+            let configuration = try PostgresConfiguration(connectionString: again.ownerURL)
+            let one = try await PostgresClient.withClient(configuration: configuration) { try await $0.query("SELECT 1 AS one").single(Int.self, column: "one") }
+            #expect(one == 1)
+        }
+    }
+
     /// During development a schema file changes under a template an earlier run migrated: the
     /// next run starts the template afresh instead of failing every suite.
     @Test func aTemplateMigratedFromChangedSchemaFilesIsRebuilt() async throws {
