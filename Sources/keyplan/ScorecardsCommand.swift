@@ -109,7 +109,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
     static func describe(_ template: ScorecardTemplate) -> String {
         let status = template.archivedAt.map { "archived \($0.shortDescription)" } ?? (template.inUse ? "in use" : "not used yet")
         return "\(template.id)\t\(template.name)\tscale \(template.scale.minimum)-\(template.scale.maximum)\t\(status)\n"
-            + table(["criterion", "weight", "description"], template.criteria.map { [$0.name, $0.weight.map { number($0) } ?? "-", $0.description] })
+            + TextTable(header: ["criterion", "weight", "description"], rows: template.criteria.map { [$0.name, $0.weight.map { number($0) } ?? "-", $0.description] }).text
     }
 
     // MARK: Rounds
@@ -237,7 +237,7 @@ struct ScorecardsCommand: AsyncParsableCommand {
         let rate = results.responseRate.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
         return """
             \(line(report.round))
-            \(table(["criterion", "weight", "mean", "min", "max", "sd", "n"], rows))
+            \(TextTable(header: ["criterion", "weight", "mean", "min", "max", "sd", "n"], rows: rows).text)
             overall (weighted): \(optional(results.overall)) on \(report.round.scale.minimum)-\(report.round.scale.maximum)
             responses: \(results.respondentCount) of \(results.invitedCount) invited (\(rate))
             strongest: \(results.strongest.compactMap { names[$0] }.joined(separator: ", ").nonEmpty ?? "-")
@@ -277,20 +277,10 @@ struct ScorecardsCommand: AsyncParsableCommand {
             [point.period + (point.isOpen ? " (open)" : ""), optional(point.overall), change(point.overallChange), String(point.respondentCount)]
                 + point.criteria.map { optional($0.mean) + ($0.change.map { " (\(change($0)))" } ?? "") }
         }
-        return "\(trend.templateName)\n" + table(headers, rows)
+        return "\(trend.templateName)\n" + TextTable(header: headers, rows: rows).text
     }
 
     // MARK: Text
-
-    /// Columns padded to their widest cell, two spaces apart.
-    static func table(_ headers: [String], _ rows: [[String]]) -> String {
-        let all = [headers] + rows
-        let widths = headers.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
-        return all.map { row in
-            row.enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
-                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
-        }.joined(separator: "\n")
-    }
 
     /// Two decimals, for display only.
     static func number(_ value: Double) -> String { String(format: "%.2f", value) }

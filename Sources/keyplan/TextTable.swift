@@ -1,11 +1,18 @@
+import KeyplanAPI
+
 /// Rows of text as aligned columns for the terminal: each column as wide as its widest cell,
-/// numbers right-aligned.
+/// two spaces apart.
 struct TextTable {
     var header: [String]
-    var rows: [[String]] = []
+    var rows: [[String]]
+
+    init(header: [String], rows: [[String]] = []) {
+        self.header = header
+        self.rows = rows
+    }
 
     init(_ header: String...) {
-        self.header = header
+        self.init(header: header)
     }
 
     mutating func add(_ cells: String...) {
@@ -14,23 +21,11 @@ struct TextTable {
 
     var text: String {
         let all = [header] + rows
-        let widths = header.indices.map { column in all.map { column < $0.count ? $0[column].count : 0 }.max() ?? 0 }
+        let widths = header.indices.map { column in all.map { $0.indices.contains(column) ? $0[column].count : 0 }.max() ?? 0 }
         return all.map { row in
-            header.indices.map { column in
-                let cell = column < row.count ? row[column] : ""
-                let padding = String(repeating: " ", count: widths[column] - cell.count)
-                let numeric = !cell.isEmpty && cell.allSatisfy { $0.isNumber || ".-%+×".contains($0) }
-                return numeric ? padding + cell : cell + padding
-            }.joined(separator: "  ").trimmingTrailingSpaces()
+            row.prefix(widths.count).enumerated().map { $0.element.padding(toLength: widths[$0.offset], withPad: " ", startingAt: 0) }
+                .joined(separator: "  ").trimmingCharacters(in: .whitespaces)
         }.joined(separator: "\n")
-    }
-}
-
-extension String {
-    fileprivate func trimmingTrailingSpaces() -> String {
-        var text = self
-        while text.last == " " { text.removeLast() }
-        return text
     }
 }
 
@@ -41,5 +36,5 @@ func percent(_ fraction: Double?) -> String {
 
 /// A number with at most two decimals ("61.11", "80"), or "-".
 func score(_ value: Double?) -> String {
-    value.map { $0 == $0.rounded() ? String(Int($0)) : String(($0 * 100).rounded() / 100) } ?? "-"
+    value.map(SVGText.compact) ?? "-"
 }

@@ -30,31 +30,22 @@ public struct HealthWeights: Codable, Hashable, Sendable {
 
     /// The weight of one signal.
     public subscript(kind: HealthSignal.Kind) -> Double {
-        get {
-            switch kind {
-            case .decisionMakerCoverage: decisionMakerCoverage
-            case .multiThreading: multiThreading
-            case .overdueActions: overdueActions
-            case .stalledActions: stalledActions
-            case .scorecard: scorecard
-            case .scorecardTrend: scorecardTrend
-            case .customerEngagement: customerEngagement
-            case .revenueTrend: revenueTrend
-            case .assessmentFreshness: assessmentFreshness
-            }
-        }
-        set {
-            switch kind {
-            case .decisionMakerCoverage: decisionMakerCoverage = newValue
-            case .multiThreading: multiThreading = newValue
-            case .overdueActions: overdueActions = newValue
-            case .stalledActions: stalledActions = newValue
-            case .scorecard: scorecard = newValue
-            case .scorecardTrend: scorecardTrend = newValue
-            case .customerEngagement: customerEngagement = newValue
-            case .revenueTrend: revenueTrend = newValue
-            case .assessmentFreshness: assessmentFreshness = newValue
-            }
+        get { self[keyPath: Self.field(of: kind)] }
+        set { self[keyPath: Self.field(of: kind)] = newValue }
+    }
+
+    /// Where each signal's weight is kept.
+    static func field(of kind: HealthSignal.Kind) -> WritableKeyPath<HealthWeights, Double> {
+        switch kind {
+        case .decisionMakerCoverage: \.decisionMakerCoverage
+        case .multiThreading: \.multiThreading
+        case .overdueActions: \.overdueActions
+        case .stalledActions: \.stalledActions
+        case .scorecard: \.scorecard
+        case .scorecardTrend: \.scorecardTrend
+        case .customerEngagement: \.customerEngagement
+        case .revenueTrend: \.revenueTrend
+        case .assessmentFreshness: \.assessmentFreshness
         }
     }
 

@@ -44,18 +44,13 @@ struct DemoSeed {
         let address = try await server.start()
         let serving = Task { try await server.run() }
         let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
-        do {
-            let result = try await seed(KeyplanClient(rpc: rpc))
-            await rpc.close()
-            server.beginGracefulShutdown()
-            _ = try? await serving.value
-            return result
-        } catch {
-            await rpc.close()
-            server.beginGracefulShutdown()
-            _ = try? await serving.value
-            throw error
-        }
+        // Stopped whether the seeding succeeded or not.
+        let result: Swift.Result<Result, any Error>
+        do { result = .success(try await seed(KeyplanClient(rpc: rpc))) } catch { result = .failure(error) }
+        await rpc.close()
+        server.beginGracefulShutdown()
+        _ = try? await serving.value
+        return try result.get()
     }
 
     private func seed(_ anonymous: KeyplanClient) async throws -> Result {
