@@ -44,7 +44,9 @@ let package = Package(
             name: "KeyplanWire",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
-            ]
+            ],
+            // For `Builtin.addressOfBorrow` alone (see `BinaryKeyedEncodingContainer.encodeIfPresent`).
+            swiftSettings: [.enableExperimentalFeature("BuiltinModule")]
         ),
         // RPC runtime.
         .target(

@@ -55,11 +55,16 @@ public struct BinaryEncoder: Sendable {
         capacity: Int,
         _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result {
-        let state = EncodingState(capacity: max(capacity, 256), configuration: self.configuration, userInfo: self.userInfo)
-        return try withExtendedLifetime(state) {
-            try state.encodeTopLevel(value)
-            return try body(state.writer.bytes)
+        let state: EncodingState
+        if let spare = EncodingState.spares.take() {
+            spare.reuse(configuration: self.configuration, userInfo: self.userInfo)
+            state = spare
+        } else {
+            state = EncodingState(capacity: max(capacity, 256), configuration: self.configuration, userInfo: self.userInfo)
         }
+        defer { EncodingState.spares.put(state) }
+        try state.encodeTopLevel(value)
+        return try body(state.writer.bytes)
     }
 }
 

@@ -1,4 +1,4 @@
-/// Reuses the standard library's keyed-container boxes across the messages of one `encode`/`decode` call.
+/// Reuses the standard library's keyed-container boxes across the messages of `encode`/`decode` calls.
 ///
 /// `KeyedEncodingContainer(_:)` and `KeyedDecodingContainer(_:)` allocate a box for every message, and in the
 /// coders' unspecialized generic code each one first looks up the metadata of our container type, of the box type
@@ -9,7 +9,8 @@
 /// A pooled container cannot change the value the box holds, so everything that differs between messages (where
 /// the message is, its nesting level, the decoder's cursor) lives in a `Cell` the container points to, which the pool
 /// rewrites before handing the box out again. Cells never move and live as long as the pool's owner, the coder's
-/// state, which deallocates them.
+/// state, which deallocates them. A state is kept per thread between calls (``SpareCoderState``), and its pool with
+/// it: a message type's box then serves every later call too.
 struct KeyedContainerPool<Cell> {
     /// A pooled box, the type of its keys and its cell.
     private struct Entry {
@@ -29,6 +30,18 @@ struct KeyedContainerPool<Cell> {
 
     private static var cellChunkSize: Int { 16 }
 
+    /// The most boxes a coder state keeps from one call to the next: a call looks boxes up by a linear scan, and a
+    /// thread that codes many message types would otherwise collect one box for each.
+    static var maximumKeptBetweenCalls: Int { 32 }
+
+    /// Readies the pool for the next call of a reused coder state.
+    mutating func prepareForNextCall() {
+        if self.entryCount > Self.maximumKeptBetweenCalls { self.removeAll() }
+    }
+
+    /// How many boxes the pool holds.
+    var count: Int { self.entryCount }
+
     /// Frees the cells. Containers handed out must not be used afterwards (the `Codable` contract).
     func deallocate() {
         if let entries = self.entries {
@@ -39,6 +52,16 @@ struct KeyedContainerPool<Cell> {
             chunk.deinitialize(count: index == self.cellChunks.count - 1 ? self.cellsInLastChunk : Self.cellChunkSize)
             chunk.deallocate()
         }
+    }
+
+    /// Empties the pool, between calls (no container handed out is in use any more).
+    mutating func removeAll() {
+        self.deallocate()
+        self.entries = nil
+        self.entryCount = 0
+        self.entryCapacity = 0
+        self.cellChunks = []
+        self.cellsInLastChunk = Self.cellChunkSize
     }
 
     /// A new cell holding `value`, which stays valid until ``deallocate()``.

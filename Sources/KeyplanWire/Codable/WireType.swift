@@ -13,6 +13,19 @@ enum WireType: UInt8, Sendable {
     /// Four bytes, little-endian: Float.
     case fixed32 = 5
 
+    /// The wire type in the low three bits of a field tag, or nil for an unknown one. (The synthesized
+    /// `init(rawValue:)` is not inlined, and it runs for every field read.)
+    @inline(__always)
+    init?(tagBits: UInt8) {
+        switch tagBits & 0x07 {
+        case 0: self = .varint
+        case 1: self = .fixed64
+        case 2: self = .lengthDelimited
+        case 5: self = .fixed32
+        default: return nil
+        }
+    }
+
     var name: String {
         switch self {
         case .varint: "varint"

@@ -20,6 +20,16 @@ struct WireWriter {
         self.base.deallocate()
     }
 
+    /// Empties the buffer for the next call, keeping its memory unless it grew past `maximumKeptCapacity`.
+    mutating func reset(maximumKeptCapacity: Int) {
+        self.count = 0
+        if self.capacity > maximumKeptCapacity {
+            self.base.deallocate()
+            self.capacity = maximumKeptCapacity
+            self.base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 16)
+        }
+    }
+
     /// The bytes written so far; valid until the next write.
     var bytes: UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(start: self.base, count: self.count)

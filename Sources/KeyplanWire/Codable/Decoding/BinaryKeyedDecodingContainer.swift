@@ -19,14 +19,15 @@ import Darwin
 struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     // Only trivial values, as the standard library's box copies this struct on every call.
     private let stateReference: UnretainedReference<DecodingState>
-    private let base: UnsafeRawPointer
     private let cell: UnsafeMutablePointer<KeyedDecodingCell>
 
     init(state: borrowing DecodingState, cell: UnsafeMutablePointer<KeyedDecodingCell>) {
         self.stateReference = UnretainedReference(state)
-        self.base = state.base
         self.cell = cell
     }
+
+    /// The input's bytes (in the cell: a pooled box serves later calls over other input).
+    private var base: UnsafeRawPointer { self.cell.pointee.base }
 
     var message: Range<Int> { self.cell.pointee.messageStart..<self.cell.pointee.messageEnd }
     var level: Int { self.cell.pointee.level }
@@ -55,7 +56,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
             if case .number(let number) = identity, cursor < message.upperBound {
                 let tag = self.base.load(fromByteOffset: cursor, as: UInt8.self)
                 if tag < 0x80, Int(tag >> 3) == number, number != FieldTag.namedFieldNumber,
-                    let wireType = WireType(rawValue: tag & 0x07)
+                    let wireType = WireType(tagBits: tag)
                 {
                     var reader = self.reader((cursor + 1)..<message.upperBound)
                     let payload = try reader.skipValue(wireType)
@@ -95,7 +96,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         var reader = self.reader(position..<self.cell.pointee.messageEnd)
         let tag = try reader.readVarint()
         guard tag <= UInt64(UInt32.max) else { throw .invalidValue("field tag \(tag) exceeds 32 bits") }
-        guard let wireType = WireType(rawValue: UInt8(truncatingIfNeeded: tag & 0x07)) else {
+        guard let wireType = WireType(tagBits: UInt8(truncatingIfNeeded: tag)) else {
             throw .invalidWireType(UInt8(truncatingIfNeeded: tag & 0x07))
         }
         let fieldNumber = Int(tag >> 3)
@@ -150,7 +151,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         var reader = self.reader(self.message)
         // A malformed message lists the keys before the damage; decoding any key then throws.
         while !reader.isAtEnd {
-            guard let tag = try? reader.readVarint(), let wireType = WireType(rawValue: UInt8(truncatingIfNeeded: tag & 0x07)) else { break }
+            guard let tag = try? reader.readVarint(), let wireType = WireType(tagBits: UInt8(truncatingIfNeeded: tag)) else { break }
             let fieldNumber = Int(tag >> 3)
             if fieldNumber == FieldTag.namedFieldNumber {
                 guard let nameRange = try? reader.readLengthDelimited() else { break }
@@ -310,18 +311,17 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     /// The super value is a length-delimited field holding a top-level encoding; absent, it decodes as empty.
     private func superDecoder(identity key: some CodingKey) throws -> any Decoder {
-        let content: Range<Int>
-        let probe = BinaryKeyedDecodingContainer<AnyFieldKey>(
-            state: self.state,
-            cell: self.state.keyedContainers.makeCell(KeyedDecodingCell(message: self.message, level: self.level))
-        )
-        if let field = try probe.find(AnyFieldKey(key)) {
+        // A probe with a cursor of its own, so that this container's stays where it is.
+        var probeCell = KeyedDecodingCell(base: self.base, message: self.message, level: self.level)
+        let content = try withUnsafeMutablePointer(to: &probeCell) { cell in
+            let probe = BinaryKeyedDecodingContainer<AnyFieldKey>(state: self.state, cell: cell)
+            guard let field = try probe.find(AnyFieldKey(key)) else {
+                return self.message.upperBound..<self.message.upperBound
+            }
             guard field.wireType == .lengthDelimited else {
                 throw probe.corrupted(.wireTypeMismatch(expected: .lengthDelimited, actual: field.wireType), key)
             }
-            content = field.payload
-        } else {
-            content = self.message.upperBound..<self.message.upperBound
+            return field.payload
         }
         return BinaryValueDecoder(state: self.state, slot: .top, range: content, level: self.level + 1)
     }
@@ -331,6 +331,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 /// container immutably (and ``KeyedContainerPool`` hands the same box to the next message of the type), so this
 /// lives out of line, and the container points to it.
 struct KeyedDecodingCell {
+    var base: UnsafeRawPointer
     var messageStart: Int
     var messageEnd: Int
     /// Where the next field is expected.
@@ -338,7 +339,8 @@ struct KeyedDecodingCell {
     /// The level of the value this container decodes; its fields are one level deeper.
     var level: Int
 
-    init(message: Range<Int>, level: Int) {
+    init(base: UnsafeRawPointer, message: Range<Int>, level: Int) {
+        self.base = base
         self.messageStart = message.lowerBound
         self.messageEnd = message.upperBound
         self.cursor = message.lowerBound

@@ -7,10 +7,10 @@
 /// Its properties opt out of dynamic exclusivity checking: the state is confined to one `decode` call on one
 /// thread, every access is short and none overlaps another.
 final class DecodingState {
-    let base: UnsafeRawPointer
-    let count: Int
-    let configuration: BinaryDecoder.Configuration
-    let userInfo: [CodingUserInfoKey: Any]
+    @exclusivity(unchecked) private(set) var base: UnsafeRawPointer
+    @exclusivity(unchecked) private(set) var count: Int
+    @exclusivity(unchecked) private(set) var configuration: BinaryDecoder.Configuration
+    @exclusivity(unchecked) private(set) var userInfo: [CodingUserInfoKey: Any]
     @exclusivity(unchecked) private var depth = 0
     @exclusivity(unchecked) private var path = CodingPathStack()
     /// Per-level state in chunks that never move, so that containers can hold a pointer to their level's slot.
@@ -25,12 +25,27 @@ final class DecodingState {
         var elementEnd = -1
     }
 
+    /// The threads' spare states (see ``SpareCoderState``).
+    static let spares = SpareCoderState<DecodingState>()
+
     init(bytes: UnsafeRawBufferPointer, configuration: BinaryDecoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
         // An empty buffer may have no base address; any valid pointer serves, as nothing is read from it.
         self.base = bytes.baseAddress ?? UnsafeRawPointer(Self.emptyByte)
         self.count = bytes.count
         self.configuration = configuration
         self.userInfo = userInfo
+    }
+
+    /// Readies a spare state for a new call over `bytes`; the container boxes, their cells, the level slots and the
+    /// strategies stay, which is what reusing the state is for.
+    func reuse(bytes: UnsafeRawBufferPointer, configuration: BinaryDecoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
+        self.base = bytes.baseAddress ?? UnsafeRawPointer(Self.emptyByte)
+        self.count = bytes.count
+        self.configuration = configuration
+        self.userInfo = userInfo
+        self.depth = 0
+        self.presenceConsumedAt = -1
+        self.keyedContainers.prepareForNextCall()
     }
 
     deinit {
@@ -66,7 +81,7 @@ final class DecodingState {
     /// type where possible.
     @inline(__always)
     func keyedContainer<Key: CodingKey>(keyedBy type: Key.Type, message: Range<Int>, level: Int) -> KeyedDecodingContainer<Key> {
-        let cell = KeyedDecodingCell(message: message, level: level)
+        let cell = KeyedDecodingCell(base: self.base, message: message, level: level)
         if let box = self.keyedContainers.reusableBox(keyType: Key.self, cell: cell) {
             // The box is one of a `KeyedDecodingContainer<Key>`, which `keep` checked is the container's whole value.
             return unsafeBitCast(box, to: KeyedDecodingContainer<Key>.self)

@@ -25,14 +25,34 @@ final class EncodingState {
     @exclusivity(unchecked) private var hasDeferredError = false
     @exclusivity(unchecked) private var strategies = CodingStrategyCache()
     @exclusivity(unchecked) private var keyedContainers = KeyedContainerPool<KeyedEncodingCell>()
-    let configuration: BinaryEncoder.Configuration
-    let userInfo: [CodingUserInfoKey: Any]
+    @exclusivity(unchecked) private(set) var configuration: BinaryEncoder.Configuration
+    @exclusivity(unchecked) private(set) var userInfo: [CodingUserInfoKey: Any]
+
+    /// The threads' spare states (see ``SpareCoderState``).
+    static let spares = SpareCoderState<EncodingState>()
+
+    /// The most buffer memory a spare state keeps between calls: enough for any common message, not a rare huge one.
+    private static var maximumKeptCapacity: Int { 256 * 1024 }
 
     init(capacity: Int, configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
         self.writer = WireWriter(capacity: capacity)
         self.configuration = configuration
         self.userInfo = userInfo
         self.frames.reserveCapacity(16)
+    }
+
+    /// Readies a spare state for a new call: an empty buffer and no frames; the container boxes, their cells and the
+    /// strategies stay, which is what reusing the state is for.
+    func reuse(configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
+        self.writer.reset(maximumKeptCapacity: Self.maximumKeptCapacity)
+        self.frames.removeAll(keepingCapacity: true)
+        self.depth = 0
+        self.nilFieldStart = -1
+        self.deferredError = nil
+        self.hasDeferredError = false
+        self.keyedContainers.prepareForNextCall()
+        self.configuration = configuration
+        self.userInfo = userInfo
     }
 
     deinit {

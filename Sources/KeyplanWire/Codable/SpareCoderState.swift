@@ -1,0 +1,42 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// One spare coder state per thread, so that a call starts with the previous call's buffers, container boxes,
+/// cells and strategy cache instead of allocating and looking all of them up again.
+///
+/// A call takes the spare (leaving none, so that a nested call on the same thread makes its own) and puts its state
+/// back when done. `encode`/`decode` never suspend, so a state is only ever used by the thread that took it.
+final class SpareCoderState<State: AnyObject>: Sendable {
+    private let key: pthread_key_t
+
+    init() {
+        var key = pthread_key_t()
+        // The thread's spare is released when the thread exits.
+        let status = pthread_key_create(&key) { spare in
+            guard let spare else { return }
+            Unmanaged<AnyObject>.fromOpaque(spare).release()
+        }
+        precondition(status == 0, "pthread_key_create failed: \(status)")
+        self.key = key
+    }
+
+    /// The calling thread's spare state, if it has one, which it no longer holds.
+    @inline(__always)
+    func take() -> State? {
+        guard let spare = pthread_getspecific(self.key) else { return nil }
+        pthread_setspecific(self.key, nil)
+        return Unmanaged<State>.fromOpaque(spare).takeRetainedValue()
+    }
+
+    /// Keeps `state` as the calling thread's spare, unless a nested call already put one back.
+    @inline(__always)
+    func put(_ state: State) {
+        guard pthread_getspecific(self.key) == nil else { return }
+        pthread_setspecific(self.key, Unmanaged.passRetained(state).toOpaque())
+    }
+}
