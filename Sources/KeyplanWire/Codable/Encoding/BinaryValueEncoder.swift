@@ -85,11 +85,9 @@ struct BinaryValueEncoder: Encoder {
             if case .primitive(let primitive) = strategy {
                 try self.writePrimitives(array, as: primitive)
             } else {
-                // Unspecialized code copies each element out of the buffer before encoding it (retaining its strings);
-                // neither `pointee` nor the subscript borrows in place. The buffer at least spares the array's checks.
                 try array.withUnsafeBufferPointer { elements in
-                    for index in elements.indices {
-                        try state.encodeElement(elements[index], index: index, level: self.level + 1, strategy: strategy)
+                    try elements.forEachInPlace { element, index in
+                        try state.encodeElement(element, index: index, level: self.level + 1, strategy: strategy)
                     }
                 }
             }
