@@ -3,9 +3,10 @@
 /// It owns raw memory rather than an `[UInt8]`: an array append checks uniqueness and capacity on every byte,
 /// which showed in profiles. Its owner, `EncodingState`, deallocates it.
 ///
-/// Length-delimited values whose size is not known up front (messages, sequences, Decimal) are written with a
-/// one-byte length placeholder that ``endLengthDelimited(at:)`` patches; when the content turns out to need a longer
-/// varint the content is moved once. Most nested values are shorter than 128 bytes, so the move is rare.
+/// Length-delimited values whose size is not known up front (messages, sequences, Decimal) are written after a
+/// length placeholder that ``endLengthDelimited(at:reserved:)`` patches; when the length turns out to need another
+/// number of bytes than reserved (varints are minimal, so a placeholder cannot be padded) the content is moved once.
+/// The encoder reserves what the previous value at the same depth needed, which siblings in a sequence mostly share.
 struct WireWriter {
     private var base: UnsafeMutableRawPointer
     private var capacity: Int
@@ -108,31 +109,40 @@ struct WireWriter {
         }
     }
 
-    /// Reserves a one-byte length and returns its offset, for content whose size is known only once written.
+    /// Reserves `size` bytes (1 to 10) for a length and returns their offset, for content whose size is known only
+    /// once written.
     @inline(__always)
-    mutating func beginLengthDelimited() -> Int {
-        self.append(0)
-        return self.count - 1
+    mutating func beginLengthDelimited(reserving size: Int = 1) -> Int {
+        self.reserve(size)
+        self.count += size
+        return self.count - size
     }
 
-    /// Patches the length reserved at `offset` to cover everything written since.
+    /// Patches the `reserved` bytes at `offset` with the length of everything written since, and returns the number
+    /// of bytes the length took.
     @inline(__always)
-    mutating func endLengthDelimited(at offset: Int) {
-        self.patchVarint(UInt64(self.count - offset - 1), at: offset)
+    @discardableResult
+    mutating func endLengthDelimited(at offset: Int, reserved: Int = 1) -> Int {
+        self.patchVarint(UInt64(self.count - offset - reserved), at: offset, reserved: reserved)
     }
 
-    /// Writes `value` as a varint into the one-byte placeholder at `offset`, moving what follows if it needs more room.
-    mutating func patchVarint(_ value: UInt64, at offset: Int) {
-        if value < 0x80 {
+    /// Writes `value` as a varint into the placeholder of `reserved` bytes at `offset`, moving what follows when the
+    /// varint needs more or fewer bytes; returns the number of bytes it took.
+    @discardableResult
+    mutating func patchVarint(_ value: UInt64, at offset: Int, reserved: Int = 1) -> Int {
+        if value < 0x80, reserved == 1 {
             self.base.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: offset, as: UInt8.self)
-            return
+            return 1
         }
-        let extra = Self.varintSize(value) - 1
-        self.reserve(extra)
-        let contentStart = (self.base + offset + 1).assumingMemoryBound(to: UInt8.self)
-        // The regions overlap; moving initialization copies as memmove does.
-        (contentStart + extra).moveInitialize(from: contentStart, count: self.count - offset - 1)
-        self.count += extra
+        let size = Self.varintSize(value)
+        if size != reserved {
+            let contentStart = offset + reserved
+            if size > reserved { self.reserve(size - reserved) }
+            let content = (self.base + contentStart).assumingMemoryBound(to: UInt8.self)
+            // The regions overlap; moving initialization copies as memmove does, in either direction.
+            (content + (size - reserved)).moveInitialize(from: content, count: self.count - contentStart)
+            self.count += size - reserved
+        }
         var value = value
         var index = offset
         while value >= 0x80 {
@@ -141,6 +151,7 @@ struct WireWriter {
             index += 1
         }
         self.base.storeBytes(of: UInt8(truncatingIfNeeded: value), toByteOffset: index, as: UInt8.self)
+        return size
     }
 
     /// Replaces the wire type in the tag whose first byte is at `offset` (the wire type lives in its low three bits).

@@ -68,6 +68,16 @@ struct SpareCoderStateTests {
         #expect(buffer == [0xFF, 0x08, 0x02, 0x10, 0x04])
     }
 
+    @Test("lengths stay minimal whatever the messages coded before at the same depth")
+    func lengthsAfterLongerMessages() throws {
+        // Elements of 200 bytes take a two-byte length; the points after them, at the same depth, one byte.
+        let long = [Contact(name: String(repeating: "n", count: 200), email: nil, point: Point(x: 0, y: 0))]
+        #expect(try roundTrip(long) == long)
+        #expect(hex(try BinaryEncoder().encode([Point(x: 1, y: 2)])) == "010408021004")
+        #expect(try roundTrip(long) == long)
+        #expect(hex(try BinaryEncoder().encode([[Point(x: 1, y: 2)], long.map(\.point)])) == "020601040802100406010408001000")
+    }
+
     /// A value whose coding runs a whole other encode or decode in the middle of its own.
     struct Envelope: Codable, Equatable {
         var before: String

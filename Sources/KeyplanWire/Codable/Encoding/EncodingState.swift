@@ -25,6 +25,10 @@ final class EncodingState {
     @exclusivity(unchecked) private var hasDeferredError = false
     @exclusivity(unchecked) private var strategies = CodingStrategyCache()
     @exclusivity(unchecked) private var keyedContainers = KeyedContainerPool<KeyedEncodingCell>()
+    /// Per frame depth, the bytes the last length at that depth took: what the next frame there reserves, so that
+    /// elements of a sequence of messages longer than 127 bytes are not each moved to make room for their length.
+    @exclusivity(unchecked) private var lengthSizeHints = [UInt8](repeating: 1, count: EncodingState.hintedDepths)
+    private static var hintedDepths: Int { 32 }
     @exclusivity(unchecked) private(set) var configuration: BinaryEncoder.Configuration
     @exclusivity(unchecked) private(set) var userInfo: [CodingUserInfoKey: Any]
 
@@ -63,8 +67,10 @@ final class EncodingState {
     struct OpenFrame {
         /// Where the value's slot began, to recognise a second container request for the same value.
         let slotStart: Int
-        /// The one-byte length placeholder, or nil for a top-level value.
+        /// The length placeholder, or nil for a top-level value.
         let lengthOffset: Int?
+        /// The bytes reserved at `lengthOffset`.
+        let lengthReserved: Int
         /// The one-byte element-count placeholder of a sequence whose count is known only at the end.
         let countOffset: Int?
         var elementCount: Int
@@ -125,9 +131,11 @@ final class EncodingState {
             )
         }
         if slot == .field { self.writer.patchWireType(.lengthDelimited, tagAt: tagOffset) }
-        let lengthOffset = slot.isPrefixed ? self.writer.beginLengthDelimited() : nil
+        let depth = self.frames.count
+        let lengthReserved = depth < Self.hintedDepths ? Int(self.lengthSizeHints[depth]) : 1
+        let lengthOffset = slot.isPrefixed ? self.writer.beginLengthDelimited(reserving: lengthReserved) : nil
         let countOffset = counted ? self.writer.beginLengthDelimited() : nil
-        return self.pushFrame(slotStart: slotStart, lengthOffset: lengthOffset, countOffset: countOffset)
+        return self.pushFrame(slotStart: slotStart, lengthOffset: lengthOffset, lengthReserved: lengthReserved, countOffset: countOffset)
     }
 
     /// Opens a sequence frame whose element count is already known, writing the count at once.
@@ -137,9 +145,11 @@ final class EncodingState {
         return frame
     }
 
-    private func pushFrame(slotStart: Int, lengthOffset: Int?, countOffset: Int?) -> FrameHandle {
+    private func pushFrame(slotStart: Int, lengthOffset: Int?, lengthReserved: Int, countOffset: Int?) -> FrameHandle {
         self.nextFrameID &+= 1
-        self.frames.append(OpenFrame(slotStart: slotStart, lengthOffset: lengthOffset, countOffset: countOffset, elementCount: 0, id: self.nextFrameID))
+        self.frames.append(
+            OpenFrame(slotStart: slotStart, lengthOffset: lengthOffset, lengthReserved: lengthReserved, countOffset: countOffset, elementCount: 0, id: self.nextFrameID)
+        )
         return FrameHandle(index: self.frames.count - 1, id: self.nextFrameID)
     }
 
@@ -149,7 +159,11 @@ final class EncodingState {
             let frame = self.frames.removeLast()
             // The count sits inside the length's span, so it is patched first.
             if let countOffset = frame.countOffset { self.writer.patchVarint(UInt64(frame.elementCount), at: countOffset) }
-            if let lengthOffset = frame.lengthOffset { self.writer.endLengthDelimited(at: lengthOffset) }
+            if let lengthOffset = frame.lengthOffset {
+                let size = self.writer.endLengthDelimited(at: lengthOffset, reserved: frame.lengthReserved)
+                let depth = self.frames.count
+                if depth < Self.hintedDepths { self.lengthSizeHints[depth] = UInt8(truncatingIfNeeded: size) }
+            }
         }
     }
 
