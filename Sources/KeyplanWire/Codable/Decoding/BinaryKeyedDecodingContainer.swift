@@ -40,7 +40,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     var codingPath: [any CodingKey] { self.state.codingPath(level: self.level) }
 
-    private func corrupted(_ error: WireError, _ key: some CodingKey) -> DecodingError {
+    private func corrupted(_ error: WireError, _ key: some CodingKey) -> any Error {
         self.state.corrupted(error, level: self.level, key: key)
     }
 
@@ -131,7 +131,8 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
         return field
     }
 
-    private func keyNotFound(_ key: Key) -> DecodingError {
+    @inline(never)
+    private func keyNotFound(_ key: Key) -> any Error {
         DecodingError.keyNotFound(
             key,
             DecodingError.Context(codingPath: self.codingPath, debugDescription: "no field for key '\(key.stringValue)'\(key.intValue.map { " (field \($0))" } ?? "")")
@@ -185,13 +186,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     @inline(__always)
     private func decodePrimitive<P: BinaryPrimitive>(_ type: P.Type, in field: WireField, forKey key: Key) throws -> P {
         guard field.wireType == P.wireType else {
-            throw DecodingError.typeMismatch(
-                P.self,
-                DecodingError.Context(
-                    codingPath: self.state.codingPath(level: self.level, appending: key),
-                    debugDescription: WireError.wireTypeMismatch(expected: P.wireType, actual: field.wireType).description
-                )
-            )
+            throw self.state.wireTypeMismatch(P.self, expected: P.wireType, actual: field.wireType, level: self.level, key: key)
         }
         var reader = self.reader(field.payload)
         do {

@@ -33,17 +33,20 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
 
     private var currentKey: IndexCodingKey { IndexCodingKey(self.currentIndex) }
 
-    private func corrupted(_ error: WireError) -> DecodingError {
+    private func corrupted(_ error: WireError) -> any Error {
         self.state.corrupted(error, level: self.level, key: self.currentKey)
     }
 
     private func checkNotAtEnd<T>(_ type: T.Type) throws {
-        guard !self.isAtEnd else {
-            throw DecodingError.valueNotFound(
-                type,
-                DecodingError.Context(codingPath: self.state.codingPath(level: self.level, appending: self.currentKey), debugDescription: "the sequence has no element left (count \(self.elementCount))")
-            )
-        }
+        guard !self.isAtEnd else { throw self.noElementLeft(type) }
+    }
+
+    @inline(never)
+    private func noElementLeft(_ type: Any.Type) -> any Error {
+        DecodingError.valueNotFound(
+            type,
+            DecodingError.Context(codingPath: self.state.codingPath(level: self.level, appending: self.currentKey), debugDescription: "the sequence has no element left (count \(self.elementCount))")
+        )
     }
 
     // MARK: Elements

@@ -30,7 +30,7 @@ struct BinaryValueDecoder: Decoder {
     var codingPath: [any CodingKey] { self.state.codingPath(level: self.level) }
     var userInfo: [CodingUserInfoKey: Any] { self.state.userInfo }
 
-    private func corrupted(_ error: WireError) -> DecodingError {
+    private func corrupted(_ error: WireError) -> any Error {
         self.state.corrupted(error, level: self.level, key: nil)
     }
 
@@ -123,13 +123,7 @@ struct BinaryValueDecoder: Decoder {
                 switch self.slot {
                 case .field:
                     guard self.wireType == P.wireType else {
-                        throw DecodingError.typeMismatch(
-                            P.self,
-                            DecodingError.Context(
-                                codingPath: self.codingPath,
-                                debugDescription: WireError.wireTypeMismatch(expected: P.wireType, actual: self.wireType).description
-                            )
-                        )
+                        throw state.wireTypeMismatch(P.self, expected: P.wireType, actual: self.wireType, level: self.level, key: nil)
                     }
                     var reader = state.reader(self.start..<self.end)
                     let value = try P.read(from: &reader)

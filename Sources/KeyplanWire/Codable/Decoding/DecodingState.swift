@@ -151,17 +151,32 @@ final class DecodingState {
     }
 
     // MARK: Errors
+    //
+    // Errors are built out of line and returned as `any Error`: `DecodingError` is a resilient type of the standard
+    // library, and a function that holds one, even on a path it rarely takes, looks up its metadata on every call to
+    // size its stack frame.
 
-    func corrupted(_ error: WireError, level: Int, key: (any CodingKey)?) -> DecodingError {
+    @inline(never)
+    func corrupted(_ error: WireError, level: Int, key: (any CodingKey)?) -> any Error {
         let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
         return self.decodingError(error, path: path)
     }
 
-    func decodingError(_ error: WireError, path: [any CodingKey]) -> DecodingError {
+    private func decodingError(_ error: WireError, path: [any CodingKey]) -> DecodingError {
         let context = DecodingError.Context(codingPath: path, debugDescription: error.description, underlyingError: error)
         if case .wireTypeMismatch = error {
             return DecodingError.typeMismatch(Any.self, context)
         }
         return DecodingError.dataCorrupted(context)
+    }
+
+    /// The error for a value of `type` whose wire type is not the one it needs.
+    @inline(never)
+    func wireTypeMismatch(_ type: Any.Type, expected: WireType, actual: WireType, level: Int, key: (any CodingKey)?) -> any Error {
+        let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
+        return DecodingError.typeMismatch(
+            type,
+            DecodingError.Context(codingPath: path, debugDescription: WireError.wireTypeMismatch(expected: expected, actual: actual).description)
+        )
     }
 }

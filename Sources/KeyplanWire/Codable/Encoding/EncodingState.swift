@@ -21,8 +21,9 @@ final class EncodingState {
     /// The slot start of the last field that encoded nil, to tell an absent nil from a value that wrote nothing.
     @exclusivity(unchecked) var nilFieldStart = -1
     /// An error found where the `Encoder` protocol cannot throw (opening a container); thrown at the next chance.
-    @exclusivity(unchecked) private var deferredError: EncodingError?
-    @exclusivity(unchecked) private var hasDeferredError = false
+    /// (An `EncodingError`, held as `any Error`: a stored property of the standard library's resilient type would
+    /// make every later property's offset, and every function that reads it, look up metadata at run time.)
+    @exclusivity(unchecked) private var deferredError: (any Error)?
     @exclusivity(unchecked) private var strategies = CodingStrategyCache()
     @exclusivity(unchecked) private var keyedContainers = KeyedContainerPool<KeyedEncodingCell>()
     /// Per frame depth, the bytes the last length at that depth took: what the next frame there reserves, so that
@@ -53,7 +54,6 @@ final class EncodingState {
         self.depth = 0
         self.nilFieldStart = -1
         self.deferredError = nil
-        self.hasDeferredError = false
         self.keyedContainers.prepareForNextCall()
         self.configuration = configuration
         self.userInfo = userInfo
@@ -124,11 +124,7 @@ final class EncodingState {
             if let index = self.frames.indices.last, self.frames[index].slotStart == slotStart {
                 return FrameHandle(index: index, id: self.frames[index].id)
             }
-            self.hasDeferredError = true
-            self.deferredError = EncodingError.invalidValue(
-                slotStart,
-                EncodingError.Context(codingPath: self.path.deepest, debugDescription: "a value asked for a container after writing itself or after its container closed")
-            )
+            self.deferError(self.containerRequestedLate(slotStart: slotStart))
         }
         if slot == .field { self.writer.patchWireType(.lengthDelimited, tagAt: tagOffset) }
         let depth = self.frames.count
@@ -174,10 +170,7 @@ final class EncodingState {
             if self.frames.count > frame.index + 1 { self.closeFrames(downTo: frame.index + 1) }
         }
         guard frame.index < self.frames.count, self.frames[frame.index].id == frame.id else {
-            throw EncodingError.invalidValue(
-                frame.id,
-                EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "a container was used after the value that owns it finished encoding")
-            )
+            throw self.containerUsedLate(frame, level: level)
         }
     }
 
@@ -198,7 +191,8 @@ final class EncodingState {
         self.writer.appendVarint(FieldTag.value(fieldNumber: number, wireType: wireType))
     }
 
-    private func invalidFieldNumber(_ number: Int, key: some CodingKey, level: Int) -> EncodingError {
+    @inline(never)
+    private func invalidFieldNumber(_ number: Int, key: some CodingKey, level: Int) -> any Error {
         EncodingError.invalidValue(
             number,
             EncodingError.Context(
@@ -240,12 +234,7 @@ final class EncodingState {
         }
         self.depth += 1
         defer { self.depth -= 1 }
-        guard self.depth <= self.configuration.maximumDepth else {
-            throw EncodingError.invalidValue(
-                value,
-                EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "nesting deeper than the limit of \(self.configuration.maximumDepth)")
-            )
-        }
+        guard self.depth <= self.configuration.maximumDepth else { throw self.nestingTooDeep(value, level: level) }
         if let key { self.path.set(key, level: level) }
         let frameCount = self.frames.count
         let encoder = BinaryValueEncoder(state: self, slot: slot, tagOffset: tagOffset, slotStart: self.writer.count, level: level)
@@ -255,8 +244,7 @@ final class EncodingState {
             try value.encode(to: encoder)
         }
         self.closeFrames(downTo: frameCount)
-        if self.hasDeferredError, let error = self.deferredError {
-            self.hasDeferredError = false
+        if let error = self.deferredError {
             self.deferredError = nil
             throw error
         }
@@ -334,16 +322,48 @@ final class EncodingState {
         try unsafeBitCast(value, to: D.self).encodeDirectly(to: encoder)
     }
 
+    // MARK: Errors
+    //
+    // Errors are built out of line and returned as `any Error`: `EncodingError` is a resilient type of the standard
+    // library, and a function that holds one, even on a path it rarely takes, looks up its metadata on every call to
+    // size its stack frame.
+
     /// Records an error raised where the `Encoder` protocol cannot throw; the enclosing value throws it.
+    @inline(never)
     func deferError(_ error: any Error) {
-        guard !self.hasDeferredError else { return }
-        self.hasDeferredError = true
-        self.deferredError = error as? EncodingError
-            ?? EncodingError.invalidValue(error, EncodingError.Context(codingPath: self.path.deepest, debugDescription: "\(error)"))
+        guard self.deferredError == nil else { return }
+        self.deferredError = error is EncodingError
+            ? error
+            : EncodingError.invalidValue(error, EncodingError.Context(codingPath: self.path.deepest, debugDescription: "\(error)"))
+    }
+
+    @inline(never)
+    private func containerRequestedLate(slotStart: Int) -> any Error {
+        EncodingError.invalidValue(
+            slotStart,
+            EncodingError.Context(codingPath: self.path.deepest, debugDescription: "a value asked for a container after writing itself or after its container closed")
+        )
+    }
+
+    @inline(never)
+    private func containerUsedLate(_ frame: FrameHandle, level: Int) -> any Error {
+        EncodingError.invalidValue(
+            frame.id,
+            EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "a container was used after the value that owns it finished encoding")
+        )
+    }
+
+    @inline(never)
+    private func nestingTooDeep(_ value: Any, level: Int) -> any Error {
+        EncodingError.invalidValue(
+            value,
+            EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "nesting deeper than the limit of \(self.configuration.maximumDepth)")
+        )
     }
 
     /// The error for a value whose wire form cannot hold it (for example a date beyond Int64 microseconds).
-    func invalidValue(_ value: Any, _ error: WireError, level: Int, key: (any CodingKey)?) -> EncodingError {
+    @inline(never)
+    func invalidValue(_ value: Any, _ error: WireError, level: Int, key: (any CodingKey)?) -> any Error {
         let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
         // A Date that cannot be encoded (NaN, infinite) traps in its own `description`, so whoever prints this
         // error would crash: the error carries the Date's seconds since 2001 instead.
