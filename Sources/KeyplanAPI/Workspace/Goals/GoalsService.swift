@@ -13,7 +13,8 @@ public enum GoalsService {
     public static let create = RPCMethod<CreateGoalRequest, GoalView>.unary(name, "Create")
     /// Replaces the goal's editable fields (metrics included) with the draft.
     public static let update = RPCMethod<UpdateGoalRequest, GoalView>.unary(name, "Update")
-    /// Deletes a goal with no objective or initiative under it (FAILED_PRECONDITION otherwise).
+    /// Deletes a goal with no objective or initiative under it (FAILED_PRECONDITION otherwise). Actions
+    /// linked to it are unlinked, each a version up and in its history, in the same transaction.
     public static let delete = RPCMethod<DeleteGoalRequest, Empty>.unary(name, "Delete")
     /// The account's goals as a tree, oldest first.
     public static let list = RPCMethod<AccountRef, GoalTree>.unary(name, "List")

@@ -83,6 +83,13 @@ struct ActionRepository {
             """).map(Self.action)
     }
 
+    /// The account's actions linked to the goal, locked for an update, whoever may see them: deleting a
+    /// goal unlinks every one.
+    func lockLinked(toGoal goalID: UUID, in accountID: UUID) async throws -> [PlanAction] {
+        try await connection.query("\(Self.select) WHERE a.account_id = \(accountID) AND a.goal_id = \(goalID) ORDER BY a.id FOR UPDATE OF a")
+            .map(Self.action)
+    }
+
     /// Whether `goalID` is a goal of the account.
     func goalExists(_ goalID: UUID, in accountID: UUID) async throws -> Bool {
         try await !connection.query("SELECT 1 AS found FROM goals WHERE id = \(goalID) AND account_id = \(accountID)").isEmpty

@@ -101,6 +101,19 @@ struct ActionService: SecuredService {
         return fields
     }
 
+    /// Unlinks the account's actions from a goal that is being deleted: each one a version up and
+    /// journaled like any update, so that the plan's history and live views say why an action lost
+    /// its goal (the foreign key alone would clear the link silently).
+    static func unlink(fromGoal goalID: UUID, in accountID: UUID, by caller: Principal, on connection: PostgresConnection) async throws {
+        let actions = ActionRepository(connection: connection)
+        for before in try await actions.lockLinked(toGoal: goalID, in: accountID) {
+            var fields = Self.fields(of: before)
+            fields.goalID = nil
+            let after = try await actions.update(before.id, fields, by: caller.userID)
+            try await Self.journal(before: before, after: after, by: caller, on: connection)
+        }
+    }
+
     /// Journals a change so that each side's history and live view stay right, and customers
     /// never read an internal past. While an action stays shared its changes are shared; while
     /// it stays internal, internal. When it changes sides, the sellers get the real change

@@ -44,6 +44,7 @@ struct GoalService: SecuredService {
                 let goals = GoalRepository(connection: connection)
                 let current = try await Self.lock(request.goalID, in: request.accountID, expected: expected, goals)
                 try await Self.requireNoChildren(of: current, goals)
+                try await ActionService.unlink(fromGoal: current.id, in: request.accountID, by: caller, on: connection)
                 try await goals.delete(current.id)
                 try await Self.journal(.deleted, before: current, after: nil, by: caller, on: connection)
             }

@@ -201,6 +201,35 @@ struct GoalsTests {
         }
     }
 
+    @Test func deletingAGoalUnlinksItsActionsVisiblyInTheirHistory() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            let seller = try await world.client(for: .sellerOnTeam)
+            let editor = try await world.client(for: .customerEditor)
+            let account = world.accountA
+            let goal = try await editor.createGoal(accountID: account, GoalDraft(title: "Open two new plants"))
+            let other = try await editor.createGoal(accountID: account, GoalDraft(title: "Halve scrap"))
+            let shared = try await seller.createAction(CreateActionRequest(accountID: account, title: "Site survey", goalID: goal.id, shared: true))
+            let internalAction = try await seller.createAction(CreateActionRequest(accountID: account, title: "Price the second plant", goalID: goal.id))
+            let elsewhere = try await seller.createAction(CreateActionRequest(accountID: account, title: "Scrap audit", goalID: other.id, shared: true))
+
+            // A customer deletes the goal: both of its actions, the internal one too, lose the link, a version up.
+            try await editor.deleteGoal(accountID: account, goalID: goal.id, expectedVersion: 1)
+            for action in [shared, internalAction] {
+                let now = try await seller.getAction(accountID: account, actionID: action.id)
+                #expect(now.goalID == nil && now.version == 2 && now.title == action.title && now.shared == action.shared)
+                let history = try await seller.history(accountID: account, entityID: action.id)
+                #expect(history.map(\.operation) == [.created, .updated])
+                #expect(history.last?.fields == [FieldChange(field: "goalID", before: goal.id.uuidString, after: nil)])
+                #expect(history.last?.actor.kind == .customer)
+            }
+            #expect(try await seller.getAction(accountID: account, actionID: elsewhere.id) == elsewhere, "another goal's action is untouched")
+            // The customer's history shows the shared action's change, and nothing of the internal one.
+            #expect(try await editor.history(accountID: account, entityID: shared.id).map(\.operation) == [.created, .updated])
+            #expect(try await editor.history(accountID: account, entityID: internalAction.id).isEmpty)
+        }
+    }
+
     @Test func invalidGoalsAreRefusedWithClearMessages() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
