@@ -12,7 +12,8 @@ import Darwin
 /// A call takes the spare (leaving none, so that a nested call on the same thread makes its own) and puts its state
 /// back when done. `encode`/`decode` never suspend, so a state is only ever used by the thread that took it.
 final class SpareCoderState<State: AnyObject>: Sendable {
-    private let key: pthread_key_t
+    /// The thread-specific slot; nil if the process ran out of them, and then every call makes its own state.
+    private let key: pthread_key_t?
 
     init() {
         var key = pthread_key_t()
@@ -21,22 +22,21 @@ final class SpareCoderState<State: AnyObject>: Sendable {
             guard let spare else { return }
             Unmanaged<AnyObject>.fromOpaque(spare).release()
         }
-        precondition(status == 0, "pthread_key_create failed: \(status)")
-        self.key = key
+        self.key = status == 0 ? key : nil
     }
 
     /// The calling thread's spare state, if it has one, which it no longer holds.
     @inline(__always)
     func take() -> State? {
-        guard let spare = pthread_getspecific(self.key) else { return nil }
-        pthread_setspecific(self.key, nil)
+        guard let key = self.key, let spare = pthread_getspecific(key) else { return nil }
+        pthread_setspecific(key, nil)
         return Unmanaged<State>.fromOpaque(spare).takeRetainedValue()
     }
 
     /// Keeps `state` as the calling thread's spare, unless a nested call already put one back.
     @inline(__always)
     func put(_ state: State) {
-        guard pthread_getspecific(self.key) == nil else { return }
-        pthread_setspecific(self.key, Unmanaged.passRetained(state).toOpaque())
+        guard let key = self.key, pthread_getspecific(key) == nil else { return }
+        pthread_setspecific(key, Unmanaged.passRetained(state).toOpaque())
     }
 }
