@@ -68,7 +68,7 @@ public struct BinaryDecoder: Sendable {
         } else {
             state = DecodingState(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
         }
-        defer { DecodingState.spares.put(state) }
+        defer { DecodingState.spares.put(state.retired()) }
         let decoder = BinaryValueDecoder(state: state, slot: .top, range: 0..<bytes.count, level: 0)
         return try state.decodeValue(type, from: decoder, key: nil)
     }

@@ -62,7 +62,7 @@ public struct BinaryEncoder: Sendable {
         } else {
             state = EncodingState(capacity: max(capacity, 256), configuration: self.configuration, userInfo: self.userInfo)
         }
-        defer { EncodingState.spares.put(state) }
+        defer { EncodingState.spares.put(state.retired()) }
         try state.encodeTopLevel(value)
         return try body(state.writer.bytes)
     }

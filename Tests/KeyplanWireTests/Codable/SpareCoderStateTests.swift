@@ -78,6 +78,19 @@ struct SpareCoderStateTests {
         #expect(hex(try BinaryEncoder().encode([[Point(x: 1, y: 2)], long.map(\.point)])) == "020601040802100406010408001000")
     }
 
+    @Test("a spare state does not keep the caller's userInfo alive")
+    func userInfoLetGo() throws {
+        var token = Token()
+        let key = try #require(CodingUserInfoKey(rawValue: "token"))
+        do {
+            let bytes = try BinaryEncoder(userInfo: [key: token]).encode(Point(x: 1, y: 2))
+            #expect(try BinaryDecoder(userInfo: [key: token]).decode(Point.self, from: bytes) == Point(x: 1, y: 2))
+        }
+        #expect(isKnownUniquelyReferenced(&token))
+    }
+
+    final class Token: Sendable {}
+
     /// A value whose coding runs a whole other encode or decode in the middle of its own.
     struct Envelope: Codable, Equatable {
         var before: String

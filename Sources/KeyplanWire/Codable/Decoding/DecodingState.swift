@@ -36,6 +36,15 @@ final class DecodingState {
         self.userInfo = userInfo
     }
 
+    /// The state after its call, let go of what belongs to the caller (`userInfo`'s values; the input it borrowed),
+    /// to be kept as a spare.
+    func retired() -> DecodingState {
+        self.userInfo = [:]
+        self.base = UnsafeRawPointer(Self.emptyByte)
+        self.count = 0
+        return self
+    }
+
     /// Readies a spare state for a new call over `bytes`; the container boxes, their cells, the level slots and the
     /// strategies stay, which is what reusing the state is for.
     func reuse(bytes: UnsafeRawBufferPointer, configuration: BinaryDecoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {

@@ -46,6 +46,12 @@ final class EncodingState {
         self.frames.reserveCapacity(16)
     }
 
+    /// The state after its call, let go of what belongs to the caller (`userInfo`'s values), to be kept as a spare.
+    func retired() -> EncodingState {
+        self.userInfo = [:]
+        return self
+    }
+
     /// Readies a spare state for a new call: an empty buffer and no frames; the container boxes, their cells and the
     /// strategies stay, which is what reusing the state is for.
     func reuse(configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
