@@ -53,6 +53,18 @@ struct CredentialRepository {
         return !rows.isEmpty
     }
 
+    /// Whether the credential still authorizes calls: not revoked, its user not disabled, and not past
+    /// its hard end (an API key's expiry, a session's absolute expiry). A session's idle expiry is
+    /// not checked: a client holding a live stream open is not idle.
+    func isLive(_ id: UUID) async throws -> Bool {
+        try await !connection.query("""
+            SELECT 1 AS live FROM credentials AS c JOIN users AS u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
+            WHERE c.id = \(id) AND c.revoked_at IS NULL AND u.disabled_at IS NULL
+              AND CASE WHEN c.kind = 'session' THEN coalesce(c.absolute_expires_at > now(), true)
+                       ELSE c.expires_at IS NULL OR c.expires_at > now() END
+            """).isEmpty
+    }
+
     func revokeAll(userID: UUID) async throws {
         try await connection.query("UPDATE credentials SET revoked_at = now() WHERE user_id = \(userID) AND revoked_at IS NULL")
     }

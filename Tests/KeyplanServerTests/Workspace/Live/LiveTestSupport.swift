@@ -48,6 +48,16 @@ extension TwoTenantWorld {
         return Principal(userID: user.user, tenantID: user.tenant, kind: kind, credentialID: UUID(), credentialKind: .session)
     }
 
+    /// `caller` signed in with a session of their own, as a watch runs: its credential is live.
+    func signedInPrincipal(_ caller: MatrixCaller) async throws -> Principal {
+        var principal = try actingPrincipal(caller)
+        let token = try await server.mintSession(tenant: principal.tenantID, user: principal.userID)
+        principal.credentialID = try await server.inTenant(principal.tenantID) {
+            try await $0.query("SELECT id FROM credentials WHERE token_hash = \(SecretToken.hash(of: token))").single(UUID.self, column: "id")
+        }
+        return principal
+    }
+
     /// Journals a change to account A (or `account`) by `caller` through `database` (any server's
     /// client); returns its id.
     @discardableResult

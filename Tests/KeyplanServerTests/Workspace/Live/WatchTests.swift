@@ -120,6 +120,38 @@ struct WatchTests {
         }
     }
 
+    @Test func aWatcherWhoseCredentialEndsIsCutOff() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            let marker = try await world.journalChange(.shared, "marker")
+            // Signed out while watching: the next wake ends the stream.
+            let customer = server.client(try await server.mintSession(tenant: world.acme, user: try #require(world.users[.customerEditor]).user))
+            let signedOut = await rpcError {
+                try await customer.watch(accountID: world.accountA, after: marker - 1) { changes in
+                    #expect(try await changes.next()?.id == marker)
+                    try await customer.signOut()
+                    try await world.journalChange(.shared, "after sign-out")
+                    while let change = try await changes.next(within: .seconds(10)) { Issue.record("a signed-out watcher received \(change.summary)") }
+                }
+            }
+            #expect(signedOut?.code == .unauthenticated)
+            // A seller disabled while watching: cut off too.
+            let latest = try await world.journalChange(.shared, "before disabling")
+            let seller = try #require(world.users[.teamMember]).user
+            let sellerClient = server.client(try await server.mintSession(tenant: world.acme, user: seller))
+            let disabled = await rpcError {
+                try await sellerClient.watch(accountID: world.accountA, after: latest - 1) { changes in
+                    #expect(try await changes.next()?.id == latest)
+                    let rows = try await server.inTenant(world.acme) { try await $0.query("UPDATE users SET disabled_at = now() WHERE id = \(seller) RETURNING id") }
+                    #expect(rows.count == 1)
+                    try await world.journalChange(.shared, "after disabling")
+                    while let change = try await changes.next(within: .seconds(10)) { Issue.record("a disabled seller received \(change.summary)") }
+                }
+            }
+            #expect(disabled?.code == .unauthenticated)
+        }
+    }
+
     @Test func aLostNotificationIsCaughtUpFromTheJournal() async throws {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
@@ -195,7 +227,7 @@ extension WatchTests {
             let environment = ServiceEnvironment(
                 database: server.client, hasher: PasswordHasher(parameters: .insecureForTesting, threads: .singleton), configuration: testIdentityConfiguration())
             let events = WorkspaceEvents(database: server.client, configuration: .init(bufferSize: 3, tickInterval: .seconds(60)))
-            let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try world.actingPrincipal(.teamMember), accountID: world.accountA)
+            let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try await world.signedInPrincipal(.teamMember), accountID: world.accountA)
             let sink = StalledSink()
             let writer = MessageWriter(sink: sink, serializer: WorkspaceService.watch.response.serializer)
             let run = Task { try await watcher.run(after: marker - 1, writer: writer) }
