@@ -8,7 +8,8 @@ import KeyplanRPC
 /// journal order, each once. A customer receives shared changes only. A client that reconnects
 /// passes the id of the last change it received as `after` and misses nothing; the server ends
 /// a stream with RESOURCE_EXHAUSTED when the client reads too slowly (resume with `after`), and
-/// with NOT_FOUND when the caller loses access to the account.
+/// with NOT_FOUND when the caller loses access to the account, UNAUTHENTICATED when its credential
+/// is revoked, its user disabled, or the credential reaches its hard expiry.
 public struct WatchRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     /// Replay the changes after this id first (`0`: the whole journal).
