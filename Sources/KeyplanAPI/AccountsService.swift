@@ -10,6 +10,10 @@ public enum AccountsService {
     /// One account; a customer gets the customer view, built on the server.
     public static let get = RPCMethod<AccountRef, AccountView>.unary(name, "Get")
     public static let addTeamMember = RPCMethod<AddTeamMemberRequest, Empty>.unary(name, "AddTeamMember")
+    /// Takes a user off the account: a seller off its team, a customer out of its workspace. Their
+    /// next call about the account, an open Watch stream included, finds no account. NOT_FOUND
+    /// when the user is neither; FAILED_PRECONDITION for the team's last owner.
+    public static let removeMember = RPCMethod<RemoveMemberRequest, Empty>.unary(name, "RemoveMember")
 }
 
 /// An account as the caller may see it. Seller-internal fields are `nil` in a customer's view:
@@ -76,6 +80,18 @@ public struct AddTeamMemberRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, userID, role }
 }
 
+public struct RemoveMemberRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var userID: UUID
+
+    public init(accountID: UUID, userID: UUID) {
+        self.accountID = accountID
+        self.userID = userID
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, userID }
+}
+
 extension KeyplanClient {
     public func createAccount(_ request: CreateAccountRequest) async throws -> AccountView {
         try await call(AccountsService.create, request)
@@ -91,5 +107,9 @@ extension KeyplanClient {
 
     public func addTeamMember(_ request: AddTeamMemberRequest) async throws {
         _ = try await call(AccountsService.addTeamMember, request)
+    }
+
+    public func removeMember(_ request: RemoveMemberRequest) async throws {
+        _ = try await call(AccountsService.removeMember, request)
     }
 }

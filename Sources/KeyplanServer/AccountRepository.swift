@@ -86,6 +86,28 @@ struct AccountRepository {
             """)
     }
 
+    /// What ``removeMember(_:from:)`` did.
+    enum MemberRemoval {
+        case removed
+        case notAMember
+        /// Nothing was removed: the user is the team's only owner.
+        case lastOwner
+    }
+
+    /// Takes the user off the account's team and out of its customers. The team's owners are
+    /// locked first, so that two removals at once cannot both leave the other as the last one.
+    func removeMember(_ userID: UUID, from accountID: UUID) async throws -> MemberRemoval {
+        let owners = try await connection.query("SELECT user_id FROM account_team WHERE account_id = \(accountID) AND role = 'owner' FOR UPDATE")
+            .map { try $0.decode(UUID.self, column: "user_id") }
+        if owners == [userID] { return .lastOwner }
+        let removed = try await connection.query("""
+            WITH team AS (DELETE FROM account_team WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1),
+                 customer AS (DELETE FROM account_customers WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1)
+            SELECT (SELECT count(*) FROM team) + (SELECT count(*) FROM customer) AS n
+            """).single(Int.self, column: "n")
+        return removed > 0 ? .removed : .notAMember
+    }
+
     func setCustomer(tenantID: UUID, accountID: UUID, userID: UUID, role: CustomerRole) async throws {
         try await connection.query("""
             INSERT INTO account_customers (tenant_id, account_id, user_id, role) VALUES (\(tenantID), \(accountID), \(userID), \(role.rawValue))

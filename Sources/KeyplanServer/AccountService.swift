@@ -44,5 +44,20 @@ struct AccountService: SecuredService {
             }
             return Empty()
         }
+        routes.unary(AccountsService.removeMember) { request, call in
+            let caller = try call.caller()
+            try await environment.inTenant(caller.tenantID) { connection in
+                let accounts = AccountRepository(connection: connection)
+                switch try await accounts.removeMember(request.userID, from: request.accountID) {
+                case .removed:
+                    break
+                case .notAMember:
+                    throw RPCError(code: .notFound, message: "\(request.userID) is neither on the team of account \(request.accountID) nor one of its customers")
+                case .lastOwner:
+                    throw RPCError(code: .failedPrecondition, message: "\(request.userID) is the last owner of account \(request.accountID): make another seller owner first")
+                }
+            }
+            return Empty()
+        }
     }
 }

@@ -75,6 +75,7 @@ public struct AuthorizationPolicy: Sendable {
         AccountsService.list.descriptor: .authenticated,
         AccountsService.get.descriptor: .account(.read),
         AccountsService.addTeamMember.descriptor: .account(.manage),
+        AccountsService.removeMember.descriptor: .account(.manage),
 
         AuditService.list.descriptor: .tenantRoles([.admin]),
 

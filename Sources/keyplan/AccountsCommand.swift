@@ -6,7 +6,7 @@ import KeyplanAPI
 struct AccountsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "accounts", abstract: "Create, list and show accounts; add team members.",
-        subcommands: [Create.self, List.self, Get.self, AddMember.self])
+        subcommands: [Create.self, List.self, Get.self, AddMember.self, RemoveMember.self])
 
     static func line(_ account: AccountView) -> String { "\(account.id)\t\(account.name)" }
 
@@ -56,6 +56,21 @@ struct AccountsCommand: AsyncParsableCommand {
                 try await client.addTeamMember(AddTeamMemberRequest(accountID: account, userID: user, role: role))
             }
             try options.print(["account": account, "user": user]) { "added \(user) to \(account)" }
+        }
+    }
+
+    struct RemoveMember: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "remove-member", abstract: "Take a seller off an account's team, or a customer out of its workspace.")
+        @Option(help: "The account's id.") var account: UUID
+        @Option(help: "The user's id.") var user: UUID
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            try await options.withClient { client, _ in
+                try await client.removeMember(RemoveMemberRequest(accountID: account, userID: user))
+            }
+            try options.print(["account": account, "user": user]) { "removed \(user) from \(account)" }
         }
     }
 }

@@ -102,7 +102,6 @@ struct RowLevelSecurityTests {
                 "DELETE FROM account_revenue",
                 "DELETE FROM opportunities",
                 "DELETE FROM roadmap_reviews",
-                "DELETE FROM account_team",
                 "UPDATE tenants SET name = 'Renamed'",
             ] {
                 let refused = await expectPostgresError {

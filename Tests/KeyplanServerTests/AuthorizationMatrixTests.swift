@@ -55,6 +55,13 @@ struct AuthorizationMatrixTests {
         AccountsService.addTeamMember.descriptor: { world, client, _ in
             try await client.addTeamMember(AddTeamMemberRequest(accountID: world.accountA, userID: world.spareSeller, role: .member))
         },
+        AccountsService.removeMember.descriptor: { world, client, _ in
+            let seller = try await world.freshSeller()
+            try await world.server.inTenant(world.acme) {
+                try await AccountRepository(connection: $0).setTeamMember(tenantID: world.acme, accountID: world.accountA, userID: seller, role: .member)
+            }
+            try await client.removeMember(RemoveMemberRequest(accountID: world.accountA, userID: seller))
+        },
         AuditService.list.descriptor: { _, client, _ in _ = try await client.listAudit() },
         PortfolioService.updateProfile.descriptor: { world, client, _ in
             _ = try await client.updateProfile(UpdateProfileRequest(accountID: world.accountA, industry: "Manufacturing"))

@@ -167,6 +167,12 @@ struct CLITests {
             let welcome = try await json(LoginResult.self, ["invitations", "accept", "--server", address, "--display-name", "Pat", "--name", "pat"], input: "\(invitation.token)\npat-password\n")
             #expect(welcome.identity.kind == .customer)
             #expect(try await json([AccountView].self, ["accounts", "list", "--context", "pat"]) == [AccountView(id: account.id, name: "Initech", annualRevenue: nil, internalNotes: nil)])
+            // Taken out of the account again, the customer no longer sees it; a second removal finds nobody.
+            let removal = ["accounts", "remove-member", "--account", account.id.uuidString, "--user", welcome.identity.userID.uuidString, "--context", "acme-admin"]
+            #expect(try await json([String: UUID].self, removal) == ["account": account.id, "user": welcome.identity.userID])
+            #expect(try await json([AccountView].self, ["accounts", "list", "--context", "pat"]).isEmpty)
+            let again = try await keyplan(removal)
+            #expect(again.status != 0 && again.errors.contains("NOT_FOUND"))
 
             _ = try await json([String: String].self, ["logout", "--context", "acme-admin"])
             let loggedOut = try await keyplan(["whoami", "--context", "acme-admin"])
