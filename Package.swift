@@ -44,6 +44,7 @@ let package = Package(
             name: "KeyplanWire",
             dependencies: [
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             // For `Builtin.addressOfBorrow` alone (see `BinaryKeyedEncodingContainer.encodeIfPresent`).
             swiftSettings: [.enableExperimentalFeature("BuiltinModule")]

@@ -1,4 +1,4 @@
-import Synchronization
+import NIOConcurrencyHelpers
 
 /// How the encoder handles values of one type, decided once per type and call rather than cast per value.
 ///
@@ -80,13 +80,15 @@ struct CodingStrategyCache {
 /// The strategies of every type seen so far in the process, so that a new `encode`/`decode` call does not repeat
 /// the runtime's conformance checks for the types of its message.
 enum SharedCodingStrategies {
-    private static let entries = Mutex<[ObjectIdentifier: CodingStrategyCache.Entry]>([:])
+    // A `NIOLockedValueBox` (a pthread mutex), not `Synchronization.Mutex`: under ThreadSanitizer the latter's
+    // lock did not order the accesses of concurrent coders on different threads, and TSan reported a race.
+    private static let entries = NIOLockedValueBox<[ObjectIdentifier: CodingStrategyCache.Entry]>([:])
 
     fileprivate static func entry(for type: Any.Type) -> CodingStrategyCache.Entry {
         let identifier = ObjectIdentifier(type)
-        if let entry = self.entries.withLock({ $0[identifier] }) { return entry }
+        if let entry = self.entries.withLockedValue({ $0[identifier] }) { return entry }
         let entry = CodingStrategyCache.Entry(type: identifier, encoding: .of(type), decoding: .of(type))
-        self.entries.withLock { $0[identifier] = entry }
+        self.entries.withLockedValue { $0[identifier] = entry }
         return entry
     }
 }
