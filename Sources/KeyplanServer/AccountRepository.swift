@@ -94,12 +94,17 @@ struct AccountRepository {
         case lastOwner
     }
 
-    /// Takes the user off the account's team and out of its customers. The team's owners are
-    /// locked first, so that two removals at once cannot both leave the other as the last one.
+    /// Whether the user is the team's only owner. The owners stay locked until the transaction
+    /// ends, so that two changes at once cannot both leave the other as the last one.
+    func isSoleOwner(_ userID: UUID, of accountID: UUID) async throws -> Bool {
+        try await connection.query("SELECT user_id FROM account_team WHERE account_id = \(accountID) AND role = 'owner' FOR UPDATE")
+            .map { try $0.decode(UUID.self, column: "user_id") } == [userID]
+    }
+
+    /// Takes the user off the account's team and out of its customers, unless they are the
+    /// team's only owner.
     func removeMember(_ userID: UUID, from accountID: UUID) async throws -> MemberRemoval {
-        let owners = try await connection.query("SELECT user_id FROM account_team WHERE account_id = \(accountID) AND role = 'owner' FOR UPDATE")
-            .map { try $0.decode(UUID.self, column: "user_id") }
-        if owners == [userID] { return .lastOwner }
+        if try await isSoleOwner(userID, of: accountID) { return .lastOwner }
         let removed = try await connection.query("""
             WITH team AS (DELETE FROM account_team WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1),
                  customer AS (DELETE FROM account_customers WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1)

@@ -39,7 +39,11 @@ struct AccountService: SecuredService {
                 guard let user = try await UserRepository(connection: connection).find(request.userID), user.kind == .seller, !user.disabled else {
                     throw RPCError(code: .invalidArgument, message: "\(request.userID) is not an active seller of this tenant")
                 }
-                try await AccountRepository(connection: connection).setTeamMember(
+                let accounts = AccountRepository(connection: connection)
+                if request.role != .owner, try await accounts.isSoleOwner(user.id, of: request.accountID) {
+                    throw Self.lastOwner(user.id, of: request.accountID)
+                }
+                try await accounts.setTeamMember(
                     tenantID: caller.tenantID, accountID: request.accountID, userID: user.id, role: request.role)
             }
             return Empty()
@@ -54,10 +58,14 @@ struct AccountService: SecuredService {
                 case .notAMember:
                     throw RPCError(code: .notFound, message: "\(request.userID) is neither on the team of account \(request.accountID) nor one of its customers")
                 case .lastOwner:
-                    throw RPCError(code: .failedPrecondition, message: "\(request.userID) is the last owner of account \(request.accountID): make another seller owner first")
+                    throw Self.lastOwner(request.userID, of: request.accountID)
                 }
             }
             return Empty()
         }
+    }
+
+    private static func lastOwner(_ userID: UUID, of accountID: UUID) -> RPCError {
+        RPCError(code: .failedPrecondition, message: "\(userID) is the last owner of account \(accountID): make another seller owner first")
     }
 }

@@ -53,18 +53,6 @@ struct CredentialRepository {
         return !rows.isEmpty
     }
 
-    /// Whether the credential still authorizes calls: not revoked, its user not disabled, and not past
-    /// its hard end (an API key's expiry, a session's absolute expiry). A session's idle expiry is
-    /// not checked: a client holding a live stream open is not idle.
-    func isLive(_ id: UUID) async throws -> Bool {
-        try await !connection.query("""
-            SELECT 1 AS live FROM credentials AS c JOIN users AS u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
-            WHERE c.id = \(id) AND c.revoked_at IS NULL AND u.disabled_at IS NULL
-              AND CASE WHEN c.kind = 'session' THEN coalesce(c.absolute_expires_at > now(), true)
-                       ELSE c.expires_at IS NULL OR c.expires_at > now() END
-            """).isEmpty
-    }
-
     func revokeAll(userID: UUID) async throws {
         try await connection.query("UPDATE credentials SET revoked_at = now() WHERE user_id = \(userID) AND revoked_at IS NULL")
     }
@@ -96,16 +84,23 @@ struct ResolvedCredential: Sendable {
 
     /// The live credential with this token, sliding a session's expiry; `nil` if none.
     static func resolve(tokenHash: Data, on connection: PostgresConnection) async throws -> ResolvedCredential? {
-        guard let row = try await connection.query("SELECT * FROM resolve_credential(\(tokenHash))").first else { return nil }
-        return ResolvedCredential(
-            tenantID: try row.decode(UUID.self, column: "tenant_id"),
-            credentialID: try row.decode(UUID.self, column: "credential_id"),
-            userID: try row.decode(UUID.self, column: "user_id"),
-            kind: try decodeEnum(CredentialKind.self, row, "kind"),
-            userKind: try decodeEnum(UserKind.self, row, "user_kind"),
-            tenantRole: try row.decode(String?.self, column: "tenant_role").flatMap(TenantRole.init(rawValue:)),
-            scopeRole: try row.decode(String?.self, column: "scope_role").flatMap(TenantRole.init(rawValue:)))
+        try await connection.query("SELECT * FROM resolve_credential(\(tokenHash))").first.map(Self.init(row:))
     }
+
+    /// The credential with this id in the transaction's tenant, as it stands now, for a call that
+    /// outlives its authentication (a Watch stream); `nil` once revoked, its user disabled, or past
+    /// its hard end. The rule is `resolve_credential`'s but for a session's idle expiry, which is
+    /// not checked and not slid: a client holding a live stream open is not idle.
+    static func current(_ id: UUID, on connection: PostgresConnection) async throws -> ResolvedCredential? {
+        try await connection.query("""
+            SELECT c.tenant_id, c.id AS credential_id, c.user_id, c.kind, u.kind AS user_kind, u.tenant_role, c.scope_role
+            FROM credentials AS c JOIN users AS u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
+            WHERE c.id = \(id) AND c.revoked_at IS NULL AND u.disabled_at IS NULL
+              AND CASE WHEN c.kind = 'session' THEN coalesce(c.absolute_expires_at > now(), true)
+                       ELSE c.expires_at IS NULL OR c.expires_at > now() END
+            """).first.map(Self.init(row:))
+    }
+
 
     /// The principal this credential acts as; `nil` when an API key's role exceeds what its
     /// owner may now do (the owner's role changed since).
@@ -122,5 +117,19 @@ struct ResolvedCredential: Sendable {
             kind = .seller(scopeRole)
         }
         return Principal(userID: userID, tenantID: tenantID, kind: kind, credentialID: credentialID, credentialKind: self.kind)
+    }
+}
+
+extension ResolvedCredential {
+    /// A row of `resolve_credential` or of ``current(_:on:)``: the same columns.
+    fileprivate init(row: PostgresRow) throws {
+        self.init(
+            tenantID: try row.decode(UUID.self, column: "tenant_id"),
+            credentialID: try row.decode(UUID.self, column: "credential_id"),
+            userID: try row.decode(UUID.self, column: "user_id"),
+            kind: try decodeEnum(CredentialKind.self, row, "kind"),
+            userKind: try decodeEnum(UserKind.self, row, "user_kind"),
+            tenantRole: try row.decode(String?.self, column: "tenant_role").flatMap(TenantRole.init(rawValue:)),
+            scopeRole: try row.decode(String?.self, column: "scope_role").flatMap(TenantRole.init(rawValue:)))
     }
 }

@@ -23,6 +23,9 @@ struct AccountMembershipTests {
             let last = await rpcError { try await owner.removeMember(RemoveMemberRequest(accountID: a, userID: ownerID)) }
             #expect(last?.code == .failedPrecondition && last?.message.contains("last owner") == true)
             #expect(try await owner.getAccount(a).internalNotes == "champion is wavering")
+            // Nor demoted to a plain member.
+            let demoted = await rpcError { try await owner.addTeamMember(AddTeamMemberRequest(accountID: a, userID: ownerID, role: .member)) }
+            #expect(demoted?.code == .failedPrecondition && demoted?.message.contains("last owner") == true)
 
             // A seller and a customer are taken off; their next calls find no account.
             try await owner.removeMember(RemoveMemberRequest(accountID: a, userID: memberID))

@@ -22,10 +22,7 @@ public struct Deadline: Hashable, Comparable, Sendable {
     public var hasPassed: Bool { instant <= .now }
 
     /// The timeout to send in `OPEN`.
-    var timeoutMicroseconds: UInt64 {
-        let (seconds, attoseconds) = remaining.components
-        return UInt64(seconds) &* 1_000_000 &+ UInt64(attoseconds / 1_000_000_000_000)
-    }
+    var timeoutMicroseconds: UInt64 { remaining.clampedMicroseconds }
 
     /// The deadline a received timeout stands for.
     init(timeoutMicroseconds: UInt64) {
@@ -35,4 +32,15 @@ public struct Deadline: Hashable, Comparable, Sendable {
     }
 
     public static func < (lhs: Deadline, rhs: Deadline) -> Bool { lhs.instant < rhs.instant }
+}
+
+extension Duration {
+    /// Whole microseconds, 0 for a negative duration and `UInt64.max` past what 64 bits hold: the unit of the
+    /// protocol's timeouts.
+    var clampedMicroseconds: UInt64 {
+        let (seconds, attoseconds) = self.components
+        guard seconds >= 0 else { return 0 }
+        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000)
+        return overflow ? .max : whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000_000)).partialValue
+    }
 }

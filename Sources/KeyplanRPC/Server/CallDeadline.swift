@@ -8,7 +8,7 @@ struct CallDeadline: Equatable {
 
     /// `nil` when neither the client nor the server limits the call.
     init?(clientTimeoutMicroseconds: UInt64?, serverLimit: Duration?) {
-        let server = serverLimit.map { Self.microseconds($0) }
+        let server = serverLimit?.clampedMicroseconds
         if let server, clientTimeoutMicroseconds.map({ server < $0 }) ?? true {
             self.microseconds = server
             self.isServerLimit = true
@@ -24,12 +24,5 @@ struct CallDeadline: Equatable {
         isServerLimit
             ? "the call ran longer than the server's maximum call duration of \(microseconds) µs"
             : "deadline of \(microseconds) µs exceeded"
-    }
-
-    private static func microseconds(_ duration: Duration) -> UInt64 {
-        let (seconds, attoseconds) = duration.components
-        guard seconds >= 0 else { return 0 }
-        let (whole, overflow) = UInt64(seconds).multipliedReportingOverflow(by: 1_000_000)
-        return overflow ? .max : whole.addingReportingOverflow(UInt64(attoseconds / 1_000_000_000_000)).partialValue
     }
 }

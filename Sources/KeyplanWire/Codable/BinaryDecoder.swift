@@ -61,13 +61,8 @@ public struct BinaryDecoder: Sendable {
                 DecodingError.Context(codingPath: [], debugDescription: "input of \(bytes.count) bytes exceeds the 4 GiB limit of the format")
             )
         }
-        let state: DecodingState
-        if let spare = DecodingState.spares.take() {
-            spare.reuse(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
-            state = spare
-        } else {
-            state = DecodingState(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
-        }
+        let state = DecodingState.spares.take()?.reused(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
+            ?? DecodingState(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
         defer { DecodingState.spares.put(state.retired()) }
         let decoder = BinaryValueDecoder(state: state, slot: .top, range: 0..<bytes.count, level: 0)
         return try state.decodeValue(type, from: decoder, key: nil)

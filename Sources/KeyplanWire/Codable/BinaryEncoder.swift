@@ -55,13 +55,8 @@ public struct BinaryEncoder: Sendable {
         capacity: Int,
         _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result {
-        let state: EncodingState
-        if let spare = EncodingState.spares.take() {
-            spare.reuse(configuration: self.configuration, userInfo: self.userInfo)
-            state = spare
-        } else {
-            state = EncodingState(capacity: max(capacity, 256), configuration: self.configuration, userInfo: self.userInfo)
-        }
+        let state = EncodingState.spares.take()?.reused(configuration: self.configuration, userInfo: self.userInfo)
+            ?? EncodingState(capacity: max(capacity, 256), configuration: self.configuration, userInfo: self.userInfo)
         defer { EncodingState.spares.put(state.retired()) }
         try state.encodeTopLevel(value)
         return try body(state.writer.bytes)

@@ -15,9 +15,10 @@ struct CodingPathStack {
         self.keys.prefix(level).map(\.key)
     }
 
-    /// The path of the value at `level`, then `key`.
-    func path(level: Int, appending key: any CodingKey) -> [any CodingKey] {
-        self.path(level: level) + [key]
+    /// The path of the value at `level`, then `key` if there is one.
+    func path(level: Int, appending key: (any CodingKey)?) -> [any CodingKey] {
+        guard let key else { return self.path(level: level) }
+        return self.path(level: level) + [key]
     }
 
     /// The deepest path recorded.

@@ -39,9 +39,6 @@ struct KeyedContainerPool<Cell> {
         if self.entryCount > Self.maximumKeptBetweenCalls { self.removeAll() }
     }
 
-    /// How many boxes the pool holds.
-    var count: Int { self.entryCount }
-
     /// Frees the cells. Containers handed out must not be used afterwards (the `Codable` contract).
     func deallocate() {
         if let entries = self.entries {

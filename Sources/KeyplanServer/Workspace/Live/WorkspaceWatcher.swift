@@ -7,8 +7,8 @@ import KeyplanRPC
 /// each change the ``WorkspaceEvents`` hub signals, in id order per catch-up, each once.
 ///
 /// Each wake (a notified change, or the hub's periodic tick) runs one transaction under the
-/// watcher's principal that re-checks its credential (revoked, its user disabled, or past its hard
-/// expiry: UNAUTHENTICATED) and its access to the account (a customer removed from it gets
+/// watcher's principal that re-reads its credential (revoked, its user disabled, or past its hard
+/// expiry: UNAUTHENTICATED; a changed role applies at once) and re-checks its access to the account (a customer removed from it gets
 /// NOT_FOUND), and reads the changes it has not sent — those after its cursor, plus the notified
 /// one — through ``WorkspaceJournal``, which leaves internal changes out for customers in SQL.
 struct WorkspaceWatcher {
@@ -71,7 +71,8 @@ struct WorkspaceWatcher {
     /// One batch of changes after `after` (plus `notified`), oldest first, once access is re-checked.
     private func unsent(after: Int64, notified: Int64?) async throws -> [WorkspaceChange] {
         let (relation, changes) = try await environment.inTenant(principal.tenantID) { connection in
-            guard try await CredentialRepository(connection: connection).isLive(principal.credentialID) else {
+            // The principal as it stands now: a role changed since the stream opened applies at once.
+            guard let principal = try await ResolvedCredential.current(principal.credentialID, on: connection)?.principal else {
                 throw RPCError(code: .unauthenticated, message: "the credential of this watch was revoked or has expired: sign in again")
             }
             guard let relation = try await AccountRepository(connection: connection).relation(of: principal, to: accountID), relation.allows(.read) else {

@@ -36,18 +36,16 @@ final class DecodingState {
         self.userInfo = userInfo
     }
 
-    /// The state after its call, let go of what belongs to the caller (`userInfo`'s values; the input it borrowed),
-    /// to be kept as a spare.
+    /// The state after its call, let go of what belongs to the caller (`userInfo`'s values), to be kept as a spare.
+    /// (The input's address stays, unread until ``reused(bytes:configuration:userInfo:)`` replaces it.)
     func retired() -> DecodingState {
         self.userInfo = [:]
-        self.base = UnsafeRawPointer(Self.emptyByte)
-        self.count = 0
         return self
     }
 
-    /// Readies a spare state for a new call over `bytes`; the container boxes, their cells, the level slots and the
+    /// This spare state, readied for a new call over `bytes`; the container boxes, their cells, the level slots and the
     /// strategies stay, which is what reusing the state is for.
-    func reuse(bytes: UnsafeRawBufferPointer, configuration: BinaryDecoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
+    func reused(bytes: UnsafeRawBufferPointer, configuration: BinaryDecoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) -> DecodingState {
         self.base = bytes.baseAddress ?? UnsafeRawPointer(Self.emptyByte)
         self.count = bytes.count
         self.configuration = configuration
@@ -55,6 +53,7 @@ final class DecodingState {
         self.depth = 0
         self.presenceConsumedAt = -1
         self.keyedContainers.prepareForNextCall()
+        return self
     }
 
     deinit {
@@ -112,7 +111,7 @@ final class DecodingState {
         self.path.path(level: level)
     }
 
-    func codingPath(level: Int, appending key: any CodingKey) -> [any CodingKey] {
+    func codingPath(level: Int, appending key: (any CodingKey)?) -> [any CodingKey] {
         self.path.path(level: level, appending: key)
     }
 
@@ -167,7 +166,7 @@ final class DecodingState {
 
     @inline(never)
     func corrupted(_ error: WireError, level: Int, key: (any CodingKey)?) -> any Error {
-        let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
+        let path = self.codingPath(level: level, appending: key)
         return self.decodingError(error, path: path)
     }
 
@@ -182,7 +181,7 @@ final class DecodingState {
     /// The error for a value of `type` whose wire type is not the one it needs.
     @inline(never)
     func wireTypeMismatch(_ type: Any.Type, expected: WireType, actual: WireType, level: Int, key: (any CodingKey)?) -> any Error {
-        let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
+        let path = self.codingPath(level: level, appending: key)
         return DecodingError.typeMismatch(
             type,
             DecodingError.Context(codingPath: path, debugDescription: WireError.wireTypeMismatch(expected: expected, actual: actual).description)

@@ -52,9 +52,9 @@ final class EncodingState {
         return self
     }
 
-    /// Readies a spare state for a new call: an empty buffer and no frames; the container boxes, their cells and the
+    /// This spare state, readied for a new call: an empty buffer and no frames; the container boxes, their cells and the
     /// strategies stay, which is what reusing the state is for.
-    func reuse(configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) {
+    func reused(configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) -> EncodingState {
         self.writer.reset(maximumKeptCapacity: Self.maximumKeptCapacity)
         self.frames.removeAll(keepingCapacity: true)
         self.depth = 0
@@ -63,6 +63,7 @@ final class EncodingState {
         self.keyedContainers.prepareForNextCall()
         self.configuration = configuration
         self.userInfo = userInfo
+        return self
     }
 
     deinit {
@@ -117,7 +118,7 @@ final class EncodingState {
         self.path.path(level: level)
     }
 
-    func codingPath(level: Int, appending key: any CodingKey) -> [any CodingKey] {
+    func codingPath(level: Int, appending key: (any CodingKey)?) -> [any CodingKey] {
         self.path.path(level: level, appending: key)
     }
 
@@ -370,7 +371,7 @@ final class EncodingState {
     /// The error for a value whose wire form cannot hold it (for example a date beyond Int64 microseconds).
     @inline(never)
     func invalidValue(_ value: Any, _ error: WireError, level: Int, key: (any CodingKey)?) -> any Error {
-        let path = key.map { self.codingPath(level: level, appending: $0) } ?? self.codingPath(level: level)
+        let path = self.codingPath(level: level, appending: key)
         // A Date that cannot be encoded (NaN, infinite) traps in its own `description`, so whoever prints this
         // error would crash: the error carries the Date's seconds since 2001 instead.
         let shown = (value as? Date).map { $0.timeIntervalSinceReferenceDate as Any } ?? value
