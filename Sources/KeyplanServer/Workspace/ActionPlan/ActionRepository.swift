@@ -90,6 +90,18 @@ struct ActionRepository {
             .map(Self.action)
     }
 
+    /// Clears the goal of `ids` (locked by ``lockLinked(toGoal:in:)``), each a version up, in one
+    /// statement; returns them as they are now, in the order of `ids`.
+    func unlinkGoal(of ids: [UUID], by author: UUID) async throws -> [PlanAction] {
+        try await connection.query("""
+            UPDATE actions SET goal_id = NULL, version = version + 1, updated_by = \(author), updated_at = now()
+            WHERE id = ANY(\(ids))
+            """)
+        let after = try await connection.query("\(Self.select) WHERE a.id = ANY(\(ids))").map(Self.action)
+        let byID = Dictionary(uniqueKeysWithValues: after.map { ($0.id, $0) })
+        return ids.compactMap { byID[$0] }
+    }
+
     /// Whether `goalID` is a goal of the account.
     func goalExists(_ goalID: UUID, in accountID: UUID) async throws -> Bool {
         try await !connection.query("SELECT 1 AS found FROM goals WHERE id = \(goalID) AND account_id = \(accountID)").isEmpty

@@ -106,10 +106,10 @@ struct ActionService: SecuredService {
     /// its goal (the foreign key alone would clear the link silently).
     static func unlink(fromGoal goalID: UUID, in accountID: UUID, by caller: Principal, on connection: PostgresConnection) async throws {
         let actions = ActionRepository(connection: connection)
-        for before in try await actions.lockLinked(toGoal: goalID, in: accountID) {
-            var fields = Self.fields(of: before)
-            fields.goalID = nil
-            let after = try await actions.update(before.id, fields, by: caller.userID)
+        let linked = try await actions.lockLinked(toGoal: goalID, in: accountID)
+        guard !linked.isEmpty else { return }
+        let unlinked = try await actions.unlinkGoal(of: linked.map(\.id), by: caller.userID)
+        for (before, after) in zip(linked, unlinked) {
             try await Self.journal(before: before, after: after, by: caller, on: connection)
         }
     }
