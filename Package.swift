@@ -3,6 +3,7 @@
 //
 // Modules, one per layer, dependencies pointing one way only (see ARCHITECTURE.md):
 //   KeyplanWire           binary Codable + frames (no networking)
+//   KeyplanWireMacros     the compiler plugin behind @WireMessage (generated message coding)
 //   KeyplanRPC            RPC runtime over SwiftNIO: server, client, interceptors
 //   KeyplanPool           connection pool state machine (generic, clock-injected)
 //   KeyplanPostgres       libpq access: connections, rows, transactions, pipeline, LISTEN/NOTIFY, migrations
@@ -11,6 +12,7 @@
 //   KeyplanServer         service implementations: identity, authorization policy, audit
 //   keyplan-server        the server executable
 //   keyplan               the command-line client
+import CompilerPluginSupport
 import PackageDescription
 
 let package = Package(
@@ -37,17 +39,28 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
+        .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
     ],
     targets: [
         // Wire codec: binary Codable and frames.
         .target(
             name: "KeyplanWire",
             dependencies: [
+                "KeyplanWireMacros",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             // For `Builtin.addressOfBorrow` alone (see `BinaryKeyedEncodingContainer.encodeIfPresent`).
             swiftSettings: [.enableExperimentalFeature("BuiltinModule")]
+        ),
+        .macro(
+            name: "KeyplanWireMacros",
+            dependencies: [
+                .product(name: "SwiftSyntax", package: "swift-syntax"),
+                .product(name: "SwiftSyntaxMacros", package: "swift-syntax"),
+                .product(name: "SwiftCompilerPlugin", package: "swift-syntax"),
+                .product(name: "SwiftDiagnostics", package: "swift-syntax"),
+            ]
         ),
         // RPC runtime.
         .target(

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Accounts`: the key accounts of a tenant, as far as identity needs them.
 public enum AccountsService {
@@ -18,6 +19,7 @@ public enum AccountsService {
 
 /// An account as the caller may see it. Seller-internal fields are `nil` in a customer's view:
 /// the server never sends them to a customer.
+@WireMessage
 public struct AccountView: Codable, Hashable, Sendable {
     public var id: UUID
     public var name: String
@@ -36,6 +38,7 @@ public struct AccountView: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case id = 1, name, annualRevenue, internalNotes }
 }
 
+@WireMessage
 public struct CreateAccountRequest: Codable, Hashable, Sendable {
     public var name: String
     public var annualRevenue: Decimal?
@@ -50,6 +53,7 @@ public struct CreateAccountRequest: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case name = 1, annualRevenue, internalNotes }
 }
 
+@WireMessage
 public struct AccountList: Codable, Hashable, Sendable {
     public var accounts: [AccountView]
 
@@ -58,6 +62,7 @@ public struct AccountList: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case accounts = 1 }
 }
 
+@WireMessage
 public struct AccountRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
 
@@ -66,6 +71,7 @@ public struct AccountRef: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1 }
 }
 
+@WireMessage
 public struct AddTeamMemberRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var userID: UUID
@@ -80,6 +86,7 @@ public struct AddTeamMemberRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, userID, role }
 }
 
+@WireMessage
 public struct RemoveMemberRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var userID: UUID

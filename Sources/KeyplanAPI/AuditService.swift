@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Audit`: the tenant's append-only audit log, for admins.
 public enum AuditService {
@@ -7,6 +8,7 @@ public enum AuditService {
     public static let list = RPCMethod<ListAuditRequest, AuditPage>.unary(name, "List")
 }
 
+@WireMessage
 public struct AuditEntry: Codable, Hashable, Sendable {
     public var id: Int64
     public var at: Date
@@ -35,6 +37,7 @@ public struct AuditEntry: Codable, Hashable, Sendable {
 }
 
 /// Newest first; pass the previous page's `nextCursor` as `before` for the next page.
+@WireMessage
 public struct ListAuditRequest: Codable, Hashable, Sendable {
     public var before: Int64?
     /// At most this many entries (1–500; default 100).
@@ -50,6 +53,7 @@ public struct ListAuditRequest: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case before = 1, limit, method }
 }
 
+@WireMessage
 public struct AuditPage: Codable, Hashable, Sendable {
     public var entries: [AuditEntry]
     /// The cursor of the next (older) page; `nil` at the end.

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Auth`: signing in and out, and who the caller is.
 public enum AuthService {
@@ -12,6 +13,7 @@ public enum AuthService {
     public static let whoAmI = RPCMethod<Empty, Identity>.unary(name, "WhoAmI")
 }
 
+@WireMessage
 public struct SignInRequest: Codable, Hashable, Sendable {
     /// The tenant's slug: the same email may belong to users of several tenants.
     public var tenantSlug: String
@@ -28,6 +30,7 @@ public struct SignInRequest: Codable, Hashable, Sendable {
 }
 
 /// A new session: its token, shown only here, and who it belongs to.
+@WireMessage
 public struct SessionGrant: Codable, Hashable, Sendable {
     public var token: String
     public var expiresAt: Date
@@ -43,6 +46,7 @@ public struct SessionGrant: Codable, Hashable, Sendable {
 }
 
 /// Who a credential belongs to.
+@WireMessage
 public struct Identity: Codable, Hashable, Sendable {
     public var userID: UUID
     public var tenantID: UUID

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Sessions`: the caller's sessions (an admin's: every session of the tenant).
 public enum SessionsService {
@@ -17,6 +18,7 @@ public enum APIKeysService {
 }
 
 /// A session or API key, never its token.
+@WireMessage
 public struct Credential: Codable, Hashable, Sendable {
     public var id: UUID
     public var userID: UUID
@@ -46,6 +48,7 @@ public struct Credential: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case id = 1, userID, kind, name, scopeRole, createdAt, lastUsedAt, expiresAt, revokedAt }
 }
 
+@WireMessage
 public struct ListCredentialsRequest: Codable, Hashable, Sendable {
     /// Every user's credentials of the tenant (admins only); otherwise the caller's own.
     public var allUsers: Bool
@@ -55,6 +58,7 @@ public struct ListCredentialsRequest: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case allUsers = 1 }
 }
 
+@WireMessage
 public struct CredentialList: Codable, Hashable, Sendable {
     public var credentials: [Credential]
 
@@ -63,6 +67,7 @@ public struct CredentialList: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case credentials = 1 }
 }
 
+@WireMessage
 public struct CredentialRef: Codable, Hashable, Sendable {
     public var credentialID: UUID
 
@@ -71,6 +76,7 @@ public struct CredentialRef: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case credentialID = 1 }
 }
 
+@WireMessage
 public struct CreateAPIKeyRequest: Codable, Hashable, Sendable {
     public var name: String
     /// The role the key acts with; at most the caller's own (an admin may choose any).
@@ -87,6 +93,7 @@ public struct CreateAPIKeyRequest: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case name = 1, role, expiresInSeconds }
 }
 
+@WireMessage
 public struct CreatedAPIKey: Codable, Hashable, Sendable {
     public var credential: Credential
     /// The key itself, shown only here.

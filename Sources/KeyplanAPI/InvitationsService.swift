@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Invitations`: customers' way into account workspaces.
 public enum InvitationsService {
@@ -13,6 +14,7 @@ public enum InvitationsService {
     public static let accept = RPCMethod<AcceptInvitationRequest, SessionGrant>.unary(name, "Accept")
 }
 
+@WireMessage
 public struct Invitation: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID
@@ -37,6 +39,7 @@ public struct Invitation: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case id = 1, accountID, email, role, createdAt, expiresAt, acceptedAt, revokedAt }
 }
 
+@WireMessage
 public struct CreateInvitationRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var email: String
@@ -54,6 +57,7 @@ public struct CreateInvitationRequest: Codable, Hashable, Sendable, AccountScope
     enum CodingKeys: Int, CodingKey { case accountID = 1, email, role, expiresInSeconds }
 }
 
+@WireMessage
 public struct CreatedInvitation: Codable, Hashable, Sendable {
     public var invitation: Invitation
     /// The token to deliver to the invitee, shown only here.
@@ -67,6 +71,7 @@ public struct CreatedInvitation: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case invitation = 1, token }
 }
 
+@WireMessage
 public struct InvitationList: Codable, Hashable, Sendable {
     public var invitations: [Invitation]
 
@@ -75,6 +80,7 @@ public struct InvitationList: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case invitations = 1 }
 }
 
+@WireMessage
 public struct InvitationRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var invitationID: UUID
@@ -87,6 +93,7 @@ public struct InvitationRef: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, invitationID }
 }
 
+@WireMessage
 public struct AcceptInvitationRequest: Codable, Hashable, Sendable {
     public var token: String
     /// The password to set; for a user who already has one, it must match it.

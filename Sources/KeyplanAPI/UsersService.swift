@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Users`: a tenant's users, managed by its admins.
 public enum UsersService {
@@ -10,6 +11,7 @@ public enum UsersService {
     public static let disable = RPCMethod<UserRef, User>.unary(name, "Disable")
 }
 
+@WireMessage
 public struct User: Codable, Hashable, Sendable {
     public var id: UUID
     public var email: String
@@ -32,6 +34,7 @@ public struct User: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case id = 1, email, displayName, kind, tenantRole, disabled, createdAt }
 }
 
+@WireMessage
 public struct CreateUserRequest: Codable, Hashable, Sendable {
     public var email: String
     public var displayName: String
@@ -49,6 +52,7 @@ public struct CreateUserRequest: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case email = 1, displayName, role, password }
 }
 
+@WireMessage
 public struct CreatedUser: Codable, Hashable, Sendable {
     public var user: User
     /// The generated password, shown only here; `nil` when the request gave one.
@@ -62,6 +66,7 @@ public struct CreatedUser: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case user = 1, generatedPassword }
 }
 
+@WireMessage
 public struct UserList: Codable, Hashable, Sendable {
     public var users: [User]
 
@@ -70,6 +75,7 @@ public struct UserList: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case users = 1 }
 }
 
+@WireMessage
 public struct UserRef: Codable, Hashable, Sendable {
     public var userID: UUID
 

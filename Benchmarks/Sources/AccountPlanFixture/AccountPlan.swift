@@ -3,6 +3,7 @@ import KeyplanWire
 
 /// An account plan the size of a real one: an account, revenues, ~10 goals with metrics, ~30 contacts, ~40 actions
 /// and a scorecard. Field numbers are declared, as they are for every type that travels.
+@WireMessage
 public struct AccountPlan: Codable, Equatable, Sendable {
     public var id: UUID
     public var tenantID: UUID
@@ -22,6 +23,7 @@ public struct AccountPlan: Codable, Equatable, Sendable {
     }
 }
 
+@WireMessage
 public struct Account: Codable, Equatable, Sendable {
     public var id: UUID
     public var name: String
@@ -36,6 +38,7 @@ public struct Account: Codable, Equatable, Sendable {
     }
 }
 
+@WireMessage
 public struct Revenue: Codable, Equatable, Sendable {
     public var period: String
     public var amount: Money
@@ -50,6 +53,7 @@ public enum GoalStatus: Int, Codable, Equatable, Sendable, CaseIterable {
     case draft = 0, onTrack, atRisk, offTrack, achieved
 }
 
+@WireMessage
 public struct Goal: Codable, Equatable, Sendable {
     public var id: UUID
     public var title: String
@@ -64,6 +68,7 @@ public struct Goal: Codable, Equatable, Sendable {
     }
 }
 
+@WireMessage
 public struct Metric: Codable, Equatable, Sendable {
     public var name: String
     public var target: Double
@@ -79,6 +84,7 @@ public enum ContactRole: Int, Codable, Equatable, Sendable, CaseIterable {
     case unknown = 0, decisionMaker, influencer, user, blocker, sponsor
 }
 
+@WireMessage
 public struct Contact: Codable, Equatable, Sendable {
     public var id: UUID
     public var name: String
@@ -98,6 +104,7 @@ public enum ActionStatus: Int, Codable, Equatable, Sendable, CaseIterable {
     case open = 0, inProgress, blocked, done, cancelled
 }
 
+@WireMessage
 public struct Action: Codable, Equatable, Sendable {
     public var id: UUID
     public var title: String
@@ -114,6 +121,7 @@ public struct Action: Codable, Equatable, Sendable {
     }
 }
 
+@WireMessage
 public struct Scorecard: Codable, Equatable, Sendable {
     public var overall: Double
     public var criteria: [Criterion]
@@ -123,6 +131,7 @@ public struct Scorecard: Codable, Equatable, Sendable {
     }
 }
 
+@WireMessage
 public struct Criterion: Codable, Equatable, Sendable {
     public var name: String
     public var score: Int32

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Analytics`: whether planning pays, over the whole tenant, computed in SQL.
 /// Seller-internal; for admins, leaders and marketing.
@@ -10,6 +11,7 @@ public enum AnalyticsService {
 
 /// The tenant's results. Shares are fractions 0–1 of the accounts counted (strategic accounts
 /// for plan figures; all but archived ones for the comparisons).
+@WireMessage
 public struct PortfolioAnalytics: Codable, Hashable, Sendable {
     public var strategicAccounts: Int
     public var otherAccounts: Int
@@ -43,6 +45,7 @@ public struct PortfolioAnalytics: Codable, Hashable, Sendable {
 /// How many strategic plans have each part, present and current: goals (any), a relationship
 /// map (a decision maker mapped), a scorecard answered in the last 180 days, an action plan
 /// touched in the last 90 days; and all four.
+@WireMessage
 public struct PlanCompleteness: Codable, Hashable, Sendable {
     public var withGoals: Int
     public var withMap: Int
@@ -63,6 +66,7 @@ public struct PlanCompleteness: Codable, Hashable, Sendable {
 
 /// Actions of strategic accounts: those done in the last 12 months with a due date, how many of
 /// them on time, and the open ones past due now.
+@WireMessage
 public struct PlanExecution: Codable, Hashable, Sendable {
     public var doneWithDueDate: Int
     public var doneOnTime: Int
@@ -82,6 +86,7 @@ public struct PlanExecution: Codable, Hashable, Sendable {
 
 /// How the customers of strategic accounts take part: accounts whose customer viewed or edited
 /// the plan, or answered a scorecard, in the last 30 and 90 days; their edits in the last 30.
+@WireMessage
 public struct CustomerEngagement: Codable, Hashable, Sendable {
     public var activeAccounts30: Int
     public var activeAccounts90: Int
@@ -98,6 +103,7 @@ public struct CustomerEngagement: Codable, Hashable, Sendable {
 
 /// Latest scorecards of strategic accounts on 0–100 (each on its template's scale), and how they
 /// moved against the round before (same template).
+@WireMessage
 public struct ScorecardTrends: Codable, Hashable, Sendable {
     public var scoredAccounts: Int
     /// The mean of the latest overall scores, 0–100; `nil` when none.
@@ -119,6 +125,7 @@ public struct ScorecardTrends: Codable, Hashable, Sendable {
 }
 
 /// Revenue of the last 12 full months against the 12 before, strategic accounts against the rest.
+@WireMessage
 public struct RevenueGrowth: Codable, Hashable, Sendable {
     public var currency: String
     public var strategicLast12: Decimal
@@ -146,6 +153,7 @@ public struct RevenueGrowth: Codable, Hashable, Sendable {
 }
 
 /// Opportunities closed (won or lost) in the last 12 months, in strategic accounts and in the rest.
+@WireMessage
 public struct WinRate: Codable, Hashable, Sendable {
     public var strategicClosed: Int
     public var strategicWon: Int

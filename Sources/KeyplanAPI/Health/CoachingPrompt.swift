@@ -1,4 +1,7 @@
+import KeyplanWire
+
 /// Where a leader's coaching matters most on one account: the facts, and the prompts they make.
+@WireMessage
 public struct CoachingInputs: Codable, Hashable, Sendable {
     /// Goals on the plan, and how many of them the customer's people wrote.
     public var goals: Int
@@ -35,6 +38,7 @@ public struct CoachingInputs: Codable, Hashable, Sendable {
 }
 
 /// One coaching prompt: what to talk about, and how much it weighs in the ranking.
+@WireMessage
 public struct CoachingPrompt: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
         case noCustomerGoal = "no_customer_goal"

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Coaching`: for leaders, where coaching matters most, per seller and account, ranked.
 public enum CoachingService {
@@ -7,6 +8,7 @@ public enum CoachingService {
     public static let list = RPCMethod<CoachingQuery, CoachingList>.unary(name, "List")
 }
 
+@WireMessage
 public struct CoachingQuery: Codable, Hashable, Sendable {
     /// Only the accounts this seller owns.
     public var sellerID: UUID?
@@ -22,6 +24,7 @@ public struct CoachingQuery: Codable, Hashable, Sendable {
 }
 
 /// One account's coaching prompts and the seller who owns it.
+@WireMessage
 public struct CoachingItem: Codable, Hashable, Sendable {
     public var accountID: UUID
     public var accountName: String
@@ -48,6 +51,7 @@ public struct CoachingItem: Codable, Hashable, Sendable {
     }
 }
 
+@WireMessage
 public struct CoachingList: Codable, Hashable, Sendable {
     public var items: [CoachingItem]
 

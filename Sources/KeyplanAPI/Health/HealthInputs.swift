@@ -1,8 +1,10 @@
 import Foundation
+import KeyplanWire
 
 /// The facts about one account that its health is computed from, gathered by the server from
 /// the workspace (map, scorecards, action plan, activity, revenue, assessments). Pure data, so
 /// the score can be recomputed and explained anywhere.
+@WireMessage
 public struct HealthInputs: Codable, Hashable, Sendable {
     /// Decision makers and high-influence contacts on the relationship map.
     public var keyContacts: Int

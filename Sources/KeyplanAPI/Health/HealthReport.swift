@@ -1,10 +1,12 @@
 import Foundation
+import KeyplanWire
 
 /// An account's health: the score (0–100), its band, and every signal that makes it up.
 ///
 ///     let report = HealthReport(inputs: inputs, weights: .defaults)
 ///     report.score      // Σ value × weight / Σ weight, over the signals with data
 ///     report.reasons    // the weak signals' reasons, weakest first
+@WireMessage
 public struct HealthReport: Codable, Hashable, Sendable {
     public enum Band: String, Codable, Hashable, Sendable, CaseIterable {
         /// 67 and above.

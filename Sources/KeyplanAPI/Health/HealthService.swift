@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Health`: each account's explained health score and its trend, and the risk list.
 /// Seller-internal: no customer ever receives any of it.
@@ -14,6 +15,7 @@ public enum HealthService {
 }
 
 /// A tenant's health weights and what counts as at risk.
+@WireMessage
 public struct HealthSettings: Codable, Hashable, Sendable {
     public var weights: HealthWeights
     /// Below this score (0–100) an account is at risk; default 50.
@@ -47,6 +49,7 @@ public struct HealthSettings: Codable, Hashable, Sendable {
 }
 
 /// An account's health as last computed, with its history.
+@WireMessage
 public struct AccountHealth: Codable, Hashable, Sendable {
     public var accountID: UUID
     public var accountName: String
@@ -66,6 +69,7 @@ public struct AccountHealth: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, report, computedAt, history }
 }
 
+@WireMessage
 public struct HealthPoint: Codable, Hashable, Sendable {
     public var at: Date
     public var score: Double
@@ -78,6 +82,7 @@ public struct HealthPoint: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case at = 1, score }
 }
 
+@WireMessage
 public struct RiskQuery: Codable, Hashable, Sendable {
     /// At most this many accounts (default and maximum 500).
     public var limit: Int?
@@ -88,6 +93,7 @@ public struct RiskQuery: Codable, Hashable, Sendable {
 }
 
 /// An account at risk and why, in words.
+@WireMessage
 public struct AccountRisk: Codable, Hashable, Sendable {
     public var accountID: UUID
     public var accountName: String
@@ -109,6 +115,7 @@ public struct AccountRisk: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, score, band, earlierScore, reasons }
 }
 
+@WireMessage
 public struct RiskList: Codable, Hashable, Sendable {
     public var accounts: [AccountRisk]
 

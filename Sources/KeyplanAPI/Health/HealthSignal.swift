@@ -1,5 +1,8 @@
+import KeyplanWire
+
 /// One input of an account's health score, explained: its value on 0–100, its weight, what it
 /// adds to the score, and — when it is weak — the reason in words.
+@WireMessage
 public struct HealthSignal: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
         case decisionMakerCoverage = "decision_maker_coverage"

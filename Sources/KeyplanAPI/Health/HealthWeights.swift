@@ -1,6 +1,9 @@
+import KeyplanWire
+
 /// How much each signal counts in a tenant's health score. Weights are relative (they need not
 /// add up to 100); a signal without data (no scorecard yet, no revenue history) drops out and the
 /// others share its weight, which the explanation says.
+@WireMessage
 public struct HealthWeights: Codable, Hashable, Sendable {
     public var decisionMakerCoverage: Double
     public var multiThreading: Double

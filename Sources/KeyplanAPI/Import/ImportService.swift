@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Import`: accounts, contacts and opportunities from a CRM's CSV export, without
 /// re-keying. A client-streaming call: the client sends ``ImportChunk``s (the first names the
@@ -66,7 +67,9 @@ public enum ImportField: String, Codable, Hashable, Sendable, CaseIterable {
 }
 
 /// A slice of a file. The first chunk of a call carries ``kind``, ``header`` and ``mapping``.
+@WireMessage
 public struct ImportChunk: Codable, Hashable, Sendable {
+    @WireMessage
     public struct Row: Codable, Hashable, Sendable {
         /// The line of the file the row starts on (the header is line 1), for the report.
         public var line: Int
@@ -98,7 +101,9 @@ public struct ImportChunk: Codable, Hashable, Sendable {
 }
 
 /// The outcome of an import: counts, and every row that was refused and why.
+@WireMessage
 public struct ImportReport: Codable, Hashable, Sendable {
+    @WireMessage
     public struct Rejection: Codable, Hashable, Sendable {
         public var line: Int
         /// The file's column at fault, `nil` when the row as a whole is.

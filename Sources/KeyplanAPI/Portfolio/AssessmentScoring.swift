@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// The answers of one assessment, each on the scale ``scale`` (1 = not at all, 5 = fully).
+@WireMessage
 public struct AssessmentAnswers: Codable, Hashable, Sendable {
     /// The fixed answer scale.
     public static let scale: ClosedRange<Int> = 1...5
@@ -57,6 +59,7 @@ public enum Quadrant: String, Codable, Hashable, Sendable, CaseIterable {
 }
 
 /// Scores and classification of one assessment.
+@WireMessage
 public struct AssessmentScore: Codable, Hashable, Sendable {
     /// 0...100, two decimals.
     public var value: Decimal
@@ -77,6 +80,7 @@ public struct AssessmentScore: Codable, Hashable, Sendable {
 }
 
 /// A tenant's scoring rules. The defaults apply until a tenant changes them.
+@WireMessage
 public struct PortfolioSettings: Codable, Hashable, Sendable {
     /// One weight (0...10) per value question; default all 1.
     public var valueWeights: [Int]

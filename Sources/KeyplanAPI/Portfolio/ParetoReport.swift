@@ -1,9 +1,12 @@
 import Foundation
+import KeyplanWire
 
 /// The Pareto view of current annual revenue. Amounts in different currencies are never added:
 /// there is one ``Group`` per currency. Accounts without a known revenue, and archived accounts,
 /// are left out.
+@WireMessage
 public struct ParetoReport: Codable, Hashable, Sendable {
+    @WireMessage
     public struct Entry: Codable, Hashable, Sendable {
         public var accountID: UUID
         public var name: String
@@ -18,6 +21,7 @@ public struct ParetoReport: Codable, Hashable, Sendable {
         enum CodingKeys: Int, CodingKey { case accountID = 1, name, revenue }
     }
 
+    @WireMessage
     public struct Group: Codable, Hashable, Sendable {
         public var currency: String
         public var accountCount: Int

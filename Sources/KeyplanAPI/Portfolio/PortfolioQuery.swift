@@ -4,6 +4,7 @@ import NIOCore
 
 /// What a portfolio page holds: filters (each `nil` means any), a sort, a page size and the
 /// cursor of the previous page.
+@WireMessage
 public struct PortfolioQuery: Codable, Hashable, Sendable {
     public enum Sort: String, Codable, Hashable, Sendable, CaseIterable {
         /// By name, A to Z.
@@ -57,6 +58,7 @@ public struct PortfolioQuery: Codable, Hashable, Sendable {
 }
 
 /// One page of the portfolio.
+@WireMessage
 public struct PortfolioPage: Codable, Hashable, Sendable {
     public var accounts: [PortfolioAccount]
     /// Pass as ``PortfolioQuery/cursor`` (with the same filters and sort) for the next page;
@@ -73,6 +75,7 @@ public struct PortfolioPage: Codable, Hashable, Sendable {
 
 /// Where a page ended: the last row's sort key and id. Opaque to clients (base64 of its binary
 /// encoding); the server checks that a cursor belongs to the sort it is used with.
+@WireMessage
 public struct PortfolioCursor: Codable, Hashable, Sendable {
     public var sort: PortfolioQuery.Sort
     /// The sort key of a text sort (name).

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Portfolio`: choosing strategic accounts. Everything here is seller-internal: the
 /// policy refuses customers every method (PERMISSION_DENIED for tenant-wide methods, NOT_FOUND or
@@ -39,6 +40,7 @@ public enum AccountStatus: String, Codable, Hashable, Sendable, CaseIterable {
 
 /// The seller-internal portfolio fields of an account. Never part of a customer's view: only
 /// ``PortfolioService`` methods return it, and the policy refuses them to customers.
+@WireMessage
 public struct PortfolioAccount: Codable, Hashable, Sendable {
     public var id: UUID
     public var name: String
@@ -96,6 +98,7 @@ public struct PortfolioAccount: Codable, Hashable, Sendable {
 }
 
 /// The profile fields to set; a `nil` field is left as it is.
+@WireMessage
 public struct UpdateProfileRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var industry: String?
@@ -133,6 +136,7 @@ public struct UpdateProfileRequest: Codable, Hashable, Sendable, AccountScoped {
 }
 
 /// A new assessment: every question answered on the scale ``AssessmentAnswers/scale``.
+@WireMessage
 public struct AssessRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var answers: AssessmentAnswers
@@ -148,6 +152,7 @@ public struct AssessRequest: Codable, Hashable, Sendable, AccountScoped {
 }
 
 /// One recorded assessment with the scores and classification it got when it was taken.
+@WireMessage
 public struct Assessment: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID
@@ -170,6 +175,7 @@ public struct Assessment: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case id = 1, accountID, assessedAt, assessedBy, answers, score, notes }
 }
 
+@WireMessage
 public struct AssessmentList: Codable, Hashable, Sendable {
     public var assessments: [Assessment]
 

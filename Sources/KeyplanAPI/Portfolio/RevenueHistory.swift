@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// Records an account's revenue for one calendar month (replacing what that month had).
+@WireMessage
 public struct RecordRevenueRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     /// The month, `YYYY-MM`.
@@ -18,7 +20,9 @@ public struct RecordRevenueRequest: Codable, Hashable, Sendable, AccountScoped {
 }
 
 /// An account's revenue by month, oldest first, for trends.
+@WireMessage
 public struct RevenueHistory: Codable, Hashable, Sendable {
+    @WireMessage
     public struct Entry: Codable, Hashable, Sendable {
         /// `YYYY-MM`.
         public var period: String

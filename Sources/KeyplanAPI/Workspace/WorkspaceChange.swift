@@ -1,8 +1,10 @@
 import Foundation
+import KeyplanWire
 
 /// One change to a record of an account workspace, as the journal keeps it: the history of a
 /// record, the account's activity feed and the live updates of ``WorkspaceService/watch`` are
 /// all made of these. A customer only ever receives changes whose ``visibility`` is `shared`.
+@WireMessage
 public struct WorkspaceChange: Codable, Hashable, Sendable {
     /// Increasing per tenant: a watcher resumes after the last id it saw.
     public var id: Int64
@@ -42,6 +44,7 @@ public struct WorkspaceChange: Codable, Hashable, Sendable {
     }
 
     /// Who made a change: a seller or one of the customer's people.
+    @WireMessage
     public struct Actor: Codable, Hashable, Sendable {
         public var userID: UUID
         public var kind: UserKind
@@ -84,6 +87,7 @@ public enum Visibility: String, Codable, Hashable, Sendable, CaseIterable {
 }
 
 /// One field of a change: its value before and after, as text (`nil`: absent).
+@WireMessage
 public struct FieldChange: Codable, Hashable, Sendable {
     public var field: String
     public var before: String?

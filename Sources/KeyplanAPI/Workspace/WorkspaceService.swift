@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Workspace`: what spans an account workspace's records: the history of one record,
 /// the account's activity feed, and live updates. A customer's answers hold shared changes only.
@@ -15,6 +16,7 @@ public enum WorkspaceService {
     public static let activity = RPCMethod<ActivityRequest, ActivityPage>.unary(name, "Activity")
 }
 
+@WireMessage
 public struct HistoryRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     /// The record: a goal's, an action's... id.
@@ -31,6 +33,7 @@ public struct HistoryRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, entityID, limit }
 }
 
+@WireMessage
 public struct ChangeList: Codable, Hashable, Sendable {
     public var changes: [WorkspaceChange]
 

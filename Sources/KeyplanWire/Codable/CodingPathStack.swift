@@ -41,8 +41,10 @@ struct CodingPathStack {
 /// name, when it has no int value). The key itself is rebuilt only when a coding path is asked for, which is rare.
 struct PathKey {
     private let keyType: any CodingKey.Type
-    private let intValue: Int?
-    private let name: String?
+    /// The key's field number, if it has one.
+    let intValue: Int?
+    /// The key's name, kept only when it has no number.
+    let name: String?
 
     @inline(__always)
     init<Key: CodingKey>(_ key: borrowing Key) {  // borrowing: an initializer would otherwise copy the key
@@ -54,6 +56,14 @@ struct PathKey {
             self.intValue = nil
             self.name = key.stringValue
         }
+    }
+
+    /// The key numbered `number` of `keyType` (a field of a ``WireMessage``, whose generated code deals in numbers).
+    @inline(__always)
+    init(number: Int, of keyType: any CodingKey.Type) {
+        self.keyType = keyType
+        self.intValue = number
+        self.name = nil
     }
 
     /// The key of the element at `index` of a sequence.

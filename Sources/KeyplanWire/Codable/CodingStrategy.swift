@@ -9,12 +9,15 @@ enum EncodingStrategy {
     case primitive(any BinaryPrimitive.Type)
     /// A type with its own fast path (Optional, Array, Dictionary).
     case direct(any BinaryDirectEncodable.Type)
+    /// A message with generated coding.
+    case message(any WireMessage.Type)
     /// Any other type: through its `Encodable` conformance.
     case conformance
 
     static func of(_ type: Any.Type) -> EncodingStrategy {
         if let primitive = type as? any BinaryPrimitive.Type { return .primitive(primitive) }
         if let direct = type as? any BinaryDirectEncodable.Type { return .direct(direct) }
+        if let message = type as? any WireMessage.Type { return .message(message) }
         return .conformance
     }
 }
@@ -25,12 +28,15 @@ enum DecodingStrategy {
     case primitive(any BinaryPrimitive.Type)
     /// A type with its own fast path (Optional, Array, Dictionary).
     case direct(any BinaryDirectDecodable.Type)
+    /// A message with generated coding.
+    case message(any WireMessage.Type)
     /// Any other type: through its `Decodable` conformance.
     case conformance
 
     static func of(_ type: Any.Type) -> DecodingStrategy {
         if let primitive = type as? any BinaryPrimitive.Type { return .primitive(primitive) }
         if let direct = type as? any BinaryDirectDecodable.Type { return .direct(direct) }
+        if let message = type as? any WireMessage.Type { return .message(message) }
         return .conformance
     }
 }

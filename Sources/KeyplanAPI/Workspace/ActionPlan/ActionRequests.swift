@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// A new action. A customer editor may only create shared actions.
+@WireMessage
 public struct CreateActionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var title: String
@@ -33,6 +35,7 @@ public struct CreateActionRequest: Codable, Hashable, Sendable, AccountScoped {
 /// Changes to an action that was read at `expectedVersion`: a `nil` field is kept; `clearOwner`,
 /// `clearDueOn` and `clearGoal` remove those. A stale version answers ABORTED with the current
 /// action (``CurrentRecord``). Customers may only update shared actions, and keep them shared.
+@WireMessage
 public struct UpdateActionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var actionID: UUID
@@ -76,6 +79,7 @@ public struct UpdateActionRequest: Codable, Hashable, Sendable, AccountScoped {
 }
 
 /// One action of an account.
+@WireMessage
 public struct ActionRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var actionID: UUID
@@ -89,6 +93,7 @@ public struct ActionRef: Codable, Hashable, Sendable, AccountScoped {
 }
 
 /// Deletes an action; with `expectedVersion`, only if it is still at that version (else ABORTED).
+@WireMessage
 public struct DeleteActionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var actionID: UUID
@@ -105,6 +110,7 @@ public struct DeleteActionRequest: Codable, Hashable, Sendable, AccountScoped {
 
 /// Which actions of an account to list; every filter given must hold. A customer's list holds
 /// shared actions only, whatever the filters.
+@WireMessage
 public struct ListActionsRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var horizon: ActionHorizon?
@@ -134,6 +140,7 @@ public struct ListActionsRequest: Codable, Hashable, Sendable, AccountScoped {
 }
 
 /// Actions in plan order: near term first, then by due date (undated last).
+@WireMessage
 public struct ActionList: Codable, Hashable, Sendable {
     public var actions: [PlanAction]
 

@@ -1,8 +1,10 @@
 import Foundation
+import KeyplanWire
 
 /// An action of an account's living action plan. Shared actions form the mutual action plan,
 /// which the account's customers see and update; the others stay internal to the sellers, and
 /// a customer never receives them.
+@WireMessage
 public struct PlanAction: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID

@@ -1,7 +1,9 @@
 import Foundation
+import KeyplanWire
 
 /// One key activity of an account's process map and who is responsible for it: a user of either
 /// side, or a person or team named in `responsible`. Shared with the customer.
+@WireMessage
 public struct ProcessStep: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID
@@ -53,6 +55,7 @@ public enum ProcessSide: String, Codable, Hashable, Sendable, CaseIterable {
 /// Creates a step (`stepID` nil) or replaces one read at `expectedVersion` (a stale version
 /// answers ABORTED with the current step). Without a position, a new step goes last and an
 /// existing one keeps its place. At most one of `responsibleUserID` and `responsible`.
+@WireMessage
 public struct SetProcessStepRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var stepID: UUID?
@@ -81,6 +84,7 @@ public struct SetProcessStepRequest: Codable, Hashable, Sendable, AccountScoped 
 }
 
 /// Removes a step; with `expectedVersion`, only if it is still at that version (else ABORTED).
+@WireMessage
 public struct RemoveProcessStepRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var stepID: UUID
@@ -96,6 +100,7 @@ public struct RemoveProcessStepRequest: Codable, Hashable, Sendable, AccountScop
 }
 
 /// An account's process map, in position order.
+@WireMessage
 public struct ProcessMap: Codable, Hashable, Sendable {
     public var steps: [ProcessStep]
 

@@ -1,7 +1,9 @@
 import Foundation
+import KeyplanWire
 
 /// A roadmap review held with the customer: when, who attended from both sides, what was
 /// decided, and when the next one is due. Shared with the customer.
+@WireMessage
 public struct RoadmapReview: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID
@@ -43,6 +45,7 @@ public struct RoadmapReview: Codable, Hashable, Sendable {
     }
 
     /// A user who attended, and on which side.
+    @WireMessage
     public struct Attendee: Codable, Hashable, Sendable {
         public var userID: UUID
         public var displayName: String
@@ -59,6 +62,7 @@ public struct RoadmapReview: Codable, Hashable, Sendable {
 }
 
 /// A review that was held.
+@WireMessage
 public struct RecordReviewRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var heldOn: CalendarDate
@@ -89,6 +93,7 @@ public struct RecordReviewRequest: Codable, Hashable, Sendable, AccountScoped {
 /// Changes to a review read at `expectedVersion`; a `nil` field is kept (an empty list is a
 /// change), `clearNextReview` removes the next review's date. A stale version answers ABORTED
 /// with the current review.
+@WireMessage
 public struct UpdateReviewRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var reviewID: UUID
@@ -124,6 +129,7 @@ public struct UpdateReviewRequest: Codable, Hashable, Sendable, AccountScoped {
 }
 
 /// An account's reviews, most recent first.
+@WireMessage
 public struct ReviewList: Codable, Hashable, Sendable {
     public var reviews: [RoadmapReview]
 

@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// What a comment is about: a goal, an action or a roadmap review of the same account.
+@WireMessage
 public struct CommentSubject: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
         case goal, action, review
@@ -18,6 +20,7 @@ public struct CommentSubject: Codable, Hashable, Sendable {
 }
 
 /// A comment as its reader may see it. Customers only ever receive shared comments.
+@WireMessage
 public struct CommentView: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Comments`: comments on a goal, an action or a roadmap review, from both sides. A
 /// seller's comment is internal unless marked shared; a customer's is always shared, and a
@@ -12,6 +13,7 @@ public enum CommentsService {
     public static let list = RPCMethod<ListCommentsRequest, CommentList>.unary(name, "List")
 }
 
+@WireMessage
 public struct AddCommentRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var subject: CommentSubject
@@ -34,6 +36,7 @@ public struct AddCommentRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, subject, body, shared, mentions }
 }
 
+@WireMessage
 public struct ListCommentsRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var subject: CommentSubject
@@ -49,6 +52,7 @@ public struct ListCommentsRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, subject, limit }
 }
 
+@WireMessage
 public struct CommentList: Codable, Hashable, Sendable {
     public var comments: [CommentView]
 

@@ -1,8 +1,10 @@
 import Foundation
+import KeyplanWire
 
 /// The editable fields of a goal: what a create sends, and what an update sends back in full
 /// (read the goal, change its ``GoalView/draft``, send it with the version read), so an update
 /// is never ambiguous about what it meant to clear.
+@WireMessage
 public struct GoalDraft: Codable, Hashable, Sendable {
     public var kind: GoalKind
     /// Only for objectives and initiatives: a goal of the same account.

@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// How the customer measures a goal's success: where it started, where it should get, where it is.
+@WireMessage
 public struct GoalMetric: Codable, Hashable, Sendable {
     /// 1 to 200 characters, unique within the goal (ignoring case).
     public var name: String

@@ -1,8 +1,11 @@
 import Foundation
+import KeyplanWire
 
 /// An account's goals arranged as the customer's plan reads: each goal with the objectives and
 /// initiatives under it; objectives and initiatives under no goal stand as roots of their own.
+@WireMessage
 public struct GoalTree: Codable, Hashable, Sendable {
+    @WireMessage
     public struct Node: Codable, Hashable, Sendable {
         public var goal: GoalView
         /// The objectives and initiatives under `goal`, in the order given.

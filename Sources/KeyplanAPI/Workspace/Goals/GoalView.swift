@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanWire
 
 /// Where a record stands in the customer's plan: a strategic goal, a business objective, or a
 /// key initiative of a department or business unit. Objectives and initiatives may hang under a
@@ -13,6 +14,7 @@ public enum GoalStatus: String, Codable, Hashable, Sendable, CaseIterable {
 
 /// A customer goal, objective or initiative as every reader of the account sees it: goals are
 /// shared with the customer, so there is no seller-internal field.
+@WireMessage
 public struct GoalView: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Goals`: the customer's goals, objectives and initiatives with their metrics, co-edited
 /// by sellers and customer editors, read by everyone on the account; and our solutions linked to
@@ -24,6 +25,7 @@ public enum GoalsService {
     public static let unlinkSolution = RPCMethod<UnlinkSolutionRequest, GoalView>.unary(name, "UnlinkSolution")
 }
 
+@WireMessage
 public struct CreateGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var goal: GoalDraft
@@ -36,6 +38,7 @@ public struct CreateGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, goal }
 }
 
+@WireMessage
 public struct UpdateGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var goalID: UUID
@@ -54,6 +57,7 @@ public struct UpdateGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, goalID, expectedVersion, goal }
 }
 
+@WireMessage
 public struct DeleteGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var goalID: UUID
@@ -69,6 +73,7 @@ public struct DeleteGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, goalID, expectedVersion }
 }
 
+@WireMessage
 public struct GoalRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var goalID: UUID
@@ -81,6 +86,7 @@ public struct GoalRef: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, goalID }
 }
 
+@WireMessage
 public struct LinkSolutionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var goalID: UUID
@@ -99,6 +105,7 @@ public struct LinkSolutionRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, goalID, solution, note }
 }
 
+@WireMessage
 public struct UnlinkSolutionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var goalID: UUID

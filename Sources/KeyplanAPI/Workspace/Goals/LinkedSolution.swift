@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// One of our solutions a seller linked to a customer goal: shared, so the customer sees how we help.
+@WireMessage
 public struct LinkedSolution: Codable, Hashable, Sendable {
     /// 1 to 200 characters, unique per goal.
     public var solution: String

@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// One page of an account's activity feed (``WorkspaceService/activity``).
+@WireMessage
 public struct ActivityRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     /// Changes older than this change id (the previous page's ``ActivityPage/nextBefore``);
@@ -19,6 +21,7 @@ public struct ActivityRequest: Codable, Hashable, Sendable, AccountScoped {
 }
 
 /// Who changed what in an account workspace, newest first, and how engaged the customer is.
+@WireMessage
 public struct ActivityPage: Codable, Hashable, Sendable {
     /// Newest first; a customer's page holds shared changes only.
     public var changes: [WorkspaceChange]
@@ -38,6 +41,7 @@ public struct ActivityPage: Codable, Hashable, Sendable {
 
 /// The customer's engagement with an account workspace: their edits (journal changes by customer
 /// users) and visits (account-scoped calls, counted per user and day).
+@WireMessage
 public struct Engagement: Codable, Hashable, Sendable {
     /// The last 30 days.
     public var last30Days: Window
@@ -58,6 +62,7 @@ public struct Engagement: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case last30Days = 1, last90Days, lastCustomerActivityAt, lastSellerActivityAt }
 
     /// Customer engagement over the last `days` days.
+    @WireMessage
     public struct Window: Codable, Hashable, Sendable {
         public var days: Int
         /// Changes made by customer users.

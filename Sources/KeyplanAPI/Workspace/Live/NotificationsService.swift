@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Notifications`: the outbox of what someone should be told. People list and
 /// acknowledge their own; a mail or chat integration (an admin API key) claims undelivered ones
@@ -25,6 +26,7 @@ public enum NotificationKind: String, Codable, Hashable, Sendable, CaseIterable 
 }
 
 /// One notification, as its recipient sees it.
+@WireMessage
 public struct NotificationView: Codable, Hashable, Sendable {
     public var id: UUID
     public var kind: NotificationKind
@@ -53,6 +55,7 @@ public struct NotificationView: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case id = 1, kind, accountID, subjectID, message, createdAt, deliveredAt, acknowledgedAt }
 }
 
+@WireMessage
 public struct ListNotificationsRequest: Codable, Hashable, Sendable {
     /// Only those not yet acknowledged.
     public var unacknowledgedOnly: Bool
@@ -70,6 +73,7 @@ public struct ListNotificationsRequest: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case unacknowledgedOnly = 1, limit, cursor }
 }
 
+@WireMessage
 public struct NotificationPage: Codable, Hashable, Sendable {
     /// Newest first.
     public var notifications: [NotificationView]
@@ -86,6 +90,7 @@ public struct NotificationPage: Codable, Hashable, Sendable {
 
 /// Notification ids to acknowledge or confirm (1–500). All must exist for the caller, or none
 /// is changed (NOT_FOUND).
+@WireMessage
 public struct NotificationIDs: Codable, Hashable, Sendable {
     public var ids: [UUID]
 
@@ -95,6 +100,7 @@ public struct NotificationIDs: Codable, Hashable, Sendable {
 }
 
 /// How many notifications changed (ones already acknowledged or delivered are not counted again).
+@WireMessage
 public struct NotificationCount: Codable, Hashable, Sendable {
     public var changed: Int
 
@@ -103,6 +109,7 @@ public struct NotificationCount: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case changed = 1 }
 }
 
+@WireMessage
 public struct ClaimNotificationsRequest: Codable, Hashable, Sendable {
     /// At most this many (1–500, default 100).
     public var limit: Int?
@@ -119,6 +126,7 @@ public struct ClaimNotificationsRequest: Codable, Hashable, Sendable {
 }
 
 /// A notification claimed for delivery, with where to deliver it.
+@WireMessage
 public struct ClaimedNotification: Codable, Hashable, Sendable {
     public var notification: NotificationView
     public var recipientID: UUID
@@ -138,6 +146,7 @@ public struct ClaimedNotification: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case notification = 1, recipientID, recipientEmail, recipientName, claimedUntil }
 }
 
+@WireMessage
 public struct ClaimedNotifications: Codable, Hashable, Sendable {
     /// Oldest first.
     public var notifications: [ClaimedNotification]

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// Opens ``WorkspaceService/watch`` on one account.
 ///
@@ -10,6 +11,7 @@ import KeyplanRPC
 /// a stream with RESOURCE_EXHAUSTED when the client reads too slowly (resume with `after`), and
 /// with NOT_FOUND when the caller loses access to the account, UNAUTHENTICATED when its credential
 /// is revoked, its user disabled, or the credential reaches its hard expiry.
+@WireMessage
 public struct WatchRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     /// Replay the changes after this id first (`0`: the whole journal).

@@ -1,8 +1,10 @@
 import Foundation
+import KeyplanWire
 
 /// One of the customer's people on an account, with their place in the decision. Seller-internal:
 /// the role, influence, attitude and concerns are exactly what a customer must never read, so
 /// only ``RelationshipMapService`` returns contacts and the policy refuses it to customers.
+@WireMessage
 public struct Contact: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID

@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanWire
 
 /// What a relationship map says about our coverage of an account, computed from the map alone
 /// (pure, deterministic):
@@ -9,6 +10,7 @@ import Foundation
 ///   member, or a key player is known by only one of us. Losing that person loses the account.
 /// - **Status**, as Altify colours a map: red when no key player supports us, amber when some do
 ///   but no decision maker, green when a decision maker does.
+@WireMessage
 public struct CoverageReport: Codable, Hashable, Sendable {
     public var accountID: UUID
     /// Key players without a strong relationship: decision makers first, then by name.
@@ -109,6 +111,7 @@ public struct CoverageReport: Codable, Hashable, Sendable {
 }
 
 /// A key player nobody on our team knows strongly.
+@WireMessage
 public struct CoverageGap: Codable, Hashable, Sendable {
     public var contactID: UUID
     public var contactName: String
@@ -145,6 +148,7 @@ public struct CoverageGap: Codable, Hashable, Sendable {
 }
 
 /// One reason an account is single-threaded.
+@WireMessage
 public struct SingleThreading: Codable, Hashable, Sendable {
     public enum Kind: String, Codable, Hashable, Sendable, CaseIterable {
         /// Every relationship on the account goes through one team member.

@@ -1,7 +1,9 @@
 import Foundation
+import KeyplanWire
 
 /// How well one of our team members (a seller of the tenant) knows one of the customer's
 /// contacts. Seller-internal.
+@WireMessage
 public struct Relationship: Codable, Hashable, Sendable {
     public var accountID: UUID
     public var contactID: UUID

@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// An account's relationship map: its contacts (by name) and who of our team knows whom.
+@WireMessage
 public struct RelationshipMap: Codable, Hashable, Sendable {
     public var accountID: UUID
     public var contacts: [Contact]

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.RelationshipMap`: the customer's people on an account, their place in the decision,
 /// and which of our team knows whom. Seller-internal throughout: the policy lets sellers in
@@ -22,6 +23,7 @@ public enum RelationshipMapService {
     public static let coverageGaps = RPCMethod<AccountRef, CoverageReport>.unary(name, "CoverageGaps")
 }
 
+@WireMessage
 public struct AddContactRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     /// 1 to 200 characters.
@@ -62,6 +64,7 @@ public struct AddContactRequest: Codable, Hashable, Sendable, AccountScoped {
 
 /// The fields to change on a contact: a `nil` field is kept, a field in ``clear`` is emptied
 /// (naming a field in both is refused).
+@WireMessage
 public struct UpdateContactRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var contactID: UUID
@@ -104,6 +107,7 @@ public struct UpdateContactRequest: Codable, Hashable, Sendable, AccountScoped {
     }
 }
 
+@WireMessage
 public struct RemoveContactRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var contactID: UUID
@@ -122,6 +126,7 @@ public struct RemoveContactRequest: Codable, Hashable, Sendable, AccountScoped {
 /// How well a team member knows a contact. Without `expectedVersion` it creates the
 /// relationship (an existing one answers ABORTED with it, so no edit is overwritten unseen);
 /// with it, it updates the relationship read at that version.
+@WireMessage
 public struct SetRelationshipRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var contactID: UUID
@@ -144,6 +149,7 @@ public struct SetRelationshipRequest: Codable, Hashable, Sendable, AccountScoped
     enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, userID, strength, note, expectedVersion }
 }
 
+@WireMessage
 public struct RemoveRelationshipRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var contactID: UUID

@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanWire
 
 /// The results of one scoring round, computed from its answers: per criterion the mean and the
 /// spread across respondents, the overall weighted average, the response rate, and the
@@ -6,6 +7,7 @@ import Foundation
 /// known answers.
 ///
 /// All figures are unrounded `Double`s; round them for display only.
+@WireMessage
 public struct ScorecardResults: Codable, Hashable, Sendable {
     /// One respondent's score of one criterion.
     public struct Answer: Hashable, Sendable {
@@ -21,6 +23,7 @@ public struct ScorecardResults: Codable, Hashable, Sendable {
     }
 
     /// One criterion across respondents. Respondents may skip a criterion, so each has its own count.
+    @WireMessage
     public struct Criterion: Codable, Hashable, Sendable {
         public var criterionID: UUID
         public var name: String
@@ -96,6 +99,7 @@ public struct ScorecardResults: Codable, Hashable, Sendable {
 }
 
 /// A round and its results.
+@WireMessage
 public struct RoundResults: Codable, Hashable, Sendable {
     public var round: ScoringRound
     public var results: ScorecardResults

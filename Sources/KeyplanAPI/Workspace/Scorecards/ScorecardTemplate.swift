@@ -1,6 +1,8 @@
 import Foundation
+import KeyplanWire
 
 /// The answer scale of a scorecard: whole scores from ``minimum`` to ``maximum`` (e.g. 1–10).
+@WireMessage
 public struct ScoreScale: Codable, Hashable, Sendable {
     public var minimum: Int
     public var maximum: Int
@@ -27,6 +29,7 @@ public struct ScoreScale: Codable, Hashable, Sendable {
 }
 
 /// One question of a scorecard: what the customer scores, and how much it counts.
+@WireMessage
 public struct ScorecardCriterion: Codable, Hashable, Sendable {
     public var id: UUID
     public var name: String
@@ -48,6 +51,7 @@ public struct ScorecardCriterion: Codable, Hashable, Sendable {
 /// A tenant's scorecard: weighted criteria on one scale. A template cannot be edited (to
 /// change one, create another and archive the old): every round's answers keep their meaning.
 /// Archived templates open no new rounds.
+@WireMessage
 public struct ScorecardTemplate: Codable, Hashable, Sendable {
     public var id: UUID
     public var name: String
@@ -74,6 +78,7 @@ public struct ScorecardTemplate: Codable, Hashable, Sendable {
 }
 
 /// A criterion of a template being created.
+@WireMessage
 public struct CriterionDraft: Codable, Hashable, Sendable {
     public var name: String
     public var description: String
@@ -89,6 +94,7 @@ public struct CriterionDraft: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case name = 1, description, weight }
 }
 
+@WireMessage
 public struct CreateTemplateRequest: Codable, Hashable, Sendable {
     /// The limits of a template.
     public static let criteriaCount = 1...50

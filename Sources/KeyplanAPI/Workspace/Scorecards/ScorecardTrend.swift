@@ -1,10 +1,13 @@
 import Foundation
+import KeyplanWire
 
 /// How an account's scores of one template move across its rounds: the overall score and each
 /// criterion's mean per round, with the change from the round before. A pure value built from
 /// rounds' results.
+@WireMessage
 public struct ScorecardTrend: Codable, Hashable, Sendable {
     /// One criterion's mean in one round.
+    @WireMessage
     public struct CriterionPoint: Codable, Hashable, Sendable {
         public var criterionID: UUID
         public var mean: Double?
@@ -15,6 +18,7 @@ public struct ScorecardTrend: Codable, Hashable, Sendable {
     }
 
     /// One round.
+    @WireMessage
     public struct Point: Codable, Hashable, Sendable {
         public var roundID: UUID
         public var period: String

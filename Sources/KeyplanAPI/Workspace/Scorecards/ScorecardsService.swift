@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanRPC
+import KeyplanWire
 
 /// `keyplan.Scorecards`: customer value scorecards. Tenant admins define templates; sellers open
 /// scoring rounds per account and period; the account's invited customers answer; sellers read
@@ -31,6 +32,7 @@ public enum ScorecardsService {
     public static let trend = RPCMethod<TrendRequest, ScorecardTrend>.unary(name, "Trend")
 }
 
+@WireMessage
 public struct ListTemplatesRequest: Codable, Hashable, Sendable {
     public var includeArchived: Bool
 
@@ -39,6 +41,7 @@ public struct ListTemplatesRequest: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case includeArchived = 1 }
 }
 
+@WireMessage
 public struct TemplateList: Codable, Hashable, Sendable {
     public var templates: [ScorecardTemplate]
 
@@ -47,6 +50,7 @@ public struct TemplateList: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case templates = 1 }
 }
 
+@WireMessage
 public struct TemplateRef: Codable, Hashable, Sendable {
     public var templateID: UUID
 
@@ -55,6 +59,7 @@ public struct TemplateRef: Codable, Hashable, Sendable {
     enum CodingKeys: Int, CodingKey { case templateID = 1 }
 }
 
+@WireMessage
 public struct OpenRoundRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var templateID: UUID
@@ -74,6 +79,7 @@ public struct OpenRoundRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, templateID, period, closesAt }
 }
 
+@WireMessage
 public struct RoundRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var roundID: UUID
@@ -86,6 +92,7 @@ public struct RoundRef: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, roundID }
 }
 
+@WireMessage
 public struct ListRoundsRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     /// Only this template's rounds, if set.
@@ -99,6 +106,7 @@ public struct ListRoundsRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, templateID }
 }
 
+@WireMessage
 public struct RoundList: Codable, Hashable, Sendable {
     public var rounds: [ScoringRound]
 
@@ -109,6 +117,7 @@ public struct RoundList: Codable, Hashable, Sendable {
 
 /// A customer's answers. Criteria may be skipped (no opinion), but at least one is scored, each
 /// once, within the round's scale.
+@WireMessage
 public struct AnswerRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var roundID: UUID
@@ -130,6 +139,7 @@ public struct AnswerRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, roundID, answers, comment, expectedVersion }
 }
 
+@WireMessage
 public struct TrendRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var templateID: UUID

@@ -1,8 +1,10 @@
 import Foundation
+import KeyplanWire
 
 /// A scoring round: the account's invited customers score one template for one period (e.g.
 /// "2026-Q4"). Open until a seller closes it or its ``closesAt`` passes; answers can be given
 /// and replaced only while it is open.
+@WireMessage
 public struct ScoringRound: Codable, Hashable, Sendable {
     public var id: UUID
     public var accountID: UUID
@@ -50,6 +52,7 @@ public struct ScoringRound: Codable, Hashable, Sendable {
 }
 
 /// One criterion's score in a response.
+@WireMessage
 public struct CriterionScore: Codable, Hashable, Sendable {
     public var criterionID: UUID
     public var score: Int
@@ -63,6 +66,7 @@ public struct CriterionScore: Codable, Hashable, Sendable {
 }
 
 /// One customer's answers to a round. A customer only ever receives their own.
+@WireMessage
 public struct ScorecardResponse: Codable, Hashable, Sendable {
     public var id: UUID
     public var roundID: UUID
@@ -95,6 +99,7 @@ public struct ScorecardResponse: Codable, Hashable, Sendable {
 
 /// A round with its criteria and the responses the caller may see: a customer gets the criteria
 /// without weights and only their own response; sellers get everything.
+@WireMessage
 public struct RoundDetail: Codable, Hashable, Sendable {
     public var round: ScoringRound
     public var criteria: [ScorecardCriterion]

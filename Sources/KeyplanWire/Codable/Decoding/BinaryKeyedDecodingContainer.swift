@@ -133,10 +133,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     @inline(never)
     private func keyNotFound(_ key: Key) -> any Error {
-        DecodingError.keyNotFound(
-            key,
-            DecodingError.Context(codingPath: self.codingPath, debugDescription: "no field for key '\(key.stringValue)'\(key.intValue.map { " (field \($0))" } ?? "")")
-        )
+        self.state.keyNotFound(key, level: self.level)
     }
 
     private func decoder(for field: WireField) -> BinaryValueDecoder {

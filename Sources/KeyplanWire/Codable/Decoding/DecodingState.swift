@@ -142,10 +142,11 @@ final class DecodingState {
         guard self.depth <= self.configuration.maximumDepth else {
             throw self.corrupted(.nestingTooDeep(limit: self.configuration.maximumDepth), level: decoder.level, key: nil)
         }
-        if case .direct(let direct) = strategy {
-            return try Self.decodeDirectly(direct, as: T.self, from: decoder)
+        switch strategy {
+        case .direct(let direct): return try Self.decodeDirectly(direct, as: T.self, from: decoder)
+        case .message(let message): return try self.decodeMessage(message, as: T.self, from: decoder)
+        case .primitive, .conformance: return try T(from: decoder)
         }
-        return try T(from: decoder)
     }
 
     private static func decodePrimitive<P: BinaryPrimitive, T>(_ primitive: P.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
@@ -156,6 +157,12 @@ final class DecodingState {
     private static func decodeDirectly<D: BinaryDirectDecodable, T>(_ direct: D.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
         // `D` is `T`, as the strategy lookup proved.
         unsafeBitCast(try D.decodeDirectly(from: decoder), to: T.self)
+    }
+
+    private func decodeMessage<M: WireMessage, T>(_ message: M.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
+        var fields = WireFieldReader(state: self, message: try decoder.lengthDelimitedContent(), level: decoder.level, keys: M.wireKeys)
+        // `M` is `T`, as the strategy lookup proved.
+        return unsafeBitCast(try M(wireFields: &fields), to: T.self)
     }
 
     // MARK: Errors
@@ -176,6 +183,16 @@ final class DecodingState {
             return DecodingError.typeMismatch(Any.self, context)
         }
         return DecodingError.dataCorrupted(context)
+    }
+
+    /// The error for a field that a message requires but does not hold.
+    @inline(never)
+    func keyNotFound(_ key: any CodingKey, level: Int) -> any Error {
+        let field = key.intValue.map { " (field \($0))" } ?? ""
+        return DecodingError.keyNotFound(
+            key,
+            DecodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "no field for key '\(key.stringValue)'\(field)")
+        )
     }
 
     /// The error for a value of `type` whose wire type is not the one it needs.

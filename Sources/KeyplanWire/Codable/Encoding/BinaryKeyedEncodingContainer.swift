@@ -24,7 +24,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     private func encodePrimitive<P: BinaryPrimitive>(_ value: P, forKey key: Key) throws {
         try self.stateReference.withObject { state in
             try state.prepareWrite(to: self.frame, level: self.level)
-            try state.encodePrimitiveField(value, forKey: key, level: self.level)
+            try state.encodePrimitiveField(value, key: PathKey(key), level: self.level)
         }
     }
 
@@ -66,7 +66,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
         try self.stateReference.withObject { state in
             try state.prepareWrite(to: self.frame, level: self.level)
-            try state.encodeField(value, forKey: key, level: self.level)
+            try state.encodeField(value, key: PathKey(key), level: self.level)
         }
     }
 
@@ -77,7 +77,7 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
         do {
             try self.state.prepareWrite(to: self.frame, level: self.level)
             let tagOffset = self.state.writer.count
-            try self.state.writeTag(for: key, wireType: .lengthDelimited, level: self.level)
+            try self.state.writeTag(for: PathKey(key), wireType: .lengthDelimited, level: self.level)
             return self.state.openFrame(slot: .field, tagOffset: tagOffset, slotStart: self.state.writer.count, counted: counted)
         } catch {
             // The protocol does not let this throw; the error surfaces when the enclosing value finishes.

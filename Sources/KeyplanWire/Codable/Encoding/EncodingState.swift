@@ -1,3 +1,4 @@
+import Builtin
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -188,10 +189,10 @@ final class EncodingState {
     // MARK: Fields
 
     /// Writes a field tag (with `wireType`, patched later for generic values) and, for a named field, its name.
-    func writeTag(for key: some CodingKey, wireType: WireType, level: Int) throws {
+    func writeTag(for key: PathKey, wireType: WireType, level: Int) throws {
         guard let number = key.intValue else {
             self.writer.append(wireType.rawValue)  // field number 0: a named field
-            self.writer.appendString(key.stringValue, prefixed: true)
+            self.writer.appendString(key.name ?? "", prefixed: true)
             return
         }
         guard number >= 1, number <= FieldTag.maxFieldNumber else { throw self.invalidFieldNumber(number, key: key, level: level) }
@@ -199,12 +200,12 @@ final class EncodingState {
     }
 
     @inline(never)
-    private func invalidFieldNumber(_ number: Int, key: some CodingKey, level: Int) -> any Error {
+    private func invalidFieldNumber(_ number: Int, key: PathKey, level: Int) -> any Error {
         EncodingError.invalidValue(
             number,
             EncodingError.Context(
-                codingPath: self.codingPath(level: level, appending: key),
-                debugDescription: "CodingKey '\(key.stringValue)' has intValue \(number); field numbers must be in 1...\(FieldTag.maxFieldNumber)"
+                codingPath: self.codingPath(level: level, appending: key.key),
+                debugDescription: "CodingKey '\(key.key.stringValue)' has intValue \(number); field numbers must be in 1...\(FieldTag.maxFieldNumber)"
             )
         )
     }
@@ -245,10 +246,10 @@ final class EncodingState {
         if let key { self.path.set(key, level: level) }
         let frameCount = self.frames.count
         let encoder = BinaryValueEncoder(state: self, slot: slot, tagOffset: tagOffset, slotStart: self.writer.count, level: level)
-        if case .direct(let direct) = strategy {
-            try Self.encodeDirectly(value, as: direct, to: encoder)
-        } else {
-            try value.encode(to: encoder)
+        switch strategy {
+        case .direct(let direct): try Self.encodeDirectly(value, as: direct, to: encoder)
+        case .message(let message): try self.encodeMessage(value, as: message, to: encoder)
+        case .primitive, .conformance: try value.encode(to: encoder)
         }
         self.closeFrames(downTo: frameCount)
         if let error = self.deferredError {
@@ -269,27 +270,21 @@ final class EncodingState {
 
     /// Encodes a field: its tag, then its value. A nil value leaves the field out; a value that wrote nothing at all
     /// (a type without properties) becomes an empty message so that the field is present.
-    func encodeField<T: Encodable, Key: CodingKey>(_ value: T, forKey key: Key, level: Int) throws {
+    func encodeField<T: Encodable>(_ value: T, key: PathKey, level: Int) throws {
         // The commonest field types the standard library has no overload for, written by specialized code: comparing
         // metatypes is cheaper than the strategy lookup and the generic write through an opened existential.
-        if T.self == UUID.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: UUID.self), forKey: key, level: level) }
-        if T.self == Date.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: Date.self), forKey: key, level: level) }
-        if T.self == Money.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: Money.self), forKey: key, level: level) }
+        if T.self == UUID.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: UUID.self), key: key, level: level) }
+        if T.self == Date.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: Date.self), key: key, level: level) }
+        if T.self == Money.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: Money.self), key: key, level: level) }
         let strategy = self.strategy(for: T.self)
         if case .primitive(let primitive) = strategy {
-            try self.writeTag(for: key, wireType: primitive.wireType, level: level)
-            do {
-                try self.writePrimitive(value, as: primitive, prefixed: true)
-            } catch {
-                throw self.invalidValue(value, error, level: level, key: key)
-            }
-            return
+            return try self.encodePrimitiveField(value, as: primitive, key: key, level: level)
         }
         let tagOffset = self.writer.count
         // The wire type is patched once the value shows what it is.
         try self.writeTag(for: key, wireType: .varint, level: level)
         let valueStart = self.writer.count
-        try self.encodeValue(value, slot: .field, tagOffset: tagOffset, level: level + 1, key: PathKey(key), strategy: strategy)
+        try self.encodeValue(value, slot: .field, tagOffset: tagOffset, level: level + 1, key: key, strategy: strategy)
         if self.writer.count == valueStart {
             if self.nilFieldStart == valueStart {
                 self.writer.truncate(to: tagOffset)
@@ -302,13 +297,18 @@ final class EncodingState {
 
     /// Encodes a field of a primitive type: its tag, then its value.
     @inline(__always)
-    func encodePrimitiveField<P: BinaryPrimitive, Key: CodingKey>(_ value: P, forKey key: Key, level: Int) throws {
+    func encodePrimitiveField<P: BinaryPrimitive>(_ value: P, key: PathKey, level: Int) throws {
         try self.writeTag(for: key, wireType: P.wireType, level: level)
         do throws(WireError) {
             try value.write(to: &self.writer, prefixed: true)
         } catch {
-            throw self.invalidValue(value, error, level: level, key: key)
+            throw self.invalidValue(value, error, level: level, key: key.key)
         }
+    }
+
+    private func encodePrimitiveField<T, P: BinaryPrimitive>(_ value: T, as type: P.Type, key: PathKey, level: Int) throws {
+        // `T` is `P`, as the strategy lookup proved.
+        try self.encodePrimitiveField(unsafeBitCast(value, to: P.self), key: key, level: level)
     }
 
     /// Encodes a sequence element. A value that wrote nothing becomes an empty message, so every element takes at
@@ -327,6 +327,16 @@ final class EncodingState {
     private static func encodeDirectly<T, D: BinaryDirectEncodable>(_ value: T, as type: D.Type, to encoder: BinaryValueEncoder) throws {
         // `T` is `D`, as the strategy lookup proved; reinterpreting avoids boxing the value into an existential.
         try unsafeBitCast(value, to: D.self).encodeDirectly(to: encoder)
+    }
+
+    private func encodeMessage<T, M: WireMessage>(_ value: T, as type: M.Type, to encoder: BinaryValueEncoder) throws {
+        // The message's frame closes with the value (`encodeValue`); its fields close their own.
+        _ = self.openFrame(slot: encoder.slot, tagOffset: encoder.tagOffset, slotStart: encoder.slotStart, counted: false)
+        var fields = WireFieldWriter(state: self, level: encoder.level, keys: M.wireKeys)
+        // `T` is `M`, as the strategy lookup proved. Read in place: a bit cast would copy the message, retaining
+        // every string it holds.
+        let message = UnsafeRawPointer(Builtin.addressOfBorrow(value)).assumingMemoryBound(to: M.self)
+        try message.pointee.encode(wireFields: &fields)
     }
 
     // MARK: Errors

@@ -1,0 +1,7 @@
+import SwiftCompilerPlugin
+import SwiftSyntaxMacros
+
+@main
+struct KeyplanWireMacrosPlugin: CompilerPlugin {
+    let providingMacros: [any Macro.Type] = [WireMessageMacro.self]
+}
