@@ -131,7 +131,7 @@ struct MessageDeclaration {
         case 1: result = self.fields[0].declaredType
         default: result = "(" + self.fields.map(\.declaredType).joined(separator: ", ") + ")"
         }
-        lines.append("private static func __readWireFields(_ __fields: inout KeyplanWire.WireFieldReader) throws -> \(result) {")
+        lines.append("@inline(__always) private static func __readWireFields(_ __fields: inout KeyplanWire.WireFieldReader) throws -> \(result) {")
         for field in self.fields {
             lines.append("var \(field.name): \(field.valueType)? = nil")
         }

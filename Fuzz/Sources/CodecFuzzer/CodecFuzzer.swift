@@ -8,6 +8,7 @@ public func fuzzDecoder(_ start: UnsafePointer<UInt8>, _ count: Int) -> CInt {
     // A shallow limit keeps deep inputs cheap; deep nesting is exercised against the limit all the same.
     let decoder = BinaryDecoder(configuration: .init(maximumDepth: 24))
     checkRoundTrip(FuzzPlan.self, bytes, decoder)
+    checkRoundTrip(ThroughCodable<FuzzPlan>.self, bytes, decoder)
     checkRoundTrip([FuzzAction].self, bytes, decoder)
     checkRoundTrip(FuzzScorecard.self, bytes, decoder)
     checkRoundTrip(FuzzDerived.self, bytes, decoder)

@@ -2,8 +2,8 @@ import Foundation
 import KeyplanWire
 
 // Message types the fuzzer decodes arbitrary bytes into: between them they use every construct the decoder
-// supports (numbered and named fields, nesting, sequences, dictionaries, optionals, enums, super decoders and the
-// Foundation types), so that any input reaches every decoding path.
+// supports (numbered and named fields, generated and synthesized coding, nesting, sequences, dictionaries, optionals,
+// enums, super decoders and the Foundation types), so that any input reaches every decoding path.
 
 struct FuzzContact: Codable {
     var id: UUID
@@ -50,6 +50,9 @@ struct FuzzScorecard: Codable {
     var raw: Data
 }
 
+/// Generated coding (`@WireMessage`), holding `Codable`-only messages and itself; ``ThroughCodable`` reaches its
+/// synthesized conformance too.
+@WireMessage
 struct FuzzPlan: Codable {
     var name: String
     var revenue: Money
@@ -108,4 +111,13 @@ final class FuzzDerived: FuzzBase {
         }
         try super.encode(to: container.superEncoder())
     }
+}
+
+/// Decodes and encodes a value through its `Codable` conformance even where it has generated coding (at the top
+/// level; nested values use their own types' coding).
+struct ThroughCodable<Value: Codable>: Codable {
+    var value: Value
+
+    init(from decoder: any Decoder) throws { self.value = try Value(from: decoder) }
+    func encode(to encoder: any Encoder) throws { try self.value.encode(to: encoder) }
 }

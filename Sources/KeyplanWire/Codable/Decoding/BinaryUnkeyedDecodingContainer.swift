@@ -131,6 +131,20 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
         return value
     }
 
+    /// Decodes the next element, a message with generated coding, calling its generated initializer directly.
+    mutating func decodeMessage<M: WireMessage>(_ type: M.Type) throws -> M {
+        try self.checkNotAtEnd(type)
+        let content = try self.nextLengthDelimited(advancing: false)
+        let elementLevel = self.level + 1
+        try self.state.enterValue(level: elementLevel, key: PathKey(index: self.currentIndex))
+        defer { self.state.leaveValue() }
+        var fields = WireFieldReader(state: self.state, message: content, level: elementLevel, keys: M.wireKeys)
+        let message = try M(wireFields: &fields)
+        self.position = content.upperBound
+        self.currentIndex += 1
+        return message
+    }
+
     /// Throws unless the last element ended exactly where the sequence does: bytes left over after the announced
     /// count are not a shorter sequence but a corrupt one.
     func expectEnd() throws {
@@ -141,13 +155,16 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
 
     // MARK: Nested containers
 
-    private mutating func nextLengthDelimited() throws -> Range<Int> {
+    /// The next element's length-delimited content; `advancing` moves past the element.
+    private mutating func nextLengthDelimited(advancing: Bool = true) throws -> Range<Int> {
         try self.checkNotAtEnd(Any.self)
         var reader = self.state.reader(self.position..<self.end)
         do {
             let content = try reader.readLengthDelimited()
-            self.position = reader.position
-            self.currentIndex += 1
+            if advancing {
+                self.position = reader.position
+                self.currentIndex += 1
+            }
             return content
         } catch {
             throw self.corrupted(error)

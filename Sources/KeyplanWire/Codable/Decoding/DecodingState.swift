@@ -136,17 +136,30 @@ final class DecodingState {
         if case .primitive(let primitive) = strategy {
             return try Self.decodePrimitive(primitive, as: T.self, from: decoder)
         }
-        self.depth += 1
-        defer { self.depth -= 1 }
-        if let key { self.path.set(key, level: decoder.level) }
-        guard self.depth <= self.configuration.maximumDepth else {
-            throw self.corrupted(.nestingTooDeep(limit: self.configuration.maximumDepth), level: decoder.level, key: nil)
-        }
+        try self.enterValue(level: decoder.level, key: key)
+        defer { self.leaveValue() }
         switch strategy {
         case .direct(let direct): return try Self.decodeDirectly(direct, as: T.self, from: decoder)
         case .message(let message): return try self.decodeMessage(message, as: T.self, from: decoder)
         case .primitive, .conformance: return try T(from: decoder)
         }
+    }
+
+    /// Steps into a value that gets a decoder of its own (anything but a primitive), recording its coding-path
+    /// component; throws past the depth limit. Each call is paired with ``leaveValue()``.
+    @inline(__always)
+    func enterValue(level: Int, key: PathKey?) throws {
+        self.depth += 1
+        if let key { self.path.set(key, level: level) }
+        guard self.depth <= self.configuration.maximumDepth else {
+            self.depth -= 1
+            throw self.corrupted(.nestingTooDeep(limit: self.configuration.maximumDepth), level: level, key: nil)
+        }
+    }
+
+    @inline(__always)
+    func leaveValue() {
+        self.depth -= 1
     }
 
     private static func decodePrimitive<P: BinaryPrimitive, T>(_ primitive: P.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {

@@ -105,6 +105,43 @@ public struct WireFieldReader {
     public func decode(_ type: Decimal.Type) throws -> Decimal { try self.decodePrimitive(type) }
     public func decode(_ type: Money.Type) throws -> Money { try self.decodePrimitive(type) }
 
+    /// Decodes the current field's value, a message with generated coding, calling its generated initializer
+    /// directly.
+    public func decode<M: WireMessage>(_ type: M.Type) throws -> M {
+        try self.stateReference.withObject { state in
+            let content = try self.lengthDelimitedPayload(for: M.self, state)
+            try state.enterValue(level: self.level + 1, key: self.key)
+            defer { state.leaveValue() }
+            var fields = WireFieldReader(state: state, message: content, level: self.level + 1, keys: M.wireKeys)
+            return try M(wireFields: &fields)
+        }
+    }
+
+    /// Decodes the current field's value, a sequence of messages with generated coding, calling their generated
+    /// initializer directly.
+    public func decode<M: WireMessage>(_ type: [M].Type) throws -> [M] {
+        try self.stateReference.withObject { state in
+            let content = try self.lengthDelimitedPayload(for: [M].self, state)
+            try state.enterValue(level: self.level + 1, key: self.key)
+            defer { state.leaveValue() }
+            var container = try BinaryUnkeyedDecodingContainer(state: state, content: content, level: self.level + 1)
+            var elements: [M] = []
+            elements.reserveCapacity(ClaimedCount.reservation(for: container.elementCount))
+            while !container.isAtEnd {
+                elements.append(try container.decodeMessage(M.self))
+            }
+            try container.expectEnd()
+            return elements
+        }
+    }
+
+    private func lengthDelimitedPayload(for type: Any.Type, _ state: DecodingState) throws -> Range<Int> {
+        guard self.field.wireType == .lengthDelimited else {
+            throw state.wireTypeMismatch(type, expected: .lengthDelimited, actual: self.field.wireType, level: self.level, key: self.key.key)
+        }
+        return self.field.payload
+    }
+
     /// Decodes the current field's value of any other type: a nested message, a sequence, an enum.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try self.stateReference.withObject { state in

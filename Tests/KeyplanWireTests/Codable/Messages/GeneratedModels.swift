@@ -77,9 +77,10 @@ struct RoadmapV2: Codable, Equatable {
     var score: Double?
     var weight: Float?
     var budget: Money?
+    var steps: [Milestone]?
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, title, owner, tags, score, weight
+        case id = 1, title, owner, tags, score, weight, steps
         case budget = 500
     }
 }

@@ -44,13 +44,13 @@ struct WireMessageTests {
     func evolution() throws {
         let newer = RoadmapV2(
             id: 7, title: "plan", owner: Milestone(name: "m", default: true, contact: nil), tags: ["a", "b"], score: 2.5, weight: -1,
-            budget: Money(minorUnits: 1234, currency: CurrencyCode("EUR")!)
+            budget: Money(minorUnits: 1234, currency: CurrencyCode("EUR")!), steps: [Milestone(name: "s", default: false, contact: nil)]
         )
         #expect(try self.decode(RoadmapV1.self, try self.encode(newer)) == RoadmapV1(id: 7, title: "plan"))
         let older = RoadmapV1(id: 8, title: "old")
         #expect(
             try self.decode(RoadmapV2.self, try self.encode(older))
-                == RoadmapV2(id: 8, title: "old", owner: nil, tags: nil, score: nil, weight: nil, budget: nil)
+                == RoadmapV2(id: 8, title: "old", owner: nil, tags: nil, score: nil, weight: nil, budget: nil, steps: nil)
         )
     }
 
@@ -66,6 +66,35 @@ struct WireMessageTests {
         }
         #expect(key.stringValue == "name" && key.intValue == 1)
         #expect(context.codingPath.map(\.stringValue) == ["Index 1"])
+    }
+
+    @Test("inside a generated message, a nested message's missing field names the path to it", arguments: [
+        // RoadmapV2 id 1, title "a", then an owner (field 3) without its name: only `default` = true.
+        ([0x08, 0x02, 0x12, 0x01, 0x61, 0x1A, 0x02, 0x10, 0x01], ["owner"]),
+        // The same, then steps (field 7): two milestones, the second without its name.
+        ([0x08, 0x02, 0x12, 0x01, 0x61, 0x3A, 0x0A, 0x02, 0x05, 0x0A, 0x01, 0x62, 0x10, 0x00, 0x02, 0x10, 0x01], ["steps", "Index 1"]),
+    ] as [([UInt8], [String])])
+    func missingNestedField(bytes: [UInt8], path: [String]) throws {
+        let error = #expect(throws: DecodingError.self) { try self.decode(RoadmapV2.self, bytes) }
+        guard case .keyNotFound(let key, let context) = error else {
+            Issue.record("expected keyNotFound, got \(String(describing: error))")
+            return
+        }
+        #expect(key.stringValue == "name")
+        #expect(context.codingPath.map(\.stringValue) == path)
+    }
+
+    @Test("a nested message or sequence of the wrong wire type is a typeMismatch naming the field", arguments: [
+        ([0x08, 0x02, 0x12, 0x01, 0x61, 0x18, 0x01], ["owner"]),
+        ([0x08, 0x02, 0x12, 0x01, 0x61, 0x38, 0x01], ["steps"]),
+    ] as [([UInt8], [String])])
+    func nestedWireTypeMismatch(bytes: [UInt8], path: [String]) throws {
+        let error = #expect(throws: DecodingError.self) { try self.decode(RoadmapV2.self, bytes) }
+        #expect(codingPath(of: error) == path)
+        guard case .typeMismatch = error else {
+            Issue.record("expected typeMismatch, got \(String(describing: error))")
+            return
+        }
     }
 
     @Test("a field of the wrong wire type is a typeMismatch naming the field")
