@@ -112,6 +112,9 @@ struct MessageDeclaration {
                 guard let type = property.type else {
                     throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.noTypeAnnotation(name).diagnose(at: property.node)])
                 }
+                guard !property.isInitializedConstant else {
+                    throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.initializedConstant(name).diagnose(at: property.node)])
+                }
                 let (valueType, isOptional) = Self.unwrapped(type)
                 fields.append(Field(name: property.name, number: number, valueType: valueType, isOptional: isOptional))
             }
@@ -199,6 +202,8 @@ struct MessageDeclaration {
     private struct StoredProperty {
         let name: String
         let type: TypeSyntax?
+        /// A `let` with an initial value, which no initializer can assign.
+        let isInitializedConstant: Bool
         let node: Syntax
     }
 
@@ -214,7 +219,10 @@ struct MessageDeclaration {
                 if let annotation = binding.typeAnnotation { pendingType = annotation.type }
                 guard let pattern = binding.pattern.as(IdentifierPatternSyntax.self) else { continue }
                 if let accessors = binding.accessorBlock, Self.isComputed(accessors) { continue }
-                properties.append(StoredProperty(name: pattern.identifier.text, type: pendingType, node: Syntax(binding)))
+                let isInitializedConstant = variable.bindingSpecifier.tokenKind == .keyword(.let) && binding.initializer != nil
+                properties.append(
+                    StoredProperty(name: pattern.identifier.text, type: pendingType, isInitializedConstant: isInitializedConstant, node: Syntax(binding))
+                )
             }
         }
         return properties
@@ -264,6 +272,7 @@ enum WireMessageDiagnostic: DiagnosticMessage {
     case fieldNumberTooSmall(String)
     case noProperty(String)
     case noTypeAnnotation(String)
+    case initializedConstant(String)
 
     var message: String {
         switch self {
@@ -281,6 +290,8 @@ enum WireMessageDiagnostic: DiagnosticMessage {
             "field '\(name)' has number 0 or less; field numbers start at 1 (write 'case \(name) = 1')"
         case .noProperty(let name):
             "CodingKeys case '\(name)' names no stored property"
+        case .initializedConstant(let name):
+            "'\(name)' is a constant with an initial value, which decoding cannot set; make it 'var' or leave it out of CodingKeys"
         case .noTypeAnnotation(let name):
             "property '\(name)' needs an explicit type for @WireMessage"
         }

@@ -37,6 +37,10 @@ struct WireMessageMacroDiagnosticsTests {
             "@WireMessage\nstruct Untyped: Codable { var id = 0\n    enum CodingKeys: Int, CodingKey { case id = 1 } }",
             "property 'id' needs an explicit type for @WireMessage"
         ),
+        (
+            "@WireMessage\nstruct Constant: Codable { let id: Int = 1\n    enum CodingKeys: Int, CodingKey { case id = 1 } }",
+            "'id' is a constant with an initial value, which decoding cannot set; make it 'var' or leave it out of CodingKeys"
+        ),
     ]
 
     /// The macro's declaration as KeyplanWire makes it (without the module, whose C dependencies a bare compiler
