@@ -24,7 +24,12 @@ struct MalformedInputTests {
     )
 
     /// Decodes `bytes` as `T` and returns the `DecodingError` it must throw.
+    /// A message with generated coding must throw through its `Codable` conformance as well.
     func decodingError<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], configuration: BinaryDecoder.Configuration = .defaults) -> DecodingError? {
+        if let message = T.self as? any WireMessage.Type {
+            let threw = self.throwsThroughCodable(message, bytes, configuration)
+            #expect(threw, "decoding \(hex(bytes)) as \(T.self) through Codable did not throw")
+        }
         do {
             _ = try BinaryDecoder(configuration: configuration).decode(type, from: bytes)
             Issue.record("decoding \(hex(bytes)) as \(T.self) did not throw")
@@ -35,6 +40,10 @@ struct MalformedInputTests {
             Issue.record("decoding threw \(error), not a DecodingError")
             return nil
         }
+    }
+
+    private func throwsThroughCodable<M: WireMessage>(_ type: M.Type, _ bytes: [UInt8], _ configuration: BinaryDecoder.Configuration) -> Bool {
+        (try? BinaryDecoder(configuration: configuration).decode(ViaCodable<M>.self, from: bytes)) == nil
     }
 
     func debugDescription(_ error: DecodingError?) -> String {

@@ -34,22 +34,24 @@ public struct WireFieldReader {
         try self.stateReference.withObject { state in
             while self.position < self.end {
                 var reader = state.reader(self.position..<self.end)
+                // Known once the tag is read: a damaged value is reported at its field, as the keyed container does.
+                var number: Int?
                 do throws(WireError) {
                     let tag = try reader.readVarint()
                     guard tag <= UInt64(UInt32.max) else { throw .invalidValue("field tag \(tag) exceeds 32 bits") }
                     guard let wireType = WireType(tagBits: UInt8(truncatingIfNeeded: tag)) else {
                         throw .invalidWireType(UInt8(truncatingIfNeeded: tag & 0x07))
                     }
-                    let number = Int(tag >> 3)
-                    if number == FieldTag.namedFieldNumber { _ = try reader.readLengthDelimited() }
+                    let fieldNumber = Int(tag >> 3)
+                    if fieldNumber == FieldTag.namedFieldNumber { _ = try reader.readLengthDelimited() } else { number = fieldNumber }
                     let payload = try reader.skipValue(wireType)
                     self.position = reader.position
-                    guard number != FieldTag.namedFieldNumber else { continue }
+                    guard let number else { continue }
                     self.field = WireField(wireType: wireType, payload: payload, next: reader.position)
                     self.number = number
                     return number
                 } catch {
-                    throw state.corrupted(error, level: self.level, key: nil)
+                    throw state.corrupted(error, level: self.level, key: number.map { PathKey(number: $0, of: self.keys).key })
                 }
             }
             return nil

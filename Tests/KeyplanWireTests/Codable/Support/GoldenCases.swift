@@ -14,6 +14,28 @@ struct GoldenCase: Sendable {
             decodesToValue: { bytes in try BinaryDecoder().decode(T.self, from: bytes) == makeValue() }
         )
     }
+
+    /// A message with generated coding: its `Codable` conformance must give and take the same bytes.
+    static func of<T: Codable & Equatable & WireMessage>(_ name: String, _ makeValue: @escaping @Sendable () -> T) -> GoldenCase {
+        GoldenCase(
+            name: name,
+            encode: {
+                let generated = try BinaryEncoder().encode(makeValue())
+                let viaCodable = try BinaryEncoder().encode(ViaCodable(makeValue()))
+                guard generated == viaCodable else { throw CodingsDisagree(generated: generated, viaCodable: viaCodable) }
+                return generated
+            },
+            decodesToValue: { bytes in
+                try BinaryDecoder().decode(T.self, from: bytes) == makeValue()
+                    && BinaryDecoder().decode(ViaCodable<T>.self, from: bytes).value == makeValue()
+            }
+        )
+    }
+
+    struct CodingsDisagree: Error {
+        let generated: [UInt8]
+        let viaCodable: [UInt8]
+    }
 }
 
 /// The values of `Protocols/vectors/encoding.json`, by vector name.

@@ -4,6 +4,7 @@ import KeyplanWire
 // Message types shared by the codec tests and the golden vectors. Types that travel declare `Int` coding keys
 // (field numbers); a few keep synthesized string keys to exercise named fields.
 
+@WireMessage
 struct Point: Codable, Equatable {
     var x: Int
     var y: Int
@@ -19,6 +20,7 @@ struct NamedPoint: Codable, Equatable {
     var id: Int
 }
 
+@WireMessage
 struct Contact: Codable, Equatable {
     var name: String
     var email: String?
