@@ -10,7 +10,9 @@ import Foundation
 /// ``nextField()`` steps to the next field and returns its number; the generated code switches on it and reads the
 /// value with a `decode` method, or leaves an unknown field alone (it is already skipped). A field that appears twice
 /// is read twice, and the later value wins.
-public struct WireFieldReader {
+///
+/// Noncopyable: it refers to the decoder's state without retaining it, so it must not outlive the call it is lent to.
+public struct WireFieldReader: ~Copyable {
     private let stateReference: UnretainedReference<DecodingState>
     private var position: Int
     private let end: Int

@@ -6,7 +6,9 @@ import Foundation
 
 /// Writes the fields of one ``WireMessage``, for the message's generated `encode(wireFields:)`: each field is its
 /// tag and its value, in the order written, exactly as the keyed container writes them.
-public struct WireFieldWriter {
+///
+/// Noncopyable: it refers to the encoder's state without retaining it, so it must not outlive the call it is lent to.
+public struct WireFieldWriter: ~Copyable {
     private let stateReference: UnretainedReference<EncodingState>
     /// The level of the message; its fields are one level deeper.
     private let level: Int
