@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // Keyplan: a multi-tenant server for strategic account planning.
 //
 // Modules, one per layer, dependencies pointing one way only (see ARCHITECTURE.md):
@@ -29,6 +29,12 @@ let package = Package(
         .library(name: "KeyplanAPI", targets: ["KeyplanAPI"]),
         .library(name: "KeyplanServer", targets: ["KeyplanServer"]),
     ],
+    // `@WireMessage` needs its compiler plugin (swift-syntax). On by default; the fuzz package turns it off, as its
+    // sanitizer flags reach host tools too and libFuzzer's `main` would collide with the plugin's.
+    traits: [
+        .trait(name: "WireMessageMacro", description: "Declares @WireMessage and builds its compiler plugin"),
+        .default(enabledTraits: ["WireMessageMacro"]),
+    ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
@@ -46,7 +52,7 @@ let package = Package(
         .target(
             name: "KeyplanWire",
             dependencies: [
-                "KeyplanWireMacros",
+                .target(name: "KeyplanWireMacros", condition: .when(traits: ["WireMessageMacro"])),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],

@@ -1,4 +1,4 @@
-// swift-tools-version: 6.0
+// swift-tools-version: 6.1
 // libFuzzer targets for Keyplan's wire code, one executable per target (see README.md).
 // Kept out of the main package: they build only with `--sanitize=fuzzer`.
 import PackageDescription
@@ -7,7 +7,8 @@ let package = Package(
     name: "KeyplanFuzz",
     platforms: [.macOS(.v15)],
     dependencies: [
-        .package(name: "Keyplan", path: ".."),
+        // Without the @WireMessage macro: its plugin cannot be built with the sanitizer flags (see Package.swift).
+        .package(name: "Keyplan", path: "..", traits: []),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
     ],
     targets: [

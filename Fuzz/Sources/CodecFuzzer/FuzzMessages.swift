@@ -50,9 +50,8 @@ struct FuzzScorecard: Codable {
     var raw: Data
 }
 
-/// Generated coding (`@WireMessage`), holding `Codable`-only messages and itself; ``ThroughCodable`` reaches its
-/// synthesized conformance too.
-@WireMessage
+/// With a `WireMessage` conformance (below), holding `Codable`-only messages and itself; ``ThroughCodable`` reaches
+/// its synthesized conformance too.
 struct FuzzPlan: Codable {
     var name: String
     var revenue: Money
@@ -66,6 +65,66 @@ struct FuzzPlan: Codable {
 
     enum CodingKeys: Int, CodingKey {
         case name = 1, revenue, forecast, contacts, actions, scorecard, counters, children, flag
+    }
+}
+
+/// Written as `@WireMessage` expands it: the fuzz build cannot use the macro (its plugin does not link under the
+/// sanitizer flags), and what the fuzzer is after is the decoder's field reader, which takes the untrusted bytes.
+extension FuzzPlan: WireMessage {
+    static var wireKeys: any CodingKey.Type { CodingKeys.self }
+
+    init(wireFields fields: inout WireFieldReader) throws {
+        var name: String?
+        var revenue: Money?
+        var forecast: Decimal?
+        var contacts: [FuzzContact]?
+        var actions: [FuzzAction]?
+        var scorecard: FuzzScorecard?
+        var counters: [UInt64]?
+        var children: [FuzzPlan]?
+        var flag: Bool?
+        while let field = try fields.nextField() {
+            switch field {
+            case 1: name = try fields.decode(String.self)
+            case 2: revenue = try fields.decode(Money.self)
+            case 3: forecast = try fields.decode(Decimal.self)
+            case 4: contacts = try fields.decode([FuzzContact].self)
+            case 5: actions = try fields.decode([FuzzAction].self)
+            case 6: scorecard = try fields.decode(FuzzScorecard.self)
+            case 7: counters = try fields.decode([UInt64].self)
+            case 8: children = try fields.decode([FuzzPlan].self)
+            case 9: flag = try fields.decode(Bool.self)
+            default: break
+            }
+        }
+        guard let name else { throw fields.missingField(1) }
+        guard let revenue else { throw fields.missingField(2) }
+        guard let contacts else { throw fields.missingField(4) }
+        guard let actions else { throw fields.missingField(5) }
+        guard let counters else { throw fields.missingField(7) }
+        guard let children else { throw fields.missingField(8) }
+        guard let flag else { throw fields.missingField(9) }
+        self.name = name
+        self.revenue = revenue
+        self.forecast = forecast
+        self.contacts = contacts
+        self.actions = actions
+        self.scorecard = scorecard
+        self.counters = counters
+        self.children = children
+        self.flag = flag
+    }
+
+    func encode(wireFields fields: inout WireFieldWriter) throws {
+        try fields.encode(self.name, field: 1)
+        try fields.encode(self.revenue, field: 2)
+        if let forecast = self.forecast { try fields.encode(forecast, field: 3) }
+        try fields.encode(self.contacts, field: 4)
+        try fields.encode(self.actions, field: 5)
+        if let scorecard = self.scorecard { try fields.encode(scorecard, field: 6) }
+        try fields.encode(self.counters, field: 7)
+        try fields.encode(self.children, field: 8)
+        try fields.encode(self.flag, field: 9)
     }
 }
 

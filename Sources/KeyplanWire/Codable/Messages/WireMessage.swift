@@ -20,8 +20,10 @@ public protocol WireMessage: Codable {
     func encode(wireFields: inout WireFieldWriter) throws
 }
 
+#if WireMessageMacro
 /// Generates the struct's ``WireMessage`` conformance from its stored properties and its
 /// `enum CodingKeys: Int, CodingKey`, whose raw values are the field numbers (see `Protocols/encoding.md`).
 @attached(member, names: named(__readWireFields))
 @attached(extension, conformances: WireMessage, names: named(wireKeys), named(init(wireFields:)), named(encode(wireFields:)))
 public macro WireMessage() = #externalMacro(module: "KeyplanWireMacros", type: "WireMessageMacro")
+#endif
