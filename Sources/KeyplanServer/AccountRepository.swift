@@ -102,12 +102,18 @@ struct AccountRepository {
     }
 
     /// Takes the user off the account's team and out of its customers, unless they are the
-    /// team's only owner.
+    /// team's only owner, and revokes the account's pending invitations to the user's email, so
+    /// that a removed customer cannot come back in through one sent earlier.
     func removeMember(_ userID: UUID, from accountID: UUID) async throws -> MemberRemoval {
         if try await isSoleOwner(userID, of: accountID) { return .lastOwner }
         let removed = try await connection.query("""
             WITH team AS (DELETE FROM account_team WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1),
-                 customer AS (DELETE FROM account_customers WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1)
+                 customer AS (DELETE FROM account_customers WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1),
+                 pending AS (
+                     UPDATE invitations SET revoked_at = now()
+                     WHERE account_id = \(accountID) AND accepted_at IS NULL AND revoked_at IS NULL
+                       AND email = (SELECT email FROM users WHERE id = \(userID))
+                       AND (EXISTS (SELECT 1 FROM team) OR EXISTS (SELECT 1 FROM customer)))
             SELECT (SELECT count(*) FROM team) + (SELECT count(*) FROM customer) AS n
             """).single(Int.self, column: "n")
         return removed > 0 ? .removed : .notAMember

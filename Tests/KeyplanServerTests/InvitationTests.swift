@@ -78,6 +78,28 @@ struct InvitationTests {
         }
     }
 
+    @Test func removingACustomerRevokesTheirPendingInvitationsToThatAccountOnly() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let seller = server.client(admin.token)
+            let account = try await seller.createAccount(CreateAccountRequest(name: "First"))
+            let elsewhere = try await seller.createAccount(CreateAccountRequest(name: "Elsewhere"))
+            let first = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
+            let pat = try await server.anonymous.acceptInvitation(token: first.token, password: "pat-password", displayName: "Pat")
+            let upgrade = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
+            let other = try await seller.createInvitation(CreateInvitationRequest(accountID: elsewhere.id, email: "pat@buyer.example", role: .customerViewer))
+
+            try await seller.removeMember(RemoveMemberRequest(accountID: account.id, userID: pat.identity.userID))
+            // The invitation sent earlier to the same account no longer lets Pat back in…
+            #expect(await statusCode { _ = try await server.anonymous.acceptInvitation(token: upgrade.token, password: "pat-password", displayName: "Pat") } == .unauthenticated)
+            #expect(try await seller.listInvitations(accountID: account.id).first { $0.id == upgrade.invitation.id }?.revokedAt != nil)
+            #expect(try await server.client(pat.token).listAccounts().isEmpty)
+            // …while the one to another account still does.
+            _ = try await server.anonymous.acceptInvitation(token: other.token, password: "pat-password", displayName: "Pat")
+            #expect(try await server.client(pat.token).listAccounts().map(\.id) == [elsewhere.id])
+        }
+    }
+
     /// Pat, a customer with the password `pat-password`, and a second invitation for Pat.
     func secondInvitationOfAnExistingCustomer(_ server: IdentityTestServer) async throws -> CreatedInvitation {
         let (_, admin) = try await server.bootstrapTenant(slug: "acme")
