@@ -13,7 +13,8 @@ public enum AccountsService {
     public static let addTeamMember = RPCMethod<AddTeamMemberRequest, Empty>.unary(name, "AddTeamMember")
     /// Takes a user off the account: a seller off its team, a customer out of its workspace. Their
     /// next call about the account, an open Watch stream included, finds no account, and the
-    /// account's pending invitations to their email are revoked. NOT_FOUND when the user is
+    /// account's pending invitations to their email are revoked; the plan's actions they owned
+    /// are left without an owner (journaled, like any update). NOT_FOUND when the user is
     /// neither; FAILED_PRECONDITION for the team's last owner.
     public static let removeMember = RPCMethod<RemoveMemberRequest, Empty>.unary(name, "RemoveMember")
 }

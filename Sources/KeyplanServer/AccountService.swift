@@ -54,7 +54,7 @@ struct AccountService: SecuredService {
                 let accounts = AccountRepository(connection: connection)
                 switch try await accounts.removeMember(request.userID, from: request.accountID) {
                 case .removed:
-                    break
+                    try await ActionService.unassign(ownedBy: request.userID, in: request.accountID, by: caller, on: connection)
                 case .notAMember:
                     throw RPCError(code: .notFound, message: "\(request.userID) is neither on the team of account \(request.accountID) nor one of its customers")
                 case .lastOwner:

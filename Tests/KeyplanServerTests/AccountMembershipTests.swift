@@ -42,4 +42,34 @@ struct AccountMembershipTests {
             #expect(try await member.getAccount(a).id == a)
         }
     }
+
+    @Test func actionsOfARemovedMemberAreLeftWithoutAnOwnerVisiblyInTheirHistory() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            let owner = try await world.client(for: .sellerOnTeam)
+            let a = world.accountA
+            let memberID = try #require(world.users[.teamMember]).user
+            let editorID = try #require(world.users[.customerEditor]).user
+            let ownerID = try #require(world.users[.sellerOnTeam]).user
+            let internalAction = try await owner.createAction(CreateActionRequest(accountID: a, title: "Price the second plant", ownerID: memberID))
+            let shared = try await owner.createAction(CreateActionRequest(accountID: a, title: "Site survey", ownerID: editorID, shared: true))
+            let kept = try await owner.createAction(CreateActionRequest(accountID: a, title: "Scrap audit", ownerID: ownerID, shared: true))
+
+            try await owner.removeMember(RemoveMemberRequest(accountID: a, userID: memberID))
+            try await owner.removeMember(RemoveMemberRequest(accountID: a, userID: editorID))
+            for (action, formerOwner) in [(internalAction, memberID), (shared, editorID)] {
+                let now = try await owner.getAction(accountID: a, actionID: action.id)
+                #expect(now.ownerID == nil && now.version == 2 && now.title == action.title)
+                let history = try await owner.history(accountID: a, entityID: action.id)
+                #expect(history.map(\.operation) == [.created, .updated])
+                #expect(history.last?.fields.first { $0.field == "ownerID" } == FieldChange(field: "ownerID", before: formerOwner.uuidString, after: nil))
+            }
+            #expect(try await owner.getAction(accountID: a, actionID: kept.id) == kept, "an action of someone still on the account is untouched")
+            // The former owner of an action can be assigned again only once back on the account.
+            let reassigned = await rpcError {
+                _ = try await owner.updateAction(UpdateActionRequest(accountID: a, actionID: shared.id, expectedVersion: 2, ownerID: editorID))
+            }
+            #expect(reassigned?.code == .invalidArgument)
+        }
+    }
 }

@@ -83,18 +83,26 @@ struct ActionRepository {
             """).map(Self.action)
     }
 
-    /// The account's actions linked to the goal, locked for an update, whoever may see them: deleting a
-    /// goal unlinks every one.
-    func lockLinked(toGoal goalID: UUID, in accountID: UUID) async throws -> [PlanAction] {
-        try await connection.query("\(Self.select) WHERE a.account_id = \(accountID) AND a.goal_id = \(goalID) ORDER BY a.id FOR UPDATE OF a")
-            .map(Self.action)
+    /// A link of an action to something that can go away: a goal that is deleted, an owner taken
+    /// off the account.
+    enum Link: String {
+        case goal = "goal_id"
+        case owner = "owner_id"
     }
 
-    /// Clears the goal of `ids` (locked by ``lockLinked(toGoal:in:)``), each a version up, in one
-    /// statement; returns them as they are now, in the order of `ids`.
-    func unlinkGoal(of ids: [UUID], by author: UUID) async throws -> [PlanAction] {
+    /// The account's actions linked to `target`, locked for an update, whoever may see them: each
+    /// one loses the link.
+    func lockLinked(_ link: Link, to target: UUID, in accountID: UUID) async throws -> [PlanAction] {
         try await connection.query("""
-            UPDATE actions SET goal_id = NULL, version = version + 1, updated_by = \(author), updated_at = now()
+            \(Self.select) WHERE a.account_id = \(accountID) AND a.\(unescaped: link.rawValue) = \(target) ORDER BY a.id FOR UPDATE OF a
+            """).map(Self.action)
+    }
+
+    /// Clears the link of `ids` (locked by ``lockLinked(_:to:in:)``), each a version up, in one
+    /// statement; returns them as they are now, in the order of `ids`.
+    func clear(_ link: Link, of ids: [UUID], by author: UUID) async throws -> [PlanAction] {
+        try await connection.query("""
+            UPDATE actions SET \(unescaped: link.rawValue) = NULL, version = version + 1, updated_by = \(author), updated_at = now()
             WHERE id = ANY(\(ids))
             """)
         let after = try await connection.query("\(Self.select) WHERE a.id = ANY(\(ids))").map(Self.action)

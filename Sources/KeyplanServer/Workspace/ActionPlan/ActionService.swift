@@ -105,11 +105,21 @@ struct ActionService: SecuredService {
     /// journaled like any update, so that the plan's history and live views say why an action lost
     /// its goal (the foreign key alone would clear the link silently).
     static func unlink(fromGoal goalID: UUID, in accountID: UUID, by caller: Principal, on connection: PostgresConnection) async throws {
+        try await Self.clear(.goal, to: goalID, in: accountID, by: caller, on: connection)
+    }
+
+    /// Leaves the account's actions owned by a user taken off the account without an owner, the
+    /// same way: an owner must be on the account, and the plan shows the action needs a new one.
+    static func unassign(ownedBy userID: UUID, in accountID: UUID, by caller: Principal, on connection: PostgresConnection) async throws {
+        try await Self.clear(.owner, to: userID, in: accountID, by: caller, on: connection)
+    }
+
+    private static func clear(_ link: ActionRepository.Link, to target: UUID, in accountID: UUID, by caller: Principal, on connection: PostgresConnection) async throws {
         let actions = ActionRepository(connection: connection)
-        let linked = try await actions.lockLinked(toGoal: goalID, in: accountID)
+        let linked = try await actions.lockLinked(link, to: target, in: accountID)
         guard !linked.isEmpty else { return }
-        let unlinked = try await actions.unlinkGoal(of: linked.map(\.id), by: caller.userID)
-        for (before, after) in zip(linked, unlinked) {
+        let cleared = try await actions.clear(link, of: linked.map(\.id), by: caller.userID)
+        for (before, after) in zip(linked, cleared) {
             try await Self.journal(before: before, after: after, by: caller, on: connection)
         }
     }
