@@ -61,7 +61,8 @@ struct AccountsCommand: AsyncParsableCommand {
 
     struct RemoveMember: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "remove-member", abstract: "Take a seller off an account's team, or a customer out of its workspace.")
+            commandName: "remove-member", abstract: "Take a seller off an account's team, or a customer out of its workspace.",
+            discussion: "Their pending invitations to the account are revoked, and the actions they owned are left without an owner.")
         @Option(help: "The account's id.") var account: UUID
         @Option(help: "The user's id.") var user: UUID
         @OptionGroup var options: GlobalOptions
