@@ -9,8 +9,9 @@ let package = Package(
     name: "KeyplanBenchmarks",
     platforms: [.macOS(.v15)],
     dependencies: [
-        // Named explicitly: a path dependency's identity would otherwise be the checkout's directory name.
-        .package(name: "Keyplan", path: ".."),
+        // Named explicitly: a path dependency's identity would otherwise be the checkout's directory name. Its
+        // trait is named too: left to the default, this build saw no @WireMessage.
+        .package(name: "Keyplan", path: "..", traits: ["WireMessageMacro"]),
         .package(url: "https://github.com/apple/swift-protobuf.git", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.27.0"),
