@@ -95,10 +95,7 @@ extension Validate {
     static func profile(_ request: UpdateProfileRequest) throws -> UpdateProfileRequest {
         var request = request
         func text(_ value: String?, _ field: String, max: Int) throws -> String? {
-            guard let value else { return nil }
-            let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard trimmed.count <= max else { throw RPCError(code: .invalidArgument, message: "\(field) must have at most \(max) characters") }
-            return trimmed
+            try value.map { try Validate.text($0, field: field, characters: 0...max) }
         }
         request.industry = try text(request.industry, "industry", max: 100)
         request.region = try text(request.region, "region", max: 100)

@@ -31,10 +31,10 @@ struct ActionService: SecuredService {
         }
         routes.unary(ActionPlanService.updateAction) { request, call in
             let caller = try call.caller()
-            try PlanInput.version(request.expectedVersion)
-            try PlanInput.setOrClear(request.ownerID, clear: request.clearOwner, "the owner")
-            try PlanInput.setOrClear(request.dueOn, clear: request.clearDueOn, "the due date")
-            try PlanInput.setOrClear(request.goalID, clear: request.clearGoal, "the goal")
+            try Validate.expectedVersion(request.expectedVersion)
+            try Validate.setOrClear(request.ownerID, clear: request.clearOwner, "the owner")
+            try Validate.setOrClear(request.dueOn, clear: request.clearDueOn, "the due date")
+            try Validate.setOrClear(request.goalID, clear: request.clearGoal, "the goal")
             return try await environment.inTenant(caller.tenantID) { connection in
                 let actions = ActionRepository(connection: connection)
                 let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)
@@ -51,7 +51,7 @@ struct ActionService: SecuredService {
         }
         routes.unary(ActionPlanService.deleteAction) { request, call in
             let caller = try call.caller()
-            try PlanInput.version(request.expectedVersion)
+            try Validate.expectedVersion(request.expectedVersion)
             try await environment.inTenant(caller.tenantID) { connection in
                 let actions = ActionRepository(connection: connection)
                 let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)
@@ -96,8 +96,8 @@ struct ActionService: SecuredService {
 
     static func checked(_ fields: ActionFields) throws -> ActionFields {
         var fields = fields
-        fields.title = try PlanInput.line(fields.title, "title", length: 1...300)
-        fields.description = try PlanInput.text(fields.description, "description", maximum: 10_000)
+        fields.title = try Validate.line(fields.title, field: "title", characters: 1...300)
+        fields.description = try Validate.freeText(fields.description, field: "description", maximum: 10_000)
         return fields
     }
 

@@ -31,7 +31,7 @@ struct ProcessStepService: SecuredService {
         }
         routes.unary(ActionPlanService.removeProcessStep) { request, call in
             let caller = try call.caller()
-            try PlanInput.version(request.expectedVersion)
+            try Validate.expectedVersion(request.expectedVersion)
             try await environment.inTenant(caller.tenantID) { connection in
                 let steps = ProcessStepRepository(connection: connection)
                 let before = try await steps.lock(request.stepID, in: request.accountID)
@@ -49,8 +49,8 @@ struct ProcessStepService: SecuredService {
 
     static func checked(_ request: SetProcessStepRequest) throws -> SetProcessStepRequest {
         var request = request
-        request.activity = try PlanInput.line(request.activity, "activity", length: 1...300)
-        request.responsible = try PlanInput.line(request.responsible, "responsible", length: 0...200)
+        request.activity = try Validate.line(request.activity, field: "activity", characters: 1...300)
+        request.responsible = try Validate.line(request.responsible, field: "responsible", characters: 0...200)
         if request.responsibleUserID != nil, !request.responsible.isEmpty {
             throw RPCError(code: .invalidArgument, message: "name the responsible person either as a user or as text, not both")
         }
@@ -60,7 +60,7 @@ struct ProcessStepService: SecuredService {
         if request.stepID != nil, request.expectedVersion == nil {
             throw RPCError(code: .invalidArgument, message: "changing a step needs the expectedVersion it was read at")
         }
-        try PlanInput.version(request.expectedVersion)
+        try Validate.expectedVersion(request.expectedVersion)
         return request
     }
 }

@@ -25,8 +25,8 @@ struct RoadmapReviewService: SecuredService {
         }
         routes.unary(ActionPlanService.updateReview) { request, call in
             let caller = try call.caller()
-            try PlanInput.version(request.expectedVersion)
-            try PlanInput.setOrClear(request.nextReviewOn, clear: request.clearNextReview, "the next review's date")
+            try Validate.expectedVersion(request.expectedVersion)
+            try Validate.setOrClear(request.nextReviewOn, clear: request.clearNextReview, "the next review's date")
             return try await environment.inTenant(caller.tenantID) { connection in
                 let reviews = RoadmapReviewRepository(connection: connection)
                 let before = try await reviews.lock(request.reviewID, in: request.accountID)
@@ -60,9 +60,9 @@ struct RoadmapReviewService: SecuredService {
         var seen = Set<UUID>()
         fields.attendeeIDs = fields.attendeeIDs.filter { seen.insert($0).inserted }
         guard fields.attendeeIDs.count <= 100 else { throw RPCError(code: .invalidArgument, message: "at most 100 attendees") }
-        fields.guests = try PlanInput.lines(fields.guests, "guests", maximum: 100, length: 1...200)
-        fields.decisions = try PlanInput.lines(fields.decisions, "decisions", maximum: 100, length: 1...2000)
-        fields.notes = try PlanInput.text(fields.notes, "notes", maximum: 10_000)
+        fields.guests = try Validate.lines(fields.guests, field: "guests", maximum: 100, characters: 1...200)
+        fields.decisions = try Validate.lines(fields.decisions, field: "decisions", maximum: 100, characters: 1...2000)
+        fields.notes = try Validate.freeText(fields.notes, field: "notes", maximum: 10_000)
         if let next = fields.nextReviewOn, next <= fields.heldOn {
             throw RPCError(code: .invalidArgument, message: "the next review (\(next)) must come after this one (\(fields.heldOn))")
         }

@@ -22,7 +22,7 @@ struct AccountRelationshipMapService: SecuredService {
         }
         routes.unary(RelationshipMapService.updateContact) { request, call in
             let caller = try call.caller()
-            try MapValidation.version(request.expectedVersion)
+            try Validate.expectedVersion(request.expectedVersion)
             let movesManager = request.reportsTo != nil || request.clear.contains(.reportsTo)
             return try await inMap(of: caller) { map, journal in
                 // Lock the reports-to lines before the row, in the same order as every other writer.
@@ -38,7 +38,7 @@ struct AccountRelationshipMapService: SecuredService {
         }
         routes.unary(RelationshipMapService.removeContact) { request, call in
             let caller = try call.caller()
-            try MapValidation.version(request.expectedVersion)
+            try Validate.expectedVersion(request.expectedVersion)
             return try await inMap(of: caller) { map, journal in
                 try await map.repository.lockReportingLines(of: request.accountID)
                 let current = try await map.lockedContact(request.contactID, of: request.accountID, expectedVersion: request.expectedVersion)
@@ -65,7 +65,7 @@ struct AccountRelationshipMapService: SecuredService {
         routes.unary(RelationshipMapService.setRelationship) { request, call in
             let caller = try call.caller()
             let note = try request.note.map(MapValidation.note)
-            try MapValidation.version(request.expectedVersion)
+            try Validate.expectedVersion(request.expectedVersion)
             return try await inMap(of: caller) { map, journal in
                 let contact = try await map.contact(request.contactID, of: request.accountID)
                 let member = try await map.teamMember(request.userID)
@@ -101,7 +101,7 @@ struct AccountRelationshipMapService: SecuredService {
         }
         routes.unary(RelationshipMapService.removeRelationship) { request, call in
             let caller = try call.caller()
-            try MapValidation.version(request.expectedVersion)
+            try Validate.expectedVersion(request.expectedVersion)
             return try await inMap(of: caller) { map, journal in
                 let contact = try await map.contact(request.contactID, of: request.accountID)
                 let current = try await map.repository.relationship(of: request.userID, with: contact.id, in: request.accountID)

@@ -6,14 +6,8 @@ import KeyplanRPC
 /// wrong. Lengths are counted as PostgreSQL counts them (Unicode scalars), so a value that
 /// passes here never trips a check constraint.
 enum MapValidation {
-    /// Trimmed; `minimum` to `maximum` characters.
-    static func text(_ value: String, _ field: String, minimum: Int = 0, maximum: Int) throws -> String {
-        let trimmed = value.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard (minimum...maximum).contains(trimmed.unicodeScalars.count) else {
-            let range = minimum == 0 ? "at most \(maximum)" : "\(minimum) to \(maximum)"
-            throw RPCError(code: .invalidArgument, message: "\(field) must have \(range) characters")
-        }
-        return trimmed
+    private static func text(_ value: String, _ field: String, minimum: Int = 0, maximum: Int) throws -> String {
+        try Validate.text(value, field: field, characters: minimum...maximum)
     }
 
     static func fullName(_ value: String) throws -> String { try text(value, "the full name", minimum: 1, maximum: 200) }
@@ -21,12 +15,6 @@ enum MapValidation {
     static func department(_ value: String) throws -> String { try text(value, "the department", maximum: 200) }
     static func concerns(_ value: String) throws -> String { try text(value, "the concerns", maximum: 4000) }
     static func note(_ value: String) throws -> String { try text(value, "the note", maximum: 2000) }
-
-    /// An expected version, when given: 1 or more.
-    static func version(_ value: Int?) throws {
-        guard let value else { return }
-        guard value >= 1 else { throw RPCError(code: .invalidArgument, message: "the expected version must be 1 or more") }
-    }
 
     /// The fields of a new contact, checked and trimmed.
     static func contact(_ request: AddContactRequest) throws -> Contact {
