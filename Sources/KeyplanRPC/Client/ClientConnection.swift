@@ -154,21 +154,21 @@ final class ClientConnection: Sendable {
         }
         var call: ClientCall?
         var failure: (any Error)?
-        try outbox.append { () -> ClientOutbound in
+        try outbox.append { () -> ClientOutbound? in
             let callID: UInt32
             switch state.admitCall() {
             case .success(let id):
                 callID = id
             case .failure(.closed):
                 failure = RPCError.unavailable("the connection takes no more calls")
-                return .frames(ByteBuffer())
+                return nil
             case .failure(.tooManyCalls(let limit)):
                 // Honouring the server's MAX_CONCURRENT_CALLS: it would answer RESOURCE_EXHAUSTED; say so
                 // without the round trip, and without sending anything.
                 failure = RPCError(
                     code: .resourceExhausted,
                     message: "the server allows \(limit) concurrent calls on one connection, and they are all open (the call was not sent)")
-                return .frames(ByteBuffer())
+                return nil
             }
             let handler = self.handler
             let drained: @Sendable () -> Void = { handler.eventLoop.execute { handler.value.inboxDrained(callID) } }
@@ -181,7 +181,7 @@ final class ClientConnection: Sendable {
                 } catch {
                     state.callEnded()
                     failure = error
-                    return .frames(ByteBuffer())
+                    return nil
                 }
                 Frame.halfClose(callID: callID).encode(into: &buffer)
             }

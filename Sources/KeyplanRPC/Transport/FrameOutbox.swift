@@ -44,14 +44,18 @@ final class FrameOutbox<Item: FrameOutboxItem>: @unchecked Sendable {
     }
 
     /// Appends the item `make` returns, atomically with anything `make` does (e.g. taking the
-    /// next call id, so ids reach the wire in increasing order).
-    func append(_ make: () -> Item) throws(RPCError) {
+    /// next call id, so ids reach the wire in increasing order); nil appends nothing and
+    /// schedules no write (a call refused before anything was sent).
+    func append(_ make: () -> Item?) throws(RPCError) {
         lock.lock()
         if let error = state.closedError {
             lock.unlock()
             throw error
         }
-        let item = make()
+        guard let item = make() else {
+            lock.unlock()
+            return
+        }
         state.pending.append(item)
         state.pendingBytes += item.byteCount
         let scheduleDrain = !state.drainScheduled
