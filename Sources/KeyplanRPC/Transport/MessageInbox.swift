@@ -127,6 +127,12 @@ final class MessageInbox: @unchecked Sendable {
     }
 
     /// Takes the first buffered message or the end; call with the lock held.
+    /// What ``next()`` finds at first: a message (or the end) to take, or the id to wait under.
+    private enum FirstLook {
+        case taken(Taken)
+        case wait(UInt64)
+    }
+
     private func takeLocked() -> Taken? {
         if let message = state.messages.popFirst() {
             let cost = message.readableBytes + Self.overheadPerMessage
@@ -150,12 +156,16 @@ final class MessageInbox: @unchecked Sendable {
 
     /// The next message, `nil` at the clean end.
     func next() async throws -> ByteBuffer? {
-        if let taken = lock.withLock({ takeLocked() }) {
-            return try took(taken).resolve()
-        }
-        let id = lock.withLock {
+        // One lock either takes what is there or reserves the id to wait under.
+        let firstLook: FirstLook = lock.withLock {
+            if let taken = takeLocked() { return .taken(taken) }
             defer { state.nextWaiterID &+= 1 }
-            return state.nextWaiterID
+            return .wait(state.nextWaiterID)
+        }
+        let id: UInt64
+        switch firstLook {
+        case .taken(let taken): return try took(taken).resolve()
+        case .wait(let waiterID): id = waiterID
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: Waiter) in
