@@ -97,22 +97,15 @@ extension FuzzPlan: WireMessage {
             default: break
             }
         }
-        guard let name else { throw fields.missingField(1) }
-        guard let revenue else { throw fields.missingField(2) }
-        guard let contacts else { throw fields.missingField(4) }
-        guard let actions else { throw fields.missingField(5) }
-        guard let counters else { throw fields.missingField(7) }
-        guard let children else { throw fields.missingField(8) }
-        guard let flag else { throw fields.missingField(9) }
-        self.name = name
-        self.revenue = revenue
+        self.name = try name ?? fields.absentField(String.self, 1)
+        self.revenue = try revenue ?? fields.absentField(Money.self, 2)
         self.forecast = forecast
-        self.contacts = contacts
-        self.actions = actions
+        self.contacts = try contacts ?? fields.absentField([FuzzContact].self, 4)
+        self.actions = try actions ?? fields.absentField([FuzzAction].self, 5)
         self.scorecard = scorecard
-        self.counters = counters
-        self.children = children
-        self.flag = flag
+        self.counters = try counters ?? fields.absentField([UInt64].self, 7)
+        self.children = try children ?? fields.absentField([FuzzPlan].self, 8)
+        self.flag = try flag ?? fields.absentField(Bool.self, 9)
     }
 
     func encode(wireFields fields: inout WireFieldWriter) throws {

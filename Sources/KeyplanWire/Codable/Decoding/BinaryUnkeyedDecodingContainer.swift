@@ -135,11 +135,7 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     mutating func decodeMessage<M: WireMessage>(_ type: M.Type) throws -> M {
         try self.checkNotAtEnd(type)
         let content = try self.nextLengthDelimited(advancing: false)
-        let elementLevel = self.level + 1
-        try self.state.enterValue(level: elementLevel, key: PathKey(index: self.currentIndex))
-        defer { self.state.leaveValue() }
-        var fields = WireFieldReader(state: self.state, message: content, level: elementLevel, keys: M.wireKeys)
-        let message = try M(wireFields: &fields)
+        let message = try self.state.decodeMessage(type, content: content, level: self.level + 1, key: PathKey(index: self.currentIndex))
         self.position = content.upperBound
         self.currentIndex += 1
         return message

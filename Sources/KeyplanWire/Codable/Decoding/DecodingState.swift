@@ -173,9 +173,21 @@ final class DecodingState {
     }
 
     private func decodeMessage<M: WireMessage, T>(_ message: M.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
-        var fields = WireFieldReader(state: self, message: try decoder.lengthDelimitedContent(), level: decoder.level, keys: M.wireKeys)
         // `M` is `T`, as the strategy lookup proved.
-        return unsafeBitCast(try M(wireFields: &fields), to: T.self)
+        unsafeBitCast(try self.readMessage(M.self, content: try decoder.lengthDelimitedContent(), level: decoder.level), to: T.self)
+    }
+
+    /// Decodes a message with generated coding, at `level`, whose key `key` is recorded in the path: by its
+    /// generated initializer, called directly (no strategy lookup, no cast).
+    func decodeMessage<M: WireMessage>(_ type: M.Type, content: Range<Int>, level: Int, key: PathKey) throws -> M {
+        try self.enterValue(level: level, key: key)
+        defer { self.leaveValue() }
+        return try self.readMessage(type, content: content, level: level)
+    }
+
+    private func readMessage<M: WireMessage>(_ type: M.Type, content: Range<Int>, level: Int) throws -> M {
+        var fields = WireFieldReader(state: self, message: content, level: level, keys: M.wireKeys)
+        return try M(wireFields: &fields)
     }
 
     // MARK: Errors

@@ -63,12 +63,18 @@ public struct WireFieldReader: ~Copyable {
     /// The key of the current field, for coding paths.
     private var key: PathKey { PathKey(number: self.number, of: self.keys) }
 
-    /// The error for a field the message requires but did not hold.
-    public func missingField(_ number: Int) -> any Error {
-        self.stateReference.withObject { state in
+    /// The value of field `number`, absent from the message: nil when `T` is an Optional (however it was written: a
+    /// type alias, a generic parameter), else a `keyNotFound` error — as the keyed container has it.
+    public func absentField<T>(_ type: T.Type, _ number: Int) throws -> T {
+        if let optional = T.self as? any ExpressibleByNilLiteral.Type, let none = Self.nilValue(of: optional) as? T {
+            return none
+        }
+        throw self.stateReference.withObject { state in
             state.keyNotFound(PathKey(number: number, of: self.keys).key, level: self.level)
         }
     }
+
+    private static func nilValue<N: ExpressibleByNilLiteral>(of type: N.Type) -> N { nil }
 
     // MARK: Values
 
@@ -113,11 +119,7 @@ public struct WireFieldReader: ~Copyable {
     /// directly.
     public func decode<M: WireMessage>(_ type: M.Type) throws -> M {
         try self.stateReference.withObject { state in
-            let content = try self.lengthDelimitedPayload(for: M.self, state)
-            try state.enterValue(level: self.level + 1, key: self.key)
-            defer { state.leaveValue() }
-            var fields = WireFieldReader(state: state, message: content, level: self.level + 1, keys: M.wireKeys)
-            return try M(wireFields: &fields)
+            try state.decodeMessage(type, content: try self.lengthDelimitedPayload(for: M.self, state), level: self.level + 1, key: self.key)
         }
     }
 

@@ -115,3 +115,16 @@ extension SeededGenerator {
         Milestone(name: self.string(), default: Bool.random(using: &self), contact: self.optional { $0.contact() })
     }
 }
+
+/// Optionals the macro cannot see as such: a type alias, and a generic parameter.
+typealias MaybeNote = String?
+
+@WireMessage
+struct Annotated<Extra: Codable & Equatable>: Codable, Equatable {
+    var id: Int
+    var note: MaybeNote
+    var qualified: Swift.Optional<Int>
+    var extra: Extra
+
+    enum CodingKeys: Int, CodingKey { case id = 1, note, qualified, extra }
+}

@@ -23,7 +23,27 @@ struct WireMessageMacroDiagnosticsTests {
         ),
         (
             "@WireMessage\nstruct Negative: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id = -1 } }",
+            "field 'id' has number 0 or less; field numbers start at 1 (write 'case id = 1')"
+        ),
+        (
+            "@WireMessage\nstruct Huge: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id = 0x2000_0000 } }",
+            "field 'id' has a number above 536870911, the largest the format allows"
+        ),
+        (
+            "@WireMessage\nstruct Overflowing: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id = 99999999999999999999 } }",
             "a field number must be an integer literal"
+        ),
+        (
+            "@WireMessage\nstruct Conditional: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey {\n#if DEBUG\n case id = 1\n#endif\n} }",
+            "CodingKeys must not use #if: the fields and their numbers would depend on the build"
+        ),
+        (
+            "@WireMessage\nstruct Wrapped: Codable { @Clamped var id: Int\n    enum CodingKeys: Int, CodingKey { case id = 1 } }",
+            "property 'id' is wrapped by @Clamped, which @WireMessage cannot code as Codable does; leave it out of CodingKeys or leave @WireMessage off"
+        ),
+        (
+            "@WireMessage\nstruct Lazy: Codable { lazy var id: Int = 1\n    enum CodingKeys: Int, CodingKey { case id = 1 } }",
+            "property 'id' is lazy, which @WireMessage cannot code as Codable does; leave it out of CodingKeys or leave @WireMessage off"
         ),
         (
             "@WireMessage\nstruct Unmatched: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id = 1, name } }",

@@ -54,6 +54,23 @@ struct WireMessageTests {
         )
     }
 
+    @Test("an absent field whose type is an Optional the macro cannot see decodes as nil, as through Codable")
+    func hiddenOptionals() throws {
+        for value in [Annotated<Int?>(id: 1, note: nil, qualified: nil, extra: nil), Annotated<Int?>(id: 2, note: "n", qualified: 3, extra: 4)] {
+            let bytes = try self.encode(value)
+            #expect(bytes == (try self.encode(ViaCodable(value))))
+            #expect(try self.decode(Annotated<Int?>.self, bytes) == value)
+            #expect(try self.decode(ViaCodable<Annotated<Int?>>.self, bytes).value == value)
+        }
+        // A generic field that is not an Optional is still required.
+        let error = #expect(throws: DecodingError.self) { try self.decode(Annotated<Int>.self, [0x08, 0x02]) }
+        guard case .keyNotFound(let key, _) = error else {
+            Issue.record("expected keyNotFound, got \(String(describing: error))")
+            return
+        }
+        #expect(key.stringValue == "extra")
+    }
+
     @Test("a missing required field is keyNotFound with the message's coding path")
     func missingRequiredField() throws {
         // Two milestones: the first whole (name "a", default false), the second without its name (field 1).
