@@ -106,9 +106,11 @@ struct MessageDeclaration {
         lines.append("}")
         // An absent field not written as an Optional is an error, unless its type is an Optional after all (the
         // runtime tells), as the keyed container has it.
-        let values = self.fields.map { field in
-            field.isOptional ? field.name : "try \(field.name) ?? __fields.absentField((\(field.valueType)).self, \(field.number))"
+        // (Filled in place and unwrapped after: an `x ?? absentField(…)` in the returned tuple made decoding 7% slower.)
+        for field in self.fields where !field.isOptional {
+            lines.append("if \(field.name) == nil { \(field.name) = try __fields.absentField((\(field.valueType)).self, \(field.number)) }")
         }
+        let values = self.fields.map { $0.isOptional ? $0.name : "\($0.name)!" }
         lines.append(values.count == 1 ? "return \(values[0])" : "return (" + values.joined(separator: ", ") + ")")
         lines.append("}")
         return lines.joined(separator: "\n")
