@@ -101,7 +101,6 @@ struct ResolvedCredential: Sendable {
             """).first.map(Self.init(row:))
     }
 
-
     /// The principal this credential acts as; `nil` when an API key's role exceeds what its
     /// owner may now do (the owner's role changed since).
     var principal: Principal? {

@@ -8,9 +8,10 @@ import KeyplanRPC
 ///
 /// Each wake (a notified change, or the hub's periodic tick) runs one transaction under the
 /// watcher's principal that re-reads its credential (revoked, its user disabled, or past its hard
-/// expiry: UNAUTHENTICATED; a changed role applies at once) and re-checks its access to the account (a customer removed from it gets
-/// NOT_FOUND), and reads the changes it has not sent — those after its cursor, plus the notified
-/// one — through ``WorkspaceJournal``, which leaves internal changes out for customers in SQL.
+/// expiry: UNAUTHENTICATED; a changed role applies at once), re-checks its access to the account
+/// (a customer removed from it gets NOT_FOUND), and reads the changes it has not sent — those after
+/// its cursor, plus the notified one — through ``WorkspaceJournal``, which leaves internal changes
+/// out for customers in SQL.
 struct WorkspaceWatcher {
     let environment: ServiceEnvironment
     let events: WorkspaceEvents

@@ -240,13 +240,8 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     /// metadata of `Optional<T>` at entry, a tenth of all decoding time.
     @inline(never)
     private func absentValue<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T {
-        if let optional = T.self as? any ExpressibleByNilLiteral.Type, let none = Self.nilValue(of: optional) as? T {
-            return none
-        }
-        throw self.keyNotFound(key)
+        try self.state.absentValue(type, key: key, level: self.level)
     }
-
-    private static func nilValue<N: ExpressibleByNilLiteral>(of type: N.Type) -> N { nil }
 
     func decodeIfPresent<T: Decodable>(_ type: T.Type, forKey key: Key) throws -> T? {
         guard let field = try self.find(key) else { return nil }

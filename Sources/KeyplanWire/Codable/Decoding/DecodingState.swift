@@ -220,6 +220,17 @@ final class DecodingState {
         )
     }
 
+    /// The value of a field a message does not hold: nil when `T` is an Optional, else a `keyNotFound` error.
+    @inline(never)
+    func absentValue<T>(_ type: T.Type, key: any CodingKey, level: Int) throws -> T {
+        if let optional = T.self as? any ExpressibleByNilLiteral.Type, let none = Self.nilValue(of: optional) as? T {
+            return none
+        }
+        throw self.keyNotFound(key, level: level)
+    }
+
+    private static func nilValue<N: ExpressibleByNilLiteral>(of type: N.Type) -> N { nil }
+
     /// The error for a value of `type` whose wire type is not the one it needs.
     @inline(never)
     func wireTypeMismatch(_ type: Any.Type, expected: WireType, actual: WireType, level: Int, key: (any CodingKey)?) -> any Error {

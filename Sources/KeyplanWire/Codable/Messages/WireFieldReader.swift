@@ -66,15 +66,10 @@ public struct WireFieldReader: ~Copyable {
     /// The value of field `number`, absent from the message: nil when `T` is an Optional (however it was written: a
     /// type alias, a generic parameter), else a `keyNotFound` error — as the keyed container has it.
     public func absentField<T>(_ type: T.Type, _ number: Int) throws -> T {
-        if let optional = T.self as? any ExpressibleByNilLiteral.Type, let none = Self.nilValue(of: optional) as? T {
-            return none
-        }
-        throw self.stateReference.withObject { state in
-            state.keyNotFound(PathKey(number: number, of: self.keys).key, level: self.level)
+        try self.stateReference.withObject { state in
+            try state.absentValue(type, key: PathKey(number: number, of: self.keys).key, level: self.level)
         }
     }
-
-    private static func nilValue<N: ExpressibleByNilLiteral>(of type: N.Type) -> N { nil }
 
     // MARK: Values
 
