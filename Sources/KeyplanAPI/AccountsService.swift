@@ -7,9 +7,9 @@ public enum AccountsService {
     public static let name = "keyplan.Accounts"
     public static let create = RPCMethod<CreateAccountRequest, AccountView>.unary(name, "Create")
     /// The accounts the caller may read.
-    public static let list = RPCMethod<Empty, AccountList>.unary(name, "List")
+    public static let list = RPCMethod<Empty, AccountList>.read(name, "List")
     /// One account; a customer gets the customer view, built on the server.
-    public static let get = RPCMethod<AccountRef, AccountView>.unary(name, "Get")
+    public static let get = RPCMethod<AccountRef, AccountView>.read(name, "Get")
     public static let addTeamMember = RPCMethod<AddTeamMemberRequest, Empty>.unary(name, "AddTeamMember")
     /// Takes a user off the account: a seller off its team, a customer out of its workspace. Their
     /// next call about the account, an open Watch stream included, finds no account, and the

@@ -5,7 +5,7 @@ import KeyplanWire
 /// `keyplan.Audit`: the tenant's append-only audit log, for admins.
 public enum AuditService {
     public static let name = "keyplan.Audit"
-    public static let list = RPCMethod<ListAuditRequest, AuditPage>.unary(name, "List")
+    public static let list = RPCMethod<ListAuditRequest, AuditPage>.read(name, "List")
 }
 
 @WireMessage

@@ -10,7 +10,7 @@ public enum AuthService {
     /// Revokes the calling session (an API key is revoked through `APIKeys.Revoke`).
     public static let signOut = RPCMethod<Empty, Empty>.unary(name, "SignOut")
     /// The caller's identity.
-    public static let whoAmI = RPCMethod<Empty, Identity>.unary(name, "WhoAmI")
+    public static let whoAmI = RPCMethod<Empty, Identity>.read(name, "WhoAmI")
 }
 
 @WireMessage

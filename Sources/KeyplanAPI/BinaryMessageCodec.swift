@@ -22,7 +22,12 @@ extension MessageCodec where Message: Codable {
 
 extension RPCMethod where Request: Codable, Response: Codable {
     /// A unary method of a Keyplan service, both messages binary Codable.
-    public static func unary(_ service: String, _ name: String) -> RPCMethod {
-        RPCMethod(MethodDescriptor(service: service, method: name), kind: .unary, request: .binary, response: .binary)
+    public static func unary(_ service: String, _ name: String, _ idempotency: Idempotency = .unknown) -> RPCMethod {
+        RPCMethod(MethodDescriptor(service: service, method: name), kind: .unary, idempotency: idempotency, request: .binary, response: .binary)
+    }
+
+    /// A unary method that only reads (``Idempotency/noSideEffects``).
+    public static func read(_ service: String, _ name: String) -> RPCMethod {
+        unary(service, name, .noSideEffects)
     }
 }

@@ -5,7 +5,7 @@ import KeyplanWire
 /// `keyplan.Sessions`: the caller's sessions (an admin's: every session of the tenant).
 public enum SessionsService {
     public static let name = "keyplan.Sessions"
-    public static let list = RPCMethod<ListCredentialsRequest, CredentialList>.unary(name, "List")
+    public static let list = RPCMethod<ListCredentialsRequest, CredentialList>.read(name, "List")
     public static let revoke = RPCMethod<CredentialRef, Empty>.unary(name, "Revoke")
 }
 
@@ -13,7 +13,7 @@ public enum SessionsService {
 public enum APIKeysService {
     public static let name = "keyplan.APIKeys"
     public static let create = RPCMethod<CreateAPIKeyRequest, CreatedAPIKey>.unary(name, "Create")
-    public static let list = RPCMethod<ListCredentialsRequest, CredentialList>.unary(name, "List")
+    public static let list = RPCMethod<ListCredentialsRequest, CredentialList>.read(name, "List")
     public static let revoke = RPCMethod<CredentialRef, Empty>.unary(name, "Revoke")
 }
 

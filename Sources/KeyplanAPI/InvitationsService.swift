@@ -7,7 +7,7 @@ public enum InvitationsService {
     public static let name = "keyplan.Invitations"
     /// Invites a customer contact by email into an account; returns the single-use token to deliver.
     public static let create = RPCMethod<CreateInvitationRequest, CreatedInvitation>.unary(name, "Create")
-    public static let list = RPCMethod<AccountRef, InvitationList>.unary(name, "List")
+    public static let list = RPCMethod<AccountRef, InvitationList>.read(name, "List")
     public static let revoke = RPCMethod<InvitationRef, Empty>.unary(name, "Revoke")
     /// Public: consumes the token, creates or links the customer user, sets their password and
     /// signs them in.

@@ -6,7 +6,7 @@ import KeyplanWire
 public enum UsersService {
     public static let name = "keyplan.Users"
     public static let create = RPCMethod<CreateUserRequest, CreatedUser>.unary(name, "Create")
-    public static let list = RPCMethod<Empty, UserList>.unary(name, "List")
+    public static let list = RPCMethod<Empty, UserList>.read(name, "List")
     /// Disables a user and revokes all their credentials.
     public static let disable = RPCMethod<UserRef, User>.unary(name, "Disable")
 }

@@ -76,14 +76,25 @@ final class LibPQConnection: @unchecked Sendable {
 
     // MARK: Statements
 
-    /// Runs one statement with parameters (extended protocol), results in binary.
+    /// Statements prepared on this session (named `keyplan_<n>`), by their text and parameter
+    /// types. Touched only by the operation in flight (``begin(_:)``/``end()`` make that one at a time).
+    private var prepared: [PreparedKey: String] = [:]
+    private var nextPreparedName = 0
+
+    /// At most this many statements are kept prepared per session; later ones run unnamed.
+    /// Keyplan's statements are string literals, so the set is small; text built at run time
+    /// (a filter, a list of columns) can vary without bound, and the cap keeps the server's
+    /// memory per session bounded.
+    static let maximumPreparedStatements = 512
+
+    private struct PreparedKey: Hashable {
+        var sql: String
+        var types: [Oid]
+    }
+
+    /// Runs one statement with parameters (extended protocol), results in binary; prepared on first use.
     func execute(_ query: PostgresQuery, operation: Operation) throws -> PostgresRows {
-        try begin(operation)
-        defer { end() }
-        let result = query.withLibPQParameters { count, types, values, lengths, formats in
-            PQexecParams(connection, query.sql, count, types, values, lengths, formats, PostgresFormat.binary.rawValue)
-        }
-        return try consume(result)
+        try pipeline([query], operation: operation)[0]
     }
 
     /// Runs SQL text that may hold several statements (simple protocol, no parameters).
@@ -96,37 +107,88 @@ final class LibPQConnection: @unchecked Sendable {
 
     /// Sends every statement, then one sync, and reads all results: one round trip. The batch
     /// is one implicit transaction unless it contains its own BEGIN/COMMIT, so a failing
-    /// statement undoes the earlier ones and aborts the later ones.
+    /// statement undoes the earlier ones and aborts the later ones; the first failure is thrown.
+    ///
+    /// Each statement is prepared on its first use in the session (the `Parse` travels in the same
+    /// round trip as its first execution) and executed by name afterwards, so the server parses
+    /// and plans Keyplan's statements once per session rather than once per call.
+    ///
+    /// A prepared statement can go stale: after DDL that changes its result's columns the server
+    /// refuses its cached plan (0A000). The statement is then prepared anew on its next use; and
+    /// when the failed batch was a transaction of its own (the connection idle before and after,
+    /// so everything it did was rolled back), it is sent once more at once. Inside an explicit
+    /// transaction the failure reaches the caller, as the transaction is lost.
     ///
     /// The socket stays in blocking mode: fine for batches whose statements and results fit
     /// in the socket buffers (hundreds of KiB); a larger batch could stall both sides.
     func pipeline(_ queries: [PostgresQuery], operation: Operation) throws -> [PostgresRows] {
         try begin(operation)
         defer { end() }
+        let wasIdle = PQtransactionStatus(connection) == PQTRANS_IDLE
+        do {
+            return try sendPipeline(queries)
+        } catch let error as PostgresError where wasIdle && PQtransactionStatus(connection) == PQTRANS_IDLE && Self.isStalePreparedStatement(error) {
+            return try sendPipeline(queries)
+        }
+    }
+
+    private static func isStalePreparedStatement(_ error: PostgresError) -> Bool {
+        error.sqlState == "0A000" || error.sqlState == "26000"
+    }
+
+    private func sendPipeline(_ queries: [PostgresQuery]) throws -> [PostgresRows] {
         guard PQenterPipelineMode(connection) == 1 else { throw connectionError() }
-        var sent = true
-        for query in queries where sent {
-            sent = query.withLibPQParameters { count, types, values, lengths, formats in
-                PQsendQueryParams(connection, query.sql, count, types, values, lengths, formats, PostgresFormat.binary.rawValue)
-            } == 1
-        }
-        guard sent, PQpipelineSync(connection) == 1 else {
-            state.withLock { $0.poisoned = true }
-            throw connectionError()
-        }
-        var results: [Result<PostgresRows, PostgresError>] = []
-        for _ in queries {
-            guard let result = PQgetResult(connection) else {
-                state.withLock { $0.poisoned = true }
-                throw connectionError()
+        // What was sent for each statement: a name it is being prepared under, if any.
+        var preparing: [(key: PreparedKey, name: String)?] = []
+        preparing.reserveCapacity(queries.count)
+        for query in queries {
+            let key = PreparedKey(sql: query.sql, types: query.binds.map { Oid($0.type.oid) })
+            let sent: Bool
+            if let name = prepared[key] {
+                sent = sendPrepared(name, query)
+                preparing.append(nil)
+            } else if prepared.count < Self.maximumPreparedStatements {
+                let name = "keyplan_\(nextPreparedName)"
+                nextPreparedName += 1
+                sent = key.types.withUnsafeBufferPointer { types in
+                    PQsendPrepare(connection, name, query.sql, Int32(types.count), types.baseAddress) == 1
+                } && sendPrepared(name, query)
+                preparing.append((key, name))
+            } else {
+                sent = query.withLibPQParameters { count, types, values, lengths, formats in
+                    PQsendQueryParams(connection, query.sql, count, types, values, lengths, formats, PostgresFormat.binary.rawValue)
+                } == 1
+                preparing.append(nil)
             }
-            if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
+            guard sent else { throw poison() }
+        }
+        guard PQpipelineSync(connection) == 1 else { throw poison() }
+        var results: [Result<PostgresRows, PostgresError>] = []
+        results.reserveCapacity(queries.count)
+        for (index, preparation) in preparing.enumerated() {
+            var prepareFailure: PostgresError?
+            if let preparation {
+                guard let result = PQgetResult(connection) else { throw poison() }
+                switch PQresultStatus(result) {
+                case PGRES_COMMAND_OK: prepared[preparation.key] = preparation.name
+                case PGRES_PIPELINE_ABORTED: break
+                default: prepareFailure = error(from: result)
+                }
+                PQclear(result)
+                while let extra = PQgetResult(connection) { PQclear(extra) }
+            }
+            guard let result = PQgetResult(connection) else { throw poison() }
+            if let prepareFailure {
+                PQclear(result)
+                results.append(.failure(prepareFailure))
+            } else if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
                 PQclear(result)
                 results.append(.failure(PostgresError(kind: .server, message: "not run: an earlier statement of the pipeline failed")))
             } else {
                 do {
                     results.append(.success(try consume(result)))
                 } catch {
+                    forgetPreparedStatement(after: error, queries[index])
                     results.append(.failure(error))
                 }
             }
@@ -135,17 +197,36 @@ final class LibPQConnection: @unchecked Sendable {
         }
         // Then the sync point, after which the connection leaves pipeline mode.
         if let sync = PQgetResult(connection) { PQclear(sync) }
-        guard PQexitPipelineMode(connection) == 1 else {
-            state.withLock { $0.poisoned = true }
-            throw connectionError()
-        }
+        guard PQexitPipelineMode(connection) == 1 else { throw poison() }
         return try results.map { try $0.get() }
+    }
+
+    /// Executes a prepared statement by name, results in binary.
+    private func sendPrepared(_ name: String, _ query: PostgresQuery) -> Bool {
+        query.withLibPQParameters { count, _, values, lengths, formats in
+            PQsendQueryPrepared(connection, name, count, values, lengths, formats, PostgresFormat.binary.rawValue)
+        } == 1
+    }
+
+    /// Drops a statement from the session's prepared set when the server no longer has it
+    /// (26000) or its cached plan cannot serve any more (0A000: the result type changed under
+    /// it, after a migration): its next use prepares it again.
+    private func forgetPreparedStatement(after error: PostgresError, _ query: PostgresQuery) {
+        guard Self.isStalePreparedStatement(error) else { return }
+        prepared[PreparedKey(sql: query.sql, types: query.binds.map { Oid($0.type.oid) })] = nil
+    }
+
+    /// Marks the connection unusable (its protocol state is unknown) and returns the error to throw.
+    private func poison() -> PostgresError {
+        state.withLock { $0.poisoned = true }
+        return connectionError()
     }
 
     // MARK: Health
 
-    /// Reads whatever the server sent while the connection was idle, without blocking (libpq's
-    /// socket is non-blocking). A server that restarted has closed the socket, which makes the
+    /// Reads whatever the server sent while the connection was idle, without blocking (libpq
+    /// keeps its socket non-blocking and only waits in its own calls that get results), so it may
+    /// run on any thread; only the leaseholder calls it. A server that restarted has closed the socket, which makes the
     /// status `CONNECTION_BAD`: such a connection is replaced before a caller gets it.
     func checkHealth() -> Bool {
         guard !isPoisoned, PQstatus(connection) == CONNECTION_OK else { return false }
@@ -165,6 +246,12 @@ final class LibPQConnection: @unchecked Sendable {
     }
 
     private var isPoisoned: Bool { state.withLock { $0.poisoned } }
+
+    /// Whether a transaction block is open or failed. Reads only libpq's memory (no I/O).
+    var isInTransaction: Bool {
+        let status = PQtransactionStatus(connection)
+        return status == PQTRANS_INTRANS || status == PQTRANS_INERROR
+    }
 
     /// The socket, for waiting on notifications.
     var socket: Int32 { PQsocket(connection) }

@@ -18,20 +18,26 @@ import NIOPosix
 /// A connection runs one statement at a time: use it from one task.
 public final class PostgresConnection: Sendable {
     let handle: LibPQConnection
+    /// The pool's name for it.
+    let id: Int
     private let threads: NIOThreadPool
     private let cancelThreads: NIOThreadPool
+    private let traffic: PostgresTraffic
 
-    init(handle: LibPQConnection, threads: NIOThreadPool, cancelThreads: NIOThreadPool) {
+    init(handle: LibPQConnection, id: Int, threads: NIOThreadPool, cancelThreads: NIOThreadPool, traffic: PostgresTraffic) {
         self.handle = handle
+        self.id = id
         self.threads = threads
         self.cancelThreads = cancelThreads
+        self.traffic = traffic
     }
 
     /// Runs a statement and returns all its rows (empty for statements without results).
     /// - Parameter timeout: cancel the statement if it runs longer (besides the session's `statement_timeout`).
     @discardableResult
     public func query(_ query: PostgresQuery, timeout: Duration? = nil) async throws -> PostgresRows {
-        try await run(timeout: timeout) { handle, operation in try handle.execute(query, operation: operation) }
+        traffic.record(statements: 1)
+        return try await run(timeout: timeout) { handle, operation in try handle.execute(query, operation: operation) }
     }
 
     /// Sends all statements of the batch in one round trip (libpq pipeline mode) and returns
@@ -40,42 +46,51 @@ public final class PostgresConnection: Sendable {
     public func pipeline(timeout: Duration? = nil, _ build: (inout PostgresPipeline) -> Void) async throws -> [PostgresRows] {
         var pipeline = PostgresPipeline()
         build(&pipeline)
-        let queries = pipeline.queries
+        return try await self.pipeline(pipeline.queries, timeout: timeout)
+    }
+
+    /// Sends the statements in one round trip; see ``pipeline(timeout:_:)``.
+    public func pipeline(_ queries: [PostgresQuery], timeout: Duration? = nil) async throws -> [PostgresRows] {
         guard !queries.isEmpty else { return [] }
+        traffic.record(statements: queries.count)
         return try await run(timeout: timeout) { handle, operation in try handle.pipeline(queries, operation: operation) }
     }
 
     /// Runs SQL text that may contain several statements, without parameters (simple query
     /// protocol). Only for trusted text, such as migration files: never build it from values.
     public func executeScript(_ sql: String, timeout: Duration? = nil) async throws {
+        traffic.record(statements: 1)
         try await run(timeout: timeout) { handle, operation in try handle.executeScript(sql, operation: operation) }
     }
 
-    /// Runs `body` in a transaction: `BEGIN`, then (for tenant data) the tenant set with
-    /// `set_config('app.tenant_id', …, true)` so it lasts only until the transaction ends,
-    /// then `COMMIT`; if `body` throws, `ROLLBACK` and the error is rethrown.
+    /// Runs `body` in a transaction: `BEGIN`, then `COMMIT`; if `body` throws, `ROLLBACK` and
+    /// the error is rethrown.
     @discardableResult
     public func withTransaction<Result>(
-        tenant: UUID? = nil,
         isolation: PostgresIsolationLevel = .readCommitted,
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await query(isolation.beginStatement)
         do {
-            if let tenant {
-                try await query("SELECT set_config('app.tenant_id', \(tenant.uuidString.lowercased()), true)")
-            }
             let result = try await body(self)
             try await query("COMMIT")
             return result
         } catch {
-            // Roll back even when the caller was cancelled: the connection must leave clean.
-            try? await run(timeout: nil, honoringCancellation: false) { handle, operation in
-                _ = try handle.execute("ROLLBACK", operation: operation)
-            }
+            await rollBack()
             throw error
         }
     }
+
+    /// `ROLLBACK`, even when the caller was cancelled (the connection must go back to the pool
+    /// clean); a failure leaves the connection unusable, which the pool then replaces.
+    public func rollBack() async {
+        traffic.record(statements: 1)
+        let handle = self.handle
+        _ = try? await runToCompletion { try handle.execute("ROLLBACK", operation: handle.makeOperation()) }
+    }
+
+    /// Whether the connection is inside a transaction block (open or failed), as libpq last saw it.
+    public var isInTransaction: Bool { handle.isInTransaction }
 
     /// The SCRAM-SHA-256 verifier for `password`, to store with `ALTER ROLE … PASSWORD` without
     /// sending the password itself.
@@ -83,28 +98,34 @@ public final class PostgresConnection: Sendable {
         try await threads.runIfActive { [handle] in try handle.passwordVerifier(user: user, password: password) }
     }
 
-    /// Whether the connection is alive, reading input the server may have sent while idle.
-    func checkHealth() async -> Bool {
-        (try? await threads.runIfActive { [handle] in handle.checkHealth() }) ?? false
+    /// Closes the connection on a dedicated thread, also when the caller was cancelled.
+    func close() async {
+        _ = try? await runToCompletion { [handle] in handle.close() }
     }
 
-    /// Closes the connection on a dedicated thread.
-    func close() async {
-        _ = try? await threads.runIfActive { [handle] in handle.close() }
+    /// Runs `body` on the connection's threads whether or not the calling task is cancelled
+    /// (`NIOThreadPool.runIfActive` drops work whose task was cancelled before it started): for
+    /// what must happen once begun — a ROLLBACK, closing the connection.
+    private func runToCompletion<Value: Sendable>(_ body: @escaping @Sendable () throws -> Value) async throws -> Value {
+        try await withCheckedThrowingContinuation { continuation in
+            threads.submit { state in
+                guard case .active = state else {
+                    continuation.resume(throwing: PostgresError(kind: .poolShutDown, message: "the client is shut down"))
+                    return
+                }
+                continuation.resume(with: Result(catching: body))
+            }
+        }
     }
 
     /// Runs a blocking libpq call on the connection's thread pool; cancels its statement with
     /// `PQcancel` when the task is cancelled or `timeout` passes.
     func run<Value: Sendable>(
         timeout: Duration?,
-        honoringCancellation: Bool = true,
         _ body: @escaping @Sendable (LibPQConnection, LibPQConnection.Operation) throws -> Value
     ) async throws -> Value {
         let handle = self.handle
         let operation = handle.makeOperation()
-        guard honoringCancellation else {
-            return try await threads.runIfActive { try body(handle, operation) }
-        }
         if Task.isCancelled {
             throw PostgresError(kind: .cancelled, message: "cancelled before the statement started")
         }
@@ -129,7 +150,9 @@ public final class PostgresConnection: Sendable {
 
 /// Statements to send in one round trip with ``PostgresConnection/pipeline(timeout:_:)``.
 public struct PostgresPipeline: Sendable {
-    var queries: [PostgresQuery] = []
+    public private(set) var queries: [PostgresQuery] = []
+
+    public init() {}
 
     /// Adds a statement to the batch.
     public mutating func append(_ query: PostgresQuery) {
@@ -143,7 +166,8 @@ public enum PostgresIsolationLevel: Sendable, Hashable {
     case repeatableRead
     case serializable
 
-    var beginStatement: PostgresQuery {
+    /// The statement that opens a transaction at this level.
+    public var beginStatement: PostgresQuery {
         switch self {
         case .readCommitted: "BEGIN ISOLATION LEVEL READ COMMITTED"
         case .repeatableRead: "BEGIN ISOLATION LEVEL REPEATABLE READ"

@@ -21,7 +21,7 @@ final class PostgresListener: Sendable {
     private let wakeWrite: Int32
 
     private struct State {
-        var subscribers: [String: [Int: AsyncStream<PostgresNotification>.Continuation]] = [:]
+        var subscribers: [String: [Int: AsyncStream<PostgresListenEvent>.Continuation]] = [:]
         var nextSubscriberID = 0
         /// Channels waiting for a `LISTEN`, with the callers waiting for it.
         var pendingListens: [(channel: String, confirm: CheckedContinuation<Void, any Error>)] = []
@@ -45,8 +45,8 @@ final class PostgresListener: Sendable {
     }
 
     /// Listens to `channel` (if not already) and returns a stream of its notifications.
-    func subscribe(channel: String) async throws -> AsyncStream<PostgresNotification> {
-        let (stream, continuation) = AsyncStream<PostgresNotification>.makeStream()
+    func subscribe(channel: String) async throws -> AsyncStream<PostgresListenEvent> {
+        let (stream, continuation) = AsyncStream<PostgresListenEvent>.makeStream()
         let id = try state.withLock { state throws(PostgresError) in
             guard !state.stopping else { throw PostgresError(kind: .poolShutDown, message: "the client is shut down") }
             defer { state.nextSubscriberID += 1 }
@@ -88,6 +88,8 @@ final class PostgresListener: Sendable {
     private func runLoop() {
         var connection: LibPQConnection?
         var listening: Set<String> = []
+        /// Set once a listening connection was lost: the next one tells subscribers they may have missed notifications.
+        var lost = false
         while !state.withLock({ $0.stopping }) {
             if connection == nil {
                 connection = try? LibPQConnection.connect(parameters: parameters)
@@ -101,12 +103,18 @@ final class PostgresListener: Sendable {
             guard let current = connection else { continue }
             do {
                 try synchronizeChannels(on: current, listening: &listening)
+                if lost {
+                    lost = false
+                    let subscribers = state.withLock { $0.subscribers }
+                    subscribers.values.flatMap(\.values).forEach { $0.yield(.resumed) }
+                }
                 dispatch(try current.takeNotifications())
                 waitForWakeOrSocket(socket: current.socket, timeoutMilliseconds: -1)
                 dispatch(try current.takeNotifications())
             } catch {
                 current.close()
                 connection = nil
+                lost = true
             }
         }
         connection?.close()
@@ -158,7 +166,7 @@ final class PostgresListener: Sendable {
         guard !notifications.isEmpty else { return }
         let subscribers = state.withLock { $0.subscribers }
         for notification in notifications {
-            subscribers[notification.channel]?.values.forEach { $0.yield(notification) }
+            subscribers[notification.channel]?.values.forEach { $0.yield(.notification(notification)) }
         }
     }
 

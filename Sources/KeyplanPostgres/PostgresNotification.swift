@@ -7,3 +7,12 @@ public struct PostgresNotification: Sendable, Hashable {
     /// The server process that sent it.
     public var processID: Int32
 }
+
+/// What a listening stream delivers.
+public enum PostgresListenEvent: Sendable, Hashable {
+    /// A notification on the channel.
+    case notification(PostgresNotification)
+    /// The listening connection was lost and is listening again: notifications sent in between
+    /// were lost, so whatever they would have announced must be looked up.
+    case resumed
+}

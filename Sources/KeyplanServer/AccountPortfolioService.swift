@@ -8,54 +8,49 @@ struct AccountPortfolioService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(PortfolioService.updateProfile) { request, call in
-            let caller = try call.caller()
+        routes.account(PortfolioService.updateProfile) { request, call in
+            let caller = call.principal
             let request = try Validate.profile(request)
-            return try await environment.inTenant(caller.tenantID) { connection in
-                if let owner = request.ownerID {
-                    guard let user = try await UserRepository(connection: connection).find(owner), user.kind == .seller, !user.disabled else {
-                        throw RPCError(code: .invalidArgument, message: "the owner \(owner) is not an active seller of this tenant")
-                    }
+            let transaction = call.transaction
+            if let owner = request.ownerID {
+                guard let user = try await UserRepository(transaction: transaction).find(owner), user.kind == .seller, !user.disabled else {
+                    throw RPCError(code: .invalidArgument, message: "the owner \(owner) is not an active seller of this tenant")
                 }
-                guard let account = try await PortfolioRepository(connection: connection).updateProfile(request) else {
-                    throw RPCError(code: .notFound, message: "no account \(request.accountID)")
-                }
-                return account
             }
+            guard let account = try await PortfolioRepository(transaction: transaction).updateProfile(request) else {
+                throw RPCError(code: .notFound, message: "no account \(request.accountID)")
+            }
+            return account
         }
-        routes.unary(PortfolioService.assess) { request, call in
-            let caller = try call.caller()
+        routes.account(PortfolioService.assess) { request, call in
+            let caller = call.principal
             if let problem = request.answers.problem { throw RPCError(code: .invalidArgument, message: problem) }
             guard request.notes.count <= 4000 else { throw RPCError(code: .invalidArgument, message: "notes must have at most 4000 characters") }
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let portfolio = PortfolioRepository(connection: connection)
-                let score = try await portfolio.settings().score(request.answers)
-                return try await portfolio.insertAssessment(
-                    tenantID: caller.tenantID, accountID: request.accountID, by: caller.userID, answers: request.answers, score: score, notes: request.notes)
-            }
+            let transaction = call.transaction
+            let portfolio = PortfolioRepository(transaction: transaction)
+            let score = try await portfolio.settings().score(request.answers)
+            return try await portfolio.insertAssessment(
+                tenantID: caller.tenantID, accountID: request.accountID, by: caller.userID, answers: request.answers, score: score, notes: request.notes)
         }
-        routes.unary(PortfolioService.assessments) { request, call in
-            let caller = try call.caller()
-            return AssessmentList(assessments: try await environment.inTenant(caller.tenantID) {
-                try await PortfolioRepository(connection: $0).assessments(of: request.accountID)
-            })
+        routes.account(PortfolioService.assessments) { request, call in
+            let caller = call.principal
+            return AssessmentList(assessments: try await PortfolioRepository(transaction: call.transaction).assessments(of: request.accountID))
         }
-        routes.unary(PortfolioService.recordRevenue) { request, call in
-            let caller = try call.caller()
+        routes.account(PortfolioService.recordRevenue) { request, call in
+            let caller = call.principal
             try Validate.month(request.period)
             try Validate.amount(request.amount, "revenue")
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let portfolio = PortfolioRepository(connection: connection)
-                try await portfolio.recordRevenue(tenantID: caller.tenantID, request)
-                return try await portfolio.revenueHistory(of: request.accountID)
-            }
+            let transaction = call.transaction
+            let portfolio = PortfolioRepository(transaction: transaction)
+            try await portfolio.recordRevenue(tenantID: caller.tenantID, request)
+            return try await portfolio.revenueHistory(of: request.accountID)
         }
-        routes.unary(PortfolioService.revenueHistory) { request, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID) { try await PortfolioRepository(connection: $0).revenueHistory(of: request.accountID) }
+        routes.account(PortfolioService.revenueHistory) { request, call in
+            let caller = call.principal
+            return try await PortfolioRepository(transaction: call.transaction).revenueHistory(of: request.accountID)
         }
-        routes.unary(PortfolioService.list) { query, call in
-            let caller = try call.caller()
+        routes.tenant(PortfolioService.list) { query, call in
+            let caller = call.principal
             guard (1...500).contains(query.pageSize) else { throw RPCError(code: .invalidArgument, message: "the page size must be 1 to 500") }
             var cursor: PortfolioCursor?
             if let token = query.cursor {
@@ -64,28 +59,26 @@ struct AccountPortfolioService: SecuredService {
                 else { throw RPCError(code: .invalidArgument, message: "the cursor is not one of this sort's pages") }
                 cursor = decoded
             }
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let portfolio = PortfolioRepository(connection: connection)
-                let settings = try await portfolio.settings()
-                return try await portfolio.page(query, cursor: cursor, for: caller, reviewIntervalDays: settings.reviewIntervalDays)
-            }
+            let transaction = call.transaction
+            let portfolio = PortfolioRepository(transaction: transaction)
+            let settings = try await portfolio.settings()
+            return try await portfolio.page(query, cursor: cursor, for: caller, reviewIntervalDays: settings.reviewIntervalDays)
         }
-        routes.unary(PortfolioService.pareto) { _, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID) { try await PortfolioRepository(connection: $0).paretoReport(for: caller) }
+        routes.tenant(PortfolioService.pareto) { _, call in
+            let caller = call.principal
+            return try await PortfolioRepository(transaction: call.transaction).paretoReport(for: caller)
         }
-        routes.unary(PortfolioService.settings) { _, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID) { try await PortfolioRepository(connection: $0).settings() }
+        routes.tenant(PortfolioService.settings) { _, call in
+            let caller = call.principal
+            return try await PortfolioRepository(transaction: call.transaction).settings()
         }
-        routes.unary(PortfolioService.updateSettings) { settings, call in
-            let caller = try call.caller()
+        routes.tenant(PortfolioService.updateSettings) { settings, call in
+            let caller = call.principal
             if let problem = settings.problem { throw RPCError(code: .invalidArgument, message: problem) }
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let portfolio = PortfolioRepository(connection: connection)
-                try await portfolio.saveSettings(tenantID: caller.tenantID, settings)
-                return try await portfolio.settings()
-            }
+            let transaction = call.transaction
+            let portfolio = PortfolioRepository(transaction: transaction)
+            try await portfolio.saveSettings(tenantID: caller.tenantID, settings)
+            return try await portfolio.settings()
         }
     }
 }

@@ -31,13 +31,13 @@ struct AccountRelation: Sendable, Hashable {
 
 /// Accounts of the transaction's tenant, their teams and invited customers.
 struct AccountRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     static let columns = "id, name, annual_revenue, internal_notes"
 
     /// The caller's relation to the account; `nil` when no such account is visible in the tenant.
     func relation(of principal: Principal, to accountID: UUID) async throws -> AccountRelation? {
-        guard let row = try await connection.query("""
+        guard let row = try await transaction.query("""
             SELECT (SELECT role FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(principal.userID)) AS team_role,
                    (SELECT role FROM account_customers c WHERE c.account_id = a.id AND c.user_id = \(principal.userID)) AS customer_role
             FROM accounts a WHERE a.id = \(accountID)
@@ -52,7 +52,7 @@ struct AccountRepository {
     }
 
     func insert(tenantID: UUID, _ request: CreateAccountRequest) async throws -> AccountView {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             INSERT INTO accounts (tenant_id, id, name, annual_revenue, internal_notes)
             VALUES (\(tenantID), \(UUID()), \(request.name), \(request.annualRevenue), \(request.internalNotes))
             RETURNING \(unescaped: Self.columns)
@@ -61,7 +61,7 @@ struct AccountRepository {
     }
 
     func get(_ id: UUID, for principal: Principal) async throws -> AccountView? {
-        try await connection.query("SELECT \(unescaped: Self.columns) FROM accounts WHERE id = \(id)").first
+        try await transaction.query("SELECT \(unescaped: Self.columns) FROM accounts WHERE id = \(id)").first
             .map { try Self.view($0, for: principal) }
     }
 
@@ -69,7 +69,7 @@ struct AccountRepository {
     /// marketing; a seller's team accounts; a customer's invited accounts.
     func list(for principal: Principal) async throws -> [AccountView] {
         let seesAll = principal.seesWholeTenant
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             SELECT \(unescaped: Self.columns) FROM accounts a
             WHERE \(seesAll)
                OR EXISTS (SELECT FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(principal.userID) AND \(principal.tenantRole != nil))
@@ -80,7 +80,7 @@ struct AccountRepository {
     }
 
     func setTeamMember(tenantID: UUID, accountID: UUID, userID: UUID, role: TeamRole) async throws {
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO account_team (tenant_id, account_id, user_id, role) VALUES (\(tenantID), \(accountID), \(userID), \(role.rawValue))
             ON CONFLICT (tenant_id, account_id, user_id) DO UPDATE SET role = excluded.role
             """)
@@ -97,7 +97,7 @@ struct AccountRepository {
     /// Whether the user is the team's only owner. The owners stay locked until the transaction
     /// ends, so that two changes at once cannot both leave the other as the last one.
     func isSoleOwner(_ userID: UUID, of accountID: UUID) async throws -> Bool {
-        try await connection.query("SELECT user_id FROM account_team WHERE account_id = \(accountID) AND role = 'owner' FOR UPDATE")
+        try await transaction.query("SELECT user_id FROM account_team WHERE account_id = \(accountID) AND role = 'owner' FOR UPDATE")
             .map { try $0.decode(UUID.self, column: "user_id") } == [userID]
     }
 
@@ -106,7 +106,7 @@ struct AccountRepository {
     /// that a removed customer cannot come back in through one sent earlier.
     func removeMember(_ userID: UUID, from accountID: UUID) async throws -> MemberRemoval {
         if try await isSoleOwner(userID, of: accountID) { return .lastOwner }
-        let removed = try await connection.query("""
+        let removed = try await transaction.query("""
             WITH team AS (DELETE FROM account_team WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1),
                  customer AS (DELETE FROM account_customers WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1),
                  pending AS (
@@ -120,7 +120,7 @@ struct AccountRepository {
     }
 
     func setCustomer(tenantID: UUID, accountID: UUID, userID: UUID, role: CustomerRole) async throws {
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO account_customers (tenant_id, account_id, user_id, role) VALUES (\(tenantID), \(accountID), \(userID), \(role.rawValue))
             ON CONFLICT (tenant_id, account_id, user_id) DO UPDATE SET role = excluded.role
             """)

@@ -7,12 +7,11 @@ struct AuditLogService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(AuditService.list) { request, call in
-            let caller = try call.caller()
+        routes.tenant(AuditService.list) { request, call in
             let limit = try Validate.limit(request.limit, maximum: 500, fallback: 100)
-            let entries = try await environment.inTenant(caller.tenantID) {
-                try await AuditRepository(connection: $0).list(before: request.before, limit: limit, method: request.method)
-            }
+            // Rows of reads and refusals are written in batches: those made before this call first.
+            await environment.auditTrail.flush()
+            let entries = try await AuditRepository(transaction: call.transaction).list(before: request.before, limit: limit, method: request.method)
             return AuditPage(entries: entries, nextCursor: entries.count == limit ? entries.last?.id : nil)
         }
     }

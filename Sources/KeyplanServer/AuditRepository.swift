@@ -3,7 +3,7 @@ import KeyplanAPI
 import KeyplanPostgres
 
 /// One call, as the audit log records it.
-struct AuditRecord: Sendable {
+struct AuditRecord: Sendable, Encodable {
     var tenantID: UUID
     var userID: UUID?
     var credentialID: UUID?
@@ -12,23 +12,35 @@ struct AuditRecord: Sendable {
     var clientAddress: String?
     var code: String
     var message: String
+    /// When the call ended (rows written in batches are written later).
+    var at: Date = Date()
 }
 
 /// The append-only audit log of the transaction's tenant.
 struct AuditRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
-    func append(_ record: AuditRecord) async throws {
-        try await connection.query("""
-            INSERT INTO audit_log (tenant_id, user_id, credential_id, method, object_id, client_address, code, message)
-            VALUES (\(record.tenantID), \(record.userID), \(record.credentialID), \(record.method), \(record.objectID),
-                    \(record.clientAddress), \(record.code), \(record.message))
-            """)
+    /// One statement that appends `records`, all of `tenantID` (the transaction's tenant), as one
+    /// JSON document, so any number of rows is one statement of one shape.
+    static func insert(_ records: [AuditRecord], tenantID: UUID) -> PostgresQuery {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .custom { date, encoder in
+            var container = encoder.singleValueContainer()
+            try container.encode(date.timeIntervalSince1970)
+        }
+        // Encoding these plain fields cannot fail; an empty list would insert nothing.
+        let document = (try? encoder.encode(records)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        return """
+            INSERT INTO audit_log (tenant_id, at, user_id, credential_id, method, object_id, client_address, code, message)
+            SELECT \(tenantID), to_timestamp(r.at), r."userID", r."credentialID", r.method, r."objectID", r."clientAddress", r.code, r.message
+            FROM jsonb_to_recordset(\(document)::jsonb) AS r(at float8, "userID" uuid, "credentialID" uuid, method text, "objectID" uuid,
+                                                           "clientAddress" text, code text, message text)
+            """
     }
 
     /// Newest first, keyset-paginated by id.
     func list(before: Int64?, limit: Int, method: String?) async throws -> [AuditEntry] {
-        try await connection.query("""
+        try await transaction.query("""
             SELECT id, at, user_id, credential_id, method, object_id, client_address, code, message FROM audit_log
             WHERE (\(before)::bigint IS NULL OR id < \(before)) AND (\(method)::text IS NULL OR method = \(method))
             ORDER BY id DESC LIMIT \(limit)

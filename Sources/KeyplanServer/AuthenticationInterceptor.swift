@@ -6,18 +6,14 @@ import KeyplanRPC
 /// Establishes the caller from the `authorization: Bearer <token>` metadata and applies the
 /// method's rule from the ``AuthorizationPolicy``: anonymous methods pass, others need a live
 /// credential (UNAUTHENTICATED otherwise), tenant-role rules are checked here
-/// (PERMISSION_DENIED), account rules where the request is decoded (``SecuredRoutes``).
-/// A method the policy does not list is refused.
-public struct AuthenticationInterceptor: ServerInterceptor {
+/// (PERMISSION_DENIED), account rules in the call's own transaction (``SecuredRoutes``).
+/// A method the policy does not list is refused. Tokens are resolved through the
+/// ``CredentialCache``, so a busy caller's token costs a database round trip about once a second.
+struct AuthenticationInterceptor: ServerInterceptor {
     let policy: AuthorizationPolicy
-    let database: PostgresClient
+    let credentials: CredentialCache
 
-    public init(policy: AuthorizationPolicy, database: PostgresClient) {
-        self.policy = policy
-        self.database = database
-    }
-
-    public func intercept(context: ServerContext, next: @Sendable (ServerContext) async throws -> Void) async throws {
+    func intercept(context: ServerContext, next: @Sendable (ServerContext) async throws -> Void) async throws {
         guard let rule = policy.rule(for: context.method) else {
             throw RPCError(code: .permissionDenied, message: "\(context.method) is not in the authorization policy")
         }
@@ -27,8 +23,11 @@ public struct AuthenticationInterceptor: ServerInterceptor {
         guard let token = Self.bearerToken(in: context.metadata) else {
             throw RPCError(code: .unauthenticated, message: "this method needs a credential: sign in or pass an API key")
         }
-        let resolved = try await database.withConnection { connection in
-            try await ResolvedCredential.resolve(tokenHash: SecretToken.hash(of: token), on: connection)
+        let resolved: ResolvedCredential?
+        do {
+            resolved = try await credentials.resolve(tokenHash: SecretToken.hash(of: token))
+        } catch {
+            throw DatabaseFailure.status(for: error)
         }
         guard let principal = resolved?.principal else {
             throw RPCError(code: .unauthenticated, message: "the credential is invalid, expired or revoked: sign in again")

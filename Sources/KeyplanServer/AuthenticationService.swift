@@ -8,63 +8,74 @@ struct AuthenticationService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(AuthService.signIn) { request, call in try await signIn(request, call) }
-        routes.unary(AuthService.signOut) { _, call in
-            let caller = try call.caller()
+        routes.anonymous(AuthService.signIn) { request, call in try await signIn(request, call) }
+        routes.tenant(AuthService.signOut) { _, call in
+            let caller = call.principal
             guard caller.credentialKind == .session else {
                 throw RPCError(code: .failedPrecondition, message: "an API key does not sign out: revoke it with APIKeys.Revoke")
             }
-            _ = try await environment.inTenant(caller.tenantID) {
-                try await CredentialRepository(connection: $0).revoke(caller.credentialID, kind: .session, userID: caller.userID)
-            }
+            _ = try await CredentialRepository(transaction: call.transaction).revoke(caller.credentialID, kind: .session, userID: caller.userID)
+            environment.forgetCredentials("credential:\(caller.credentialID)", when: call.transaction)
             return Empty()
         }
-        routes.unary(AuthService.whoAmI) { _, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID) { connection in
-                guard let user = try await UserRepository(connection: connection).find(caller.userID) else {
-                    throw RPCError(code: .unauthenticated, message: "the user no longer exists")
-                }
-                return Identity(
-                    userID: user.id, tenantID: caller.tenantID, email: user.email, displayName: user.displayName,
-                    kind: user.kind, tenantRole: caller.tenantRole, credentialID: caller.credentialID,
-                    credentialKind: caller.credentialKind)
+        routes.tenant(AuthService.whoAmI) { _, call in
+            let caller = call.principal
+            let transaction = call.transaction
+            guard let user = try await UserRepository(transaction: transaction).find(caller.userID) else {
+                throw RPCError(code: .unauthenticated, message: "the user no longer exists")
             }
+            return Identity(
+                userID: user.id, tenantID: caller.tenantID, email: user.email, displayName: user.displayName,
+                kind: user.kind, tenantRole: caller.tenantRole, credentialID: caller.credentialID,
+                credentialKind: caller.credentialKind)
         }
     }
 
     private static let refusal = RPCError(code: .unauthenticated, message: "wrong tenant, email or password")
 
-    private func signIn(_ request: SignInRequest, _ call: CallContext) async throws -> SessionGrant {
+    private func signIn(_ request: SignInRequest, _ call: AnonymousCall) async throws -> SessionGrant {
         let slug = request.tenantSlug.lowercased()
         let email = try Validate.email(request.email)
         guard request.password.count <= PasswordHasher.maximumLength else { throw Self.refusal }
         let throttle = SignInThrottle(configuration: environment.configuration.throttle)
         let database = environment.database
 
-        let (tenantID, candidate, subjects, attempt) = try await database.withConnection { connection in
-            let tenantID = try await connection.query("SELECT tenant_for_slug(\(slug)) AS id").single(UUID?.self, column: "id")
-            let subjects = throttle.subjects(tenant: tenantID?.uuidString ?? "slug:\(slug)", email: email, clientAddress: call.clientAddress)
-            CallAudit.record { $0.tenantID = tenantID }
-            let attempt = try await throttle.claim(subjects, on: connection)
-            let candidate = try await connection.query("SELECT * FROM sign_in_candidate(\(slug), \(email))").first.map { row in
-                (userID: try row.decode(UUID.self, column: "user_id"), hash: try row.decode(String.self, column: "password_hash"))
-            }
-            CallAudit.record { $0.userID = candidate?.userID }
-            return (tenantID, candidate, subjects, attempt)
+        let found = try await database.pipeline { batch in
+            batch.append("SELECT tenant_for_slug(\(slug)) AS id")
+            batch.append("SELECT * FROM sign_in_candidate(\(slug), \(email))")
         }
+        let tenantID = try found[0].single(UUID?.self, column: "id")
+        let candidate = try found[1].first.map { row in
+            (userID: try row.decode(UUID.self, column: "user_id"), hash: try row.decode(String.self, column: "password_hash"))
+        }
+        CallAudit.record { $0.tenantID = tenantID; $0.userID = candidate?.userID }
+        let subjects = throttle.subjects(tenant: tenantID?.uuidString ?? "slug:\(slug)", email: email, clientAddress: call.clientAddress)
+        let attempt = try await throttle.claim(subjects, on: database)
         let matches: Bool
-        if let candidate {
-            matches = try await environment.hasher.verify(request.password, against: candidate.hash)
-        } else {
-            try await environment.hasher.verifyNothing(request.password)
-            matches = false
+        do {
+            if let candidate {
+                matches = try await environment.hasher.verify(request.password, against: candidate.hash)
+            } else {
+                try await environment.hasher.verifyNothing(request.password)
+                matches = false
+            }
+        } catch {
+            try? await throttle.recordFailure(subjects, attempt, on: database)
+            throw error
         }
-        // A failure is already counted: the attempt was claimed before the password was checked.
-        guard matches, let tenantID, let candidate else { throw Self.refusal }
-        return try await environment.inTenant(tenantID) { connection in
-            try await throttle.recordSuccess(subjects, attempt, on: connection)
-            return try await environment.startSession(tenantID: tenantID, userID: candidate.userID, clientAddress: call.clientAddress, on: connection)
+        guard matches, let tenantID, let candidate else {
+            try await throttle.recordFailure(subjects, attempt, on: database)
+            throw Self.refusal
+        }
+        do {
+            return try await call.write(in: tenantID, on: database) { transaction in
+                transaction.addClosing(throttle.settle(subjects, attempt, succeeded: true))
+                return try await environment.startSession(tenantID: tenantID, userID: candidate.userID, clientAddress: call.clientAddress, on: transaction)
+            }
+        } catch {
+            // The password was right: the attempt must not turn into a failure later.
+            _ = try? await database.pipeline { batch in throttle.settle(subjects, attempt, succeeded: true).forEach { batch.append($0) } }
+            throw error
         }
     }
 }

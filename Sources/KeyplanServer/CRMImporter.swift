@@ -25,18 +25,18 @@ struct CRMImporter: Sendable {
     let mayReassignOwners: Bool
 
     /// Imports one row within the caller's transaction.
-    func importRow(_ row: ImportChunk.Row, on connection: PostgresConnection) async throws -> Outcome {
+    func importRow(_ row: ImportChunk.Row, on transaction: TenantTransaction) async throws -> Outcome {
         do {
             guard row.fields.count <= columns.header.count else {
                 throw RowError(reason: "the row has \(row.fields.count) fields, the header \(columns.header.count)")
             }
-            try await connection.query("SAVEPOINT import_row")
+            try await transaction.query("SAVEPOINT import_row")
             do {
-                let inserted = try await upsert(row.fields, on: connection)
-                try await connection.query("RELEASE SAVEPOINT import_row")
+                let inserted = try await upsert(row.fields, on: transaction)
+                try await transaction.query("RELEASE SAVEPOINT import_row")
                 return inserted ? .inserted : .updated
             } catch {
-                try await connection.query("ROLLBACK TO SAVEPOINT import_row")
+                try await transaction.query("ROLLBACK TO SAVEPOINT import_row")
                 throw error
             }
         } catch let error as RowError {
@@ -49,7 +49,7 @@ struct CRMImporter: Sendable {
     }
 
     /// Inserts or updates the row; whether it was inserted.
-    private func upsert(_ fields: [String], on connection: PostgresConnection) async throws -> Bool {
+    private func upsert(_ fields: [String], on transaction: TenantTransaction) async throws -> Bool {
         func text(_ field: ImportField, max: Int = 200) throws -> String? {
             guard let value = columns.value(field, in: fields)?.text else { return nil }
             guard value.count <= max else { throw RowError(field: field, reason: "longer than \(max) characters") }
@@ -79,12 +79,12 @@ struct CRMImporter: Sendable {
             let (revenue, potential, currency) = (try amount(.annualRevenue), try amount(.potentialRevenue), try currency())
             var ownerID: UUID?
             if let email = try text(.ownerEmail, max: 320) {
-                ownerID = try await connection.query("""
+                ownerID = try await transaction.query("""
                     SELECT id FROM users WHERE email = \(email.lowercased()) AND kind = 'seller' AND disabled_at IS NULL
                     """).first?.decode(UUID.self, column: "id")
                 if ownerID == nil { throw RowError(field: .ownerEmail, reason: "no active seller has this email") }
             }
-            let row = try await connection.query("""
+            let row = try await transaction.query("""
                 INSERT INTO accounts (tenant_id, id, name, industry, region, currency, annual_revenue, potential_revenue, external_id, owner_id)
                 VALUES (\(tenantID), \(UUID()), \(name), coalesce(\(industry), ''), coalesce(\(region), ''), coalesce(\(currency), 'USD'),
                         \(revenue), \(potential), \(externalID), \(ownerID))
@@ -98,7 +98,7 @@ struct CRMImporter: Sendable {
                 """)[0]
             let inserted = try row.decode(Bool.self, column: "inserted")
             if let ownerID, inserted || mayReassignOwners {
-                try await AccountRepository(connection: connection).setTeamMember(
+                try await AccountRepository(transaction: transaction).setTeamMember(
                     tenantID: tenantID, accountID: try row.decode(UUID.self, column: "id"), userID: ownerID, role: .owner)
             }
             return inserted
@@ -108,7 +108,7 @@ struct CRMImporter: Sendable {
             let lastName = try required(.lastName, max: 100)
             let fullName = [try text(.firstName, max: 100), lastName].compactMap { $0 }.joined(separator: " ")
             let (title, email) = (try text(.title), try text(.email, max: 320))
-            let rows = try await connection.query("""
+            let rows = try await transaction.query("""
                 INSERT INTO contacts (tenant_id, id, account_id, full_name, email, title, external_id)
                 SELECT \(tenantID), \(UUID()), a.id, \(fullName), \(email), coalesce(\(title), ''), \(externalID)
                 FROM accounts a WHERE a.external_id = \(account)
@@ -133,7 +133,7 @@ struct CRMImporter: Sendable {
                 guard let flag = ImportValue.flag(value) else { throw RowError(field: .won, reason: "\"\(value)\" is not true or false") }
                 won = flag
             }
-            let rows = try await connection.query("""
+            let rows = try await transaction.query("""
                 INSERT INTO opportunities (tenant_id, id, account_id, external_id, name, amount, currency, stage, close_date, won)
                 SELECT \(tenantID), \(UUID()), a.id, \(externalID), \(name), \(amount), coalesce(\(currency), a.currency),
                        coalesce(\(stage), ''), \(closeDate)::date, \(won)

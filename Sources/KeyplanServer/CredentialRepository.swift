@@ -4,7 +4,7 @@ import KeyplanPostgres
 
 /// Sessions and API keys. Tokens are stored only as their SHA-256.
 struct CredentialRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     static let columns = "id, user_id, kind, name, scope_role, created_at, last_used_at, expires_at, revoked_at"
 
@@ -12,7 +12,7 @@ struct CredentialRepository {
     func insertSession(tenantID: UUID, userID: UUID, token: SecretToken, clientAddress: String?, sessions: IdentityConfiguration.Sessions) async throws -> Credential {
         let idle = sessions.idleTimeout.wholeSeconds
         let absolute = sessions.absoluteLifetime.wholeSeconds
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             INSERT INTO credentials (tenant_id, id, user_id, kind, token_hash, client_address, idle_timeout, expires_at, absolute_expires_at)
             VALUES (\(tenantID), \(UUID()), \(userID), 'session', \(token.hash), \(clientAddress),
                     make_interval(secs => \(idle)),
@@ -25,7 +25,7 @@ struct CredentialRepository {
 
     func insertAPIKey(tenantID: UUID, userID: UUID, name: String, role: TenantRole, token: SecretToken, lifetime: Duration?) async throws -> Credential {
         let seconds = lifetime?.wholeSeconds
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             INSERT INTO credentials (tenant_id, id, user_id, kind, name, token_hash, scope_role, expires_at)
             VALUES (\(tenantID), \(UUID()), \(userID), 'api_key', \(name), \(token.hash), \(role.rawValue),
                     now() + make_interval(secs => \(seconds)))
@@ -36,7 +36,7 @@ struct CredentialRepository {
 
     /// Credentials of one kind: `userID`'s, or the whole tenant's when `nil`. Newest first.
     func list(kind: CredentialKind, userID: UUID?) async throws -> [Credential] {
-        try await connection.query("""
+        try await transaction.query("""
             SELECT \(unescaped: Self.columns) FROM credentials
             WHERE kind = \(kind.rawValue) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
             ORDER BY created_at DESC, id
@@ -45,7 +45,7 @@ struct CredentialRepository {
 
     /// Revokes a credential of `kind`, only `userID`'s unless `nil`; false when there is none.
     func revoke(_ id: UUID, kind: CredentialKind, userID: UUID?) async throws -> Bool {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             UPDATE credentials SET revoked_at = coalesce(revoked_at, now())
             WHERE id = \(id) AND kind = \(kind.rawValue) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
             RETURNING id
@@ -54,7 +54,7 @@ struct CredentialRepository {
     }
 
     func revokeAll(userID: UUID) async throws {
-        try await connection.query("UPDATE credentials SET revoked_at = now() WHERE user_id = \(userID) AND revoked_at IS NULL")
+        try await transaction.query("UPDATE credentials SET revoked_at = now() WHERE user_id = \(userID) AND revoked_at IS NULL")
     }
 
     static func credential(_ row: PostgresRow) throws -> Credential {
@@ -81,19 +81,22 @@ struct ResolvedCredential: Sendable {
     var userKind: UserKind
     var tenantRole: TenantRole?
     var scopeRole: TenantRole?
+    /// When the credential ends unless used again (a session slides), if it does.
+    var expiresAt: Date?
 
-    /// The live credential with this token, sliding a session's expiry; `nil` if none.
-    static func resolve(tokenHash: Data, on connection: PostgresConnection) async throws -> ResolvedCredential? {
-        try await connection.query("SELECT * FROM resolve_credential(\(tokenHash))").first.map(Self.init(row:))
+    /// The live credential with this token, sliding a session's expiry; `nil` if none. Runs
+    /// before any tenant is known, through the `resolve_credential` SECURITY DEFINER function.
+    static func resolve(tokenHash: Data, on database: PostgresClient) async throws -> ResolvedCredential? {
+        try await database.query("SELECT * FROM resolve_credential(\(tokenHash))").first.map(Self.init(row:))
     }
 
     /// The credential with this id in the transaction's tenant, as it stands now, for a call that
     /// outlives its authentication (a Watch stream); `nil` once revoked, its user disabled, or past
     /// its hard end. The rule is `resolve_credential`'s but for a session's idle expiry, which is
     /// not checked and not slid: a client holding a live stream open is not idle.
-    static func current(_ id: UUID, on connection: PostgresConnection) async throws -> ResolvedCredential? {
-        try await connection.query("""
-            SELECT c.tenant_id, c.id AS credential_id, c.user_id, c.kind, u.kind AS user_kind, u.tenant_role, c.scope_role
+    static func current(_ id: UUID, on transaction: TenantTransaction) async throws -> ResolvedCredential? {
+        try await transaction.query("""
+            SELECT c.tenant_id, c.id AS credential_id, c.user_id, c.kind, u.kind AS user_kind, u.tenant_role, c.scope_role, c.expires_at
             FROM credentials AS c JOIN users AS u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
             WHERE c.id = \(id) AND c.revoked_at IS NULL AND u.disabled_at IS NULL
               AND CASE WHEN c.kind = 'session' THEN coalesce(c.absolute_expires_at > now(), true)
@@ -129,6 +132,7 @@ extension ResolvedCredential {
             kind: try decodeEnum(CredentialKind.self, row, "kind"),
             userKind: try decodeEnum(UserKind.self, row, "user_kind"),
             tenantRole: try row.decode(String?.self, column: "tenant_role").flatMap(TenantRole.init(rawValue:)),
-            scopeRole: try row.decode(String?.self, column: "scope_role").flatMap(TenantRole.init(rawValue:)))
+            scopeRole: try row.decode(String?.self, column: "scope_role").flatMap(TenantRole.init(rawValue:)),
+            expiresAt: try row.decode(Date?.self, column: "expires_at"))
     }
 }

@@ -8,12 +8,12 @@ struct CredentialService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(SessionsService.list) { request, call in try await list(.session, request, call) }
-        routes.unary(SessionsService.revoke) { request, call in try await revoke(.session, request, call) }
-        routes.unary(APIKeysService.list) { request, call in try await list(.apiKey, request, call) }
-        routes.unary(APIKeysService.revoke) { request, call in try await revoke(.apiKey, request, call) }
-        routes.unary(APIKeysService.create) { request, call in
-            let caller = try call.caller()
+        routes.tenant(SessionsService.list) { request, call in try await list(.session, request, call) }
+        routes.tenant(SessionsService.revoke) { request, call in try await revoke(.session, request, call) }
+        routes.tenant(APIKeysService.list) { request, call in try await list(.apiKey, request, call) }
+        routes.tenant(APIKeysService.revoke) { request, call in try await revoke(.apiKey, request, call) }
+        routes.tenant(APIKeysService.create) { request, call in
+            let caller = call.principal
             // A leaked key must not be able to mint its own successors.
             guard caller.credentialKind == .session else {
                 throw RPCError(code: .permissionDenied, message: "an API key cannot create API keys: sign in")
@@ -25,33 +25,28 @@ struct CredentialService: SecuredService {
             let maximum = environment.configuration.apiKeys.maximumLifetime
             let lifetime = try Validate.lifetime(request.expiresInSeconds, fallback: maximum, maximum: maximum)
             let token = SecretToken.generate(.apiKey)
-            let credential = try await environment.inTenant(caller.tenantID) {
-                try await CredentialRepository(connection: $0).insertAPIKey(
-                    tenantID: caller.tenantID, userID: caller.userID, name: name, role: request.role, token: token, lifetime: lifetime)
-            }
+            let credential = try await CredentialRepository(transaction: call.transaction).insertAPIKey(
+                tenantID: caller.tenantID, userID: caller.userID, name: name, role: request.role, token: token, lifetime: lifetime)
             CallAudit.record { $0.objectID = credential.id }
             return CreatedAPIKey(credential: credential, token: token.text)
         }
     }
 
-    private func list(_ kind: CredentialKind, _ request: ListCredentialsRequest, _ call: CallContext) async throws -> CredentialList {
-        let caller = try call.caller()
+    private func list(_ kind: CredentialKind, _ request: ListCredentialsRequest, _ call: TenantCall) async throws -> CredentialList {
+        let caller = call.principal
         guard !request.allUsers || caller.isAdmin else {
             throw RPCError(code: .permissionDenied, message: "only admins list every user's credentials")
         }
         let userID = request.allUsers ? nil : caller.userID
-        return CredentialList(credentials: try await environment.inTenant(caller.tenantID) {
-            try await CredentialRepository(connection: $0).list(kind: kind, userID: userID)
-        })
+        return CredentialList(credentials: try await CredentialRepository(transaction: call.transaction).list(kind: kind, userID: userID))
     }
 
-    private func revoke(_ kind: CredentialKind, _ request: CredentialRef, _ call: CallContext) async throws -> Empty {
-        let caller = try call.caller()
+    private func revoke(_ kind: CredentialKind, _ request: CredentialRef, _ call: TenantCall) async throws -> Empty {
+        let caller = call.principal
         CallAudit.record { $0.objectID = request.credentialID }
-        let revoked = try await environment.inTenant(caller.tenantID) {
-            try await CredentialRepository(connection: $0).revoke(request.credentialID, kind: kind, userID: caller.isAdmin ? nil : caller.userID)
-        }
+        let revoked = try await CredentialRepository(transaction: call.transaction).revoke(request.credentialID, kind: kind, userID: caller.isAdmin ? nil : caller.userID)
         guard revoked else { throw RPCError(code: .notFound, message: "no \(kind.rawValue) \(request.credentialID)") }
+        environment.forgetCredentials("credential:\(request.credentialID)", when: call.transaction)
         return Empty()
     }
 }

@@ -8,8 +8,8 @@ struct ImportRowsService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.clientStreaming(ImportService.importRows) { chunks, call in
-            let caller = try call.caller()
+        routes.tenantUpload(ImportService.importRows) { chunks, call in
+            let caller = call.principal
             var importer: CRMImporter?
             var report = ImportReport()
             var rows = 0
@@ -32,9 +32,9 @@ struct ImportRowsService: SecuredService {
                 guard rows <= ImportService.maximumRows else {
                     throw RPCError(code: .resourceExhausted, message: "an import holds at most \(ImportService.maximumRows) rows; split the file")
                 }
-                let outcomes = try await environment.database.withTransaction(tenant: caller.tenantID) { connection in
+                let outcomes = try await environment.database.inTenant(caller.tenantID) { transaction in
                     var outcomes: [CRMImporter.Outcome] = []
-                    for row in chunk.rows { outcomes.append(try await importer.importRow(row, on: connection)) }
+                    for row in chunk.rows { outcomes.append(try await importer.importRow(row, on: transaction)) }
                     return outcomes
                 }
                 for outcome in outcomes {

@@ -8,93 +8,113 @@ struct InvitationService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(InvitationsService.create) { request, call in
-            let caller = try call.caller()
+        routes.account(InvitationsService.create) { request, call in
+            let caller = call.principal
             let email = try Validate.email(request.email)
             let settings = environment.configuration.invitations
             let lifetime = try Validate.lifetime(request.expiresInSeconds, fallback: settings.defaultLifetime, maximum: settings.maximumLifetime)
                 ?? settings.defaultLifetime
             let token = SecretToken.generate(.invitation)
-            let invitation = try await environment.inTenant(caller.tenantID) {
-                try await InvitationRepository(connection: $0).insert(
-                    tenantID: caller.tenantID, accountID: request.accountID, email: email, role: request.role,
-                    token: token, invitedBy: caller.userID, lifetime: lifetime)
-            }
+            let invitation = try await InvitationRepository(transaction: call.transaction).insert(
+                tenantID: caller.tenantID, accountID: request.accountID, email: email, role: request.role,
+                token: token, invitedBy: caller.userID, lifetime: lifetime)
             return CreatedInvitation(invitation: invitation, token: token.text)
         }
-        routes.unary(InvitationsService.list) { request, call in
-            let caller = try call.caller()
-            return InvitationList(invitations: try await environment.inTenant(caller.tenantID) {
-                try await InvitationRepository(connection: $0).list(accountID: request.accountID)
-            })
+        routes.account(InvitationsService.list) { request, call in
+            let caller = call.principal
+            return InvitationList(invitations: try await InvitationRepository(transaction: call.transaction).list(accountID: request.accountID))
         }
-        routes.unary(InvitationsService.revoke) { request, call in
-            let caller = try call.caller()
-            let revoked = try await environment.inTenant(caller.tenantID) {
-                try await InvitationRepository(connection: $0).revoke(request.invitationID, accountID: request.accountID)
-            }
+        routes.account(InvitationsService.revoke) { request, call in
+            let caller = call.principal
+            let revoked = try await InvitationRepository(transaction: call.transaction).revoke(request.invitationID, accountID: request.accountID)
             guard revoked else { throw RPCError(code: .notFound, message: "no invitation \(request.invitationID)") }
             return Empty()
         }
-        routes.unary(InvitationsService.accept) { request, call in try await accept(request, call) }
+        routes.anonymous(InvitationsService.accept) { request, call in try await accept(request, call) }
     }
 
     private static let unusable = RPCError(code: .unauthenticated, message: "the invitation is invalid, used, revoked or expired")
 
-    private func accept(_ request: AcceptInvitationRequest, _ call: CallContext) async throws -> SessionGrant {
+    private func accept(_ request: AcceptInvitationRequest, _ call: AnonymousCall) async throws -> SessionGrant {
         let password = try Validate.newPassword(request.password)
-        guard let (tenantID, invitationID) = try await environment.database.withConnection({
-            try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: request.token), on: $0)
-        }) else { throw Self.unusable }
+        let database = environment.database
+        guard let (tenantID, invitationID) = try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: request.token), on: database) else {
+            throw Self.unusable
+        }
         CallAudit.record { $0.tenantID = tenantID; $0.objectID = invitationID }
-        let hasher = environment.hasher
-        let throttle = SignInThrottle(configuration: environment.configuration.throttle)
-        let outcome = try await environment.inTenant(tenantID) { connection -> Acceptance in
-            let invitations = InvitationRepository(connection: connection)
-            let users = UserRepository(connection: connection)
-            guard let invitation = try await invitations.lockAcceptable(invitationID) else { throw Self.unusable }
-            let userID: UUID
-            if let (user, storedHash) = try await users.findByEmail(invitation.email) {
-                guard user.kind == .customer, !user.disabled else {
-                    throw RPCError(code: .failedPrecondition, message: "this email belongs to a user who cannot accept invitations")
-                }
-                if let storedHash {
-                    // An existing customer proves who they are, as at sign-in (and throttled
-                    // alike): the invitation alone does not reset their password.
-                    let subjects = throttle.subjects(tenant: tenantID.uuidString, email: invitation.email, clientAddress: call.clientAddress)
-                    // Claimed in this transaction: its advisory lock holds until the commit,
-                    // so a concurrent attempt sees this one counted.
-                    let attempt = try await throttle.claim(subjects, on: connection)
-                    guard try await hasher.verify(password, against: storedHash) else { return .wrongPassword }
-                    try await throttle.recordSuccess(subjects, attempt, on: connection)
-                } else {
-                    try await users.setPasswordHash(user.id, try await hasher.hash(password))
-                }
-                userID = user.id
-            } else {
-                let displayName = try Validate.name(request.displayName, field: "displayName")
-                userID = try await users.insert(
-                    tenantID: tenantID, email: invitation.email, displayName: displayName, kind: .customer,
-                    role: nil, passwordHash: try await hasher.hash(password)
-                ).id
+        // What accepting will meet, read first, so that the password is checked (or hashed)
+        // outside any transaction: a slow hash must not hold a connection or a lock.
+        let (invitation, existing) = try await database.inTenant(tenantID, shape: .eachRoundTrip, durability: .deferred) { transaction in
+            guard let invitation = try await InvitationRepository(transaction: transaction).acceptable(invitationID, locking: false) else {
+                throw Self.unusable
             }
-            try await AccountRepository(connection: connection).setCustomer(
-                tenantID: tenantID, accountID: invitation.accountID, userID: userID, role: invitation.role)
-            try await invitations.markAccepted(invitationID, by: userID)
-            CallAudit.record { $0.userID = userID }
-            return .accepted(try await environment.startSession(tenantID: tenantID, userID: userID, clientAddress: call.clientAddress, on: connection))
+            return (invitation, try await UserRepository(transaction: transaction).findByEmail(invitation.email, locking: false))
         }
-        switch outcome {
-        case .accepted(let grant):
-            return grant
-        case .wrongPassword:
-            // The transaction committed the counted attempt and left the invitation unused.
-            throw RPCError(code: .unauthenticated, message: "this email already has a password: enter it to accept")
+        let throttle = SignInThrottle(configuration: environment.configuration.throttle)
+        var attempt: (subjects: SignInThrottle.Subjects, claimed: SignInThrottle.Attempt)?
+        var newHash: String?
+        var displayName: String?
+        if let (user, storedHash) = existing {
+            guard user.kind == .customer, !user.disabled else {
+                throw RPCError(code: .failedPrecondition, message: "this email belongs to a user who cannot accept invitations")
+            }
+            if let storedHash {
+                // An existing customer proves who they are, as at sign-in (and throttled alike):
+                // the invitation alone does not reset their password.
+                let subjects = throttle.subjects(tenant: tenantID.uuidString, email: invitation.email, clientAddress: call.clientAddress)
+                let claimed = try await throttle.claim(subjects, on: database)
+                let right: Bool
+                do {
+                    right = try await environment.hasher.verify(password, against: storedHash)
+                } catch {
+                    try? await throttle.recordFailure(subjects, claimed, on: database)
+                    throw error
+                }
+                guard right else {
+                    try await throttle.recordFailure(subjects, claimed, on: database)
+                    throw RPCError(code: .unauthenticated, message: "this email already has a password: enter it to accept")
+                }
+                attempt = (subjects, claimed)
+            } else {
+                newHash = try await environment.hasher.hash(password)
+            }
+        } else {
+            displayName = try Validate.name(request.displayName, field: "displayName")
+            newHash = try await environment.hasher.hash(password)
         }
-    }
-
-    private enum Acceptance: Sendable {
-        case accepted(SessionGrant)
-        case wrongPassword
+        do {
+            return try await call.write(in: tenantID, on: database) { transaction in
+                let invitations = InvitationRepository(transaction: transaction)
+                let users = UserRepository(transaction: transaction)
+                guard let invitation = try await invitations.acceptable(invitationID, locking: true) else { throw Self.unusable }
+                // Checked against what was read above: a concurrent acceptance or password change means try again.
+                let current = try await users.findByEmail(invitation.email, locking: true)
+                guard current?.user.id == existing?.user.id, current?.passwordHash == existing?.passwordHash else {
+                    throw RPCError(code: .aborted, message: "the invitation's user changed meanwhile: accept it again")
+                }
+                let userID: UUID
+                if let (user, _) = current {
+                    if let newHash { try await users.setPasswordHash(user.id, newHash) }
+                    userID = user.id
+                } else {
+                    userID = try await users.insert(
+                        tenantID: tenantID, email: invitation.email, displayName: displayName ?? invitation.email, kind: .customer,
+                        role: nil, passwordHash: newHash
+                    ).id
+                }
+                try await AccountRepository(transaction: transaction).setCustomer(
+                    tenantID: tenantID, accountID: invitation.accountID, userID: userID, role: invitation.role)
+                try await invitations.markAccepted(invitationID, by: userID)
+                if let attempt { transaction.addClosing(throttle.settle(attempt.subjects, attempt.claimed, succeeded: true)) }
+                CallAudit.record { $0.userID = userID }
+                return try await environment.startSession(tenantID: tenantID, userID: userID, clientAddress: call.clientAddress, on: transaction)
+            }
+        } catch {
+            // The password was right: the attempt must not turn into a failure later.
+            if let attempt {
+                _ = try? await database.pipeline { batch in throttle.settle(attempt.subjects, attempt.claimed, succeeded: true).forEach { batch.append($0) } }
+            }
+            throw error
+        }
     }
 }

@@ -1,15 +1,19 @@
 import KeyplanPostgres
 import KeyplanRPC
+import Logging
 import NIOPosix
+import ServiceLifecycle
 
-/// Keyplan's services and the interceptors that guard them, ready for an ``RPCServer``:
+/// Keyplan's services, the interceptors that guard them, and their background work, ready for an
+/// ``RPCServer`` in a `ServiceGroup`:
 ///
 ///     let keyplan = try KeyplanServices(database: client)
 ///     let server = RPCServer(configuration: ..., services: keyplan.services, interceptors: keyplan.interceptors)
+///     let group = ServiceGroup(services: [client, keyplan, server], ...)   // shuts down in reverse order
 ///
-/// Construction fails when a registered method has no rule in the ``AuthorizationPolicy`` (or an
-/// account rule on a request that names no account), so a new method cannot slip past it.
-public struct KeyplanServices: Sendable {
+/// Construction fails when a registered method has no rule in the ``AuthorizationPolicy`` (or a
+/// rule that does not fit the context its handler asks for), so a new method cannot slip past it.
+public struct KeyplanServices: Service, Sendable {
     public struct PolicyViolation: Error, CustomStringConvertible {
         public let problems: [String]
         public var description: String { "authorization policy incomplete: " + problems.joined(separator: "; ") }
@@ -21,14 +25,22 @@ public struct KeyplanServices: Sendable {
     public let interceptors: [any ServerInterceptor]
     /// The methods registered, each covered by the policy.
     public let methods: [MethodDescriptor]
+    let credentials: CredentialCache
+    let auditTrail: AuditTrail
+    let events: WorkspaceEvents
+    private let logger: Logger
 
     public init(
         database: PostgresClient, configuration: IdentityConfiguration = .defaults,
-        policy: AuthorizationPolicy = .keyplan, hashingThreads: NIOThreadPool = .singleton
+        policy: AuthorizationPolicy = .keyplan, hashingThreads: NIOThreadPool = .singleton,
+        logger: Logger = Logger(label: "keyplan.services")
     ) throws {
+        let auditTrail = AuditTrail(database: database)
+        let credentials = CredentialCache(database: database)
+        let events = WorkspaceEvents(database: database)
         let environment = ServiceEnvironment(
             database: database, hasher: PasswordHasher(parameters: configuration.passwords, threads: hashingThreads),
-            configuration: configuration)
+            configuration: configuration, auditTrail: auditTrail, credentials: credentials)
         let secured: [any SecuredService] = [
             AuthenticationService(environment: environment),
             UserService(environment: environment),
@@ -39,25 +51,15 @@ public struct KeyplanServices: Sendable {
             ImportRowsService(environment: environment),
             AuditLogService(environment: environment),
             WorkspaceHistoryService(environment: environment),
-            // Goals (#7).
             GoalService(environment: environment),
             CommentService(environment: environment),
-
-            // The relationship map (#7).
             AccountRelationshipMapService(environment: environment),
-
-            // Scorecards (#7).
             ScorecardService(environment: environment),
-
-            // The action plan (#7).
             ActionService(environment: environment),
             ProcessStepService(environment: environment),
             RoadmapReviewService(environment: environment),
-
-            // Live updates, activity and notifications (#7).
-            WorkspaceLiveService(environment: environment, events: WorkspaceEvents(database: database)),
+            WorkspaceLiveService(environment: environment, events: events),
             NotificationService(environment: environment),
-
             HealthScoreService(environment: environment),
             CoachingListService(environment: environment),
             AnalyticsReportService(environment: environment),
@@ -68,8 +70,29 @@ public struct KeyplanServices: Sendable {
         guard routes.problems.isEmpty else { throw PolicyViolation(problems: routes.problems) }
         self.methods = routes.registered
         self.services = [all]
-        self.interceptors = [AuditInterceptor(database: database), AuthenticationInterceptor(policy: policy, database: database)]
+        self.credentials = credentials
+        self.auditTrail = auditTrail
+        self.events = events
+        self.logger = logger
+        self.interceptors = [AuditInterceptor(trail: auditTrail), AuthenticationInterceptor(policy: policy, credentials: credentials)]
     }
+
+    /// The services' background work until graceful shutdown: listening for credential changes,
+    /// and writing the batched audit rows (what is queued is written before this returns). Run
+    /// it in the same `ServiceGroup` as the server, after the database client and before the
+    /// server, so that it stops after the server has drained and before the database closes.
+    public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await cancelWhenGracefulShutdownIgnoringResult { await credentials.run(logger: logger) } }
+            group.addTask { await cancelWhenGracefulShutdownIgnoringResult { await auditTrail.run(logger: logger) } }
+            await group.waitForAll()
+        }
+    }
+}
+
+/// Runs `body` until it returns, or cancels it at graceful shutdown.
+private func cancelWhenGracefulShutdownIgnoringResult(_ body: @escaping @Sendable () async -> Void) async {
+    _ = try? await cancelWhenGracefulShutdown { await body() }
 }
 
 /// The secured services as one RPC service: registering it with the server's router goes

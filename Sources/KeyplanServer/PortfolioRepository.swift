@@ -5,7 +5,7 @@ import KeyplanPostgres
 /// The portfolio side of the transaction's tenant: account profiles, assessments, settings,
 /// pages and the Pareto view. Nothing read here ever goes into a customer's view.
 struct PortfolioRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     static let columns = """
         a.id, a.name, a.industry, a.region, a.currency, a.annual_revenue, a.potential_revenue, a.growth_indicators,
@@ -14,12 +14,12 @@ struct PortfolioRepository {
         """
 
     func account(_ id: UUID) async throws -> PortfolioAccount? {
-        try await connection.query("SELECT \(unescaped: Self.columns) FROM accounts a WHERE a.id = \(id)").first.map(Self.account)
+        try await transaction.query("SELECT \(unescaped: Self.columns) FROM accounts a WHERE a.id = \(id)").first.map(Self.account)
     }
 
     /// Sets the request's non-`nil` fields; `nil` when there is no such account.
     func updateProfile(_ request: UpdateProfileRequest) async throws -> PortfolioAccount? {
-        let updated = try await connection.query("""
+        let updated = try await transaction.query("""
             UPDATE accounts SET
                 industry = coalesce(\(request.industry), industry), region = coalesce(\(request.region), region),
                 currency = coalesce(\(request.currency), currency),
@@ -38,7 +38,7 @@ struct PortfolioRepository {
 
     /// Sets the revenue of `period` (`YYYY-MM`, checked) in the account's currency.
     func recordRevenue(tenantID: UUID, _ request: RecordRevenueRequest) async throws {
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO account_revenue (tenant_id, account_id, period, amount, currency)
             SELECT \(tenantID), a.id, (\(request.period) || '-01')::date, \(request.amount), a.currency FROM accounts a WHERE a.id = \(request.accountID)
             ON CONFLICT (tenant_id, account_id, period) DO UPDATE SET amount = excluded.amount, currency = excluded.currency
@@ -46,7 +46,7 @@ struct PortfolioRepository {
     }
 
     func revenueHistory(of accountID: UUID) async throws -> RevenueHistory {
-        RevenueHistory(entries: try await connection.query("""
+        RevenueHistory(entries: try await transaction.query("""
             SELECT to_char(period, 'YYYY-MM') AS period, amount, currency FROM account_revenue WHERE account_id = \(accountID) ORDER BY period
             """).map {
             RevenueHistory.Entry(
@@ -59,7 +59,7 @@ struct PortfolioRepository {
 
     /// The tenant's settings, or the defaults when it never changed them.
     func settings() async throws -> PortfolioSettings {
-        guard let row = try await connection.query("SELECT * FROM portfolio_settings").first else { return .defaults }
+        guard let row = try await transaction.query("SELECT * FROM portfolio_settings").first else { return .defaults }
         return PortfolioSettings(
             valueWeights: try row.decode([Int32].self, column: "value_weights").map { Int($0) },
             relationshipWeights: try row.decode([Int32].self, column: "relationship_weights").map { Int($0) },
@@ -78,7 +78,7 @@ struct PortfolioRepository {
     /// its latest scores (recorded assessments keep the classification they got).
     func saveSettings(tenantID: UUID, _ settings: PortfolioSettings) async throws {
         let order = settings.priorityOrder.map(\.rawValue)
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO portfolio_settings (tenant_id, value_weights, relationship_weights, value_threshold, relationship_threshold, priority_order, review_interval_days)
             VALUES (\(tenantID), \(settings.valueWeights.map { Int32($0) }), \(settings.relationshipWeights.map { Int32($0) }),
                     \(settings.valueThreshold), \(settings.relationshipThreshold), \(order), \(Int32(settings.reviewIntervalDays)))
@@ -87,7 +87,7 @@ struct PortfolioRepository {
                 priority_order = excluded.priority_order, review_interval_days = excluded.review_interval_days
             """)
         // The same rule as PortfolioSettings.quadrant: a score equal to its threshold is strong/high.
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE accounts a SET quadrant = c.quadrant,
                 priority = CASE WHEN c.quadrant = 'strong_high' THEN 1 ELSE array_position(\(order), c.quadrant) + 1 END
             FROM (SELECT id,
@@ -103,7 +103,7 @@ struct PortfolioRepository {
 
     /// Records a scored assessment and makes it the account's latest.
     func insertAssessment(tenantID: UUID, accountID: UUID, by userID: UUID, answers: AssessmentAnswers, score: AssessmentScore, notes: String) async throws -> Assessment {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             INSERT INTO account_assessments (tenant_id, id, account_id, assessed_by, value_answers, relationship_answers,
                 value_score, relationship_score, quadrant, priority, notes)
             VALUES (\(tenantID), \(UUID()), \(accountID), \(userID), \(answers.value.map { Int32($0) }), \(answers.relationship.map { Int32($0) }),
@@ -111,7 +111,7 @@ struct PortfolioRepository {
             RETURNING *
             """)
         let assessment = try Self.assessment(rows[0])
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE accounts SET value_score = \(score.value), relationship_score = \(score.relationship),
                 quadrant = \(score.quadrant.rawValue), priority = \(Int16(score.priority)), assessed_at = \(assessment.assessedAt)
             WHERE id = \(accountID)
@@ -121,7 +121,7 @@ struct PortfolioRepository {
 
     /// Every assessment of an account, newest first.
     func assessments(of accountID: UUID) async throws -> [Assessment] {
-        try await connection.query("""
+        try await transaction.query("""
             SELECT * FROM account_assessments WHERE account_id = \(accountID) ORDER BY assessed_at DESC, id DESC
             """).map(Self.assessment)
     }
@@ -132,7 +132,7 @@ struct PortfolioRepository {
     /// a seller's team accounts), in a stable order: the sort key, then the id.
     func page(_ query: PortfolioQuery, cursor: PortfolioCursor?, for principal: Principal, reviewIntervalDays: Int) async throws -> PortfolioPage {
         let order = PortfolioOrder(query.sort)
-        let rows = try await connection.query(order.isText
+        let rows = try await transaction.query(order.isText
             ? pageQuery(query, order, key: cursor?.text, cursorID: cursor?.id, principal: principal, reviewIntervalDays: reviewIntervalDays)
             : pageQuery(query, order, key: cursor?.number, cursorID: cursor?.id, principal: principal, reviewIntervalDays: reviewIntervalDays))
         let accounts = try rows.prefix(query.pageSize).map(Self.account)
@@ -165,7 +165,7 @@ struct PortfolioRepository {
 
     /// The revenue entries of the Pareto view: accounts in scope, not archived, with a known revenue.
     func paretoReport(for principal: Principal) async throws -> ParetoReport {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             SELECT a.id, a.name, a.currency, a.annual_revenue FROM accounts a
             WHERE a.annual_revenue IS NOT NULL AND a.status <> 'archived'
               AND (\(principal.seesWholeTenant) OR EXISTS (SELECT FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(principal.userID)))

@@ -41,29 +41,62 @@ struct SignInThrottle: Sendable {
         return groups.joined(separator: ":") + "::/64"
     }
 
-    /// An attempt counted before its password is checked: its rows, deleted again on success.
+    /// An attempt claimed before its password is checked (pending), settled afterwards.
     struct Attempt: Sendable {
         var ids: [Int64]
     }
 
-    /// Counts an attempt for each subject before the (slow) password check, so concurrent
-    /// attempts cannot all pass the limit: the database serializes claims per subject. A wrong
-    /// password then needs nothing more; a right one calls `recordSuccess`.
-    /// - Throws: RESOURCE_EXHAUSTED, with the seconds to wait, when a subject is at its limit.
-    func claim(_ subjects: Subjects, on connection: PostgresConnection) async throws -> Attempt {
+    /// How long a claim may stay pending before it counts as a failure (its server died
+    /// mid-check): far longer than a password check takes.
+    static let claimLifetime: Duration = .seconds(60)
+    /// How long an attempt waits for others in flight before it gives up.
+    static let longestWait: Duration = .seconds(10)
+
+    /// Claims an attempt for each subject before the (slow) password check. Only settled
+    /// failures count towards the limit; while failures plus attempts in flight reach it, this
+    /// waits for them to settle (polling the database, which serializes claims per subject across
+    /// server processes), so that no more passwords are checked at once than could still fail —
+    /// and a correct password is never refused because others were in flight.
+    /// - Throws: RESOURCE_EXHAUSTED, with the real seconds to wait, when a subject has its limit of
+    ///   failures; also when attempts in flight have not settled within ``longestWait``.
+    func claim(_ subjects: Subjects, on database: PostgresClient) async throws -> Attempt {
         let limits = subjects.all.map { Int64($0 == subjects.account ? configuration.failuresPerAccount : configuration.failuresPerAddress) }
-        let row = try await connection.query("""
-            SELECT attempt_ids, retry_after FROM claim_sign_in_attempt(\(subjects.all), \(limits), make_interval(secs => \(configuration.window.wholeSeconds)))
-            """)[0]
-        if let wait = try row.decode(Int64?.self, column: "retry_after") {
-            throw RPCError(code: .resourceExhausted, message: "too many failed attempts: retry after \(wait) s")
+        let giveUp = ContinuousClock.now.advanced(by: Self.longestWait)
+        var pause = Duration.milliseconds(10)
+        while true {
+            let row = try await database.query("""
+                SELECT attempt_ids, retry_after, busy FROM claim_sign_in_attempt(
+                    \(subjects.all), \(limits), make_interval(secs => \(configuration.window.wholeSeconds)),
+                    make_interval(secs => \(Self.claimLifetime.wholeSeconds)))
+                """)[0]
+            if let wait = try row.decode(Int64?.self, column: "retry_after") {
+                throw RPCError(code: .resourceExhausted, message: "too many failed sign-in attempts: retry after \(wait) s")
+            }
+            if let ids = try row.decode([Int64]?.self, column: "attempt_ids") {
+                return Attempt(ids: ids)
+            }
+            guard ContinuousClock.now.advanced(by: pause) < giveUp else {
+                throw RPCError(code: .resourceExhausted, message: "too many sign-ins of this account are in progress: retry in a few seconds")
+            }
+            // Others' passwords are being checked: wait for them to settle, a little longer each
+            // time, with jitter so that waiters do not poll in step.
+            try await Task.sleep(for: pause + .milliseconds(Int.random(in: 0...10)))
+            pause = min(pause * 2, .milliseconds(200))
         }
-        return Attempt(ids: try row.decode([Int64].self, column: "attempt_ids"))
     }
 
-    /// The password was right: forgets the attempt, and the account's earlier failures.
-    func recordSuccess(_ subjects: Subjects, _ attempt: Attempt, on connection: PostgresConnection) async throws {
-        try await connection.query("SELECT release_sign_in_attempt(\(attempt.ids))")
-        try await connection.query("SELECT clear_sign_in_failures(\(subjects.account))")
+    /// The statement that settles a claimed attempt: a right password forgets it and the
+    /// account's earlier failures, a wrong one makes it a failure.
+    func settle(_ subjects: Subjects, _ attempt: Attempt, succeeded: Bool) -> [PostgresQuery] {
+        var statements: [PostgresQuery] = ["SELECT settle_sign_in_attempt(\(attempt.ids), \(succeeded))"]
+        if succeeded { statements.append("SELECT clear_sign_in_failures(\(subjects.account))") }
+        return statements
+    }
+
+    /// Settles a failed attempt (its own round trip: there is nothing else to write).
+    func recordFailure(_ subjects: Subjects, _ attempt: Attempt, on database: PostgresClient) async throws {
+        _ = try await database.pipeline { batch in
+            for statement in settle(subjects, attempt, succeeded: false) { batch.append(statement) }
+        }
     }
 }

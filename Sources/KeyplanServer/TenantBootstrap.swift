@@ -51,9 +51,9 @@ public struct TenantBootstrap: Sendable {
         let hash = try await hasher.hash(password)
         let tenantID = UUID()
         do {
-            let user = try await database.withTransaction(tenant: tenantID) { connection in
-                try await connection.query("INSERT INTO tenants (id, name, slug) VALUES (\(tenantID), \(tenantName), \(slug))")
-                return try await UserRepository(connection: connection).insert(
+            let user = try await database.inTenant(tenantID) { transaction in
+                try await transaction.query("INSERT INTO tenants (id, name, slug) VALUES (\(tenantID), \(tenantName), \(slug))")
+                return try await UserRepository(transaction: transaction).insert(
                     tenantID: tenantID, email: email, displayName: displayName, kind: .seller, role: .admin, passwordHash: hash)
             }
             return Result(tenantID: tenantID, slug: slug, adminUserID: user.id, adminEmail: email, adminPassword: password)

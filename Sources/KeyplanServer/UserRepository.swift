@@ -4,12 +4,12 @@ import KeyplanPostgres
 
 /// Users of the transaction's tenant.
 struct UserRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     static let columns = "id, email, display_name, kind, tenant_role, disabled_at, created_at"
 
     func insert(tenantID: UUID, email: String, displayName: String, kind: UserKind, role: TenantRole?, passwordHash: String?) async throws -> User {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             INSERT INTO users (tenant_id, id, email, display_name, kind, tenant_role, password_hash)
             VALUES (\(tenantID), \(UUID()), \(email), \(displayName), \(kind.rawValue), \(role?.rawValue), \(passwordHash))
             RETURNING \(unescaped: Self.columns)
@@ -18,27 +18,28 @@ struct UserRepository {
     }
 
     func find(_ id: UUID) async throws -> User? {
-        try await connection.query("SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)").first.map(Self.user)
+        try await transaction.query("SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)").first.map(Self.user)
     }
 
     /// The user with `email` and their stored password hash.
-    func findByEmail(_ email: String) async throws -> (user: User, passwordHash: String?)? {
-        guard let row = try await connection.query(
-            "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE email = \(email) FOR UPDATE"
+    /// The user with this email and their stored password hash; with `locking`, locked until the transaction ends.
+    func findByEmail(_ email: String, locking: Bool) async throws -> (user: User, passwordHash: String?)? {
+        guard let row = try await transaction.query(
+            "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE email = \(email) \(unescaped: locking ? "FOR UPDATE" : "")"
         ).first else { return nil }
         return (try Self.user(row), try row.decode(String?.self, column: "password_hash"))
     }
 
     func list() async throws -> [User] {
-        try await connection.query("SELECT \(unescaped: Self.columns) FROM users ORDER BY email").map(Self.user)
+        try await transaction.query("SELECT \(unescaped: Self.columns) FROM users ORDER BY email").map(Self.user)
     }
 
     func setPasswordHash(_ userID: UUID, _ hash: String) async throws {
-        try await connection.query("UPDATE users SET password_hash = \(hash) WHERE id = \(userID)")
+        try await transaction.query("UPDATE users SET password_hash = \(hash) WHERE id = \(userID)")
     }
 
     func disable(_ id: UUID) async throws -> User? {
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = \(id)
             RETURNING \(unescaped: Self.columns)
             """).first.map(Self.user)

@@ -84,13 +84,7 @@ struct ServeCommand: AsyncParsableCommand {
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
         let database = try await openDatabase(environment: environment, logger: logger)
-        let keyplan: KeyplanServices
-        do {
-            keyplan = try KeyplanServices(database: database)
-        } catch {
-            await database.shutdown()
-            throw error
-        }
+        let keyplan = try KeyplanServices(database: database, logger: logger)
         let server = RPCServer(
             configuration: resolved.server,
             services: keyplan.services,
@@ -98,18 +92,14 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger)
         let metrics = PrometheusEndpoint(registry: registry, host: resolved.metrics.host, port: resolved.metrics.port)
 
+        // Graceful shutdown runs in reverse order: the server drains its calls, then the services'
+        // background work ends (the queued audit rows are written), then the database closes.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: server), .init(service: metrics)],
+                services: [.init(service: database), .init(service: keyplan), .init(service: server), .init(service: metrics)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        do {
-            try await group.run()
-        } catch {
-            await database.shutdown()
-            throw error
-        }
-        await database.shutdown()
+        try await group.run()
     }
 
     /// The flags, as the highest-precedence source of settings.
@@ -127,8 +117,8 @@ struct ServeCommand: AsyncParsableCommand {
         return overrides
     }
 
-    /// Connects to the database and checks it answers, so a bad URL or password fails at start
-    /// with one line rather than on the first call.
+    /// The database client, once a connection has shown that the database answers, so a bad URL
+    /// or password fails at start with one line rather than on the first call.
     private func openDatabase(environment: [String: String], logger: Logger) async throws -> PostgresClient {
         let url: String
         if let given = databaseURL ?? environment["KEYPLAN_DATABASE_URL"] {
@@ -138,14 +128,11 @@ struct ServeCommand: AsyncParsableCommand {
             logger.info("using the private local database", metadata: ["port": "\(local.port)", "database": "\(local.name)"])
             url = local.appURL
         }
-        let client = PostgresClient(configuration: try PostgresConfiguration(connectionString: url))
-        do {
+        let configuration = try PostgresConfiguration(connectionString: url)
+        try await PostgresClient.withClient(configuration: configuration) { client in
             try await client.query("SELECT 1")
-        } catch {
-            await client.shutdown()
-            throw error
         }
-        return client
+        return PostgresClient(configuration: configuration)
     }
 
     private static func logLevel(_ text: String) throws -> Logger.Level {

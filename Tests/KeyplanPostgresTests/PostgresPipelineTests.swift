@@ -68,4 +68,44 @@ struct PostgresPipelineTests {
             #expect(await nextNotification(stream)?.payload == "committed")
         }
     }
+
+    @Test func aStatementIsPreparedOnceASessionAndEachCallIsOneRoundTrip() async throws {
+        let one = PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .seconds(5), maximumWaiters: 10)
+        try await withTestClient(pool: one) { client, _ in
+            let before = client.trafficSnapshot
+            for value in 1...3 {
+                #expect(try await client.query("SELECT \(Int32(value)) + 1 AS n").single(Int32.self, column: "n") == Int32(value) + 1)
+            }
+            _ = try await client.pipeline { batch in
+                batch.append("SELECT 1")
+                batch.append("SELECT 2")
+            }
+            let after = client.trafficSnapshot
+            #expect(after.roundTrips - before.roundTrips == 4)
+            #expect(after.statements - before.statements == 5)
+            let prepared = try await client.query("SELECT count(*) AS n FROM pg_prepared_statements WHERE statement = 'SELECT $1 + 1 AS n'")
+            #expect(try prepared.single(Int.self, column: "n") == 1, "the three calls shared one prepared statement")
+        }
+    }
+
+    /// After DDL changes a prepared statement's result type, the server refuses the statement's
+    /// cached plan: a statement run on its own is prepared anew and sent again at once; inside a
+    /// transaction the transaction fails once (it cannot be resent), and the next one succeeds.
+    @Test func aStatementWhoseResultTypeChangedIsPreparedAgain() async throws {
+        let one = PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .seconds(5), maximumWaiters: 10)
+        try await withTestClient(asOwner: true, pool: one) { client, _ in
+            try await client.query("CREATE TABLE items (v int4)")
+            try await client.query("INSERT INTO items VALUES (7)")
+            #expect(try await client.query("SELECT v FROM items").single(Int32.self, column: "v") == 7)
+            try await client.query("ALTER TABLE items ALTER v TYPE text")
+            #expect(try await client.query("SELECT v FROM items").single(String.self, column: "v") == "7")
+
+            try await client.query("ALTER TABLE items ALTER v TYPE int8 USING v::int8")
+            let error = await expectPostgresError {
+                try await client.withTransaction { try await $0.query("SELECT v FROM items").single(Int64.self, column: "v") }
+            }
+            #expect(error?.sqlState == "0A000")
+            #expect(try await client.withTransaction { try await $0.query("SELECT v FROM items").single(Int64.self, column: "v") } == 7)
+        }
+    }
 }

@@ -50,6 +50,11 @@ struct PostgresRestartTests {
             let configuration = try PostgresConfiguration(connectionString: database.appURL)
             try await PostgresClient.withClient(configuration: configuration) { client in
                 let stream = try await client.listen(channel: "plans")
+                // Subscribers learn that notifications may have been lost while it was away.
+                let resumed = Task {
+                    for await event in stream where event == .resumed { return true }
+                    return false
+                }
                 try await cluster.restart()
                 // The listener reconnects in the background; notify until it hears (at most ~5 s).
                 let sender = Task {
@@ -61,6 +66,16 @@ struct PostgresRestartTests {
                 let received = await nextNotification(stream, within: .seconds(10))
                 sender.cancel()
                 #expect(received?.payload.hasPrefix("after restart") == true)
+                let sawResumed = await withTaskGroup(of: Bool.self) { group in
+                    group.addTask { await resumed.value }
+                    group.addTask {
+                        try? await Task.sleep(for: .seconds(5))
+                        return false
+                    }
+                    defer { group.cancelAll(); resumed.cancel() }
+                    return await group.next() ?? false
+                }
+                #expect(sawResumed)
             }
         }
     }

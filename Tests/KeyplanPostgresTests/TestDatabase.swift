@@ -53,12 +53,14 @@ func expectPostgresError<Value>(_ body: () async throws -> Value) async -> Postg
 
 /// The stream's next notification, or `nil` if none arrives in time (so a test fails instead of hanging).
 func nextNotification(
-    _ stream: AsyncStream<PostgresNotification>, within timeout: Duration = .seconds(5)
+    _ stream: AsyncStream<PostgresListenEvent>, within timeout: Duration = .seconds(5)
 ) async -> PostgresNotification? {
     await withTaskGroup(of: PostgresNotification?.self) { group in
         group.addTask {
-            var iterator = stream.makeAsyncIterator()
-            return await iterator.next()
+            for await event in stream {
+                if case .notification(let notification) = event { return notification }
+            }
+            return nil
         }
         group.addTask {
             try? await Task.sleep(for: timeout)
@@ -67,5 +69,18 @@ func nextNotification(
         let first = await group.next() ?? nil
         group.cancelAll()
         return first
+    }
+}
+
+extension PostgresClient {
+    /// A transaction with `tenant` set as the server sets it (`app.tenant_id`, transaction-local),
+    /// for the tests of the schema's tenancy rules.
+    func withTransaction<Result>(
+        tenant: UUID, isolation: PostgresIsolationLevel = .readCommitted, _ body: (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        try await withTransaction(isolation: isolation) { connection in
+            try await connection.query("SELECT set_config('app.tenant_id', \(tenant.uuidString.lowercased()), true)")
+            return try await body(connection)
+        }
     }
 }

@@ -58,7 +58,7 @@ struct AuthorizationMatrixTests {
         AccountsService.removeMember.descriptor: { world, client, _ in
             let seller = try await world.freshSeller()
             try await world.server.inTenant(world.acme) {
-                try await AccountRepository(connection: $0).setTeamMember(tenantID: world.acme, accountID: world.accountA, userID: seller, role: .member)
+                try await AccountRepository(transaction: $0).setTeamMember(tenantID: world.acme, accountID: world.accountA, userID: seller, role: .member)
             }
             try await client.removeMember(RemoveMemberRequest(accountID: world.accountA, userID: seller))
         },

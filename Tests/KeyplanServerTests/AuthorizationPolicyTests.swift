@@ -24,13 +24,22 @@ struct AuthorizationPolicyTests {
         }
     }
 
-    @Test func anAccountRuleNeedsARequestThatNamesTheAccount() async throws {
+    /// A handler registered for a tenant-wide context (its request names no account) cannot be
+    /// given an account rule, nor an account-scoped handler a tenant-wide one: the context a
+    /// handler receives always matches the check that ran.
+    @Test func aRuleMustFitTheContextItsHandlerReceives() async throws {
         var rules = AuthorizationPolicy.keyplan.rules
         rules[AccountsService.list.descriptor] = .account(.read)
         let error = await #expect(throws: KeyplanServices.PolicyViolation.self) {
             _ = try await services(AuthorizationPolicy(rules: rules))
         }
-        #expect(error?.problems.first?.contains("AccountScoped") == true)
+        #expect(error?.problems == ["keyplan.Accounts/List is registered for a tenant-wide rule but the policy gives it account(KeyplanServer.AccountAccess.read)"])
+        rules = AuthorizationPolicy.keyplan.rules
+        rules[GoalsService.get.descriptor] = .authenticated
+        let other = await #expect(throws: KeyplanServices.PolicyViolation.self) {
+            _ = try await services(AuthorizationPolicy(rules: rules))
+        }
+        #expect(other?.problems.first?.hasPrefix("keyplan.Goals/Get is registered for an account rule") == true)
     }
 
     @Test func everyRuleNamesARegisteredMethod() async throws {

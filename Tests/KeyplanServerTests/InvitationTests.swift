@@ -44,7 +44,7 @@ struct InvitationTests {
             let seller = server.client(admin.token)
             let account = try await seller.createAccount(CreateAccountRequest(name: "Initech"))
             func resolves(_ token: String) async throws -> Bool {
-                try await server.client.withConnection { try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: token), on: $0) } != nil
+                try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: token), on: server.client) != nil
             }
             let used = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor))
             #expect(try await resolves(used.token))

@@ -94,7 +94,7 @@ struct SecretsAndAuditTests {
 
             // Globex's admin sees only globex's calls.
             let globexEntries = try await server.inTenant(world.globex) { connection in
-                try await AuditRepository(connection: connection).list(before: nil, limit: 500, method: nil)
+                try await AuditRepository(transaction: connection).list(before: nil, limit: 500, method: nil)
             }
             #expect(!globexEntries.isEmpty)
             #expect(Set(globexEntries.map(\.id)).isDisjoint(with: entries.map(\.id)))
@@ -115,6 +115,7 @@ struct SecretsAndAuditTests {
                     await #expect(throws: PostgresError.self) { try await client.query(PostgresQuery(unsafeSQL: statement)) }
                 }
             }
+            await server.flushAudit()
             let count = try await server.inTenant(tenant) { try await $0.query("SELECT count(*) AS n FROM audit_log").single(Int.self, column: "n") }
             #expect(count >= 1)
         }

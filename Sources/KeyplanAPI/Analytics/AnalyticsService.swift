@@ -6,7 +6,7 @@ import KeyplanWire
 /// Seller-internal; for admins, leaders and marketing.
 public enum AnalyticsService {
     public static let name = "keyplan.Analytics"
-    public static let portfolio = RPCMethod<Empty, PortfolioAnalytics>.unary(name, "Portfolio")
+    public static let portfolio = RPCMethod<Empty, PortfolioAnalytics>.read(name, "Portfolio")
 }
 
 /// The tenant's results. Shares are fractions 0–1 of the accounts counted (strategic accounts

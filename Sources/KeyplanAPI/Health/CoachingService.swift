@@ -5,7 +5,7 @@ import KeyplanWire
 /// `keyplan.Coaching`: for leaders, where coaching matters most, per seller and account, ranked.
 public enum CoachingService {
     public static let name = "keyplan.Coaching"
-    public static let list = RPCMethod<CoachingQuery, CoachingList>.unary(name, "List")
+    public static let list = RPCMethod<CoachingQuery, CoachingList>.read(name, "List")
 }
 
 @WireMessage

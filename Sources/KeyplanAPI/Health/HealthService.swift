@@ -7,10 +7,10 @@ import KeyplanWire
 public enum HealthService {
     public static let name = "keyplan.Health"
     /// One account's health, every signal explained, with its history.
-    public static let get = RPCMethod<AccountRef, AccountHealth>.unary(name, "Get")
+    public static let get = RPCMethod<AccountRef, AccountHealth>.read(name, "Get")
     /// The accounts at risk in the caller's scope, lowest score first.
-    public static let risks = RPCMethod<RiskQuery, RiskList>.unary(name, "Risks")
-    public static let settings = RPCMethod<Empty, HealthSettings>.unary(name, "Settings")
+    public static let risks = RPCMethod<RiskQuery, RiskList>.read(name, "Risks")
+    public static let settings = RPCMethod<Empty, HealthSettings>.read(name, "Settings")
     public static let updateSettings = RPCMethod<HealthSettings, HealthSettings>.unary(name, "UpdateSettings")
 }
 

@@ -12,16 +12,16 @@ public enum PortfolioService {
     /// Records a dated assessment; the account's latest scores, quadrant and priority follow it.
     public static let assess = RPCMethod<AssessRequest, Assessment>.unary(name, "Assess")
     /// Every assessment of one account, newest first.
-    public static let assessments = RPCMethod<AccountRef, AssessmentList>.unary(name, "Assessments")
+    public static let assessments = RPCMethod<AccountRef, AssessmentList>.read(name, "Assessments")
     /// One page of the portfolio: filtered, sorted, keyset-paginated.
-    public static let list = RPCMethod<PortfolioQuery, PortfolioPage>.unary(name, "List")
+    public static let list = RPCMethod<PortfolioQuery, PortfolioPage>.read(name, "List")
     /// The Pareto view of current annual revenue, per currency.
-    public static let pareto = RPCMethod<Empty, ParetoReport>.unary(name, "Pareto")
+    public static let pareto = RPCMethod<Empty, ParetoReport>.read(name, "Pareto")
     /// Sets one month's revenue of an account; answers its revenue history.
     public static let recordRevenue = RPCMethod<RecordRevenueRequest, RevenueHistory>.unary(name, "RecordRevenue")
     /// An account's revenue by month, oldest first.
-    public static let revenueHistory = RPCMethod<AccountRef, RevenueHistory>.unary(name, "RevenueHistory")
-    public static let settings = RPCMethod<Empty, PortfolioSettings>.unary(name, "Settings")
+    public static let revenueHistory = RPCMethod<AccountRef, RevenueHistory>.read(name, "RevenueHistory")
+    public static let settings = RPCMethod<Empty, PortfolioSettings>.read(name, "Settings")
     public static let updateSettings = RPCMethod<PortfolioSettings, PortfolioSettings>.unary(name, "UpdateSettings")
 }
 

@@ -7,13 +7,14 @@ import KeyplanWire
 public enum WorkspaceService {
     public static let name = "keyplan.Workspace"
     /// Every change of one record, oldest first.
-    public static let history = RPCMethod<HistoryRequest, ChangeList>.unary(name, "History")
+    public static let history = RPCMethod<HistoryRequest, ChangeList>.read(name, "History")
     /// Live updates: the account's changes after `after`, then each new one as it commits
     /// (server-streaming; see ``WatchRequest``).
     public static let watch = RPCMethod<WatchRequest, WorkspaceChange>(
-        MethodDescriptor(service: name, method: "Watch"), kind: .serverStreaming, request: .binary, response: .binary)
+        MethodDescriptor(service: name, method: "Watch"), kind: .serverStreaming, idempotency: .noSideEffects,
+        request: .binary, response: .binary)
     /// The account's activity feed, newest first, with how engaged the customer is.
-    public static let activity = RPCMethod<ActivityRequest, ActivityPage>.unary(name, "Activity")
+    public static let activity = RPCMethod<ActivityRequest, ActivityPage>.read(name, "Activity")
 }
 
 @WireMessage

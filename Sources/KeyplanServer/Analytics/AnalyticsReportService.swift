@@ -7,11 +7,9 @@ struct AnalyticsReportService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(AnalyticsService.portfolio) { _, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID, isolation: .repeatableRead) {
-                try await AnalyticsRepository(connection: $0).portfolio()
-            }
+        // One snapshot: the seven statements of the report see the same data.
+        routes.tenant(AnalyticsService.portfolio, shape: .single(.repeatableRead)) { _, call in
+            try await AnalyticsRepository(transaction: call.transaction).portfolio()
         }
     }
 }

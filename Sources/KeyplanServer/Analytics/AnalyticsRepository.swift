@@ -6,10 +6,10 @@ import KeyplanPostgres
 /// pipeline (one round trip), meant to run in one repeatable-read transaction so that they
 /// describe the same moment.
 struct AnalyticsRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     func portfolio() async throws -> PortfolioAnalytics {
-        let results = try await connection.pipeline { batch in
+        let results = try await transaction.pipeline { batch in
             batch.append("""
                 SELECT count(*) FILTER (WHERE status = 'strategic') AS strategic,
                        count(*) FILTER (WHERE status = 'candidate') AS other

@@ -7,12 +7,9 @@ struct CoachingListService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(CoachingService.list) { request, call in
-            let caller = try call.caller()
+        routes.tenant(CoachingService.list) { request, call in
             let limit = try Validate.limit(request.limit, maximum: 200)
-            let items = try await environment.inTenant(caller.tenantID) {
-                try await CoachingRepository(connection: $0).items(ownedBy: request.sellerID)
-            }
+            let items = try await CoachingRepository(transaction: call.transaction).items(ownedBy: request.sellerID)
             return CoachingList(items: Array(CoachingItem.ranked(items).prefix(limit)))
         }
     }

@@ -5,10 +5,10 @@ import KeyplanPostgres
 /// The facts coaching prompts are made of, for every strategic account of the transaction's
 /// tenant in one statement, with the seller who owns each account.
 struct CoachingRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     func items(ownedBy sellerID: UUID?) async throws -> [CoachingItem] {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             WITH owned AS (
                 -- The account's owner: the one set on the profile, else an owner on its team.
                 SELECT a.id, a.name, coalesce(a.owner_id, (

@@ -5,11 +5,11 @@ import KeyplanPostgres
 /// Gathers the ``HealthInputs`` of many accounts of the transaction's tenant in one statement,
 /// set-based, so that recomputing a large tenant costs one round trip per batch.
 struct HealthInputsQuery {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     /// The inputs of `accounts` (those that exist), by account id.
     func inputs(of accounts: [UUID]) async throws -> [UUID: HealthInputs] {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             WITH scope AS (
                 SELECT a.id, a.currency, a.assessed_at FROM accounts a WHERE a.id = ANY (\(accounts)::uuid[])
             ), key_contacts AS (

@@ -4,13 +4,13 @@ import KeyplanPostgres
 
 /// Account health of the transaction's tenant: settings, recomputation of stale scores, reads.
 struct HealthRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     /// Accounts recomputed per statement.
     static let batchSize = 500
 
     func settings() async throws -> HealthSettings {
-        guard let row = try await connection.query("""
+        guard let row = try await transaction.query("""
             SELECT weights::text AS weights, risk_threshold::float8 AS risk, drop_threshold::float8 AS drop, drop_window_days::int8 AS window
             FROM health_settings
             """).first else { return .defaults }
@@ -24,27 +24,27 @@ struct HealthRepository {
     /// Saves the settings; every score is recomputed on its next read.
     func save(_ settings: HealthSettings, tenantID: UUID) async throws {
         let weights = String(decoding: try JSONEncoder().encode(settings.weights), as: UTF8.self)
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO health_settings (tenant_id, weights, risk_threshold, drop_threshold, drop_window_days)
             VALUES (\(tenantID), \(weights)::jsonb, \(settings.riskThreshold)::numeric, \(settings.dropThreshold)::numeric, \(settings.dropWindowDays))
             ON CONFLICT (tenant_id) DO UPDATE SET weights = excluded.weights, risk_threshold = excluded.risk_threshold,
                 drop_threshold = excluded.drop_threshold, drop_window_days = excluded.drop_window_days
             """)
-        try await connection.query("UPDATE account_health SET inputs_changed_at = clock_timestamp()")
+        try await transaction.query("UPDATE account_health SET inputs_changed_at = clock_timestamp()")
     }
 
     /// Recomputes the scores of the accounts matching `scope` that are missing, stale (an input
     /// changed since), or computed before today (time moves some signals). Returns how many.
     @discardableResult
     func refresh(where scope: PostgresQuery, tenantID: UUID, settings: HealthSettings) async throws -> Int {
-        let due = try await connection.query("""
+        let due = try await transaction.query("""
             SELECT a.id FROM accounts a LEFT JOIN account_health h ON h.account_id = a.id
             WHERE \(scope) AND (h.account_id IS NULL OR h.inputs_changed_at >= h.computed_at OR h.computed_at < current_date)
             """).map { try $0.decode(UUID.self, column: "id") }
         var start = 0
         while start < due.count {
             let batch = Array(due[start..<min(start + Self.batchSize, due.count)])
-            let inputs = try await HealthInputsQuery(connection: connection).inputs(of: batch)
+            let inputs = try await HealthInputsQuery(transaction: transaction).inputs(of: batch)
             try await store(inputs.mapValues { ($0, HealthReport(inputs: $0, weights: settings.weights)) }, tenantID: tenantID)
             start += Self.batchSize
         }
@@ -65,7 +65,7 @@ struct HealthRepository {
             reports.append(String(decoding: try encoder.encode(report), as: UTF8.self))
             inputs.append(String(decoding: try encoder.encode(input), as: UTF8.self))
         }
-        try await connection.query("""
+        try await transaction.query("""
             WITH computed AS (
                 SELECT * FROM unnest(\(ids)::uuid[], \(scores)::text[], \(bands)::text[], \(reports)::text[], \(inputs)::text[])
                     AS c (account_id, score, band, report, inputs)
@@ -88,11 +88,11 @@ struct HealthRepository {
 
     /// One account's health (refreshed first by the caller), with its history.
     func health(of accountID: UUID) async throws -> AccountHealth? {
-        guard let row = try await connection.query("""
+        guard let row = try await transaction.query("""
             SELECT a.name, h.report::text AS report, h.computed_at FROM account_health h JOIN accounts a ON a.id = h.account_id
             WHERE h.account_id = \(accountID)
             """).first else { return nil }
-        let history = try await connection.query("""
+        let history = try await transaction.query("""
             SELECT computed_at, score::float8 AS score FROM account_health_history WHERE account_id = \(accountID)
             ORDER BY computed_at DESC LIMIT 400
             """).map { HealthPoint(at: try $0.decode(Date.self, column: "computed_at"), score: try $0.decode(Double.self, column: "score")) }
@@ -106,7 +106,7 @@ struct HealthRepository {
     /// included).
     func risks(where scope: PostgresQuery, settings: HealthSettings, limit: Int) async throws -> [AccountRisk] {
         let window: PostgresQuery = "now() - (\(settings.dropWindowDays) * interval '1 day')"
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             SELECT * FROM (
                 SELECT a.id, a.name, h.score, h.report::text AS report,
                        greatest(

@@ -4,7 +4,7 @@ import KeyplanPostgres
 /// What someone should be told, queued in the transaction's tenant (`notifications`), in the
 /// same transaction as the change that causes it: a mail or chat integration drains the outbox.
 struct NotificationOutbox {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     enum Kind: String, Sendable {
         case actionAssigned = "action_assigned"
@@ -22,7 +22,7 @@ struct NotificationOutbox {
     ) async throws {
         let recipients = Array(Set(recipients).subtracting(except.map { [$0] } ?? []))
         guard !recipients.isEmpty else { return }
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO notifications (tenant_id, id, recipient_id, account_id, kind, subject_id, message, dedupe_key)
             SELECT \(tenantID), gen_random_uuid(), r, \(accountID), \(kind.rawValue), \(subjectID), \(String(message.prefix(1000))), \(dedupeKey)
             FROM unnest(\(recipients)::uuid[]) AS r

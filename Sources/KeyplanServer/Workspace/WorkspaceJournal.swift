@@ -21,20 +21,30 @@ struct JournalEntry: Sendable {
 /// notifies every server process (live updates), so a change can never be seen without its
 /// history or vice versa.
 struct WorkspaceJournal {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     /// Appends `entry` by `actor`; returns the change's id.
     @discardableResult
     func record(_ entry: JournalEntry, by actor: Principal) async throws -> Int64 {
+        let rows = try await transaction.query(try Self.insert(entry, by: actor))
+        return try rows[0].decode(Int64.self, column: "id")
+    }
+
+    /// Appends `entry` by `actor` with the transaction's COMMIT (no round trip of its own), for
+    /// a change whose journal row is the last thing it writes.
+    func recordAtCommit(_ entry: JournalEntry, by actor: Principal) throws {
+        transaction.addClosing([try Self.insert(entry, by: actor)])
+    }
+
+    private static func insert(_ entry: JournalEntry, by actor: Principal) throws -> PostgresQuery {
         let fields = String(decoding: try JSONEncoder().encode(entry.fields), as: UTF8.self)
         let summary = String(entry.summary.prefix(500))
-        let rows = try await connection.query("""
+        return """
             INSERT INTO workspace_changes (tenant_id, account_id, actor_id, actor_kind, entity, entity_id, operation, version, visibility, summary, fields)
             VALUES (\(actor.tenantID), \(entry.accountID), \(actor.userID), \(actor.userKind.rawValue), \(entry.entity.rawValue),
                     \(entry.entityID), \(entry.operation.rawValue), \(entry.version), \(entry.visibility.rawValue), \(summary), \(fields)::jsonb)
             RETURNING id
-            """)
-        return try rows[0].decode(Int64.self, column: "id")
+            """
     }
 
     /// The changes of one record, oldest first; a customer's list holds only shared ones.
@@ -61,7 +71,7 @@ struct WorkspaceJournal {
     func changes(where condition: PostgresQuery, for principal: Principal, order: Order, limit: Int) async throws -> [WorkspaceChange] {
         let customer = principal.kind == .customer
         let direction: PostgresQuery = order == .oldestFirst ? "ASC" : "DESC"
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             SELECT c.id, c.account_id, c.at, c.actor_id, c.actor_kind, u.display_name, c.entity, c.entity_id, c.operation,
                    c.version, c.visibility, c.summary, c.fields::text AS fields
             FROM workspace_changes c JOIN users u ON u.id = c.actor_id

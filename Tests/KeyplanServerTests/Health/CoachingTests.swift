@@ -60,7 +60,7 @@ struct CoachingTests {
                     INSERT INTO actions (tenant_id, id, account_id, title, due_on, created_by, updated_by)
                     VALUES (\(tenant), \(action), \(a), 'Pilot', current_date + 30, \(owner.user), \(owner.user))
                     """)
-                try await WorkspaceJournal(connection: connection).record(JournalEntry(
+                try await WorkspaceJournal(transaction: connection).record(JournalEntry(
                     accountID: a, entity: .action, entityID: action, operation: .updated, version: 2, visibility: .shared, summary: "postponed",
                     fields: [FieldChange(field: "dueOn", before: "2026-12-01", after: "2027-01-15")]), by: principal)
             }

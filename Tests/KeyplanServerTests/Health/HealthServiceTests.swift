@@ -109,7 +109,7 @@ struct HealthServiceTests {
             try await server.inTenant(world.acme) { connection in
                 let id = try await connection.query("SELECT id FROM actions WHERE title = 'Send the proposal'").single(UUID.self, column: "id")
                 try await connection.query("UPDATE actions SET status = 'done', completed_at = now() WHERE id = \(id)")
-                try await WorkspaceJournal(connection: connection).record(
+                try await WorkspaceJournal(transaction: connection).record(
                     JournalEntry(accountID: world.accountA, entity: .action, entityID: id, operation: .updated, version: 2, visibility: .shared, summary: "done", fields: []),
                     by: Principal(userID: seller.user, tenantID: world.acme, kind: .seller(.seller), credentialID: UUID(), credentialKind: .session))
             }

@@ -28,12 +28,12 @@ func testIdentityConfiguration(_ change: (inout IdentityConfiguration) -> Void =
 /// that records every line it writes.
 struct IdentityTestServer {
     let database: LocalDatabase
-    let client: PostgresClient
-    let server: RPCServer
+    let stack: ServingStack
     let rpc: RPCClient
-    let runTask: Task<Void, any Error>
     let log: RecordedLog
-    let port: Int
+    var client: PostgresClient { stack.client }
+    var server: RPCServer { stack.server }
+    var port: Int { stack.port }
 
     /// A Keyplan client without a credential.
     var anonymous: KeyplanClient { KeyplanClient(rpc: rpc) }
@@ -47,22 +47,15 @@ struct IdentityTestServer {
         _ body: (IdentityTestServer) async throws -> Result
     ) async throws -> Result {
         let database = try await testCluster.createTestDatabase()
-        let client = PostgresClient(configuration: try PostgresConfiguration(connectionString: database.appURL))
         let log = RecordedLog()
         var logger = Logger(label: "test.keyplan") { _ in log.handler() }
         logger.logLevel = .trace
-        let services = try KeyplanServices(database: client, configuration: configuration)
-        var serverConfiguration = ServerConfiguration(host: "127.0.0.1", port: 0)
-        serverConfiguration.timeouts.shutdownGracePeriod = .seconds(5)
-        serverConfiguration.tls = tls.map { .init(certificateChainPath: $0.certificate, privateKeyPath: $0.key) }
-        let server = RPCServer(configuration: serverConfiguration, services: services.services, interceptors: [LoggingServerInterceptor()] + services.interceptors, logger: logger)
-        let address = try await server.start()
-        let runTask = Task { try await server.run() }
-        let port = address.port ?? 0
-        var clientConfiguration = ClientConfiguration(host: "127.0.0.1", port: port)
+        let stack = try await ServingStack.start(
+            databaseURL: database.appURL, configuration: configuration, tls: tls, logger: logger, interceptors: [LoggingServerInterceptor()])
+        var clientConfiguration = ClientConfiguration(host: "127.0.0.1", port: stack.port)
         clientConfiguration.tls = tls.map { .init(trustRootsPath: $0.certificate, serverHostname: "localhost") }
         let rpc = RPCClient(configuration: clientConfiguration)
-        let fixture = IdentityTestServer(database: database, client: client, server: server, rpc: rpc, runTask: runTask, log: log, port: port)
+        let fixture = IdentityTestServer(database: database, stack: stack, rpc: rpc, log: log)
         do {
             let result = try await body(fixture)
             await fixture.stop()
@@ -76,10 +69,14 @@ struct IdentityTestServer {
 
     private func stop() async {
         await rpc.close()
-        server.beginGracefulShutdown()
-        _ = try? await runTask.value
-        await client.shutdown()
+        await stack.stop()
         try? await testCluster.dropDatabase(named: database.name)
+    }
+
+    /// Waits until the audit rows of the calls made so far are written (reads and refusals are
+    /// written in batches).
+    func flushAudit() async {
+        await stack.services.auditTrail.flush()
     }
 
     /// Creates a tenant and its admin (password `admin-password`), signed in.
@@ -91,15 +88,15 @@ struct IdentityTestServer {
     }
 
     /// Runs `body` in a transaction of `tenant` as the server's role, to arrange or inspect state.
-    func inTenant<Result: Sendable>(_ tenant: UUID, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
-        try await client.withTransaction(tenant: tenant, body)
+    func inTenant<Result: Sendable>(_ tenant: UUID, _ body: (TenantTransaction) async throws -> Result) async throws -> Result {
+        try await client.inTenant(tenant, body)
     }
 
     /// A fresh session for a user, minted directly (no password round trip).
     func mintSession(tenant: UUID, user: UUID) async throws -> String {
         try await inTenant(tenant) { connection in
             let token = SecretToken.generate(.session)
-            _ = try await CredentialRepository(connection: connection).insertSession(
+            _ = try await CredentialRepository(transaction: connection).insertSession(
                 tenantID: tenant, userID: user, token: token, clientAddress: nil, sessions: IdentityConfiguration.Sessions.defaults)
             return token.text
         }

@@ -100,7 +100,7 @@ struct TwoTenantWorld {
         let token = SecretToken.generate(.invitation)
         let inviter = try #require(users[.admin]).user
         let invitation = try await server.inTenant(acme) {
-            try await InvitationRepository(connection: $0).insert(
+            try await InvitationRepository(transaction: $0).insert(
                 tenantID: acme, accountID: accountA, email: "\(UUID().uuidString.lowercased())@buyer.example",
                 role: .customerViewer, token: token, invitedBy: inviter, lifetime: .seconds(600))
         }
@@ -110,7 +110,7 @@ struct TwoTenantWorld {
     /// A new acme seller user (to disable).
     func freshSeller() async throws -> UUID {
         try await server.inTenant(acme) {
-            try await UserRepository(connection: $0).insert(
+            try await UserRepository(transaction: $0).insert(
                 tenantID: acme, email: "\(UUID().uuidString.lowercased())@acme.example", displayName: "Temp",
                 kind: .seller, role: .seller, passwordHash: nil
             ).id
@@ -122,7 +122,7 @@ struct TwoTenantWorld {
         let admin = try #require(users[.admin])
         let (tenant, user) = users[caller] ?? admin
         return try await server.inTenant(tenant) { connection in
-            let repository = CredentialRepository(connection: connection)
+            let repository = CredentialRepository(transaction: connection)
             switch kind {
             case .session:
                 return try await repository.insertSession(tenantID: tenant, userID: user, token: .generate(.session), clientAddress: nil, sessions: .defaults).id

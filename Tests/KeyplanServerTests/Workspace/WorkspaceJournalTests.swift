@@ -32,7 +32,7 @@ struct WorkspaceJournalTests {
             let seller = try principal(world, .sellerOnTeam, kind: .seller(.seller))
             let record = UUID()
             try await server.inTenant(world.acme) { connection in
-                let journal = WorkspaceJournal(connection: connection)
+                let journal = WorkspaceJournal(transaction: connection)
                 for (visibility, summary) in [(Visibility.shared, "shared change"), (.internal, "internal change")] {
                     try await journal.record(JournalEntry(
                         accountID: world.accountA, entity: .action, entityID: record, operation: .updated, version: 2,
@@ -65,12 +65,15 @@ struct WorkspaceJournalTests {
             let seller = try principal(world, .sellerOnTeam, kind: .seller(.seller))
             let notifications = try await server.client.listen(channel: "keyplan_workspace")
             let id = try await server.inTenant(world.acme) { connection in
-                try await WorkspaceJournal(connection: connection).record(JournalEntry(
+                try await WorkspaceJournal(transaction: connection).record(JournalEntry(
                     accountID: world.accountA, entity: .goal, entityID: UUID(), operation: .created, version: 1,
                     visibility: .shared, summary: "created", fields: []), by: seller)
             }
             var iterator = notifications.makeAsyncIterator()
-            let notification = try #require(await iterator.next())
+            guard case .notification(let notification) = try #require(await iterator.next()) else {
+                Issue.record("expected a notification")
+                return
+            }
             #expect(notification.payload == "\(world.acme.uuidString.lowercased())/\(world.accountA.uuidString.lowercased())/\(id)")
         }
     }

@@ -10,16 +10,16 @@ public enum ActionPlanService {
     /// Versioned: a stale `expectedVersion` answers ABORTED with the current action.
     public static let updateAction = RPCMethod<UpdateActionRequest, PlanAction>.unary(name, "UpdateAction")
     public static let deleteAction = RPCMethod<DeleteActionRequest, Empty>.unary(name, "DeleteAction")
-    public static let listActions = RPCMethod<ListActionsRequest, ActionList>.unary(name, "ListActions")
-    public static let getAction = RPCMethod<ActionRef, PlanAction>.unary(name, "GetAction")
+    public static let listActions = RPCMethod<ListActionsRequest, ActionList>.read(name, "ListActions")
+    public static let getAction = RPCMethod<ActionRef, PlanAction>.read(name, "GetAction")
     /// Creates or replaces one step of the process map.
     public static let setProcessStep = RPCMethod<SetProcessStepRequest, ProcessStep>.unary(name, "SetProcessStep")
     public static let removeProcessStep = RPCMethod<RemoveProcessStepRequest, Empty>.unary(name, "RemoveProcessStep")
-    public static let processMap = RPCMethod<AccountRef, ProcessMap>.unary(name, "ProcessMap")
+    public static let processMap = RPCMethod<AccountRef, ProcessMap>.read(name, "ProcessMap")
     public static let recordReview = RPCMethod<RecordReviewRequest, RoadmapReview>.unary(name, "RecordReview")
     /// Versioned: a stale `expectedVersion` answers ABORTED with the current review.
     public static let updateReview = RPCMethod<UpdateReviewRequest, RoadmapReview>.unary(name, "UpdateReview")
-    public static let listReviews = RPCMethod<AccountRef, ReviewList>.unary(name, "ListReviews")
+    public static let listReviews = RPCMethod<AccountRef, ReviewList>.read(name, "ListReviews")
 }
 
 extension KeyplanClient {

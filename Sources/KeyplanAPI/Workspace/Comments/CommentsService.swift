@@ -10,7 +10,7 @@ public enum CommentsService {
     /// Adds a comment; each mentioned user is notified.
     public static let add = RPCMethod<AddCommentRequest, CommentView>.unary(name, "Add")
     /// A subject's comments the caller may see, oldest first.
-    public static let list = RPCMethod<ListCommentsRequest, CommentList>.unary(name, "List")
+    public static let list = RPCMethod<ListCommentsRequest, CommentList>.read(name, "List")
 }
 
 @WireMessage

@@ -18,8 +18,8 @@ public enum GoalsService {
     /// linked to it are unlinked, each a version up and in its history, in the same transaction.
     public static let delete = RPCMethod<DeleteGoalRequest, Empty>.unary(name, "Delete")
     /// The account's goals as a tree, oldest first.
-    public static let list = RPCMethod<AccountRef, GoalTree>.unary(name, "List")
-    public static let get = RPCMethod<GoalRef, GoalView>.unary(name, "Get")
+    public static let list = RPCMethod<AccountRef, GoalTree>.read(name, "List")
+    public static let get = RPCMethod<GoalRef, GoalView>.read(name, "Get")
     /// Links one of our solutions to a goal, or changes the note of a linked one.
     public static let linkSolution = RPCMethod<LinkSolutionRequest, GoalView>.unary(name, "LinkSolution")
     public static let unlinkSolution = RPCMethod<UnlinkSolutionRequest, GoalView>.unary(name, "UnlinkSolution")

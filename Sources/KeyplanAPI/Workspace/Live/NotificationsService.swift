@@ -8,7 +8,7 @@ import KeyplanWire
 public enum NotificationsService {
     public static let name = "keyplan.Notifications"
     /// The caller's own notifications, newest first.
-    public static let list = RPCMethod<ListNotificationsRequest, NotificationPage>.unary(name, "List")
+    public static let list = RPCMethod<ListNotificationsRequest, NotificationPage>.read(name, "List")
     /// Marks some of the caller's own notifications as read.
     public static let acknowledge = RPCMethod<NotificationIDs, NotificationCount>.unary(name, "Acknowledge")
     /// Claims up to `limit` undelivered notifications of the tenant for delivery, oldest first.

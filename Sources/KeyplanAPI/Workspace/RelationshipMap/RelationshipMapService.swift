@@ -15,12 +15,12 @@ public enum RelationshipMapService {
     /// Removes a contact with its relationships; their direct reports no longer report to anyone.
     public static let removeContact = RPCMethod<RemoveContactRequest, Empty>.unary(name, "RemoveContact")
     /// The whole map of an account: contacts by name, relationships.
-    public static let map = RPCMethod<AccountRef, RelationshipMap>.unary(name, "Map")
+    public static let map = RPCMethod<AccountRef, RelationshipMap>.read(name, "Map")
     /// Creates or updates how well a team member knows a contact (an update names the version it read).
     public static let setRelationship = RPCMethod<SetRelationshipRequest, Relationship>.unary(name, "SetRelationship")
     public static let removeRelationship = RPCMethod<RemoveRelationshipRequest, Empty>.unary(name, "RemoveRelationship")
     /// The map's coverage gaps, single-threading and status (``CoverageReport``).
-    public static let coverageGaps = RPCMethod<AccountRef, CoverageReport>.unary(name, "CoverageGaps")
+    public static let coverageGaps = RPCMethod<AccountRef, CoverageReport>.read(name, "CoverageGaps")
 }
 
 @WireMessage

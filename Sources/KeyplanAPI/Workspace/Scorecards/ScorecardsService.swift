@@ -11,8 +11,8 @@ public enum ScorecardsService {
     /// A new template (admins). Templates are never edited: create another, archive the old.
     public static let createTemplate = RPCMethod<CreateTemplateRequest, ScorecardTemplate>.unary(name, "CreateTemplate")
     /// The tenant's templates, by name (sellers).
-    public static let listTemplates = RPCMethod<ListTemplatesRequest, TemplateList>.unary(name, "ListTemplates")
-    public static let getTemplate = RPCMethod<TemplateRef, ScorecardTemplate>.unary(name, "GetTemplate")
+    public static let listTemplates = RPCMethod<ListTemplatesRequest, TemplateList>.read(name, "ListTemplates")
+    public static let getTemplate = RPCMethod<TemplateRef, ScorecardTemplate>.read(name, "GetTemplate")
     /// Archives a template (admins): it opens no new rounds; existing rounds keep it.
     public static let archiveTemplate = RPCMethod<TemplateRef, ScorecardTemplate>.unary(name, "ArchiveTemplate")
     /// Opens a round for an account, a template and a period, and tells the account's invited
@@ -21,15 +21,15 @@ public enum ScorecardsService {
     /// Closes a round: answers are final.
     public static let closeRound = RPCMethod<RoundRef, ScoringRound>.unary(name, "CloseRound")
     /// An account's rounds, newest first.
-    public static let listRounds = RPCMethod<ListRoundsRequest, RoundList>.unary(name, "ListRounds")
+    public static let listRounds = RPCMethod<ListRoundsRequest, RoundList>.read(name, "ListRounds")
     /// A round, its criteria and the responses the caller may see.
-    public static let getRound = RPCMethod<RoundRef, RoundDetail>.unary(name, "GetRound")
+    public static let getRound = RPCMethod<RoundRef, RoundDetail>.read(name, "GetRound")
     /// A customer's answers to an open round; answering again replaces them.
     public static let answer = RPCMethod<AnswerRequest, ScorecardResponse>.unary(name, "Answer")
     /// A round's results (seller-internal).
-    public static let results = RPCMethod<RoundRef, RoundResults>.unary(name, "Results")
+    public static let results = RPCMethod<RoundRef, RoundResults>.read(name, "Results")
     /// An account's scores of one template across its rounds (seller-internal).
-    public static let trend = RPCMethod<TrendRequest, ScorecardTrend>.unary(name, "Trend")
+    public static let trend = RPCMethod<TrendRequest, ScorecardTrend>.read(name, "Trend")
 }
 
 @WireMessage

@@ -7,14 +7,14 @@ import KeyplanRPC
 /// step, attend a review): the tenant's active sellers and the customers invited to this account.
 /// A customer of another account or tenant, a disabled user, an unknown id: none of them.
 struct AccountParticipants {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
     let accountID: UUID
 
     /// Each of `ids` with its kind; throws INVALID_ARGUMENT naming the first that may not take
     /// part (without telling whether such a user exists elsewhere).
     func require(_ ids: [UUID], as role: String) async throws -> [UUID: UserKind] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             SELECT u.id, u.kind FROM users u
             WHERE u.id = ANY(\(ids)::uuid[]) AND u.disabled_at IS NULL
               AND (u.kind = 'seller' OR EXISTS (SELECT FROM account_customers c WHERE c.account_id = \(accountID) AND c.user_id = u.id))

@@ -17,7 +17,7 @@ struct ActionFields: Sendable, Equatable {
 /// The actions of the transaction's tenant. Every read takes the reader: a customer's reads
 /// select shared actions only, in SQL, so an internal action is never read for them.
 struct ActionRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     private static let select: PostgresQuery = """
         SELECT a.id, a.account_id, a.title, a.description, a.owner_id, o.display_name AS owner_name,
@@ -29,7 +29,7 @@ struct ActionRepository {
 
     func insert(tenantID: UUID, accountID: UUID, _ fields: ActionFields, by author: UUID) async throws -> PlanAction {
         let id = UUID()
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO actions (tenant_id, id, account_id, title, description, owner_id, due_on, status, horizon, goal_id, shared,
                                  completed_at, created_by, updated_by)
             VALUES (\(tenantID), \(id), \(accountID), \(fields.title), \(fields.description), \(fields.ownerID), \(fields.dueOn?.description)::date,
@@ -42,7 +42,7 @@ struct ActionRepository {
     /// Writes `fields` over the action and raises its version; `done` keeps the first completion
     /// time, any other status clears it.
     func update(_ id: UUID, _ fields: ActionFields, by author: UUID) async throws -> PlanAction {
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE actions SET title = \(fields.title), description = \(fields.description), owner_id = \(fields.ownerID),
                 due_on = \(fields.dueOn?.description)::date, status = \(fields.status.rawValue), horizon = \(fields.horizon.rawValue),
                 goal_id = \(fields.goalID), shared = \(fields.shared),
@@ -54,23 +54,23 @@ struct ActionRepository {
     }
 
     func delete(_ id: UUID) async throws {
-        try await connection.query("DELETE FROM actions WHERE id = \(id)")
+        try await transaction.query("DELETE FROM actions WHERE id = \(id)")
     }
 
     /// The action, locked for an update, if `reader` may see it.
     func lock(_ id: UUID, in accountID: UUID, for reader: Principal) async throws -> PlanAction? {
-        try await connection.query("\(Self.select) WHERE a.id = \(id) AND a.account_id = \(accountID) AND \(Self.visible(to: reader)) FOR UPDATE OF a")
+        try await transaction.query("\(Self.select) WHERE a.id = \(id) AND a.account_id = \(accountID) AND \(Self.visible(to: reader)) FOR UPDATE OF a")
             .first.map(Self.action)
     }
 
     func get(_ id: UUID, in accountID: UUID, for reader: Principal) async throws -> PlanAction? {
-        try await connection.query("\(Self.select) WHERE a.id = \(id) AND a.account_id = \(accountID) AND \(Self.visible(to: reader))")
+        try await transaction.query("\(Self.select) WHERE a.id = \(id) AND a.account_id = \(accountID) AND \(Self.visible(to: reader))")
             .first.map(Self.action)
     }
 
     /// The account's actions matching `request`, in plan order: near term first, then by due date.
     func list(_ request: ListActionsRequest, limit: Int, for reader: Principal) async throws -> [PlanAction] {
-        try await connection.query("""
+        try await transaction.query("""
             \(Self.select)
             WHERE a.account_id = \(request.accountID) AND \(Self.visible(to: reader))
               AND (\(request.horizon?.rawValue)::text IS NULL OR a.horizon = \(request.horizon?.rawValue))
@@ -93,7 +93,7 @@ struct ActionRepository {
     /// The account's actions linked to `target`, locked for an update, whoever may see them: each
     /// one loses the link.
     func lockLinked(_ link: Link, to target: UUID, in accountID: UUID) async throws -> [PlanAction] {
-        try await connection.query("""
+        try await transaction.query("""
             \(Self.select) WHERE a.account_id = \(accountID) AND a.\(unescaped: link.rawValue) = \(target) ORDER BY a.id FOR UPDATE OF a
             """).map(Self.action)
     }
@@ -101,22 +101,22 @@ struct ActionRepository {
     /// Clears the link of `ids` (locked by ``lockLinked(_:to:in:)``), each a version up, in one
     /// statement; returns them as they are now, in the order of `ids`.
     func clear(_ link: Link, of ids: [UUID], by author: UUID) async throws -> [PlanAction] {
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE actions SET \(unescaped: link.rawValue) = NULL, version = version + 1, updated_by = \(author), updated_at = now()
             WHERE id = ANY(\(ids))
             """)
-        let after = try await connection.query("\(Self.select) WHERE a.id = ANY(\(ids))").map(Self.action)
+        let after = try await transaction.query("\(Self.select) WHERE a.id = ANY(\(ids))").map(Self.action)
         let byID = Dictionary(uniqueKeysWithValues: after.map { ($0.id, $0) })
         return ids.compactMap { byID[$0] }
     }
 
     /// Whether `goalID` is a goal of the account.
     func goalExists(_ goalID: UUID, in accountID: UUID) async throws -> Bool {
-        try await !connection.query("SELECT 1 AS found FROM goals WHERE id = \(goalID) AND account_id = \(accountID)").isEmpty
+        try await !transaction.query("SELECT 1 AS found FROM goals WHERE id = \(goalID) AND account_id = \(accountID)").isEmpty
     }
 
     private func reread(_ id: UUID) async throws -> PlanAction {
-        guard let row = try await connection.query("\(Self.select) WHERE a.id = \(id)").first else {
+        guard let row = try await transaction.query("\(Self.select) WHERE a.id = \(id)").first else {
             throw PostgresError(kind: .decoding, message: "the action \(id) vanished while it was written")
         }
         return try Self.action(row)

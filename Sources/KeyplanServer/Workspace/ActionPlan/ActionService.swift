@@ -11,68 +11,56 @@ struct ActionService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(ActionPlanService.createAction) { request, call in
-            let caller = try call.caller()
+        routes.account(ActionPlanService.createAction) { request, call in
+            let caller = call.principal
             let fields = try Self.checked(ActionFields(
                 title: request.title, description: request.description, ownerID: request.ownerID, dueOn: request.dueOn,
                 status: request.status, horizon: request.horizon, goalID: request.goalID, shared: request.shared))
             if caller.kind == .customer, !fields.shared {
                 throw RPCError(code: .permissionDenied, message: "customers create shared actions only: the mutual action plan")
             }
-            let action = try await environment.inTenant(caller.tenantID) { connection in
-                try await ActionRules(connection: connection, accountID: request.accountID).check(fields, was: nil)
-                let action = try await ActionRepository(connection: connection).insert(
-                    tenantID: caller.tenantID, accountID: request.accountID, fields, by: caller.userID)
-                try await Self.journal(before: nil, after: action, by: caller, on: connection)
-                return action
-            }
+            try await ActionRules(transaction: call.transaction, accountID: request.accountID).check(fields, was: nil)
+            let action = try await ActionRepository(transaction: call.transaction).insert(
+                tenantID: caller.tenantID, accountID: request.accountID, fields, by: caller.userID)
+            try await Self.journal(before: nil, after: action, by: caller, on: call.transaction)
             CallAudit.record { $0.objectID = action.id }
             return action
         }
-        routes.unary(ActionPlanService.updateAction) { request, call in
-            let caller = try call.caller()
+        routes.account(ActionPlanService.updateAction) { request, call in
+            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
             try Validate.setOrClear(request.ownerID, clear: request.clearOwner, "the owner")
             try Validate.setOrClear(request.dueOn, clear: request.clearDueOn, "the due date")
             try Validate.setOrClear(request.goalID, clear: request.clearGoal, "the goal")
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let actions = ActionRepository(connection: connection)
-                let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)
-                    .unchanged(since: request.expectedVersion, missing: "no action \(request.actionID) in this account")
-                let fields = try Self.checked(Self.fields(of: before, changedBy: request))
-                if caller.kind == .customer, !fields.shared {
-                    throw RPCError(code: .permissionDenied, message: "only sellers make an action internal")
-                }
-                try await ActionRules(connection: connection, accountID: request.accountID).check(fields, was: Self.fields(of: before))
-                let after = try await actions.update(before.id, fields, by: caller.userID)
-                try await Self.journal(before: before, after: after, by: caller, on: connection)
-                return after
+            let actions = ActionRepository(transaction: call.transaction)
+            let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)
+                .unchanged(since: request.expectedVersion, missing: "no action \(request.actionID) in this account")
+            let fields = try Self.checked(Self.fields(of: before, changedBy: request))
+            if caller.kind == .customer, !fields.shared {
+                throw RPCError(code: .permissionDenied, message: "only sellers make an action internal")
             }
+            try await ActionRules(transaction: call.transaction, accountID: request.accountID).check(fields, was: Self.fields(of: before))
+            let after = try await actions.update(before.id, fields, by: caller.userID)
+            try await Self.journal(before: before, after: after, by: caller, on: call.transaction)
+            return after
         }
-        routes.unary(ActionPlanService.deleteAction) { request, call in
-            let caller = try call.caller()
+        routes.account(ActionPlanService.deleteAction) { request, call in
             try Validate.expectedVersion(request.expectedVersion)
-            try await environment.inTenant(caller.tenantID) { connection in
-                let actions = ActionRepository(connection: connection)
-                let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)
-                    .unchanged(since: request.expectedVersion, missing: "no action \(request.actionID) in this account")
-                try await actions.delete(before.id)
-                try await Self.journal(before: before, after: nil, by: caller, on: connection)
-            }
+            let actions = ActionRepository(transaction: call.transaction)
+            let before = try await actions.lock(request.actionID, in: request.accountID, for: call.principal)
+                .unchanged(since: request.expectedVersion, missing: "no action \(request.actionID) in this account")
+            try await actions.delete(before.id)
+            try await Self.journal(before: before, after: nil, by: call.principal, on: call.transaction)
             return Empty()
         }
-        routes.unary(ActionPlanService.listActions) { request, call in
-            let caller = try call.caller()
+        routes.account(ActionPlanService.listActions) { request, call in
             let limit = try Validate.limit(request.limit, maximum: 1000)
-            return ActionList(actions: try await environment.inTenant(caller.tenantID) {
-                try await ActionRepository(connection: $0).list(request, limit: limit, for: caller)
-            })
+            return ActionList(actions: try await ActionRepository(transaction: call.transaction).list(request, limit: limit, for: call.principal))
         }
-        routes.unary(ActionPlanService.getAction) { request, call in
-            let caller = try call.caller()
-            guard let action = try await environment.inTenant(caller.tenantID, {
-                try await ActionRepository(connection: $0).get(request.actionID, in: request.accountID, for: caller)
-            }) else { throw RPCError(code: .notFound, message: "no action \(request.actionID) in this account") }
+        routes.account(ActionPlanService.getAction) { request, call in
+            guard let action = try await ActionRepository(transaction: call.transaction).get(request.actionID, in: request.accountID, for: call.principal) else {
+                throw RPCError(code: .notFound, message: "no action \(request.actionID) in this account")
+            }
             return action
         }
     }
@@ -104,23 +92,23 @@ struct ActionService: SecuredService {
     /// Unlinks the account's actions from a goal that is being deleted: each one a version up and
     /// journaled like any update, so that the plan's history and live views say why an action lost
     /// its goal (the foreign key alone would clear the link silently).
-    static func unlink(fromGoal goalID: UUID, in accountID: UUID, by caller: Principal, on connection: PostgresConnection) async throws {
-        try await Self.clear(.goal, to: goalID, in: accountID, by: caller, on: connection)
+    static func unlink(fromGoal goalID: UUID, in accountID: UUID, by caller: Principal, on transaction: TenantTransaction) async throws {
+        try await Self.clear(.goal, to: goalID, in: accountID, by: caller, on: transaction)
     }
 
     /// Leaves the account's actions owned by a user taken off the account without an owner, the
     /// same way: an owner must be on the account, and the plan shows the action needs a new one.
-    static func unassign(ownedBy userID: UUID, in accountID: UUID, by caller: Principal, on connection: PostgresConnection) async throws {
-        try await Self.clear(.owner, to: userID, in: accountID, by: caller, on: connection)
+    static func unassign(ownedBy userID: UUID, in accountID: UUID, by caller: Principal, on transaction: TenantTransaction) async throws {
+        try await Self.clear(.owner, to: userID, in: accountID, by: caller, on: transaction)
     }
 
-    private static func clear(_ link: ActionRepository.Link, to target: UUID, in accountID: UUID, by caller: Principal, on connection: PostgresConnection) async throws {
-        let actions = ActionRepository(connection: connection)
+    private static func clear(_ link: ActionRepository.Link, to target: UUID, in accountID: UUID, by caller: Principal, on transaction: TenantTransaction) async throws {
+        let actions = ActionRepository(transaction: transaction)
         let linked = try await actions.lockLinked(link, to: target, in: accountID)
         guard !linked.isEmpty else { return }
         let cleared = try await actions.clear(link, of: linked.map(\.id), by: caller.userID)
         for (before, after) in zip(linked, cleared) {
-            try await Self.journal(before: before, after: after, by: caller, on: connection)
+            try await Self.journal(before: before, after: after, by: caller, on: transaction)
         }
     }
 
@@ -131,8 +119,8 @@ struct ActionService: SecuredService {
     /// creation with its current fields only: the internal values it had never reach them) or
     /// leave it (a shared deletion without fields, journaled first, so that a seller's live
     /// view, which sees both, ends with the action still there).
-    static func journal(before: PlanAction?, after: PlanAction?, by caller: Principal, on connection: PostgresConnection) async throws {
-        let journal = PlanJournal(connection: connection, actor: caller)
+    static func journal(before: PlanAction?, after: PlanAction?, by caller: Principal, on transaction: TenantTransaction) async throws {
+        let journal = PlanJournal(transaction: transaction, actor: caller)
         if let before, let after, before.shared != after.shared {
             if before.shared {
                 try await journal.recordRemoval(of: before, visibility: .shared, summary: "\(before.journalName) left the mutual action plan")
@@ -146,7 +134,7 @@ struct ActionService: SecuredService {
             try await journal.record(before: before, after: after, visibility: shared ? .shared : .internal)
         }
         if let after, let owner = after.ownerID, owner != before?.ownerID {
-            try await NotificationOutbox(connection: connection).enqueue(
+            try await NotificationOutbox(transaction: transaction).enqueue(
                 .actionAssigned, to: [owner], except: caller.userID, tenantID: caller.tenantID, accountID: after.accountID,
                 subjectID: after.id, message: "You were assigned the action “\(after.title)”" + (after.dueOn.map { ", due \($0)" } ?? ""))
         }
@@ -157,17 +145,17 @@ struct ActionService: SecuredService {
 /// action is internal, so that nobody is assigned what they cannot see); its goal is a goal of
 /// the same account. Only what changed is checked.
 struct ActionRules {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
     let accountID: UUID
 
     func check(_ fields: ActionFields, was old: ActionFields?) async throws {
         if let owner = fields.ownerID, owner != old?.ownerID || fields.shared != old?.shared {
-            let kind = try await AccountParticipants(connection: connection, accountID: accountID).require(owner, as: "the owner")
+            let kind = try await AccountParticipants(transaction: transaction, accountID: accountID).require(owner, as: "the owner")
             if kind == .customer, !fields.shared {
                 throw RPCError(code: .failedPrecondition, message: "an internal action cannot be owned by a customer: share it, or assign a seller")
             }
         }
-        if let goal = fields.goalID, goal != old?.goalID, try await !ActionRepository(connection: connection).goalExists(goal, in: accountID) {
+        if let goal = fields.goalID, goal != old?.goalID, try await !ActionRepository(transaction: transaction).goalExists(goal, in: accountID) {
             throw RPCError(code: .failedPrecondition, message: "no goal \(goal) in this account")
         }
     }

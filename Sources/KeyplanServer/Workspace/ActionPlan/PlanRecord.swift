@@ -18,8 +18,8 @@ struct PlanJournal {
     let journal: WorkspaceJournal
     let actor: Principal
 
-    init(connection: PostgresConnection, actor: Principal) {
-        self.journal = WorkspaceJournal(connection: connection)
+    init(transaction: TenantTransaction, actor: Principal) {
+        self.journal = WorkspaceJournal(transaction: transaction)
         self.actor = actor
     }
 

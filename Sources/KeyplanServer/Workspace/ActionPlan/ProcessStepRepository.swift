@@ -4,7 +4,7 @@ import KeyplanPostgres
 
 /// The process map steps of the transaction's tenant.
 struct ProcessStepRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     private static let select: PostgresQuery = """
         SELECT s.id, s.account_id, s.position, s.activity, s.responsible_user_id, u.display_name AS responsible_user_name,
@@ -15,7 +15,7 @@ struct ProcessStepRepository {
     /// A new step; without a position it goes after the last.
     func insert(tenantID: UUID, _ request: SetProcessStepRequest, by author: UUID) async throws -> ProcessStep {
         let id = UUID()
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO process_steps (tenant_id, id, account_id, position, activity, responsible_user_id, responsible, side, updated_by)
             VALUES (\(tenantID), \(id), \(request.accountID),
                     coalesce(\(request.position)::int2, (SELECT coalesce(max(position) + 1, 0) FROM process_steps WHERE account_id = \(request.accountID))),
@@ -26,7 +26,7 @@ struct ProcessStepRepository {
 
     /// Replaces the step's fields (its position only when one is given) and raises its version.
     func update(_ id: UUID, _ request: SetProcessStepRequest, by author: UUID) async throws -> ProcessStep {
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE process_steps SET position = coalesce(\(request.position)::int2, position), activity = \(request.activity),
                 responsible_user_id = \(request.responsibleUserID), responsible = \(request.responsible), side = \(request.side.rawValue),
                 version = version + 1, updated_by = \(author), updated_at = now()
@@ -36,20 +36,20 @@ struct ProcessStepRepository {
     }
 
     func delete(_ id: UUID) async throws {
-        try await connection.query("DELETE FROM process_steps WHERE id = \(id)")
+        try await transaction.query("DELETE FROM process_steps WHERE id = \(id)")
     }
 
     func lock(_ id: UUID, in accountID: UUID) async throws -> ProcessStep? {
-        try await connection.query("\(Self.select) WHERE s.id = \(id) AND s.account_id = \(accountID) FOR UPDATE OF s").first.map(Self.step)
+        try await transaction.query("\(Self.select) WHERE s.id = \(id) AND s.account_id = \(accountID) FOR UPDATE OF s").first.map(Self.step)
     }
 
     /// The account's map, in position order.
     func map(of accountID: UUID) async throws -> [ProcessStep] {
-        try await connection.query("\(Self.select) WHERE s.account_id = \(accountID) ORDER BY s.position, s.activity, s.id").map(Self.step)
+        try await transaction.query("\(Self.select) WHERE s.account_id = \(accountID) ORDER BY s.position, s.activity, s.id").map(Self.step)
     }
 
     private func reread(_ id: UUID) async throws -> ProcessStep {
-        guard let row = try await connection.query("\(Self.select) WHERE s.id = \(id)").first else {
+        guard let row = try await transaction.query("\(Self.select) WHERE s.id = \(id)").first else {
             throw PostgresError(kind: .decoding, message: "the process step \(id) vanished while it was written")
         }
         return try Self.step(row)

@@ -8,42 +8,40 @@ struct ProcessStepService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(ActionPlanService.setProcessStep) { request, call in
-            let caller = try call.caller()
+        routes.account(ActionPlanService.setProcessStep) { request, call in
+            let caller = call.principal
             let request = try Self.checked(request)
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let steps = ProcessStepRepository(connection: connection)
-                if let user = request.responsibleUserID {
-                    _ = try await AccountParticipants(connection: connection, accountID: request.accountID).require(user, as: "the responsible user")
-                }
-                let journal = PlanJournal(connection: connection, actor: caller)
-                guard let id = request.stepID else {
-                    let step = try await steps.insert(tenantID: caller.tenantID, request, by: caller.userID)
-                    try await journal.record(before: nil, after: step, visibility: .shared)
-                    return step
-                }
-                let before = try await steps.lock(id, in: request.accountID)
-                    .unchanged(since: request.expectedVersion, missing: "no process step \(id) in this account")
-                let after = try await steps.update(id, request, by: caller.userID)
-                try await journal.record(before: before, after: after, visibility: .shared)
-                return after
+            let transaction = call.transaction
+            let steps = ProcessStepRepository(transaction: transaction)
+            if let user = request.responsibleUserID {
+                _ = try await AccountParticipants(transaction: transaction, accountID: request.accountID).require(user, as: "the responsible user")
             }
+            let journal = PlanJournal(transaction: transaction, actor: caller)
+            guard let id = request.stepID else {
+                let step = try await steps.insert(tenantID: caller.tenantID, request, by: caller.userID)
+                try await journal.record(before: nil, after: step, visibility: .shared)
+                return step
+            }
+            let before = try await steps.lock(id, in: request.accountID)
+                .unchanged(since: request.expectedVersion, missing: "no process step \(id) in this account")
+            let after = try await steps.update(id, request, by: caller.userID)
+            try await journal.record(before: before, after: after, visibility: .shared)
+            return after
         }
-        routes.unary(ActionPlanService.removeProcessStep) { request, call in
-            let caller = try call.caller()
+        routes.account(ActionPlanService.removeProcessStep) { request, call in
+            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
-            try await environment.inTenant(caller.tenantID) { connection in
-                let steps = ProcessStepRepository(connection: connection)
-                let before = try await steps.lock(request.stepID, in: request.accountID)
-                    .unchanged(since: request.expectedVersion, missing: "no process step \(request.stepID) in this account")
-                try await steps.delete(before.id)
-                try await PlanJournal(connection: connection, actor: caller).record(before: before, after: nil as ProcessStep?, visibility: .shared)
-            }
+            let transaction = call.transaction
+            let steps = ProcessStepRepository(transaction: transaction)
+            let before = try await steps.lock(request.stepID, in: request.accountID)
+                .unchanged(since: request.expectedVersion, missing: "no process step \(request.stepID) in this account")
+            try await steps.delete(before.id)
+            try await PlanJournal(transaction: transaction, actor: caller).record(before: before, after: nil as ProcessStep?, visibility: .shared)
             return Empty()
         }
-        routes.unary(ActionPlanService.processMap) { request, call in
-            let caller = try call.caller()
-            return ProcessMap(steps: try await environment.inTenant(caller.tenantID) { try await ProcessStepRepository(connection: $0).map(of: request.accountID) })
+        routes.account(ActionPlanService.processMap) { request, call in
+            let caller = call.principal
+            return ProcessMap(steps: try await ProcessStepRepository(transaction: call.transaction).map(of: request.accountID))
         }
     }
 

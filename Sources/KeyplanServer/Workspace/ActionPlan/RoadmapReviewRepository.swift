@@ -14,7 +14,7 @@ struct ReviewFields: Sendable, Equatable {
 
 /// The roadmap reviews of the transaction's tenant.
 struct RoadmapReviewRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     private static let select: PostgresQuery = """
         SELECT r.id, r.account_id, to_char(r.held_on, 'YYYY-MM-DD') AS held_on, r.attendee_ids, r.guest_names, r.decisions, r.notes,
@@ -24,7 +24,7 @@ struct RoadmapReviewRepository {
 
     func insert(tenantID: UUID, accountID: UUID, _ fields: ReviewFields, by author: UUID) async throws -> RoadmapReview {
         let id = UUID()
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO roadmap_reviews (tenant_id, id, account_id, held_on, attendee_ids, guest_names, decisions, notes, next_review_on, created_by, updated_by)
             VALUES (\(tenantID), \(id), \(accountID), \(fields.heldOn.description)::date, \(fields.attendeeIDs)::uuid[], \(fields.guests)::text[],
                     \(fields.decisions)::text[], \(fields.notes), \(fields.nextReviewOn?.description)::date, \(author), \(author))
@@ -33,7 +33,7 @@ struct RoadmapReviewRepository {
     }
 
     func update(_ id: UUID, _ fields: ReviewFields, by author: UUID) async throws -> RoadmapReview {
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE roadmap_reviews SET held_on = \(fields.heldOn.description)::date, attendee_ids = \(fields.attendeeIDs)::uuid[],
                 guest_names = \(fields.guests)::text[], decisions = \(fields.decisions)::text[], notes = \(fields.notes),
                 next_review_on = \(fields.nextReviewOn?.description)::date, version = version + 1, updated_by = \(author), updated_at = now()
@@ -61,11 +61,11 @@ struct RoadmapReviewRepository {
     /// Reviews matching `condition` (which may end with ORDER BY or FOR UPDATE), their attendees
     /// named in one more query.
     private func reviews(where condition: PostgresQuery) async throws -> [RoadmapReview] {
-        let rows = try await connection.query("\(Self.select) WHERE \(condition)")
+        let rows = try await transaction.query("\(Self.select) WHERE \(condition)")
         let attendeeIDs = try rows.flatMap { try $0.decode([UUID].self, column: "attendee_ids") }
         var people: [UUID: RoadmapReview.Attendee] = [:]
         if !attendeeIDs.isEmpty {
-            for row in try await connection.query("SELECT id, display_name, kind FROM users WHERE id = ANY(\(Array(Set(attendeeIDs)))::uuid[])") {
+            for row in try await transaction.query("SELECT id, display_name, kind FROM users WHERE id = ANY(\(Array(Set(attendeeIDs)))::uuid[])") {
                 let id = try row.decode(UUID.self, column: "id")
                 people[id] = .init(userID: id, displayName: try row.decode(String.self, column: "display_name"), kind: try decodeEnum(UserKind.self, row, "kind"))
             }

@@ -8,40 +8,37 @@ struct RoadmapReviewService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(ActionPlanService.recordReview) { request, call in
-            let caller = try call.caller()
+        routes.account(ActionPlanService.recordReview) { request, call in
+            let caller = call.principal
             let fields = try Self.checked(ReviewFields(
                 heldOn: request.heldOn, attendeeIDs: request.attendeeIDs, guests: request.guests, decisions: request.decisions,
                 notes: request.notes, nextReviewOn: request.nextReviewOn))
-            let review = try await environment.inTenant(caller.tenantID) { connection in
-                _ = try await AccountParticipants(connection: connection, accountID: request.accountID).require(fields.attendeeIDs, as: "the attendee")
-                let review = try await RoadmapReviewRepository(connection: connection).insert(
-                    tenantID: caller.tenantID, accountID: request.accountID, fields, by: caller.userID)
-                try await PlanJournal(connection: connection, actor: caller).record(before: nil, after: review, visibility: .shared)
-                return review
-            }
+            let transaction = call.transaction
+            _ = try await AccountParticipants(transaction: transaction, accountID: request.accountID).require(fields.attendeeIDs, as: "the attendee")
+            let review = try await RoadmapReviewRepository(transaction: transaction).insert(
+                tenantID: caller.tenantID, accountID: request.accountID, fields, by: caller.userID)
+            try await PlanJournal(transaction: transaction, actor: caller).record(before: nil, after: review, visibility: .shared)
             CallAudit.record { $0.objectID = review.id }
             return review
         }
-        routes.unary(ActionPlanService.updateReview) { request, call in
-            let caller = try call.caller()
+        routes.account(ActionPlanService.updateReview) { request, call in
+            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
             try Validate.setOrClear(request.nextReviewOn, clear: request.clearNextReview, "the next review's date")
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let reviews = RoadmapReviewRepository(connection: connection)
-                let before = try await reviews.lock(request.reviewID, in: request.accountID)
-                    .unchanged(since: request.expectedVersion, missing: "no review \(request.reviewID) in this account")
-                let fields = try Self.checked(Self.fields(of: before, changedBy: request))
-                let added = fields.attendeeIDs.filter { !before.attendees.map(\.userID).contains($0) }
-                _ = try await AccountParticipants(connection: connection, accountID: request.accountID).require(added, as: "the attendee")
-                let after = try await reviews.update(before.id, fields, by: caller.userID)
-                try await PlanJournal(connection: connection, actor: caller).record(before: before, after: after, visibility: .shared)
-                return after
-            }
+            let transaction = call.transaction
+            let reviews = RoadmapReviewRepository(transaction: transaction)
+            let before = try await reviews.lock(request.reviewID, in: request.accountID)
+                .unchanged(since: request.expectedVersion, missing: "no review \(request.reviewID) in this account")
+            let fields = try Self.checked(Self.fields(of: before, changedBy: request))
+            let added = fields.attendeeIDs.filter { !before.attendees.map(\.userID).contains($0) }
+            _ = try await AccountParticipants(transaction: transaction, accountID: request.accountID).require(added, as: "the attendee")
+            let after = try await reviews.update(before.id, fields, by: caller.userID)
+            try await PlanJournal(transaction: transaction, actor: caller).record(before: before, after: after, visibility: .shared)
+            return after
         }
-        routes.unary(ActionPlanService.listReviews) { request, call in
-            let caller = try call.caller()
-            return ReviewList(reviews: try await environment.inTenant(caller.tenantID) { try await RoadmapReviewRepository(connection: $0).list(of: request.accountID) })
+        routes.account(ActionPlanService.listReviews) { request, call in
+            let caller = call.principal
+            return ReviewList(reviews: try await RoadmapReviewRepository(transaction: call.transaction).list(of: request.accountID))
         }
     }
 

@@ -20,7 +20,7 @@ struct CommentReader: Sendable {
 /// The comments of the transaction's tenant (`comments`, append-only), always read within one
 /// account and one subject.
 struct CommentRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     /// The subject in the account; `nil` when there is none.
     func target(_ subject: CommentSubject, in accountID: UUID) async throws -> CommentTarget? {
@@ -36,7 +36,7 @@ struct CommentRepository {
                 FROM roadmap_reviews WHERE account_id = \(accountID) AND id = \(subject.id)
                 """
         }
-        return try await connection.query(query).first.map {
+        return try await transaction.query(query).first.map {
             CommentTarget(label: try $0.decode(String.self, column: "label"), shared: try $0.decode(Bool.self, column: "shared"))
         }
     }
@@ -46,7 +46,7 @@ struct CommentRepository {
     func readers(_ ids: [UUID], of accountID: UUID) async throws -> [UUID: CommentReader] {
         guard !ids.isEmpty else { return [:] }
         var readers: [UUID: CommentReader] = [:]
-        for row in try await connection.query("""
+        for row in try await transaction.query("""
             SELECT u.id AS person_id, u.kind AS person_kind, u.display_name AS person_name,
                    CASE WHEN u.kind = 'seller'
                         THEN u.tenant_role IN ('admin', 'leader', 'marketing')
@@ -65,7 +65,7 @@ struct CommentRepository {
         _ body: String, on subject: CommentSubject, in accountID: UUID, shared: Bool, mentions: [UUID], by author: Principal
     ) async throws -> CommentView {
         let id = UUID()
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO comments (tenant_id, id, account_id, subject_kind, subject_id, author_id, body, shared, mentions)
             VALUES (\(author.tenantID), \(id), \(accountID), \(subject.kind.rawValue), \(subject.id), \(author.userID), \(body), \(shared), \(mentions))
             """)
@@ -84,7 +84,7 @@ struct CommentRepository {
     }
 
     private func comments(where condition: PostgresQuery, includingInternal: Bool, limit: Int) async throws -> [CommentView] {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             SELECT c.id, c.account_id, c.subject_kind, c.subject_id, c.body, c.shared, c.created_at,
                    c.author_id, a.kind AS author_kind, a.display_name AS author_name,
                    m.ids AS mention_ids, m.kinds AS mention_kinds, m.names AS mention_names

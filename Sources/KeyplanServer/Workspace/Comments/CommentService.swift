@@ -13,8 +13,8 @@ struct CommentService: SecuredService {
     static let maximumMentions = 50
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(CommentsService.add) { request, call in
-            let caller = try call.caller()
+        routes.account(CommentsService.add) { request, call in
+            let caller = call.principal
             let body = try Validate.text(request.body, field: "the comment", characters: 1...10_000)
             let shared = try Self.sharing(request.shared, by: caller)
             var seen = Set<UUID>()
@@ -22,32 +22,29 @@ struct CommentService: SecuredService {
             guard mentions.count <= Self.maximumMentions else {
                 throw RPCError(code: .invalidArgument, message: "a comment mentions at most \(Self.maximumMentions) people, got \(mentions.count)")
             }
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let comments = CommentRepository(connection: connection)
-                let target = try await Self.visibleTarget(request.subject, in: request.accountID, for: caller, comments)
-                if shared, !target.shared {
-                    throw RPCError(code: .failedPrecondition, message: "\(target.label) is internal: a comment on it cannot be shared")
-                }
-                try Self.checkMentions(mentions, readers: try await comments.readers(mentions, of: request.accountID), shared: shared)
-                let comment = try await comments.insert(body, on: request.subject, in: request.accountID, shared: shared, mentions: mentions, by: caller)
-                try await WorkspaceJournal(connection: connection).record(JournalEntry(
-                    accountID: request.accountID, entity: .comment, entityID: comment.id, operation: .created, version: nil,
-                    visibility: shared ? .shared : .internal, summary: "\(shared ? "Comment" : "Internal comment") on \(target.label)",
-                    fields: FieldChange.diff(before: nil, after: comment, except: ["id", "accountID", "author", "createdAt"])), by: caller)
-                try await NotificationOutbox(connection: connection).enqueue(
-                    .mention, to: mentions, except: caller.userID, tenantID: caller.tenantID, accountID: request.accountID,
-                    subjectID: request.subject.id, message: "\(comment.author.displayName) mentioned you on \(target.label): \(body.prefix(300))")
-                return comment
+            let transaction = call.transaction
+            let comments = CommentRepository(transaction: transaction)
+            let target = try await Self.visibleTarget(request.subject, in: request.accountID, for: caller, comments)
+            if shared, !target.shared {
+                throw RPCError(code: .failedPrecondition, message: "\(target.label) is internal: a comment on it cannot be shared")
             }
+            try Self.checkMentions(mentions, readers: try await comments.readers(mentions, of: request.accountID), shared: shared)
+            let comment = try await comments.insert(body, on: request.subject, in: request.accountID, shared: shared, mentions: mentions, by: caller)
+            try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
+                accountID: request.accountID, entity: .comment, entityID: comment.id, operation: .created, version: nil,
+                visibility: shared ? .shared : .internal, summary: "\(shared ? "Comment" : "Internal comment") on \(target.label)",
+                fields: FieldChange.diff(before: nil, after: comment, except: ["id", "accountID", "author", "createdAt"])), by: caller)
+            try await NotificationOutbox(transaction: transaction).enqueue(
+                .mention, to: mentions, except: caller.userID, tenantID: caller.tenantID, accountID: request.accountID,
+                subjectID: request.subject.id, message: "\(comment.author.displayName) mentioned you on \(target.label): \(body.prefix(300))")
+            return comment
         }
-        routes.unary(CommentsService.list) { request, call in
-            let caller = try call.caller()
+        routes.account(CommentsService.list) { request, call in
+            let caller = call.principal
             let limit = try Validate.limit(request.limit, maximum: 1000)
-            return CommentList(comments: try await environment.inTenant(caller.tenantID) { connection in
-                let comments = CommentRepository(connection: connection)
-                _ = try await Self.visibleTarget(request.subject, in: request.accountID, for: caller, comments)
-                return try await comments.list(on: request.subject, in: request.accountID, includingInternal: caller.kind != .customer, limit: limit)
-            })
+            let comments = CommentRepository(transaction: call.transaction)
+            _ = try await Self.visibleTarget(request.subject, in: request.accountID, for: caller, comments)
+            return CommentList(comments: try await comments.list(on: request.subject, in: request.accountID, includingInternal: caller.kind != .customer, limit: limit))
         }
     }
 

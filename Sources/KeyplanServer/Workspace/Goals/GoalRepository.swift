@@ -6,18 +6,17 @@ import KeyplanRPC
 /// The customer goals of the transaction's tenant (`goals`, `goal_metrics`, `goal_solutions`),
 /// always read within one account, so an id of another account finds nothing.
 struct GoalRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     /// One goal of the account; with `locking`, its row stays locked (`FOR UPDATE`) until the
-    /// transaction ends, so a versioned change sees no other change in between.
+    /// transaction ends, so a versioned change sees no other change in between. One round trip.
     func goal(_ id: UUID, in accountID: UUID, locking: Bool = false) async throws -> GoalView? {
         // The lock is taken alone, before the view is read: a `FOR UPDATE` over the join with
         // the users would, after waiting for a concurrent update, recheck the join against the
-        // users it read before (changed `updated_by`) and find no row at all.
-        if locking, try await connection.query("SELECT id FROM goals WHERE account_id = \(accountID) AND id = \(id) FOR UPDATE").isEmpty {
-            return nil
-        }
-        return try await goals(where: "g.account_id = \(accountID) AND g.id = \(id)").first
+        // users it read before (changed `updated_by`) and find no row at all. In one pipeline the
+        // reads after it still see the row as the lock left it (each statement its own snapshot).
+        let lock: [PostgresQuery] = locking ? ["SELECT id FROM goals WHERE account_id = \(accountID) AND id = \(id) FOR UPDATE"] : []
+        return try await goals(where: "g.account_id = \(accountID) AND g.id = \(id)", after: lock).first
     }
 
     /// The account's goals, oldest first.
@@ -27,37 +26,37 @@ struct GoalRepository {
 
     func insert(_ draft: GoalDraft, in accountID: UUID, by actor: Principal) async throws -> GoalView {
         let id = UUID()
-        try await connection.query("""
+        return try await reread(id, in: accountID, after: [
+            """
             INSERT INTO goals (tenant_id, id, account_id, kind, parent_id, title, description, department, status, target_date, created_by, updated_by)
             VALUES (\(actor.tenantID), \(id), \(accountID), \(draft.kind.rawValue), \(draft.parentID), \(draft.title), \(draft.description),
                     \(draft.department), \(draft.status.rawValue), \(draft.targetDate?.description)::date, \(actor.userID), \(actor.userID))
-            """)
-        try await replaceMetrics(of: id, with: draft.metrics, tenantID: actor.tenantID)
-        return try await reread(id, in: accountID)
+            """,
+        ] + (try replaceMetrics(of: id, with: draft.metrics, tenantID: actor.tenantID)))
     }
 
-    /// Replaces the goal's editable fields and metrics, one version up.
+    /// Replaces the goal's editable fields and metrics, one version up; one round trip.
     func update(_ id: UUID, in accountID: UUID, to draft: GoalDraft, by actor: Principal) async throws -> GoalView {
-        try await connection.query("""
+        try await reread(id, in: accountID, after: [
+            """
             UPDATE goals SET kind = \(draft.kind.rawValue), parent_id = \(draft.parentID), title = \(draft.title),
                 description = \(draft.description), department = \(draft.department), status = \(draft.status.rawValue),
                 target_date = \(draft.targetDate?.description)::date, version = version + 1, updated_by = \(actor.userID), updated_at = now()
             WHERE id = \(id)
-            """)
-        try await replaceMetrics(of: id, with: draft.metrics, tenantID: actor.tenantID)
-        return try await reread(id, in: accountID)
+            """,
+        ] + (try replaceMetrics(of: id, with: draft.metrics, tenantID: actor.tenantID)))
     }
 
     /// Deletes the goal with its metrics and linked solutions.
     func delete(_ id: UUID) async throws {
-        try await connection.query("DELETE FROM goals WHERE id = \(id)")
+        try await transaction.query("DELETE FROM goals WHERE id = \(id)")
     }
 
     /// Checks that `draft`'s parent, if any, is a goal of the account other than `goalID`, and
     /// keeps it locked (`FOR SHARE`) so that it cannot be deleted or demoted meanwhile.
     func checkParent(of draft: GoalDraft, for goalID: UUID?, in accountID: UUID) async throws {
         guard let parent = draft.parentID else { return }
-        let found = try await connection.query("""
+        let found = try await transaction.query("""
             SELECT kind FROM goals WHERE account_id = \(accountID) AND id = \(parent) AND id IS DISTINCT FROM \(goalID) FOR SHARE
             """).first
         guard try found?.decode(String.self, column: "kind") == GoalKind.goal.rawValue else {
@@ -67,17 +66,17 @@ struct GoalRepository {
 
     /// How many objectives and initiatives hang under the goal.
     func childCount(of id: UUID) async throws -> Int {
-        try await connection.query("SELECT count(*) AS n FROM goals WHERE parent_id = \(id)").single(Int.self, column: "n")
+        try await transaction.query("SELECT count(*) AS n FROM goals WHERE parent_id = \(id)").single(Int.self, column: "n")
     }
 
     /// A linked solution's note, locked until the transaction ends; `nil` when not linked.
     func solutionNote(_ solution: String, of goalID: UUID) async throws -> String? {
-        try await connection.query("SELECT note FROM goal_solutions WHERE goal_id = \(goalID) AND solution = \(solution) FOR UPDATE")
+        try await transaction.query("SELECT note FROM goal_solutions WHERE goal_id = \(goalID) AND solution = \(solution) FOR UPDATE")
             .first?.decode(String.self, column: "note")
     }
 
     func linkSolution(_ solution: String, note: String, to goalID: UUID, by actor: Principal) async throws {
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO goal_solutions (tenant_id, goal_id, solution, note, linked_by)
             VALUES (\(actor.tenantID), \(goalID), \(solution), \(note), \(actor.userID))
             ON CONFLICT (tenant_id, goal_id, solution) DO UPDATE SET note = excluded.note, linked_by = excluded.linked_by, linked_at = now()
@@ -85,19 +84,24 @@ struct GoalRepository {
     }
 
     func unlinkSolution(_ solution: String, from goalID: UUID) async throws {
-        try await connection.query("DELETE FROM goal_solutions WHERE goal_id = \(goalID) AND solution = \(solution)")
+        try await transaction.query("DELETE FROM goal_solutions WHERE goal_id = \(goalID) AND solution = \(solution)")
     }
 
     // MARK: Reading
 
-    private func reread(_ id: UUID, in accountID: UUID) async throws -> GoalView {
-        guard let goal = try await goal(id, in: accountID) else { throw RPCError(code: .internal, message: "internal error") }
+    /// The goal as `changes` (sent first, in the same round trip) leave it.
+    private func reread(_ id: UUID, in accountID: UUID, after changes: [PostgresQuery]) async throws -> GoalView {
+        guard let goal = try await goals(where: "g.account_id = \(accountID) AND g.id = \(id)", after: changes).first else {
+            throw RPCError(code: .internal, message: "internal error")
+        }
         return goal
     }
 
-    /// Goals matching `condition` (over `goals g`) with their people, metrics and solutions.
-    private func goals(where condition: PostgresQuery) async throws -> [GoalView] {
-        let rows = try await connection.query("""
+    /// Goals matching `condition` (over `goals g`) with their people, metrics and solutions: three
+    /// statements in one round trip, after `leading` ones (a lock, a change) whose results are dropped.
+    private func goals(where condition: PostgresQuery, after leading: [PostgresQuery] = []) async throws -> [GoalView] {
+        let results = try await transaction.pipeline(leading + [
+            """
             SELECT g.id, g.account_id, g.kind, g.parent_id, g.title, g.description, g.department, g.status,
                    to_char(g.target_date, 'YYYY-MM-DD') AS target_date, g.version, g.created_at, g.updated_at,
                    g.created_by AS created_by_id, c.kind AS created_by_kind, c.display_name AS created_by_name,
@@ -105,25 +109,29 @@ struct GoalRepository {
             FROM goals g JOIN users c ON c.id = g.created_by JOIN users u ON u.id = g.updated_by
             WHERE \(condition)
             ORDER BY g.created_at, g.id
-            """)
+            """,
+            """
+            SELECT m.goal_id, m.name, m.unit, m.baseline, m.target, m.current FROM goal_metrics m JOIN goals g ON g.id = m.goal_id
+            WHERE \(condition) ORDER BY m.goal_id, m.position
+            """,
+            """
+            SELECT s.goal_id, s.solution, s.note, s.linked_at, s.linked_by AS linked_by_id, u.kind AS linked_by_kind, u.display_name AS linked_by_name
+            FROM goal_solutions s JOIN goals g ON g.id = s.goal_id JOIN users u ON u.id = s.linked_by
+            WHERE \(condition) ORDER BY s.goal_id, s.linked_at, s.solution
+            """,
+        ])
+        let (rows, metricRows, solutionRows) = (results[leading.count], results[leading.count + 1], results[leading.count + 2])
         guard !rows.isEmpty else { return [] }
         var goals = try rows.map(Self.goal)
-        let ids = goals.map(\.id)
         var metrics: [UUID: [GoalMetric]] = [:]
-        for row in try await connection.query("""
-            SELECT goal_id, name, unit, baseline, target, current FROM goal_metrics WHERE goal_id = ANY(\(ids)) ORDER BY goal_id, position
-            """) {
+        for row in metricRows {
             metrics[try row.decode(UUID.self, column: "goal_id"), default: []].append(GoalMetric(
                 name: try row.decode(String.self, column: "name"), unit: try row.decode(String.self, column: "unit"),
                 baseline: try row.decode(Decimal?.self, column: "baseline"), target: try row.decode(Decimal?.self, column: "target"),
                 current: try row.decode(Decimal?.self, column: "current")))
         }
         var solutions: [UUID: [LinkedSolution]] = [:]
-        for row in try await connection.query("""
-            SELECT s.goal_id, s.solution, s.note, s.linked_at, s.linked_by AS linked_by_id, u.kind AS linked_by_kind, u.display_name AS linked_by_name
-            FROM goal_solutions s JOIN users u ON u.id = s.linked_by
-            WHERE s.goal_id = ANY(\(ids)) ORDER BY s.goal_id, s.linked_at, s.solution
-            """) {
+        for row in solutionRows {
             solutions[try row.decode(UUID.self, column: "goal_id"), default: []].append(LinkedSolution(
                 solution: try row.decode(String.self, column: "solution"), note: try row.decode(String.self, column: "note"),
                 linkedBy: try WorkspaceChange.Actor(row, prefix: "linked_by"), linkedAt: try row.decode(Date.self, column: "linked_at")))
@@ -162,19 +170,18 @@ struct GoalRepository {
         var current: String?
     }
 
-    private func replaceMetrics(of goalID: UUID, with metrics: [GoalMetric], tenantID: UUID) async throws {
-        try await connection.query("DELETE FROM goal_metrics WHERE goal_id = \(goalID)")
-        guard !metrics.isEmpty else { return }
+    /// The statements that replace the goal's metrics with `metrics`, to send in one round trip.
+    private func replaceMetrics(of goalID: UUID, with metrics: [GoalMetric], tenantID: UUID) throws -> [PostgresQuery] {
         let rows = metrics.enumerated().map { index, metric in
             MetricRow(
                 position: index, name: metric.name, unit: metric.unit, baseline: metric.baseline.map { "\($0)" },
                 target: metric.target.map { "\($0)" }, current: metric.current.map { "\($0)" })
         }
         let document = String(decoding: try JSONEncoder().encode(rows), as: UTF8.self)
-        try await connection.query("""
+        return ["DELETE FROM goal_metrics WHERE goal_id = \(goalID)", """
             INSERT INTO goal_metrics (tenant_id, goal_id, position, name, unit, baseline, target, current)
             SELECT \(tenantID), \(goalID), m.position, m.name, m.unit, m.baseline::numeric, m.target::numeric, m.current::numeric
             FROM jsonb_to_recordset(\(document)::jsonb) AS m(position int2, name text, unit text, baseline text, target text, current text)
-            """)
+            """]
     }
 }

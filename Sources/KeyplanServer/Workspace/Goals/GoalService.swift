@@ -10,76 +10,61 @@ struct GoalService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(GoalsService.create) { request, call in
-            let caller = try call.caller()
+        routes.account(GoalsService.create) { request, call in
             let draft = try Validate.goal(request.goal)
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let goals = GoalRepository(connection: connection)
-                try await goals.checkParent(of: draft, for: nil, in: request.accountID)
-                let created = try await goals.insert(draft, in: request.accountID, by: caller)
-                try await Self.journal(.created, before: nil, after: created, by: caller, on: connection)
-                return created
-            }
+            let goals = GoalRepository(transaction: call.transaction)
+            try await goals.checkParent(of: draft, for: nil, in: request.accountID)
+            let created = try await goals.insert(draft, in: request.accountID, by: call.principal)
+            try Self.journal(.created, before: nil, after: created, by: call.principal, on: call.transaction)
+            return created
         }
-        routes.unary(GoalsService.update) { request, call in
-            let caller = try call.caller()
+        routes.account(GoalsService.update) { request, call in
             let draft = try Validate.goal(request.goal)
             let expected = try Validate.expectedVersion(request.expectedVersion)
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let goals = GoalRepository(connection: connection)
-                let current = try await Self.lock(request.goalID, in: request.accountID, expected: expected, goals)
-                // Unchanged: nothing to write or journal, and the version stays.
-                guard draft != current.draft else { return current }
-                try await goals.checkParent(of: draft, for: current.id, in: request.accountID)
-                if current.kind == .goal, draft.kind != .goal { try await Self.requireNoChildren(of: current, goals) }
-                let updated = try await goals.update(current.id, in: request.accountID, to: draft, by: caller)
-                try await Self.journal(.updated, before: current, after: updated, by: caller, on: connection)
-                return updated
-            }
+            let goals = GoalRepository(transaction: call.transaction)
+            let current = try await Self.lock(request.goalID, in: request.accountID, expected: expected, goals)
+            // Unchanged: nothing to write or journal, and the version stays.
+            guard draft != current.draft else { return current }
+            try await goals.checkParent(of: draft, for: current.id, in: request.accountID)
+            if current.kind == .goal, draft.kind != .goal { try await Self.requireNoChildren(of: current, goals) }
+            let updated = try await goals.update(current.id, in: request.accountID, to: draft, by: call.principal)
+            try Self.journal(.updated, before: current, after: updated, by: call.principal, on: call.transaction)
+            return updated
         }
-        routes.unary(GoalsService.delete) { request, call in
-            let caller = try call.caller()
+        routes.account(GoalsService.delete) { request, call in
             let expected = try Validate.expectedVersion(request.expectedVersion)
-            try await environment.inTenant(caller.tenantID) { connection in
-                let goals = GoalRepository(connection: connection)
-                let current = try await Self.lock(request.goalID, in: request.accountID, expected: expected, goals)
-                try await Self.requireNoChildren(of: current, goals)
-                try await ActionService.unlink(fromGoal: current.id, in: request.accountID, by: caller, on: connection)
-                try await goals.delete(current.id)
-                try await Self.journal(.deleted, before: current, after: nil, by: caller, on: connection)
-            }
+            let goals = GoalRepository(transaction: call.transaction)
+            let current = try await Self.lock(request.goalID, in: request.accountID, expected: expected, goals)
+            try await Self.requireNoChildren(of: current, goals)
+            try await ActionService.unlink(fromGoal: current.id, in: request.accountID, by: call.principal, on: call.transaction)
+            try await goals.delete(current.id)
+            try Self.journal(.deleted, before: current, after: nil, by: call.principal, on: call.transaction)
             return Empty()
         }
-        routes.unary(GoalsService.list) { request, call in
-            let caller = try call.caller()
-            return GoalTree(arranging: try await environment.inTenant(caller.tenantID) {
-                try await GoalRepository(connection: $0).list(in: request.accountID)
-            })
+        routes.account(GoalsService.list) { request, call in
+            GoalTree(arranging: try await GoalRepository(transaction: call.transaction).list(in: request.accountID))
         }
-        routes.unary(GoalsService.get) { request, call in
-            let caller = try call.caller()
-            guard let goal = try await environment.inTenant(caller.tenantID, {
-                try await GoalRepository(connection: $0).goal(request.goalID, in: request.accountID)
-            }) else { throw Self.noGoal(request.goalID) }
+        routes.account(GoalsService.get) { request, call in
+            guard let goal = try await GoalRepository(transaction: call.transaction).goal(request.goalID, in: request.accountID) else {
+                throw Self.noGoal(request.goalID)
+            }
             return goal
         }
-        routes.unary(GoalsService.linkSolution) { request, call in
-            let caller = try call.caller()
+        routes.account(GoalsService.linkSolution) { request, call in
             let solution = try Validate.text(request.solution, field: "the solution", characters: 1...200)
             let note = try Validate.text(request.note, field: "the note", characters: 0...2000)
-            return try await changeSolution(solution, of: request.goalID, in: request.accountID, by: caller) { goals in
+            return try await changeSolution(solution, of: request.goalID, in: call) { goals in
                 let before = try await goals.solutionNote(solution, of: request.goalID)
                 guard before != note else { return nil }
-                try await goals.linkSolution(solution, note: note, to: request.goalID, by: caller)
+                try await goals.linkSolution(solution, note: note, to: request.goalID, by: call.principal)
                 return SolutionChange(
                     operation: before == nil ? .created : .updated, before: before.map { SolutionLink(solution: solution, note: $0) },
                     after: SolutionLink(solution: solution, note: note))
             }
         }
-        routes.unary(GoalsService.unlinkSolution) { request, call in
-            let caller = try call.caller()
+        routes.account(GoalsService.unlinkSolution) { request, call in
             let solution = try Validate.text(request.solution, field: "the solution", characters: 1...200)
-            return try await changeSolution(solution, of: request.goalID, in: request.accountID, by: caller) { goals in
+            return try await changeSolution(solution, of: request.goalID, in: call) { goals in
                 guard let before = try await goals.solutionNote(solution, of: request.goalID) else {
                     throw RPCError(code: .notFound, message: "the solution “\(solution)” is not linked to this goal")
                 }
@@ -112,20 +97,18 @@ struct GoalService: SecuredService {
     /// Runs `change` on a goal of the account (NOT_FOUND if there is none) and journals what it
     /// returns (`nil`: nothing changed); answers the goal as it is then.
     private func changeSolution(
-        _ solution: String, of goalID: UUID, in accountID: UUID, by caller: Principal,
+        _ solution: String, of goalID: UUID, in call: AccountCall,
         _ change: @escaping (GoalRepository) async throws -> SolutionChange?
     ) async throws -> GoalView {
-        try await environment.inTenant(caller.tenantID) { connection in
-            let goals = GoalRepository(connection: connection)
-            guard let goal = try await goals.goal(goalID, in: accountID) else { throw Self.noGoal(goalID) }
-            guard let change = try await change(goals) else { return goal }
-            try await WorkspaceJournal(connection: connection).record(JournalEntry(
-                accountID: accountID, entity: .goalSolution, entityID: goalID, operation: change.operation, version: nil, visibility: .shared,
-                summary: "Solution “\(solution)” \(change.verb) \(goal.kind.rawValue) “\(goal.title)”",
-                fields: FieldChange.diff(before: change.before, after: change.after)), by: caller)
-            guard let changed = try await goals.goal(goalID, in: accountID) else { throw Self.noGoal(goalID) }
-            return changed
-        }
+        let goals = GoalRepository(transaction: call.transaction)
+        guard let goal = try await goals.goal(goalID, in: call.accountID) else { throw Self.noGoal(goalID) }
+        guard let change = try await change(goals) else { return goal }
+        try WorkspaceJournal(transaction: call.transaction).recordAtCommit(JournalEntry(
+            accountID: call.accountID, entity: .goalSolution, entityID: goalID, operation: change.operation, version: nil, visibility: .shared,
+            summary: "Solution “\(solution)” \(change.verb) \(goal.kind.rawValue) “\(goal.title)”",
+            fields: FieldChange.diff(before: change.before, after: change.after)), by: call.principal)
+        guard let changed = try await goals.goal(goalID, in: call.accountID) else { throw Self.noGoal(goalID) }
+        return changed
     }
 
     /// The goal, locked, when it is still at `expected` (see ``VersionedRecord``).
@@ -151,10 +134,10 @@ struct GoalService: SecuredService {
         "id", "accountID", "version", "solutions", "createdBy", "createdAt", "updatedBy", "updatedAt",
     ]
 
-    private static func journal(_ operation: WorkspaceChange.Operation, before: GoalView?, after: GoalView?, by caller: Principal, on connection: PostgresConnection) async throws {
+    private static func journal(_ operation: WorkspaceChange.Operation, before: GoalView?, after: GoalView?, by caller: Principal, on transaction: TenantTransaction) throws {
         guard let goal = after ?? before else { return }
         let kind = goal.kind.rawValue.prefix(1).uppercased() + goal.kind.rawValue.dropFirst()
-        try await WorkspaceJournal(connection: connection).record(JournalEntry(
+        try WorkspaceJournal(transaction: transaction).recordAtCommit(JournalEntry(
             accountID: goal.accountID, entity: .goal, entityID: goal.id, operation: operation, version: after?.version, visibility: .shared,
             summary: "\(kind) “\(goal.title)” \(operation.rawValue)",
             fields: FieldChange.diff(before: before, after: after, except: unjournaledFields)), by: caller)

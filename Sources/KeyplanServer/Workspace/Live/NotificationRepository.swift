@@ -7,7 +7,7 @@ import KeyplanRPC
 /// and acknowledge their own; a delivering integration claims, under a lease, and confirms.
 /// (Writers enqueue through ``NotificationOutbox``.)
 struct NotificationRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     private static let columns = "n.id, n.kind, n.account_id, n.subject_id, n.message, n.created_at, n.delivered_at, n.acknowledged_at"
 
@@ -19,7 +19,7 @@ struct NotificationRepository {
     /// `recipient`: for that user only), at most once per review and date (the dedupe key).
     /// Derived from state, so it runs before the outbox is read rather than on a timer.
     func materializeReviewsDue(for recipient: UUID? = nil) async throws {
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO notifications (tenant_id, id, recipient_id, account_id, kind, subject_id, message, dedupe_key)
             SELECT r.tenant_id, gen_random_uuid(), t.user_id, r.account_id, \(NotificationOutbox.Kind.reviewDue.rawValue), r.id,
                    left('Roadmap review of ' || a.name
@@ -41,7 +41,7 @@ struct NotificationRepository {
 
     /// The recipient's notifications newest first, after the `cursor` notification.
     func list(for recipient: UUID, unacknowledgedOnly: Bool, after cursor: UUID?, limit: Int) async throws -> [NotificationView] {
-        try await connection.query("""
+        try await transaction.query("""
             SELECT \(unescaped: Self.columns) FROM notifications n
             WHERE n.recipient_id = \(recipient) AND (NOT \(unacknowledgedOnly) OR n.acknowledged_at IS NULL)
               AND (\(cursor)::uuid IS NULL OR (n.created_at, n.id) < (
@@ -52,7 +52,7 @@ struct NotificationRepository {
 
     /// Whether `id` is one of the recipient's notifications (a cursor must be).
     func exists(_ id: UUID, for recipient: UUID) async throws -> Bool {
-        try await connection.query("SELECT 1 FROM notifications WHERE recipient_id = \(recipient) AND id = \(id)").isEmpty == false
+        try await transaction.query("SELECT 1 FROM notifications WHERE recipient_id = \(recipient) AND id = \(id)").isEmpty == false
     }
 
     /// Acknowledges the recipient's notifications `ids`: all of them, or none when one is not theirs.
@@ -70,7 +70,7 @@ struct NotificationRepository {
     /// `ids` does not match. Returns how many changed.
     private func update(_ ids: [UUID], owned: PostgresQuery, set column: String) async throws -> Int {
         let unique = Array(Set(ids))
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             WITH mine AS (
                 SELECT id, \(unescaped: column) IS NULL AS pending FROM notifications WHERE \(owned) AND id = ANY(\(unique)::uuid[]) FOR UPDATE
             ), changed AS (
@@ -89,7 +89,7 @@ struct NotificationRepository {
     /// not waited for. Disabled recipients are left out.
     func claim(limit: Int, lease: Duration) async throws -> [ClaimedNotification] {
         let seconds = Double(lease.components.seconds)
-        return try await connection.query("""
+        return try await transaction.query("""
             WITH claimable AS (
                 SELECT n.tenant_id, n.id FROM notifications n
                 JOIN users u ON u.tenant_id = n.tenant_id AND u.id = n.recipient_id AND u.disabled_at IS NULL

@@ -14,52 +14,45 @@ struct NotificationService: SecuredService {
     private static let unknownCursor = RPCError(code: .invalidArgument, message: "the cursor is not one a page of yours returned")
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(NotificationsService.list) { request, call in
-            let caller = try call.caller()
+        // Reviews coming due become notifications as the list is read: one transaction, so the
+        // list shows what it just made.
+        routes.tenant(NotificationsService.list, shape: .single(.readCommitted)) { request, call in
+            let caller = call.principal
             let limit = try Validate.limit(request.limit, maximum: 500, fallback: 100)
             let cursor = try request.cursor.map { (text: String) throws -> UUID in
                 guard let id = UUID(uuidString: text) else { throw Self.unknownCursor }
                 return id
             }
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let notifications = NotificationRepository(connection: connection)
-                if let cursor, try await notifications.exists(cursor, for: caller.userID) == false { throw Self.unknownCursor }
-                try await notifications.materializeReviewsDue(for: caller.userID)
-                let page = try await notifications.list(
-                    for: caller.userID, unacknowledgedOnly: request.unacknowledgedOnly, after: cursor, limit: limit + 1)
-                return NotificationPage(
-                    notifications: Array(page.prefix(limit)), nextCursor: page.count > limit ? page[limit - 1].id.uuidString : nil)
-            }
+            let transaction = call.transaction
+            let notifications = NotificationRepository(transaction: transaction)
+            if let cursor, try await notifications.exists(cursor, for: caller.userID) == false { throw Self.unknownCursor }
+            try await notifications.materializeReviewsDue(for: caller.userID)
+            let page = try await notifications.list(
+                for: caller.userID, unacknowledgedOnly: request.unacknowledgedOnly, after: cursor, limit: limit + 1)
+            return NotificationPage(
+                notifications: Array(page.prefix(limit)), nextCursor: page.count > limit ? page[limit - 1].id.uuidString : nil)
         }
 
-        routes.unary(NotificationsService.acknowledge) { request, call in
-            let caller = try call.caller()
+        routes.tenant(NotificationsService.acknowledge) { request, call in
+            let caller = call.principal
             let ids = try Self.validate(request.ids)
-            return NotificationCount(changed: try await environment.inTenant(caller.tenantID) {
-                try await NotificationRepository(connection: $0).acknowledge(ids, for: caller.userID)
-            })
+            return NotificationCount(changed: try await NotificationRepository(transaction: call.transaction).acknowledge(ids, for: caller.userID))
         }
 
-        routes.unary(NotificationsService.claim) { request, call in
-            let caller = try call.caller()
+        routes.tenant(NotificationsService.claim) { request, call in
             let limit = try Validate.limit(request.limit, maximum: 500, fallback: 100)
             let lease = request.leaseSeconds ?? 300
             guard (10...3600).contains(lease) else {
                 throw RPCError(code: .invalidArgument, message: "leaseSeconds must be between 10 and 3600")
             }
-            return ClaimedNotifications(notifications: try await environment.inTenant(caller.tenantID) { connection in
-                let notifications = NotificationRepository(connection: connection)
-                try await notifications.materializeReviewsDue()
-                return try await notifications.claim(limit: limit, lease: .seconds(lease))
-            })
+            let notifications = NotificationRepository(transaction: call.transaction)
+            try await notifications.materializeReviewsDue()
+            return ClaimedNotifications(notifications: try await notifications.claim(limit: limit, lease: .seconds(lease)))
         }
 
-        routes.unary(NotificationsService.confirmDelivery) { request, call in
-            let caller = try call.caller()
+        routes.tenant(NotificationsService.confirmDelivery) { request, call in
             let ids = try Self.validate(request.ids)
-            return NotificationCount(changed: try await environment.inTenant(caller.tenantID) {
-                try await NotificationRepository(connection: $0).confirmDelivery(ids)
-            })
+            return NotificationCount(changed: try await NotificationRepository(transaction: call.transaction).confirmDelivery(ids))
         }
     }
 

@@ -5,12 +5,12 @@ import KeyplanPostgres
 /// An account's activity feed and the customer's engagement, read from the journal and
 /// `workspace_visits` in the transaction's tenant.
 struct WorkspaceActivity {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     /// A page of changes newest first, before change `before`; a customer's page holds shared
     /// changes only (filtered in SQL by ``WorkspaceJournal``).
     func page(of accountID: UUID, before: Int64?, limit: Int, for principal: Principal) async throws -> (changes: [WorkspaceChange], nextBefore: Int64?) {
-        let changes = try await WorkspaceJournal(connection: connection).changes(
+        let changes = try await WorkspaceJournal(transaction: transaction).changes(
             where: "c.account_id = \(accountID) AND (\(before)::bigint IS NULL OR c.id < \(before))", for: principal, order: .newestFirst,
             limit: limit + 1)
         let page = Array(changes.prefix(limit))
@@ -20,7 +20,7 @@ struct WorkspaceActivity {
     /// The customer's edits and visits over the last 30 and 90 days, and the latest activity of
     /// each side.
     func engagement(of accountID: UUID) async throws -> Engagement {
-        let row = try await connection.query("""
+        let row = try await transaction.query("""
             WITH edits AS (
                 SELECT c.actor_kind, c.at FROM workspace_changes c WHERE c.account_id = \(accountID)
             ), visits AS (

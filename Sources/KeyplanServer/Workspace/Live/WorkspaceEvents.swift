@@ -157,8 +157,13 @@ final class WorkspaceEvents: Sendable {
 
     /// Routes each notification to its account's watchers, until the client shuts down; then
     /// closes every inbox (the watchers end their calls).
-    private func route(_ notifications: AsyncStream<PostgresNotification>) async {
-        for await notification in notifications {
+    private func route(_ events: AsyncStream<PostgresListenEvent>) async {
+        for await event in events {
+            guard case .notification(let notification) = event else {
+                // Listening again after a loss: what was notified meanwhile is found by catching up now.
+                broadcast(.tick)
+                continue
+            }
             guard let parsed = Self.parse(notification.payload) else { continue }
             let (topic, changeID) = parsed
             let watchers = state.withLock { $0.watchers[topic].map { Array($0.values) } ?? [] }

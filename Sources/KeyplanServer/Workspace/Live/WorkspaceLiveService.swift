@@ -9,25 +9,24 @@ struct WorkspaceLiveService: SecuredService {
     let events: WorkspaceEvents
 
     func register(with routes: inout SecuredRoutes) {
-        routes.serverStreaming(WorkspaceService.watch) { request, writer, call in
-            let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try call.caller(), accountID: request.accountID)
+        routes.accountStream(WorkspaceService.watch) { request, writer, call in
+            let watcher = WorkspaceWatcher(environment: environment, events: events, principal: call.principal, accountID: request.accountID)
             try await watcher.run(after: request.after, writer: writer)
         }
 
-        routes.unary(WorkspaceService.activity) { request, call in
-            let caller = try call.caller()
+        routes.account(WorkspaceService.activity) { request, call in
+            let caller = call.principal
             let limit = try Validate.limit(request.limit, maximum: 500, fallback: 50)
             if let before = request.before, before < 1 {
                 throw RPCError(code: .invalidArgument, message: "before must be a change id (1 or more)")
             }
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let activity = WorkspaceActivity(connection: connection)
-                let page = try await activity.page(of: request.accountID, before: request.before, limit: limit, for: caller)
-                // Engagement is the sellers' view of the customer: never sent to a customer.
-                var engagement: Engagement?
-                if caller.kind != .customer { engagement = try await activity.engagement(of: request.accountID) }
-                return ActivityPage(changes: page.changes, nextBefore: page.nextBefore, engagement: engagement)
-            }
+            let transaction = call.transaction
+            let activity = WorkspaceActivity(transaction: transaction)
+            let page = try await activity.page(of: request.accountID, before: request.before, limit: limit, for: caller)
+            // Engagement is the sellers' view of the customer: never sent to a customer.
+            var engagement: Engagement?
+            if caller.kind != .customer { engagement = try await activity.engagement(of: request.accountID) }
+            return ActivityPage(changes: page.changes, nextBefore: page.nextBefore, engagement: engagement)
         }
     }
 }

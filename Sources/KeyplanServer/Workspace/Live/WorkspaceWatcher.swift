@@ -29,8 +29,8 @@ struct WorkspaceWatcher {
         if let after {
             start = after
         } else {
-            start = try await environment.inTenant(principal.tenantID) { connection in
-                try await connection.query("SELECT coalesce(max(id), 0) AS id FROM workspace_changes WHERE account_id = \(accountID)")[0]
+            start = try await environment.database.inTenant(principal.tenantID, shape: .eachRoundTrip, durability: .deferred) { transaction in
+                try await transaction.query("SELECT coalesce(max(id), 0) AS id FROM workspace_changes WHERE account_id = \(accountID)")[0]
                     .decode(Int64.self, column: "id")
             }
         }
@@ -71,16 +71,16 @@ struct WorkspaceWatcher {
 
     /// One batch of changes after `after` (plus `notified`), oldest first, once access is re-checked.
     private func unsent(after: Int64, notified: Int64?) async throws -> [WorkspaceChange] {
-        let (relation, changes) = try await environment.inTenant(principal.tenantID) { connection in
+        let (relation, changes) = try await environment.database.inTenant(principal.tenantID, shape: .eachRoundTrip, durability: .deferred) { transaction in
             // The principal as it stands now: a role changed since the stream opened applies at once.
-            guard let principal = try await ResolvedCredential.current(principal.credentialID, on: connection)?.principal else {
+            guard let principal = try await ResolvedCredential.current(principal.credentialID, on: transaction)?.principal else {
                 throw RPCError(code: .unauthenticated, message: "the credential of this watch was revoked or has expired: sign in again")
             }
-            guard let relation = try await AccountRepository(connection: connection).relation(of: principal, to: accountID), relation.allows(.read) else {
+            guard let relation = try await AccountRepository(transaction: transaction).relation(of: principal, to: accountID), relation.allows(.read) else {
                 return (AccountRelation?.none, [WorkspaceChange]())
             }
             let condition: PostgresQuery = "c.account_id = \(accountID) AND (c.id > \(after) OR c.id = \(notified)::bigint)"
-            let changes = try await WorkspaceJournal(connection: connection).changes(where: condition, for: principal, order: .oldestFirst, limit: batchSize)
+            let changes = try await WorkspaceJournal(transaction: transaction).changes(where: condition, for: principal, order: .oldestFirst, limit: batchSize)
             return (relation, changes)
         }
         guard relation != nil else {

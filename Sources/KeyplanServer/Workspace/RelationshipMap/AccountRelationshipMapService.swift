@@ -10,21 +10,21 @@ struct AccountRelationshipMapService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        routes.unary(RelationshipMapService.addContact) { request, call in
-            let caller = try call.caller()
+        routes.account(RelationshipMapService.addContact) { request, call in
+            let caller = call.principal
             let contact = try MapValidation.contact(request)
-            return try await inMap(of: caller) { map, journal in
+            return try await inMap(call) { map, journal in
                 if let manager = contact.reportsTo { try await map.requireManager(manager, for: contact) }
                 let added = try await map.repository.insert(tenantID: caller.tenantID, contact)
                 try await journal.contact(.created, before: nil, after: added)
                 return added
             }
         }
-        routes.unary(RelationshipMapService.updateContact) { request, call in
-            let caller = try call.caller()
+        routes.account(RelationshipMapService.updateContact) { request, call in
+            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
             let movesManager = request.reportsTo != nil || request.clear.contains(.reportsTo)
-            return try await inMap(of: caller) { map, journal in
+            return try await inMap(call) { map, journal in
                 // Lock the reports-to lines before the row, in the same order as every other writer.
                 if movesManager { try await map.repository.lockReportingLines(of: request.accountID) }
                 let current = try await map.lockedContact(request.contactID, of: request.accountID, expectedVersion: request.expectedVersion)
@@ -36,10 +36,10 @@ struct AccountRelationshipMapService: SecuredService {
                 return saved
             }
         }
-        routes.unary(RelationshipMapService.removeContact) { request, call in
-            let caller = try call.caller()
+        routes.account(RelationshipMapService.removeContact) { request, call in
+            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
-            return try await inMap(of: caller) { map, journal in
+            return try await inMap(call) { map, journal in
                 try await map.repository.lockReportingLines(of: request.accountID)
                 let current = try await map.lockedContact(request.contactID, of: request.accountID, expectedVersion: request.expectedVersion)
                 for report in try await map.repository.detachReports(of: current.id) {
@@ -56,17 +56,18 @@ struct AccountRelationshipMapService: SecuredService {
                 return Empty()
             }
         }
-        routes.unary(RelationshipMapService.map) { request, call in
-            try await relationshipMap(of: request.accountID, for: try call.caller())
+        // Contacts and relationships read in one snapshot, so they agree.
+        routes.account(RelationshipMapService.map, shape: .single(.repeatableRead)) { request, call in
+            try await relationshipMap(of: request.accountID, in: call)
         }
-        routes.unary(RelationshipMapService.coverageGaps) { request, call in
-            CoverageReport(map: try await relationshipMap(of: request.accountID, for: try call.caller()))
+        routes.account(RelationshipMapService.coverageGaps, shape: .single(.repeatableRead)) { request, call in
+            CoverageReport(map: try await relationshipMap(of: request.accountID, in: call))
         }
-        routes.unary(RelationshipMapService.setRelationship) { request, call in
-            let caller = try call.caller()
+        routes.account(RelationshipMapService.setRelationship) { request, call in
+            let caller = call.principal
             let note = try request.note.map(MapValidation.note)
             try Validate.expectedVersion(request.expectedVersion)
-            return try await inMap(of: caller) { map, journal in
+            return try await inMap(call) { map, journal in
                 let contact = try await map.contact(request.contactID, of: request.accountID)
                 let member = try await map.teamMember(request.userID)
                 let wanted = Relationship(
@@ -99,10 +100,10 @@ struct AccountRelationshipMapService: SecuredService {
                 }
             }
         }
-        routes.unary(RelationshipMapService.removeRelationship) { request, call in
-            let caller = try call.caller()
+        routes.account(RelationshipMapService.removeRelationship) { request, call in
+            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
-            return try await inMap(of: caller) { map, journal in
+            return try await inMap(call) { map, journal in
                 let contact = try await map.contact(request.contactID, of: request.accountID)
                 let current = try await map.repository.relationship(of: request.userID, with: contact.id, in: request.accountID)
                     .unchanged(since: request.expectedVersion, missing: "no relationship of user \(request.userID) with \(contact.fullName)")
@@ -113,23 +114,19 @@ struct AccountRelationshipMapService: SecuredService {
         }
     }
 
-    /// Runs `body` in a transaction of the caller's tenant with the map's repository and journal.
-    private func inMap<Result: Sendable>(of caller: Principal, _ body: (MapTransaction, MapJournal) async throws -> Result) async throws -> Result {
-        try await environment.inTenant(caller.tenantID) { connection in
-            try await body(
-                MapTransaction(repository: RelationshipMapRepository(connection: connection), users: UserRepository(connection: connection)),
-                MapJournal(journal: WorkspaceJournal(connection: connection), actor: caller))
-        }
+    /// Runs `body` with the map's repository and journal over the call's transaction.
+    private func inMap<Result: Sendable>(_ call: AccountCall, _ body: (MapTransaction, MapJournal) async throws -> Result) async throws -> Result {
+        try await body(
+            MapTransaction(repository: RelationshipMapRepository(transaction: call.transaction), users: UserRepository(transaction: call.transaction)),
+            MapJournal(journal: WorkspaceJournal(transaction: call.transaction), actor: call.principal))
     }
 
-    /// The whole map, read in one snapshot.
-    private func relationshipMap(of accountID: UUID, for caller: Principal) async throws -> RelationshipMap {
-        try await environment.database.withTransaction(tenant: caller.tenantID, isolation: .repeatableRead) { connection in
-            let repository = RelationshipMapRepository(connection: connection)
-            return RelationshipMap(
-                accountID: accountID, contacts: try await repository.contacts(of: accountID),
-                relationships: try await repository.relationships(of: accountID))
-        }
+    /// The whole map (the call's transaction is one snapshot: see the routes).
+    private func relationshipMap(of accountID: UUID, in call: AccountCall) async throws -> RelationshipMap {
+        let repository = RelationshipMapRepository(transaction: call.transaction)
+        return RelationshipMap(
+            accountID: accountID, contacts: try await repository.contacts(of: accountID),
+            relationships: try await repository.relationships(of: accountID))
     }
 
     /// ABORTED with the relationship that already exists: an update names the version it read.

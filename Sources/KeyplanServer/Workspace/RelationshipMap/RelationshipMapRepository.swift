@@ -6,7 +6,7 @@ import KeyplanPostgres
 /// (`contacts`) and who of our team knows whom (`contact_relationships`). Seller-internal:
 /// nothing read here ever goes into a customer's view.
 struct RelationshipMapRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     static let contactColumns = """
         c.id, c.account_id, c.full_name, c.email, c.title, c.department, c.reports_to, c.decision_role, c.influence, c.attitude,
@@ -21,7 +21,7 @@ struct RelationshipMapRepository {
 
     /// An account's contacts by name.
     func contacts(of accountID: UUID) async throws -> [Contact] {
-        try await connection.query("""
+        try await transaction.query("""
             SELECT \(unescaped: Self.contactColumns) FROM contacts c WHERE c.account_id = \(accountID) ORDER BY c.full_name, c.id
             """).map(Self.contact)
     }
@@ -29,13 +29,13 @@ struct RelationshipMapRepository {
     /// A contact of the account, locked for update when `locking`; `nil` when the account has no such contact.
     func contact(_ id: UUID, of accountID: UUID, locking: Bool = false) async throws -> Contact? {
         let lock: PostgresQuery = locking ? "FOR UPDATE" : ""
-        return try await connection.query("""
+        return try await transaction.query("""
             SELECT \(unescaped: Self.contactColumns) FROM contacts c WHERE c.id = \(id) AND c.account_id = \(accountID) \(lock)
             """).first.map(Self.contact)
     }
 
     func insert(tenantID: UUID, _ contact: Contact) async throws -> Contact {
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO contacts AS c (tenant_id, id, account_id, full_name, email, title, department, reports_to, decision_role,
                                        influence, attitude, concerns)
             VALUES (\(tenantID), \(contact.id), \(contact.accountID), \(contact.fullName), \(contact.email), \(contact.title),
@@ -47,7 +47,7 @@ struct RelationshipMapRepository {
 
     /// Writes every editable field of `contact` and raises its version by one.
     func update(_ contact: Contact) async throws -> Contact {
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE contacts AS c SET full_name = \(contact.fullName), email = \(contact.email), title = \(contact.title),
                 department = \(contact.department), reports_to = \(contact.reportsTo), decision_role = \(contact.decisionRole?.rawValue),
                 influence = \(contact.influence?.rawValue), attitude = \(contact.attitude?.rawValue), concerns = \(contact.concerns),
@@ -59,7 +59,7 @@ struct RelationshipMapRepository {
 
     /// Makes the direct reports of `managerID` report to nobody (raising their versions); answers them as they are now.
     func detachReports(of managerID: UUID) async throws -> [Contact] {
-        try await connection.query("""
+        try await transaction.query("""
             UPDATE contacts AS c SET reports_to = NULL, version = c.version + 1, updated_at = now()
             WHERE c.reports_to = \(managerID)
             RETURNING \(unescaped: Self.contactColumns)
@@ -68,19 +68,19 @@ struct RelationshipMapRepository {
 
     /// Deletes a contact; its relationships go with it (the foreign key cascades).
     func delete(_ id: UUID) async throws {
-        try await connection.query("DELETE FROM contacts WHERE id = \(id)")
+        try await transaction.query("DELETE FROM contacts WHERE id = \(id)")
     }
 
     /// Serializes changes to an account's reports-to lines until the transaction ends, so that two
     /// concurrent changes cannot each pass the cycle check and together close a cycle.
     func lockReportingLines(of accountID: UUID) async throws {
-        try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended('keyplan.reports_to/' || \(accountID)::text, 0))")
+        try await transaction.query("SELECT pg_advisory_xact_lock(hashtextextended('keyplan.reports_to/' || \(accountID)::text, 0))")
     }
 
     /// The chain of managers above `contactID`, nearest first (stops at a repeat, so a damaged
     /// chain cannot loop).
     func managers(above contactID: UUID) async throws -> [UUID] {
-        try await connection.query("""
+        try await transaction.query("""
             WITH RECURSIVE chain (id, depth, path) AS (
                 SELECT c.reports_to, 1, ARRAY[c.id] FROM contacts c WHERE c.id = \(contactID) AND c.reports_to IS NOT NULL
                 UNION ALL
@@ -114,7 +114,7 @@ struct RelationshipMapRepository {
 
     /// An account's relationships, by contact and then team member's name.
     func relationships(of accountID: UUID) async throws -> [Relationship] {
-        try await connection.query("""
+        try await transaction.query("""
             SELECT \(unescaped: Self.relationshipColumns)
             FROM contact_relationships r JOIN users u ON u.id = r.user_id
             WHERE r.account_id = \(accountID) ORDER BY r.contact_id, u.display_name, r.user_id
@@ -123,7 +123,7 @@ struct RelationshipMapRepository {
 
     /// The relationships with one contact.
     func relationships(with contactID: UUID) async throws -> [Relationship] {
-        try await connection.query("""
+        try await transaction.query("""
             SELECT \(unescaped: Self.relationshipColumns)
             FROM contact_relationships r JOIN users u ON u.id = r.user_id
             WHERE r.contact_id = \(contactID) ORDER BY u.display_name, r.user_id
@@ -132,7 +132,7 @@ struct RelationshipMapRepository {
 
     /// How well `userID` knows a contact of the account, locked for update; `nil` when not recorded.
     func relationship(of userID: UUID, with contactID: UUID, in accountID: UUID) async throws -> Relationship? {
-        try await connection.query("""
+        try await transaction.query("""
             SELECT \(unescaped: Self.relationshipColumns)
             FROM contact_relationships r JOIN users u ON u.id = r.user_id
             WHERE r.contact_id = \(contactID) AND r.user_id = \(userID) AND r.account_id = \(accountID)
@@ -142,7 +142,7 @@ struct RelationshipMapRepository {
 
     /// Records a new relationship; `nil` when one was recorded meanwhile.
     func insert(tenantID: UUID, _ relationship: Relationship) async throws -> Relationship? {
-        try await connection.query("""
+        try await transaction.query("""
             WITH r AS (
                 INSERT INTO contact_relationships (tenant_id, account_id, contact_id, user_id, strength, note)
                 VALUES (\(tenantID), \(relationship.accountID), \(relationship.contactID), \(relationship.userID),
@@ -156,7 +156,7 @@ struct RelationshipMapRepository {
 
     /// Sets strength and note, raising the version by one.
     func update(_ relationship: Relationship) async throws -> Relationship {
-        try await connection.query("""
+        try await transaction.query("""
             WITH r AS (
                 UPDATE contact_relationships AS r SET strength = \(relationship.strength.rawValue), note = \(relationship.note),
                     version = r.version + 1, updated_at = now()
@@ -168,7 +168,7 @@ struct RelationshipMapRepository {
     }
 
     func delete(_ relationship: Relationship) async throws {
-        try await connection.query("""
+        try await transaction.query("""
             DELETE FROM contact_relationships WHERE contact_id = \(relationship.contactID) AND user_id = \(relationship.userID)
             """)
     }

@@ -19,154 +19,138 @@ struct ScorecardService: SecuredService {
     }
 
     private func registerTemplates(with routes: inout SecuredRoutes) {
-        routes.unary(ScorecardsService.createTemplate) { request, call in
-            let caller = try call.caller()
+        routes.tenant(ScorecardsService.createTemplate) { request, call in
+            let caller = call.principal
             let request = request.trimmed
             if let problem = request.problem { throw RPCError(code: .invalidArgument, message: problem) }
-            let template = try await environment.inTenant(caller.tenantID) { connection in
-                let templates = ScorecardTemplateRepository(connection: connection)
-                guard try await !templates.nameIsTaken(request.name) else {
-                    throw RPCError(code: .alreadyExists, message: "a scorecard template named “\(request.name)” already exists")
-                }
-                return try await templates.insert(tenantID: caller.tenantID, request, by: caller.userID)
+            let templates = ScorecardTemplateRepository(transaction: call.transaction)
+            guard try await !templates.nameIsTaken(request.name) else {
+                throw RPCError(code: .alreadyExists, message: "a scorecard template named “\(request.name)” already exists")
             }
+            let template = try await templates.insert(tenantID: caller.tenantID, request, by: caller.userID)
             CallAudit.record { $0.objectID = template.id }
             return template
         }
-        routes.unary(ScorecardsService.listTemplates) { request, call in
-            let caller = try call.caller()
-            return TemplateList(templates: try await environment.inTenant(caller.tenantID) {
-                try await ScorecardTemplateRepository(connection: $0).list(includeArchived: request.includeArchived)
-            })
+        routes.tenant(ScorecardsService.listTemplates) { request, call in
+            let caller = call.principal
+            return TemplateList(templates: try await ScorecardTemplateRepository(transaction: call.transaction).list(includeArchived: request.includeArchived))
         }
-        routes.unary(ScorecardsService.getTemplate) { request, call in
-            let caller = try call.caller()
+        routes.tenant(ScorecardsService.getTemplate) { request, call in
+            let caller = call.principal
             CallAudit.record { $0.objectID = request.templateID }
-            return try Self.found(try await environment.inTenant(caller.tenantID) {
-                try await ScorecardTemplateRepository(connection: $0).template(request.templateID)
-            }, "no scorecard template \(request.templateID)")
+            return try Self.found(try await ScorecardTemplateRepository(transaction: call.transaction).template(request.templateID), "no scorecard template \(request.templateID)")
         }
-        routes.unary(ScorecardsService.archiveTemplate) { request, call in
-            let caller = try call.caller()
+        routes.tenant(ScorecardsService.archiveTemplate) { request, call in
+            let caller = call.principal
             CallAudit.record { $0.objectID = request.templateID }
-            return try Self.found(try await environment.inTenant(caller.tenantID) {
-                try await ScorecardTemplateRepository(connection: $0).archive(request.templateID)
-            }, "no scorecard template \(request.templateID)")
+            return try Self.found(try await ScorecardTemplateRepository(transaction: call.transaction).archive(request.templateID), "no scorecard template \(request.templateID)")
         }
     }
 
     private func registerRounds(with routes: inout SecuredRoutes) {
-        routes.unary(ScorecardsService.openRound) { request, call in
-            let caller = try call.caller()
+        routes.account(ScorecardsService.openRound) { request, call in
+            let caller = call.principal
             let period = try Validate.period(request.period)
             if let closesAt = request.closesAt, closesAt <= Date() {
                 throw RPCError(code: .invalidArgument, message: "the round must close in the future")
             }
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let templates = ScorecardTemplateRepository(connection: connection)
-                let rounds = ScoringRoundRepository(connection: connection)
-                let template = try Self.found(try await templates.template(request.templateID, locked: true), "no scorecard template \(request.templateID)")
-                guard template.archivedAt == nil else {
-                    throw RPCError(code: .failedPrecondition, message: "the scorecard template “\(template.name)” is archived")
-                }
-                guard try await !rounds.exists(accountID: request.accountID, templateID: template.id, period: period) else {
-                    throw RPCError(code: .alreadyExists, message: "the account already has a round of “\(template.name)” for \(period)")
-                }
-                let id = try await rounds.insert(
-                    tenantID: caller.tenantID, accountID: request.accountID, templateID: template.id, period: period,
-                    closesAt: request.closesAt, by: caller.userID)
-                let round = try await Self.round(id, in: request.accountID, for: caller, on: rounds)
-                try await Self.journal(round, .created, "opened", before: nil, by: caller, on: connection)
-                let account = try await AccountRepository(connection: connection).get(request.accountID, for: caller)
-                try await NotificationOutbox(connection: connection).enqueue(
-                    .scoringRoundOpened, to: try await rounds.activeCustomers(of: request.accountID), except: caller.userID,
-                    tenantID: caller.tenantID, accountID: request.accountID, subjectID: id,
-                    message: "Your scores, please: “\(template.name)” for \(period)\(account.map { " with \($0.name)" } ?? "")")
-                return round
+            let transaction = call.transaction
+            let templates = ScorecardTemplateRepository(transaction: transaction)
+            let rounds = ScoringRoundRepository(transaction: transaction)
+            let template = try Self.found(try await templates.template(request.templateID, locked: true), "no scorecard template \(request.templateID)")
+            guard template.archivedAt == nil else {
+                throw RPCError(code: .failedPrecondition, message: "the scorecard template “\(template.name)” is archived")
             }
-        }
-        routes.unary(ScorecardsService.closeRound) { request, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let rounds = ScoringRoundRepository(connection: connection)
-                let before = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .update, on: rounds)
-                guard before.closedAt == nil else {
-                    throw RPCError(code: .failedPrecondition, message: "the round is already closed")
-                }
-                try await rounds.close(before.id)
-                let after = try await Self.round(before.id, in: request.accountID, for: caller, on: rounds)
-                try await Self.journal(after, .updated, "closed", before: before, by: caller, on: connection)
-                return after
+            guard try await !rounds.exists(accountID: request.accountID, templateID: template.id, period: period) else {
+                throw RPCError(code: .alreadyExists, message: "the account already has a round of “\(template.name)” for \(period)")
             }
+            let id = try await rounds.insert(
+                tenantID: caller.tenantID, accountID: request.accountID, templateID: template.id, period: period,
+                closesAt: request.closesAt, by: caller.userID)
+            let round = try await Self.round(id, in: request.accountID, for: caller, on: rounds)
+            try await Self.journal(round, .created, "opened", before: nil, by: caller, on: transaction)
+            let account = try await AccountRepository(transaction: transaction).get(request.accountID, for: caller)
+            try await NotificationOutbox(transaction: transaction).enqueue(
+                .scoringRoundOpened, to: try await rounds.activeCustomers(of: request.accountID), except: caller.userID,
+                tenantID: caller.tenantID, accountID: request.accountID, subjectID: id,
+                message: "Your scores, please: “\(template.name)” for \(period)\(account.map { " with \($0.name)" } ?? "")")
+            return round
         }
-        routes.unary(ScorecardsService.listRounds) { request, call in
-            let caller = try call.caller()
-            return RoundList(rounds: try await environment.inTenant(caller.tenantID) {
-                try await ScoringRoundRepository(connection: $0).rounds(in: request.accountID, templateID: request.templateID, for: caller)
-            })
-        }
-        routes.unary(ScorecardsService.getRound) { request, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let rounds = ScoringRoundRepository(connection: connection)
-                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
-                return RoundDetail(
-                    round: round,
-                    criteria: try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: caller.kind != .customer),
-                    responses: try await rounds.responses(to: round.id, for: caller))
+        routes.account(ScorecardsService.closeRound) { request, call in
+            let caller = call.principal
+            let transaction = call.transaction
+            let rounds = ScoringRoundRepository(transaction: transaction)
+            let before = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .update, on: rounds)
+            guard before.closedAt == nil else {
+                throw RPCError(code: .failedPrecondition, message: "the round is already closed")
             }
+            try await rounds.close(before.id)
+            let after = try await Self.round(before.id, in: request.accountID, for: caller, on: rounds)
+            try await Self.journal(after, .updated, "closed", before: before, by: caller, on: transaction)
+            return after
         }
-        routes.unary(ScorecardsService.results) { request, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let rounds = ScoringRoundRepository(connection: connection)
-                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
-                let criteria = try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: true)
-                return RoundResults(round: round, results: try await Self.results(of: [round], criteria: criteria, on: rounds)[0])
-            }
+        routes.account(ScorecardsService.listRounds) { request, call in
+            let caller = call.principal
+            return RoundList(rounds: try await ScoringRoundRepository(transaction: call.transaction).rounds(in: request.accountID, templateID: request.templateID, for: caller))
         }
-        routes.unary(ScorecardsService.trend) { request, call in
-            let caller = try call.caller()
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let template = try Self.found(
-                    try await ScorecardTemplateRepository(connection: connection).template(request.templateID), "no scorecard template \(request.templateID)")
-                let rounds = ScoringRoundRepository(connection: connection)
-                let ordered = try await rounds.trendRounds(in: request.accountID, templateID: template.id, for: caller)
-                let results = try await Self.results(of: ordered, criteria: template.criteria, on: rounds)
-                return ScorecardTrend(template: template, rounds: zip(ordered, results).map { (round: $0, results: $1) })
-            }
+        routes.account(ScorecardsService.getRound) { request, call in
+            let caller = call.principal
+            let transaction = call.transaction
+            let rounds = ScoringRoundRepository(transaction: transaction)
+            let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
+            return RoundDetail(
+                round: round,
+                criteria: try await ScorecardTemplateRepository(transaction: transaction).criteria(of: round.templateID, withWeights: caller.kind != .customer),
+                responses: try await rounds.responses(to: round.id, for: caller))
+        }
+        routes.account(ScorecardsService.results) { request, call in
+            let caller = call.principal
+            let transaction = call.transaction
+            let rounds = ScoringRoundRepository(transaction: transaction)
+            let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
+            let criteria = try await ScorecardTemplateRepository(transaction: transaction).criteria(of: round.templateID, withWeights: true)
+            return RoundResults(round: round, results: try await Self.results(of: [round], criteria: criteria, on: rounds)[0])
+        }
+        routes.account(ScorecardsService.trend) { request, call in
+            let caller = call.principal
+            let transaction = call.transaction
+            let template = try Self.found(
+                try await ScorecardTemplateRepository(transaction: transaction).template(request.templateID), "no scorecard template \(request.templateID)")
+            let rounds = ScoringRoundRepository(transaction: transaction)
+            let ordered = try await rounds.trendRounds(in: request.accountID, templateID: template.id, for: caller)
+            let results = try await Self.results(of: ordered, criteria: template.criteria, on: rounds)
+            return ScorecardTrend(template: template, rounds: zip(ordered, results).map { (round: $0, results: $1) })
         }
     }
 
     private func registerAnswers(with routes: inout SecuredRoutes) {
-        routes.unary(ScorecardsService.answer) { request, call in
-            let caller = try call.caller()
+        routes.account(ScorecardsService.answer) { request, call in
+            let caller = call.principal
             try Validate.answers(request)
-            return try await environment.inTenant(caller.tenantID) { connection in
-                let rounds = ScoringRoundRepository(connection: connection)
-                let round = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .share, on: rounds)
-                guard round.isOpen else { throw RPCError(code: .failedPrecondition, message: "the round is closed: answers are final") }
-                let criteria = try await ScorecardTemplateRepository(connection: connection).criteria(of: round.templateID, withWeights: false)
-                try Validate.answers(request.answers, to: criteria, on: round.scale)
+            let transaction = call.transaction
+            let rounds = ScoringRoundRepository(transaction: transaction)
+            let round = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .share, on: rounds)
+            guard round.isOpen else { throw RPCError(code: .failedPrecondition, message: "the round is closed: answers are final") }
+            let criteria = try await ScorecardTemplateRepository(transaction: transaction).criteria(of: round.templateID, withWeights: false)
+            try Validate.answers(request.answers, to: criteria, on: round.scale)
 
-                let existing = try await rounds.responses(to: round.id, for: caller, lock: true).first
-                if let expected = request.expectedVersion {
-                    guard let existing else { throw RPCError(code: .failedPrecondition, message: "there are no answers of yours to replace yet") }
-                    guard existing.version == expected else { throw try existing.staleError(expected: expected) }
-                }
-                let written = try await rounds.saveResponse(
-                    tenantID: caller.tenantID, roundID: round.id, respondent: caller.userID, answers: request.answers, comment: request.comment,
-                    replacing: existing != nil)
-                let saved = try Self.found(try await rounds.responses(to: round.id, for: caller).first, "no response to \(round.id)")
-                // Two first answers of one customer at once: the later one is told of the earlier.
-                guard written else { throw try CurrentRecord.aborted(saved, version: saved.version) }
-                try await WorkspaceJournal(connection: connection).record(JournalEntry(
-                    accountID: round.accountID, entity: .scorecardResponse, entityID: saved.id, operation: existing == nil ? .created : .updated,
-                    version: saved.version, visibility: .internal,
-                    summary: "Scorecard “\(round.templateName)” \(round.period) \(existing == nil ? "answered" : "answers changed")",
-                    fields: FieldChange.diff(before: existing.map { Self.journaled($0, criteria) }, after: Self.journaled(saved, criteria), except: [])), by: caller)
-                return saved
+            let existing = try await rounds.responses(to: round.id, for: caller, lock: true).first
+            if let expected = request.expectedVersion {
+                guard let existing else { throw RPCError(code: .failedPrecondition, message: "there are no answers of yours to replace yet") }
+                guard existing.version == expected else { throw try existing.staleError(expected: expected) }
             }
+            let written = try await rounds.saveResponse(
+                tenantID: caller.tenantID, roundID: round.id, respondent: caller.userID, answers: request.answers, comment: request.comment,
+                replacing: existing != nil)
+            let saved = try Self.found(try await rounds.responses(to: round.id, for: caller).first, "no response to \(round.id)")
+            // Two first answers of one customer at once: the later one is told of the earlier.
+            guard written else { throw try CurrentRecord.aborted(saved, version: saved.version) }
+            try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
+                accountID: round.accountID, entity: .scorecardResponse, entityID: saved.id, operation: existing == nil ? .created : .updated,
+                version: saved.version, visibility: .internal,
+                summary: "Scorecard “\(round.templateName)” \(round.period) \(existing == nil ? "answered" : "answers changed")",
+                fields: FieldChange.diff(before: existing.map { Self.journaled($0, criteria) }, after: Self.journaled(saved, criteria), except: [])), by: caller)
+            return saved
         }
     }
 
@@ -183,10 +167,10 @@ struct ScorecardService: SecuredService {
     /// Journals a round's opening or closing: shared, customers see rounds.
     private static func journal(
         _ round: ScoringRound, _ operation: WorkspaceChange.Operation, _ verb: String, before: ScoringRound?, by caller: Principal,
-        on connection: PostgresConnection
+        on transaction: TenantTransaction
     ) async throws {
         let except: Set<String> = ["version", "answeredByMe", "responseCount"]
-        try await WorkspaceJournal(connection: connection).record(JournalEntry(
+        try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
             accountID: round.accountID, entity: .scoringRound, entityID: round.id, operation: operation, version: round.version,
             visibility: .shared, summary: "Scoring round “\(round.templateName)” \(round.period) \(verb)",
             fields: FieldChange.diff(before: before, after: round, except: except)), by: caller)

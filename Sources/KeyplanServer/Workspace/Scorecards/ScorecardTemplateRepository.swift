@@ -5,16 +5,16 @@ import KeyplanPostgres
 /// Scorecard templates of the transaction's tenant and their criteria. Templates are only ever
 /// inserted and archived: a round's answers keep the meaning of the criteria they answered.
 struct ScorecardTemplateRepository {
-    let connection: PostgresConnection
+    let transaction: TenantTransaction
 
     /// Inserts a validated template and its criteria, in order.
     func insert(tenantID: UUID, _ request: CreateTemplateRequest, by userID: UUID) async throws -> ScorecardTemplate {
         let id = UUID()
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO scorecard_templates (tenant_id, id, name, scale_min, scale_max, created_by)
             VALUES (\(tenantID), \(id), \(request.name), \(Int16(request.scale.minimum)), \(Int16(request.scale.maximum)), \(userID))
             """)
-        try await connection.query("""
+        try await transaction.query("""
             INSERT INTO scorecard_criteria (tenant_id, id, template_id, position, name, description, weight)
             SELECT \(tenantID), gen_random_uuid(), \(id), c.position - 1, c.name, c.description, c.weight::numeric(6, 2)
             FROM unnest(\(request.criteria.map(\.name))::text[], \(request.criteria.map(\.description))::text[], \(request.criteria.map(\.weight))::float8[])
@@ -25,7 +25,7 @@ struct ScorecardTemplateRepository {
     }
 
     func nameIsTaken(_ name: String) async throws -> Bool {
-        try await !connection.query("SELECT FROM scorecard_templates WHERE lower(name) = lower(\(name))").isEmpty
+        try await !transaction.query("SELECT FROM scorecard_templates WHERE lower(name) = lower(\(name))").isEmpty
     }
 
     /// A template with its criteria (weights included: templates are for sellers). With
@@ -41,7 +41,7 @@ struct ScorecardTemplateRepository {
 
     /// Archives a template (once: archiving again keeps the first time); `nil` when there is none.
     func archive(_ id: UUID) async throws -> ScorecardTemplate? {
-        let rows = try await connection.query("UPDATE scorecard_templates SET archived_at = coalesce(archived_at, now()) WHERE id = \(id) RETURNING id")
+        let rows = try await transaction.query("UPDATE scorecard_templates SET archived_at = coalesce(archived_at, now()) WHERE id = \(id) RETURNING id")
         return rows.isEmpty ? nil : try await template(id)
     }
 
@@ -51,7 +51,7 @@ struct ScorecardTemplateRepository {
     }
 
     private func criteria(of templateIDs: [UUID], withWeights: Bool) async throws -> [UUID: [ScorecardCriterion]] {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             SELECT id, template_id, name, description, CASE WHEN \(withWeights) THEN weight::float8 END AS weight
             FROM scorecard_criteria WHERE template_id = ANY(\(templateIDs)) ORDER BY template_id, position
             """)
@@ -65,7 +65,7 @@ struct ScorecardTemplateRepository {
     }
 
     private func templates(where condition: PostgresQuery, lock: PostgresQuery = "") async throws -> [ScorecardTemplate] {
-        let rows = try await connection.query("""
+        let rows = try await transaction.query("""
             SELECT t.id, t.name, t.scale_min, t.scale_max, t.created_at, t.archived_at,
                    EXISTS (SELECT FROM scoring_rounds r WHERE r.template_id = t.id) AS in_use
             FROM scorecard_templates t WHERE \(condition) ORDER BY t.name \(lock)

@@ -1,6 +1,7 @@
 import Foundation
 import KeyplanAPI
 import KeyplanPostgres
+@testable import KeyplanServer
 import Testing
 
 /// Action plan records made straight in the database of account A, for tests that need one to

@@ -14,7 +14,7 @@ extension CLITests {
             let record = UUID()
             func change(_ summary: String) async throws -> Int64 {
                 try await server.inTenant(tenant) {
-                    try await WorkspaceJournal(connection: $0).record(JournalEntry(
+                    try await WorkspaceJournal(transaction: $0).record(JournalEntry(
                         accountID: account.id, entity: .goal, entityID: record, operation: .updated, version: 2, visibility: .shared,
                         summary: summary, fields: [FieldChange(field: "title", before: "a", after: summary)]), by: actor)
                 }
@@ -48,7 +48,7 @@ extension CLITests {
             #expect(activityText.output.contains("last 30 days: 0 customer edits") && activityText.output.contains("last customer activity: never"))
 
             try await server.inTenant(tenant) { connection in
-                try await NotificationOutbox(connection: connection).enqueue(
+                try await NotificationOutbox(transaction: connection).enqueue(
                     .mention, to: [admin.identity.userID], tenantID: tenant, accountID: account.id, subjectID: record, message: "you were mentioned")
             }
             let listed = try await json(NotificationPage.self, ["notifications", "list", "--unacknowledged"])

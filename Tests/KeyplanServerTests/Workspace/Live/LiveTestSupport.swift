@@ -8,33 +8,25 @@ import Testing
 /// A second Keyplan server process in all but the process: its own PostgresClient (so its own
 /// listening connection), its own KeyplanServices and RPCServer, on the same database as `first`.
 struct SecondServer {
-    let client: PostgresClient
+    let stack: ServingStack
     let rpc: RPCClient
+    var client: PostgresClient { stack.client }
 
     func client(_ token: String?) -> KeyplanClient { KeyplanClient(rpc: rpc, token: token) }
 
     /// Runs `body` with a second server beside `first`, then stops it.
     static func with<Result>(beside first: IdentityTestServer, _ body: (SecondServer) async throws -> Result) async throws -> Result {
-        let client = PostgresClient(configuration: try PostgresConfiguration(connectionString: first.database.appURL))
-        let services = try KeyplanServices(database: client, configuration: testIdentityConfiguration())
-        var configuration = ServerConfiguration(host: "127.0.0.1", port: 0)
-        configuration.timeouts.shutdownGracePeriod = .seconds(5)
-        let server = RPCServer(configuration: configuration, services: services.services, interceptors: services.interceptors)
-        let address = try await server.start()
-        let runTask = Task { try await server.run() }
-        let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
-        func stop() async {
-            await rpc.close()
-            server.beginGracefulShutdown()
-            _ = try? await runTask.value
-            await client.shutdown()
-        }
+        let stack = try await ServingStack.start(databaseURL: first.database.appURL, configuration: testIdentityConfiguration())
+        let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: stack.port))
+        let second = SecondServer(stack: stack, rpc: rpc)
         do {
-            let result = try await body(SecondServer(client: client, rpc: rpc))
-            await stop()
+            let result = try await body(second)
+            await rpc.close()
+            await stack.stop()
             return result
         } catch {
-            await stop()
+            await rpc.close()
+            await stack.stop()
             throw error
         }
     }
@@ -68,8 +60,8 @@ extension TwoTenantWorld {
         let entry = JournalEntry(
             accountID: account ?? accountA, entity: .goal, entityID: UUID(), operation: .updated, version: 2, visibility: visibility,
             summary: summary, fields: [FieldChange(field: "title", before: "old", after: summary)])
-        return try await (database ?? server.client).withTransaction(tenant: actor.tenantID) {
-            try await WorkspaceJournal(connection: $0).record(entry, by: actor)
+        return try await (database ?? server.client).inTenant(actor.tenantID) {
+            try await WorkspaceJournal(transaction: $0).record(entry, by: actor)
         }
     }
 }

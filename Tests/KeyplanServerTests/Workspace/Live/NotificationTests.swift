@@ -11,7 +11,7 @@ struct NotificationTests {
     private func enqueue(_ world: TwoTenantWorld, _ kind: NotificationOutbox.Kind, to callers: [MatrixCaller], message: String) async throws {
         let recipients = try callers.map { try #require(world.users[$0]).user }
         try await world.server.inTenant(world.acme) { connection in
-            try await NotificationOutbox(connection: connection).enqueue(
+            try await NotificationOutbox(transaction: connection).enqueue(
                 kind, to: recipients, tenantID: world.acme, accountID: world.accountA, subjectID: UUID(), message: message)
         }
     }

@@ -156,7 +156,8 @@ struct WatchTests {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
             let marker = try await world.journalChange(.shared, "marker")
-            let owner = PostgresClient(configuration: try PostgresConfiguration(connectionString: server.database.ownerURL))
+            let running = try RunningClient(url: server.database.ownerURL)
+            let owner = running.client
             let watched = await rpcError {
                 try await world.client(for: .teamMember).watch(accountID: world.accountA, after: marker - 1) { changes in
                     #expect(try await changes.next()?.id == marker)
@@ -168,7 +169,7 @@ struct WatchTests {
                     #expect(try await changes.next(within: .seconds(8))?.id == lost)
                 }
             }
-            await owner.shutdown()
+            await running.stop()
             #expect(watched == nil)
         }
     }
@@ -225,7 +226,8 @@ extension WatchTests {
             let world = try await TwoTenantWorld.build(server)
             let marker = try await world.journalChange(.shared, "marker")
             let environment = ServiceEnvironment(
-                database: server.client, hasher: PasswordHasher(parameters: .insecureForTesting, threads: .singleton), configuration: testIdentityConfiguration())
+                database: server.client, hasher: PasswordHasher(parameters: .insecureForTesting, threads: .singleton), configuration: testIdentityConfiguration(),
+                auditTrail: AuditTrail(database: server.client), credentials: CredentialCache(database: server.client))
             let events = WorkspaceEvents(database: server.client, configuration: .init(bufferSize: 3, tickInterval: .seconds(60)))
             let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try await world.signedInPrincipal(.teamMember), accountID: world.accountA)
             let sink = StalledSink()

@@ -8,7 +8,7 @@ extension TwoTenantWorld {
     /// each need their own).
     func freshContact(name: String = "Contact \(UUID().uuidString.prefix(8))") async throws -> Contact {
         try await server.inTenant(acme) {
-            try await RelationshipMapRepository(connection: $0).insert(tenantID: acme, Contact(id: UUID(), accountID: accountA, fullName: name))
+            try await RelationshipMapRepository(transaction: $0).insert(tenantID: acme, Contact(id: UUID(), accountID: accountA, fullName: name))
         }
     }
 
@@ -16,7 +16,7 @@ extension TwoTenantWorld {
     func freshRelationship() async throws -> Relationship {
         let contact = try await freshContact()
         return try #require(try await server.inTenant(acme) {
-            try await RelationshipMapRepository(connection: $0).insert(
+            try await RelationshipMapRepository(transaction: $0).insert(
                 tenantID: acme,
                 Relationship(accountID: accountA, contactID: contact.id, userID: spareSeller, userName: "spare", strength: .moderate))
         })

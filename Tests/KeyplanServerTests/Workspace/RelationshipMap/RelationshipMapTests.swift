@@ -106,7 +106,7 @@ struct RelationshipMapTests {
             // waits for the first and then sees the cycle, however the two interleave.
             let gus = try #require(contacts["Gus Gray"])
             let move: Task<StatusCode, Never> = try await server.inTenant(world.acme) { connection in
-                try await RelationshipMapRepository(connection: connection).lockReportingLines(of: world.accountA)
+                try await RelationshipMapRepository(transaction: connection).lockReportingLines(of: world.accountA)
                 try await connection.query("UPDATE contacts SET reports_to = \(uma.id), version = version + 1 WHERE id = \(gus.id)")
                 let move = Task {
                     await statusCode { _ = try await owner.updateContact(UpdateContactRequest(accountID: world.accountA, contactID: ivy.id, expectedVersion: 1, reportsTo: gus.id)) }

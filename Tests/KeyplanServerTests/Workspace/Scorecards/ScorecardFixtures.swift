@@ -9,7 +9,7 @@ extension TwoTenantWorld {
         let admin = try #require(users[.admin]).user
         let request = CreateTemplateRequest(name: "Template \(UUID())", criteria: [CriterionDraft(name: "Trust", weight: 1)])
         return try await server.inTenant(acme) {
-            try await ScorecardTemplateRepository(connection: $0).insert(tenantID: acme, request, by: admin)
+            try await ScorecardTemplateRepository(transaction: $0).insert(tenantID: acme, request, by: admin)
         }
     }
 
@@ -18,7 +18,7 @@ extension TwoTenantWorld {
         let admin = try #require(users[.admin]).user
         let template = try await freshScorecardTemplate()
         let id = try await server.inTenant(acme) {
-            try await ScoringRoundRepository(connection: $0).insert(
+            try await ScoringRoundRepository(transaction: $0).insert(
                 tenantID: acme, accountID: accountA, templateID: template.id, period: "2026-Q4", closesAt: nil, by: admin)
         }
         return (id, try #require(template.criteria.first).id)

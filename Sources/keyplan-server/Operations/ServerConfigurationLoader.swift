@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanRPC
 import NIOPosix
 
 extension ServerConfiguration {

@@ -1,3 +1,4 @@
+import KeyplanRPC
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -10,7 +11,7 @@ import ServiceLifecycle
 ///
 /// Bootstrap swift-metrics with `PrometheusMetricsFactory(registry:)` on the same registry, so
 /// everything recorded through swift-metrics (e.g. by ``MetricsServerInterceptor``) shows here.
-public final class PrometheusEndpoint: Service, Sendable {
+final class PrometheusEndpoint: Service, Sendable {
     private let registry: PrometheusCollectorRegistry
     private let host: String
     private let port: Int
@@ -48,7 +49,7 @@ public final class PrometheusEndpoint: Service, Sendable {
             .get()
         channel.withLockedValue { $0 = bound }
         logger.info("serving metrics", metadata: ["address": "\(bound.localAddress.map { "\($0)" } ?? "?")"])
-        guard let address = bound.localAddress else { throw RPCError.unavailable("metrics endpoint has no address") }
+        guard let address = bound.localAddress else { throw RPCError(code: .unavailable, message: "metrics endpoint has no address") }
         return address
     }
 

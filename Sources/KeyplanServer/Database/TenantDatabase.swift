@@ -1,0 +1,49 @@
+import Foundation
+import KeyplanPostgres
+import KeyplanRPC
+
+extension PostgresClient {
+    /// Runs `body` as tenant work outside a unary call's own transaction (a stream's catch-up, an
+    /// import chunk, a sign-in, a tenant's bootstrap): commits when it returns, rolls back when it
+    /// throws. Errors pass through as they are; the routes turn them into statuses
+    /// (``DatabaseFailure``).
+    func inTenant<Result>(
+        _ tenantID: UUID, shape: TenantTransaction.Shape = .single(.readCommitted), durability: TenantTransaction.Durability = .durable,
+        _ body: (TenantTransaction) async throws -> Result
+    ) async throws -> Result {
+        let transaction = TenantTransaction(database: self, tenantID: tenantID, shape: shape, durability: durability)
+        do {
+            let result = try await body(transaction)
+            try await transaction.commit()
+            return result
+        } catch {
+            await transaction.rollBack()
+            throw error
+        }
+    }
+}
+
+/// How database failures reach a caller: one table, so every method answers alike.
+enum DatabaseFailure {
+    /// The status for an error thrown by database work; errors that are not database errors
+    /// pass through. Integrity violations become what the caller can fix, an unreachable or
+    /// restarting database UNAVAILABLE (clients retry it), a conflict between concurrent
+    /// transactions ABORTED; anything else stays an internal error.
+    static func status(for error: any Error) -> any Error {
+        guard let error = error as? PostgresError else { return error }
+        switch error.kind {
+        case .uniqueViolation:
+            return RPCError(code: .alreadyExists, message: "it already exists")
+        case .checkViolation:
+            return RPCError(code: .invalidArgument, message: "a value is out of range")
+        case .foreignKeyViolation:
+            return RPCError(code: .failedPrecondition, message: "a referenced object does not exist")
+        case .serializationFailure, .deadlockDetected:
+            return RPCError(code: .aborted, message: "a concurrent change got in the way: try again")
+        case .connectionFailed, .connectionLost, .poolTimeout, .poolShutDown:
+            return RPCError(code: .unavailable, message: "the database is unreachable at the moment: try again shortly")
+        default:
+            return error
+        }
+    }
+}
