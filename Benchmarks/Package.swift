@@ -67,6 +67,17 @@ let package = Package(
             name: "PortfolioBenchmark",
             dependencies: ["BenchmarkServer", .product(name: "KeyplanAPI", package: "Keyplan")]
         ),
+        // The request path: a real keyplan-server process on a durable cluster, against pgbench -S on it.
+        .executableTarget(
+            name: "RequestPathBenchmark",
+            dependencies: [
+                .product(name: "KeyplanAPI", package: "Keyplan"),
+                .product(name: "KeyplanRPC", package: "Keyplan"),
+                .product(name: "KeyplanServer", package: "Keyplan"),
+                .product(name: "KeyplanPostgres", package: "Keyplan"),
+                .product(name: "KeyplanLocalDatabase", package: "Keyplan"),
+            ]
+        ),
         // A 10,000-account tenant's analytics, risk list and coaching through a real server.
         .executableTarget(
             name: "AnalyticsBenchmark",

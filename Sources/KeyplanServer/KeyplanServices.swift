@@ -83,16 +83,11 @@ public struct KeyplanServices: Service, Sendable {
     /// server, so that it stops after the server has drained and before the database closes.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
-            group.addTask { await cancelWhenGracefulShutdownIgnoringResult { await credentials.run(logger: logger) } }
-            group.addTask { await cancelWhenGracefulShutdownIgnoringResult { await auditTrail.run(logger: logger) } }
+            group.addTask { await cancelWhenGracefulShutdown { await credentials.run(logger: logger) } }
+            group.addTask { await cancelWhenGracefulShutdown { await auditTrail.run(logger: logger) } }
             await group.waitForAll()
         }
     }
-}
-
-/// Runs `body` until it returns, or cancels it at graceful shutdown.
-private func cancelWhenGracefulShutdownIgnoringResult(_ body: @escaping @Sendable () async -> Void) async {
-    _ = try? await cancelWhenGracefulShutdown { await body() }
 }
 
 /// The secured services as one RPC service: registering it with the server's router goes

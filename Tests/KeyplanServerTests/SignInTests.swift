@@ -50,6 +50,46 @@ struct SignInTests {
         }
     }
 
+    /// Attempts in flight are not failures: sixteen correct sign-ins of one user from one address,
+    /// all at once, all succeed (at most five passwords are checked at a time, the rest wait);
+    /// then five wrong ones still trip the throttle, whose refusal states the real wait.
+    @Test func concurrentCorrectSignInsAllSucceedAndWrongOnesStillTripTheThrottle() async throws {
+        let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 5, failuresPerAddress: 50) }
+        try await IdentityTestServer.with(configuration: configuration) { server in
+            _ = try await server.bootstrapTenant(slug: "acme")
+            let correct = await concurrentStatusCodes(16) { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            #expect(correct == Array(repeating: .ok, count: 16))
+            let wrong = await concurrentStatusCodes(5) { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "not-it-at-all") }
+            #expect(wrong == Array(repeating: .unauthenticated, count: 5))
+            let refused = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            #expect(refused?.code == .resourceExhausted)
+            let wait = refused.flatMap { Int($0.message.split(separator: " ").dropLast().last ?? "") }
+            #expect(wait.map { (55...60).contains($0) } == true, "the real wait, about the window: \(refused?.message ?? "")")
+        }
+    }
+
+    /// A company's buyers behind one address signing in at once at the start of a meeting: more
+    /// of them than the address may fail, all correct, all in.
+    @Test func manyUsersBehindOneAddressSignInAtOnce() async throws {
+        let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 5, failuresPerAddress: 4) }
+        try await IdentityTestServer.with(configuration: configuration) { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            for index in 0..<12 {
+                _ = try await server.client(admin.token).createUser(CreateUserRequest(
+                    email: "buyer\(index)@acme.example", displayName: "Buyer \(index)", role: .seller, password: "buyer-password-\(index)"))
+            }
+            let codes = await withTaskGroup(of: StatusCode.self) { group in
+                for index in 0..<12 {
+                    group.addTask {
+                        await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "buyer\(index)@acme.example", password: "buyer-password-\(index)") }
+                    }
+                }
+                return await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(codes == Array(repeating: .ok, count: 12))
+        }
+    }
+
     @Test func repeatedFailuresFromOneAddressAreThrottledAcrossAccounts() async throws {
         let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 100, failuresPerAddress: 4) }
         try await IdentityTestServer.with(configuration: configuration) { server in

@@ -28,7 +28,7 @@ struct AnalyticsBenchmark {
         let (postgres, tenant, client, database) = (bench.postgres, bench.tenant, bench.admin, bench.database)
 
         let seeded = ContinuousClock.now
-        try await seed(postgres, tenant: tenant.tenantID, admin: bench.adminID, accounts: accountCount)
+        try await seed(bench, tenant: tenant.tenantID, admin: bench.adminID, accounts: accountCount)
         // Fresh statistics, as autovacuum would gather them soon after a bulk load (only the owner may).
         try await PostgresClient.withClient(configuration: try PostgresConfiguration(connectionString: database.ownerURL)) {
             try await $0.query("ANALYZE")
@@ -36,7 +36,7 @@ struct AnalyticsBenchmark {
         print("seeded \(accountCount) accounts in \(ContinuousClock.now - seeded)")
 
         let floor = try await measure(runs) {
-            _ = try await postgres.withTransaction(tenant: tenant.tenantID) { connection in
+            _ = try await bench.inTenant(tenant.tenantID) { connection in
                 try await connection.pipeline { batch in
                     for table in ["accounts", "goals", "contacts", "contact_relationships", "actions", "scoring_rounds", "scorecard_answers",
                                   "account_revenue", "opportunities", "workspace_visits", "workspace_changes"] {
@@ -85,8 +85,8 @@ struct AnalyticsBenchmark {
     static func milliseconds(_ duration: Duration) -> String { String(format: "%.1f", seconds(duration) * 1000) }
 
     /// The tenant's workspace, generated set-based in SQL.
-    static func seed(_ postgres: PostgresClient, tenant: UUID, admin: UUID, accounts: Int) async throws {
-        try await postgres.withTransaction(tenant: tenant) { connection -> Void in
+    static func seed(_ bench: BenchmarkServer, tenant: UUID, admin: UUID, accounts: Int) async throws {
+        try await bench.inTenant(tenant) { connection -> Void in
             for statement: PostgresQuery in [
                 """
                 INSERT INTO accounts (tenant_id, id, name, status, currency, owner_id, assessed_at)

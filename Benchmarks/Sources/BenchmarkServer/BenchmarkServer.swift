@@ -19,6 +19,8 @@ public struct BenchmarkServer: Sendable {
     public let admin: KeyplanClient
     public let adminID: UUID
     private let serving: Task<Void, any Error>
+    private let background: Task<Void, any Error>
+    private let databaseTask: Task<Void, Never>
 
     /// Starts everything; `projectFile` is the calling benchmark's `#filePath`.
     public static func start(projectFile: String = #filePath) async throws -> BenchmarkServer {
@@ -27,7 +29,9 @@ public struct BenchmarkServer: Sendable {
         let cluster = LocalCluster(configuration: .testing(projectDirectory: project))
         let database = try await cluster.createTestDatabase()
         let postgres = PostgresClient(configuration: try PostgresConfiguration(connectionString: database.appURL))
+        let postgresTask = Task { await postgres.run() }
         let services = try KeyplanServices(database: postgres)
+        let background = Task { try await services.run() }
         let server = RPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
         let address = try await server.start()
         let serving = Task { try await server.run() }
@@ -37,7 +41,8 @@ public struct BenchmarkServer: Sendable {
         let grant = try await KeyplanClient(rpc: rpc).signIn(tenantSlug: "bench", email: tenant.adminEmail, password: "admin-password")
         return BenchmarkServer(
             cluster: cluster, database: database, postgres: postgres, server: server, rpc: rpc, tenant: tenant,
-            admin: KeyplanClient(rpc: rpc, token: grant.token), adminID: grant.identity.userID, serving: serving)
+            admin: KeyplanClient(rpc: rpc, token: grant.token), adminID: grant.identity.userID, serving: serving,
+            background: background, databaseTask: postgresTask)
     }
 
     /// Stops the server and drops the database.
@@ -45,8 +50,19 @@ public struct BenchmarkServer: Sendable {
         await rpc.close()
         server.beginGracefulShutdown()
         _ = try? await serving.value
-        await postgres.shutdown()
+        background.cancel()
+        _ = try? await background.value
+        databaseTask.cancel()
+        await databaseTask.value
         try await cluster.dropDatabase(named: database.name)
+    }
+
+    /// Runs `body` in a transaction with the tenant set as the server sets it, to arrange data in SQL.
+    public func inTenant<Result>(_ tenantID: UUID, _ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await postgres.withTransaction { connection in
+            try await connection.query("SELECT set_config('app.tenant_id', \(tenantID.uuidString.lowercased()), true)")
+            return try await body(connection)
+        }
     }
 
     public static func seconds(_ duration: Duration) -> Double {

@@ -45,7 +45,7 @@ struct PortfolioBenchmark {
         print("import: \(rows) rows in \(elapsed) — \(Int(Double(rows) / seconds(elapsed))) rows/s")
 
         // Assess every tenth account so that the score sorts have data, straight in SQL.
-        try await postgres.withTransaction(tenant: tenant.tenantID) { connection -> Void in
+        try await bench.inTenant(tenant.tenantID) { connection -> Void in
             _ = try await connection.query("""
                 UPDATE accounts SET value_score = (abs(hashtext(name)) % 10001) / 100.0, relationship_score = (abs(hashtext(id::text)) % 10001) / 100.0,
                     quadrant = 'strong_high', priority = 1 + abs(hashtext(name)) % 4, assessed_at = now() - interval '200 days'

@@ -198,6 +198,7 @@ private struct Work: Sendable {
             }
             try await transaction.commit()
             audit?.update { $0.isWritten = true }
+            context.logger.debug("database work", metadata: ["db.round_trips": "\(transaction.roundTrips)"])
             return response
         } catch {
             await transaction.rollBack()

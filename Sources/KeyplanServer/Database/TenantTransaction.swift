@@ -248,17 +248,3 @@ final class TenantTransaction: Sendable {
         if let connection { database.releaseConnection(connection) }
     }
 }
-
-/// A failed account check (`account_access` raised): not in scope, or in scope but not allowed.
-enum AccountCheckFailure: Sendable, Hashable {
-    case outOfScope
-    case notAllowed
-
-    init?(_ error: PostgresError) {
-        switch error.sqlState {
-        case "KP404": self = .outOfScope
-        case "KP403": self = .notAllowed
-        default: return nil
-        }
-    }
-}

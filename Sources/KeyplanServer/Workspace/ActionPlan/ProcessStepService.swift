@@ -40,7 +40,6 @@ struct ProcessStepService: SecuredService {
             return Empty()
         }
         routes.account(ActionPlanService.processMap) { request, call in
-            let caller = call.principal
             return ProcessMap(steps: try await ProcessStepRepository(transaction: call.transaction).map(of: request.accountID))
         }
     }

@@ -37,7 +37,6 @@ struct RoadmapReviewService: SecuredService {
             return after
         }
         routes.account(ActionPlanService.listReviews) { request, call in
-            let caller = call.principal
             return ReviewList(reviews: try await RoadmapReviewRepository(transaction: call.transaction).list(of: request.accountID))
         }
     }

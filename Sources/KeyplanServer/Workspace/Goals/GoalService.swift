@@ -16,6 +16,7 @@ struct GoalService: SecuredService {
             try await goals.checkParent(of: draft, for: nil, in: request.accountID)
             let created = try await goals.insert(draft, in: request.accountID, by: call.principal)
             try Self.journal(.created, before: nil, after: created, by: call.principal, on: call.transaction)
+            CallAudit.record { $0.objectID = created.id }
             return created
         }
         routes.account(GoalsService.update) { request, call in

@@ -21,7 +21,6 @@ struct AccountRelationshipMapService: SecuredService {
             }
         }
         routes.account(RelationshipMapService.updateContact) { request, call in
-            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
             let movesManager = request.reportsTo != nil || request.clear.contains(.reportsTo)
             return try await inMap(call) { map, journal in
@@ -37,7 +36,6 @@ struct AccountRelationshipMapService: SecuredService {
             }
         }
         routes.account(RelationshipMapService.removeContact) { request, call in
-            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
             return try await inMap(call) { map, journal in
                 try await map.repository.lockReportingLines(of: request.accountID)
@@ -101,7 +99,6 @@ struct AccountRelationshipMapService: SecuredService {
             }
         }
         routes.account(RelationshipMapService.removeRelationship) { request, call in
-            let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
             return try await inMap(call) { map, journal in
                 let contact = try await map.contact(request.contactID, of: request.accountID)

@@ -32,16 +32,13 @@ struct ScorecardService: SecuredService {
             return template
         }
         routes.tenant(ScorecardsService.listTemplates) { request, call in
-            let caller = call.principal
             return TemplateList(templates: try await ScorecardTemplateRepository(transaction: call.transaction).list(includeArchived: request.includeArchived))
         }
         routes.tenant(ScorecardsService.getTemplate) { request, call in
-            let caller = call.principal
             CallAudit.record { $0.objectID = request.templateID }
             return try Self.found(try await ScorecardTemplateRepository(transaction: call.transaction).template(request.templateID), "no scorecard template \(request.templateID)")
         }
         routes.tenant(ScorecardsService.archiveTemplate) { request, call in
-            let caller = call.principal
             CallAudit.record { $0.objectID = request.templateID }
             return try Self.found(try await ScorecardTemplateRepository(transaction: call.transaction).archive(request.templateID), "no scorecard template \(request.templateID)")
         }

@@ -9,7 +9,6 @@ struct AccountPortfolioService: SecuredService {
 
     func register(with routes: inout SecuredRoutes) {
         routes.account(PortfolioService.updateProfile) { request, call in
-            let caller = call.principal
             let request = try Validate.profile(request)
             let transaction = call.transaction
             if let owner = request.ownerID {
@@ -33,7 +32,6 @@ struct AccountPortfolioService: SecuredService {
                 tenantID: caller.tenantID, accountID: request.accountID, by: caller.userID, answers: request.answers, score: score, notes: request.notes)
         }
         routes.account(PortfolioService.assessments) { request, call in
-            let caller = call.principal
             return AssessmentList(assessments: try await PortfolioRepository(transaction: call.transaction).assessments(of: request.accountID))
         }
         routes.account(PortfolioService.recordRevenue) { request, call in
@@ -46,7 +44,6 @@ struct AccountPortfolioService: SecuredService {
             return try await portfolio.revenueHistory(of: request.accountID)
         }
         routes.account(PortfolioService.revenueHistory) { request, call in
-            let caller = call.principal
             return try await PortfolioRepository(transaction: call.transaction).revenueHistory(of: request.accountID)
         }
         routes.tenant(PortfolioService.list) { query, call in
@@ -69,7 +66,6 @@ struct AccountPortfolioService: SecuredService {
             return try await PortfolioRepository(transaction: call.transaction).paretoReport(for: caller)
         }
         routes.tenant(PortfolioService.settings) { _, call in
-            let caller = call.principal
             return try await PortfolioRepository(transaction: call.transaction).settings()
         }
         routes.tenant(PortfolioService.updateSettings) { settings, call in

@@ -21,7 +21,6 @@ struct UserService: SecuredService {
             return CreatedUser(user: user, generatedPassword: generated)
         }
         routes.tenant(UsersService.list) { _, call in
-            let caller = call.principal
             return UserList(users: try await UserRepository(transaction: call.transaction).list())
         }
         routes.tenant(UsersService.disable) { request, call in

@@ -21,11 +21,9 @@ struct InvitationService: SecuredService {
             return CreatedInvitation(invitation: invitation, token: token.text)
         }
         routes.account(InvitationsService.list) { request, call in
-            let caller = call.principal
             return InvitationList(invitations: try await InvitationRepository(transaction: call.transaction).list(accountID: request.accountID))
         }
         routes.account(InvitationsService.revoke) { request, call in
-            let caller = call.principal
             let revoked = try await InvitationRepository(transaction: call.transaction).revoke(request.invitationID, accountID: request.accountID)
             guard revoked else { throw RPCError(code: .notFound, message: "no invitation \(request.invitationID)") }
             return Empty()

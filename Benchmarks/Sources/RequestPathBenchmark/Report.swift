@@ -1,0 +1,41 @@
+import Foundation
+
+/// The results side by side, and the targets as ratios of this run.
+enum Report {
+    struct Row: Sendable {
+        var name: String
+        var inFlight: Int
+        var callsPerSecond: Double
+        var p50Microseconds: Double
+        var p99Microseconds: Double
+        var serverCPUPercent: Double?
+        var postgresCPUPercent: Double
+        var statementsPerCall: Double?
+        var roundTripsPerCall: Double?
+        var walSyncsPerCall: Double
+    }
+
+    static func print(_ rows: [Row]) {
+        func format(_ value: Double?, _ digits: Int) -> String { value.map { String(format: "%.\(digits)f", $0) } ?? "–" }
+        Swift.print("| in flight | what | calls/s | p50 ms | p99 ms | server CPU % | PostgreSQL CPU % | statements/call | round trips/call | WAL flushes/call |")
+        Swift.print("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+        for row in rows {
+            Swift.print(
+                "| \(row.inFlight) | \(row.name) | \(format(row.callsPerSecond, 0)) | \(format(row.p50Microseconds / 1000, 3)) | "
+                    + "\(format(row.p99Microseconds / 1000, 3)) | \(format(row.serverCPUPercent, 0)) | \(format(row.postgresCPUPercent, 0)) | "
+                    + "\(format(row.statementsPerCall, 2)) | \(format(row.roundTripsPerCall, 2)) | \(format(row.walSyncsPerCall, 3)) |")
+        }
+        Swift.print("")
+        func row(_ prefix: String, _ inFlight: Int) -> Row? { rows.first { $0.name.hasPrefix(prefix) && $0.inFlight == inFlight } }
+        if let get = row("Keyplan Goals/Get", 1), let pgbench = row("pgbench", 1) {
+            Swift.print(String(format: "Goals/Get at 1 in flight: p50 %.2f× pgbench -S's (target ≤ 4×)", get.p50Microseconds / pgbench.p50Microseconds))
+        }
+        if let get = row("Keyplan Goals/Get", 64), let update = row("Keyplan Goals/Update", 64), let pgbench = row("pgbench", 64) {
+            Swift.print(String(format: "Goals/Get at 64 in flight: %.1f%% of pgbench -S's transactions/s (target ≥ 50%%)", get.callsPerSecond / pgbench.callsPerSecond * 100))
+            Swift.print(String(format: "Goals/Update at 64 in flight: %.1f%% of pgbench -S's transactions/s (target ≥ 25%%)", update.callsPerSecond / pgbench.callsPerSecond * 100))
+        }
+        if let get = row("Keyplan Goals/Get", 16), let health = row("Keyplan Health/Check", 16) {
+            Swift.print(String(format: "Goals/Get at 16 in flight: %.1f%% of the RPC runtime's floor (Health/Check)", get.callsPerSecond / health.callsPerSecond * 100))
+        }
+    }
+}
