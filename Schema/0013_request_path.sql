@@ -174,3 +174,10 @@ REVOKE ALL ON FUNCTION claim_sign_in_attempt(text[], bigint[], interval, interva
 REVOKE ALL ON FUNCTION settle_sign_in_attempt(bigint[], boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION claim_sign_in_attempt(text[], bigint[], interval, interval) TO keyplan_app;
 GRANT EXECUTE ON FUNCTION settle_sign_in_attempt(bigint[], boolean) TO keyplan_app;
+
+-- A read records its reader's visit of the day in its own transaction only when it is the day's
+-- first (INSERT … ON CONFLICT DO NOTHING: no write, no row lock for the others); the number of
+-- views is added in batches by each server process (WorkspaceVisits), so the day's row starts at 0.
+ALTER TABLE workspace_visits DROP CONSTRAINT workspace_visits_views_check;
+ALTER TABLE workspace_visits ADD CONSTRAINT workspace_visits_views_check CHECK (views >= 0);
+ALTER TABLE workspace_visits ALTER COLUMN views SET DEFAULT 0;

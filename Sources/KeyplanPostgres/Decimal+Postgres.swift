@@ -5,8 +5,8 @@ extension Decimal: PostgresDecodable {
     /// precision) is an error rather than silently rounded.
     ///
     /// The binary form is: digit count, weight (power of 10,000 of the first digit), sign,
-    /// display scale, then base-10,000 digits. It is rebuilt here as decimal text, which
-    /// `Decimal(string:)` reads without rounding through binary floating point.
+    /// display scale, then base-10,000 digits. They are gathered into one integer significand and a
+    /// power of ten, from which the Decimal is built exactly (no text, no binary floating point).
     public static func decode(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> Decimal {
         guard type == .numeric else { throw PostgresDecodingFailure.typeMismatch(Self.self, type) }
         let digitCount = Int(try reader.readInteger(Int16.self))
@@ -18,34 +18,36 @@ extension Decimal: PostgresDecodable {
         case 0xC000: return .nan
         default: throw PostgresDecodingFailure("is ±infinity, which has no Decimal")
         }
-        var digits: [Int16] = []
-        for _ in 0..<max(0, digitCount) { digits.append(try reader.readInteger(Int16.self)) }
-        guard !digits.isEmpty else { return .zero }
-
-        // Integer part: groups at weights weight...0; fraction: groups at weights -1, -2, ...
-        var integerPart = ""
-        var fractionPart = ""
-        if weight >= 0 {
-            for position in 0...weight {
-                let group = position < digits.count ? digits[position] : 0
-                integerPart += position == 0 ? String(group) : String(format: "%04d", group)
+        guard digitCount > 0 else { return .zero }
+        // significand × 10^exponent, the last group's lowest digit at 10^(4 × (weight − count + 1)).
+        // PostgreSQL stores no zero group last, so only the last group's own trailing zeros are
+        // dropped (before it joins the significand, which therefore never holds more digits than
+        // the value has significant ones).
+        var significand: UInt128 = 0
+        var exponent = 4 * (weight - digitCount + 1)
+        for index in 0..<digitCount {
+            var group = UInt128(try reader.readInteger(UInt16.self))
+            var scale: UInt128 = 10_000
+            if index == digitCount - 1 {
+                while group != 0, group % 10 == 0 {
+                    group /= 10
+                    scale /= 10
+                    exponent += 1
+                }
             }
-        } else {
-            integerPart = "0"
-            fractionPart = String(repeating: "0000", count: -weight - 1)
+            let (shifted, overflow) = significand.multipliedReportingOverflow(by: scale)
+            guard !overflow, shifted <= Self.largestSignificand - group else { throw Self.tooPrecise }
+            significand = shifted + group
         }
-        if digits.count > weight + 1 {
-            for group in digits[max(0, weight + 1)...] { fractionPart += String(format: "%04d", group) }
-        }
-        // Decimal holds 38 significant digits; more would be rounded silently, which money must not be.
-        let significant = (integerPart + fractionPart).drop { $0 == "0" }.reversed().drop { $0 == "0" }
-        guard significant.count <= 38 else {
-            throw PostgresDecodingFailure("has \(significant.count) significant digits; Decimal holds at most 38")
-        }
-        let text = (sign == 0x4000 ? "-" : "") + integerPart + (fractionPart.isEmpty ? "" : "." + fractionPart)
-        guard let value = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")) else {
-            throw PostgresDecodingFailure("is a numeric that Decimal cannot hold")
-        }
-        return value
+        let high = UInt64(significand >> 64)
+        let low = UInt64(truncatingIfNeeded: significand)
+        // Decimal holds 38 digits exactly, so this arithmetic on whole numbers below 10^38 is exact.
+        let whole = high == 0 ? Decimal(low) : Decimal(high) * Self.twoToThe64 + Decimal(low)
+        return Decimal(sign: sign == 0x4000 ? .minus : .plus, exponent: exponent, significand: whole)
     }
+
+    /// The largest significand of 38 digits: Decimal's precision.
+    private static let largestSignificand: UInt128 = 99_999_999_999_999_999_999_999_999_999_999_999_999
+    private static let twoToThe64 = Decimal(UInt64.max) + 1
+    private static let tooPrecise = PostgresDecodingFailure("has more than 38 significant digits; Decimal holds at most 38")
 }

@@ -27,6 +27,7 @@ public struct KeyplanServices: Service, Sendable {
     public let methods: [MethodDescriptor]
     let credentials: CredentialCache
     let auditTrail: AuditTrail
+    let visits: WorkspaceVisits
     let events: WorkspaceEvents
     private let logger: Logger
 
@@ -37,10 +38,11 @@ public struct KeyplanServices: Service, Sendable {
     ) throws {
         let auditTrail = AuditTrail(database: database)
         let credentials = CredentialCache(database: database)
+        let visits = WorkspaceVisits(database: database)
         let events = WorkspaceEvents(database: database)
         let environment = ServiceEnvironment(
             database: database, hasher: PasswordHasher(parameters: configuration.passwords, threads: hashingThreads),
-            configuration: configuration, auditTrail: auditTrail, credentials: credentials)
+            configuration: configuration, auditTrail: auditTrail, credentials: credentials, visits: visits)
         let secured: [any SecuredService] = [
             AuthenticationService(environment: environment),
             UserService(environment: environment),
@@ -64,13 +66,14 @@ public struct KeyplanServices: Service, Sendable {
             CoachingListService(environment: environment),
             AnalyticsReportService(environment: environment),
         ]
-        let all = SecuredServiceGroup(services: secured, policy: policy, database: database)
-        var routes = SecuredRoutes(policy: policy, database: database)
+        let all = SecuredServiceGroup(services: secured, policy: policy, database: database, visits: visits)
+        var routes = SecuredRoutes(policy: policy, database: database, visits: visits)
         all.register(with: &routes)
         guard routes.problems.isEmpty else { throw PolicyViolation(problems: routes.problems) }
         self.methods = routes.registered
         self.services = [all]
         self.credentials = credentials
+        self.visits = visits
         self.auditTrail = auditTrail
         self.events = events
         self.logger = logger
@@ -78,13 +81,15 @@ public struct KeyplanServices: Service, Sendable {
     }
 
     /// The services' background work until graceful shutdown: listening for credential changes,
-    /// and writing the batched audit rows (what is queued is written before this returns). Run
+    /// writing the batched audit rows and workspace views (what is queued is written before this
+    /// returns). Run
     /// it in the same `ServiceGroup` as the server, after the database client and before the
     /// server, so that it stops after the server has drained and before the database closes.
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await cancelWhenGracefulShutdown { await credentials.run(logger: logger) } }
             group.addTask { await cancelWhenGracefulShutdown { await auditTrail.run(logger: logger) } }
+            group.addTask { await cancelWhenGracefulShutdown { await visits.run(logger: logger) } }
             await group.waitForAll()
         }
     }
@@ -96,13 +101,14 @@ private struct SecuredServiceGroup: RPCService {
     let services: [any SecuredService]
     let policy: AuthorizationPolicy
     let database: PostgresClient
+    let visits: WorkspaceVisits
 
     func register(with routes: inout SecuredRoutes) {
         for service in services { service.register(with: &routes) }
     }
 
     func registerMethods(with router: inout RPCRouter) {
-        var routes = SecuredRoutes(policy: policy, database: database, router: router)
+        var routes = SecuredRoutes(policy: policy, database: database, visits: visits, router: router)
         register(with: &routes)
         router = routes.router
     }

@@ -4,13 +4,14 @@ import KeyplanPostgres
 import KeyplanRPC
 
 /// What every service implementation shares: the database, the password hasher, the identity
-/// configuration, the audit trail, the credential cache.
+/// configuration, the audit trail, the credential cache, the workspace views counted.
 struct ServiceEnvironment: Sendable {
     let database: PostgresClient
     let hasher: PasswordHasher
     let configuration: IdentityConfiguration
     let auditTrail: AuditTrail
     let credentials: CredentialCache
+    let visits: WorkspaceVisits
 
     /// Forgets cached credentials once `transaction` commits — in this process at once; other
     /// processes hear of it from the database's notification.

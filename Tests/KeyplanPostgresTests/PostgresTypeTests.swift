@@ -63,13 +63,19 @@ struct PostgresTypeTests {
         try await withTestClient { client, _ in
             let row = try #require(try await client.query("""
                 SELECT 123.4500::numeric AS a, -0.000012::numeric AS b, 10000::numeric AS c,
-                       99999999999999999999.99::numeric(22,2) AS d, 0::numeric AS e
+                       99999999999999999999.99::numeric(22,2) AS d, 0::numeric AS e,
+                       -12345678901234567890123456789012345678::numeric AS f, 123456789012345678901234567890123456780::numeric AS g,
+                       0.00000000000000000000000000001::numeric AS h
                 """).first)
             #expect(try row.decode(Decimal.self, column: "a") == Decimal(string: "123.45"))
             #expect(try row.decode(Decimal.self, column: "b") == Decimal(string: "-0.000012"))
             #expect(try row.decode(Decimal.self, column: "c") == Decimal(10000))
             #expect(try row.decode(Decimal.self, column: "d") == Decimal(string: "99999999999999999999.99"))
             #expect(try row.decode(Decimal.self, column: "e") == 0)
+            // 38 digits (beyond 64 bits), and 38 significant digits with a zero after them.
+            #expect(try row.decode(Decimal.self, column: "f") == Decimal(string: "-12345678901234567890123456789012345678"))
+            #expect(try row.decode(Decimal.self, column: "g") == Decimal(string: "123456789012345678901234567890123456780"))
+            #expect(try row.decode(Decimal.self, column: "h") == Decimal(string: "0.00000000000000000000000000001"))
         }
     }
 
@@ -79,7 +85,7 @@ struct PostgresTypeTests {
                 _ = try await client.query("SELECT 1234567890123456789012345678901234567.891::numeric AS wide").single(Decimal.self, column: "wide")
             }
             #expect(error?.kind == .decoding)
-            #expect(error?.message.contains("40 significant digits") == true)
+            #expect(error?.message.contains("more than 38 significant digits") == true)
         }
     }
 

@@ -32,10 +32,6 @@ struct Fixture: Sendable {
         let serving = Task { try await server.run() }
         let background = Task { try await services.run() }
         let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
-        defer {
-            server.beginGracefulShutdown()
-            background.cancel()
-        }
         let admin = KeyplanClient(rpc: rpc, token: try await KeyplanClient(rpc: rpc).signIn(tenantSlug: slug, email: tenant.adminEmail, password: "admin-password").token)
         let created = try await admin.createUser(CreateUserRequest(email: "sam@bench.example", displayName: "Sam Seller", role: .seller, password: "seller-password"))
         let account = try await admin.createAccount(CreateAccountRequest(name: "Globex"))
@@ -47,7 +43,10 @@ struct Fixture: Sendable {
             goals.append(try await sellerClient.createGoal(accountID: account.id, GoalDraft(title: "Goal \(index)", metrics: metrics)).id)
         }
         await rpc.close()
+        server.beginGracefulShutdown()
         _ = try? await serving.value
+        background.cancel()
+        _ = try? await background.value
         return Fixture(postgres: postgres, accountID: account.id, goals: goals, seller: seller, postgresTask: postgresTask)
     }
 

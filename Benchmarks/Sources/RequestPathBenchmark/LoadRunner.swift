@@ -55,15 +55,15 @@ struct LoadRunner: Sendable {
             walSyncsPerCall: (after.walSyncs - before.walSyncs) / calls)
     }
 
-    func measurePgBench(_ pgbench: PgBench, clients: Int, window: Duration) async throws -> Report.Row {
+    func measurePgBench(_ pgbench: PgBench, clients: Int, mode: PgBench.Mode, window: Duration) async throws -> Report.Row {
         let before = try await snapshot()
         let start = ContinuousClock.now
-        let result = try await pgbench.selectOnly(clients: clients, seconds: Int(window.seconds))
+        let result = try await pgbench.selectOnly(clients: clients, mode: mode, seconds: Int(window.seconds))
         let elapsed = (ContinuousClock.now - start).seconds
         let after = try await snapshot()
         let transactions = Double(result.transactions)
         return Report.Row(
-            name: "pgbench -S -M prepared", inFlight: clients, callsPerSecond: result.transactionsPerSecond,
+            name: "pgbench -S -M \(mode.rawValue)", inFlight: clients, callsPerSecond: result.transactionsPerSecond,
             p50Microseconds: result.p50Microseconds, p99Microseconds: result.p99Microseconds, serverCPUPercent: nil,
             postgresCPUPercent: (after.postgresCPU - before.postgresCPU) / elapsed * 100,
             statementsPerCall: 1, roundTripsPerCall: 1, walSyncsPerCall: (after.walSyncs - before.walSyncs) / max(transactions, 1))

@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// pgbench on the benchmark's database: its tables at scale 10 (1,000,000 accounts), then
@@ -29,13 +32,19 @@ struct PgBench: Sendable {
         var transactions: Int
     }
 
-    func selectOnly(clients: Int, seconds: Int) async throws -> Result {
+    /// How pgbench sends its statement: parsed each time (`simple`, pgbench's default) or prepared once per connection.
+    enum Mode: String, Sendable {
+        case simple
+        case prepared
+    }
+
+    func selectOnly(clients: Int, mode: Mode, seconds: Int) async throws -> Result {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("pgbench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: log, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: log) }
         let threads = min(clients, 2)
         let output = try await run(
-            ["-S", "-M", "prepared", "-n", "-c", "\(clients)", "-j", "\(threads)", "-T", "\(seconds)", "-l", "--log-prefix", log.appendingPathComponent("tx").path, url])
+            ["-S", "-M", mode.rawValue, "-n", "-c", "\(clients)", "-j", "\(threads)", "-T", "\(seconds)", "-l", "--log-prefix", log.appendingPathComponent("tx").path, url])
         guard let tps = Self.number(after: "tps = ", in: output), let latency = Self.number(after: "latency average = ", in: output) else {
             throw BenchmarkError("cannot read pgbench's output:\n\(output)")
         }
@@ -63,20 +72,43 @@ struct PgBench: Sendable {
         return Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." })
     }
 
+    /// Runs pgbench to its end and returns what it printed. Spawned with no signal blocked and
+    /// default handlers: pgbench ends a `-T` run with SIGALRM, which a child of a Swift process
+    /// would otherwise inherit blocked from the spawning thread, and then never stop.
     private func run(_ arguments: [String]) async throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
         let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: output.fileHandleForReading.readDataToEndOfFile()) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, output.fileHandleForWriting.fileDescriptor, 1)
+        posix_spawn_file_actions_adddup2(&actions, output.fileHandleForWriting.fileDescriptor, 2)
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t()
+        sigemptyset(&none)
+        var all = sigset_t()
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
+        try? output.fileHandleForWriting.close()
+        guard spawned == 0 else { throw BenchmarkError("cannot start pgbench: error \(spawned)") }
+        let child = pid
+        let (data, status) = await withCheckedContinuation { continuation in
+            Thread.detachNewThread {
+                let data = output.fileHandleForReading.readDataToEndOfFile()
+                var status: Int32 = 0
+                waitpid(child, &status, 0)
+                continuation.resume(returning: (data, status))
+            }
         }
-        process.waitUntilExit()
         let text = String(decoding: data, as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw BenchmarkError("pgbench \(arguments.first ?? "") failed:\n\(text)") }
+        guard status == 0 else { throw BenchmarkError("pgbench \(arguments.first ?? "") failed:\n\(text)") }
         return text
     }
 }

@@ -27,12 +27,15 @@ enum Report {
         }
         Swift.print("")
         func row(_ prefix: String, _ inFlight: Int) -> Row? { rows.first { $0.name.hasPrefix(prefix) && $0.inFlight == inFlight } }
-        if let get = row("Keyplan Goals/Get", 1), let pgbench = row("pgbench", 1) {
-            Swift.print(String(format: "Goals/Get at 1 in flight: p50 %.2f× pgbench -S's (target ≤ 4×)", get.p50Microseconds / pgbench.p50Microseconds))
-        }
-        if let get = row("Keyplan Goals/Get", 64), let update = row("Keyplan Goals/Update", 64), let pgbench = row("pgbench", 64) {
-            Swift.print(String(format: "Goals/Get at 64 in flight: %.1f%% of pgbench -S's transactions/s (target ≥ 50%%)", get.callsPerSecond / pgbench.callsPerSecond * 100))
-            Swift.print(String(format: "Goals/Update at 64 in flight: %.1f%% of pgbench -S's transactions/s (target ≥ 25%%)", update.callsPerSecond / pgbench.callsPerSecond * 100))
+        for mode in ["simple", "prepared"] {
+            let pgbench = "pgbench -S -M \(mode)"
+            if let get = row("Keyplan Goals/Get", 1), let floor = row(pgbench, 1) {
+                Swift.print(String(format: "Goals/Get at 1 in flight: p50 %.2f× that of %@ (target ≤ 4×)", get.p50Microseconds / floor.p50Microseconds, pgbench))
+            }
+            if let get = row("Keyplan Goals/Get", 64), let update = row("Keyplan Goals/Update", 64), let floor = row(pgbench, 64) {
+                Swift.print(String(format: "Goals/Get at 64 in flight: %.1f%% of %@'s transactions/s (target ≥ 50%%)", get.callsPerSecond / floor.callsPerSecond * 100, pgbench))
+                Swift.print(String(format: "Goals/Update at 64 in flight: %.1f%% of %@'s transactions/s (target ≥ 25%%)", update.callsPerSecond / floor.callsPerSecond * 100, pgbench))
+            }
         }
         if let get = row("Keyplan Goals/Get", 16), let health = row("Keyplan Health/Check", 16) {
             Swift.print(String(format: "Goals/Get at 16 in flight: %.1f%% of the RPC runtime's floor (Health/Check)", get.callsPerSecond / health.callsPerSecond * 100))

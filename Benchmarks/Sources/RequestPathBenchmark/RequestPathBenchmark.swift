@@ -10,9 +10,11 @@ import KeyplanServer
 ///
 ///     cd Benchmarks && swift build -c release --product keyplan-server --product RequestPathBenchmark
 ///     .build/release/RequestPathBenchmark [seconds per measurement, default 10]
+///     .build/release/RequestPathBenchmark --only get --in-flight 16 60    # one measurement, to profile the server
 ///
 /// For 1, 16 and 64 calls (or pgbench clients) in flight it measures, one after another at each
-/// level: `pgbench -S -M prepared` (one primary-key select per transaction: PostgreSQL's floor),
+/// level: `pgbench -S` (one primary-key select per transaction: PostgreSQL's floor), with the
+/// statement parsed each time (`-M simple`, pgbench's default) and prepared (`-M prepared`),
 /// Keyplan's authorized `keyplan.Goals/Get` and `keyplan.Goals/Update` (a read-modify-write that
 /// names the version it read) by a seller on the account's team, and `keyplan.Health/Check` (the
 /// RPC runtime alone, no database); Keyplan's calls over 4 connections. It prints calls/s, p50 and
@@ -25,7 +27,17 @@ struct RequestPathBenchmark {
     }
 
     nonisolated static func run() async throws {
-        let seconds = CommandLine.arguments.dropFirst().compactMap(Int.init).first ?? 10
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        // `--only get|update|health|pgbench` and `--in-flight N` narrow the run (to profile one measurement).
+        func option(_ name: String) -> String? { arguments.firstIndex(of: name).flatMap { arguments.indices.contains($0 + 1) ? arguments[$0 + 1] : nil } }
+        let only = option("--only")
+        let levels = option("--in-flight").flatMap(Int.init).map { [$0] } ?? [1, 16, 64]
+        var positional: [String] = []
+        var index = 0
+        while index < arguments.count {
+            if arguments[index].hasPrefix("--") { index += 2 } else { positional.append(arguments[index]); index += 1 }
+        }
+        let seconds = positional.compactMap(Int.init).first ?? 10
         let window = Duration.seconds(seconds)
         let project = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent()
@@ -50,26 +62,36 @@ struct RequestPathBenchmark {
         print("")
         var rows: [Report.Row] = []
         let versions = VersionBook(goals: fixture.goals)
-        for inFlight in [1, 16, 64] {
-            rows.append(try await load.measurePgBench(pgbench, clients: inFlight, window: window))
+        func wanted(_ name: String) -> Bool { only == nil || only == name }
+        for inFlight in levels {
+            if wanted("pgbench") {
+                rows.append(try await load.measurePgBench(pgbench, clients: inFlight, mode: .simple, window: window))
+                rows.append(try await load.measurePgBench(pgbench, clients: inFlight, mode: .prepared, window: window))
+            }
             // Warm up: the server's connections, prepared statements, caches.
             _ = try await load.measure("warm-up", inFlight: inFlight, window: .seconds(2)) { worker, call in
                 _ = try await clients[call % clients.count].goal(accountID: fixture.accountID, goalID: fixture.goals[worker % fixture.goals.count])
             }
-            rows.append(try await load.measure("Keyplan Goals/Get", inFlight: inFlight, window: window) { worker, call in
-                _ = try await clients[call % clients.count].goal(accountID: fixture.accountID, goalID: fixture.goals[worker % fixture.goals.count])
-            })
-            rows.append(try await load.measure("Keyplan Goals/Update", inFlight: inFlight, window: window) { worker, call in
+            if wanted("get") {
+                rows.append(try await load.measure("Keyplan Goals/Get", inFlight: inFlight, window: window) { worker, call in
+                    _ = try await clients[call % clients.count].goal(accountID: fixture.accountID, goalID: fixture.goals[worker % fixture.goals.count])
+                })
+            }
+            if wanted("update") {
+                rows.append(try await load.measure("Keyplan Goals/Update", inFlight: inFlight, window: window) { worker, call in
                 let goalID = fixture.goals[worker]
                 let version = versions.version(of: goalID)
                 let updated = try await clients[call % clients.count].updateGoal(
                     accountID: fixture.accountID, goalID: goalID, expectedVersion: version,
                     GoalDraft(title: "Grow EMEA, pass \(call)", metrics: Fixture.metrics))
-                versions.set(updated.version, of: goalID)
-            })
-            rows.append(try await load.measure("Keyplan Health/Check", inFlight: inFlight, window: window) { _, call in
-                _ = try await connections[call % connections.count].unary(Health.check, request: Health.Request())
-            })
+                    versions.set(updated.version, of: goalID)
+                })
+            }
+            if wanted("health") {
+                rows.append(try await load.measure("Keyplan Health/Check", inFlight: inFlight, window: window) { _, call in
+                    _ = try await connections[call % connections.count].unary(Health.check, request: Health.Request())
+                })
+            }
         }
         Report.print(rows)
         for connection in connections { await connection.close() }

@@ -3,7 +3,7 @@ import KeyplanAPI
 import KeyplanPostgres
 
 /// One call, as the audit log records it.
-struct AuditRecord: Sendable, Encodable {
+struct AuditRecord: Sendable {
     var tenantID: UUID
     var userID: UUID?
     var credentialID: UUID?
@@ -23,13 +23,20 @@ struct AuditRepository {
     /// One statement that appends `records`, all of `tenantID` (the transaction's tenant), as one
     /// JSON document, so any number of rows is one statement of one shape.
     static func insert(_ records: [AuditRecord], tenantID: UUID) -> PostgresQuery {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .custom { date, encoder in
-            var container = encoder.singleValueContainer()
-            try container.encode(date.timeIntervalSince1970)
+        var rows = JSONRows()
+        for record in records {
+            rows.row { row in
+                row.field("at", record.at.timeIntervalSince1970)
+                row.field("userID", record.userID)
+                row.field("credentialID", record.credentialID)
+                row.field("method", record.method)
+                row.field("objectID", record.objectID)
+                row.field("clientAddress", record.clientAddress)
+                row.field("code", record.code)
+                row.field("message", record.message)
+            }
         }
-        // Encoding these plain fields cannot fail; an empty list would insert nothing.
-        let document = (try? encoder.encode(records)).map { String(decoding: $0, as: UTF8.self) } ?? "[]"
+        let document = rows.json
         return """
             INSERT INTO audit_log (tenant_id, at, user_id, credential_id, method, object_id, client_address, code, message)
             SELECT \(tenantID), to_timestamp(r.at), r."userID", r."credentialID", r.method, r."objectID", r."clientAddress", r.code, r.message

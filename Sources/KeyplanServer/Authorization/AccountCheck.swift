@@ -27,10 +27,10 @@ final class AccountCheck: Sendable {
         let candidates = AccountRelation.candidates(for: principal)
         let inScope = candidates.filter { $0.relation.isInScope }.map(\.role)
         let allowed = candidates.filter { $0.relation.allows(access) }.map(\.role)
-        let query: PostgresQuery = """
-            SELECT account_access(\(accountID), \(principal.userID), \(principal.tenantRole == nil), \(inScope), \(allowed), \(locking)) AS role
+        let columns: PostgresQuery = """
+            account_access(\(accountID), \(principal.userID), \(principal.tenantRole == nil), \(inScope), \(allowed), \(locking)) AS role
             """
-        return TenantTransaction.Guard(query: query) { [self, candidates] rows in
+        return TenantTransaction.Guard(columns: columns) { [self, candidates] rows in
             let role = try rows.single(String.self, column: "role")
             found.withLock { $0 = candidates.first { $0.role == role }?.relation }
         }

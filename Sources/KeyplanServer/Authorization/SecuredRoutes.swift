@@ -18,18 +18,20 @@ protocol SecuredService: Sendable {
 /// For unary methods the route owns the call's work in the database: it creates the
 /// ``TenantTransaction`` (opening with the tenant and, for account rules, the access check; a read
 /// as one implicit transaction per round trip, a write as one transaction), hands it to the
-/// handler, and when the handler returns commits it together with the visit of the workspace and,
-/// for a write, the call's audit row — so a write and its audit row commit or vanish together.
+/// handler, and when the handler returns commits it together with the day's visit of the workspace
+/// and, for a write, the call's audit row — so a write and its audit row commit or vanish together.
 struct SecuredRoutes {
     let policy: AuthorizationPolicy
     let database: PostgresClient
+    let visits: WorkspaceVisits
     var router: RPCRouter
     private(set) var registered: [MethodDescriptor] = []
     private(set) var problems: [String] = []
 
-    init(policy: AuthorizationPolicy, database: PostgresClient, router: RPCRouter = RPCRouter()) {
+    init(policy: AuthorizationPolicy, database: PostgresClient, visits: WorkspaceVisits, router: RPCRouter = RPCRouter()) {
         self.policy = policy
         self.database = database
+        self.visits = visits
         self.router = router
     }
 
@@ -41,7 +43,7 @@ struct SecuredRoutes {
         _ handler: @escaping @Sendable (Request, AccountCall) async throws -> Response
     ) {
         guard case .account(let access)? = admit(method, expecting: "an account rule", { if case .account = $0 { true } else { false } }) else { return }
-        let database = self.database
+        let (database, visits) = (self.database, self.visits)
         let work = Work(method: method, shape: shape)
         router.registerUnary(method) { request, context in
             let principal = try Self.principal(of: context)
@@ -50,9 +52,10 @@ struct SecuredRoutes {
             let transaction = TenantTransaction(
                 database: database, tenantID: principal.tenantID, shape: work.shape, durability: work.durability,
                 guard: check.guardStatement(locking: work.durability == .durable))
-            // Every authorized account-scoped call is a visit of the workspace (engagement); it
-            // goes last, so its row lock is held only for the commit.
-            transaction.addClosing([WorkspaceVisits.record(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID)])
+            // Every authorized account-scoped call is a visit of the workspace (engagement): the
+            // day's first in the call's transaction, the view counted once it committed.
+            transaction.addClosing([WorkspaceVisits.firstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID)])
+            transaction.onCommit { visits.count(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID) }
             let call = AccountCall(principal: principal, accountID: request.accountID, transaction: transaction, server: context, check: check)
             return try await work.run(transaction, context: context, refusal: check.refusal) { try await handler(request, call) }
         }
@@ -96,7 +99,7 @@ struct SecuredRoutes {
         _ handler: @escaping @Sendable (Request, MessageWriter<Response>, StreamCall) async throws -> Void
     ) {
         guard case .account(let access)? = admit(method, expecting: "an account rule", { if case .account = $0 { true } else { false } }) else { return }
-        let database = self.database
+        let (database, visits) = (self.database, self.visits)
         router.registerServerStreaming(method) { request, writer, context in
             let principal = try Self.principal(of: context)
             let check = AccountCheck(principal: principal, accountID: request.accountID, access: access)
@@ -104,7 +107,8 @@ struct SecuredRoutes {
             let transaction = TenantTransaction(
                 database: database, tenantID: principal.tenantID, shape: .eachRoundTrip, durability: .deferred,
                 guard: check.guardStatement(locking: false))
-            transaction.addClosing([WorkspaceVisits.record(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID)])
+            transaction.addClosing([WorkspaceVisits.firstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID)])
+            transaction.onCommit { visits.count(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID) }
             do {
                 try await transaction.commit()
             } catch let error as PostgresError {

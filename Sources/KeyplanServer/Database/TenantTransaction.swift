@@ -36,10 +36,12 @@ final class TenantTransaction: Sendable {
         case deferred
     }
 
-    /// A statement that opens the work (every round trip of ``Shape/eachRoundTrip``) and must
-    /// succeed for anything after it to run: an access check that raises when it fails.
+    /// A check that opens the work (every round trip of ``Shape/eachRoundTrip``) and must succeed
+    /// for anything after it to run: an access check that raises when it fails. It travels in the
+    /// statement that sets the tenant, as more of its select list (so it is no statement of its own).
     struct Guard: Sendable {
-        var query: PostgresQuery
+        /// Select-list items, e.g. `account_access(…) AS role`.
+        var columns: PostgresQuery
         /// What the check found (its rows), handed over after its first run.
         var found: @Sendable (PostgresRows) throws -> Void
     }
@@ -112,12 +114,13 @@ final class TenantTransaction: Sendable {
     /// How many round trips the work has taken so far.
     var roundTrips: Int { state.withLock { $0.roundTrips } }
 
-    private var tenantSetting: PostgresQuery {
-        switch durability {
-        case .durable: "SELECT set_config('app.tenant_id', \(tenantID.uuidString.lowercased()), true)"
-        case .deferred:
-            "SELECT set_config('app.tenant_id', \(tenantID.uuidString.lowercased()), true), set_config('synchronous_commit', 'off', true)"
-        }
+    /// The statement that opens each transaction: the tenant, for reads the asynchronous commit,
+    /// and the guard's check when there is one.
+    private func openingStatement(with check: Guard?) -> PostgresQuery {
+        let tenant = tenantID.uuidString.lowercased()
+        let asynchronous: PostgresQuery = durability == .deferred ? ", set_config('synchronous_commit', 'off', true)" : ""
+        let guarded: PostgresQuery = check.map { ", \($0.columns)" } ?? ""
+        return "SELECT set_config('app.tenant_id', \(tenant), true)\(asynchronous)\(guarded)"
     }
 
     /// One round trip: the pending opening statements, `work`, and (for ``Shape/eachRoundTrip``,
@@ -135,20 +138,14 @@ final class TenantTransaction: Sendable {
             var checks = false
             switch shape {
             case .eachRoundTrip:
-                opening = [tenantSetting]
-                if let check = state.guardStatement {
-                    opening.append(check.query)
-                    checks = true
-                }
+                opening = [openingStatement(with: state.guardStatement)]
+                checks = state.guardStatement != nil
                 closing = state.closing
                 state.closing = []
             case .single(let isolation):
                 if state.roundTrips == 0 {
-                    opening = [isolation.beginStatement, tenantSetting]
-                    if let check = state.guardStatement {
-                        opening.append(check.query)
-                        checks = true
-                    }
+                    opening = [isolation.beginStatement, openingStatement(with: state.guardStatement)]
+                    checks = state.guardStatement != nil
                 }
             }
             state.roundTrips += 1

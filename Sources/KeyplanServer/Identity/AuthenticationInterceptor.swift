@@ -40,8 +40,13 @@ struct AuthenticationInterceptor: ServerInterceptor {
         }
         var context = context
         context.principal = principal
-        context.logger[metadataKey: "user"] = "\(principal.userID)"
-        context.logger[metadataKey: "tenant"] = "\(principal.tenantID)"
+        // Both at once: a log handler may render its metadata on every change.
+        var handler = context.logger.handler
+        var metadata = handler.metadata
+        metadata["user"] = "\(principal.userID)"
+        metadata["tenant"] = "\(principal.tenantID)"
+        handler.metadata = metadata
+        context.logger.handler = handler
         try await next(context)
     }
 

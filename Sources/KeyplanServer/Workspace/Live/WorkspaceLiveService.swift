@@ -20,8 +20,9 @@ struct WorkspaceLiveService: SecuredService {
             if let before = request.before, before < 1 {
                 throw RPCError(code: .invalidArgument, message: "before must be a change id (1 or more)")
             }
-            let transaction = call.transaction
-            let activity = WorkspaceActivity(transaction: transaction)
+            // Views are added in batches: those counted so far first.
+            try await environment.visits.flush()
+            let activity = WorkspaceActivity(transaction: call.transaction)
             let page = try await activity.page(of: request.accountID, before: request.before, limit: limit, for: caller)
             // Engagement is the sellers' view of the customer: never sent to a customer.
             var engagement: Engagement?

@@ -62,6 +62,8 @@ struct ActivityTests {
                     VALUES (\(world.acme), \(world.accountA), \(editor), current_date - 60, 4, now() - interval '60 days')
                     """)
             }
+            // Views are counted in memory and added in batches.
+            try await server.stack.services.visits.flush()
             let rows = try await server.inTenant(world.acme) {
                 try await $0.query("SELECT views FROM workspace_visits WHERE user_id = \(editor) AND day = current_date")
             }

@@ -227,7 +227,8 @@ extension WatchTests {
             let marker = try await world.journalChange(.shared, "marker")
             let environment = ServiceEnvironment(
                 database: server.client, hasher: PasswordHasher(parameters: .insecureForTesting, threads: .singleton), configuration: testIdentityConfiguration(),
-                auditTrail: AuditTrail(database: server.client), credentials: CredentialCache(database: server.client))
+                auditTrail: AuditTrail(database: server.client), credentials: CredentialCache(database: server.client),
+                visits: WorkspaceVisits(database: server.client))
             let events = WorkspaceEvents(database: server.client, configuration: .init(bufferSize: 3, tickInterval: .seconds(60)))
             let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try await world.signedInPrincipal(.teamMember), accountID: world.accountA)
             let sink = StalledSink()
