@@ -54,7 +54,9 @@ struct SecuredRoutes {
                 guard: check.guardStatement(locking: work.durability == .durable))
             // Every authorized account-scoped call is a visit of the workspace (engagement): the
             // day's first in the call's transaction, the view counted once it committed.
-            transaction.addClosing([WorkspaceVisits.firstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID)])
+            if visits.needsFirstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID) {
+                transaction.addClosing([WorkspaceVisits.firstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID)])
+            }
             transaction.onCommit { visits.count(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID) }
             let call = AccountCall(principal: principal, accountID: request.accountID, transaction: transaction, server: context, check: check)
             return try await work.run(transaction, context: context, refusal: check.refusal) { try await handler(request, call) }

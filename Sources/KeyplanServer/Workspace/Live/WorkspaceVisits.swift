@@ -10,7 +10,9 @@ import Synchronization
 /// - the day's visit itself goes with the call's own transaction, last
 ///   (``firstOfDay(tenantID:accountID:userID:)``): it writes only the day's first visit and
 ///   otherwise does nothing — no write, no row lock that concurrent readers would queue on — and
-///   a customer's first visit of a day marks the account's health for recomputation (a trigger);
+///   a customer's first visit of a day marks the account's health for recomputation (a trigger).
+///   Once this process has seen it commit, the reader's later calls that day leave it out
+///   (``needsFirstOfDay(tenantID:accountID:userID:)``);
 /// - the views are counted here, in memory, and added to the day's row in batches (``run(logger:)``,
 ///   every second): a statistic, of which a crash may lose the last second.
 final class WorkspaceVisits: Sendable {
@@ -23,6 +25,10 @@ final class WorkspaceVisits: Sendable {
     private let database: PostgresClient
     private let interval: Duration
     private let tally = Mutex<[Key: (views: Int, lastAt: Date)]>([:])
+    /// The readers whose day's visit is known to be written, and the (UTC) day that is.
+    private let recorded = Mutex<(day: Int, keys: Set<Key>)>((0, []))
+    /// More readers than this in one day are forgotten, and their days' visits sent again.
+    private static let recordedLimit = 100_000
 
     init(database: PostgresClient, interval: Duration = .seconds(1)) {
         self.database = database
@@ -37,13 +43,32 @@ final class WorkspaceVisits: Sendable {
         """
     }
 
-    /// Counts one view (written with the next batch).
+    /// Whether a call's transaction should carry the day's visit: not once this process has seen
+    /// it committed today. (A day told apart in UTC, not in the database's time zone: near
+    /// midnight the batch of views writes the new day's row all the same, a second later.)
+    func needsFirstOfDay(tenantID: UUID, accountID: UUID, userID: UUID) -> Bool {
+        let key = Key(tenantID: tenantID, accountID: accountID, userID: userID)
+        let today = Self.day(of: Date())
+        return recorded.withLock { $0.day != today || !$0.keys.contains(key) }
+    }
+
+    /// Counts one view, after the call committed (written with the next batch), and notes the
+    /// reader's day's visit as written.
     func count(tenantID: UUID, accountID: UUID, userID: UUID) {
         let now = Date()
+        let key = Key(tenantID: tenantID, accountID: accountID, userID: userID)
         tally.withLock { tally in
-            let key = Key(tenantID: tenantID, accountID: accountID, userID: userID)
             tally[key] = ((tally[key]?.views ?? 0) + 1, now)
         }
+        let today = Self.day(of: now)
+        recorded.withLock { recorded in
+            if recorded.day != today || recorded.keys.count >= Self.recordedLimit { recorded = (today, []) }
+            recorded.keys.insert(key)
+        }
+    }
+
+    private static func day(of date: Date) -> Int {
+        Int((date.timeIntervalSince1970 / 86_400).rounded(.down))
     }
 
     /// Adds the views counted so far to their days' rows; what cannot be written is counted again.
