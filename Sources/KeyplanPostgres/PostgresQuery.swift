@@ -56,22 +56,27 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
         public mutating func appendInterpolation(_ fragment: PostgresQuery) {
             let offset = binds.count
             binds.append(contentsOf: fragment.binds)
-            guard offset > 0 else {
+            guard offset > 0, !fragment.binds.isEmpty else {
                 sql += fragment.sql
                 return
             }
-            var text = fragment.sql[...]
-            while let dollar = text.firstIndex(of: "$") {
-                sql += text[..<dollar]
-                let digits = text[text.index(after: dollar)...].prefix(while: \.isASCIIDigit)
-                if let number = Int(digits) {
-                    sql += "$\(number + offset)"
-                } else {
-                    sql += "$"
+            // Byte by byte (statements are built on every call): `$` and digits are ASCII, so a
+            // placeholder never splits a character, and everything between them is copied as is.
+            var renumbered: [UInt8] = []
+            renumbered.reserveCapacity(fragment.sql.utf8.count + 8)
+            var bytes = fragment.sql.utf8[...]
+            while let dollar = bytes.firstIndex(of: UInt8(ascii: "$")) {
+                renumbered += bytes[..<dollar]
+                renumbered.append(UInt8(ascii: "$"))
+                bytes = bytes[bytes.index(after: dollar)...]
+                let digits = bytes.prefix { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+                if !digits.isEmpty, let number = Int(String(decoding: digits, as: UTF8.self)) {
+                    renumbered += String(number + offset).utf8
+                    bytes = bytes.dropFirst(digits.count)
                 }
-                text = text[text.index(after: dollar)...].dropFirst(digits.count)
             }
-            sql += text
+            renumbered += bytes
+            sql += String(decoding: renumbered, as: UTF8.self)
         }
 
         private mutating func append(_ bind: PostgresBind) {
@@ -81,7 +86,3 @@ public struct PostgresQuery: Sendable, Hashable, ExpressibleByStringInterpolatio
     }
 }
 
-
-extension Character {
-    fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
-}

@@ -52,6 +52,21 @@ struct PostgresTypeTests {
         }
     }
 
+    /// A fragment's placeholders are renumbered after the query's own; a `$` that is no
+    /// placeholder (in a string) and text beyond ASCII pass through.
+    @Test func fragmentsKeepTheirParameters() async throws {
+        try await withTestClient { client, _ in
+            let sum: PostgresQuery = "\(Int64(2)) + \(Int64(3)) + length('€$x $1')"
+            let row = try #require(try await client.query("""
+                SELECT \(Int64(1)) AS a, \(sum) AS b, '$' || \("Zoë") AS c, \("plain") AS d
+                """).first)
+            #expect(try row.decode(Int64.self, column: "a") == 1)
+            #expect(try row.decode(Int64.self, column: "b") == 11)
+            #expect(try row.decode(String.self, column: "c") == "$Zoë")
+            #expect(try row.decode(String.self, column: "d") == "plain")
+        }
+    }
+
     @Test func dateKeepsMicroseconds() async throws {
         try await withTestClient { client, _ in
             let date = try await client.query("SELECT '2025-03-04 05:06:07.123456+00'::timestamptz AS t").single(Date.self, column: "t")

@@ -115,6 +115,38 @@ struct RequestPathTests {
     }
 }
 
+extension RequestPathTests {
+    /// A goal's change is written with the COMMIT and answered without reading it back: the answer
+    /// must be exactly the goal as stored, as a later read returns it.
+    @Test func aChangedGoalIsAnsweredAsStored() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            let seller = try await world.client(for: .sellerOnTeam)
+            let editor = try await world.client(for: .customerEditor)
+            let metrics = [
+                GoalMetric(name: "Revenue", unit: "EUR", baseline: Decimal(string: "100.5"), target: Decimal(string: "1234567890.1234"), current: nil),
+                GoalMetric(name: "NPS", unit: "", baseline: -12, target: 0, current: Decimal(string: "0.0001")),
+            ]
+            let parent = try await seller.createGoal(accountID: world.accountA, GoalDraft(title: "Grow EMEA", metrics: metrics))
+            #expect(parent == (try await seller.goal(accountID: world.accountA, goalID: parent.id)))
+            let child = try await editor.createGoal(accountID: world.accountA, GoalDraft(
+                kind: .initiative, parentID: parent.id, title: "Pilot “in Lyon”", description: "two\nlines", department: "Ops",
+                targetDate: CalendarDate("2027-03-31")))
+            #expect(child == (try await editor.goal(accountID: world.accountA, goalID: child.id)))
+            var draft = child.draft
+            draft.title = "Pilot in Lyon and Nice"
+            draft.metrics = metrics.reversed()
+            draft.targetDate = nil
+            let updated = try await seller.updateGoal(accountID: world.accountA, goalID: child.id, expectedVersion: child.version, draft)
+            #expect(updated.version == child.version + 1)
+            #expect(updated == (try await editor.goal(accountID: world.accountA, goalID: child.id)))
+            #expect(updated.updatedBy.userID == world.users[.sellerOnTeam]?.user && updated.createdBy.userID == world.users[.customerEditor]?.user)
+            let writes = server.log.text.split(separator: "\n").filter { $0.contains("database work") && $0.contains("keyplan.Goals/Update") }
+            #expect(writes.count == 1 && writes.allSatisfy { $0.contains(#""db.round_trips": 2,"#) }, "\(writes)")
+        }
+    }
+}
+
 /// A `keyplan-server serve` process of the built executable, on a test database, to kill.
 struct ServerProcessUnderTest {
     let process: Process

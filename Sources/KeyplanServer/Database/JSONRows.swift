@@ -20,6 +20,12 @@ struct JSONRows {
         key(name)
         guard let value else { return text += "null" }
         text += "\""
+        // Most text needs no escaping: then it is copied whole.
+        guard value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+            text += value
+            text += "\""
+            return
+        }
         for scalar in value.unicodeScalars {
             switch scalar {
             case "\"": text += "\\\""

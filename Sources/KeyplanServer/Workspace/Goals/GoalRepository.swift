@@ -24,44 +24,84 @@ struct GoalRepository {
         try await goals(where: "g.account_id = \(accountID)")
     }
 
-    func insert(_ draft: GoalDraft, in accountID: UUID, by actor: Principal) async throws -> GoalView {
+    /// What a change of a goal rests on, read in one round trip before anything is written: the
+    /// goal (locked, when there is one), whether the draft's parent may be its parent (share-locked,
+    /// so it is not deleted or demoted meanwhile), how many items hang under the goal, and the actor
+    /// and the transaction's time, from which the changed goal is written out without reading it
+    /// back (the draft's values are stored as validated: `Validate.goal`).
+    struct Change: Sendable {
+        var current: GoalView?
+        /// The kind of the draft's parent, `nil` when it names none or no such goal of the account.
+        var parentKind: GoalKind?
+        var childCount: Int
+        var actor: WorkspaceChange.Actor
+        var now: Date
+    }
+
+    func prepareChange(of id: UUID?, in accountID: UUID, to draft: GoalDraft, by actor: Principal) async throws -> Change {
+        let parent: [PostgresQuery] = draft.parentID.map { parent in
+            ["SELECT kind FROM goals WHERE account_id = \(accountID) AND id = \(parent) AND id IS DISTINCT FROM \(id) FOR SHARE"]
+        } ?? []
+        let context: PostgresQuery = """
+            SELECT u.kind, u.display_name, now() AS now, (SELECT count(*) FROM goals WHERE parent_id = \(id)) AS children
+            FROM users u WHERE u.id = \(actor.userID)
+            """
+        if let id {
+            // The lock is taken alone, before the view is read (see `goal(_:in:locking:)`).
+            let lock: PostgresQuery = "SELECT id FROM goals WHERE account_id = \(accountID) AND id = \(id) FOR UPDATE"
+            let (found, extra) = try await goals(where: "g.account_id = \(accountID) AND g.id = \(id)", after: [lock], before: parent + [context])
+            return try Self.change(current: found.first, parent: draft.parentID == nil ? nil : extra[0], context: extra.last!, actor: actor)
+        }
+        let results = try await transaction.pipeline(parent + [context])
+        return try Self.change(current: nil, parent: draft.parentID == nil ? nil : results[0], context: results.last!, actor: actor)
+    }
+
+    private static func change(current: GoalView?, parent: PostgresRows?, context: PostgresRows, actor: Principal) throws -> Change {
+        guard let row = context.first else { throw RPCError(code: .internal, message: "internal error") }
+        return Change(
+            current: current, parentKind: try parent?.first.flatMap { GoalKind(rawValue: try $0.decode(String.self, column: "kind")) },
+            childCount: try row.decode(Int.self, column: "children"),
+            actor: WorkspaceChange.Actor(userID: actor.userID, kind: try decodeEnum(UserKind.self, row, "kind"), displayName: try row.decode(String.self, column: "display_name")),
+            now: try row.decode(Date.self, column: "now"))
+    }
+
+    /// Inserts the goal with its metrics when the transaction commits; returns it as it will be.
+    func insertAtCommit(_ draft: GoalDraft, in accountID: UUID, by actor: Principal, _ change: Change) throws -> GoalView {
         let id = UUID()
-        return try await reread(id, in: accountID, after: [
+        transaction.addClosing([
             """
             INSERT INTO goals (tenant_id, id, account_id, kind, parent_id, title, description, department, status, target_date, created_by, updated_by)
             VALUES (\(actor.tenantID), \(id), \(accountID), \(draft.kind.rawValue), \(draft.parentID), \(draft.title), \(draft.description),
                     \(draft.department), \(draft.status.rawValue), \(draft.targetDate?.description)::date, \(actor.userID), \(actor.userID))
             """,
         ] + (try replaceMetrics(of: id, with: draft.metrics, tenantID: actor.tenantID)))
+        return GoalView(
+            id: id, accountID: accountID, kind: draft.kind, parentID: draft.parentID, title: draft.title, description: draft.description,
+            department: draft.department, status: draft.status, targetDate: draft.targetDate, metrics: draft.metrics, solutions: [],
+            version: 1, createdBy: change.actor, createdAt: change.now, updatedBy: change.actor, updatedAt: change.now)
     }
 
-    /// Replaces the goal's editable fields and metrics, one version up; one round trip.
-    func update(_ id: UUID, in accountID: UUID, to draft: GoalDraft, by actor: Principal) async throws -> GoalView {
-        try await reread(id, in: accountID, after: [
+    /// Replaces the goal's editable fields and metrics, one version up, when the transaction
+    /// commits; returns it as it will be.
+    func updateAtCommit(_ current: GoalView, to draft: GoalDraft, by actor: Principal, _ change: Change) throws -> GoalView {
+        transaction.addClosing([
             """
             UPDATE goals SET kind = \(draft.kind.rawValue), parent_id = \(draft.parentID), title = \(draft.title),
                 description = \(draft.description), department = \(draft.department), status = \(draft.status.rawValue),
                 target_date = \(draft.targetDate?.description)::date, version = version + 1, updated_by = \(actor.userID), updated_at = now()
-            WHERE id = \(id)
+            WHERE id = \(current.id)
             """,
-        ] + (try replaceMetrics(of: id, with: draft.metrics, tenantID: actor.tenantID)))
+        ] + (try replaceMetrics(of: current.id, with: draft.metrics, tenantID: actor.tenantID)))
+        var updated = current
+        (updated.kind, updated.parentID, updated.title, updated.description) = (draft.kind, draft.parentID, draft.title, draft.description)
+        (updated.department, updated.status, updated.targetDate, updated.metrics) = (draft.department, draft.status, draft.targetDate, draft.metrics)
+        (updated.version, updated.updatedBy, updated.updatedAt) = (current.version + 1, change.actor, change.now)
+        return updated
     }
 
     /// Deletes the goal with its metrics and linked solutions.
     func delete(_ id: UUID) async throws {
         try await transaction.query("DELETE FROM goals WHERE id = \(id)")
-    }
-
-    /// Checks that `draft`'s parent, if any, is a goal of the account other than `goalID`, and
-    /// keeps it locked (`FOR SHARE`) so that it cannot be deleted or demoted meanwhile.
-    func checkParent(of draft: GoalDraft, for goalID: UUID?, in accountID: UUID) async throws {
-        guard let parent = draft.parentID else { return }
-        let found = try await transaction.query("""
-            SELECT kind FROM goals WHERE account_id = \(accountID) AND id = \(parent) AND id IS DISTINCT FROM \(goalID) FOR SHARE
-            """).first
-        guard try found?.decode(String.self, column: "kind") == GoalKind.goal.rawValue else {
-            throw RPCError(code: .failedPrecondition, message: "the parent \(parent) is not a goal of this account: objectives and initiatives hang under goals")
-        }
     }
 
     /// How many objectives and initiatives hang under the goal.
@@ -89,17 +129,16 @@ struct GoalRepository {
 
     // MARK: Reading
 
-    /// The goal as `changes` (sent first, in the same round trip) leave it.
-    private func reread(_ id: UUID, in accountID: UUID, after changes: [PostgresQuery]) async throws -> GoalView {
-        guard let goal = try await goals(where: "g.account_id = \(accountID) AND g.id = \(id)", after: changes).first else {
-            throw RPCError(code: .internal, message: "internal error")
-        }
-        return goal
-    }
-
     /// Goals matching `condition` (over `goals g`) with their people, metrics and solutions: three
     /// statements in one round trip, after `leading` ones (a lock, a change) whose results are dropped.
     private func goals(where condition: PostgresQuery, after leading: [PostgresQuery] = []) async throws -> [GoalView] {
+        try await goals(where: condition, after: leading, before: []).goals
+    }
+
+    /// The same, with `trailing` statements in the round trip too, whose results are returned.
+    private func goals(
+        where condition: PostgresQuery, after leading: [PostgresQuery], before trailing: [PostgresQuery]
+    ) async throws -> (goals: [GoalView], trailing: [PostgresRows]) {
         let results = try await transaction.pipeline(leading + [
             """
             SELECT g.id, g.account_id, g.kind, g.parent_id, g.title, g.description, g.department, g.status,
@@ -119,9 +158,10 @@ struct GoalRepository {
             FROM goal_solutions s JOIN goals g ON g.id = s.goal_id JOIN users u ON u.id = s.linked_by
             WHERE \(condition) ORDER BY s.goal_id, s.linked_at, s.solution
             """,
-        ])
+        ] + trailing)
         let (rows, metricRows, solutionRows) = (results[leading.count], results[leading.count + 1], results[leading.count + 2])
-        guard !rows.isEmpty else { return [] }
+        let trailed = Array(results[(leading.count + 3)...])
+        guard !rows.isEmpty else { return ([], trailed) }
         var goals = try rows.map(Self.goal)
         var metrics: [UUID: [GoalMetric]] = [:]
         for row in metricRows {
@@ -140,7 +180,7 @@ struct GoalRepository {
             goals[index].metrics = metrics[goals[index].id] ?? []
             goals[index].solutions = solutions[goals[index].id] ?? []
         }
-        return goals
+        return (goals, trailed)
     }
 
     private static func goal(_ row: PostgresRow) throws -> GoalView {

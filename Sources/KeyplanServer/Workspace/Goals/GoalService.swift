@@ -10,11 +10,14 @@ struct GoalService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
+        // A change reads what it rests on in one round trip (the goal, locked; the parent; the
+        // children; the actor) and writes with the COMMIT: two round trips in all.
         routes.account(GoalsService.create) { request, call in
             let draft = try Validate.goal(request.goal)
             let goals = GoalRepository(transaction: call.transaction)
-            try await goals.checkParent(of: draft, for: nil, in: request.accountID)
-            let created = try await goals.insert(draft, in: request.accountID, by: call.principal)
+            let change = try await goals.prepareChange(of: nil, in: request.accountID, to: draft, by: call.principal)
+            try Self.requireParent(of: draft, change)
+            let created = try goals.insertAtCommit(draft, in: request.accountID, by: call.principal, change)
             try Self.journal(.created, before: nil, after: created, by: call.principal, on: call.transaction)
             CallAudit.record { $0.objectID = created.id }
             return created
@@ -23,12 +26,13 @@ struct GoalService: SecuredService {
             let draft = try Validate.goal(request.goal)
             let expected = try Validate.expectedVersion(request.expectedVersion)
             let goals = GoalRepository(transaction: call.transaction)
-            let current = try await Self.lock(request.goalID, in: request.accountID, expected: expected, goals)
+            let change = try await goals.prepareChange(of: request.goalID, in: request.accountID, to: draft, by: call.principal)
+            let current = try change.current.unchanged(since: expected, missing: "no goal \(request.goalID) in this account")
             // Unchanged: nothing to write or journal, and the version stays.
             guard draft != current.draft else { return current }
-            try await goals.checkParent(of: draft, for: current.id, in: request.accountID)
-            if current.kind == .goal, draft.kind != .goal { try await Self.requireNoChildren(of: current, goals) }
-            let updated = try await goals.update(current.id, in: request.accountID, to: draft, by: call.principal)
+            try Self.requireParent(of: draft, change)
+            if current.kind == .goal, draft.kind != .goal { try Self.requireNoChildren(of: current, count: change.childCount) }
+            let updated = try goals.updateAtCommit(current, to: draft, by: call.principal, change)
             try Self.journal(.updated, before: current, after: updated, by: call.principal, on: call.transaction)
             return updated
         }
@@ -36,7 +40,7 @@ struct GoalService: SecuredService {
             let expected = try Validate.expectedVersion(request.expectedVersion)
             let goals = GoalRepository(transaction: call.transaction)
             let current = try await Self.lock(request.goalID, in: request.accountID, expected: expected, goals)
-            try await Self.requireNoChildren(of: current, goals)
+            try Self.requireNoChildren(of: current, count: try await goals.childCount(of: current.id))
             try await ActionService.unlink(fromGoal: current.id, in: request.accountID, by: call.principal, on: call.transaction)
             try await goals.delete(current.id)
             try Self.journal(.deleted, before: current, after: nil, by: call.principal, on: call.transaction)
@@ -117,8 +121,14 @@ struct GoalService: SecuredService {
         try await goals.goal(id, in: accountID, locking: true).unchanged(since: expected, missing: "no goal \(id) in this account")
     }
 
-    private static func requireNoChildren(of goal: GoalView, _ goals: GoalRepository) async throws {
-        let children = try await goals.childCount(of: goal.id)
+    /// A draft's parent must be a goal of the account (not the goal itself): objectives and
+    /// initiatives hang under goals.
+    private static func requireParent(of draft: GoalDraft, _ change: GoalRepository.Change) throws {
+        guard let parent = draft.parentID, change.parentKind != .goal else { return }
+        throw RPCError(code: .failedPrecondition, message: "the parent \(parent) is not a goal of this account: objectives and initiatives hang under goals")
+    }
+
+    private static func requireNoChildren(of goal: GoalView, count children: Int) throws {
         guard children == 0 else {
             throw RPCError(
                 code: .failedPrecondition,
