@@ -50,6 +50,25 @@ struct Fixture: Sendable {
         return Fixture(postgres: postgres, accountID: account.id, goals: goals, seller: seller, postgresTask: postgresTask)
     }
 
+    /// Goals/Get's statements as the server sends them for the seller (`AccountCheck`,
+    /// `TenantTransaction`, `GoalRepository`), as one pgbench pipeline: PostgreSQL's own cost of the
+    /// call, without the server. Kept in step with the server by hand; the run checks that the
+    /// server sent as many statements per call.
+    func getReplay() -> String {
+        let (tenant, account, user) = (seller.identity.tenantID.uuidString.lowercased(), accountID.uuidString.lowercased(), seller.identity.userID.uuidString.lowercased())
+        let goal = goals[0].uuidString.lowercased()
+        let condition = "g.account_id = '\(account)' AND g.id = '\(goal)'"
+        return """
+            \\startpipeline
+            SELECT set_config('app.tenant_id', '\(tenant)', true), set_config('synchronous_commit', 'off', true), account_access('\(account)', '\(user)', false, ARRAY['member','owner'], ARRAY['member','owner'], false) AS role;
+            SELECT g.id, g.account_id, g.kind, g.parent_id, g.title, g.description, g.department, g.status, to_char(g.target_date, 'YYYY-MM-DD') AS target_date, g.version, g.created_at, g.updated_at, g.created_by AS created_by_id, c.kind AS created_by_kind, c.display_name AS created_by_name, g.updated_by AS updated_by_id, u.kind AS updated_by_kind, u.display_name AS updated_by_name FROM goals g JOIN users c ON c.id = g.created_by JOIN users u ON u.id = g.updated_by WHERE \(condition) ORDER BY g.created_at, g.id;
+            SELECT m.goal_id, m.name, m.unit, m.baseline, m.target, m.current FROM goal_metrics m JOIN goals g ON g.id = m.goal_id WHERE \(condition) ORDER BY m.goal_id, m.position;
+            SELECT s.goal_id, s.solution, s.note, s.linked_at, s.linked_by AS linked_by_id, u.kind AS linked_by_kind, u.display_name AS linked_by_name FROM goal_solutions s JOIN goals g ON g.id = s.goal_id JOIN users u ON u.id = s.linked_by WHERE \(condition) ORDER BY s.goal_id, s.linked_at, s.solution;
+            \\endpipeline
+
+            """
+    }
+
     func finish() async throws {
         postgresTask.cancel()
         await postgresTask.value

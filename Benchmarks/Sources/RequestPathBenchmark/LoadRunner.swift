@@ -69,6 +69,20 @@ struct LoadRunner: Sendable {
             statementsPerCall: 1, roundTripsPerCall: 1, walSyncsPerCall: (after.walSyncs - before.walSyncs) / max(transactions, 1))
     }
 
+    /// Goals/Get's statements replayed by pgbench on the server's own database role.
+    func measureReplay(_ pgbench: PgBench, script: String, url: String, clients: Int, window: Duration) async throws -> Report.Row {
+        let before = try await snapshot()
+        let start = ContinuousClock.now
+        let result = try await pgbench.script(script, clients: clients, seconds: Int(window.seconds), url: url)
+        let elapsed = (ContinuousClock.now - start).seconds
+        let after = try await snapshot()
+        return Report.Row(
+            name: "pgbench, Goals/Get's statements", inFlight: clients, callsPerSecond: result.transactionsPerSecond,
+            p50Microseconds: result.p50Microseconds, p99Microseconds: result.p99Microseconds, serverCPUPercent: nil,
+            postgresCPUPercent: (after.postgresCPU - before.postgresCPU) / elapsed * 100,
+            statementsPerCall: 4, roundTripsPerCall: 1, walSyncsPerCall: (after.walSyncs - before.walSyncs) / max(Double(result.transactions), 1))
+    }
+
     private func snapshot() async throws -> Usage {
         let metrics = try await server.metrics()
         let walSyncs = try await postgres.query("SELECT wal_sync::float8 AS n FROM pg_stat_wal").single(Double.self, column: "n")

@@ -39,12 +39,24 @@ struct PgBench: Sendable {
     }
 
     func selectOnly(clients: Int, mode: Mode, seconds: Int) async throws -> Result {
+        try await measure(["-S", "-M", mode.rawValue], clients: clients, seconds: seconds, url: url)
+    }
+
+    /// A custom script (prepared statements) on `url`: e.g. a Keyplan call's statements replayed.
+    func script(_ text: String, clients: Int, seconds: Int, url: String) async throws -> Result {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("pgbench-script-\(UUID().uuidString).sql")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: file) }
+        return try await measure(["-M", "prepared", "-f", file.path], clients: clients, seconds: seconds, url: url)
+    }
+
+    private func measure(_ options: [String], clients: Int, seconds: Int, url: String) async throws -> Result {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("pgbench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: log, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: log) }
         let threads = min(clients, 2)
         let output = try await run(
-            ["-S", "-M", mode.rawValue, "-n", "-c", "\(clients)", "-j", "\(threads)", "-T", "\(seconds)", "-l", "--log-prefix", log.appendingPathComponent("tx").path, url])
+            options + ["-n", "-c", "\(clients)", "-j", "\(threads)", "-T", "\(seconds)", "-l", "--log-prefix", log.appendingPathComponent("tx").path, url])
         guard let tps = Self.number(after: "tps = ", in: output), let latency = Self.number(after: "latency average = ", in: output) else {
             throw BenchmarkError("cannot read pgbench's output:\n\(output)")
         }

@@ -37,6 +37,14 @@ enum Report {
                 Swift.print(String(format: "Goals/Update at 64 in flight: %.1f%% of %@'s transactions/s (target ≥ 25%%)", update.callsPerSecond / floor.callsPerSecond * 100, pgbench))
             }
         }
+        for inFlight in [16, 64] {
+            if let replay = rows.first(where: { $0.name.hasPrefix("pgbench, Goals/Get") && $0.inFlight == min(inFlight, 8) }),
+                let floor = row("pgbench -S -M simple", inFlight), let get = row("Keyplan Goals/Get", inFlight) {
+                Swift.print(String(
+                    format: "At %d in flight, PostgreSQL alone runs Goals/Get's statements at %.1f%% of pgbench -S -M simple's rate; Keyplan's Goals/Get reaches %.1f%% of that",
+                    inFlight, replay.callsPerSecond / floor.callsPerSecond * 100, get.callsPerSecond / replay.callsPerSecond * 100))
+            }
+        }
         if let get = row("Keyplan Goals/Get", 16), let health = row("Keyplan Health/Check", 16) {
             Swift.print(String(format: "Goals/Get at 16 in flight: %.1f%% of the RPC runtime's floor (Health/Check)", get.callsPerSecond / health.callsPerSecond * 100))
         }

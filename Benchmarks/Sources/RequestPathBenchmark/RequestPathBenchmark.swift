@@ -17,7 +17,9 @@ import KeyplanServer
 /// statement parsed each time (`-M simple`, pgbench's default) and prepared (`-M prepared`),
 /// Keyplan's authorized `keyplan.Goals/Get` and `keyplan.Goals/Update` (a read-modify-write that
 /// names the version it read) by a seller on the account's team, and `keyplan.Health/Check` (the
-/// RPC runtime alone, no database); Keyplan's calls over 4 connections. It prints calls/s, p50 and
+/// RPC runtime alone, no database); Keyplan's calls over 4 connections. And pgbench replaying
+/// Goals/Get's own statements on at most 8 connections, as many as the server's pool has: what
+/// PostgreSQL alone can do of that call. It prints calls/s, p50 and
 /// p99, the server's and PostgreSQL's CPU, and per call: statements and round trips (the server's
 /// own counters, from its /metrics) and WAL flushes (`pg_stat_wal.wal_sync`).
 @main
@@ -71,6 +73,10 @@ struct RequestPathBenchmark {
             // Warm up: the server's connections, prepared statements, caches.
             _ = try await load.measure("warm-up", inFlight: inFlight, window: .seconds(2)) { worker, call in
                 _ = try await clients[call % clients.count].goal(accountID: fixture.accountID, goalID: fixture.goals[worker % fixture.goals.count])
+            }
+            if wanted("replay") {
+                // At most 8 at once: the server's pool has 8 connections.
+                rows.append(try await load.measureReplay(pgbench, script: fixture.getReplay(), url: database.appURL, clients: min(inFlight, 8), window: window))
             }
             if wanted("get") {
                 rows.append(try await load.measure("Keyplan Goals/Get", inFlight: inFlight, window: window) { worker, call in
