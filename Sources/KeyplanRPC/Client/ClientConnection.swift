@@ -97,7 +97,7 @@ final class ClientConnection: Sendable {
     /// Connects and completes the preface exchange.
     static func connect(
         configuration: ClientConfiguration, group: any EventLoopGroup, sslContext: NIOSSLContext?,
-        onStop: @escaping @Sendable () -> Void
+        live: LiveObjects, onStop: @escaping @Sendable () -> Void
     ) async throws -> ClientConnection {
         let state = SharedState(onStop: onStop)
         let parts = NIOLockedValueBox<HandlerParts?>(nil)
@@ -112,7 +112,7 @@ final class ClientConnection: Sendable {
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: sslContext, serverHostname: isIP ? nil : serverHostname))
                     }
-                    let handler = ClientConnectionHandler(configuration: configuration, connectionState: state, eventLoop: channel.eventLoop)
+                    let handler = ClientConnectionHandler(configuration: configuration, connectionState: state, eventLoop: channel.eventLoop, live: live)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     parts.withLockedValue {
                         $0 = HandlerParts(

@@ -26,7 +26,16 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
     private var started = false
     private let handshake: EventLoopPromise<Void>
 
-    init(configuration: ClientConfiguration, connectionState: ClientConnection.SharedState, eventLoop: any EventLoop) {
+    /// The client's count of its live handlers.
+    private let live: LiveObjects
+
+    deinit {
+        live.ended()
+    }
+
+    init(configuration: ClientConfiguration, connectionState: ClientConnection.SharedState, eventLoop: any EventLoop, live: LiveObjects) {
+        self.live = live
+        live.started()
         self.configuration = configuration
         self.connectionState = connectionState
         self.outbox = FrameOutbox(eventLoop: eventLoop)

@@ -24,6 +24,8 @@ public final class RPCClient: Sendable {
     private let group: any EventLoopGroup
     private let logger: Logger
     private let state = NIOLockedValueBox(ConnectionState.idle)
+    /// This client's connection handlers still alive (a closed connection leaves none).
+    let connectionHandlers = LiveObjects()
     private let sslContext = NIOLockedValueBox<NIOSSLContext?>(nil)
 
     /// - Parameter interceptors: run around every call, the first outermost.
@@ -215,7 +217,7 @@ public final class RPCClient: Sendable {
             attempt += 1
             do {
                 let connection = try await ClientConnection.connect(
-                    configuration: configuration, group: group, sslContext: try await makeSSLContext(),
+                    configuration: configuration, group: group, sslContext: try await makeSSLContext(), live: connectionHandlers,
                     onStop: { [weak self] in self?.connectionStopped() })
                 let kept = state.withLockedValue { state -> Bool in
                     guard case .connecting = state else { return false }

@@ -27,6 +27,8 @@ public final class RPCServer: Service, Sendable {
     private let group: any EventLoopGroup
     private let phase = NIOLockedValueBox(Phase.idle)
     private let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
+    /// This server's connection handlers still alive: a closed connection leaves none.
+    let connectionHandlers = LiveObjects()
     private let shutdownRequested: EventLoopPromise<Void>
     private let shuttingDown: NIOLockedValueBox<Bool>
     private let openConnections = Gauge(label: "rpc_server_open_connections")
@@ -76,6 +78,7 @@ public final class RPCServer: Service, Sendable {
         let connections = self.connections
         let openConnections = self.openConnections
         let refusedConnections = self.refusedConnections
+        let connectionHandlers = self.connectionHandlers
         let channel = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: configuration.transport.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -104,7 +107,7 @@ public final class RPCServer: Service, Sendable {
                     openConnections.record(count)
                     try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
                         configuration: configuration, router: router, interceptors: interceptors,
-                        logger: logger, eventLoop: channel.eventLoop))
+                        logger: logger, eventLoop: channel.eventLoop, live: connectionHandlers))
                     channel.closeFuture.whenComplete { _ in
                         openConnections.record(connections.withLockedValue { open in
                             open[id] = nil

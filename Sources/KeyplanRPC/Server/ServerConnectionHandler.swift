@@ -39,7 +39,19 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     /// `OPEN`, so its task then finds them waiting instead of being woken for each.
     private var callsToStart: [(callID: UInt32, start: () -> Task<Void, Never>)] = []
 
-    init(configuration: ServerConfiguration, router: RPCRouter, interceptors: [any ServerInterceptor], logger: Logger, eventLoop: any EventLoop) {
+    /// The server's count of its live handlers.
+    private let live: LiveObjects
+
+    deinit {
+        live.ended()
+    }
+
+    init(
+        configuration: ServerConfiguration, router: RPCRouter, interceptors: [any ServerInterceptor], logger: Logger, eventLoop: any EventLoop,
+        live: LiveObjects
+    ) {
+        self.live = live
+        live.started()
         self.configuration = configuration
         self.router = router
         self.interceptors = interceptors
@@ -139,6 +151,16 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         callsToStart.removeAll()
         logger.debug("connection closed")
         context.fireChannelInactive()
+    }
+
+    /// The pipeline let go of this handler: let go of everything that refers back to it (the
+    /// context, the budget's callback, the outbox's drain handler), or the handler, its calls and
+    /// buffers would outlive the connection — about 2 KB for each connection ever made.
+    func handlerRemoved(context: ChannelHandlerContext) {
+        io.stop()
+        _ = outbox.close(RPCError.unavailable("connection closed"))
+        budget = nil
+        self.context = nil
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {

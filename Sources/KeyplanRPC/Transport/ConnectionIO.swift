@@ -43,9 +43,12 @@ final class ConnectionIO {
         tickTask = context.eventLoop.scheduleRepeatedTask(initialDelay: interval, delay: interval) { _ in tick.value() }
     }
 
+    /// Stops the clock and lets go of the channel's context (which holds the handler that holds
+    /// this: kept, it would keep the closed connection's objects alive).
     func stop() {
         tickTask?.cancel()
         tickTask = nil
+        context = nil
     }
 
     /// What one frame meant to the liveness clock.

@@ -12,7 +12,7 @@ struct ClientConnectionHandlerTests {
         let channel = EmbeddedChannel()
         let handler = ClientConnectionHandler(
             configuration: ClientConfiguration(host: "127.0.0.1", port: 7400),
-            connectionState: ClientConnection.SharedState(onStop: {}), eventLoop: channel.eventLoop)
+            connectionState: ClientConnection.SharedState(onStop: {}), eventLoop: channel.eventLoop, live: LiveObjects())
         try channel.pipeline.syncOperations.addHandler(handler)
         var outcome: Result<Void, any Error>?
         handler.handshakeCompleted.whenComplete { outcome = $0 }
