@@ -11,15 +11,19 @@ public struct KeyplanClient: Sendable {
     public let rpc: RPCClient
     /// The session token or API key to present; `nil` for public methods only.
     public var token: String?
+    /// How long each call may take before it fails with DEADLINE_EXCEEDED (the server stops
+    /// working on it too); `nil` for no limit.
+    public var timeout: Duration?
 
-    public init(rpc: RPCClient, token: String? = nil) {
+    public init(rpc: RPCClient, token: String? = nil, timeout: Duration? = nil) {
         self.rpc = rpc
         self.token = token
+        self.timeout = timeout
     }
 
     /// The same client presenting `token`.
     public func authenticated(with token: String?) -> KeyplanClient {
-        KeyplanClient(rpc: rpc, token: token)
+        KeyplanClient(rpc: rpc, token: token, timeout: timeout)
     }
 
     /// Calls a unary method with this client's credential.
@@ -29,7 +33,7 @@ public struct KeyplanClient: Sendable {
 
     /// Call options carrying this client's credential.
     public var callOptions: CallOptions {
-        var options = CallOptions.defaults
+        var options = CallOptions(timeout: timeout)
         if let token {
             options.metadata[Self.authorizationHeader] = "Bearer \(token)"
         }

@@ -14,20 +14,43 @@ struct GlobalOptions: ParsableArguments {
     @Flag(help: "Print the result as JSON.")
     var json = false
 
+    @Option(help: "Seconds each call may take before it fails (0: no limit). Default: 30; an import 600; watch has none.")
+    var timeout: Double?
+
     var configPath: String { ClientConfigFile.path(config) }
 
-    /// Runs `body` with a client for the chosen context, then closes it.
-    func withClient<Result>(_ body: (KeyplanClient, ClientConfigFile.Context) async throws -> Result) async throws -> Result {
+    /// The default limit of a call: a stalled server must not hang a command.
+    static let defaultTimeout = Duration.seconds(30)
+
+    func validate() throws {
+        if let timeout, !(timeout >= 0 && timeout <= 86_400) { throw ValidationError("--timeout must be 0 to 86400 seconds") }
+    }
+
+    /// The limit each call of this command gets: `--timeout`, else the command's default.
+    func callTimeout(default fallback: Duration?) -> Duration? {
+        guard let timeout else { return fallback }
+        return timeout == 0 ? nil : .milliseconds(Int64(timeout * 1000))
+    }
+
+    /// Runs `body` with a client for the chosen context, then closes it. Each call may take
+    /// `--timeout` seconds, else `defaultTimeout` (`nil`: no limit, for streams that run on).
+    func withClient<Result>(
+        defaultTimeout: Duration? = GlobalOptions.defaultTimeout, _ body: (KeyplanClient, ClientConfigFile.Context) async throws -> Result
+    ) async throws -> Result {
         let file = try await ClientConfigFile.load(from: configPath)
         let (_, context) = try file.context(named: self.context)
-        return try await Self.withClient(server: context.server, tls: context.tls ?? false, trustRoots: context.trustRoots, token: context.token) {
+        return try await Self.withClient(
+            server: context.server, tls: context.tls ?? false, trustRoots: context.trustRoots, token: context.token,
+            timeout: callTimeout(default: defaultTimeout)
+        ) {
             try await body($0, context)
         }
     }
 
     /// Runs `body` with a client for `server` (`host:port`), then closes it.
     static func withClient<Result>(
-        server: String, tls: Bool, trustRoots: String?, token: String?, _ body: (KeyplanClient) async throws -> Result
+        server: String, tls: Bool, trustRoots: String?, token: String?, timeout: Duration? = GlobalOptions.defaultTimeout,
+        _ body: (KeyplanClient) async throws -> Result
     ) async throws -> Result {
         let parts = server.split(separator: ":")
         guard parts.count == 2, let port = Int(parts[1]), (1...65535).contains(port) else {
@@ -37,9 +60,12 @@ struct GlobalOptions: ParsableArguments {
         if tls { configuration.tls = ClientConfiguration.TLS(trustRootsPath: trustRoots) }
         let rpc = RPCClient(configuration: configuration)
         do {
-            let result = try await body(KeyplanClient(rpc: rpc, token: token))
+            let result = try await body(KeyplanClient(rpc: rpc, token: token, timeout: timeout))
             await rpc.close()
             return result
+        } catch let error as RPCError where error.code == .deadlineExceeded {
+            await rpc.close()
+            throw CLIError("\(error.code): the server did not answer in time (\(error.message)); try again, or allow longer with --timeout")
         } catch let error as RPCError {
             await rpc.close()
             throw CLIError("\(error.code): \(error.message)")

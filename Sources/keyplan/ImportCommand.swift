@@ -33,7 +33,7 @@ struct ImportCommand: AsyncParsableCommand {
             }
         }
         let bar = ProgressBar(total: document.records.count, enabled: !options.json)
-        let report = try await options.withClient { client, _ in
+        let report = try await options.withClient(defaultTimeout: .seconds(600)) { client, _ in
             try await client.importRows(kind, document, mapping: columns, chunkSize: chunkSize) { bar.show($0) }
         }
         bar.finish()

@@ -65,7 +65,7 @@ struct InvitationsCommand: AsyncParsableCommand {
         func run() async throws {
             let token = try readSecretLine("invitation token")
             let password = try readSecretLine("password")
-            let grant = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: nil) {
+            let grant = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: nil, timeout: options.callTimeout(default: GlobalOptions.defaultTimeout)) {
                 try await $0.acceptInvitation(token: token, password: password, displayName: displayName)
             }
             let contextName = name ?? options.context ?? "invited@\(server)"

@@ -28,12 +28,12 @@ struct LoginCommand: AsyncParsableCommand {
         let token: String, expiresAt: Date?, identity: Identity
         if apiKey {
             token = try readSecretLine("API key")
-            identity = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: token) { try await $0.whoAmI() }
+            identity = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: token, timeout: options.callTimeout(default: GlobalOptions.defaultTimeout)) { try await $0.whoAmI() }
             expiresAt = nil
         } else {
             guard let tenant, let email else { throw ValidationError("--tenant and --email are needed to sign in with a password") }
             let password = try readSecretLine("password")
-            let grant = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: nil) {
+            let grant = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: nil, timeout: options.callTimeout(default: GlobalOptions.defaultTimeout)) {
                 try await $0.signIn(tenantSlug: tenant, email: email, password: password)
             }
             (token, expiresAt, identity) = (grant.token, grant.expiresAt, grant.identity)

@@ -4,9 +4,10 @@ import KeyplanAPI
 import KeyplanRPC
 
 /// `keyplan watch`: prints an account's changes as they happen, one per line (JSON lines with
-/// `--json`), until interrupted or `--count` changes were printed. When the server ends the
-/// stream because the client fell behind or is going away, it resumes after the last change
-/// printed, so nothing is missed.
+/// `--json`), until interrupted or `--count` changes were printed. When the stream ends because
+/// the client fell behind, the server is going away or cannot be reached, it resumes after the
+/// highest change id printed (ids come in commit order, so nothing is missed), waiting a little
+/// longer after each failed attempt; it gives up after a run of failures without a change.
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "watch", abstract: "Print an account's changes live, until interrupted.")
 
@@ -15,8 +16,8 @@ struct WatchCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many changes.") var count: Int?
     @OptionGroup var options: GlobalOptions
 
-    /// Resumptions after the server ended the stream, before giving up.
-    static let maximumResumptions = 10
+    /// Failed attempts in a row (none delivering a change) before giving up: about two minutes.
+    static let maximumResumptions = 30
 
     func validate() throws {
         if let count, count < 1 { throw ValidationError("--count must be 1 or more") }
@@ -30,7 +31,10 @@ struct WatchCommand: AsyncParsableCommand {
         var printed = 0
         var last = after
         var resumptions = 0
-        try await options.withClient { client, _ in
+        // A stream runs as long as it is watched: no deadline, whatever --timeout says.
+        try await options.withClient(defaultTimeout: nil) { client, _ in
+            var client = client
+            client.timeout = nil
             while true {
                 do {
                     try await client.watch(accountID: account, after: last) { changes in
@@ -38,8 +42,9 @@ struct WatchCommand: AsyncParsableCommand {
                             // Written straight to the descriptor: a pipe reader sees each line at once.
                             let line = options.json ? String(decoding: try encoder.encode(change), as: UTF8.self) : change.line
                             FileHandle.standardOutput.write(Data((line + "\n").utf8))
-                            last = change.id
+                            last = max(last ?? 0, change.id)
                             printed += 1
+                            resumptions = 0
                             if let count, printed >= count { return }
                         }
                     }
@@ -47,7 +52,7 @@ struct WatchCommand: AsyncParsableCommand {
                 } catch let error as RPCError where [.resourceExhausted, .unavailable].contains(error.code) && resumptions < Self.maximumResumptions {
                     resumptions += 1
                     FileHandle.standardError.write(Data("\(error.code): \(error.message); resuming after \(last.map(String.init) ?? "now")\n".utf8))
-                    try await Task.sleep(for: .milliseconds(200 * resumptions))
+                    try await Task.sleep(for: .milliseconds(min(200 * resumptions, 5_000)))
                 }
             }
         }

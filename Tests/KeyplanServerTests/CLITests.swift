@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 import KeyplanAPI
 import NIOPosix
@@ -88,6 +91,34 @@ struct CLITests {
         let decoder = JSONDecoder()
         decoder.dateDecodingStrategy = .iso8601
         return try decoder.decode(Value.self, from: Data(run.output.utf8))
+    }
+
+    /// A listening socket nobody accepts from: the kernel completes connections, and nothing ever answers.
+    static func silentServer() throws -> (port: Int, socket: Int32) {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0 }
+        }
+        try #require(bound, "cannot listen on loopback")
+        return (Int(UInt16(bigEndian: address.sin_port)), fd)
+    }
+
+    /// A server that accepts but never answers must not hang the CLI: every call has a deadline.
+    @Test func aCallToAServerThatNeverAnswersFailsAtItsDeadline() async throws {
+        let silent = try Self.silentServer()
+        defer { close(silent.socket) }
+        let start = ContinuousClock.now
+        let run = try await keyplan(
+            ["login", "--server", "127.0.0.1:\(silent.port)", "--tenant", "acme", "--email", "ada@acme.example", "--timeout", "1.5"],
+            input: "a-password\n")
+        let took = ContinuousClock.now - start
+        #expect(run.status != 0)
+        #expect(run.errors.contains("DEADLINE_EXCEEDED") && run.errors.contains("--timeout"), "\(run.errors)")
+        #expect(took < .seconds(5), "took \(took)")
     }
 
     struct TenantCreated: Decodable { var tenantID: UUID; var slug: String; var adminEmail: String; var adminPassword: String }

@@ -135,7 +135,13 @@ final class ClientConnection: Sendable {
         }
         defer { timeout.cancel() }
         do {
-            try await handshake.get()
+            // Cancelled (the client closes while still connecting): give up the connection now
+            // rather than at the connect timeout.
+            try await withTaskCancellationHandler {
+                try await handshake.get()
+            } onCancel: {
+                channel.close(promise: nil)
+            }
         } catch {
             channel.close(promise: nil)
             throw error

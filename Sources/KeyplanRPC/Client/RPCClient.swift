@@ -142,7 +142,7 @@ public final class RPCClient: Sendable {
         body: (ClientCall) async throws -> Result
     ) async throws -> Result {
         try Task.checkCancellation()
-        let connection = try await self.connection()
+        let connection = try await self.connection(before: context.deadline)
         let call = try connection.openCall(context.method, metadata: context.metadata, deadline: context.deadline, singleRequest: singleRequest)
         do {
             let result = try await withTaskCancellationHandler {
@@ -185,6 +185,43 @@ public final class RPCClient: Sendable {
         case .ready(let connection): await connection.close()
         case .connecting(let task): task.cancel(); (try? await task.value).map { _ = $0.channel.close() }
         case .idle, .closed: break
+        }
+    }
+
+    /// The connection, or DEADLINE_EXCEEDED once `deadline` passes first: a server that accepts
+    /// the connection but never answers must not hold a call past its deadline. (The connecting
+    /// task is shared by the calls that wait for it, so it goes on for them; this call stops waiting.)
+    private func connection(before deadline: Deadline?) async throws -> ClientConnection {
+        guard let deadline, readyConnection == nil else { return try await connection() }
+        let outcome = NIOLockedValueBox<CheckedContinuation<ClientConnection, any Error>?>(nil)
+        func finish(_ result: Result<ClientConnection, any Error>) {
+            outcome.withLockedValue { continuation in
+                defer { continuation = nil }
+                return continuation
+            }?.resume(with: result)
+        }
+        return try await withCheckedThrowingContinuation { continuation in
+            outcome.withLockedValue { $0 = continuation }
+            let timer = Task {
+                guard (try? await Task.sleep(until: deadline.instant, clock: .continuous)) != nil else { return }
+                finish(.failure(RPCError(code: .deadlineExceeded, message: "no connection to the server within the call's deadline")))
+            }
+            Task {
+                do {
+                    finish(.success(try await self.connection()))
+                } catch {
+                    finish(.failure(error))
+                }
+                timer.cancel()
+            }
+        }
+    }
+
+    /// The connection when one is up and taking calls (no waiting).
+    private var readyConnection: ClientConnection? {
+        state.withLockedValue { state in
+            if case .ready(let connection) = state, connection.state.isAcceptingCalls { return connection }
+            return nil
         }
     }
 
