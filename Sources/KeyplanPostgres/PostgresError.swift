@@ -83,6 +83,15 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         return line.singleLine
     }
 
+    /// Whether the database could not be reached, or went away: a lost or refused connection, no
+    /// connection free in time. Worth trying again shortly; nothing in the request was at fault.
+    public var meansUnreachable: Bool {
+        switch kind {
+        case .connectionFailed, .connectionLost, .poolTimeout: true
+        default: false
+        }
+    }
+
     /// Classifies a server error by its SQLSTATE.
     static func kind(forSQLState state: String) -> Kind {
         switch state {

@@ -6,7 +6,8 @@ import KeyplanWire
 /// all made of these. A customer only ever receives changes whose ``visibility`` is `shared`.
 @WireMessage
 public struct WorkspaceChange: Codable, Hashable, Sendable {
-    /// Increasing per tenant: a watcher resumes after the last id it saw.
+    /// Increasing per tenant, and within an account in commit order: a watcher resumes after the
+    /// highest id it saw and misses nothing.
     public var id: Int64
     public var accountID: UUID
     public var at: Date

@@ -19,8 +19,10 @@ enum DatabaseFailure {
             return RPCError(code: .failedPrecondition, message: "a referenced object does not exist")
         case .serializationFailure, .deadlockDetected:
             return RPCError(code: .aborted, message: "a concurrent change got in the way: try again")
-        case .connectionFailed, .connectionLost, .poolTimeout, .poolShutDown:
+        case _ where error.meansUnreachable:
             return RPCError(code: .unavailable, message: "the database is unreachable at the moment: try again shortly")
+        case .poolShutDown:
+            return RPCError(code: .unavailable, message: "the server is shutting down: try again shortly")
         default:
             return error
         }

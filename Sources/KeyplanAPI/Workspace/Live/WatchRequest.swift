@@ -5,12 +5,16 @@ import KeyplanWire
 /// Opens ``WorkspaceService/watch`` on one account.
 ///
 /// The stream first replays the account's changes after `after` (none when `nil`: only what
-/// happens from now on), then sends each new change within about a second of its commit, in
-/// journal order, each once. A customer receives shared changes only. A client that reconnects
-/// passes the id of the last change it received as `after` and misses nothing; the server ends
-/// a stream with RESOURCE_EXHAUSTED when the client reads too slowly (resume with `after`), and
-/// with NOT_FOUND when the caller loses access to the account, UNAUTHENTICATED when its credential
-/// is revoked, its user disabled, or the credential reaches its hard expiry.
+/// happens from now on), then sends each new change within about a second of its commit, in id
+/// order, each once. An account's change ids grow in commit order (a change that commits later
+/// always has a higher id), so a client that reconnects passes the highest id it received as
+/// `after` and misses nothing. A customer receives shared changes only.
+///
+/// While the database cannot be reached the stream stays open and catches up once it is back; after
+/// five minutes without it, or when the server shuts down, it ends with UNAVAILABLE (resume with
+/// `after`). It ends with RESOURCE_EXHAUSTED when the client reads too slowly (resume with `after`),
+/// with NOT_FOUND when the caller loses access to the account, and with UNAUTHENTICATED when its
+/// credential is revoked, its user disabled, or the credential reaches its hard expiry.
 @WireMessage
 public struct WatchRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID

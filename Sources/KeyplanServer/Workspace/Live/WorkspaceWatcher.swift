@@ -19,6 +19,9 @@ struct WorkspaceWatcher {
     let accountID: UUID
     /// Changes read per query while catching up. Default 200.
     var batchSize = 200
+    /// How long an unreachable database is waited out, the stream kept open, before the watch ends
+    /// with UNAVAILABLE (the client resumes with `after`). Default 5 minutes.
+    var longestOutage: Duration = .seconds(300)
 
     func run(after: Int64?, writer: MessageWriter<WorkspaceChange>) async throws {
         if let after, after < 0 { throw RPCError(code: .invalidArgument, message: "after must be a change id (0 or more)") }
@@ -59,13 +62,33 @@ struct WorkspaceWatcher {
     private func catchUp(_ cursor: inout WatchCursor, notified: Int64?, writer: MessageWriter<WorkspaceChange>) async throws {
         var notified = notified
         while true {
-            let changes = try await unsent(after: cursor.highest, notified: notified)
+            let changes = try await waitingOutOutages(cursor) { try await unsent(after: cursor.highest, notified: notified) }
             notified = nil
             for change in changes where cursor.needs(change.id) {
                 try await writer.write(change)
                 cursor.sent(change.id)
             }
             if changes.count < batchSize { return }
+        }
+    }
+
+    /// Runs `read`, and while the database cannot be reached tries again — after 0.25 s, doubling
+    /// to 5 s — keeping the stream open: once it is back, the catch-up delivers what committed
+    /// meanwhile. After ``longestOutage`` the watch ends with UNAVAILABLE.
+    private func waitingOutOutages<Value>(_ cursor: WatchCursor, _ read: () async throws -> Value) async throws -> Value {
+        var pause = Duration.milliseconds(250)
+        let giveUp = ContinuousClock.now.advanced(by: longestOutage)
+        while true {
+            do {
+                return try await read()
+            } catch let error as PostgresError where error.meansUnreachable && ContinuousClock.now < giveUp {
+                try await Task.sleep(for: pause)
+                pause = min(pause * 2, .seconds(5))
+            } catch let error as PostgresError where error.meansUnreachable {
+                throw RPCError(
+                    code: .unavailable,
+                    message: "the database has been unreachable for too long: reconnect with after: \(cursor.highest) to resume without a gap")
+            }
         }
     }
 

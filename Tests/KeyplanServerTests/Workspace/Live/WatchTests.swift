@@ -249,3 +249,58 @@ extension WatchTests {
         }
     }
 }
+
+extension WatchTests {
+    /// Two writers of one account, the one that started journaling first committing last: a
+    /// watcher that resumes after the highest id it had seen misses neither change, because an
+    /// account's change ids are drawn in commit order (Schema/0014).
+    @Test func aResumedWatchMissesNoChangeOfADelayedCommit() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            let marker = try await world.journalChange(.shared, "marker")
+            let seller = try await world.client(for: .sellerOnTeam)
+            let actor = try world.actingPrincipal(.teamMember)
+            func watchAcrossTheSlowCommit(_ slow: PostgresConnection) async throws -> (Int64, Int64) {
+                try await seller.watch(accountID: world.accountA, after: marker - 1) { changes in
+                    #expect(try await changes.next()?.id == marker)
+                    // The slow writer journals first and holds its transaction open.
+                    try await slow.query("BEGIN")
+                    try await slow.query("SELECT set_config('app.tenant_id', \(world.acme.uuidString.lowercased()), true)")
+                    let slowID = try await slow.query("""
+                        INSERT INTO workspace_changes (tenant_id, account_id, actor_id, actor_kind, entity, entity_id, operation, visibility, summary)
+                        VALUES (\(world.acme), \(world.accountA), \(actor.userID), 'seller', 'goal', \(UUID()), 'updated', 'shared', 'slow writer')
+                        RETURNING id
+                        """).single(Int64.self, column: "id")
+                    // The quick writer's change waits for the slow one to commit: it cannot come first.
+                    let quick = Task { try await seller.createGoal(accountID: world.accountA, GoalDraft(title: "Quick")) }
+                    var highest = marker
+                    if let early = try? await changes.next(within: .seconds(1)) { highest = max(highest, early.id) }
+                    #expect(highest == marker, "a change arrived while an earlier-drawn one was uncommitted")
+                    try await slow.query("COMMIT")
+                    _ = try await quick.value
+                    let delivered = [try #require(try await changes.next(within: .seconds(5))), try #require(try await changes.next(within: .seconds(5)))]
+                    #expect(delivered.map(\.summary) == ["slow writer", "Goal “Quick” created"])
+                    #expect(delivered[0].id == slowID && delivered[1].id > slowID)
+                    return (highest, slowID)
+                }
+            }
+            let slow = try await server.client.leaseConnection()
+            // Given back whatever happens: a leased connection would keep the server from stopping.
+            let watched: (Int64, Int64)
+            do {
+                watched = try await watchAcrossTheSlowCommit(slow)
+            } catch {
+                await slow.rollBack()
+                server.client.releaseConnection(slow)
+                throw error
+            }
+            server.client.releaseConnection(slow)
+            let (highestBeforeCommit, slowID) = watched
+            // Resuming after the highest id seen before the slow commit: both changes, in order.
+            let resumed = try await seller.watch(accountID: world.accountA, after: highestBeforeCommit) { changes in
+                [try #require(try await changes.next(within: .seconds(5))).id, try #require(try await changes.next(within: .seconds(5))).id]
+            }
+            #expect(resumed.first == slowID && resumed.count == 2)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import KeyplanAPI
+import KeyplanLocalDatabase
+import KeyplanPostgres
+import KeyplanRPC
+@testable import KeyplanServer
+import Testing
+
+/// A Keyplan server on a PostgreSQL cluster of its own, which a test may stop and start.
+struct StoppableServer {
+    let cluster: LocalCluster
+    let stack: ServingStack
+    let rpc: RPCClient
+    let admin: KeyplanClient
+    let accountID: UUID
+
+    /// Runs `body` with a server on a new temporary cluster, a tenant and its admin signed in, and
+    /// one account; stops everything afterwards.
+    static func with<Result>(_ body: (StoppableServer) async throws -> Result) async throws -> Result {
+        try await LocalCluster.withTemporaryCluster(schemaDirectory: packageDirectory.appendingPathComponent("Schema")) { cluster in
+            let database = try await cluster.start()
+            let stack = try await ServingStack.start(databaseURL: database.appURL, configuration: testIdentityConfiguration())
+            let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: stack.port))
+            do {
+                _ = try await TenantBootstrap(database: stack.client, passwords: .insecureForTesting).create(
+                    name: "Acme", slug: "acme", adminEmail: "admin@acme.example", adminName: "Ada Admin", adminPassword: "admin-password")
+                let grant = try await KeyplanClient(rpc: rpc).signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
+                let admin = KeyplanClient(rpc: rpc, token: grant.token)
+                let account = try await admin.createAccount(CreateAccountRequest(name: "Globex"))
+                let result = try await body(StoppableServer(cluster: cluster, stack: stack, rpc: rpc, admin: admin, accountID: account.id))
+                await rpc.close()
+                await stack.stop()
+                return result
+            } catch {
+                await rpc.close()
+                await stack.stop()
+                throw error
+            }
+        }
+    }
+}
+
+@Suite("Faults: an unreachable database", .serialized)
+struct FaultTests {
+    /// While the database is down every call answers UNAVAILABLE (retryable, and saying why), not
+    /// INTERNAL; once it is back, writes succeed again within a second, without restarting the server.
+    @Test func aStoppedDatabaseIsUnavailableAndWritesResumeWhenItIsBack() async throws {
+        try await StoppableServer.with { server in
+            _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "Before"))
+            try await server.cluster.stop()
+
+            let read = await rpcError { _ = try await server.admin.goals(accountID: server.accountID) }
+            let write = await rpcError { _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "During")) }
+            let signIn = await rpcError { _ = try await KeyplanClient(rpc: server.rpc).signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            let unknownToken = await rpcError { _ = try await KeyplanClient(rpc: server.rpc, token: "kps_not-a-cached-token").whoAmI() }
+            for error in [read, write, signIn, unknownToken] {
+                #expect(error?.code == .unavailable, "\(String(describing: error))")
+                #expect(error?.message.contains("database is unreachable") == true, "\(String(describing: error))")
+            }
+
+            _ = try await server.cluster.start()
+            let back = ContinuousClock.now
+            var written: GoalView?
+            while written == nil, ContinuousClock.now - back < .seconds(5) {
+                written = try? await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "After"))
+                if written == nil { try await Task.sleep(for: .milliseconds(20)) }
+            }
+            let took = ContinuousClock.now - back
+            #expect(written != nil)
+            #expect(took < .seconds(1), "the first write succeeded \(took) after the database returned")
+            let titles = try await server.admin.goals(accountID: server.accountID).nodes.map(\.goal.title)
+            #expect(Set(titles) == ["Before", "After"])
+        }
+    }
+
+    /// A watch held open across a database stop longer than its catch-up tick keeps its stream, and
+    /// once the database is back delivers every change, each once.
+    @Test func aWatchRidesOutADatabaseStop() async throws {
+        try await StoppableServer.with { server in
+            let before = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "Before the stop"))
+            let received = try await server.admin.watch(accountID: server.accountID, after: 0) { changes in
+                var summaries = [try #require(try await changes.next()).summary]
+                #expect(summaries == ["Goal “\(before.title)” created"])
+                try await server.cluster.stop()
+                try await Task.sleep(for: .seconds(11))
+                _ = try await server.cluster.start()
+                var written: GoalView?
+                while written == nil {
+                    written = try? await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "After the stop"))
+                    if written == nil { try await Task.sleep(for: .milliseconds(50)) }
+                }
+                _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "And another"))
+                summaries.append(try #require(try await changes.next(within: .seconds(10))).summary)
+                summaries.append(try #require(try await changes.next(within: .seconds(10))).summary)
+                // Nothing twice: the next tick's catch-up finds nothing new.
+                await #expect(throws: WatchTimedOut.self) { _ = try await changes.next(within: .seconds(6)) }
+                return summaries
+            }
+            #expect(received == ["Goal “Before the stop” created", "Goal “After the stop” created", "Goal “And another” created"])
+        }
+    }
+}
