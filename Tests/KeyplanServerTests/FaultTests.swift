@@ -73,6 +73,26 @@ struct FaultTests {
         }
     }
 
+    /// Backends terminated under the server (an administrator, a failover): calls either succeed on a
+    /// fresh connection or answer UNAVAILABLE, never INTERNAL, and the next ones succeed.
+    @Test func terminatedBackendsAreUnavailableNotInternal() async throws {
+        try await StoppableServer.with { server in
+            _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "Warm the pool"))
+            for round in 0..<3 {
+                // Connections in use are killed too: calls are in flight while it happens.
+                let calls = (0..<8).map { index in
+                    Task { await statusCode { _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "Round \(round) goal \(index)")) } }
+                }
+                #expect(try await server.cluster.terminateServerSessions() > 0)
+                for call in calls {
+                    let code = await call.value
+                    #expect(code == .ok || code == .unavailable, "a call ended \(code)")
+                }
+            }
+            #expect(await statusCode { _ = try await server.admin.goals(accountID: server.accountID) } == .ok)
+        }
+    }
+
     /// A watch held open across a database stop longer than its catch-up tick keeps its stream, and
     /// once the database is back delivers every change, each once.
     @Test func aWatchRidesOutADatabaseStop() async throws {
