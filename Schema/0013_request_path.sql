@@ -170,6 +170,18 @@ AS $$
     WHERE NOT p_succeeded AND id = ANY (p_attempt_ids);
 $$;
 
+-- Forgets an account's settled failures after a right password, under the subject's lock. It
+-- leaves pending attempts alone (their own settle deletes or dates them) and rows older than a day
+-- (the claim's purge deletes those): concurrent sign-ins that each clear, settle and purge then
+-- never lock the same rows in different orders, which deadlocked them.
+CREATE OR REPLACE FUNCTION clear_sign_in_failures(p_subject text) RETURNS void
+LANGUAGE sql VOLATILE SECURITY DEFINER
+SET search_path = public, pg_temp
+AS $$
+    SELECT pg_advisory_xact_lock(hashtext(p_subject));
+    DELETE FROM sign_in_failures WHERE subject = p_subject AND NOT pending AND failed_at >= clock_timestamp() - interval '1 day';
+$$;
+
 REVOKE ALL ON FUNCTION claim_sign_in_attempt(text[], bigint[], interval, interval) FROM PUBLIC;
 REVOKE ALL ON FUNCTION settle_sign_in_attempt(bigint[], boolean) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION claim_sign_in_attempt(text[], bigint[], interval, interval) TO keyplan_app;
