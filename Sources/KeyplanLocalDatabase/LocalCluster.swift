@@ -110,13 +110,14 @@ public final class LocalCluster: Sendable {
     }
 
     /// Ends every session of the server's role (`pg_terminate_backend`), as an administrator or a
-    /// failover would; returns how many. For tests of how the server copes.
+    /// failover would; returns how many, once they have ended (each waited for up to 5 s: a
+    /// backend told to end closes its connection a moment later). For tests of how the server copes.
     @discardableResult
     public func terminateServerSessions() async throws -> Int {
         try await withSetUpLock { layout, _ in
             try await self.withSuperuser(layout) { client in
                 try await client.query("""
-                    SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = \(Self.appRole)) AS ended
+                    SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = \(Self.appRole)) AS ended
                     """).single(Int.self, column: "n")
             }
         }

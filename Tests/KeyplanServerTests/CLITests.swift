@@ -118,7 +118,9 @@ struct CLITests {
         let took = ContinuousClock.now - start
         #expect(run.status != 0)
         #expect(run.errors.contains("DEADLINE_EXCEEDED") && run.errors.contains("--timeout"), "\(run.errors)")
-        #expect(took < .seconds(5), "took \(took)")
+        // Far below the 30 s default: the 1.5 s deadline ended it (starting the binary on a loaded
+        // machine took up to 5 s more).
+        #expect(took < .seconds(15), "took \(took)")
     }
 
     struct TenantCreated: Decodable { var tenantID: UUID; var slug: String; var adminEmail: String; var adminPassword: String }
