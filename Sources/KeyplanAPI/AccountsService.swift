@@ -10,6 +10,9 @@ public enum AccountsService {
     public static let list = RPCMethod<Empty, AccountList>.read(name, "List")
     /// One account; a customer gets the customer view, built on the server.
     public static let get = RPCMethod<AccountRef, AccountView>.read(name, "Get")
+    /// The account's people — its team and the customers invited to it — whom an action, a
+    /// process step, a review, a relationship or a mention may name. Every reader may list them.
+    public static let participants = RPCMethod<AccountRef, ParticipantList>.read(name, "Participants")
     public static let addTeamMember = RPCMethod<AddTeamMemberRequest, Empty>.unary(name, "AddTeamMember")
     /// Takes a user off the account: a seller off its team, a customer out of its workspace. Their
     /// next call about the account, an open Watch stream included, finds no account, and the
@@ -73,10 +76,46 @@ public struct AccountRef: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1 }
 }
 
+/// Someone taking part in an account: a seller on its team, or a customer invited to it.
+@WireMessage
+public struct Participant: Codable, Hashable, Sendable {
+    public var person: WorkspaceChange.Actor
+    /// A seller's place on the team (`nil` for customers).
+    public var teamRole: TeamRole?
+    /// A customer's role (`nil` for sellers).
+    public var customerRole: CustomerRole?
+
+    public init(person: WorkspaceChange.Actor, teamRole: TeamRole? = nil, customerRole: CustomerRole? = nil) {
+        self.person = person
+        self.teamRole = teamRole
+        self.customerRole = customerRole
+    }
+
+    enum CodingKeys: Int, CodingKey { case person = 1, teamRole, customerRole }
+
+    /// "owner", "member", "customer editor", "customer viewer".
+    public var roleWords: String {
+        teamRole?.rawValue ?? customerRole?.rawValue.replacingOccurrences(of: "_", with: " ") ?? person.kind.rawValue
+    }
+}
+
+/// An account's participants: the team by name, then the customers by name.
+@WireMessage
+public struct ParticipantList: Codable, Hashable, Sendable {
+    public var participants: [Participant]
+
+    public init(participants: [Participant]) { self.participants = participants }
+
+    enum CodingKeys: Int, CodingKey { case participants = 1 }
+}
+
 @WireMessage
 public struct AddTeamMemberRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
-    public var userID: UUID
+    /// The seller, by id or by email (exactly one of the two): an account's owner knows their
+    /// colleagues by email, and only admins may list the tenant's users.
+    public var userID: UUID?
+    public var email: String?
     public var role: TeamRole
 
     public init(accountID: UUID, userID: UUID, role: TeamRole) {
@@ -85,7 +124,13 @@ public struct AddTeamMemberRequest: Codable, Hashable, Sendable, AccountScoped {
         self.role = role
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, userID, role }
+    public init(accountID: UUID, email: String, role: TeamRole) {
+        self.accountID = accountID
+        self.email = email
+        self.role = role
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, userID, role, email }
 }
 
 @WireMessage
@@ -104,6 +149,10 @@ public struct RemoveMemberRequest: Codable, Hashable, Sendable, AccountScoped {
 extension KeyplanClient {
     public func createAccount(_ request: CreateAccountRequest) async throws -> AccountView {
         try await call(AccountsService.create, request)
+    }
+
+    public func participants(of accountID: UUID) async throws -> [Participant] {
+        try await call(AccountsService.participants, AccountRef(accountID: accountID)).participants
     }
 
     public func listAccounts() async throws -> [AccountView] {

@@ -20,8 +20,13 @@ public struct AuditEntry: Codable, Hashable, Sendable {
     /// The call's status code name, e.g. `ok`, `permissionDenied`.
     public var code: String
     public var message: String
+    /// Who called, by name and email (`nil` for anonymous calls).
+    public var user: WorkspaceChange.Actor?
 
-    public init(id: Int64, at: Date, userID: UUID?, credentialID: UUID?, method: String, objectID: UUID?, clientAddress: String?, code: String, message: String) {
+    public init(
+        id: Int64, at: Date, userID: UUID?, credentialID: UUID?, method: String, objectID: UUID?, clientAddress: String?, code: String,
+        message: String, user: WorkspaceChange.Actor? = nil
+    ) {
         self.id = id
         self.at = at
         self.userID = userID
@@ -31,9 +36,10 @@ public struct AuditEntry: Codable, Hashable, Sendable {
         self.clientAddress = clientAddress
         self.code = code
         self.message = message
+        self.user = user
     }
 
-    enum CodingKeys: Int, CodingKey { case id = 1, at, userID, credentialID, method, objectID, clientAddress, code, message }
+    enum CodingKeys: Int, CodingKey { case id = 1, at, userID, credentialID, method, objectID, clientAddress, code, message, user }
 }
 
 /// Newest first; pass the previous page's `nextCursor` as `before` for the next page.

@@ -57,10 +57,13 @@ public struct Identity: Codable, Hashable, Sendable {
     public var tenantRole: TenantRole?
     public var credentialID: UUID
     public var credentialKind: CredentialKind
+    /// The tenant's name and slug (what sign-in takes), as people know it.
+    public var tenantName: String
+    public var tenantSlug: String
 
     public init(
         userID: UUID, tenantID: UUID, email: String, displayName: String, kind: UserKind,
-        tenantRole: TenantRole?, credentialID: UUID, credentialKind: CredentialKind
+        tenantRole: TenantRole?, credentialID: UUID, credentialKind: CredentialKind, tenantName: String, tenantSlug: String
     ) {
         self.userID = userID
         self.tenantID = tenantID
@@ -70,10 +73,12 @@ public struct Identity: Codable, Hashable, Sendable {
         self.tenantRole = tenantRole
         self.credentialID = credentialID
         self.credentialKind = credentialKind
+        self.tenantName = tenantName
+        self.tenantSlug = tenantSlug
     }
 
     enum CodingKeys: Int, CodingKey {
-        case userID = 1, tenantID, email, displayName, kind, tenantRole, credentialID, credentialKind
+        case userID = 1, tenantID, email, displayName, kind, tenantRole, credentialID, credentialKind, tenantName, tenantSlug
     }
 }
 

@@ -24,12 +24,12 @@ struct ServiceEnvironment: Sendable {
         let token = SecretToken.generate(.session)
         let session = try await CredentialRepository(transaction: transaction).insertSession(
             tenantID: tenantID, userID: userID, token: token, clientAddress: clientAddress, sessions: configuration.sessions)
-        guard let user = try await UserRepository(transaction: transaction).find(userID) else {
+        let users = UserRepository(transaction: transaction)
+        guard let user = try await users.find(userID),
+            let identity = try await users.identity(of: userID, tenantRole: user.tenantRole, credentialID: session.id, credentialKind: .session)
+        else {
             throw RPCError(code: .internal, message: "internal error")
         }
-        let identity = Identity(
-            userID: user.id, tenantID: tenantID, email: user.email, displayName: user.displayName, kind: user.kind,
-            tenantRole: user.tenantRole, credentialID: session.id, credentialKind: .session)
         return SessionGrant(token: token.text, expiresAt: session.expiresAt ?? Date(), identity: identity)
     }
 }

@@ -106,13 +106,15 @@ enum Validate {
         return version
     }
 
-    /// An optional expected version, checked when given.
+    /// An optional expected version — creating when `nil` — checked when given.
     static func expectedVersion(_ version: Int?) throws {
         if let version { try Self.expectedVersion(version) }
     }
 
-    /// Refuses a request that both sets and clears one field.
-    static func setOrClear(_ value: (some Any)?, clear: Bool, _ field: String) throws {
-        if value != nil, clear { throw RPCError(code: .invalidArgument, message: "either set \(field) or clear it, not both") }
+    /// Refuses a change that both sets and clears a field (`contradictions` of a request).
+    static func noContradictions<Field: RawRepresentable<String>>(_ contradictions: [Field]) throws {
+        if let field = contradictions.first {
+            throw RPCError(code: .invalidArgument, message: "either set \(field.rawValue.replacingOccurrences(of: "_", with: " ")) or clear it, not both")
+        }
     }
 }

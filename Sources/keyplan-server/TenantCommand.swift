@@ -12,11 +12,21 @@ struct TenantCommand: AsyncParsableCommand {
     )
 
     struct Create: AsyncParsableCommand {
+        /// `text` as one shell word: quoted when it holds anything a shell would read otherwise.
+        static func quoted(_ text: String) -> String {
+            text.allSatisfy { $0.isLetter || $0.isNumber || "@._+-".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+        }
+
         static let configuration = CommandConfiguration(
             abstract: "Create a tenant and its first admin; prints the admin's credentials once.",
             discussion: """
                 Without --database-url (or $KEYPLAN_DATABASE_URL), uses the private local cluster, \
-                starting it if needed. The password is generated unless --admin-password-stdin is given.
+                starting it if needed. The password is generated unless --admin-password-stdin is given. \
+                It ends with the `keyplan login` command that signs the admin in, for the server named \
+                by --server.
+
+                Example:
+                  keyplan-server tenant create --name "Acme Corp" --slug acme --admin-email ana@acme.example --admin-name "Ana Lima"
                 """
         )
 
@@ -26,6 +36,7 @@ struct TenantCommand: AsyncParsableCommand {
         @Option(help: "The first admin's name. Default: the email.") var adminName: String?
         @Flag(help: "Read the admin's password from standard input instead of generating one.") var adminPasswordStdin = false
         @Option(help: "The server role's database URL. Default: $KEYPLAN_DATABASE_URL, else the local cluster.") var databaseURL: String?
+        @Option(help: "The server, host:port, as clients reach it: for the login command printed.") var server = "127.0.0.1:7400"
         @Flag(help: "Print the result as JSON.") var json = false
         @OptionGroup var project: ProjectOptions
 
@@ -48,7 +59,8 @@ struct TenantCommand: AsyncParsableCommand {
                         tenant   \(result.slug) (\(result.tenantID))
                         admin    \(result.adminEmail) (\(result.adminUserID))
                         password \(result.adminPassword)
-                        The password is shown only now. Sign in with: keyplan login --tenant \(result.slug) --email \(result.adminEmail)
+                        The password is shown only now. Sign in with:
+                          keyplan login --server \(server) --tenant \(result.slug) --email \(Self.quoted(result.adminEmail))
                         """)
                 }
             } catch let failure as TenantBootstrap.Failure {

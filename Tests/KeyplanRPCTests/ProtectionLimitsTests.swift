@@ -164,18 +164,19 @@ struct ProtectionLimitsTests {
     @Test("a slow serializer does not stall the connection's event loop when the call's deadline passes")
     func serializationOutsideTheCallLock() async throws {
         try await withServerAndClient { server, client in
-            // The response takes 5 s to serialize; the deadline passes after 1 s and ends the call from the
-            // event loop, which must not wait for the serializer to do so.
+            // The response takes 5 s to serialize; the deadline passes after 2 s and ends the call from the
+            // event loop, which must not wait for the serializer to do so. (With 1 s, a loaded machine
+            // sometimes reached the deadline before the handler had started.)
             let start = ContinuousClock.now
             async let slow: Void = {
                 _ = try? await client.serverStreaming(
-                    TestMethods.slowSerialization, request: TestMessage(number: 5000), options: CallOptions(timeout: .seconds(1))
+                    TestMethods.slowSerialization, request: TestMessage(number: 5000), options: CallOptions(timeout: .seconds(2))
                 ) { response in
                     for try await _ in response.messages {}
                 }
             }()
             #expect(await server.probe.waitUntil { $0.started.contains("SlowSerialization") })
-            try await Task.sleep(until: start + .milliseconds(1500))
+            try await Task.sleep(until: start + .milliseconds(2500))
             let echoStart = ContinuousClock.now
             try await expectStillServing(client)
             #expect(ContinuousClock.now - echoStart < .seconds(2))

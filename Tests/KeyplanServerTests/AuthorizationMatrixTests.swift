@@ -52,6 +52,7 @@ struct AuthorizationMatrixTests {
         },
         AccountsService.list.descriptor: { _, client, _ in _ = try await client.listAccounts() },
         AccountsService.get.descriptor: { world, client, _ in _ = try await client.getAccount(world.accountA) },
+        AccountsService.participants.descriptor: { world, client, _ in _ = try await client.participants(of: world.accountA) },
         AccountsService.addTeamMember.descriptor: { world, client, _ in
             try await client.addTeamMember(AddTeamMemberRequest(accountID: world.accountA, userID: world.spareSeller, role: .member))
         },
@@ -88,7 +89,15 @@ struct AuthorizationMatrixTests {
         GoalsService.create.descriptor: { world, client, _ in _ = try await client.createGoal(accountID: world.accountA, GoalDraft(title: "Matrix goal")) },
         GoalsService.update.descriptor: { world, client, _ in
             let goal = try await world.freshGoal()
-            _ = try await client.updateGoal(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, GoalDraft(title: "Renamed"))
+            _ = try await client.updateGoal(UpdateGoalRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, title: "Renamed"))
+        },
+        GoalsService.setMetric.descriptor: { world, client, _ in
+            let goal = try await world.freshGoal()
+            _ = try await client.setGoalMetric(SetGoalMetricRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, name: "Revenue", current: 5))
+        },
+        GoalsService.removeMetric.descriptor: { world, client, _ in
+            let goal = try await world.freshGoal(metrics: [GoalMetric(name: "Revenue", unit: "EUR")])
+            _ = try await client.removeGoalMetric(RemoveGoalMetricRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, name: "Revenue"))
         },
         GoalsService.delete.descriptor: { world, client, _ in
             let goal = try await world.freshGoal()
@@ -121,16 +130,18 @@ struct AuthorizationMatrixTests {
             _ = try await client.updateContact(UpdateContactRequest(accountID: world.accountA, contactID: contact.id, expectedVersion: 1, attitude: .supporter))
         },
         RelationshipMapService.removeContact.descriptor: { world, client, _ in
-            try await client.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: try await world.freshContact().id))
+            let contact = try await world.freshContact()
+            try await client.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: contact.id, expectedVersion: contact.version))
         },
         RelationshipMapService.map.descriptor: { world, client, _ in _ = try await client.relationshipMap(of: world.accountA) },
         RelationshipMapService.setRelationship.descriptor: { world, client, _ in
             let contact = try await world.freshContact()
-            _ = try await client.setRelationship(SetRelationshipRequest(accountID: world.accountA, contactID: contact.id, userID: world.spareSeller, strength: .strong))
+            _ = try await client.setRelationship(SetRelationshipRequest(accountID: world.accountA, contactID: contact.id, userID: try world.user(.teamMember), strength: .strong))
         },
         RelationshipMapService.removeRelationship.descriptor: { world, client, _ in
             let relationship = try await world.freshRelationship()
-            try await client.removeRelationship(RemoveRelationshipRequest(accountID: world.accountA, contactID: relationship.contactID, userID: relationship.userID))
+            try await client.removeRelationship(RemoveRelationshipRequest(
+                accountID: world.accountA, contactID: relationship.contactID, userID: relationship.userID, expectedVersion: relationship.version))
         },
         RelationshipMapService.coverageGaps.descriptor: { world, client, _ in _ = try await client.coverageGaps(of: world.accountA) },
 
@@ -141,13 +152,14 @@ struct AuthorizationMatrixTests {
         ScorecardsService.listTemplates.descriptor: { _, client, _ in _ = try await client.scorecardTemplates() },
         ScorecardsService.getTemplate.descriptor: { world, client, _ in _ = try await client.scorecardTemplate(try await world.freshScorecardTemplate().id) },
         ScorecardsService.archiveTemplate.descriptor: { world, client, _ in
-            _ = try await client.archiveScorecardTemplate(try await world.freshScorecardTemplate().id)
+            let template = try await world.freshScorecardTemplate()
+            _ = try await client.archiveScorecardTemplate(template.id, expectedVersion: template.version)
         },
         ScorecardsService.openRound.descriptor: { world, client, _ in
             _ = try await client.openScoringRound(OpenRoundRequest(accountID: world.accountA, templateID: try await world.freshScorecardTemplate().id, period: "2026-Q4"))
         },
         ScorecardsService.closeRound.descriptor: { world, client, _ in
-            _ = try await client.closeScoringRound(accountID: world.accountA, roundID: try await world.freshScoringRound().id)
+            _ = try await client.closeScoringRound(accountID: world.accountA, roundID: try await world.freshScoringRound().id, expectedVersion: 1)
         },
         ScorecardsService.listRounds.descriptor: { world, client, _ in _ = try await client.scoringRounds(accountID: world.accountA) },
         ScorecardsService.getRound.descriptor: { world, client, _ in
@@ -173,17 +185,21 @@ struct AuthorizationMatrixTests {
             _ = try await client.updateAction(UpdateActionRequest(accountID: world.accountA, actionID: id, expectedVersion: 1, status: .inProgress))
         },
         ActionPlanService.deleteAction.descriptor: { world, client, _ in
-            try await client.deleteAction(DeleteActionRequest(accountID: world.accountA, actionID: try await world.freshAction(shared: true)))
+            try await client.deleteAction(DeleteActionRequest(accountID: world.accountA, actionID: try await world.freshAction(shared: true), expectedVersion: 1))
         },
         ActionPlanService.listActions.descriptor: { world, client, _ in _ = try await client.listActions(ListActionsRequest(accountID: world.accountA)) },
         ActionPlanService.getAction.descriptor: { world, client, _ in
             _ = try await client.getAction(accountID: world.accountA, actionID: try await world.freshAction(shared: true))
         },
-        ActionPlanService.setProcessStep.descriptor: { world, client, _ in
-            _ = try await client.setProcessStep(SetProcessStepRequest(accountID: world.accountA, activity: "Matrix step", side: .joint))
+        ActionPlanService.addProcessStep.descriptor: { world, client, _ in
+            _ = try await client.addProcessStep(AddProcessStepRequest(accountID: world.accountA, activity: "Matrix step", side: .joint))
+        },
+        ActionPlanService.updateProcessStep.descriptor: { world, client, _ in
+            _ = try await client.updateProcessStep(UpdateProcessStepRequest(
+                accountID: world.accountA, stepID: try await world.freshProcessStep(), expectedVersion: 1, activity: "Renamed step"))
         },
         ActionPlanService.removeProcessStep.descriptor: { world, client, _ in
-            try await client.removeProcessStep(RemoveProcessStepRequest(accountID: world.accountA, stepID: try await world.freshProcessStep()))
+            try await client.removeProcessStep(RemoveProcessStepRequest(accountID: world.accountA, stepID: try await world.freshProcessStep(), expectedVersion: 1))
         },
         ActionPlanService.processMap.descriptor: { world, client, _ in _ = try await client.processMap(of: world.accountA) },
         ActionPlanService.recordReview.descriptor: { world, client, _ in

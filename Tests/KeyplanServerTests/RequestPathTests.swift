@@ -110,7 +110,7 @@ struct RequestPathTests {
             let outsider = try await world.client(for: .otherTenantCustomer)
             #expect(await rpcError { _ = try await outsider.goal(accountID: world.accountA, goalID: goal.id) }?.code == .notFound)
             let viewer = try await world.client(for: .customerViewer)
-            #expect(await rpcError { _ = try await viewer.updateGoal(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, GoalDraft(title: "x")) }?.code == .permissionDenied)
+            #expect(await rpcError { _ = try await viewer.updateGoal(UpdateGoalRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, title: "x")) }?.code == .permissionDenied)
         }
     }
 }
@@ -133,11 +133,9 @@ extension RequestPathTests {
                 kind: .initiative, parentID: parent.id, title: "Pilot “in Lyon”", description: "two\nlines", department: "Ops",
                 targetDate: CalendarDate("2027-03-31")))
             #expect(child == (try await editor.goal(accountID: world.accountA, goalID: child.id)))
-            var draft = child.draft
-            draft.title = "Pilot in Lyon and Nice"
-            draft.metrics = metrics.reversed()
-            draft.targetDate = nil
-            let updated = try await seller.updateGoal(accountID: world.accountA, goalID: child.id, expectedVersion: child.version, draft)
+            let updated = try await seller.updateGoal(UpdateGoalRequest(
+                accountID: world.accountA, goalID: child.id, expectedVersion: child.version, title: "Pilot in Lyon and Nice",
+                metrics: metrics.reversed(), clear: [.targetDate]))
             #expect(updated.version == child.version + 1)
             #expect(updated == (try await editor.goal(accountID: world.accountA, goalID: child.id)))
             #expect(updated.updatedBy.userID == world.users[.sellerOnTeam]?.user && updated.createdBy.userID == world.users[.customerEditor]?.user)

@@ -41,7 +41,10 @@ extension CLITests {
             #expect(output.contains("Roadmap review of Fabrikam Energy overdue since"), "Priya is told of the overdue review")
             #expect(output.contains("Your scores, please: “Customer value”"), "the integration drains the outbox")
             #expect(output.contains("the relationship map is seller-internal"), "the customer is refused the map")
-            #expect(run.errors.contains("PERMISSION_DENIED"))
+            #expect(run.errors.contains("only the account team can see the relationship map"), "the refusal in plain words")
+            #expect(!run.errors.contains("PERMISSION_DENIED") && !run.errors.contains("readInternal"), "no codes or internal names in text")
+            #expect(output.contains("Priya Patel") && output.contains("Omar"), "participants by name")
+            #expect(!output.contains("accountID") && !output.contains("createdBy"), "history and activity hide bookkeeping fields")
             // The customer's action list holds the mutual plan only.
             let customerPlan = try #require(output.components(separatedBy: "Near term").last)
             #expect(!customerPlan.contains("Find an executive sponsor"), "an internal action reached the customer")

@@ -46,10 +46,17 @@ public struct TrendChart: Sendable {
         Band(range: 67...100, color: "#e3f4e3", label: "high"),
     ]
 
-    /// The chart as a standalone SVG document.
+    /// The chart as a standalone SVG document. Every word stays inside it: the title and the
+    /// labels are cut to their room (whole in a tooltip), the left margin grows with the range's
+    /// labels, and the labels along the bottom are spaced by their widths — the latest point's
+    /// always among them.
     public func svg(width: Int = 720, height: Int = 360) -> String {
-        let (left, right, top, bottom) = (50.0, 20.0, 40.0, 60.0)
-        let plotWidth = Double(width) - left - right, plotHeight = Double(height) - top - bottom
+        let fontSize = 11.0
+        let (width, height) = (Double(max(width, 200)), Double(max(height, 160)))
+        let rangeLabels = [range.upperBound, range.lowerBound].map(SVGText.compact)
+        let left = max(50, 12 + rangeLabels.map { SVGText.width($0, fontSize: fontSize) }.max()!)
+        let (right, top, bottom) = (20.0, 40.0, 60.0)
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
         let span = max(range.upperBound - range.lowerBound, .ulpOfOne)
         func y(_ value: Double) -> Double {
             top + plotHeight * (1 - (min(max(value, range.lowerBound), range.upperBound) - range.lowerBound) / span)
@@ -57,38 +64,57 @@ public struct TrendChart: Sendable {
         func x(_ index: Int) -> Double {
             points.count < 2 ? left + plotWidth / 2 : left + plotWidth * Double(index) / Double(points.count - 1)
         }
+        let n = SVGText.compact
         var svg = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="sans-serif" font-size="11">
-            <text x="\(left)" y="24" font-size="14" font-weight="bold">\(SVGText.escape(title))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(n(width))" height="\(n(height))" viewBox="0 0 \(n(width)) \(n(height))" font-family="sans-serif" font-size="\(Int(fontSize))">
 
             """
+        svg += SVGText.element(title, width: width - left - right, fontSize: 14, bold: true, attributes: "x=\"\(n(left))\" y=\"24\" font-size=\"14\"")
         for band in bands {
             svg += """
-                <rect class="band" x="\(left)" y="\(SVGText.compact(y(band.range.upperBound)))" width="\(plotWidth)" height="\(SVGText.compact(y(band.range.lowerBound) - y(band.range.upperBound)))" fill="\(band.color)"><title>\(SVGText.escape(band.label))</title></rect>
+                <rect class="band" x="\(n(left))" y="\(n(y(band.range.upperBound)))" width="\(n(plotWidth))" height="\(n(y(band.range.lowerBound) - y(band.range.upperBound)))" fill="\(band.color)"><title>\(SVGText.escape(band.label))</title></rect>
 
                 """
         }
         svg += """
-            <rect x="\(left)" y="\(top)" width="\(plotWidth)" height="\(plotHeight)" fill="none" stroke="#333"/>
-            <text x="\(left - 6)" y="\(SVGText.compact(y(range.upperBound) + 4))" text-anchor="end">\(SVGText.compact(range.upperBound))</text>
-            <text x="\(left - 6)" y="\(SVGText.compact(y(range.lowerBound) + 4))" text-anchor="end">\(SVGText.compact(range.lowerBound))</text>
+            <rect x="\(n(left))" y="\(top)" width="\(n(plotWidth))" height="\(plotHeight)" fill="none" stroke="#333"/>
+            <text x="\(n(left - 6))" y="\(n(y(range.upperBound) + 4))" text-anchor="end">\(rangeLabels[0])</text>
+            <text x="\(n(left - 6))" y="\(n(y(range.lowerBound) + 4))" text-anchor="end">\(rangeLabels[1])</text>
 
             """
         if points.count > 1 {
-            let path = points.indices.map { "\(SVGText.compact(x($0))),\(SVGText.compact(y(points[$0].value)))" }.joined(separator: " ")
+            let path = points.indices.map { "\(n(x($0))),\(n(y(points[$0].value)))" }.joined(separator: " ")
             svg += "<polyline fill=\"none\" stroke=\"#3a7bd5\" stroke-width=\"2\" points=\"\(path)\"/>\n"
         }
-        // Labels of at most about ten points, so that they never overlap.
-        let labelEvery = max(1, (points.count + 9) / 10)
         for (index, point) in points.enumerated() {
-            svg += "<circle class=\"point\" cx=\"\(SVGText.compact(x(index)))\" cy=\"\(SVGText.compact(y(point.value)))\" r=\"3.5\" fill=\"#1d3f6e\"><title>\(SVGText.escape(point.label)): \(SVGText.compact(point.value))</title></circle>\n"
-            if index % labelEvery == 0 || index == points.count - 1 {
-                svg += "<text x=\"\(SVGText.compact(x(index)))\" y=\"\(Double(height) - bottom + 16)\" text-anchor=\"middle\">\(SVGText.escape(point.label))</text>\n"
-            }
+            svg += "<circle class=\"point\" cx=\"\(n(x(index)))\" cy=\"\(n(y(point.value)))\" r=\"3.5\" fill=\"#1d3f6e\"><title>\(SVGText.escape(point.label)): \(n(point.value))</title></circle>\n"
+        }
+        let labels = labelled(plotWidth: plotWidth, fontSize: fontSize)
+        for index in labels.indices {
+            // Centred under its point, moved inward where the picture's edge would cut it.
+            let shown = SVGText.fitted(points[index].label, width: labels.room, fontSize: fontSize)
+            let half = SVGText.width(shown, fontSize: fontSize) / 2
+            let center = min(max(x(index), 4 + half), width - 4 - half)
+            svg += SVGText.element(
+                points[index].label, width: labels.room, fontSize: fontSize,
+                attributes: "class=\"label\" x=\"\(n(center))\" y=\"\(n(height - bottom + 16))\" text-anchor=\"middle\"")
         }
         if points.isEmpty {
-            svg += "<text x=\"\(left + plotWidth / 2)\" y=\"\(top + plotHeight / 2)\" text-anchor=\"middle\" fill=\"#888\">no data yet</text>\n"
+            svg += "<text x=\"\(n(left + plotWidth / 2))\" y=\"\(n(top + plotHeight / 2))\" text-anchor=\"middle\" fill=\"#888\">no data yet</text>\n"
         }
         return svg + "</svg>\n"
+    }
+
+    /// Which points get a label along the bottom, and the room of each: every `step`-th point
+    /// counted back from the latest, `step` the least that gives each label the room of the
+    /// widest (at most 160 pixels, the rest cut) and shows at most about ten.
+    func labelled(plotWidth: Double, fontSize: Double) -> (indices: [Int], room: Double) {
+        guard let last = points.indices.last else { return ([], 0) }
+        guard last > 0 else { return ([0], plotWidth) }
+        let widest = min(160, points.map { SVGText.width($0.label, fontSize: fontSize) }.max() ?? 0)
+        let spacing = plotWidth / Double(last)
+        var step = max(1, (points.count + 9) / 10)
+        while step < last && spacing * Double(step) < widest + 8 { step += 1 }
+        return (Array(stride(from: last, through: 0, by: -step).reversed()), min(160, spacing * Double(step) - 8))
     }
 }

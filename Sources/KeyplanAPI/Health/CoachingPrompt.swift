@@ -3,9 +3,10 @@ import KeyplanWire
 /// Where a leader's coaching matters most on one account: the facts, and the prompts they make.
 @WireMessage
 public struct CoachingInputs: Codable, Hashable, Sendable {
-    /// Goals on the plan, and how many of them the customer's people wrote.
+    /// Goals on the plan, and how many of them the customer's people wrote or edited since: a
+    /// goal the customer reworked is theirs too, whoever typed it first.
     public var goals: Int
-    public var customerAuthoredGoals: Int
+    public var coAuthoredGoals: Int
     /// Days since the next roadmap review was due (`nil`: none is overdue).
     public var reviewOverdueDays: Int?
     /// Whether a roadmap review was ever held with the customer.
@@ -19,11 +20,11 @@ public struct CoachingInputs: Codable, Hashable, Sendable {
     public var postponedActions: Int
 
     public init(
-        goals: Int = 0, customerAuthoredGoals: Int = 0, reviewOverdueDays: Int? = nil, reviewHeld: Bool = false,
+        goals: Int = 0, coAuthoredGoals: Int = 0, reviewOverdueDays: Int? = nil, reviewHeld: Bool = false,
         coverageGaps: Int = 0, oldestGapDays: Int = 0, overdueActions: Int = 0, postponedActions: Int = 0
     ) {
         self.goals = goals
-        self.customerAuthoredGoals = customerAuthoredGoals
+        self.coAuthoredGoals = coAuthoredGoals
         self.reviewOverdueDays = reviewOverdueDays
         self.reviewHeld = reviewHeld
         self.coverageGaps = coverageGaps
@@ -33,7 +34,7 @@ public struct CoachingInputs: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case goals = 1, customerAuthoredGoals, reviewOverdueDays, reviewHeld, coverageGaps, oldestGapDays, overdueActions, postponedActions
+        case goals = 1, coAuthoredGoals, reviewOverdueDays, reviewHeld, coverageGaps, oldestGapDays, overdueActions, postponedActions
     }
 }
 
@@ -64,15 +65,15 @@ public struct CoachingPrompt: Codable, Hashable, Sendable {
     public static let gapAgeDays = 14
 
     /// The prompts for one account, most urgent first. Points: a plan without a goal the
-    /// customer wrote 30; a roadmap review overdue 20 plus a point a day (at most 40); coverage
+    /// customer wrote or edited 30; a roadmap review overdue 20 plus a point a day (at most 40); coverage
     /// gaps open two weeks or more 25 plus 5 a gap (at most 45); slipping actions 10 each (at most 40).
     public static func prompts(for inputs: CoachingInputs) -> [CoachingPrompt] {
         var prompts: [CoachingPrompt] = []
-        if inputs.customerAuthoredGoals == 0 {
+        if inputs.coAuthoredGoals == 0 {
             let text = switch inputs.goals {
             case 0: "the plan has no goals: write them with the customer"
             case 1: "the plan's one goal was written without the customer: co-author the goals"
-            default: "none of the \(inputs.goals) goals was written by the customer: co-author them"
+            default: "none of the \(inputs.goals) goals was written or edited by the customer: co-author them"
             }
             prompts.append(CoachingPrompt(kind: .noCustomerGoal, text: text, points: 30))
         }

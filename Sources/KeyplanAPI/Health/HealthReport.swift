@@ -21,18 +21,51 @@ public struct HealthReport: Codable, Hashable, Sendable {
         }
     }
 
+    /// How the weights were shared out when signals with a weight have no data; `nil` when every
+    /// weighted signal has data (each then counts with its configured share).
+    @WireMessage
+    public struct Renormalization: Codable, Hashable, Sendable {
+        /// The weighted signals without data: they count for nothing.
+        public var withoutData: [HealthSignal.Kind]
+        /// The sum of all configured weights, and of those of the signals with data: each signal's
+        /// points are value × weight / `weightWithData`, not / `totalWeight`.
+        public var totalWeight: Double
+        public var weightWithData: Double
+
+        public init(withoutData: [HealthSignal.Kind], totalWeight: Double, weightWithData: Double) {
+            self.withoutData = withoutData
+            self.totalWeight = totalWeight
+            self.weightWithData = weightWithData
+        }
+
+        enum CodingKeys: Int, CodingKey { case withoutData = 1, totalWeight, weightWithData }
+
+        /// What `signals` say about it: `nil` when no signal with a weight lacks data.
+        init?(_ signals: [HealthSignal]) {
+            let missing = signals.filter { $0.value == nil && $0.weight > 0 }
+            guard !missing.isEmpty else { return nil }
+            self.init(
+                withoutData: missing.map(\.kind), totalWeight: signals.reduce(0) { $0 + $1.weight },
+                weightWithData: signals.reduce(0) { $0 + ($1.value == nil ? 0 : $1.weight) })
+        }
+    }
+
     /// Rounded to two decimals.
     public var score: Double
     public var band: Band
     public var signals: [HealthSignal]
+    /// Derived from `signals`, and sent so that every reader of the score can say it was rescaled.
+    /// Optional so that reports stored before it existed still decode.
+    public var renormalization: Renormalization?
 
     public init(score: Double, band: Band, signals: [HealthSignal]) {
         self.score = score
         self.band = band
         self.signals = signals
+        self.renormalization = Renormalization(signals)
     }
 
-    enum CodingKeys: Int, CodingKey { case score = 1, band, signals }
+    enum CodingKeys: Int, CodingKey { case score = 1, band, signals, renormalization }
 
     /// A signal is weak, and gives a reason, below this value.
     public static let weakBelow = 50.0
@@ -54,6 +87,7 @@ public struct HealthReport: Codable, Hashable, Sendable {
         }
         self.score = Self.rounded(score)
         self.band = Band(score: self.score)
+        self.renormalization = Renormalization(signals)
     }
 
     /// The reasons of the weak signals, weakest first (ties: heavier weight first).

@@ -8,7 +8,8 @@ public enum HealthService {
     public static let name = "keyplan.Health"
     /// One account's health, every signal explained, with its history.
     public static let get = RPCMethod<AccountRef, AccountHealth>.read(name, "Get")
-    /// The accounts at risk in the caller's scope, lowest score first.
+    /// The accounts at risk in the caller's scope, lowest score first: strategic accounts below the
+    /// risk threshold or fallen by the drop threshold (``HealthSettings/isAtRisk(score:earlierScore:)``).
     public static let risks = RPCMethod<RiskQuery, RiskList>.read(name, "Risks")
     public static let settings = RPCMethod<Empty, HealthSettings>.read(name, "Settings")
     public static let updateSettings = RPCMethod<HealthSettings, HealthSettings>.unary(name, "UpdateSettings")
@@ -57,16 +58,20 @@ public struct AccountHealth: Codable, Hashable, Sendable {
     public var computedAt: Date
     /// Oldest first.
     public var history: [HealthPoint]
+    /// Whether the account is at risk and why — the very entry the risk list holds for it; `nil`
+    /// when it is not on that list, even if some signals are weak (``HealthReport/reasons``).
+    public var atRisk: AccountRisk?
 
-    public init(accountID: UUID, accountName: String, report: HealthReport, computedAt: Date, history: [HealthPoint]) {
+    public init(accountID: UUID, accountName: String, report: HealthReport, computedAt: Date, history: [HealthPoint], atRisk: AccountRisk? = nil) {
         self.accountID = accountID
         self.accountName = accountName
         self.report = report
         self.computedAt = computedAt
         self.history = history
+        self.atRisk = atRisk
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, report, computedAt, history }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, report, computedAt, history, atRisk }
 }
 
 @WireMessage

@@ -44,20 +44,26 @@ public struct WorkspaceChange: Codable, Hashable, Sendable {
         case id = 1, accountID, at, actor, entity, entityID, operation, version, visibility, summary, fields
     }
 
-    /// Who made a change: a seller or one of the customer's people.
+    /// A person of the workspace — who made a change, who owns an action — a seller or one of
+    /// the customer's people, as people know them: by name and email.
     @WireMessage
     public struct Actor: Codable, Hashable, Sendable {
         public var userID: UUID
         public var kind: UserKind
         public var displayName: String
+        public var email: String
 
-        public init(userID: UUID, kind: UserKind, displayName: String) {
+        public init(userID: UUID, kind: UserKind, displayName: String, email: String) {
             self.userID = userID
             self.kind = kind
             self.displayName = displayName
+            self.email = email
         }
 
-        enum CodingKeys: Int, CodingKey { case userID = 1, kind, displayName }
+        enum CodingKeys: Int, CodingKey { case userID = 1, kind, displayName, email }
+
+        /// "Dana Diaz <dana@globex.example>".
+        public var label: String { email.isEmpty ? displayName : "\(displayName) <\(email)>" }
     }
 
     public enum Operation: String, Codable, Hashable, Sendable, CaseIterable {

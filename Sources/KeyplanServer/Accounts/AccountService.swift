@@ -26,15 +26,25 @@ struct AccountService: SecuredService {
             }
             return account
         }
+        routes.account(AccountsService.participants) { request, call in
+            ParticipantList(participants: try await AccountParticipants(transaction: call.transaction, accountID: request.accountID).list())
+        }
         routes.account(AccountsService.addTeamMember) { request, call in
             let caller = call.principal
             let transaction = call.transaction
-            guard let user = try await UserRepository(transaction: transaction).find(request.userID), user.kind == .seller, !user.disabled else {
-                throw RPCError(code: .invalidArgument, message: "\(request.userID) is not an active seller of this tenant")
+            let users = UserRepository(transaction: transaction)
+            let found: User?
+            switch (request.userID, request.email) {
+            case (let id?, nil): found = try await users.find(id)
+            case (nil, let email?): found = try await users.findByEmail(email.trimmingCharacters(in: .whitespaces).lowercased(), locking: false)?.user
+            default: throw RPCError(code: .invalidArgument, message: "name the seller by their id or by their email (one of the two)")
+            }
+            guard let user = found, user.kind == .seller, !user.disabled else {
+                throw RPCError(code: .invalidArgument, message: "\(request.email ?? "that user") is not an active seller of this tenant: only sellers can join an account's team")
             }
             let accounts = AccountRepository(transaction: transaction)
             if request.role != .owner, try await accounts.isSoleOwner(user.id, of: request.accountID) {
-                throw Self.lastOwner(user.id, of: request.accountID)
+                throw Self.lastOwner
             }
             try await accounts.setTeamMember(
                 tenantID: caller.tenantID, accountID: request.accountID, userID: user.id, role: request.role)
@@ -48,15 +58,14 @@ struct AccountService: SecuredService {
             case .removed:
                 try await ActionService.unassign(ownedBy: request.userID, in: request.accountID, by: caller, on: transaction)
             case .notAMember:
-                throw RPCError(code: .notFound, message: "\(request.userID) is neither on the team of account \(request.accountID) nor one of its customers")
+                throw RPCError(code: .notFound, message: "that person is neither on this account's team nor one of its customers")
             case .lastOwner:
-                throw Self.lastOwner(request.userID, of: request.accountID)
+                throw Self.lastOwner
             }
             return Empty()
         }
     }
 
-    private static func lastOwner(_ userID: UUID, of accountID: UUID) -> RPCError {
-        RPCError(code: .failedPrecondition, message: "\(userID) is the last owner of account \(accountID): make another seller owner first")
-    }
+    private static let lastOwner = RPCError(
+        code: .failedPrecondition, message: "that seller is the account's last owner: make another seller an owner first")
 }

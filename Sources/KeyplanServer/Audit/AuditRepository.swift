@@ -48,9 +48,11 @@ struct AuditRepository {
     /// Newest first, keyset-paginated by id.
     func list(before: Int64?, limit: Int, method: String?) async throws -> [AuditEntry] {
         try await transaction.query("""
-            SELECT id, at, user_id, credential_id, method, object_id, client_address, code, message FROM audit_log
-            WHERE (\(before)::bigint IS NULL OR id < \(before)) AND (\(method)::text IS NULL OR method = \(method))
-            ORDER BY id DESC LIMIT \(limit)
+            SELECT a.id, a.at, a.user_id, a.credential_id, a.method, a.object_id, a.client_address, a.code, a.message,
+                   \(WorkspaceChange.Actor.columns(of: "u", as: "caller"))
+            FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
+            WHERE (\(before)::bigint IS NULL OR a.id < \(before)) AND (\(method)::text IS NULL OR a.method = \(method))
+            ORDER BY a.id DESC LIMIT \(limit)
             """).map { row in
             AuditEntry(
                 id: try row.decode(Int64.self, column: "id"),
@@ -61,7 +63,8 @@ struct AuditRepository {
                 objectID: try row.decode(UUID?.self, column: "object_id"),
                 clientAddress: try row.decode(String?.self, column: "client_address"),
                 code: try row.decode(String.self, column: "code"),
-                message: try row.decode(String.self, column: "message"))
+                message: try row.decode(String.self, column: "message"),
+                user: try WorkspaceChange.Actor.optional(row, prefix: "caller"))
         }
     }
 }

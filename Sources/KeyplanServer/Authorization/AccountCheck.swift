@@ -10,12 +10,15 @@ final class AccountCheck: Sendable {
     let principal: Principal
     let accountID: UUID
     let access: AccountAccess
+    /// What the call does, in words, for a refusal.
+    let purpose: String
     private let found = Mutex<AccountRelation?>(nil)
 
-    init(principal: Principal, accountID: UUID, access: AccountAccess) {
+    init(principal: Principal, accountID: UUID, access: AccountAccess, purpose: String) {
         self.principal = principal
         self.accountID = accountID
         self.access = access
+        self.purpose = purpose
     }
 
     var relation: AccountRelation? { found.withLock { $0 } }
@@ -36,11 +39,11 @@ final class AccountCheck: Sendable {
         }
     }
 
-    /// The status for a failed check, in the policy's words.
+    /// The status for a failed check, in the caller's words (``Refusal``).
     func refusal(_ failure: AccountCheckFailure) -> RPCError {
         switch failure {
-        case .outOfScope: RPCError(code: .notFound, message: "no account \(accountID)")
-        case .notAllowed: RPCError(code: .permissionDenied, message: "\(access.rawValue) access to this account is needed")
+        case .outOfScope: RPCError(code: .notFound, message: "no account \(accountID) (or not one you can see)")
+        case .notAllowed: Refusal.account(access, purpose: purpose, principal: principal)
         }
     }
 }

@@ -34,11 +34,39 @@ public enum AccountAccess: String, Sendable, Hashable, CaseIterable {
 /// The one table that says who may call each method. The authentication interceptor refuses a
 /// method it does not list, and ``KeyplanServices`` refuses to start with a registered method it
 /// does not list, so a new method cannot slip past it.
+///
+/// Each method's entry also says, in a few words, what calling it does ("see the relationship
+/// map"), so that a refusal tells the caller in their terms who may do it.
 public struct AuthorizationPolicy: Sendable {
     public let rules: [MethodDescriptor: AccessRule]
+    /// What calling each method does, for refusals: "list users".
+    public let purposes: [MethodDescriptor: String]
 
-    public init(rules: [MethodDescriptor: AccessRule]) {
+    /// One method's rule and purpose.
+    public struct Entry: Sendable {
+        public var method: MethodDescriptor
+        public var rule: AccessRule
+        public var purpose: String
+
+        public init<Request, Response>(_ method: RPCMethod<Request, Response>, _ rule: AccessRule, to purpose: String) {
+            self.method = method.descriptor
+            self.rule = rule
+            self.purpose = purpose
+        }
+    }
+
+    public init(rules: [MethodDescriptor: AccessRule], purposes: [MethodDescriptor: String] = [:]) {
         self.rules = rules
+        self.purposes = purposes
+    }
+
+    public init(_ entries: [Entry]) {
+        var rules: [MethodDescriptor: AccessRule] = [:], purposes: [MethodDescriptor: String] = [:]
+        for entry in entries {
+            precondition(rules.updateValue(entry.rule, forKey: entry.method) == nil, "\(entry.method) is in the policy twice")
+            purposes[entry.method] = entry.purpose
+        }
+        self.init(rules: rules, purposes: purposes)
     }
 
     /// The rule for a method; `nil` means nobody may call it.
@@ -46,123 +74,132 @@ public struct AuthorizationPolicy: Sendable {
         rules[method]
     }
 
+    /// What calling `method` does, in words ("list users"); its name when the policy has none.
+    public func purpose(of method: MethodDescriptor) -> String {
+        purposes[method] ?? "call \(method)"
+    }
+
     /// Keyplan's policy.
-    public static let keyplan = AuthorizationPolicy(rules: [
-        Health.check.descriptor: .anonymous,
-        Reflection.listMethods.descriptor: .authenticated,
+    public static let keyplan = AuthorizationPolicy([
+        .init(Health.check, .anonymous, to: "check the server's health"),
+        .init(Reflection.listMethods, .authenticated, to: "list the server's methods"),
 
-        AuthService.signIn.descriptor: .anonymous,
-        AuthService.signOut.descriptor: .authenticated,
-        AuthService.whoAmI.descriptor: .authenticated,
+        .init(AuthService.signIn, .anonymous, to: "sign in"),
+        .init(AuthService.signOut, .authenticated, to: "sign out"),
+        .init(AuthService.whoAmI, .authenticated, to: "see who you are"),
 
-        UsersService.create.descriptor: .tenantRoles([.admin]),
-        UsersService.list.descriptor: .tenantRoles([.admin]),
-        UsersService.disable.descriptor: .tenantRoles([.admin]),
+        .init(UsersService.create, .tenantRoles([.admin]), to: "create users"),
+        .init(UsersService.list, .tenantRoles([.admin]), to: "list users"),
+        .init(UsersService.disable, .tenantRoles([.admin]), to: "disable users"),
 
         // Own credentials; an admin's `allUsers` and revocations reach the whole tenant.
-        SessionsService.list.descriptor: .authenticated,
-        SessionsService.revoke.descriptor: .authenticated,
-        APIKeysService.create.descriptor: .tenantRoles(Set(TenantRole.allCases)),
-        APIKeysService.list.descriptor: .tenantRoles(Set(TenantRole.allCases)),
-        APIKeysService.revoke.descriptor: .tenantRoles(Set(TenantRole.allCases)),
+        .init(SessionsService.list, .authenticated, to: "list sessions"),
+        .init(SessionsService.revoke, .authenticated, to: "revoke sessions"),
+        .init(APIKeysService.create, .tenantRoles(Set(TenantRole.allCases)), to: "create API keys"),
+        .init(APIKeysService.list, .tenantRoles(Set(TenantRole.allCases)), to: "list API keys"),
+        .init(APIKeysService.revoke, .tenantRoles(Set(TenantRole.allCases)), to: "revoke API keys"),
 
-        InvitationsService.create.descriptor: .account(.edit),
-        InvitationsService.list.descriptor: .account(.edit),
-        InvitationsService.revoke.descriptor: .account(.edit),
-        InvitationsService.accept.descriptor: .anonymous,
+        .init(InvitationsService.create, .account(.edit), to: "invite people to this account"),
+        .init(InvitationsService.list, .account(.edit), to: "see this account's invitations"),
+        .init(InvitationsService.revoke, .account(.edit), to: "revoke invitations"),
+        .init(InvitationsService.accept, .anonymous, to: "accept an invitation"),
 
-        AccountsService.create.descriptor: .tenantRoles([.admin, .leader, .seller]),
-        AccountsService.list.descriptor: .authenticated,
-        AccountsService.get.descriptor: .account(.read),
-        AccountsService.addTeamMember.descriptor: .account(.manage),
-        AccountsService.removeMember.descriptor: .account(.manage),
+        .init(AccountsService.create, .tenantRoles([.admin, .leader, .seller]), to: "create accounts"),
+        .init(AccountsService.list, .authenticated, to: "list accounts"),
+        .init(AccountsService.get, .account(.read), to: "see this account"),
+        .init(AccountsService.participants, .account(.read), to: "see who takes part in this account"),
+        .init(AccountsService.addTeamMember, .account(.manage), to: "change this account's team"),
+        .init(AccountsService.removeMember, .account(.manage), to: "take people off this account"),
 
-        AuditService.list.descriptor: .tenantRoles([.admin]),
+        .init(AuditService.list, .tenantRoles([.admin]), to: "read the audit log"),
 
         // The portfolio is seller-internal. A seller's portfolio lists their team's accounts.
-        PortfolioService.updateProfile.descriptor: .account(.edit),
-        PortfolioService.assess.descriptor: .account(.edit),
-        PortfolioService.assessments.descriptor: .account(.readInternal),
-        PortfolioService.recordRevenue.descriptor: .account(.edit),
-        PortfolioService.revenueHistory.descriptor: .account(.readInternal),
-        PortfolioService.list.descriptor: .tenantRoles(Set(TenantRole.allCases)),
-        PortfolioService.pareto.descriptor: .tenantRoles([.admin, .leader, .marketing]),
-        PortfolioService.settings.descriptor: .tenantRoles(Set(TenantRole.allCases)),
-        PortfolioService.updateSettings.descriptor: .tenantRoles([.admin]),
+        .init(PortfolioService.updateProfile, .account(.edit), to: "change this account's profile"),
+        .init(PortfolioService.assess, .account(.edit), to: "assess this account"),
+        .init(PortfolioService.assessments, .account(.readInternal), to: "see this account's assessments"),
+        .init(PortfolioService.recordRevenue, .account(.edit), to: "record this account's revenue"),
+        .init(PortfolioService.revenueHistory, .account(.readInternal), to: "see this account's revenue"),
+        .init(PortfolioService.list, .tenantRoles(Set(TenantRole.allCases)), to: "see the portfolio"),
+        .init(PortfolioService.pareto, .tenantRoles([.admin, .leader, .marketing]), to: "see the revenue concentration (pareto)"),
+        .init(PortfolioService.settings, .tenantRoles(Set(TenantRole.allCases)), to: "see the portfolio settings"),
+        .init(PortfolioService.updateSettings, .tenantRoles([.admin]), to: "change the portfolio settings"),
         // An import creates and updates accounts across the tenant.
-        ImportService.importRows.descriptor: .tenantRoles([.admin, .leader]),
+        .init(ImportService.importRows, .tenantRoles([.admin, .leader]), to: "import accounts and contacts"),
 
         // The shared workspace. A customer's answers are filtered to what is shared.
-        WorkspaceService.history.descriptor: .account(.read),
+        .init(WorkspaceService.history, .account(.read), to: "see this record's history"),
 
         // Goals (#7).
         // Goals are shared: everyone on the account reads them, sellers and customer editors co-edit them.
-        GoalsService.create.descriptor: .account(.collaborate),
-        GoalsService.update.descriptor: .account(.collaborate),
-        GoalsService.delete.descriptor: .account(.collaborate),
-        GoalsService.list.descriptor: .account(.read),
-        GoalsService.get.descriptor: .account(.read),
+        .init(GoalsService.create, .account(.collaborate), to: "add goals"),
+        .init(GoalsService.update, .account(.collaborate), to: "change goals"),
+        .init(GoalsService.setMetric, .account(.collaborate), to: "change goal metrics"),
+        .init(GoalsService.removeMetric, .account(.collaborate), to: "remove goal metrics"),
+        .init(GoalsService.delete, .account(.collaborate), to: "delete goals"),
+        .init(GoalsService.list, .account(.read), to: "see the goals"),
+        .init(GoalsService.get, .account(.read), to: "see the goals"),
         // Which of our solutions serve a goal is the sellers' word.
-        GoalsService.linkSolution.descriptor: .account(.edit),
-        GoalsService.unlinkSolution.descriptor: .account(.edit),
+        .init(GoalsService.linkSolution, .account(.edit), to: "link our solutions to goals"),
+        .init(GoalsService.unlinkSolution, .account(.edit), to: "unlink solutions from goals"),
         // Comments from both sides; a customer's list holds shared comments on what they can see.
-        CommentsService.add.descriptor: .account(.collaborate),
-        CommentsService.list.descriptor: .account(.read),
+        .init(CommentsService.add, .account(.collaborate), to: "comment"),
+        .init(CommentsService.list, .account(.read), to: "read the comments"),
 
         // The relationship map (#7): seller-internal.
-        RelationshipMapService.addContact.descriptor: .account(.edit),
-        RelationshipMapService.updateContact.descriptor: .account(.edit),
-        RelationshipMapService.removeContact.descriptor: .account(.edit),
-        RelationshipMapService.map.descriptor: .account(.readInternal),
-        RelationshipMapService.setRelationship.descriptor: .account(.edit),
-        RelationshipMapService.removeRelationship.descriptor: .account(.edit),
-        RelationshipMapService.coverageGaps.descriptor: .account(.readInternal),
+        .init(RelationshipMapService.addContact, .account(.edit), to: "add contacts to the relationship map"),
+        .init(RelationshipMapService.updateContact, .account(.edit), to: "change the relationship map"),
+        .init(RelationshipMapService.removeContact, .account(.edit), to: "remove contacts from the relationship map"),
+        .init(RelationshipMapService.map, .account(.readInternal), to: "see the relationship map"),
+        .init(RelationshipMapService.setRelationship, .account(.edit), to: "record relationships"),
+        .init(RelationshipMapService.removeRelationship, .account(.edit), to: "remove relationships"),
+        .init(RelationshipMapService.coverageGaps, .account(.readInternal), to: "see the relationship map's coverage"),
 
         // Scorecards (#7). Admins define templates; every seller reads them. Customers see
         // rounds and answer (`respond`: the account's customers only); results are seller-internal.
-        ScorecardsService.createTemplate.descriptor: .tenantRoles([.admin]),
-        ScorecardsService.listTemplates.descriptor: .tenantRoles(Set(TenantRole.allCases)),
-        ScorecardsService.getTemplate.descriptor: .tenantRoles(Set(TenantRole.allCases)),
-        ScorecardsService.archiveTemplate.descriptor: .tenantRoles([.admin]),
-        ScorecardsService.openRound.descriptor: .account(.edit),
-        ScorecardsService.closeRound.descriptor: .account(.edit),
-        ScorecardsService.listRounds.descriptor: .account(.read),
-        ScorecardsService.getRound.descriptor: .account(.read),
-        ScorecardsService.answer.descriptor: .account(.respond),
-        ScorecardsService.results.descriptor: .account(.readInternal),
-        ScorecardsService.trend.descriptor: .account(.readInternal),
+        .init(ScorecardsService.createTemplate, .tenantRoles([.admin]), to: "create scorecard templates"),
+        .init(ScorecardsService.listTemplates, .tenantRoles(Set(TenantRole.allCases)), to: "see the scorecard templates"),
+        .init(ScorecardsService.getTemplate, .tenantRoles(Set(TenantRole.allCases)), to: "see the scorecard templates"),
+        .init(ScorecardsService.archiveTemplate, .tenantRoles([.admin]), to: "archive scorecard templates"),
+        .init(ScorecardsService.openRound, .account(.edit), to: "open scoring rounds"),
+        .init(ScorecardsService.closeRound, .account(.edit), to: "close scoring rounds"),
+        .init(ScorecardsService.listRounds, .account(.read), to: "see the scoring rounds"),
+        .init(ScorecardsService.getRound, .account(.read), to: "see the scoring rounds"),
+        .init(ScorecardsService.answer, .account(.respond), to: "answer scorecards"),
+        .init(ScorecardsService.results, .account(.readInternal), to: "see scorecard results"),
+        .init(ScorecardsService.trend, .account(.readInternal), to: "see scorecard trends"),
 
         // The action plan, process map and roadmap reviews (#7).
         // Customers read the shared part; customer editors also create and update shared
         // actions (the handler holds them to the mutual plan); sellers do everything else.
-        ActionPlanService.createAction.descriptor: .account(.collaborate),
-        ActionPlanService.updateAction.descriptor: .account(.collaborate),
-        ActionPlanService.deleteAction.descriptor: .account(.edit),
-        ActionPlanService.listActions.descriptor: .account(.read),
-        ActionPlanService.getAction.descriptor: .account(.read),
-        ActionPlanService.setProcessStep.descriptor: .account(.edit),
-        ActionPlanService.removeProcessStep.descriptor: .account(.edit),
-        ActionPlanService.processMap.descriptor: .account(.read),
-        ActionPlanService.recordReview.descriptor: .account(.edit),
-        ActionPlanService.updateReview.descriptor: .account(.edit),
-        ActionPlanService.listReviews.descriptor: .account(.read),
+        .init(ActionPlanService.createAction, .account(.collaborate), to: "add actions"),
+        .init(ActionPlanService.updateAction, .account(.collaborate), to: "change actions"),
+        .init(ActionPlanService.deleteAction, .account(.edit), to: "delete actions"),
+        .init(ActionPlanService.listActions, .account(.read), to: "see the action plan"),
+        .init(ActionPlanService.getAction, .account(.read), to: "see the action plan"),
+        .init(ActionPlanService.addProcessStep, .account(.edit), to: "change the process map"),
+        .init(ActionPlanService.updateProcessStep, .account(.edit), to: "change the process map"),
+        .init(ActionPlanService.removeProcessStep, .account(.edit), to: "change the process map"),
+        .init(ActionPlanService.processMap, .account(.read), to: "see the process map"),
+        .init(ActionPlanService.recordReview, .account(.edit), to: "record roadmap reviews"),
+        .init(ActionPlanService.updateReview, .account(.edit), to: "change roadmap reviews"),
+        .init(ActionPlanService.listReviews, .account(.read), to: "see the roadmap reviews"),
 
         // Live updates, activity and notifications (#7). Each watcher and feed reader sees
         // what its role may; notifications are the caller's own, and an integration (an admin,
         // e.g. its API key) drains the tenant's outbox.
-        WorkspaceService.watch.descriptor: .account(.read),
-        WorkspaceService.activity.descriptor: .account(.read),
-        NotificationsService.list.descriptor: .authenticated,
-        NotificationsService.acknowledge.descriptor: .authenticated,
-        NotificationsService.claim.descriptor: .tenantRoles([.admin]),
-        NotificationsService.confirmDelivery.descriptor: .tenantRoles([.admin]),
+        .init(WorkspaceService.watch, .account(.read), to: "watch this account"),
+        .init(WorkspaceService.activity, .account(.read), to: "see this account's activity"),
+        .init(NotificationsService.list, .authenticated, to: "read notifications"),
+        .init(NotificationsService.acknowledge, .authenticated, to: "acknowledge notifications"),
+        .init(NotificationsService.claim, .tenantRoles([.admin]), to: "deliver the tenant's notifications"),
+        .init(NotificationsService.confirmDelivery, .tenantRoles([.admin]), to: "deliver the tenant's notifications"),
 
         // Health and risk: seller-internal. A seller's risk list holds their team's accounts.
-        HealthService.get.descriptor: .account(.readInternal),
-        HealthService.risks.descriptor: .tenantRoles(Set(TenantRole.allCases)),
-        HealthService.settings.descriptor: .tenantRoles(Set(TenantRole.allCases)),
-        HealthService.updateSettings.descriptor: .tenantRoles([.admin]),
-        CoachingService.list.descriptor: .tenantRoles([.admin, .leader]),
-        AnalyticsService.portfolio.descriptor: .tenantRoles([.admin, .leader, .marketing]),
+        .init(HealthService.get, .account(.readInternal), to: "see account health"),
+        .init(HealthService.risks, .tenantRoles(Set(TenantRole.allCases)), to: "see accounts at risk"),
+        .init(HealthService.settings, .tenantRoles(Set(TenantRole.allCases)), to: "see the health settings"),
+        .init(HealthService.updateSettings, .tenantRoles([.admin]), to: "change the health settings"),
+        .init(CoachingService.list, .tenantRoles([.admin, .leader]), to: "see coaching prompts"),
+        .init(AnalyticsService.portfolio, .tenantRoles([.admin, .leader, .marketing]), to: "see portfolio analytics"),
     ])
 }

@@ -43,11 +43,11 @@ struct SecuredRoutes {
         _ handler: @escaping @Sendable (Request, AccountCall) async throws -> Response
     ) {
         guard case .account(let access)? = admit(method, expecting: "an account rule", { if case .account = $0 { true } else { false } }) else { return }
-        let (database, visits) = (self.database, self.visits)
+        let (database, visits, purpose) = (self.database, self.visits, policy.purpose(of: method.descriptor))
         let work = Work(method: method, shape: shape)
         router.registerUnary(method) { request, context in
             let principal = try Self.principal(of: context)
-            let check = AccountCheck(principal: principal, accountID: request.accountID, access: access)
+            let check = AccountCheck(principal: principal, accountID: request.accountID, access: access, purpose: purpose)
             CallAudit.record { $0.objectID = request.accountID }
             let transaction = TenantTransaction(
                 database: database, tenantID: principal.tenantID, shape: work.shape, durability: work.durability,
@@ -101,10 +101,10 @@ struct SecuredRoutes {
         _ handler: @escaping @Sendable (Request, MessageWriter<Response>, StreamCall) async throws -> Void
     ) {
         guard case .account(let access)? = admit(method, expecting: "an account rule", { if case .account = $0 { true } else { false } }) else { return }
-        let (database, visits) = (self.database, self.visits)
+        let (database, visits, purpose) = (self.database, self.visits, policy.purpose(of: method.descriptor))
         router.registerServerStreaming(method) { request, writer, context in
             let principal = try Self.principal(of: context)
-            let check = AccountCheck(principal: principal, accountID: request.accountID, access: access)
+            let check = AccountCheck(principal: principal, accountID: request.accountID, access: access, purpose: purpose)
             CallAudit.record { $0.objectID = request.accountID }
             let transaction = TenantTransaction(
                 database: database, tenantID: principal.tenantID, shape: .eachRoundTrip, durability: .deferred,

@@ -17,8 +17,14 @@ struct CoachingRepository {
             ), scope AS (
                 SELECT * FROM owned WHERE \(sellerID)::uuid IS NULL OR owner_id = \(sellerID)
             ), goal_counts AS (
-                SELECT g.account_id, count(*) AS goals, count(*) FILTER (WHERE u.kind = 'customer') AS customer_goals
-                FROM goals g JOIN scope ON scope.id = g.account_id JOIN users u ON u.id = g.created_by GROUP BY g.account_id
+                -- A goal is co-authored when a customer wrote it, changed it last, or changed it
+                -- at any time before (the journal keeps every change, metrics included).
+                SELECT g.account_id, count(*) AS goals, count(*) FILTER (WHERE creator.kind = 'customer' OR editor.kind = 'customer' OR EXISTS (
+                           SELECT FROM workspace_changes c
+                           WHERE c.entity_id = g.id AND c.entity = 'goal' AND c.actor_kind = 'customer')) AS co_authored
+                FROM goals g JOIN scope ON scope.id = g.account_id
+                JOIN users creator ON creator.id = g.created_by JOIN users editor ON editor.id = g.updated_by
+                GROUP BY g.account_id
             ), latest_review AS (
                 SELECT DISTINCT ON (r.account_id) r.account_id, r.next_review_on FROM roadmap_reviews r JOIN scope ON scope.id = r.account_id
                 ORDER BY r.account_id, r.held_on DESC, r.created_at DESC
@@ -41,7 +47,7 @@ struct CoachingRepository {
                 FROM open_actions o GROUP BY o.account_id
             )
             SELECT scope.id, scope.name, scope.owner_id, u.display_name AS owner_name,
-                   coalesce(goal_counts.goals, 0) AS goals, coalesce(goal_counts.customer_goals, 0) AS customer_goals,
+                   coalesce(goal_counts.goals, 0) AS goals, coalesce(goal_counts.co_authored, 0) AS co_authored,
                    latest_review.account_id IS NOT NULL AS review_held,
                    (current_date - latest_review.next_review_on)::int8 AS review_overdue,
                    coalesce(gaps.gaps, 0) AS gaps, coalesce(gaps.oldest, 0)::int8 AS oldest_gap,
@@ -56,7 +62,7 @@ struct CoachingRepository {
         return try rows.map { row in
             let inputs = CoachingInputs(
                 goals: try row.decode(Int.self, column: "goals"),
-                customerAuthoredGoals: try row.decode(Int.self, column: "customer_goals"),
+                coAuthoredGoals: try row.decode(Int.self, column: "co_authored"),
                 reviewOverdueDays: try row.decode(Int?.self, column: "review_overdue"),
                 reviewHeld: try row.decode(Bool.self, column: "review_held"),
                 coverageGaps: try row.decode(Int.self, column: "gaps"),

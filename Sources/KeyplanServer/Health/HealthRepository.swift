@@ -86,47 +86,69 @@ struct HealthRepository {
             """)
     }
 
-    /// One account's health (refreshed first by the caller), with its history.
-    func health(of accountID: UUID) async throws -> AccountHealth? {
+    /// One account's health (refreshed first by the caller), with its history, and — by the
+    /// same rule and the same earlier score as ``risks(where:settings:limit:)`` — whether it is at risk.
+    func health(of accountID: UUID, settings: HealthSettings) async throws -> AccountHealth? {
         guard let row = try await transaction.query("""
-            SELECT a.name, h.report::text AS report, h.computed_at FROM account_health h JOIN accounts a ON a.id = h.account_id
+            SELECT a.name, h.report::text AS report, h.computed_at, \(Self.canBeAtRisk) AS can_be_at_risk, \(Self.earlierScore(settings)) AS earlier
+            FROM account_health h JOIN accounts a ON a.id = h.account_id
             WHERE h.account_id = \(accountID)
             """).first else { return nil }
         let history = try await transaction.query("""
             SELECT computed_at, score::float8 AS score FROM account_health_history WHERE account_id = \(accountID)
             ORDER BY computed_at DESC LIMIT 400
             """).map { HealthPoint(at: try $0.decode(Date.self, column: "computed_at"), score: try $0.decode(Double.self, column: "score")) }
+        let name = try row.decode(String.self, column: "name"), report = try Self.report(row)
+        let atRisk = try row.decode(Bool.self, column: "can_be_at_risk")
+            ? AccountRisk.assess(accountID: accountID, accountName: name, report: report, earlierScore: try row.decode(Double?.self, column: "earlier"), settings: settings)
+            : nil
         return AccountHealth(
-            accountID: accountID, accountName: try row.decode(String.self, column: "name"),
-            report: try Self.report(row), computedAt: try row.decode(Date.self, column: "computed_at"), history: history.reversed())
+            accountID: accountID, accountName: name, report: report, computedAt: try row.decode(Date.self, column: "computed_at"),
+            history: history.reversed(), atRisk: atRisk)
     }
 
-    /// The accounts matching `scope` that are at risk, lowest score first. The earlier score an
-    /// account fell from is the highest since the drop window began (the score in effect then
-    /// included).
+    /// The accounts matching `scope` that are at risk, lowest score first. Which are is decided
+    /// in Swift (``HealthSettings/isAtRisk(score:earlierScore:)``), as for one account's health, so
+    /// that the list and each account's explanation cannot disagree: the scores of the scope come
+    /// first, then the reports of those at risk.
     func risks(where scope: PostgresQuery, settings: HealthSettings, limit: Int) async throws -> [AccountRisk] {
-        let window: PostgresQuery = "now() - (\(settings.dropWindowDays) * interval '1 day')"
-        let rows = try await transaction.query("""
-            SELECT * FROM (
-                SELECT a.id, a.name, h.score, h.report::text AS report,
-                       greatest(
-                           (SELECT p.score FROM account_health_history p WHERE p.account_id = a.id AND p.computed_at <= \(window)
-                            ORDER BY p.computed_at DESC LIMIT 1),
-                           (SELECT max(p.score) FROM account_health_history p WHERE p.account_id = a.id AND p.computed_at > \(window))
-                       ) AS earlier
-                FROM accounts a JOIN account_health h ON h.account_id = a.id
-                WHERE \(scope)
-            ) AS s
-            WHERE s.score < \(settings.riskThreshold)::numeric OR s.earlier - s.score >= \(settings.dropThreshold)::numeric
-            ORDER BY s.score, s.name
-            LIMIT \(limit)
-            """)
-        return try rows.compactMap { row in
-            AccountRisk.assess(
-                accountID: try row.decode(UUID.self, column: "id"), accountName: try row.decode(String.self, column: "name"),
-                report: try Self.report(row), earlierScore: try row.decode(Decimal?.self, column: "earlier").map { NSDecimalNumber(decimal: $0).doubleValue },
-                settings: settings)
+        let scores = try await transaction.query("""
+            SELECT a.id, a.name, h.score::float8 AS score, \(Self.earlierScore(settings)) AS earlier
+            FROM accounts a JOIN account_health h ON h.account_id = a.id
+            WHERE \(scope) AND \(Self.canBeAtRisk)
+            """).map { row in
+                (id: try row.decode(UUID.self, column: "id"), name: try row.decode(String.self, column: "name"),
+                 score: try row.decode(Double.self, column: "score"), earlier: try row.decode(Double?.self, column: "earlier"))
+            }
+        let atRisk = scores.filter { settings.isAtRisk(score: $0.score, earlierScore: $0.earlier) }
+            .sorted { ($0.score, $0.name) < ($1.score, $1.name) }
+            .prefix(limit)
+        guard !atRisk.isEmpty else { return [] }
+        let reports = Dictionary(uniqueKeysWithValues: try await transaction.query("""
+            SELECT account_id, report::text AS report FROM account_health WHERE account_id = ANY (\(atRisk.map(\.id))::uuid[])
+            """).map { (try $0.decode(UUID.self, column: "account_id"), try Self.report($0)) })
+        return atRisk.compactMap { account in
+            reports[account.id].flatMap { report in
+                AccountRisk.assess(accountID: account.id, accountName: account.name, report: report, earlierScore: account.earlier, settings: settings)
+            }
         }
+    }
+
+    /// Only strategic accounts can be at risk: candidates have no plan yet. (An expression on the
+    /// accounts as `a`.)
+    static let canBeAtRisk: PostgresQuery = "a.status = 'strategic'"
+
+    /// The score account `a` fell from: the highest since the drop window began, the score in
+    /// effect then included; `NULL` without history.
+    static func earlierScore(_ settings: HealthSettings) -> PostgresQuery {
+        let window: PostgresQuery = "now() - (\(settings.dropWindowDays) * interval '1 day')"
+        return """
+            greatest(
+                (SELECT p.score FROM account_health_history p WHERE p.account_id = a.id AND p.computed_at <= \(window)
+                 ORDER BY p.computed_at DESC LIMIT 1),
+                (SELECT max(p.score) FROM account_health_history p WHERE p.account_id = a.id AND p.computed_at > \(window))
+            )::float8
+            """
     }
 
     static func report(_ row: PostgresRow) throws -> HealthReport {

@@ -15,8 +15,9 @@ struct HealthScoreService: SecuredService {
             let caller = call.principal
             let transaction = call.transaction
             let health = HealthRepository(transaction: transaction)
-            try await health.refresh(where: "a.id = \(request.accountID)", tenantID: caller.tenantID, settings: try await health.settings())
-            guard let found = try await health.health(of: request.accountID) else {
+            let settings = try await health.settings()
+            try await health.refresh(where: "a.id = \(request.accountID)", tenantID: caller.tenantID, settings: settings)
+            guard let found = try await health.health(of: request.accountID, settings: settings) else {
                 throw RPCError(code: .notFound, message: "no account \(request.accountID)")
             }
             return found
@@ -24,15 +25,14 @@ struct HealthScoreService: SecuredService {
         routes.tenant(HealthService.risks, shape: .single(.readCommitted)) { request, call in
             let caller = call.principal
             let limit = try Validate.limit(request.limit, maximum: 500)
-            // Strategic accounts only (candidates have no plan yet); a seller's list holds their
-            // team's accounts, as their portfolio does.
+            // A seller's list holds their team's accounts, as their portfolio does; of those, the
+            // repository keeps the ones that can be at risk (strategic).
             let scope: PostgresQuery = """
-                a.status = 'strategic' AND (\(caller.seesWholeTenant)
-                    OR EXISTS (SELECT FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(caller.userID)))
+                (\(caller.seesWholeTenant) OR EXISTS (SELECT FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(caller.userID)))
                 """
             let health = HealthRepository(transaction: call.transaction)
             let settings = try await health.settings()
-            try await health.refresh(where: scope, tenantID: caller.tenantID, settings: settings)
+            try await health.refresh(where: "\(scope) AND \(HealthRepository.canBeAtRisk)", tenantID: caller.tenantID, settings: settings)
             return RiskList(accounts: try await health.risks(where: scope, settings: settings, limit: limit))
         }
         routes.tenant(HealthService.settings) { _, call in

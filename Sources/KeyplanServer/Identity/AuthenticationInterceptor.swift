@@ -35,7 +35,7 @@ struct AuthenticationInterceptor: ServerInterceptor {
         CallAudit.record { $0.principal = principal }
         if case .tenantRoles(let roles) = rule {
             guard let role = principal.tenantRole, roles.contains(role) else {
-                throw RPCError(code: .permissionDenied, message: "\(context.method) needs one of the roles \(roles.map(\.rawValue).sorted().joined(separator: ", "))")
+                throw Refusal.tenantRoles(roles, purpose: policy.purpose(of: context.method), principal: principal)
             }
         }
         var context = context

@@ -20,14 +20,12 @@ struct AuthenticationService: SecuredService {
         }
         routes.tenant(AuthService.whoAmI) { _, call in
             let caller = call.principal
-            let transaction = call.transaction
-            guard let user = try await UserRepository(transaction: transaction).find(caller.userID) else {
+            guard let identity = try await UserRepository(transaction: call.transaction).identity(
+                of: caller.userID, tenantRole: caller.tenantRole, credentialID: caller.credentialID, credentialKind: caller.credentialKind)
+            else {
                 throw RPCError(code: .unauthenticated, message: "the user no longer exists")
             }
-            return Identity(
-                userID: user.id, tenantID: caller.tenantID, email: user.email, displayName: user.displayName,
-                kind: user.kind, tenantRole: caller.tenantRole, credentialID: caller.credentialID,
-                credentialKind: caller.credentialKind)
+            return identity
         }
     }
 

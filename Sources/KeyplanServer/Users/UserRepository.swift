@@ -21,7 +21,19 @@ struct UserRepository {
         try await transaction.query("SELECT \(unescaped: Self.columns) FROM users WHERE id = \(id)").first.map(Self.user)
     }
 
-    /// The user with `email` and their stored password hash.
+    /// Who `userID` is with a credential, their tenant's name and slug included; `nil` when there is no such user.
+    func identity(of userID: UUID, tenantRole: TenantRole?, credentialID: UUID, credentialKind: CredentialKind) async throws -> Identity? {
+        guard let row = try await transaction.query("""
+            SELECT u.id, u.tenant_id, u.email, u.display_name, u.kind, t.name AS tenant_name, t.slug AS tenant_slug
+            FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = \(userID)
+            """).first else { return nil }
+        return Identity(
+            userID: userID, tenantID: try row.decode(UUID.self, column: "tenant_id"), email: try row.decode(String.self, column: "email"),
+            displayName: try row.decode(String.self, column: "display_name"), kind: try decodeEnum(UserKind.self, row, "kind"),
+            tenantRole: tenantRole, credentialID: credentialID, credentialKind: credentialKind,
+            tenantName: try row.decode(String.self, column: "tenant_name"), tenantSlug: try row.decode(String?.self, column: "tenant_slug") ?? "")
+    }
+
     /// The user with this email and their stored password hash; with `locking`, locked until the transaction ends.
     func findByEmail(_ email: String, locking: Bool) async throws -> (user: User, passwordHash: String?)? {
         guard let row = try await transaction.query(

@@ -72,7 +72,7 @@ struct WorkspaceJournal {
         let customer = principal.kind == .customer
         let direction: PostgresQuery = order == .oldestFirst ? "ASC" : "DESC"
         let rows = try await transaction.query("""
-            SELECT c.id, c.account_id, c.at, c.actor_id, c.actor_kind, u.display_name, c.entity, c.entity_id, c.operation,
+            SELECT c.id, c.account_id, c.at, c.actor_id, c.actor_kind, u.display_name, u.email, c.entity, c.entity_id, c.operation,
                    c.version, c.visibility, c.summary, c.fields::text AS fields
             FROM workspace_changes c JOIN users u ON u.id = c.actor_id
             WHERE \(condition) AND (NOT \(customer) OR c.visibility = 'shared')
@@ -93,7 +93,7 @@ struct WorkspaceJournal {
             at: try row.decode(Date.self, column: "at"),
             actor: .init(
                 userID: try row.decode(UUID.self, column: "actor_id"), kind: try enumeration(UserKind.self, "actor_kind"),
-                displayName: try row.decode(String.self, column: "display_name")),
+                displayName: try row.decode(String.self, column: "display_name"), email: try row.decode(String.self, column: "email")),
             entity: try enumeration(WorkspaceEntity.self, "entity"),
             entityID: try row.decode(UUID.self, column: "entity_id"),
             operation: try enumeration(WorkspaceChange.Operation.self, "operation"),

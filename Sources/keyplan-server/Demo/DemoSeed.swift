@@ -33,6 +33,8 @@ struct DemoSeed {
         var password: String
         var people: [Person]
         var accounts: [Account]
+        /// Where the in-process server logged, when to a file.
+        var serverLog: String?
     }
 
     /// The company's mail domain.
@@ -70,6 +72,7 @@ struct DemoSeed {
         let template = try await admin.createScorecardTemplate(CreateTemplateRequest(name: "Customer value", criteria: DemoCatalog.criteria))
 
         var accounts: [Result.Account] = []
+        var history = DemoHistory(tenantID: created.tenantID)
         var opportunities = "Id,Name,AccountId,Amount,CurrencyIsoCode,StageName,CloseDate,IsWon\n"
         for (index, entry) in DemoCatalog.accounts.enumerated() {
             guard let owner = sellers[entry.owner] else { throw DemoError("no seller \(entry.owner)") }
@@ -93,19 +96,21 @@ struct DemoSeed {
                 opportunities += "OPP-\(index + 1)-\(deal + 1),\(entry.name) deal \(deal + 1),\(externalID),\(50_000 * (deal + 1)),EUR,Closed,\(DemoDates.day(offset: -60 * (deal + 1))),\(won)\n"
             }
             if entry.strategic {
-                people += try await seedWorkspace(entry, account: account.id, sellers: sellers, template: template, anonymous: anonymous)
+                people += try await seedWorkspace(entry, account: account.id, sellers: sellers, template: template, anonymous: anonymous, history: &history)
+                history.accounts.append((account.id, owner.client, entry))
             }
             accounts.append(Result.Account(id: account.id, name: entry.name, status: entry.strategic ? .strategic : .candidate))
         }
         let report = try await admin.importRows(.opportunities, try CSVDocument(bytes: Array(opportunities.utf8)))
         guard report.rejected.isEmpty else { throw DemoError("opportunities rejected: \(report.rejected.prefix(3))") }
+        try await history.backdate(in: database)
         return Result(tenantID: created.tenantID, slug: slug, password: password, people: people, accounts: accounts)
     }
 
     /// The shared workspace of a strategic account: its customers, map, goals, plan, reviews, scorecards, comments.
     private func seedWorkspace(
         _ entry: DemoCatalog.Account, account: UUID, sellers: [String: (id: UUID, client: KeyplanClient)],
-        template: ScorecardTemplate, anonymous: KeyplanClient
+        template: ScorecardTemplate, anonymous: KeyplanClient, history: inout DemoHistory
     ) async throws -> [Result.Person] {
         guard let owner = sellers[entry.owner] else { throw DemoError("no seller \(entry.owner)") }
         var people: [Result.Person] = []
@@ -166,22 +171,25 @@ struct DemoSeed {
         }
 
         for (position, (activity, side, responsible)) in [("Demand intake", ProcessSide.customer, "Operations"), ("Solution design", .joint, "Architects of both sides"), ("Delivery and support", .seller, "Northwind services")].enumerated() {
-            _ = try await owner.client.setProcessStep(SetProcessStepRequest(accountID: account, position: position, activity: activity, responsible: responsible, side: side))
+            _ = try await owner.client.addProcessStep(AddProcessStepRequest(accountID: account, position: position, activity: activity, responsible: responsible, side: side))
         }
         _ = try await owner.client.recordReview(RecordReviewRequest(
             accountID: account, heldOn: DemoDates.day(offset: -60), attendeeIDs: [owner.id, editor.id], guests: ["Plant managers"],
             decisions: ["Pilot on line 3 first", "Quarterly roadmap reviews"], notes: "Good energy; finance wants the business case.",
             nextReviewOn: DemoDates.day(offset: entry.nextReviewInDays)))
 
-        // Two scoring rounds: the last quarter's (closed) and this quarter's (open).
-        for (period, scores) in [(DemoDates.quarter(offset: -1), entry.earlierScores), (DemoDates.quarter(offset: 0), entry.currentScores)] {
-            let round = try await owner.client.openScoringRound(OpenRoundRequest(accountID: account, templateID: template.id, period: period))
+        // A scoring round a quarter: the last three quarters' (closed, and moved into their
+        // quarters once all is seeded) and this quarter's (open).
+        for offset in -3...0 {
+            let round = try await owner.client.openScoringRound(OpenRoundRequest(
+                accountID: account, templateID: template.id, period: DemoDates.quarter(offset: offset)))
             for customer in customers {
-                let answers = zip(template.criteria, scores).map { CriterionScore(criterionID: $0.id, score: $1) }
+                let answers = zip(template.criteria, DemoHistory.scores(entry, quarter: offset)).map { CriterionScore(criterionID: $0.id, score: $1) }
                 _ = try await customer.client.answerScorecard(AnswerRequest(accountID: account, roundID: round.id, answers: answers))
             }
-            if period != DemoDates.quarter(offset: 0) {
-                _ = try await owner.client.closeScoringRound(accountID: account, roundID: round.id)
+            if offset < 0 {
+                _ = try await owner.client.closeScoringRound(accountID: account, roundID: round.id, expectedVersion: round.version)
+                history.rounds.append((round.id, offset))
             }
         }
 
@@ -233,5 +241,13 @@ enum DemoDates {
         let date = calendar.date(byAdding: .month, value: 3 * offset, to: Date())!
         let parts = calendar.dateComponents([.year, .month], from: date)
         return "\(parts.year!)-Q\((parts.month! - 1) / 3 + 1)"
+    }
+
+    /// Whole days from the first day of the quarter `offset` quarters from this one to today.
+    static func daysSinceQuarterStart(offset: Int) -> Int {
+        let date = calendar.date(byAdding: .month, value: 3 * offset, to: Date())!
+        let parts = calendar.dateComponents([.year, .month], from: date)
+        let start = calendar.date(from: DateComponents(year: parts.year, month: (parts.month! - 1) / 3 * 3 + 1, day: 1))!
+        return calendar.dateComponents([.day], from: start, to: calendar.startOfDay(for: Date())).day!
     }
 }

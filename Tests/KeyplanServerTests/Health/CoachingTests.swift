@@ -8,17 +8,17 @@ import Testing
 struct CoachingTests {
     @Test func promptsOfAKnownAccountMostUrgentFirst() {
         let prompts = CoachingPrompt.prompts(for: CoachingInputs(
-            goals: 3, customerAuthoredGoals: 0, reviewOverdueDays: 12, reviewHeld: true, coverageGaps: 2, oldestGapDays: 21,
+            goals: 3, coAuthoredGoals: 0, reviewOverdueDays: 12, reviewHeld: true, coverageGaps: 2, oldestGapDays: 21,
             overdueActions: 1, postponedActions: 2))
         #expect(prompts == [
             CoachingPrompt(kind: .coverageGapOpen, text: "2 key contacts have had no strong relationship for 3 weeks", points: 35),
             CoachingPrompt(kind: .reviewOverdue, text: "the roadmap review with the customer is 12 days overdue", points: 32),
-            CoachingPrompt(kind: .noCustomerGoal, text: "none of the 3 goals was written by the customer: co-author them", points: 30),
+            CoachingPrompt(kind: .noCustomerGoal, text: "none of the 3 goals was written or edited by the customer: co-author them", points: 30),
             CoachingPrompt(kind: .slippingActions, text: "actions are slipping: 1 action is overdue, 2 were postponed", points: 30),
         ])
         // A healthy plan: nothing to coach. A young gap is not yet a matter for coaching.
-        #expect(CoachingPrompt.prompts(for: CoachingInputs(goals: 2, customerAuthoredGoals: 1, reviewHeld: true, coverageGaps: 1, oldestGapDays: 13)).isEmpty)
-        #expect(CoachingPrompt.prompts(for: CoachingInputs(customerAuthoredGoals: 1)).map(\.text) == ["no roadmap review was ever held with the customer"])
+        #expect(CoachingPrompt.prompts(for: CoachingInputs(goals: 2, coAuthoredGoals: 1, reviewHeld: true, coverageGaps: 1, oldestGapDays: 13)).isEmpty)
+        #expect(CoachingPrompt.prompts(for: CoachingInputs(coAuthoredGoals: 1)).map(\.text) == ["no roadmap review was ever held with the customer"])
     }
 
     @Test func rankingPutsTheMostPointsFirstAndDropsAccountsWithoutPrompts() {
@@ -78,6 +78,30 @@ struct CoachingTests {
             #expect(items.last?.prompts.map(\.kind) == [.reviewOverdue])
             // Filtered to one seller's accounts.
             #expect(try await world.client(for: .admin).coaching(CoachingQuery(sellerID: owner.user)).map(\.accountID) == [world.accountA])
+        }
+    }
+
+    /// A goal a seller wrote and a customer then edited is co-authored: no "written without the
+    /// customer" prompt — neither while the customer's edit is the last, nor after a seller's
+    /// later edit (the journal remembers the customer's).
+    @Test func aGoalTheCustomerEditedCountsAsCoAuthored() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            try await server.inTenant(world.acme) { try await $0.query("UPDATE accounts SET status = 'strategic' WHERE id = \(world.accountA)") }
+            let seller = try await world.client(for: .sellerOnTeam)
+            let customer = try await world.client(for: .customerEditor)
+            let leader = try await world.client(for: .leader)
+            func goalPrompts() async throws -> [CoachingPrompt.Kind] {
+                try #require(try await leader.coaching().first { $0.accountID == world.accountA }).prompts.map(\.kind)
+            }
+
+            let goal = try await seller.createGoal(accountID: world.accountA, GoalDraft(title: "Grow EMEA"))
+            #expect(try await goalPrompts().contains(.noCustomerGoal), "a seller's goal alone is written without the customer")
+            let edited = try await customer.updateGoal(UpdateGoalRequest(
+                accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, description: "Our board's first priority"))
+            #expect(try await !goalPrompts().contains(.noCustomerGoal))
+            _ = try await seller.updateGoal(UpdateGoalRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: edited.version, title: "Grow EMEA by 20%"))
+            #expect(try await !goalPrompts().contains(.noCustomerGoal))
         }
     }
 }

@@ -29,7 +29,7 @@ struct HealthServiceTests {
                 VALUES (\(tenant), \(account), \(ceo), \(owner), 'strong'), (\(tenant), \(account), \(cto), \(owner), 'moderate')
                 """)
             let template = UUID(), value = UUID(), trust = UUID()
-            try await connection.query("INSERT INTO scorecard_templates (tenant_id, id, name, created_by) VALUES (\(tenant), \(template), 'Value', \(admin))")
+            try await connection.query("INSERT INTO scorecard_templates (tenant_id, id, name, created_by, updated_by) VALUES (\(tenant), \(template), 'Value', \(admin), \(admin))")
             try await connection.query("""
                 INSERT INTO scorecard_criteria (tenant_id, id, template_id, position, name, weight)
                 VALUES (\(tenant), \(value), \(template), 0, 'Value delivered', 3), (\(tenant), \(trust), \(template), 1, 'Trust', 1)
@@ -38,8 +38,8 @@ struct HealthServiceTests {
             for (period, daysAgo, valueScore, trustScore) in [("2026-Q2", 150, 8, 8), ("2026-Q3", 20, 6, 8)] {
                 let round = UUID()
                 try await connection.query("""
-                    INSERT INTO scoring_rounds (tenant_id, id, account_id, template_id, period, opened_by, opened_at)
-                    VALUES (\(tenant), \(round), \(account), \(template), \(period), \(owner), now() - (\(daysAgo) * interval '1 day'))
+                    INSERT INTO scoring_rounds (tenant_id, id, account_id, template_id, period, opened_by, opened_at, updated_by)
+                    VALUES (\(tenant), \(round), \(account), \(template), \(period), \(owner), now() - (\(daysAgo) * interval '1 day'), \(owner))
                     """)
                 try await connection.query("""
                     INSERT INTO scorecard_responses (tenant_id, round_id, respondent_id, submitted_at, updated_at)
@@ -173,6 +173,70 @@ struct HealthServiceTests {
             #expect(try await admin.healthSettings().weights == .published)
             // (relationship 41.67 + tasks 0 + value 61.11) / 3
             #expect(try await admin.health(of: world.accountA).report.score == 34.26)
+        }
+    }
+
+    /// One rule for "at risk": an account's health says it is at risk exactly when the risk list
+    /// holds it, with the same reasons — below the threshold, after a fall, and not for a
+    /// candidate or an account whose only trouble is a few weak signals.
+    @Test func theExplanationAndTheRiskListAgreeOnWhoIsAtRisk() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            try await Self.arrangeAtRiskAccount(world)
+            let leader = try await world.client(for: .leader)
+            let admin = try await world.client(for: .admin)
+
+            let health = try await leader.health(of: world.accountA)
+            let listed = try await leader.risks()
+            #expect(listed.map(\.accountID) == [world.accountA])
+            #expect(health.atRisk != nil && health.atRisk == listed.first)
+            #expect(health.atRisk?.reasons == Self.expectedReasons)
+            // Account B, a candidate, scores low on weak signals, yet has no plan to be at risk: in neither.
+            let candidate = try await leader.health(of: world.accountB)
+            #expect(candidate.report.score < 50 && !candidate.report.reasons.isEmpty)
+            #expect(candidate.atRisk == nil)
+
+            // Under a lower threshold A keeps its weak signals but is at risk in neither.
+            _ = try await admin.updateHealthSettings(HealthSettings(weights: .defaults, riskThreshold: 30, dropThreshold: 15, dropWindowDays: 30))
+            let calm = try await leader.health(of: world.accountA)
+            #expect(calm.report.score == 34.22 && calm.report.reasons == Self.expectedReasons)
+            #expect(calm.atRisk == nil)
+            #expect(try await leader.risks().isEmpty)
+
+            // A fall puts it back in both, the fall first.
+            try await server.inTenant(world.acme) { connection in
+                try await connection.query("""
+                    INSERT INTO account_health_history (tenant_id, account_id, computed_at, score, band)
+                    VALUES (\(world.acme), \(world.accountA), now() - interval '10 days', 80, 'high')
+                    """)
+            }
+            let fell = try await leader.health(of: world.accountA)
+            let fellList = try await leader.risks()
+            #expect(fell.atRisk?.reasons.first == "health fell from 80 to 34 in 30 days")
+            #expect(fell.atRisk == fellList.first && fellList.count == 1)
+        }
+    }
+
+    /// A signal without data drops out and the others share its weight; the report says which
+    /// and by what the points were divided.
+    @Test func theReportSaysWhenWeightsAreRenormalized() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await TwoTenantWorld.build(server)
+            try await Self.arrangeAtRiskAccount(world)
+            let admin = try await world.client(for: .admin)
+            // A has data for every signal: nothing rescaled.
+            #expect(try await admin.health(of: world.accountA).report.renormalization == nil)
+            // B has no scorecard and no revenue: 70 of the 100 weight has data.
+            let report = try await admin.health(of: world.accountB).report
+            #expect(report.renormalization == HealthReport.Renormalization(
+                withoutData: [.scorecard, .scorecardTrend, .revenueTrend], totalWeight: 100, weightWithData: 70))
+            // Nothing overdue: value 100 × weight 20 / 70.
+            #expect(report.signals.first { $0.kind == .overdueActions }?.contribution == 28.57)
+            // A signal without data that weighs nothing rescales nothing.
+            var weights = HealthWeights.defaults
+            (weights.scorecard, weights.scorecardTrend, weights.revenueTrend) = (0, 0, 0)
+            _ = try await admin.updateHealthSettings(HealthSettings(weights: weights, riskThreshold: 50, dropThreshold: 15, dropWindowDays: 30))
+            #expect(try await admin.health(of: world.accountB).report.renormalization == nil)
         }
     }
 }

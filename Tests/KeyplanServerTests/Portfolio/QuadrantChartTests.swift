@@ -15,7 +15,10 @@ struct QuadrantChartTests {
     @Test func svgHasALabelledDotPerAccountSizedByRevenue() throws {
         let svg = chart.svg(size: 640)
         #expect(svg.hasPrefix("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.hasSuffix("</svg>\n"))
-        #expect(svg.components(separatedBy: "<circle").count - 1 == 3)
+        #expect(svg.components(separatedBy: "<circle class=\"account\"").count - 1 == 3)
+        // A legend for the dots' sizes and styles, and each quadrant named with its priority.
+        #expect(svg.contains("Annual revenue (dot area)") && svg.contains("class=\"status-key\" data-status=\"strategic\""))
+        #expect((1...4).allSatisfy { svg.contains("data-priority=\"\($0)\"") } && svg.contains("strong relationship, high value"))
         #expect(svg.contains("Big &lt;Strong&gt;") && !svg.contains("<Strong>"))
         // The largest revenue gets the largest dot (24 px); a much smaller one a smaller dot; unknown the minimum.
         #expect(svg.contains("r=\"24.0\"") && svg.contains("r=\"6.0\"") && svg.contains("r=\"4.0\""))

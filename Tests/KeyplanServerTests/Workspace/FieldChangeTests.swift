@@ -6,7 +6,7 @@ import Testing
 @Suite("Journal field changes")
 struct FieldChangeTests {
     func goal(title: String, metrics: [GoalMetric], targetDate: CalendarDate?, parent: UUID?) -> GoalView {
-        let actor = WorkspaceChange.Actor(userID: UUID(), kind: .customer, displayName: "Zoë \"the buyer\" / Ops")
+        let actor = WorkspaceChange.Actor(userID: UUID(), kind: .customer, displayName: "Zoë \"the buyer\" / Ops", email: "zoe@buyer.example")
         return GoalView(
             id: UUID(), accountID: UUID(), kind: .initiative, parentID: parent, title: title, description: "line one\nline two ✓",
             department: "", status: .dropped, targetDate: targetDate, metrics: metrics,

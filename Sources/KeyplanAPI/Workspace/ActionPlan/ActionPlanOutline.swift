@@ -18,13 +18,14 @@ public enum ActionPlanOutline {
         return lines.joined(separator: "\n")
     }
 
-    /// `  2026-03-31  in progress  Run the pilot — Ann (mutual)  OVERDUE  [id]`
+    /// `  2026-03-31  in progress  Run the pilot — Ann (mutual)  OVERDUE  [1f3a9c2e v3]`: the id's
+    /// first eight digits, which commands take back, and the version a change names.
     static func line(_ action: PlanAction) -> String {
         let due = action.dueOn?.description ?? "no date   "
         let status = action.status.rawValue.replacingOccurrences(of: "_", with: " ")
         let padding = String(repeating: " ", count: max(0, 11 - status.count))
         let owner = action.ownerName ?? "unassigned"
         return "  \(due)  \(status)\(padding)  \(action.title) — \(owner)" + (action.shared ? " (mutual)" : " (internal)")
-            + (action.overdue ? "  OVERDUE" : "") + "  [\(action.id.uuidString.lowercased())]"
+            + (action.overdue ? "  OVERDUE" : "") + "  [\(action.id.uuidString.lowercased().prefix(8)) v\(action.version)]"
     }
 }

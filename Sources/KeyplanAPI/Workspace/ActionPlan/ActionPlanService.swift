@@ -7,17 +7,18 @@ import KeyplanRPC
 public enum ActionPlanService {
     public static let name = "keyplan.ActionPlan"
     public static let createAction = RPCMethod<CreateActionRequest, PlanAction>.unary(name, "CreateAction")
-    /// Versioned: a stale `expectedVersion` answers ABORTED with the current action.
+    /// Co-edited (``CurrentRecord``): a stale `expectedVersion` answers ABORTED with the current action.
     public static let updateAction = RPCMethod<UpdateActionRequest, PlanAction>.unary(name, "UpdateAction")
     public static let deleteAction = RPCMethod<DeleteActionRequest, Empty>.unary(name, "DeleteAction")
     public static let listActions = RPCMethod<ListActionsRequest, ActionList>.read(name, "ListActions")
     public static let getAction = RPCMethod<ActionRef, PlanAction>.read(name, "GetAction")
-    /// Creates or replaces one step of the process map.
-    public static let setProcessStep = RPCMethod<SetProcessStepRequest, ProcessStep>.unary(name, "SetProcessStep")
+    public static let addProcessStep = RPCMethod<AddProcessStepRequest, ProcessStep>.unary(name, "AddProcessStep")
+    /// Co-edited (``CurrentRecord``): a stale `expectedVersion` answers ABORTED with the current step.
+    public static let updateProcessStep = RPCMethod<UpdateProcessStepRequest, ProcessStep>.unary(name, "UpdateProcessStep")
     public static let removeProcessStep = RPCMethod<RemoveProcessStepRequest, Empty>.unary(name, "RemoveProcessStep")
     public static let processMap = RPCMethod<AccountRef, ProcessMap>.read(name, "ProcessMap")
     public static let recordReview = RPCMethod<RecordReviewRequest, RoadmapReview>.unary(name, "RecordReview")
-    /// Versioned: a stale `expectedVersion` answers ABORTED with the current review.
+    /// Co-edited (``CurrentRecord``): a stale `expectedVersion` answers ABORTED with the current review.
     public static let updateReview = RPCMethod<UpdateReviewRequest, RoadmapReview>.unary(name, "UpdateReview")
     public static let listReviews = RPCMethod<AccountRef, ReviewList>.read(name, "ListReviews")
 }
@@ -43,8 +44,12 @@ extension KeyplanClient {
         try await call(ActionPlanService.getAction, ActionRef(accountID: accountID, actionID: actionID))
     }
 
-    public func setProcessStep(_ request: SetProcessStepRequest) async throws -> ProcessStep {
-        try await call(ActionPlanService.setProcessStep, request)
+    public func addProcessStep(_ request: AddProcessStepRequest) async throws -> ProcessStep {
+        try await call(ActionPlanService.addProcessStep, request)
+    }
+
+    public func updateProcessStep(_ request: UpdateProcessStepRequest) async throws -> ProcessStep {
+        try await call(ActionPlanService.updateProcessStep, request)
     }
 
     public func removeProcessStep(_ request: RemoveProcessStepRequest) async throws {

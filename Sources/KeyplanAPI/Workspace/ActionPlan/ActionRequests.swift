@@ -32,9 +32,9 @@ public struct CreateActionRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, title, description, ownerID, dueOn, status, horizon, goalID, shared }
 }
 
-/// Changes to an action that was read at `expectedVersion`: a `nil` field is kept; `clearOwner`,
-/// `clearDueOn` and `clearGoal` remove those. A stale version answers ABORTED with the current
-/// action (``CurrentRecord``). Customers may only update shared actions, and keep them shared.
+/// Changes to an action read at `expectedVersion` (the co-editing rule: ``CurrentRecord``): a
+/// `nil` field is kept, a field in ``clear`` is emptied (naming a field in both is refused).
+/// Customers may only update shared actions, and keep them shared.
 @WireMessage
 public struct UpdateActionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
@@ -43,19 +43,17 @@ public struct UpdateActionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var title: String?
     public var description: String?
     public var ownerID: UUID?
-    public var clearOwner: Bool
     public var dueOn: CalendarDate?
-    public var clearDueOn: Bool
     public var status: ActionStatus?
     public var horizon: ActionHorizon?
     public var goalID: UUID?
-    public var clearGoal: Bool
     public var shared: Bool?
+    public var clear: [PlanAction.ClearableField]
 
     public init(
         accountID: UUID, actionID: UUID, expectedVersion: Int, title: String? = nil, description: String? = nil,
-        ownerID: UUID? = nil, clearOwner: Bool = false, dueOn: CalendarDate? = nil, clearDueOn: Bool = false,
-        status: ActionStatus? = nil, horizon: ActionHorizon? = nil, goalID: UUID? = nil, clearGoal: Bool = false, shared: Bool? = nil
+        ownerID: UUID? = nil, dueOn: CalendarDate? = nil, status: ActionStatus? = nil, horizon: ActionHorizon? = nil,
+        goalID: UUID? = nil, shared: Bool? = nil, clear: [PlanAction.ClearableField] = []
     ) {
         self.accountID = accountID
         self.actionID = actionID
@@ -63,18 +61,27 @@ public struct UpdateActionRequest: Codable, Hashable, Sendable, AccountScoped {
         self.title = title
         self.description = description
         self.ownerID = ownerID
-        self.clearOwner = clearOwner
         self.dueOn = dueOn
-        self.clearDueOn = clearDueOn
         self.status = status
         self.horizon = horizon
         self.goalID = goalID
-        self.clearGoal = clearGoal
         self.shared = shared
+        self.clear = clear
     }
 
     enum CodingKeys: Int, CodingKey {
-        case accountID = 1, actionID, expectedVersion, title, description, ownerID, clearOwner, dueOn, clearDueOn, status, horizon, goalID, clearGoal, shared
+        case accountID = 1, actionID, expectedVersion, title, description, ownerID, dueOn, status, horizon, goalID, shared, clear
+    }
+
+    /// The fields both set and cleared, which a request may not name.
+    public var contradictions: [PlanAction.ClearableField] {
+        clear.filter { field in
+            switch field {
+            case .owner: ownerID != nil
+            case .dueOn: dueOn != nil
+            case .goal: goalID != nil
+            }
+        }
     }
 }
 
@@ -92,14 +99,14 @@ public struct ActionRef: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, actionID }
 }
 
-/// Deletes an action; with `expectedVersion`, only if it is still at that version (else ABORTED).
+/// Deletes an action if it is still at the version read (else ABORTED with the current one).
 @WireMessage
 public struct DeleteActionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var actionID: UUID
-    public var expectedVersion: Int?
+    public var expectedVersion: Int
 
-    public init(accountID: UUID, actionID: UUID, expectedVersion: Int? = nil) {
+    public init(accountID: UUID, actionID: UUID, expectedVersion: Int) {
         self.accountID = accountID
         self.actionID = actionID
         self.expectedVersion = expectedVersion

@@ -25,15 +25,15 @@ public struct PlanAction: Codable, Hashable, Sendable {
     /// Due before today and neither done nor cancelled (as of the server's answer).
     public var overdue: Bool
     public var version: Int
-    public var createdBy: UUID
+    public var createdBy: WorkspaceChange.Actor
     public var createdAt: Date
-    public var updatedBy: UUID
+    public var updatedBy: WorkspaceChange.Actor
     public var updatedAt: Date
 
     public init(
         id: UUID, accountID: UUID, title: String, description: String, ownerID: UUID?, ownerName: String?, dueOn: CalendarDate?,
         status: ActionStatus, horizon: ActionHorizon, goalID: UUID?, shared: Bool, completedAt: Date?, overdue: Bool,
-        version: Int, createdBy: UUID, createdAt: Date, updatedBy: UUID, updatedAt: Date
+        version: Int, createdBy: WorkspaceChange.Actor, createdAt: Date, updatedBy: WorkspaceChange.Actor, updatedAt: Date
     ) {
         self.id = id
         self.accountID = accountID
@@ -53,6 +53,13 @@ public struct PlanAction: Codable, Hashable, Sendable {
         self.createdAt = createdAt
         self.updatedBy = updatedBy
         self.updatedAt = updatedAt
+    }
+
+    /// The fields of an action that can be emptied (``UpdateActionRequest/clear``).
+    public enum ClearableField: String, Codable, Hashable, Sendable, CaseIterable {
+        case owner
+        case dueOn = "due_on"
+        case goal
     }
 
     enum CodingKeys: Int, CodingKey {

@@ -17,12 +17,12 @@ public struct ProcessStep: Codable, Hashable, Sendable {
     public var responsible: String
     public var side: ProcessSide
     public var version: Int
-    public var updatedBy: UUID
+    public var updatedBy: WorkspaceChange.Actor
     public var updatedAt: Date
 
     public init(
         id: UUID, accountID: UUID, position: Int, activity: String, responsibleUserID: UUID?, responsibleUserName: String?,
-        responsible: String, side: ProcessSide, version: Int, updatedBy: UUID, updatedAt: Date
+        responsible: String, side: ProcessSide, version: Int, updatedBy: WorkspaceChange.Actor, updatedAt: Date
     ) {
         self.id = id
         self.accountID = accountID
@@ -35,6 +35,12 @@ public struct ProcessStep: Codable, Hashable, Sendable {
         self.version = version
         self.updatedBy = updatedBy
         self.updatedAt = updatedAt
+    }
+
+    /// The fields of a step that can be emptied (``UpdateProcessStepRequest/clear``).
+    public enum ClearableField: String, Codable, Hashable, Sendable, CaseIterable {
+        /// Who is responsible, user or text.
+        case responsible
     }
 
     enum CodingKeys: Int, CodingKey {
@@ -52,14 +58,11 @@ public enum ProcessSide: String, Codable, Hashable, Sendable, CaseIterable {
     case seller, customer, joint
 }
 
-/// Creates a step (`stepID` nil) or replaces one read at `expectedVersion` (a stale version
-/// answers ABORTED with the current step). Without a position, a new step goes last and an
-/// existing one keeps its place. At most one of `responsibleUserID` and `responsible`.
+/// A new step of the process map; without a position it goes last. At most one of
+/// `responsibleUserID` and `responsible`.
 @WireMessage
-public struct SetProcessStepRequest: Codable, Hashable, Sendable, AccountScoped {
+public struct AddProcessStepRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
-    public var stepID: UUID?
-    public var expectedVersion: Int?
     public var position: Int?
     public var activity: String
     public var responsibleUserID: UUID?
@@ -67,8 +70,38 @@ public struct SetProcessStepRequest: Codable, Hashable, Sendable, AccountScoped 
     public var side: ProcessSide
 
     public init(
-        accountID: UUID, stepID: UUID? = nil, expectedVersion: Int? = nil, position: Int? = nil, activity: String,
-        responsibleUserID: UUID? = nil, responsible: String = "", side: ProcessSide
+        accountID: UUID, position: Int? = nil, activity: String, responsibleUserID: UUID? = nil, responsible: String = "",
+        side: ProcessSide
+    ) {
+        self.accountID = accountID
+        self.position = position
+        self.activity = activity
+        self.responsibleUserID = responsibleUserID
+        self.responsible = responsible
+        self.side = side
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, position, activity, responsibleUserID, responsible, side }
+}
+
+/// Changes to a step read at `expectedVersion` (the co-editing rule: ``CurrentRecord``): a `nil`
+/// field is kept; `responsibleUserID` or `responsible` (not both) replaces who is responsible,
+/// `clear: [.responsible]` leaves nobody.
+@WireMessage
+public struct UpdateProcessStepRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var stepID: UUID
+    public var expectedVersion: Int
+    public var position: Int?
+    public var activity: String?
+    public var responsibleUserID: UUID?
+    public var responsible: String?
+    public var side: ProcessSide?
+    public var clear: [ProcessStep.ClearableField]
+
+    public init(
+        accountID: UUID, stepID: UUID, expectedVersion: Int, position: Int? = nil, activity: String? = nil,
+        responsibleUserID: UUID? = nil, responsible: String? = nil, side: ProcessSide? = nil, clear: [ProcessStep.ClearableField] = []
     ) {
         self.accountID = accountID
         self.stepID = stepID
@@ -78,19 +111,25 @@ public struct SetProcessStepRequest: Codable, Hashable, Sendable, AccountScoped 
         self.responsibleUserID = responsibleUserID
         self.responsible = responsible
         self.side = side
+        self.clear = clear
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, stepID, expectedVersion, position, activity, responsibleUserID, responsible, side }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, stepID, expectedVersion, position, activity, responsibleUserID, responsible, side, clear }
+
+    /// The fields both set and cleared, which a request may not name.
+    public var contradictions: [ProcessStep.ClearableField] {
+        clear.filter { _ in responsibleUserID != nil || responsible != nil }
+    }
 }
 
-/// Removes a step; with `expectedVersion`, only if it is still at that version (else ABORTED).
+/// Removes a step if it is still at the version read (else ABORTED with the current one).
 @WireMessage
 public struct RemoveProcessStepRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var stepID: UUID
-    public var expectedVersion: Int?
+    public var expectedVersion: Int
 
-    public init(accountID: UUID, stepID: UUID, expectedVersion: Int? = nil) {
+    public init(accountID: UUID, stepID: UUID, expectedVersion: Int) {
         self.accountID = accountID
         self.stepID = stepID
         self.expectedVersion = expectedVersion

@@ -16,14 +16,15 @@ public struct RoadmapReview: Codable, Hashable, Sendable {
     public var notes: String
     public var nextReviewOn: CalendarDate?
     public var version: Int
-    public var createdBy: UUID
+    public var createdBy: WorkspaceChange.Actor
     public var createdAt: Date
-    public var updatedBy: UUID
+    public var updatedBy: WorkspaceChange.Actor
     public var updatedAt: Date
 
     public init(
         id: UUID, accountID: UUID, heldOn: CalendarDate, attendees: [Attendee], guests: [String], decisions: [String], notes: String,
-        nextReviewOn: CalendarDate?, version: Int, createdBy: UUID, createdAt: Date, updatedBy: UUID, updatedAt: Date
+        nextReviewOn: CalendarDate?, version: Int, createdBy: WorkspaceChange.Actor, createdAt: Date, updatedBy: WorkspaceChange.Actor,
+        updatedAt: Date
     ) {
         self.id = id
         self.accountID = accountID
@@ -45,19 +46,11 @@ public struct RoadmapReview: Codable, Hashable, Sendable {
     }
 
     /// A user who attended, and on which side.
-    @WireMessage
-    public struct Attendee: Codable, Hashable, Sendable {
-        public var userID: UUID
-        public var displayName: String
-        public var kind: UserKind
+    public typealias Attendee = WorkspaceChange.Actor
 
-        public init(userID: UUID, displayName: String, kind: UserKind) {
-            self.userID = userID
-            self.displayName = displayName
-            self.kind = kind
-        }
-
-        enum CodingKeys: Int, CodingKey { case userID = 1, displayName, kind }
+    /// The fields of a review that can be emptied (``UpdateReviewRequest/clear``).
+    public enum ClearableField: String, Codable, Hashable, Sendable, CaseIterable {
+        case nextReviewOn = "next_review_on"
     }
 }
 
@@ -90,9 +83,8 @@ public struct RecordReviewRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, heldOn, attendeeIDs, guests, decisions, notes, nextReviewOn }
 }
 
-/// Changes to a review read at `expectedVersion`; a `nil` field is kept (an empty list is a
-/// change), `clearNextReview` removes the next review's date. A stale version answers ABORTED
-/// with the current review.
+/// Changes to a review read at `expectedVersion` (the co-editing rule: ``CurrentRecord``): a
+/// `nil` field is kept (an empty list is a change), a field in ``clear`` is emptied.
 @WireMessage
 public struct UpdateReviewRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
@@ -104,12 +96,12 @@ public struct UpdateReviewRequest: Codable, Hashable, Sendable, AccountScoped {
     public var decisions: [String]?
     public var notes: String?
     public var nextReviewOn: CalendarDate?
-    public var clearNextReview: Bool
+    public var clear: [RoadmapReview.ClearableField]
 
     public init(
         accountID: UUID, reviewID: UUID, expectedVersion: Int, heldOn: CalendarDate? = nil, attendeeIDs: [UUID]? = nil,
         guests: [String]? = nil, decisions: [String]? = nil, notes: String? = nil, nextReviewOn: CalendarDate? = nil,
-        clearNextReview: Bool = false
+        clear: [RoadmapReview.ClearableField] = []
     ) {
         self.accountID = accountID
         self.reviewID = reviewID
@@ -120,11 +112,16 @@ public struct UpdateReviewRequest: Codable, Hashable, Sendable, AccountScoped {
         self.decisions = decisions
         self.notes = notes
         self.nextReviewOn = nextReviewOn
-        self.clearNextReview = clearNextReview
+        self.clear = clear
     }
 
     enum CodingKeys: Int, CodingKey {
-        case accountID = 1, reviewID, expectedVersion, heldOn, attendeeIDs, guests, decisions, notes, nextReviewOn, clearNextReview
+        case accountID = 1, reviewID, expectedVersion, heldOn, attendeeIDs, guests, decisions, notes, nextReviewOn, clear
+    }
+
+    /// The fields both set and cleared, which a request may not name.
+    public var contradictions: [RoadmapReview.ClearableField] {
+        clear.filter { _ in nextReviewOn != nil }
     }
 }
 

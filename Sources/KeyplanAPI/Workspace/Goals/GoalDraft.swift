@@ -1,9 +1,8 @@
 import Foundation
 import KeyplanWire
 
-/// The editable fields of a goal: what a create sends, and what an update sends back in full
-/// (read the goal, change its ``GoalView/draft``, send it with the version read), so an update
-/// is never ambiguous about what it meant to clear.
+/// The editable fields of a goal: what a create sends (an update names only what it changes:
+/// ``UpdateGoalRequest``).
 @WireMessage
 public struct GoalDraft: Codable, Hashable, Sendable {
     public var kind: GoalKind
@@ -18,7 +17,7 @@ public struct GoalDraft: Codable, Hashable, Sendable {
     public var status: GoalStatus
     /// A calendar day, `YYYY-MM-DD`.
     public var targetDate: CalendarDate?
-    /// At most 100, replacing the goal's list on update.
+    /// At most 100.
     public var metrics: [GoalMetric]
 
     public init(

@@ -22,4 +22,9 @@ public struct GoalMetric: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey { case name = 1, unit, baseline, target, current }
+
+    /// The values of a metric that can be emptied (``SetGoalMetricRequest/clear``).
+    public enum ClearableField: String, Codable, Hashable, Sendable, CaseIterable {
+        case baseline, target, current
+    }
 }

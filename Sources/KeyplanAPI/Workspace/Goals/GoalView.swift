@@ -32,7 +32,7 @@ public struct GoalView: Codable, Hashable, Sendable {
     public var metrics: [GoalMetric]
     /// Our solutions linked to this goal by sellers.
     public var solutions: [LinkedSolution]
-    /// Raised by one on each update; an update names the version it read.
+    /// Raised by one on each change; a change names the version it read.
     public var version: Int
     public var createdBy: WorkspaceChange.Actor
     public var createdAt: Date
@@ -67,6 +67,12 @@ public struct GoalView: Codable, Hashable, Sendable {
         GoalDraft(
             kind: kind, parentID: parentID, title: title, description: description, department: department, status: status,
             targetDate: targetDate, metrics: metrics)
+    }
+
+    /// The fields of a goal that can be emptied (``UpdateGoalRequest/clear``).
+    public enum ClearableField: String, Codable, Hashable, Sendable, CaseIterable {
+        case parent
+        case targetDate = "target_date"
     }
 
     enum CodingKeys: Int, CodingKey {

@@ -24,11 +24,14 @@ public struct Contact: Codable, Hashable, Sendable {
     public var externalID: String?
     public var version: Int
     public var updatedAt: Date
+    /// Who changed the contact last; `nil` when unknown (written before Keyplan recorded it).
+    public var updatedBy: WorkspaceChange.Actor?
 
     public init(
         id: UUID, accountID: UUID, fullName: String, email: String? = nil, title: String = "", department: String = "",
         reportsTo: UUID? = nil, decisionRole: DecisionRole? = nil, influence: Influence? = nil, attitude: Attitude? = nil,
-        concerns: String = "", externalID: String? = nil, version: Int = 1, updatedAt: Date = Date(timeIntervalSince1970: 0)
+        concerns: String = "", externalID: String? = nil, version: Int = 1, updatedAt: Date = Date(timeIntervalSince1970: 0),
+        updatedBy: WorkspaceChange.Actor? = nil
     ) {
         self.id = id
         self.accountID = accountID
@@ -44,11 +47,12 @@ public struct Contact: Codable, Hashable, Sendable {
         self.externalID = externalID
         self.version = version
         self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
     }
 
     enum CodingKeys: Int, CodingKey {
         case id = 1, accountID, fullName, email, title, department, reportsTo, decisionRole, influence, attitude, concerns
-        case externalID, version, updatedAt
+        case externalID, version, updatedAt, updatedBy
     }
 
     /// A key player: a decision maker, or anyone of high influence. Coverage gaps, single-threading

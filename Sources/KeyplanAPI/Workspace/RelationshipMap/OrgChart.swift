@@ -162,7 +162,9 @@ public struct OrgChart: Sendable {
 
             """
         if let accountName {
-            svg += "<text class=\"heading\" x=\"\(n(metrics.margin))\" y=\"\(n(metrics.margin + 16))\" font-size=\"16\" font-weight=\"bold\">Relationship map: \(SVGText.escape(accountName))</text>\n"
+            svg += SVGText.element(
+                "Relationship map: \(accountName)", width: width - 2 * metrics.margin, fontSize: 16, bold: true,
+                attributes: "class=\"heading\" x=\"\(n(metrics.margin))\" y=\"\(n(metrics.margin + 16))\" font-size=\"16\"")
         }
         if layout.boxes.isEmpty {
             svg += "<text x=\"\(n(metrics.margin))\" y=\"\(n(layout.height + 12))\" fill=\"#666\">No contacts on the map yet.</text>\n"
@@ -195,13 +197,17 @@ public struct OrgChart: Sendable {
             <g class="contact" data-contact="\(contact.id.uuidString.lowercased())" data-attitude="\(contact.attitude?.rawValue ?? "unknown")" data-strength="\(strongest?.rawValue ?? "none")">
             <title>\(e(tooltip))</title>
             <rect class="box" x="\(n(x))" y="\(n(y))" width="\(n(w))" height="\(n(metrics.boxHeight))" rx="6" fill="\(Self.fill(contact.attitude))" stroke="\(border.stroke)" stroke-width="\(n(border.width))"\(dash)/>
-            <text class="name" x="\(n(x + 10))" y="\(n(y + 18))" font-weight="bold">\(e(Self.truncated(contact.fullName, 22)))</text>
-            <text class="title" x="\(n(x + 10))" y="\(n(y + 34))">\(e(Self.truncated(contact.title, 28)))</text>
 
             """
-        if !role.isEmpty {
-            lines += "<text class=\"role\" x=\"\(n(x + 10))\" y=\"\(n(y + 52))\" font-style=\"italic\" fill=\"#333\">\(e(role))</text>\n"
-        }
+        // Each line cut to the box, by its drawn width: the name stops short of the badge; the
+        // role, smaller, fits "decision maker · high influence" whole.
+        lines += SVGText.element(
+            contact.fullName, width: w - 10 - Self.badgeRoom, fontSize: 11, bold: true,
+            attributes: "class=\"name\" x=\"\(n(x + 10))\" y=\"\(n(y + 18))\"")
+        lines += SVGText.element(contact.title, width: w - 18, fontSize: 11, attributes: "class=\"title\" x=\"\(n(x + 10))\" y=\"\(n(y + 34))\"")
+        lines += SVGText.element(
+            role, width: w - 18, fontSize: 9,
+            attributes: "class=\"role\" x=\"\(n(x + 10))\" y=\"\(n(y + 52))\" font-size=\"9\" font-style=\"italic\" fill=\"#333\"")
         lines += """
             <circle class="badge" cx="\(n(x + w - 14))" cy="\(n(y + 14))" r="9" fill="#ffffff" stroke="\(border.stroke)"/>
             <text x="\(n(x + w - 14))" y="\(n(y + 18))" text-anchor="middle" font-size="10" font-weight="bold">\(Self.badge(strongest))</text>
@@ -230,10 +236,8 @@ public struct OrgChart: Sendable {
         return legend + "</g>\n"
     }
 
-    /// At most `limit` characters, the last an ellipsis when cut.
-    static func truncated(_ text: String, _ limit: Int) -> String {
-        text.count <= limit ? text : String(text.prefix(limit - 1)) + "…"
-    }
+    /// Pixels at a box's right that the badge takes from its first line (the badge and a gap).
+    static let badgeRoom = 27.0
 
     /// Contacts by name, then id: the chart's order, whatever the map's.
     public static func byName(_ a: Contact, _ b: Contact) -> Bool {

@@ -15,10 +15,12 @@ public struct Relationship: Codable, Hashable, Sendable {
     public var note: String
     public var version: Int
     public var updatedAt: Date
+    /// Who changed the relationship last; `nil` when unknown (written before Keyplan recorded it).
+    public var updatedBy: WorkspaceChange.Actor?
 
     public init(
         accountID: UUID, contactID: UUID, userID: UUID, userName: String, strength: RelationshipStrength, note: String = "",
-        version: Int = 1, updatedAt: Date = Date(timeIntervalSince1970: 0)
+        version: Int = 1, updatedAt: Date = Date(timeIntervalSince1970: 0), updatedBy: WorkspaceChange.Actor? = nil
     ) {
         self.accountID = accountID
         self.contactID = contactID
@@ -28,9 +30,10 @@ public struct Relationship: Codable, Hashable, Sendable {
         self.note = note
         self.version = version
         self.updatedAt = updatedAt
+        self.updatedBy = updatedBy
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, userID, userName, strength, note, version, updatedAt }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, userID, userName, strength, note, version, updatedAt, updatedBy }
 }
 
 /// How well a team member knows a contact; ordered, weakest first.

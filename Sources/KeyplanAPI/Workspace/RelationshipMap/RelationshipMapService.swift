@@ -16,7 +16,7 @@ public enum RelationshipMapService {
     public static let removeContact = RPCMethod<RemoveContactRequest, Empty>.unary(name, "RemoveContact")
     /// The whole map of an account: contacts by name, relationships.
     public static let map = RPCMethod<AccountRef, RelationshipMap>.read(name, "Map")
-    /// Creates or updates how well a team member knows a contact (an update names the version it read).
+    /// Records or changes how well a team member knows a contact (a change names the version it read).
     public static let setRelationship = RPCMethod<SetRelationshipRequest, Relationship>.unary(name, "SetRelationship")
     public static let removeRelationship = RPCMethod<RemoveRelationshipRequest, Empty>.unary(name, "RemoveRelationship")
     /// The map's coverage gaps, single-threading and status (``CoverageReport``).
@@ -107,14 +107,14 @@ public struct UpdateContactRequest: Codable, Hashable, Sendable, AccountScoped {
     }
 }
 
+/// Removes a contact if it is still at the version read (else ABORTED with the current one).
 @WireMessage
 public struct RemoveContactRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var contactID: UUID
-    /// When given, a contact changed meanwhile is not removed: ABORTED with the current contact.
-    public var expectedVersion: Int?
+    public var expectedVersion: Int
 
-    public init(accountID: UUID, contactID: UUID, expectedVersion: Int? = nil) {
+    public init(accountID: UUID, contactID: UUID, expectedVersion: Int) {
         self.accountID = accountID
         self.contactID = contactID
         self.expectedVersion = expectedVersion
@@ -123,21 +123,24 @@ public struct RemoveContactRequest: Codable, Hashable, Sendable, AccountScoped {
     enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, expectedVersion }
 }
 
-/// How well a team member knows a contact. Without `expectedVersion` it creates the
-/// relationship (an existing one answers ABORTED with it, so no edit is overwritten unseen);
-/// with it, it updates the relationship read at that version.
+/// How well a team member knows a contact. Without `expectedVersion` it records a new
+/// relationship (`strength` required; an existing one answers ABORTED with it, so no edit is
+/// overwritten unseen); with it, it changes the relationship read at that version: a `nil`
+/// field is kept.
 @WireMessage
 public struct SetRelationshipRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var contactID: UUID
-    /// Our team member: an active seller of the tenant.
+    /// Our team member: a seller on the account's team.
     public var userID: UUID
-    public var strength: RelationshipStrength
-    /// At most 2,000 characters; `nil` keeps an existing relationship's note (a new one's is empty).
+    public var strength: RelationshipStrength?
+    /// At most 2,000 characters; a new relationship's is empty unless given.
     public var note: String?
     public var expectedVersion: Int?
 
-    public init(accountID: UUID, contactID: UUID, userID: UUID, strength: RelationshipStrength, note: String? = nil, expectedVersion: Int? = nil) {
+    public init(
+        accountID: UUID, contactID: UUID, userID: UUID, strength: RelationshipStrength? = nil, note: String? = nil, expectedVersion: Int? = nil
+    ) {
         self.accountID = accountID
         self.contactID = contactID
         self.userID = userID
@@ -154,10 +157,10 @@ public struct RemoveRelationshipRequest: Codable, Hashable, Sendable, AccountSco
     public var accountID: UUID
     public var contactID: UUID
     public var userID: UUID
-    /// When given, a relationship changed meanwhile is not removed: ABORTED with the current one.
-    public var expectedVersion: Int?
+    /// The version read: a relationship changed meanwhile is not removed (ABORTED with the current one).
+    public var expectedVersion: Int
 
-    public init(accountID: UUID, contactID: UUID, userID: UUID, expectedVersion: Int? = nil) {
+    public init(accountID: UUID, contactID: UUID, userID: UUID, expectedVersion: Int) {
         self.accountID = accountID
         self.contactID = contactID
         self.userID = userID

@@ -60,21 +60,32 @@ public struct ScorecardTemplate: Codable, Hashable, Sendable {
     public var criteria: [ScorecardCriterion]
     public var createdAt: Date
     public var archivedAt: Date?
+    /// 1, and 2 once archived: archiving names the version read.
+    public var version: Int
+    /// Who changed the template last (created or archived it), and when.
+    public var updatedBy: WorkspaceChange.Actor
+    public var updatedAt: Date
     /// Whether a round uses the template (it is locked either way; this tells whether archiving
     /// it affects history).
     public var inUse: Bool
 
-    public init(id: UUID, name: String, scale: ScoreScale, criteria: [ScorecardCriterion], createdAt: Date, archivedAt: Date?, inUse: Bool) {
+    public init(
+        id: UUID, name: String, scale: ScoreScale, criteria: [ScorecardCriterion], createdAt: Date, archivedAt: Date?, version: Int,
+        updatedBy: WorkspaceChange.Actor, updatedAt: Date, inUse: Bool
+    ) {
         self.id = id
         self.name = name
         self.scale = scale
         self.criteria = criteria
         self.createdAt = createdAt
         self.archivedAt = archivedAt
+        self.version = version
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
         self.inUse = inUse
     }
 
-    enum CodingKeys: Int, CodingKey { case id = 1, name, scale, criteria, createdAt, archivedAt, inUse }
+    enum CodingKeys: Int, CodingKey { case id = 1, name, scale, criteria, createdAt, archivedAt, inUse, version, updatedBy, updatedAt }
 }
 
 /// A criterion of a template being created.

@@ -68,3 +68,14 @@ public struct ScorecardTrend: Codable, Hashable, Sendable {
 
     enum CodingKeys: Int, CodingKey { case templateID = 1, templateName, criteria, points }
 }
+
+extension ScorecardTrend {
+    /// The overall score across rounds as a picture, labelled by period, on the template's
+    /// `scale`; rounds without answers are left out.
+    public func chart(scale: ClosedRange<Double>) -> TrendChart {
+        TrendChart(
+            title: "\(templateName): overall score",
+            points: points.compactMap { point in point.overall.map { TrendChart.Point(label: point.period, value: $0) } },
+            range: scale)
+    }
+}

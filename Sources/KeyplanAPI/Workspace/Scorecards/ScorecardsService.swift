@@ -14,12 +14,12 @@ public enum ScorecardsService {
     public static let listTemplates = RPCMethod<ListTemplatesRequest, TemplateList>.read(name, "ListTemplates")
     public static let getTemplate = RPCMethod<TemplateRef, ScorecardTemplate>.read(name, "GetTemplate")
     /// Archives a template (admins): it opens no new rounds; existing rounds keep it.
-    public static let archiveTemplate = RPCMethod<TemplateRef, ScorecardTemplate>.unary(name, "ArchiveTemplate")
+    public static let archiveTemplate = RPCMethod<ArchiveTemplateRequest, ScorecardTemplate>.unary(name, "ArchiveTemplate")
     /// Opens a round for an account, a template and a period, and tells the account's invited
     /// customers. One round per account, template and period: another is ALREADY_EXISTS.
     public static let openRound = RPCMethod<OpenRoundRequest, ScoringRound>.unary(name, "OpenRound")
     /// Closes a round: answers are final.
-    public static let closeRound = RPCMethod<RoundRef, ScoringRound>.unary(name, "CloseRound")
+    public static let closeRound = RPCMethod<CloseRoundRequest, ScoringRound>.unary(name, "CloseRound")
     /// An account's rounds, newest first.
     public static let listRounds = RPCMethod<ListRoundsRequest, RoundList>.read(name, "ListRounds")
     /// A round, its criteria and the responses the caller may see.
@@ -57,6 +57,36 @@ public struct TemplateRef: Codable, Hashable, Sendable {
     public init(templateID: UUID) { self.templateID = templateID }
 
     enum CodingKeys: Int, CodingKey { case templateID = 1 }
+}
+
+/// Archives a template read at `expectedVersion` (else ABORTED with the current one).
+@WireMessage
+public struct ArchiveTemplateRequest: Codable, Hashable, Sendable {
+    public var templateID: UUID
+    public var expectedVersion: Int
+
+    public init(templateID: UUID, expectedVersion: Int) {
+        self.templateID = templateID
+        self.expectedVersion = expectedVersion
+    }
+
+    enum CodingKeys: Int, CodingKey { case templateID = 1, expectedVersion }
+}
+
+/// Closes a round read at `expectedVersion` (else ABORTED with the current one).
+@WireMessage
+public struct CloseRoundRequest: Codable, Hashable, Sendable, AccountScoped {
+    public var accountID: UUID
+    public var roundID: UUID
+    public var expectedVersion: Int
+
+    public init(accountID: UUID, roundID: UUID, expectedVersion: Int) {
+        self.accountID = accountID
+        self.roundID = roundID
+        self.expectedVersion = expectedVersion
+    }
+
+    enum CodingKeys: Int, CodingKey { case accountID = 1, roundID, expectedVersion }
 }
 
 @WireMessage
@@ -124,8 +154,9 @@ public struct AnswerRequest: Codable, Hashable, Sendable, AccountScoped {
     public var answers: [CriterionScore]
     /// At most 4,000 characters.
     public var comment: String
-    /// When replacing earlier answers: the version read. A different current version answers
-    /// ABORTED with the current response. `nil`: answer, or replace whatever is there.
+    /// `nil` for a first answer; to replace earlier answers, their version read (the co-editing
+    /// rule: ``CurrentRecord``). Either way, a mismatch — answers already there, or changed
+    /// since — answers ABORTED with the current response.
     public var expectedVersion: Int?
 
     public init(accountID: UUID, roundID: UUID, answers: [CriterionScore], comment: String = "", expectedVersion: Int? = nil) {
@@ -165,16 +196,16 @@ extension KeyplanClient {
         try await call(ScorecardsService.getTemplate, TemplateRef(templateID: id))
     }
 
-    public func archiveScorecardTemplate(_ id: UUID) async throws -> ScorecardTemplate {
-        try await call(ScorecardsService.archiveTemplate, TemplateRef(templateID: id))
+    public func archiveScorecardTemplate(_ id: UUID, expectedVersion: Int) async throws -> ScorecardTemplate {
+        try await call(ScorecardsService.archiveTemplate, ArchiveTemplateRequest(templateID: id, expectedVersion: expectedVersion))
     }
 
     public func openScoringRound(_ request: OpenRoundRequest) async throws -> ScoringRound {
         try await call(ScorecardsService.openRound, request)
     }
 
-    public func closeScoringRound(accountID: UUID, roundID: UUID) async throws -> ScoringRound {
-        try await call(ScorecardsService.closeRound, RoundRef(accountID: accountID, roundID: roundID))
+    public func closeScoringRound(accountID: UUID, roundID: UUID, expectedVersion: Int) async throws -> ScoringRound {
+        try await call(ScorecardsService.closeRound, CloseRoundRequest(accountID: accountID, roundID: roundID, expectedVersion: expectedVersion))
     }
 
     public func scoringRounds(accountID: UUID, templateID: UUID? = nil) async throws -> [ScoringRound] {

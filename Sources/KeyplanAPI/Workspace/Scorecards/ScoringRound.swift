@@ -12,7 +12,7 @@ public struct ScoringRound: Codable, Hashable, Sendable {
     public var templateName: String
     public var period: String
     public var scale: ScoreScale
-    public var openedBy: UUID
+    public var openedBy: WorkspaceChange.Actor
     public var openedAt: Date
     /// When the round closes by itself, if set.
     public var closesAt: Date?
@@ -21,14 +21,18 @@ public struct ScoringRound: Codable, Hashable, Sendable {
     /// Whether answers are taken now: not closed, and ``closesAt`` (if any) not passed.
     public var isOpen: Bool
     public var version: Int
+    /// Who changed the round last (opened or closed it), and when.
+    public var updatedBy: WorkspaceChange.Actor
+    public var updatedAt: Date
     /// Whether the caller has answered (always false for sellers, who do not answer).
     public var answeredByMe: Bool
     /// Seller-internal: how many customers have answered; `nil` in a customer's view.
     public var responseCount: Int?
 
     public init(
-        id: UUID, accountID: UUID, templateID: UUID, templateName: String, period: String, scale: ScoreScale, openedBy: UUID,
-        openedAt: Date, closesAt: Date?, closedAt: Date?, isOpen: Bool, version: Int, answeredByMe: Bool, responseCount: Int?
+        id: UUID, accountID: UUID, templateID: UUID, templateName: String, period: String, scale: ScoreScale, openedBy: WorkspaceChange.Actor,
+        openedAt: Date, closesAt: Date?, closedAt: Date?, isOpen: Bool, version: Int,
+        updatedBy: WorkspaceChange.Actor, updatedAt: Date, answeredByMe: Bool, responseCount: Int?
     ) {
         self.id = id
         self.accountID = accountID
@@ -42,12 +46,15 @@ public struct ScoringRound: Codable, Hashable, Sendable {
         self.closedAt = closedAt
         self.isOpen = isOpen
         self.version = version
+        self.updatedBy = updatedBy
+        self.updatedAt = updatedAt
         self.answeredByMe = answeredByMe
         self.responseCount = responseCount
     }
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, accountID, templateID, templateName, period, scale, openedBy, openedAt, closesAt, closedAt, isOpen, version, answeredByMe, responseCount
+        case id = 1, accountID, templateID, templateName, period, scale, openedBy, openedAt, closesAt, closedAt, isOpen, version, answeredByMe
+        case responseCount, updatedBy, updatedAt
     }
 }
 

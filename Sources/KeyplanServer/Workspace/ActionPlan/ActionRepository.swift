@@ -19,13 +19,15 @@ struct ActionFields: Sendable, Equatable {
 struct ActionRepository {
     let transaction: TenantTransaction
 
-    private static let select: PostgresQuery = """
+    private static var select: PostgresQuery { """
         SELECT a.id, a.account_id, a.title, a.description, a.owner_id, o.display_name AS owner_name,
                to_char(a.due_on, 'YYYY-MM-DD') AS due_on, a.status, a.horizon, a.goal_id, a.shared, a.completed_at,
                coalesce(a.due_on < current_date AND a.status IN ('open', 'in_progress', 'blocked'), false) AS overdue,
-               a.version, a.created_by, a.created_at, a.updated_by, a.updated_at
-        FROM actions a LEFT JOIN users o ON o.id = a.owner_id
+               a.version, a.created_at, a.updated_at,
+               \(WorkspaceChange.Actor.columns(of: "c", as: "created_by")), \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by"))
+        FROM actions a LEFT JOIN users o ON o.id = a.owner_id JOIN users c ON c.id = a.created_by JOIN users u ON u.id = a.updated_by
         """
+    }
 
     func insert(tenantID: UUID, accountID: UUID, _ fields: ActionFields, by author: UUID) async throws -> PlanAction {
         let id = UUID()
@@ -143,9 +145,9 @@ struct ActionRepository {
             completedAt: try row.decode(Date?.self, column: "completed_at"),
             overdue: try row.decode(Bool.self, column: "overdue"),
             version: try row.decode(Int.self, column: "version"),
-            createdBy: try row.decode(UUID.self, column: "created_by"),
+            createdBy: try WorkspaceChange.Actor(row, prefix: "created_by"),
             createdAt: try row.decode(Date.self, column: "created_at"),
-            updatedBy: try row.decode(UUID.self, column: "updated_by"),
+            updatedBy: try WorkspaceChange.Actor(row, prefix: "updated_by"),
             updatedAt: try row.decode(Date.self, column: "updated_at"))
     }
 }

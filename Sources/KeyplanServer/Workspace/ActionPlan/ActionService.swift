@@ -29,9 +29,7 @@ struct ActionService: SecuredService {
         routes.account(ActionPlanService.updateAction) { request, call in
             let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
-            try Validate.setOrClear(request.ownerID, clear: request.clearOwner, "the owner")
-            try Validate.setOrClear(request.dueOn, clear: request.clearDueOn, "the due date")
-            try Validate.setOrClear(request.goalID, clear: request.clearGoal, "the goal")
+            try Validate.noContradictions(request.contradictions)
             let actions = ActionRepository(transaction: call.transaction)
             let before = try await actions.lock(request.actionID, in: request.accountID, for: caller)
                 .unchanged(since: request.expectedVersion, missing: "no action \(request.actionID) in this account")
@@ -73,12 +71,19 @@ struct ActionService: SecuredService {
         guard let request else { return fields }
         if let title = request.title { fields.title = title }
         if let description = request.description { fields.description = description }
-        if request.clearOwner { fields.ownerID = nil } else if let owner = request.ownerID { fields.ownerID = owner }
-        if request.clearDueOn { fields.dueOn = nil } else if let due = request.dueOn { fields.dueOn = due }
+        if let owner = request.ownerID { fields.ownerID = owner }
+        if let due = request.dueOn { fields.dueOn = due }
         if let status = request.status { fields.status = status }
         if let horizon = request.horizon { fields.horizon = horizon }
-        if request.clearGoal { fields.goalID = nil } else if let goal = request.goalID { fields.goalID = goal }
+        if let goal = request.goalID { fields.goalID = goal }
         if let shared = request.shared { fields.shared = shared }
+        for field in request.clear {
+            switch field {
+            case .owner: fields.ownerID = nil
+            case .dueOn: fields.dueOn = nil
+            case .goal: fields.goalID = nil
+            }
+        }
         return fields
     }
 
@@ -150,8 +155,8 @@ struct ActionRules {
 
     func check(_ fields: ActionFields, was old: ActionFields?) async throws {
         if let owner = fields.ownerID, owner != old?.ownerID || fields.shared != old?.shared {
-            let kind = try await AccountParticipants(transaction: transaction, accountID: accountID).require(owner, as: "the owner")
-            if kind == .customer, !fields.shared {
+            let owner = try await AccountParticipants(transaction: transaction, accountID: accountID).person(owner, as: "the owner")
+            if owner.kind == .customer, !fields.shared {
                 throw RPCError(code: .failedPrecondition, message: "an internal action cannot be owned by a customer: share it, or assign a seller")
             }
         }

@@ -24,7 +24,7 @@ struct PlanJournal {
     }
 
     /// Fields that change on every write and are journaled on their own (version, time) or derived.
-    static let unjournaledFields: Set<String> = ["version", "createdAt", "updatedAt", "updatedBy", "overdue"]
+    static let unjournaledFields: Set<String> = ["id", "accountID", "version", "createdBy", "createdAt", "updatedAt", "updatedBy", "overdue"]
 
     /// Journals the change from `before` to `after` (`nil` before: created; `nil` after: deleted),
     /// summed up as `summary` (default: `Action “…” updated`).

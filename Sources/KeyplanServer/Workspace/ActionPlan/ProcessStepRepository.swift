@@ -6,29 +6,31 @@ import KeyplanPostgres
 struct ProcessStepRepository {
     let transaction: TenantTransaction
 
-    private static let select: PostgresQuery = """
-        SELECT s.id, s.account_id, s.position, s.activity, s.responsible_user_id, u.display_name AS responsible_user_name,
-               s.responsible, s.side, s.version, s.updated_by, s.updated_at
-        FROM process_steps s LEFT JOIN users u ON u.id = s.responsible_user_id
+    private static var select: PostgresQuery {
         """
+        SELECT s.id, s.account_id, s.position, s.activity, s.responsible_user_id, u.display_name AS responsible_user_name,
+               s.responsible, s.side, s.version, s.updated_at, \(WorkspaceChange.Actor.columns(of: "b", as: "updated_by"))
+        FROM process_steps s LEFT JOIN users u ON u.id = s.responsible_user_id JOIN users b ON b.id = s.updated_by
+        """
+    }
 
     /// A new step; without a position it goes after the last.
-    func insert(tenantID: UUID, _ request: SetProcessStepRequest, by author: UUID) async throws -> ProcessStep {
+    func insert(tenantID: UUID, accountID: UUID, _ fields: StepFields, by author: UUID) async throws -> ProcessStep {
         let id = UUID()
         try await transaction.query("""
             INSERT INTO process_steps (tenant_id, id, account_id, position, activity, responsible_user_id, responsible, side, updated_by)
-            VALUES (\(tenantID), \(id), \(request.accountID),
-                    coalesce(\(request.position)::int2, (SELECT coalesce(max(position) + 1, 0) FROM process_steps WHERE account_id = \(request.accountID))),
-                    \(request.activity), \(request.responsibleUserID), \(request.responsible), \(request.side.rawValue), \(author))
+            VALUES (\(tenantID), \(id), \(accountID),
+                    coalesce(\(fields.position)::int2, (SELECT coalesce(max(position) + 1, 0) FROM process_steps WHERE account_id = \(accountID))),
+                    \(fields.activity), \(fields.responsibleUserID), \(fields.responsible), \(fields.side.rawValue), \(author))
             """)
         return try await reread(id)
     }
 
     /// Replaces the step's fields (its position only when one is given) and raises its version.
-    func update(_ id: UUID, _ request: SetProcessStepRequest, by author: UUID) async throws -> ProcessStep {
+    func update(_ id: UUID, _ fields: StepFields, by author: UUID) async throws -> ProcessStep {
         try await transaction.query("""
-            UPDATE process_steps SET position = coalesce(\(request.position)::int2, position), activity = \(request.activity),
-                responsible_user_id = \(request.responsibleUserID), responsible = \(request.responsible), side = \(request.side.rawValue),
+            UPDATE process_steps SET position = coalesce(\(fields.position)::int2, position), activity = \(fields.activity),
+                responsible_user_id = \(fields.responsibleUserID), responsible = \(fields.responsible), side = \(fields.side.rawValue),
                 version = version + 1, updated_by = \(author), updated_at = now()
             WHERE id = \(id)
             """)
@@ -66,7 +68,7 @@ struct ProcessStepRepository {
             responsible: try row.decode(String.self, column: "responsible"),
             side: try decodeEnum(ProcessSide.self, row, "side"),
             version: try row.decode(Int.self, column: "version"),
-            updatedBy: try row.decode(UUID.self, column: "updated_by"),
+            updatedBy: try WorkspaceChange.Actor(row, prefix: "updated_by"),
             updatedAt: try row.decode(Date.self, column: "updated_at"))
     }
 }

@@ -16,11 +16,14 @@ struct ReviewFields: Sendable, Equatable {
 struct RoadmapReviewRepository {
     let transaction: TenantTransaction
 
-    private static let select: PostgresQuery = """
-        SELECT r.id, r.account_id, to_char(r.held_on, 'YYYY-MM-DD') AS held_on, r.attendee_ids, r.guest_names, r.decisions, r.notes,
-               to_char(r.next_review_on, 'YYYY-MM-DD') AS next_review_on, r.version, r.created_by, r.created_at, r.updated_by, r.updated_at
-        FROM roadmap_reviews r
+    private static var select: PostgresQuery {
         """
+        SELECT r.id, r.account_id, to_char(r.held_on, 'YYYY-MM-DD') AS held_on, r.attendee_ids, r.guest_names, r.decisions, r.notes,
+               to_char(r.next_review_on, 'YYYY-MM-DD') AS next_review_on, r.version, r.created_at, r.updated_at,
+               \(WorkspaceChange.Actor.columns(of: "c", as: "created_by")), \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by"))
+        FROM roadmap_reviews r JOIN users c ON c.id = r.created_by JOIN users u ON u.id = r.updated_by
+        """
+    }
 
     func insert(tenantID: UUID, accountID: UUID, _ fields: ReviewFields, by author: UUID) async throws -> RoadmapReview {
         let id = UUID()
@@ -43,7 +46,7 @@ struct RoadmapReviewRepository {
     }
 
     func lock(_ id: UUID, in accountID: UUID) async throws -> RoadmapReview? {
-        try await reviews(where: "r.id = \(id) AND r.account_id = \(accountID) FOR UPDATE").first
+        try await reviews(where: "r.id = \(id) AND r.account_id = \(accountID) FOR UPDATE OF r").first
     }
 
     /// The account's reviews, most recent first.
@@ -65,9 +68,11 @@ struct RoadmapReviewRepository {
         let attendeeIDs = try rows.flatMap { try $0.decode([UUID].self, column: "attendee_ids") }
         var people: [UUID: RoadmapReview.Attendee] = [:]
         if !attendeeIDs.isEmpty {
-            for row in try await transaction.query("SELECT id, display_name, kind FROM users WHERE id = ANY(\(Array(Set(attendeeIDs)))::uuid[])") {
-                let id = try row.decode(UUID.self, column: "id")
-                people[id] = .init(userID: id, displayName: try row.decode(String.self, column: "display_name"), kind: try decodeEnum(UserKind.self, row, "kind"))
+            for row in try await transaction.query("""
+                SELECT \(WorkspaceChange.Actor.columns(of: "a", as: "attendee")) FROM users a WHERE a.id = ANY(\(Array(Set(attendeeIDs)))::uuid[])
+                """) {
+                let attendee = try WorkspaceChange.Actor(row, prefix: "attendee")
+                people[attendee.userID] = attendee
             }
         }
         return try rows.map { row in
@@ -84,9 +89,9 @@ struct RoadmapReviewRepository {
                 notes: try row.decode(String.self, column: "notes"),
                 nextReviewOn: try decodeCalendarDate(row, "next_review_on"),
                 version: try row.decode(Int.self, column: "version"),
-                createdBy: try row.decode(UUID.self, column: "created_by"),
+                createdBy: try WorkspaceChange.Actor(row, prefix: "created_by"),
                 createdAt: try row.decode(Date.self, column: "created_at"),
-                updatedBy: try row.decode(UUID.self, column: "updated_by"),
+                updatedBy: try WorkspaceChange.Actor(row, prefix: "updated_by"),
                 updatedAt: try row.decode(Date.self, column: "updated_at"))
         }
     }

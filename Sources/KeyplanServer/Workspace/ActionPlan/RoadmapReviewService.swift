@@ -24,7 +24,7 @@ struct RoadmapReviewService: SecuredService {
         routes.account(ActionPlanService.updateReview) { request, call in
             let caller = call.principal
             try Validate.expectedVersion(request.expectedVersion)
-            try Validate.setOrClear(request.nextReviewOn, clear: request.clearNextReview, "the next review's date")
+            try Validate.noContradictions(request.contradictions)
             let transaction = call.transaction
             let reviews = RoadmapReviewRepository(transaction: transaction)
             let before = try await reviews.lock(request.reviewID, in: request.accountID)
@@ -48,7 +48,7 @@ struct RoadmapReviewService: SecuredService {
             guests: request.guests ?? review.guests,
             decisions: request.decisions ?? review.decisions,
             notes: request.notes ?? review.notes,
-            nextReviewOn: request.clearNextReview ? nil : request.nextReviewOn ?? review.nextReviewOn)
+            nextReviewOn: request.clear.contains(.nextReviewOn) ? nil : request.nextReviewOn ?? review.nextReviewOn)
     }
 
     static func checked(_ fields: ReviewFields) throws -> ReviewFields {

@@ -11,12 +11,6 @@ struct CommentTarget: Sendable {
     var shared: Bool
 }
 
-/// A user a comment may mention, and whether they can read the account's workspace.
-struct CommentReader: Sendable {
-    var person: WorkspaceChange.Actor
-    var seesAccount: Bool
-}
-
 /// The comments of the transaction's tenant (`comments`, append-only), always read within one
 /// account and one subject.
 struct CommentRepository {
@@ -39,26 +33,6 @@ struct CommentRepository {
         return try await transaction.query(query).first.map {
             CommentTarget(label: try $0.decode(String.self, column: "label"), shared: try $0.decode(Bool.self, column: "shared"))
         }
-    }
-
-    /// The active users among `ids`, with whether each can read the account: sellers who see
-    /// every account (admin, leader, marketing) or are on its team; its invited customers.
-    func readers(_ ids: [UUID], of accountID: UUID) async throws -> [UUID: CommentReader] {
-        guard !ids.isEmpty else { return [:] }
-        var readers: [UUID: CommentReader] = [:]
-        for row in try await transaction.query("""
-            SELECT u.id AS person_id, u.kind AS person_kind, u.display_name AS person_name,
-                   CASE WHEN u.kind = 'seller'
-                        THEN u.tenant_role IN ('admin', 'leader', 'marketing')
-                             OR EXISTS (SELECT FROM account_team t WHERE t.account_id = \(accountID) AND t.user_id = u.id)
-                        ELSE EXISTS (SELECT FROM account_customers c WHERE c.account_id = \(accountID) AND c.user_id = u.id)
-                   END AS sees_account
-            FROM users u WHERE u.id = ANY(\(ids)) AND u.disabled_at IS NULL
-            """) {
-            let person = try WorkspaceChange.Actor(row, prefix: "person")
-            readers[person.userID] = CommentReader(person: person, seesAccount: try row.decode(Bool.self, column: "sees_account"))
-        }
-        return readers
     }
 
     func insert(
@@ -86,12 +60,13 @@ struct CommentRepository {
     private func comments(where condition: PostgresQuery, includingInternal: Bool, limit: Int) async throws -> [CommentView] {
         let rows = try await transaction.query("""
             SELECT c.id, c.account_id, c.subject_kind, c.subject_id, c.body, c.shared, c.created_at,
-                   c.author_id, a.kind AS author_kind, a.display_name AS author_name,
-                   m.ids AS mention_ids, m.kinds AS mention_kinds, m.names AS mention_names
+                   \(WorkspaceChange.Actor.columns(of: "a", as: "author")),
+                   m.ids AS mention_ids, m.kinds AS mention_kinds, m.names AS mention_names, m.emails AS mention_emails
             FROM comments c JOIN users a ON a.id = c.author_id
             CROSS JOIN LATERAL (
                 SELECT coalesce(array_agg(u.id ORDER BY o.n), '{}') AS ids, coalesce(array_agg(u.kind ORDER BY o.n), '{}') AS kinds,
-                       coalesce(array_agg(u.display_name ORDER BY o.n), '{}') AS names
+                       coalesce(array_agg(u.display_name ORDER BY o.n), '{}') AS names,
+                       coalesce(array_agg(u.email ORDER BY o.n), '{}') AS emails
                 FROM unnest(c.mentions) WITH ORDINALITY AS o(id, n) JOIN users u ON u.id = o.id
             ) m
             WHERE \(condition) AND (\(includingInternal) OR c.shared)
@@ -106,11 +81,12 @@ struct CommentRepository {
             let ids = try row.decode([UUID].self, column: "mention_ids")
             let kinds = try row.decode([String].self, column: "mention_kinds")
             let names = try row.decode([String].self, column: "mention_names")
-            let mentions = try zip(ids, zip(kinds, names)).map { id, person in
-                guard let kind = UserKind(rawValue: person.0) else {
-                    throw PostgresError(kind: .decoding, message: "unexpected user kind \(person.0)", column: "mention_kinds")
+            let emails = try row.decode([String].self, column: "mention_emails")
+            let mentions = try ids.indices.map { index in
+                guard index < kinds.count, index < names.count, index < emails.count, let kind = UserKind(rawValue: kinds[index]) else {
+                    throw PostgresError(kind: .decoding, message: "unexpected mentions", column: "mention_kinds")
                 }
-                return WorkspaceChange.Actor(userID: id, kind: kind, displayName: person.1)
+                return WorkspaceChange.Actor(userID: ids[index], kind: kind, displayName: names[index], email: emails[index])
             }
             return CommentView(
                 id: try row.decode(UUID.self, column: "id"), accountID: try row.decode(UUID.self, column: "account_id"),

@@ -28,7 +28,9 @@ struct CommentService: SecuredService {
             if shared, !target.shared {
                 throw RPCError(code: .failedPrecondition, message: "\(target.label) is internal: a comment on it cannot be shared")
             }
-            try Self.checkMentions(mentions, readers: try await comments.readers(mentions, of: request.accountID), shared: shared)
+            let mentioned = try await AccountParticipants(transaction: transaction, accountID: request.accountID)
+                .require(mentions, as: "a mentioned person", tenantReaders: !shared && caller.tenantRole != nil)
+            try Self.checkMentions(mentioned.values, shared: shared)
             let comment = try await comments.insert(body, on: request.subject, in: request.accountID, shared: shared, mentions: mentions, by: caller)
             try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
                 accountID: request.accountID, entity: .comment, entityID: comment.id, operation: .created, version: nil,
@@ -66,18 +68,13 @@ struct CommentService: SecuredService {
         return target
     }
 
-    /// Each mentioned user must be able to read the comment. The same message answers an
-    /// unknown id and someone outside the account, so mentions reveal nobody.
-    static func checkMentions(_ mentions: [UUID], readers: [UUID: CommentReader], shared: Bool) throws {
-        for id in mentions {
-            guard let reader = readers[id], reader.seesAccount else {
-                throw RPCError(code: .invalidArgument, message: "user \(id) cannot see this comment, so cannot be mentioned")
-            }
-            if !shared, reader.person.kind == .customer {
-                throw RPCError(
-                    code: .invalidArgument,
-                    message: "an internal comment cannot mention a customer (\(reader.person.displayName)): share it or leave them out")
-            }
+    /// Mentions are participants of the account (see ``AccountParticipants``); an internal
+    /// comment mentions none of the customer's people, who could not read it.
+    static func checkMentions(_ mentioned: some Sequence<WorkspaceChange.Actor>, shared: Bool) throws {
+        if !shared, let customer = mentioned.first(where: { $0.kind == .customer }) {
+            throw RPCError(
+                code: .invalidArgument,
+                message: "an internal comment cannot mention a customer (\(customer.displayName)): share it or leave them out")
         }
     }
 }

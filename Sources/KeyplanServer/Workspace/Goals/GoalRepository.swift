@@ -38,30 +38,30 @@ struct GoalRepository {
         var now: Date
     }
 
-    func prepareChange(of id: UUID?, in accountID: UUID, to draft: GoalDraft, by actor: Principal) async throws -> Change {
-        let parent: [PostgresQuery] = draft.parentID.map { parent in
+    func prepareChange(of id: UUID?, in accountID: UUID, parent parentID: UUID?, by actor: Principal) async throws -> Change {
+        let parent: [PostgresQuery] = parentID.map { parent in
             ["SELECT kind FROM goals WHERE account_id = \(accountID) AND id = \(parent) AND id IS DISTINCT FROM \(id) FOR SHARE"]
         } ?? []
         let context: PostgresQuery = """
-            SELECT u.kind, u.display_name, now() AS now, (SELECT count(*) FROM goals WHERE parent_id = \(id)) AS children
+            SELECT \(WorkspaceChange.Actor.columns(of: "u", as: "actor")), now() AS now, (SELECT count(*) FROM goals WHERE parent_id = \(id)) AS children
             FROM users u WHERE u.id = \(actor.userID)
             """
         if let id {
             // The lock is taken alone, before the view is read (see `goal(_:in:locking:)`).
             let lock: PostgresQuery = "SELECT id FROM goals WHERE account_id = \(accountID) AND id = \(id) FOR UPDATE"
             let (found, extra) = try await goals(where: "g.account_id = \(accountID) AND g.id = \(id)", after: [lock], before: parent + [context])
-            return try Self.change(current: found.first, parent: draft.parentID == nil ? nil : extra[0], context: extra.last!, actor: actor)
+            return try Self.change(current: found.first, parent: parentID == nil ? nil : extra[0], context: extra.last!)
         }
         let results = try await transaction.pipeline(parent + [context])
-        return try Self.change(current: nil, parent: draft.parentID == nil ? nil : results[0], context: results.last!, actor: actor)
+        return try Self.change(current: nil, parent: parentID == nil ? nil : results[0], context: results.last!)
     }
 
-    private static func change(current: GoalView?, parent: PostgresRows?, context: PostgresRows, actor: Principal) throws -> Change {
+    private static func change(current: GoalView?, parent: PostgresRows?, context: PostgresRows) throws -> Change {
         guard let row = context.first else { throw RPCError(code: .internal, message: "internal error") }
         return Change(
             current: current, parentKind: try parent?.first.flatMap { GoalKind(rawValue: try $0.decode(String.self, column: "kind")) },
             childCount: try row.decode(Int.self, column: "children"),
-            actor: WorkspaceChange.Actor(userID: actor.userID, kind: try decodeEnum(UserKind.self, row, "kind"), displayName: try row.decode(String.self, column: "display_name")),
+            actor: try WorkspaceChange.Actor(row, prefix: "actor"),
             now: try row.decode(Date.self, column: "now"))
     }
 
@@ -143,8 +143,7 @@ struct GoalRepository {
             """
             SELECT g.id, g.account_id, g.kind, g.parent_id, g.title, g.description, g.department, g.status,
                    to_char(g.target_date, 'YYYY-MM-DD') AS target_date, g.version, g.created_at, g.updated_at,
-                   g.created_by AS created_by_id, c.kind AS created_by_kind, c.display_name AS created_by_name,
-                   g.updated_by AS updated_by_id, u.kind AS updated_by_kind, u.display_name AS updated_by_name
+                   \(WorkspaceChange.Actor.columns(of: "c", as: "created_by")), \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by"))
             FROM goals g JOIN users c ON c.id = g.created_by JOIN users u ON u.id = g.updated_by
             WHERE \(condition)
             ORDER BY g.created_at, g.id
@@ -154,7 +153,7 @@ struct GoalRepository {
             WHERE \(condition) ORDER BY m.goal_id, m.position
             """,
             """
-            SELECT s.goal_id, s.solution, s.note, s.linked_at, s.linked_by AS linked_by_id, u.kind AS linked_by_kind, u.display_name AS linked_by_name
+            SELECT s.goal_id, s.solution, s.note, s.linked_at, \(WorkspaceChange.Actor.columns(of: "u", as: "linked_by"))
             FROM goal_solutions s JOIN goals g ON g.id = s.goal_id JOIN users u ON u.id = s.linked_by
             WHERE \(condition) ORDER BY s.goal_id, s.linked_at, s.solution
             """,

@@ -5,36 +5,48 @@ import KeyplanRPC
 
 /// `keyplan.Goals`: customer goals co-edited by sellers and customer editors. Each change is
 /// written with its journal row (shared) in one transaction; updates and deletions go through
-/// ``RecordVersion`` so that a stale edit answers ABORTED with the current goal.
+/// ``VersionedRecord`` so that a stale edit answers ABORTED with the current goal.
 struct GoalService: SecuredService {
     let environment: ServiceEnvironment
 
     func register(with routes: inout SecuredRoutes) {
-        // A change reads what it rests on in one round trip (the goal, locked; the parent; the
-        // children; the actor) and writes with the COMMIT: two round trips in all.
         routes.account(GoalsService.create) { request, call in
             let draft = try Validate.goal(request.goal)
             let goals = GoalRepository(transaction: call.transaction)
-            let change = try await goals.prepareChange(of: nil, in: request.accountID, to: draft, by: call.principal)
-            try Self.requireParent(of: draft, change)
+            let change = try await goals.prepareChange(of: nil, in: request.accountID, parent: draft.parentID, by: call.principal)
+            try Self.requireParent(draft.parentID, change)
             let created = try goals.insertAtCommit(draft, in: request.accountID, by: call.principal, change)
             try Self.journal(.created, before: nil, after: created, by: call.principal, on: call.transaction)
             CallAudit.record { $0.objectID = created.id }
             return created
         }
         routes.account(GoalsService.update) { request, call in
-            let draft = try Validate.goal(request.goal)
-            let expected = try Validate.expectedVersion(request.expectedVersion)
-            let goals = GoalRepository(transaction: call.transaction)
-            let change = try await goals.prepareChange(of: request.goalID, in: request.accountID, to: draft, by: call.principal)
-            let current = try change.current.unchanged(since: expected, missing: "no goal \(request.goalID) in this account")
-            // Unchanged: nothing to write or journal, and the version stays.
-            guard draft != current.draft else { return current }
-            try Self.requireParent(of: draft, change)
-            if current.kind == .goal, draft.kind != .goal { try Self.requireNoChildren(of: current, count: change.childCount) }
-            let updated = try goals.updateAtCommit(current, to: draft, by: call.principal, change)
-            try Self.journal(.updated, before: current, after: updated, by: call.principal, on: call.transaction)
-            return updated
+            try Validate.noContradictions(request.contradictions)
+            return try await Self.change(request.goalID, expected: request.expectedVersion, parent: request.parentID, in: call) { current in
+                request.applied(to: current.draft)
+            }
+        }
+        routes.account(GoalsService.setMetric) { request, call in
+            try Validate.noContradictions(request.contradictions)
+            return try await Self.change(request.goalID, expected: request.expectedVersion, parent: nil, in: call) { current in
+                var draft = current.draft
+                if let index = draft.metrics.firstIndex(where: { $0.name.lowercased() == request.name.lowercased() }) {
+                    draft.metrics[index] = request.applied(to: draft.metrics[index])
+                } else {
+                    draft.metrics.append(request.applied(to: nil))
+                }
+                return draft
+            }
+        }
+        routes.account(GoalsService.removeMetric) { request, call in
+            try await Self.change(request.goalID, expected: request.expectedVersion, parent: nil, in: call) { current in
+                var draft = current.draft
+                guard let index = draft.metrics.firstIndex(where: { $0.name.lowercased() == request.name.lowercased() }) else {
+                    throw RPCError(code: .notFound, message: "the \(current.kind.rawValue) “\(current.title)” has no metric “\(request.name)”")
+                }
+                draft.metrics.remove(at: index)
+                return draft
+            }
         }
         routes.account(GoalsService.delete) { request, call in
             let expected = try Validate.expectedVersion(request.expectedVersion)
@@ -116,15 +128,35 @@ struct GoalService: SecuredService {
         return changed
     }
 
+    /// Changes the goal read at `expected` to what `edit` makes of it. A change reads what it
+    /// rests on in one round trip (the goal, locked; the `parent` the request names; the children;
+    /// the actor) and writes with the COMMIT: two round trips in all. Unchanged: nothing is
+    /// written or journaled, and the version stays.
+    private static func change(
+        _ goalID: UUID, expected: Int, parent: UUID?, in call: AccountCall, _ edit: (GoalView) throws -> GoalDraft
+    ) async throws -> GoalView {
+        try Validate.expectedVersion(expected)
+        let goals = GoalRepository(transaction: call.transaction)
+        let change = try await goals.prepareChange(of: goalID, in: call.accountID, parent: parent, by: call.principal)
+        let current = try change.current.unchanged(since: expected, missing: "no goal \(goalID) in this account")
+        let draft = try Validate.goal(try edit(current))
+        guard draft != current.draft else { return current }
+        try requireParent(parent, change)
+        if current.kind == .goal, draft.kind != .goal { try requireNoChildren(of: current, count: change.childCount) }
+        let updated = try goals.updateAtCommit(current, to: draft, by: call.principal, change)
+        try journal(.updated, before: current, after: updated, by: call.principal, on: call.transaction)
+        return updated
+    }
+
     /// The goal, locked, when it is still at `expected` (see ``VersionedRecord``).
     private static func lock(_ id: UUID, in accountID: UUID, expected: Int, _ goals: GoalRepository) async throws -> GoalView {
         try await goals.goal(id, in: accountID, locking: true).unchanged(since: expected, missing: "no goal \(id) in this account")
     }
 
-    /// A draft's parent must be a goal of the account (not the goal itself): objectives and
-    /// initiatives hang under goals.
-    private static func requireParent(of draft: GoalDraft, _ change: GoalRepository.Change) throws {
-        guard let parent = draft.parentID, change.parentKind != .goal else { return }
+    /// A parent a request names must be a goal of the account (not the goal itself): objectives
+    /// and initiatives hang under goals.
+    private static func requireParent(_ parent: UUID?, _ change: GoalRepository.Change) throws {
+        guard let parent, change.parentKind != .goal else { return }
         throw RPCError(code: .failedPrecondition, message: "the parent \(parent) is not a goal of this account: objectives and initiatives hang under goals")
     }
 

@@ -15,7 +15,7 @@ struct AccountRelationshipMapService: SecuredService {
             let contact = try MapValidation.contact(request)
             return try await inMap(call) { map, journal in
                 if let manager = contact.reportsTo { try await map.requireManager(manager, for: contact) }
-                let added = try await map.repository.insert(tenantID: caller.tenantID, contact)
+                let added = try await map.repository.insert(tenantID: caller.tenantID, contact, by: caller.userID)
                 try await journal.contact(.created, before: nil, after: added)
                 return added
             }
@@ -30,7 +30,7 @@ struct AccountRelationshipMapService: SecuredService {
                 let updated = try MapValidation.applying(request, to: current)
                 guard updated != current else { return current }
                 if let manager = updated.reportsTo, manager != current.reportsTo { try await map.requireManager(manager, for: updated) }
-                let saved = try await map.repository.update(updated)
+                let saved = try await map.repository.update(updated, by: call.principal.userID)
                 try await journal.contact(.updated, before: current, after: saved)
                 return saved
             }
@@ -40,7 +40,7 @@ struct AccountRelationshipMapService: SecuredService {
             return try await inMap(call) { map, journal in
                 try await map.repository.lockReportingLines(of: request.accountID)
                 let current = try await map.lockedContact(request.contactID, of: request.accountID, expectedVersion: request.expectedVersion)
-                for report in try await map.repository.detachReports(of: current.id) {
+                for report in try await map.repository.detachReports(of: current.id, by: call.principal.userID) {
                     var before = report
                     (before.reportsTo, before.version) = (current.id, report.version - 1)
                     try await journal.contact(
@@ -67,19 +67,22 @@ struct AccountRelationshipMapService: SecuredService {
             try Validate.expectedVersion(request.expectedVersion)
             return try await inMap(call) { map, journal in
                 let contact = try await map.contact(request.contactID, of: request.accountID)
-                let member = try await map.teamMember(request.userID)
-                let wanted = Relationship(
-                    accountID: request.accountID, contactID: contact.id, userID: member.id, userName: member.displayName,
-                    strength: request.strength, note: note ?? "")
-                let existing = try await map.repository.relationship(of: member.id, with: contact.id, in: request.accountID)
+                let member = try await map.teamMember(request.userID, of: request.accountID, transaction: call.transaction)
+                let existing = try await map.repository.relationship(of: member.userID, with: contact.id, in: request.accountID)
                 switch (existing, request.expectedVersion) {
                 case (nil, nil):
-                    if let added = try await map.repository.insert(tenantID: caller.tenantID, wanted) {
+                    guard let strength = request.strength else {
+                        throw RPCError(code: .invalidArgument, message: "a new relationship needs its strength (weak, moderate or strong)")
+                    }
+                    let wanted = Relationship(
+                        accountID: request.accountID, contactID: contact.id, userID: member.userID, userName: member.displayName,
+                        strength: strength, note: note ?? "")
+                    if let added = try await map.repository.insert(tenantID: caller.tenantID, wanted, by: caller.userID) {
                         try await journal.relationship(.created, before: nil, after: added, contactName: contact.fullName)
                         return added
                     }
                     // Recorded by someone else meanwhile: theirs is the current record.
-                    guard let theirs = try await map.repository.relationship(of: member.id, with: contact.id, in: request.accountID) else {
+                    guard let theirs = try await map.repository.relationship(of: member.userID, with: contact.id, in: request.accountID) else {
                         throw RPCError(code: .aborted, message: "the relationship changed meanwhile; retry")
                     }
                     throw try Self.exists(theirs, contact: contact)
@@ -90,9 +93,9 @@ struct AccountRelationshipMapService: SecuredService {
                 case (let current?, let expected?):
                     guard current.version == expected else { throw try current.staleError(expected: expected) }
                     var changed = current
-                    (changed.strength, changed.note) = (request.strength, note ?? current.note)
+                    (changed.strength, changed.note) = (request.strength ?? current.strength, note ?? current.note)
                     guard changed != current else { return current }
-                    let saved = try await map.repository.update(changed)
+                    let saved = try await map.repository.update(changed, by: caller.userID)
                     try await journal.relationship(.updated, before: current, after: saved, contactName: contact.fullName)
                     return saved
                 }
@@ -114,7 +117,7 @@ struct AccountRelationshipMapService: SecuredService {
     /// Runs `body` with the map's repository and journal over the call's transaction.
     private func inMap<Result: Sendable>(_ call: AccountCall, _ body: (MapTransaction, MapJournal) async throws -> Result) async throws -> Result {
         try await body(
-            MapTransaction(repository: RelationshipMapRepository(transaction: call.transaction), users: UserRepository(transaction: call.transaction)),
+            MapTransaction(repository: RelationshipMapRepository(transaction: call.transaction)),
             MapJournal(journal: WorkspaceJournal(transaction: call.transaction), actor: call.principal))
     }
 
@@ -138,7 +141,6 @@ struct AccountRelationshipMapService: SecuredService {
 /// The lookups every map write starts with, answering the statuses the caller can act on.
 struct MapTransaction {
     let repository: RelationshipMapRepository
-    let users: UserRepository
 
     /// A contact of the account, or NOT_FOUND.
     func contact(_ id: UUID, of accountID: UUID) async throws -> Contact {
@@ -168,11 +170,12 @@ struct MapTransaction {
         }
     }
 
-    /// One of our team members: an active seller of the tenant, or INVALID_ARGUMENT.
-    func teamMember(_ userID: UUID) async throws -> User {
-        guard let user = try await users.find(userID), user.kind == .seller, !user.disabled else {
-            throw RPCError(code: .invalidArgument, message: "user \(userID) is not an active seller of this tenant")
+    /// One of our team members: a seller taking part in the account, or INVALID_ARGUMENT.
+    func teamMember(_ userID: UUID, of accountID: UUID, transaction: TenantTransaction) async throws -> WorkspaceChange.Actor {
+        let person = try await AccountParticipants(transaction: transaction, accountID: accountID).person(userID, as: "the team member")
+        guard person.kind == .seller else {
+            throw RPCError(code: .invalidArgument, message: "\(person.displayName) is one of the customer's people: a relationship is one of our team's")
         }
-        return user
+        return person
     }
 }

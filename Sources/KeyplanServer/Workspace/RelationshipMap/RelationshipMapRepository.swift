@@ -8,21 +8,30 @@ import KeyplanPostgres
 struct RelationshipMapRepository {
     let transaction: TenantTransaction
 
-    static let contactColumns = """
-        c.id, c.account_id, c.full_name, c.email, c.title, c.department, c.reports_to, c.decision_role, c.influence, c.attitude,
-        c.concerns, c.external_id, c.version, c.updated_at
+    /// Contacts `c` with who changed each last (`b`: `updatedBy`).
+    static var contactSelect: PostgresQuery {
         """
+        SELECT c.id, c.account_id, c.full_name, c.email, c.title, c.department, c.reports_to, c.decision_role, c.influence, c.attitude,
+               c.concerns, c.external_id, c.version, c.updated_at, \(WorkspaceChange.Actor.columns(of: "b", as: "updated_by"))
+        FROM c LEFT JOIN users b ON b.id = c.updated_by
+        """
+    }
 
-    static let relationshipColumns = """
-        r.account_id, r.contact_id, r.user_id, u.display_name, r.strength, r.note, r.version, r.updated_at
+    /// Relationships `r` with their team member (`u`) and who changed each last (`b`).
+    static var relationshipSelect: PostgresQuery {
         """
+        SELECT r.account_id, r.contact_id, r.user_id, u.display_name, r.strength, r.note, r.version, r.updated_at,
+               \(WorkspaceChange.Actor.columns(of: "b", as: "updated_by"))
+        FROM r JOIN users u ON u.id = r.user_id LEFT JOIN users b ON b.id = r.updated_by
+        """
+    }
 
     // MARK: Contacts
 
     /// An account's contacts by name.
     func contacts(of accountID: UUID) async throws -> [Contact] {
         try await transaction.query("""
-            SELECT \(unescaped: Self.contactColumns) FROM contacts c WHERE c.account_id = \(accountID) ORDER BY c.full_name, c.id
+            WITH c AS (SELECT * FROM contacts WHERE account_id = \(accountID)) \(Self.contactSelect) ORDER BY c.full_name, c.id
             """).map(Self.contact)
     }
 
@@ -30,39 +39,48 @@ struct RelationshipMapRepository {
     func contact(_ id: UUID, of accountID: UUID, locking: Bool = false) async throws -> Contact? {
         let lock: PostgresQuery = locking ? "FOR UPDATE" : ""
         return try await transaction.query("""
-            SELECT \(unescaped: Self.contactColumns) FROM contacts c WHERE c.id = \(id) AND c.account_id = \(accountID) \(lock)
+            WITH c AS (SELECT * FROM contacts WHERE id = \(id) AND account_id = \(accountID) \(lock)) \(Self.contactSelect)
             """).first.map(Self.contact)
     }
 
-    func insert(tenantID: UUID, _ contact: Contact) async throws -> Contact {
+    func insert(tenantID: UUID, _ contact: Contact, by author: UUID) async throws -> Contact {
         try await transaction.query("""
-            INSERT INTO contacts AS c (tenant_id, id, account_id, full_name, email, title, department, reports_to, decision_role,
-                                       influence, attitude, concerns)
-            VALUES (\(tenantID), \(contact.id), \(contact.accountID), \(contact.fullName), \(contact.email), \(contact.title),
-                    \(contact.department), \(contact.reportsTo), \(contact.decisionRole?.rawValue), \(contact.influence?.rawValue),
-                    \(contact.attitude?.rawValue), \(contact.concerns))
-            RETURNING \(unescaped: Self.contactColumns)
+            WITH c AS (
+                INSERT INTO contacts (tenant_id, id, account_id, full_name, email, title, department, reports_to, decision_role,
+                                      influence, attitude, concerns, updated_by)
+                VALUES (\(tenantID), \(contact.id), \(contact.accountID), \(contact.fullName), \(contact.email), \(contact.title),
+                        \(contact.department), \(contact.reportsTo), \(contact.decisionRole?.rawValue), \(contact.influence?.rawValue),
+                        \(contact.attitude?.rawValue), \(contact.concerns), \(author))
+                RETURNING *
+            )
+            \(Self.contactSelect)
             """).map(Self.contact)[0]
     }
 
     /// Writes every editable field of `contact` and raises its version by one.
-    func update(_ contact: Contact) async throws -> Contact {
+    func update(_ contact: Contact, by author: UUID) async throws -> Contact {
         try await transaction.query("""
-            UPDATE contacts AS c SET full_name = \(contact.fullName), email = \(contact.email), title = \(contact.title),
-                department = \(contact.department), reports_to = \(contact.reportsTo), decision_role = \(contact.decisionRole?.rawValue),
-                influence = \(contact.influence?.rawValue), attitude = \(contact.attitude?.rawValue), concerns = \(contact.concerns),
-                version = c.version + 1, updated_at = now()
-            WHERE c.id = \(contact.id)
-            RETURNING \(unescaped: Self.contactColumns)
+            WITH c AS (
+                UPDATE contacts AS c SET full_name = \(contact.fullName), email = \(contact.email), title = \(contact.title),
+                    department = \(contact.department), reports_to = \(contact.reportsTo), decision_role = \(contact.decisionRole?.rawValue),
+                    influence = \(contact.influence?.rawValue), attitude = \(contact.attitude?.rawValue), concerns = \(contact.concerns),
+                    version = c.version + 1, updated_by = \(author), updated_at = now()
+                WHERE c.id = \(contact.id)
+                RETURNING c.*
+            )
+            \(Self.contactSelect)
             """).map(Self.contact)[0]
     }
 
     /// Makes the direct reports of `managerID` report to nobody (raising their versions); answers them as they are now.
-    func detachReports(of managerID: UUID) async throws -> [Contact] {
+    func detachReports(of managerID: UUID, by author: UUID) async throws -> [Contact] {
         try await transaction.query("""
-            UPDATE contacts AS c SET reports_to = NULL, version = c.version + 1, updated_at = now()
-            WHERE c.reports_to = \(managerID)
-            RETURNING \(unescaped: Self.contactColumns)
+            WITH c AS (
+                UPDATE contacts AS c SET reports_to = NULL, version = c.version + 1, updated_by = \(author), updated_at = now()
+                WHERE c.reports_to = \(managerID)
+                RETURNING c.*
+            )
+            \(Self.contactSelect)
             """).map(Self.contact).sorted(by: OrgChart.byName)
     }
 
@@ -107,7 +125,8 @@ struct RelationshipMapRepository {
             concerns: try row.decode(String.self, column: "concerns"),
             externalID: try row.decode(String?.self, column: "external_id"),
             version: try row.decode(Int.self, column: "version"),
-            updatedAt: try row.decode(Date.self, column: "updated_at"))
+            updatedAt: try row.decode(Date.self, column: "updated_at"),
+            updatedBy: try WorkspaceChange.Actor.optional(row, prefix: "updated_by"))
     }
 
     // MARK: Relationships
@@ -115,55 +134,53 @@ struct RelationshipMapRepository {
     /// An account's relationships, by contact and then team member's name.
     func relationships(of accountID: UUID) async throws -> [Relationship] {
         try await transaction.query("""
-            SELECT \(unescaped: Self.relationshipColumns)
-            FROM contact_relationships r JOIN users u ON u.id = r.user_id
-            WHERE r.account_id = \(accountID) ORDER BY r.contact_id, u.display_name, r.user_id
+            WITH r AS (SELECT * FROM contact_relationships WHERE account_id = \(accountID))
+            \(Self.relationshipSelect) ORDER BY r.contact_id, u.display_name, r.user_id
             """).map(Self.relationship)
     }
 
     /// The relationships with one contact.
     func relationships(with contactID: UUID) async throws -> [Relationship] {
         try await transaction.query("""
-            SELECT \(unescaped: Self.relationshipColumns)
-            FROM contact_relationships r JOIN users u ON u.id = r.user_id
-            WHERE r.contact_id = \(contactID) ORDER BY u.display_name, r.user_id
+            WITH r AS (SELECT * FROM contact_relationships WHERE contact_id = \(contactID))
+            \(Self.relationshipSelect) ORDER BY u.display_name, r.user_id
             """).map(Self.relationship)
     }
 
     /// How well `userID` knows a contact of the account, locked for update; `nil` when not recorded.
     func relationship(of userID: UUID, with contactID: UUID, in accountID: UUID) async throws -> Relationship? {
         try await transaction.query("""
-            SELECT \(unescaped: Self.relationshipColumns)
-            FROM contact_relationships r JOIN users u ON u.id = r.user_id
-            WHERE r.contact_id = \(contactID) AND r.user_id = \(userID) AND r.account_id = \(accountID)
-            FOR UPDATE OF r
+            WITH r AS (
+                SELECT * FROM contact_relationships WHERE contact_id = \(contactID) AND user_id = \(userID) AND account_id = \(accountID) FOR UPDATE
+            )
+            \(Self.relationshipSelect)
             """).first.map(Self.relationship)
     }
 
     /// Records a new relationship; `nil` when one was recorded meanwhile.
-    func insert(tenantID: UUID, _ relationship: Relationship) async throws -> Relationship? {
+    func insert(tenantID: UUID, _ relationship: Relationship, by author: UUID) async throws -> Relationship? {
         try await transaction.query("""
             WITH r AS (
-                INSERT INTO contact_relationships (tenant_id, account_id, contact_id, user_id, strength, note)
+                INSERT INTO contact_relationships (tenant_id, account_id, contact_id, user_id, strength, note, updated_by)
                 VALUES (\(tenantID), \(relationship.accountID), \(relationship.contactID), \(relationship.userID),
-                        \(relationship.strength.rawValue), \(relationship.note))
+                        \(relationship.strength.rawValue), \(relationship.note), \(author))
                 ON CONFLICT (tenant_id, contact_id, user_id) DO NOTHING
                 RETURNING *
             )
-            SELECT \(unescaped: Self.relationshipColumns) FROM r JOIN users u ON u.id = r.user_id
+            \(Self.relationshipSelect)
             """).first.map(Self.relationship)
     }
 
     /// Sets strength and note, raising the version by one.
-    func update(_ relationship: Relationship) async throws -> Relationship {
+    func update(_ relationship: Relationship, by author: UUID) async throws -> Relationship {
         try await transaction.query("""
             WITH r AS (
                 UPDATE contact_relationships AS r SET strength = \(relationship.strength.rawValue), note = \(relationship.note),
-                    version = r.version + 1, updated_at = now()
+                    version = r.version + 1, updated_by = \(author), updated_at = now()
                 WHERE r.contact_id = \(relationship.contactID) AND r.user_id = \(relationship.userID)
-                RETURNING *
+                RETURNING r.*
             )
-            SELECT \(unescaped: Self.relationshipColumns) FROM r JOIN users u ON u.id = r.user_id
+            \(Self.relationshipSelect)
             """).map(Self.relationship)[0]
     }
 
@@ -182,7 +199,8 @@ struct RelationshipMapRepository {
             strength: try decodeEnum(RelationshipStrength.self, row, "strength"),
             note: try row.decode(String.self, column: "note"),
             version: try row.decode(Int.self, column: "version"),
-            updatedAt: try row.decode(Date.self, column: "updated_at"))
+            updatedAt: try row.decode(Date.self, column: "updated_at"),
+            updatedBy: try WorkspaceChange.Actor.optional(row, prefix: "updated_by"))
     }
 
     private static func optionalEnum<Value: RawRepresentable<String>>(_ type: Value.Type, _ row: PostgresRow, _ column: String) throws -> Value? {

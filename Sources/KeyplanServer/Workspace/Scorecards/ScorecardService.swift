@@ -40,7 +40,12 @@ struct ScorecardService: SecuredService {
         }
         routes.tenant(ScorecardsService.archiveTemplate) { request, call in
             CallAudit.record { $0.objectID = request.templateID }
-            return try Self.found(try await ScorecardTemplateRepository(transaction: call.transaction).archive(request.templateID), "no scorecard template \(request.templateID)")
+            try Validate.expectedVersion(request.expectedVersion)
+            let templates = ScorecardTemplateRepository(transaction: call.transaction)
+            let current = try await templates.template(request.templateID, lock: "FOR UPDATE OF t")
+                .unchanged(since: request.expectedVersion, missing: "no scorecard template \(request.templateID)")
+            guard current.archivedAt == nil else { return current }
+            return try Self.found(try await templates.archive(current.id, by: call.principal.userID), "no scorecard template \(request.templateID)")
         }
     }
 
@@ -75,13 +80,15 @@ struct ScorecardService: SecuredService {
         }
         routes.account(ScorecardsService.closeRound) { request, call in
             let caller = call.principal
+            try Validate.expectedVersion(request.expectedVersion)
             let transaction = call.transaction
             let rounds = ScoringRoundRepository(transaction: transaction)
-            let before = try await Self.round(request.roundID, in: request.accountID, for: caller, lock: .update, on: rounds)
+            let before = try await rounds.round(request.roundID, in: request.accountID, for: caller, lock: .update)
+                .unchanged(since: request.expectedVersion, missing: "no scoring round \(request.roundID)")
             guard before.closedAt == nil else {
                 throw RPCError(code: .failedPrecondition, message: "the round is already closed")
             }
-            try await rounds.close(before.id)
+            try await rounds.close(before.id, by: caller.userID)
             let after = try await Self.round(before.id, in: request.accountID, for: caller, on: rounds)
             try await Self.journal(after, .updated, "closed", before: before, by: caller, on: transaction)
             return after
@@ -131,10 +138,18 @@ struct ScorecardService: SecuredService {
             let criteria = try await ScorecardTemplateRepository(transaction: transaction).criteria(of: round.templateID, withWeights: false)
             try Validate.answers(request.answers, to: criteria, on: round.scale)
 
+            try Validate.expectedVersion(request.expectedVersion)
             let existing = try await rounds.responses(to: round.id, for: caller, lock: true).first
-            if let expected = request.expectedVersion {
-                guard let existing else { throw RPCError(code: .failedPrecondition, message: "there are no answers of yours to replace yet") }
-                guard existing.version == expected else { throw try existing.staleError(expected: expected) }
+            switch (existing, request.expectedVersion) {
+            case (nil, nil), (_?, _?): break
+            case (nil, _?): throw RPCError(code: .failedPrecondition, message: "there are no answers of yours to replace yet")
+            case (let existing?, nil):
+                throw try CurrentRecord.aborted(
+                    existing, version: existing.version,
+                    message: "you have answered this round already (version \(existing.version)): name that version to replace your answers")
+            }
+            if let existing, let expected = request.expectedVersion, existing.version != expected {
+                throw try existing.staleError(expected: expected)
             }
             let written = try await rounds.saveResponse(
                 tenantID: caller.tenantID, roundID: round.id, respondent: caller.userID, answers: request.answers, comment: request.comment,
@@ -166,7 +181,7 @@ struct ScorecardService: SecuredService {
         _ round: ScoringRound, _ operation: WorkspaceChange.Operation, _ verb: String, before: ScoringRound?, by caller: Principal,
         on transaction: TenantTransaction
     ) async throws {
-        let except: Set<String> = ["version", "answeredByMe", "responseCount"]
+        let except: Set<String> = ["id", "accountID", "templateID", "version", "answeredByMe", "responseCount", "updatedBy", "updatedAt", "isOpen"]
         try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
             accountID: round.accountID, entity: .scoringRound, entityID: round.id, operation: operation, version: round.version,
             visibility: .shared, summary: "Scoring round “\(round.templateName)” \(round.period) \(verb)",

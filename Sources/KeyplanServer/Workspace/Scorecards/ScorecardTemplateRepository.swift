@@ -11,8 +11,8 @@ struct ScorecardTemplateRepository {
     func insert(tenantID: UUID, _ request: CreateTemplateRequest, by userID: UUID) async throws -> ScorecardTemplate {
         let id = UUID()
         try await transaction.query("""
-            INSERT INTO scorecard_templates (tenant_id, id, name, scale_min, scale_max, created_by)
-            VALUES (\(tenantID), \(id), \(request.name), \(Int16(request.scale.minimum)), \(Int16(request.scale.maximum)), \(userID))
+            INSERT INTO scorecard_templates (tenant_id, id, name, scale_min, scale_max, created_by, updated_by)
+            VALUES (\(tenantID), \(id), \(request.name), \(Int16(request.scale.minimum)), \(Int16(request.scale.maximum)), \(userID), \(userID))
             """)
         try await transaction.query("""
             INSERT INTO scorecard_criteria (tenant_id, id, template_id, position, name, description, weight)
@@ -31,7 +31,12 @@ struct ScorecardTemplateRepository {
     /// A template with its criteria (weights included: templates are for sellers). With
     /// `locked`, the template row is share-locked so that it cannot be archived meanwhile.
     func template(_ id: UUID, locked: Bool = false) async throws -> ScorecardTemplate? {
-        try await templates(where: "t.id = \(id)", lock: locked ? "FOR SHARE OF t" : "").first
+        try await template(id, lock: locked ? "FOR SHARE OF t" : "")
+    }
+
+    /// A template read with a locking clause of its row (`t`).
+    func template(_ id: UUID, lock: PostgresQuery) async throws -> ScorecardTemplate? {
+        try await templates(where: "t.id = \(id)", lock: lock).first
     }
 
     /// The tenant's templates by name; archived ones too when asked.
@@ -39,9 +44,12 @@ struct ScorecardTemplateRepository {
         try await templates(where: "(\(includeArchived) OR t.archived_at IS NULL)")
     }
 
-    /// Archives a template (once: archiving again keeps the first time); `nil` when there is none.
-    func archive(_ id: UUID) async throws -> ScorecardTemplate? {
-        let rows = try await transaction.query("UPDATE scorecard_templates SET archived_at = coalesce(archived_at, now()) WHERE id = \(id) RETURNING id")
+    /// Archives a template not archived yet, a version up; `nil` when there is no such template.
+    func archive(_ id: UUID, by userID: UUID) async throws -> ScorecardTemplate? {
+        let rows = try await transaction.query("""
+            UPDATE scorecard_templates SET archived_at = now(), version = version + 1, updated_by = \(userID), updated_at = now()
+            WHERE id = \(id) AND archived_at IS NULL RETURNING id
+            """)
         return rows.isEmpty ? nil : try await template(id)
     }
 
@@ -66,9 +74,10 @@ struct ScorecardTemplateRepository {
 
     private func templates(where condition: PostgresQuery, lock: PostgresQuery = "") async throws -> [ScorecardTemplate] {
         let rows = try await transaction.query("""
-            SELECT t.id, t.name, t.scale_min, t.scale_max, t.created_at, t.archived_at,
+            SELECT t.id, t.name, t.scale_min, t.scale_max, t.created_at, t.archived_at, t.version, t.updated_at,
+                   \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by")),
                    EXISTS (SELECT FROM scoring_rounds r WHERE r.template_id = t.id) AS in_use
-            FROM scorecard_templates t WHERE \(condition) ORDER BY t.name \(lock)
+            FROM scorecard_templates t JOIN users u ON u.id = t.updated_by WHERE \(condition) ORDER BY t.name \(lock)
             """)
         let ids = try rows.map { try $0.decode(UUID.self, column: "id") }
         let criteria = try await criteria(of: ids, withWeights: true)
@@ -77,7 +86,8 @@ struct ScorecardTemplateRepository {
             return ScorecardTemplate(
                 id: id, name: try row.decode(String.self, column: "name"), scale: try Self.scale(row), criteria: criteria[id] ?? [],
                 createdAt: try row.decode(Date.self, column: "created_at"), archivedAt: try row.decode(Date?.self, column: "archived_at"),
-                inUse: try row.decode(Bool.self, column: "in_use"))
+                version: try row.decode(Int.self, column: "version"), updatedBy: try WorkspaceChange.Actor(row, prefix: "updated_by"),
+                updatedAt: try row.decode(Date.self, column: "updated_at"), inUse: try row.decode(Bool.self, column: "in_use"))
         }
     }
 

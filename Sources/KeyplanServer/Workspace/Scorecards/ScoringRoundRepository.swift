@@ -28,8 +28,8 @@ struct ScoringRoundRepository {
     func insert(tenantID: UUID, accountID: UUID, templateID: UUID, period: String, closesAt: Date?, by userID: UUID) async throws -> UUID {
         let id = UUID()
         try await transaction.query("""
-            INSERT INTO scoring_rounds (tenant_id, id, account_id, template_id, period, opened_by, closes_at)
-            VALUES (\(tenantID), \(id), \(accountID), \(templateID), \(period), \(userID), \(closesAt))
+            INSERT INTO scoring_rounds (tenant_id, id, account_id, template_id, period, opened_by, closes_at, updated_by)
+            VALUES (\(tenantID), \(id), \(accountID), \(templateID), \(period), \(userID), \(closesAt), \(userID))
             """)
         return id
     }
@@ -59,21 +59,25 @@ struct ScoringRoundRepository {
     }
 
     /// Closes an open round now, or at its `closes_at` when that passed first.
-    func close(_ id: UUID) async throws {
+    func close(_ id: UUID, by userID: UUID) async throws {
         try await transaction.query("""
-            UPDATE scoring_rounds SET closed_at = least(now(), coalesce(closes_at, now())), version = version + 1 WHERE id = \(id) AND closed_at IS NULL
+            UPDATE scoring_rounds SET closed_at = least(now(), coalesce(closes_at, now())), version = version + 1, updated_by = \(userID),
+                updated_at = now()
+            WHERE id = \(id) AND closed_at IS NULL
             """)
     }
 
     private func rounds(where condition: PostgresQuery, for principal: Principal, order: PostgresQuery, lock: Lock = .none) async throws -> [ScoringRound] {
         let seller = principal.kind != .customer
         let rows = try await transaction.query("""
-            SELECT r.id, r.account_id, r.template_id, t.name AS template_name, r.period, t.scale_min, t.scale_max, r.opened_by,
-                   r.opened_at, r.closes_at, r.closed_at, r.version,
+            SELECT r.id, r.account_id, r.template_id, t.name AS template_name, r.period, t.scale_min, t.scale_max,
+                   \(WorkspaceChange.Actor.columns(of: "o", as: "opened_by")), \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by")),
+                   r.opened_at, r.closes_at, r.closed_at, r.version, r.updated_at,
                    (r.closed_at IS NULL AND (r.closes_at IS NULL OR r.closes_at > now())) AS is_open,
                    EXISTS (SELECT FROM scorecard_responses s WHERE s.round_id = r.id AND s.respondent_id = \(principal.userID)) AS answered,
                    CASE WHEN \(seller) THEN (SELECT count(*) FROM scorecard_responses s WHERE s.round_id = r.id) END AS response_count
-            FROM scoring_rounds r JOIN scorecard_templates t ON t.id = r.template_id
+            FROM scoring_rounds r JOIN scorecard_templates t ON t.id = r.template_id JOIN users o ON o.id = r.opened_by
+                 JOIN users u ON u.id = r.updated_by
             WHERE \(condition) \(order) \(lock.clause)
             """)
         return try rows.map { row in
@@ -81,9 +85,10 @@ struct ScoringRoundRepository {
                 id: try row.decode(UUID.self, column: "id"), accountID: try row.decode(UUID.self, column: "account_id"),
                 templateID: try row.decode(UUID.self, column: "template_id"), templateName: try row.decode(String.self, column: "template_name"),
                 period: try row.decode(String.self, column: "period"), scale: try ScorecardTemplateRepository.scale(row),
-                openedBy: try row.decode(UUID.self, column: "opened_by"), openedAt: try row.decode(Date.self, column: "opened_at"),
+                openedBy: try WorkspaceChange.Actor(row, prefix: "opened_by"), openedAt: try row.decode(Date.self, column: "opened_at"),
                 closesAt: try row.decode(Date?.self, column: "closes_at"), closedAt: try row.decode(Date?.self, column: "closed_at"),
                 isOpen: try row.decode(Bool.self, column: "is_open"), version: try row.decode(Int.self, column: "version"),
+                updatedBy: try WorkspaceChange.Actor(row, prefix: "updated_by"), updatedAt: try row.decode(Date.self, column: "updated_at"),
                 answeredByMe: try row.decode(Bool.self, column: "answered"), responseCount: try row.decode(Int?.self, column: "response_count"))
         }
     }

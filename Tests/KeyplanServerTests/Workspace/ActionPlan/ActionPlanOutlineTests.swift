@@ -17,11 +17,12 @@ struct ActionPlanOutlineTests {
 
     @Test func thePlanReadsByHorizonWithOverdueActionsMarked() throws {
         let owner = UUID()
+        let person = WorkspaceChange.Actor(userID: owner, kind: .seller, displayName: "Ann", email: "ann@acme.example")
         func action(_ number: Int, _ title: String, _ horizon: ActionHorizon, due: String?, status: ActionStatus = .open, overdue: Bool = false, shared: Bool = true) throws -> PlanAction {
             PlanAction(
                 id: try #require(UUID(uuidString: "00000000-0000-0000-0000-00000000000\(number)")), accountID: UUID(), title: title, description: "",
                 ownerID: shared ? owner : nil, ownerName: shared ? "Ann" : nil, dueOn: try due.map(calendarDate), status: status, horizon: horizon,
-                goalID: nil, shared: shared, completedAt: nil, overdue: overdue, version: 1, createdBy: owner, createdAt: Date(), updatedBy: owner, updatedAt: Date())
+                goalID: nil, shared: shared, completedAt: nil, overdue: overdue, version: 1, createdBy: person, createdAt: Date(), updatedBy: person, updatedAt: Date())
         }
         let plan = [
             try action(7, "Kickoff", .near, due: "2026-01-15", status: .inProgress, overdue: true),
@@ -30,11 +31,11 @@ struct ActionPlanOutlineTests {
         ]
         #expect(ActionPlanOutline.render(plan) == """
             Near term (next 3–6 months): 2 actions, 1 overdue
-              2026-01-15  in progress  Kickoff — Ann (mutual)  OVERDUE  [00000000-0000-0000-0000-000000000007]
-              no date     open         Pilot — unassigned (internal)  [00000000-0000-0000-0000-000000000005]
+              2026-01-15  in progress  Kickoff — Ann (mutual)  OVERDUE  [00000000 v1]
+              no date     open         Pilot — unassigned (internal)  [00000000 v1]
 
             Long term (12–36 months): 1 action
-              2028-06-30  open         Platform — Ann (mutual)  [00000000-0000-0000-0000-000000000008]
+              2028-06-30  open         Platform — Ann (mutual)  [00000000 v1]
             """)
         #expect(ActionPlanOutline.render([]) == "No actions.")
     }

@@ -39,14 +39,14 @@ struct ActionPlanTests {
             #expect(await statusCode {
                 _ = try await editor.updateAction(UpdateActionRequest(accountID: a, actionID: pilot.id, expectedVersion: 1, shared: false))
             } == .permissionDenied)
-            #expect(await statusCode { try await editor.deleteAction(DeleteActionRequest(accountID: a, actionID: pilot.id)) } == .permissionDenied)
+            #expect(await statusCode { try await editor.deleteAction(DeleteActionRequest(accountID: a, actionID: pilot.id, expectedVersion: 1)) } == .permissionDenied)
             #expect(try await seller.getAction(accountID: a, actionID: secret.id).version == 1, "the refused calls changed nothing")
 
             // ... but creates shared ones and updates the mutual plan.
             let theirs = try await editor.createAction(CreateActionRequest(accountID: a, title: "Name a sponsor", ownerID: sellerID, horizon: .long, shared: true))
-            #expect(theirs.createdBy == editorID && theirs.ownerName == "seller-on")
+            #expect(theirs.createdBy.userID == editorID && theirs.ownerName == "seller-on")
             let done = try await editor.updateAction(UpdateActionRequest(accountID: a, actionID: pilot.id, expectedVersion: 1, status: .done))
-            #expect(done.status == .done && done.completedAt != nil && !done.overdue && done.version == 2 && done.updatedBy == editorID)
+            #expect(done.status == .done && done.completedAt != nil && !done.overdue && done.version == 2 && done.updatedBy.userID == editorID)
             let reopened = try await seller.updateAction(UpdateActionRequest(accountID: a, actionID: pilot.id, expectedVersion: 2, status: .blocked))
             #expect(reopened.completedAt == nil && reopened.overdue)
             let journaled = try await viewer.history(accountID: a, entityID: pilot.id)
@@ -135,12 +135,12 @@ struct ActionPlanTests {
             #expect(stale?.code == .aborted)
             #expect(try stale?.currentRecord(as: PlanAction.self) == first)
             #expect(try await seller.history(accountID: a, entityID: plan.id).map(\.version) == [1, 2, 2], "created, updated, and shared as of version 2")
-            let reassigned = try await seller.updateAction(UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 2, ownerID: editorID, clearDueOn: true, clearGoal: true))
+            let reassigned = try await seller.updateAction(UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 2, ownerID: editorID, clear: [.dueOn, .goal]))
             #expect(reassigned.dueOn == nil && reassigned.goalID == nil && reassigned.ownerID == editorID)
             #expect(try await notifications(server, world).map(\.recipient) == [memberID, editorID])
             for invalid in [
                 UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 0, title: "x"),
-                UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, ownerID: sellerID, clearOwner: true),
+                UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, ownerID: sellerID, clear: [.owner]),
                 UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, title: String(repeating: "é", count: 301)),
                 UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, title: "two\nlines"),
                 UpdateActionRequest(accountID: a, actionID: plan.id, expectedVersion: 3, description: "nul \u{0} inside"),
@@ -179,23 +179,23 @@ struct ActionPlanTests {
             let editorID = try #require(world.users[.customerEditor]).user
             let sellerID = try #require(world.users[.sellerOnTeam]).user
 
-            let intake = try await seller.setProcessStep(SetProcessStepRequest(accountID: a, activity: "Demand intake", responsibleUserID: editorID, side: .customer))
-            let review = try await seller.setProcessStep(SetProcessStepRequest(accountID: a, activity: "Solution review", responsible: "Architecture board", side: .joint))
-            let delivery = try await seller.setProcessStep(SetProcessStepRequest(accountID: a, activity: "Delivery", responsibleUserID: sellerID, side: .seller))
+            let intake = try await seller.addProcessStep(AddProcessStepRequest(accountID: a, activity: "Demand intake", responsibleUserID: editorID, side: .customer))
+            let review = try await seller.addProcessStep(AddProcessStepRequest(accountID: a, activity: "Solution review", responsible: "Architecture board", side: .joint))
+            let delivery = try await seller.addProcessStep(AddProcessStepRequest(accountID: a, activity: "Delivery", responsibleUserID: sellerID, side: .seller))
             #expect([intake, review, delivery].map(\.position) == [0, 1, 2] && intake.responsibleUserName == "customerEditor")
             #expect(await statusCode {
-                _ = try await seller.setProcessStep(SetProcessStepRequest(accountID: a, activity: "Both", responsibleUserID: sellerID, responsible: "Team", side: .joint))
+                _ = try await seller.addProcessStep(AddProcessStepRequest(accountID: a, activity: "Both", responsibleUserID: sellerID, responsible: "Team", side: .joint))
             } == .invalidArgument)
             #expect(await statusCode {
-                _ = try await seller.setProcessStep(SetProcessStepRequest(accountID: a, activity: "Stranger", responsibleUserID: UUID(), side: .joint))
+                _ = try await seller.addProcessStep(AddProcessStepRequest(accountID: a, activity: "Stranger", responsibleUserID: UUID(), side: .joint))
             } == .invalidArgument)
-            #expect(await statusCode { _ = try await seller.setProcessStep(SetProcessStepRequest(accountID: a, position: 1000, activity: "Far", side: .joint)) } == .invalidArgument)
+            #expect(await statusCode { _ = try await seller.addProcessStep(AddProcessStepRequest(accountID: a, position: 1000, activity: "Far", side: .joint)) } == .invalidArgument)
 
-            let moved = try await seller.setProcessStep(SetProcessStepRequest(
+            let moved = try await seller.updateProcessStep(UpdateProcessStepRequest(
                 accountID: a, stepID: delivery.id, expectedVersion: 1, position: 0, activity: "Delivery and rollout", responsibleUserID: sellerID, side: .joint))
             #expect(moved.version == 2 && moved.position == 0)
             let stale = await rpcError {
-                _ = try await seller.setProcessStep(SetProcessStepRequest(accountID: a, stepID: delivery.id, expectedVersion: 1, activity: "Old", side: .seller))
+                _ = try await seller.updateProcessStep(UpdateProcessStepRequest(accountID: a, stepID: delivery.id, expectedVersion: 1, activity: "Old", side: .seller))
             }
             #expect(stale?.code == .aborted)
             #expect(try stale?.currentRecord(as: ProcessStep.self) == moved)
@@ -203,8 +203,8 @@ struct ActionPlanTests {
             let map = try await seller.processMap(of: a)
             #expect(map.map(\.activity) == ["Delivery and rollout", "Demand intake"])
             #expect(try await viewer.processMap(of: a) == map)
-            #expect(await statusCode { _ = try await editor.setProcessStep(SetProcessStepRequest(accountID: a, activity: "Customer's", side: .customer)) } == .permissionDenied)
-            #expect(await statusCode { try await editor.removeProcessStep(RemoveProcessStepRequest(accountID: a, stepID: intake.id)) } == .permissionDenied)
+            #expect(await statusCode { _ = try await editor.addProcessStep(AddProcessStepRequest(accountID: a, activity: "Customer's", side: .customer)) } == .permissionDenied)
+            #expect(await statusCode { try await editor.removeProcessStep(RemoveProcessStepRequest(accountID: a, stepID: intake.id, expectedVersion: 1)) } == .permissionDenied)
             #expect(try await viewer.history(accountID: a, entityID: delivery.id).map(\.operation) == [.created, .updated])
             #expect(try await viewer.history(accountID: a, entityID: review.id).map(\.operation) == [.created, .deleted])
 
@@ -223,7 +223,7 @@ struct ActionPlanTests {
             #expect(await statusCode { _ = try await seller.recordReview(RecordReviewRequest(accountID: a, heldOn: try calendarDate("2026-11-02"), decisions: [" "])) } == .invalidArgument)
 
             let updated = try await seller.updateReview(UpdateReviewRequest(
-                accountID: a, reviewID: held.id, expectedVersion: 1, decisions: ["Pilot in Q1"], clearNextReview: true))
+                accountID: a, reviewID: held.id, expectedVersion: 1, decisions: ["Pilot in Q1"], clear: [.nextReviewOn]))
             #expect(updated.version == 2 && updated.decisions == ["Pilot in Q1"] && updated.nextReviewOn == nil && updated.attendees == held.attendees)
             let staleReview = await rpcError {
                 _ = try await seller.updateReview(UpdateReviewRequest(accountID: a, reviewID: held.id, expectedVersion: 1, notes: "late"))

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Goal tree")
 struct GoalTreeTests {
-    static let someone = WorkspaceChange.Actor(userID: UUID(), kind: .seller, displayName: "Sam")
+    static let someone = WorkspaceChange.Actor(userID: UUID(), kind: .seller, displayName: "Sam", email: "sam@acme.example")
 
     static func record(_ title: String, _ kind: GoalKind, under parent: GoalView? = nil, department: String = "") -> GoalView {
         GoalView(

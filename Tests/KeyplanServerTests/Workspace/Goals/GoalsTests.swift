@@ -44,18 +44,17 @@ struct GoalsTests {
             let sellerRead = try await seller.goal(accountID: account, goalID: created.id)
             let customerRead = try await customer.goal(accountID: account, goalID: created.id)
             #expect(sellerRead.version == 1 && customerRead == sellerRead)
-            var sellerDraft = sellerRead.draft
-            sellerDraft.title = "Grow EMEA by 20%"
-            var customerDraft = customerRead.draft
-            customerDraft.metrics[0].current = Decimal(string: "135.5")
-            let sellerEdit = sellerDraft, customerEdit = customerDraft
+            let sellerEdit = UpdateGoalRequest(accountID: account, goalID: created.id, expectedVersion: 1, title: "Grow EMEA by 20%")
+            var customerMetrics = customerRead.metrics
+            customerMetrics[0].current = Decimal(string: "135.5")
+            let customerEdit = UpdateGoalRequest(accountID: account, goalID: created.id, expectedVersion: 1, metrics: customerMetrics)
             // The row is held locked while both updates start, so that both are in flight at
             // once whatever the machine's scheduling; then it is let go.
             let (sellerSaving, customerSaving) = try await server.inTenant(world.acme) { connection in
                 try await connection.query("SELECT id FROM goals WHERE id = \(created.id) FOR UPDATE")
                 let saving = (
-                    Task { await Self.outcome { try await seller.updateGoal(accountID: account, goalID: created.id, expectedVersion: 1, sellerEdit) } },
-                    Task { await Self.outcome { try await customer.updateGoal(accountID: account, goalID: created.id, expectedVersion: 1, customerEdit) } })
+                    Task { await Self.outcome { try await seller.updateGoal(sellerEdit) } },
+                    Task { await Self.outcome { try await customer.updateGoal(customerEdit) } })
                 try await Self.waitForLockWaiters(2, server)
                 return saving
             }
@@ -94,16 +93,17 @@ struct GoalsTests {
             #expect(try await customer.history(accountID: account, entityID: created.id) == history)
 
             // The loser merges onto the current version and retries: it succeeds.
-            var retried = current.draft
-            if loserKind == .seller { retried.title = sellerDraft.title } else { retried.metrics = customerDraft.metrics }
+            var retried = loserKind == .seller ? sellerEdit : customerEdit
+            retried.expectedVersion = current.version
             let loser = loserKind == .seller ? seller : customer
-            let merged = try await loser.updateGoal(accountID: account, goalID: created.id, expectedVersion: current.version, retried)
+            let merged = try await loser.updateGoal(retried)
             #expect(merged.version == 3 && merged.title == "Grow EMEA by 20%" && merged.metrics[0].current == Decimal(string: "135.5"))
             #expect(merged.updatedBy.kind == loserKind && merged.createdBy == created.createdBy)
             #expect(try await seller.history(accountID: account, entityID: created.id).map(\.version) == [1, 2, 3])
 
             // An update that changes nothing writes nothing.
-            #expect(try await seller.updateGoal(accountID: account, goalID: created.id, expectedVersion: 3, merged.draft) == merged)
+            #expect(try await seller.updateGoal(UpdateGoalRequest(
+                accountID: account, goalID: created.id, expectedVersion: 3, title: merged.title, metrics: merged.metrics)) == merged)
             #expect(try await seller.history(accountID: account, entityID: created.id).count == 3)
         }
     }
@@ -121,7 +121,7 @@ struct GoalsTests {
             #expect(try await viewer.goals(accountID: account).all.map(\.id) == [goal.id])
             for write in [
                 { _ = try await viewer.createGoal(accountID: account, GoalDraft(title: "Mine")) },
-                { _ = try await viewer.updateGoal(accountID: account, goalID: goal.id, expectedVersion: 1, GoalDraft(title: "Mine")) },
+                { _ = try await viewer.updateGoal(UpdateGoalRequest(accountID: account, goalID: goal.id, expectedVersion: 1, title: "Mine")) },
                 { try await viewer.deleteGoal(accountID: account, goalID: goal.id, expectedVersion: 1) },
             ] as [@Sendable () async throws -> Void] {
                 #expect(await statusCode(write) == .permissionDenied)
@@ -130,13 +130,13 @@ struct GoalsTests {
             let stranger = try await world.client(for: .otherTenantCustomer)
             #expect(await statusCode { _ = try await stranger.goal(accountID: account, goalID: goal.id) } == .notFound)
             #expect(await statusCode { _ = try await stranger.goal(accountID: world.accountC, goalID: goal.id) } == .notFound)
-            #expect(await statusCode { _ = try await stranger.updateGoal(accountID: world.accountC, goalID: goal.id, expectedVersion: 1, GoalDraft(title: "x")) } == .notFound)
+            #expect(await statusCode { _ = try await stranger.updateGoal(UpdateGoalRequest(accountID: world.accountC, goalID: goal.id, expectedVersion: 1, title: "x")) } == .notFound)
             // A goal of account B is not reachable through account A.
             let admin = try await world.client(for: .admin)
             let goalOfB = try await admin.createGoal(accountID: world.accountB, GoalDraft(title: "B's goal"))
             let owner = try await world.client(for: .sellerOnTeam)
             #expect(await statusCode { _ = try await owner.goal(accountID: account, goalID: goalOfB.id) } == .notFound)
-            #expect(await statusCode { _ = try await owner.updateGoal(accountID: account, goalID: goalOfB.id, expectedVersion: 1, GoalDraft(title: "x")) } == .notFound)
+            #expect(await statusCode { _ = try await owner.updateGoal(UpdateGoalRequest(accountID: account, goalID: goalOfB.id, expectedVersion: 1, title: "x")) } == .notFound)
             #expect(await statusCode { _ = try await owner.linkSolution(accountID: account, goalID: goalOfB.id, solution: "Analytics") } == .notFound)
             #expect(await statusCode {
                 _ = try await owner.createGoal(accountID: account, GoalDraft(kind: .objective, parentID: goalOfB.id, title: "x"))
@@ -178,15 +178,13 @@ struct GoalsTests {
                 _ = try await editor.createGoal(accountID: account, GoalDraft(kind: .initiative, parentID: objective.id, title: "x"))
             } == .failedPrecondition)
             #expect(await statusCode {
-                _ = try await editor.updateGoal(accountID: account, goalID: goal.id, expectedVersion: 1, GoalDraft(kind: .objective, title: "Cut costs"))
+                _ = try await editor.updateGoal(UpdateGoalRequest(accountID: account, goalID: goal.id, expectedVersion: 1, kind: .objective, title: "Cut costs"))
             } == .failedPrecondition)
             let blocked = await rpcError { try await editor.deleteGoal(accountID: account, goalID: goal.id, expectedVersion: 1) }
             #expect(blocked?.code == .failedPrecondition && blocked?.message.contains("2 objective(s) or initiative(s)") == true)
 
             // A stale deletion is refused with the current record; the right version deletes.
-            var moved = objective.draft
-            moved.parentID = nil
-            let detached = try await editor.updateGoal(accountID: account, goalID: objective.id, expectedVersion: 1, moved)
+            let detached = try await editor.updateGoal(UpdateGoalRequest(accountID: account, goalID: objective.id, expectedVersion: 1, clear: [.parent]))
             #expect(detached.parentID == nil && detached.version == 2)
             let stale = await rpcError { try await editor.deleteGoal(accountID: account, goalID: objective.id, expectedVersion: 1) }
             #expect(stale?.code == .aborted)
@@ -252,7 +250,7 @@ struct GoalsTests {
                 let error = await rpcError { _ = try await seller.createGoal(accountID: account, draft) }
                 #expect(error?.code == .invalidArgument && error?.message.contains(message) == true, "\(draft.title.prefix(10)): \(String(describing: error))")
             }
-            let badVersion = await rpcError { _ = try await seller.updateGoal(accountID: account, goalID: goal.id, expectedVersion: 0, goal.draft) }
+            let badVersion = await rpcError { _ = try await seller.updateGoal(UpdateGoalRequest(accountID: account, goalID: goal.id, expectedVersion: 0, title: goal.title)) }
             #expect(badVersion?.code == .invalidArgument && badVersion?.message.contains("expectedVersion") == true)
             // Nothing was written by the refused calls.
             #expect(try await seller.goals(accountID: account).all.map(\.id) == [goal.id])

@@ -22,7 +22,7 @@ extension CLITests {
             let first = try await change("Goal “Grow EMEA” updated")
 
             // Replay: one change, as a JSON line, then the command ends by itself.
-            let replayed = try await keyplan(["watch", "--account", account.id.uuidString, "--after", "0", "--count", "1", "--json"])
+            let replayed = try await keyplan(["watch", "--account", "Acme", "--after", "0", "--count", "1", "--json"])
             #expect(replayed.status == 0, "\(replayed.errors)")
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
@@ -35,12 +35,12 @@ extension CLITests {
             try await Task.sleep(for: .milliseconds(500))
             let second = try await change("Goal “Grow EMEA” renamed")
             let watched = try await live
-            #expect(watched.status == 0 && watched.output.hasPrefix("\(second)\t") && watched.output.contains("Goal “Grow EMEA” renamed"))
+            #expect(watched.status == 0 && watched.output.hasSuffix("#\(second)\n") && watched.output.contains("Admin <admin@acme.example>, seller  Goal “Grow EMEA” renamed: Title: a → Goal “Grow EMEA” renamed"), "\(watched.output)")
 
             let history = try await json(ChangeList.self, ["history", "--account", account.id.uuidString, "--record", record.uuidString])
             #expect(history.changes.map(\.id) == [first, second])
             let text = try await keyplan(["history", "--account", account.id.uuidString, "--record", record.uuidString])
-            #expect(text.output.contains("title: a → Goal “Grow EMEA” renamed"))
+            #expect(text.output.contains("    Title: a → Goal “Grow EMEA” renamed"), "\(text.output)")
 
             let activity = try await json(ActivityPage.self, ["activity", "--account", account.id.uuidString, "--limit", "1"])
             #expect(activity.changes.map(\.id) == [second] && activity.nextBefore == second && activity.engagement?.last30Days.customerViews == 0)
@@ -57,10 +57,10 @@ extension CLITests {
             let claimed = try await json(ClaimedNotifications.self, ["notifications", "claim", "--limit", "10", "--lease", "60"])
             #expect(claimed.notifications.map(\.recipientEmail) == ["admin@acme.example"])
             #expect(try await json(NotificationCount.self, ["notifications", "confirm", notification.id.uuidString]).changed == 1)
-            #expect(try await json(NotificationCount.self, ["notifications", "ack", notification.id.uuidString]).changed == 1)
+            #expect(try await json(NotificationCount.self, ["notifications", "ack", String(notification.id.uuidString.prefix(8))]).changed == 1)
             #expect(try await json(NotificationPage.self, ["notifications", "list", "--unacknowledged"]).notifications.isEmpty)
-            let refused = try await keyplan(["notifications", "ack", UUID().uuidString])
-            #expect(refused.status != 0 && refused.errors.contains("NOT_FOUND"))
+            let refused = try await failure(["notifications", "ack", UUID().uuidString])
+            #expect(refused.code == "NOT_FOUND" && refused.message.contains("no unread notification matches"), "\(refused)")
             let badCount = try await keyplan(["watch", "--account", account.id.uuidString, "--count", "0"])
             #expect(badCount.status != 0 && badCount.errors.contains("--count"))
         }

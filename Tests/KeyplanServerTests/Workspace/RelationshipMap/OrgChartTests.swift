@@ -109,7 +109,8 @@ struct OrgChartTests {
     @Test func longNamesAreCutWithAnEllipsis() {
         var map = KnownMap.map
         map.contacts[1].fullName = String(repeating: "x", count: 40)
-        #expect(OrgChart(map: map).svg().contains(">\(String(repeating: "x", count: 21))…</text>"))
+        // Cut to the room left of the badge, the whole name in a tooltip.
+        #expect(OrgChart(map: map).svg().contains("<title>\(String(repeating: "x", count: 40))</title>\(String(repeating: "x", count: 16))…</text>"))
     }
 
     func occurrences(of needle: String, in text: String) -> Int { text.components(separatedBy: needle).count - 1 }

@@ -149,12 +149,12 @@ struct RelationshipMapTests {
             })
             let ivyNow = try staleRemoval.currentRecord(as: Contact.self)
             #expect(staleRemoval.code == .aborted && ivyNow?.id == ivy.id)
-            try await owner.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: ivy.id))
+            try await owner.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: ivy.id, expectedVersion: try #require(ivyNow).version))
             let after = try await owner.relationshipMap(of: world.accountA)
             #expect(!after.contacts.contains { $0.id == ivy.id } && !after.relationships.contains { $0.contactID == ivy.id })
             let umaAfter = try #require(after.contacts.first { $0.id == uma.id })
             #expect(umaBefore.reportsTo == ivy.id && umaAfter.reportsTo == nil && umaAfter.version == umaBefore.version + 1)
-            #expect(await statusCode { try await owner.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: ivy.id)) } == .notFound)
+            #expect(await statusCode { try await owner.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: ivy.id, expectedVersion: 1)) } == .notFound)
 
             // Every change is in the journal, internal: sellers read it, a customer's history shows none.
             let carlaHistory = try await world.client(for: .leader).history(accountID: world.accountA, entityID: carla.id)
@@ -188,10 +188,10 @@ struct RelationshipMapTests {
             let calls: [(String, (KeyplanClient) async throws -> Void)] = [
                 ("AddContact", { _ = try await $0.addContact(AddContactRequest(accountID: world.accountA, fullName: "Spy")) }),
                 ("UpdateContact", { _ = try await $0.updateContact(UpdateContactRequest(accountID: world.accountA, contactID: contact.id, expectedVersion: 1, attitude: .advocate)) }),
-                ("RemoveContact", { try await $0.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: contact.id)) }),
+                ("RemoveContact", { try await $0.removeContact(RemoveContactRequest(accountID: world.accountA, contactID: contact.id, expectedVersion: 1)) }),
                 ("Map", { _ = try await $0.relationshipMap(of: world.accountA) }),
                 ("SetRelationship", { _ = try await $0.setRelationship(SetRelationshipRequest(accountID: world.accountA, contactID: contact.id, userID: seller, strength: .strong, expectedVersion: 1)) }),
-                ("RemoveRelationship", { try await $0.removeRelationship(RemoveRelationshipRequest(accountID: world.accountA, contactID: contact.id, userID: seller)) }),
+                ("RemoveRelationship", { try await $0.removeRelationship(RemoveRelationshipRequest(accountID: world.accountA, contactID: contact.id, userID: seller, expectedVersion: 1)) }),
                 ("CoverageGaps", { _ = try await $0.coverageGaps(of: world.accountA) }),
             ]
             for (method, call) in calls {

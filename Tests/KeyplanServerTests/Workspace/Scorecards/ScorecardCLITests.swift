@@ -24,8 +24,8 @@ extension CLITests {
             #expect(template.criteria.map(\.name) == ["Responsiveness", "Value delivered", "Trust"] && template.criteria.map(\.weight) == [1.5, 2, 1])
             let badCriterion = try await keyplan(["scorecards", "template-create", "--name", "Bad", "--criterion", "Trust"] + admin)
             #expect(badCriterion.status != 0 && badCriterion.errors.contains("\"Name:weight\""))
-            let zeroWeight = try await keyplan(["scorecards", "template-create", "--name", "Bad", "--criterion", "Trust:0"] + admin)
-            #expect(zeroWeight.status != 0 && zeroWeight.errors.contains("INVALID_ARGUMENT"))
+            let zeroWeight = try await failure(["scorecards", "template-create", "--name", "Bad", "--criterion", "Trust:0"] + admin)
+            #expect(zeroWeight.code == "INVALID_ARGUMENT")
             #expect(try await json([ScorecardTemplate].self, ["scorecards", "templates"] + admin).map(\.id) == [template.id])
             let shown = try await keyplan(["scorecards", "template", template.id.uuidString] + admin)
             #expect(shown.status == 0 && shown.output.contains("Value delivered  2.00    What we brought"))
@@ -44,8 +44,9 @@ extension CLITests {
             #expect(unknown.status != 0 && unknown.errors.contains("no criterion “Speed”"))
             let detail = try await json(RoundDetail.self, ["scorecards", "show", "--account", accountID, roundID] + buyer)
             #expect(detail.responses.count == 1 && detail.criteria.allSatisfy { $0.weight == nil })
-            let refused = try await keyplan(["scorecards", "results", "--account", accountID, roundID] + buyer)
-            #expect(refused.status != 0 && refused.errors.contains("PERMISSION_DENIED"))
+            let refused = try await keyplan(["scorecards", "results"] + buyer)
+            #expect(refused.status != 0 && refused.errors.contains("only the account team") && !refused.errors.contains("readInternal"), "\(refused.errors)")
+            #expect(try await failure(["scorecards", "results"] + buyer).code == "PERMISSION_DENIED")
 
             // (2 × 8 + 1 × 6) ÷ 3; responsiveness was skipped.
             let results = try await json(RoundResults.self, ["scorecards", "results", "--account", accountID, roundID] + admin)
@@ -58,10 +59,12 @@ extension CLITests {
             #expect(table.output.contains("overall (weighted): 7.33 on 1-10") && table.output.contains("responses: 1 of 1 invited (100%)"))
             #expect(table.output.contains("strongest: Value delivered") && table.output.contains("weakest: Trust"))
 
-            let closed = try await json(ScoringRound.self, ["scorecards", "close", "--account", accountID, roundID] + admin)
+            let unversioned = try await keyplan(["scorecards", "close", "--account", "Initech", "2026-Q4"] + admin)
+            #expect(unversioned.status != 0 && unversioned.errors.contains("--version"), "closing names the version read")
+            let closed = try await json(ScoringRound.self, ["scorecards", "close", "--account", "Initech", "2026-Q4", "--version", String(round.version)] + admin)
             #expect(!closed.isOpen)
-            let late = try await keyplan(["scorecards", "answer", "--account", accountID, roundID, "--score", "Trust:9"] + buyer)
-            #expect(late.status != 0 && late.errors.contains("FAILED_PRECONDITION"))
+            let late = try await failure(["scorecards", "answer", roundID, "--score", "Trust:9"] + buyer)
+            #expect(late.code == "FAILED_PRECONDITION")
 
             let next = try await json(ScoringRound.self, ["scorecards", "open", "--account", accountID, "--template", template.id.uuidString, "--period", "2027-Q1"] + admin)
             _ = try await json(ScorecardResponse.self, ["scorecards", "answer", "--account", accountID, next.id.uuidString, "--score", "Value delivered:9", "--score", "Trust:9"] + buyer)
@@ -71,7 +74,7 @@ extension CLITests {
             #expect(trendTable.output.contains("period          overall  change  responses  Responsiveness  Value delivered  Trust"))
             #expect(trendTable.output.contains("2027-Q1 (open)  9.00     +1.67   1          -               9.00 (+1.00)     9.00 (+3.00)"))
 
-            let archived = try await json(ScorecardTemplate.self, ["scorecards", "template-archive", template.id.uuidString] + admin)
+            let archived = try await json(ScorecardTemplate.self, ["scorecards", "template-archive", "Customer value", "--version", String(template.version)] + admin)
             #expect(archived.archivedAt != nil && archived.inUse)
             #expect(try await json([ScorecardTemplate].self, ["scorecards", "templates"] + admin).isEmpty)
             #expect(try await json([ScorecardTemplate].self, ["scorecards", "templates", "--archived"] + admin).count == 1)

@@ -96,12 +96,15 @@ struct ScorecardResultsTests {
     }
 
     @Test func theTrendComparesEachRoundWithThePreviousOne() throws {
+        let someone = WorkspaceChange.Actor(userID: UUID(), kind: .seller, displayName: "Sam", email: "sam@acme.example")
         let template = ScorecardTemplate(
-            id: UUID(), name: "Customer value", scale: .defaults, criteria: [Self.value, Self.trust], createdAt: Date(), archivedAt: nil, inUse: true)
+            id: UUID(), name: "Customer value", scale: .defaults, criteria: [Self.value, Self.trust], createdAt: Date(), archivedAt: nil, version: 1,
+            updatedBy: someone, updatedAt: Date(), inUse: true)
         func round(_ period: String) -> ScoringRound {
             ScoringRound(
                 id: UUID(), accountID: UUID(), templateID: template.id, templateName: template.name, period: period, scale: .defaults,
-                openedBy: UUID(), openedAt: Date(), closesAt: nil, closedAt: nil, isOpen: period == "2027-Q1", version: 1, answeredByMe: false, responseCount: nil)
+                openedBy: someone, openedAt: Date(), closesAt: nil, closedAt: nil, isOpen: period == "2027-Q1", version: 1,
+                updatedBy: someone, updatedAt: Date(), answeredByMe: false, responseCount: nil)
         }
         func results(_ scores: [(UUID, ScorecardCriterion, Int)]) -> ScorecardResults {
             ScorecardResults(criteria: template.criteria, answers: Self.answers(scores), invitedCount: 2)

@@ -71,7 +71,7 @@ struct ScorecardTests {
             #expect(await statusCode { _ = try await seller.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: round.id, answers: onlyValue)) } == .permissionDenied)
             #expect(await statusCode { _ = try await editor.scorecardResults(accountID: world.accountA, roundID: round.id) } == .permissionDenied)
             #expect(await statusCode { _ = try await viewer.scorecardTrend(accountID: world.accountA, templateID: template.id) } == .permissionDenied)
-            #expect(await statusCode { _ = try await editor.closeScoringRound(accountID: world.accountA, roundID: round.id) } == .permissionDenied)
+            #expect(await statusCode { _ = try await editor.closeScoringRound(accountID: world.accountA, roundID: round.id, expectedVersion: round.version) } == .permissionDenied)
             #expect(await statusCode { _ = try await editor.scorecardTemplates() } == .permissionDenied)
 
             // Answering again replaces the answers; a stale version gets the current response.
@@ -94,10 +94,10 @@ struct ScorecardTests {
             #expect(responseHistory.last?.fields.contains(FieldChange(field: "score: Trust", before: "9", after: nil)) == true)
 
             // Closed: answers are final.
-            let closed = try await seller.closeScoringRound(accountID: world.accountA, roundID: round.id)
+            let closed = try await seller.closeScoringRound(accountID: world.accountA, roundID: round.id, expectedVersion: round.version)
             #expect(!closed.isOpen && closed.closedAt != nil && closed.version == 2)
             #expect(await statusCode { _ = try await editor.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: round.id, answers: onlyValue)) } == .failedPrecondition)
-            #expect(await statusCode { _ = try await seller.closeScoringRound(accountID: world.accountA, roundID: round.id) } == .failedPrecondition)
+            #expect(await statusCode { _ = try await seller.closeScoringRound(accountID: world.accountA, roundID: round.id, expectedVersion: closed.version) } == .failedPrecondition)
             #expect(try await seller.history(accountID: world.accountA, entityID: round.id).map(\.operation) == [.created, .updated])
 
             // Another tenant's customer finds nothing; another account's id finds no round.
@@ -130,11 +130,11 @@ struct ScorecardTests {
             #expect(await statusCode { _ = try await admin.createScorecardTemplate(CreateTemplateRequest(name: "Weightless", criteria: [.init(name: "Trust", weight: 0)])) } == .invalidArgument)
             let old = try await admin.createScorecardTemplate(CreateTemplateRequest(name: "Old survey", criteria: [.init(name: "Overall", weight: 1)]))
             #expect(try await seller.scorecardTemplates().map(\.name) == ["Customer value", "Old survey"])
-            #expect(try await admin.archiveScorecardTemplate(old.id).archivedAt != nil)
+            #expect(try await admin.archiveScorecardTemplate(old.id, expectedVersion: old.version).archivedAt != nil)
             #expect(try await seller.scorecardTemplates().map(\.name) == ["Customer value"])
             #expect(try await seller.scorecardTemplates(includeArchived: true).count == 2)
             #expect(await statusCode { _ = try await seller.scorecardTemplate(UUID()) } == .notFound)
-            #expect(await statusCode { _ = try await admin.archiveScorecardTemplate(UUID()) } == .notFound)
+            #expect(await statusCode { _ = try await admin.archiveScorecardTemplate(UUID(), expectedVersion: 1) } == .notFound)
 
             // Rounds: one per account, template and period; archived templates open none; periods checked.
             let q3 = try await seller.openScoringRound(OpenRoundRequest(accountID: world.accountA, templateID: template.id, period: "2026-Q3"))
@@ -168,7 +168,7 @@ struct ScorecardTests {
             let q3Response = try #require(try await editor.scoringRound(accountID: world.accountA, roundID: q3.id).responses.first)
             #expect(q3Response.version == codes.filter { $0 == .ok }.count)
             #expect(try await seller.history(accountID: world.accountA, entityID: q3Response.id).filter { $0.operation == .created }.count == 1)
-            _ = try await seller.closeScoringRound(accountID: world.accountA, roundID: q3.id)
+            _ = try await seller.closeScoringRound(accountID: world.accountA, roundID: q3.id, expectedVersion: q3.version)
             let q4 = try await seller.openScoringRound(OpenRoundRequest(
                 accountID: world.accountA, templateID: template.id, period: "2026-Q4", closesAt: Date().addingTimeInterval(3600)))
             _ = try await editor.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: q4.id, answers: [.init(criterionID: value, score: 4), .init(criterionID: trust, score: 3)]))
@@ -179,7 +179,7 @@ struct ScorecardTests {
             #expect(await statusCode { _ = try await editor.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: q4.id, answers: [.init(criterionID: value, score: 5)])) } == .failedPrecondition)
             #expect(try await editor.scoringRounds(accountID: world.accountA).map(\.isOpen) == [false, false])
             // Closed by a seller afterwards, it closed when its time passed.
-            let q4Closed = try await seller.closeScoringRound(accountID: world.accountA, roundID: q4.id)
+            let q4Closed = try await seller.closeScoringRound(accountID: world.accountA, roundID: q4.id, expectedVersion: q4.version)
             #expect(q4Closed.closedAt != nil && q4Closed.closedAt == q4Closed.closesAt)
 
             // The trend in period order: overall (2 × 2 + 5) ÷ 3 = 3, then (2 × 4 + 3) ÷ 3.
