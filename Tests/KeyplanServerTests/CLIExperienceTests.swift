@@ -259,6 +259,71 @@ extension CLITests {
         #expect(missing.isEmpty, "without an example: \(missing)")
     }
 
+    /// Every `keyplan` command the README shows — the reference's `$KP …` lines and the
+    /// walk-through's — names a command that exists and only options its `--help` lists.
+    @Test func theReadmesCommandsMatchTheirHelp() async throws {
+        let readme = try String(contentsOf: packageDirectory.appendingPathComponent("README.md"), encoding: .utf8)
+        var commands: [[String]] = []
+        for raw in readme.split(separator: "\n").map({ $0.trimmingCharacters(in: .whitespaces) }) {
+            for part in raw.components(separatedBy: " ; ") {
+                var words = Self.shellWords(part)
+                if words.first == "$KP" || words.first == "keyplan" { words.removeFirst() } else { continue }
+                commands.append(words)
+            }
+        }
+        #expect(commands.count > 60, "found \(commands.count) commands in README.md")
+        var helps: [[String]: String] = [:]
+        func help(_ path: [String]) async throws -> String {
+            if let known = helps[path] { return known }
+            let text = try await Self.run(Self.binary, path + ["--help"]).output
+            helps[path] = text
+            return text
+        }
+        var problems: [String] = []
+        for words in commands {
+            var path: [String] = []
+            for word in words where !word.hasPrefix("-") {
+                let subcommands = Self.section("SUBCOMMANDS", of: try await help(path)).compactMap { $0.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) }
+                guard subcommands.contains(word) else { break }
+                path.append(word)
+            }
+            let text = try await help(path)
+            if !Self.section("SUBCOMMANDS", of: text).isEmpty {
+                problems.append("“keyplan \(words.joined(separator: " "))” names no command")
+                continue
+            }
+            for option in words where option.hasPrefix("--") {
+                let name = String(option.prefix { $0 != "=" })
+                if !text.contains(" \(name) ") && !text.contains(" \(name)\n") && !text.contains("/\(name) ") && !text.contains(" \(name)/") {
+                    problems.append("keyplan \(path.joined(separator: " ")) has no \(name)")
+                }
+            }
+        }
+        #expect(problems.isEmpty, "\(problems)")
+    }
+
+    /// A command line's words as a shell splits them (quotes, a trailing comment, `|` and `||` end it).
+    static func shellWords(_ line: String) -> [String] {
+        var words: [String] = [], word = "", quote: Character?, started = false
+        for character in line {
+            if let open = quote {
+                if character == open { quote = nil } else { word.append(character) }
+                continue
+            }
+            switch character {
+            case "\"", "'": quote = character; started = true
+            case " ", "\t":
+                if started { words.append(word) }
+                word = ""; started = false
+            case "#" where !started: return words
+            case "|" where !started: return words
+            default: word.append(character); started = true
+            }
+        }
+        if started { words.append(word) }
+        return words
+    }
+
     /// The lines of a `--help` section.
     static func section(_ name: String, of help: String) -> [String] {
         var lines: [String] = [], inside = false

@@ -259,6 +259,9 @@ struct CLITests {
             let again = try await failure(removal)
             #expect(again.code == "NOT_FOUND" && again.message.contains("no person on this account matches “pat@buyer.example”"), "\(again)")
 
+            // The audit log names people, not ids.
+            let audit = try await keyplan(["audit", "--limit", "20", "--context", "acme-admin"])
+            #expect(audit.status == 0 && audit.output.contains("Admin <admin@acme.example>, seller\tkeyplan.Accounts/RemoveMember\tOK"), "\(audit.output)")
             _ = try await json([String: String].self, ["logout", "--context", "acme-admin"])
             let loggedOut = try await keyplan(["whoami", "--context", "acme-admin"])
             #expect(loggedOut.status != 0)
