@@ -87,9 +87,10 @@ struct RequestPathBenchmark {
                 rows.append(try await load.measure("Keyplan Goals/Update", inFlight: inFlight, window: window) { worker, call in
                 let goalID = fixture.goals[worker]
                 let version = versions.version(of: goalID)
-                let updated = try await clients[call % clients.count].updateGoal(
+                // The same change as before the co-editing rule: the title and every metric.
+                let updated = try await clients[call % clients.count].updateGoal(UpdateGoalRequest(
                     accountID: fixture.accountID, goalID: goalID, expectedVersion: version,
-                    GoalDraft(title: "Grow EMEA, pass \(call)", metrics: Fixture.metrics))
+                    title: "Grow EMEA, pass \(call)", metrics: Fixture.metrics))
                     versions.set(updated.version, of: goalID)
                 })
             }
