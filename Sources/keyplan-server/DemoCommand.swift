@@ -55,9 +55,10 @@ struct DemoCommand: AsyncParsableCommand {
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try encoder.encode(result), as: UTF8.self))
             } else {
-                print("tenant \(result.slug) (\(result.tenantID)); every user's password: \(result.password)")
+                // People read names: ids are in the --json output.
+                print("tenant \(result.slug); every user's password: \(result.password)")
                 for person in result.people { print("  \(person.email)\t\(person.name)\t\(person.role)") }
-                for account in result.accounts { print("  \(account.id)\t\(account.name)\t\(account.status.rawValue)") }
+                for account in result.accounts { print("  \(account.name)\t\(account.status.rawValue)") }
                 print("the demo server's log: \(log.path)")
             }
         }

@@ -46,7 +46,9 @@ public enum SVGText {
     /// one character and the ellipsis fit.
     public static func fitted(_ text: String, width: Double, fontSize: Double, bold: Bool = false) -> String {
         let scale = fontSize * (bold ? boldFactor : 1)
-        let room = width / scale
+        // A hair of slack: a width measured by ``width(_:fontSize:bold:)`` and divided back by the
+        // scale may come out a rounding error short of the same text's ems, which cut text that fits.
+        let room = width / scale + 1e-9
         guard text.reduce(0, { $0 + em($1) }) > room else { return text }
         var kept = "", used = em(Character("…"))
         for character in text {

@@ -53,7 +53,7 @@ public struct QuadrantChart: Sendable {
     // MARK: SVG
 
     /// Pixels of the legend beside the plot.
-    static let legendWidth = 200.0
+    static let legendWidth = 240.0
     static let fontSize = 11.0
 
     /// The chart as a standalone SVG document: a plot `size` pixels square (at least 320), and the

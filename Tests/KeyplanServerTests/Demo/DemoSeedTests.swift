@@ -22,7 +22,8 @@ struct DemoSeedTests {
             // The result only: the tenant, its people and accounts (indented), and where the server logged.
             let logPath = project.appendingPathComponent(".keyplan/demo-seed.log").path
             let lines = run.output.split(separator: "\n").map(String.init)
-            #expect(lines.first?.hasPrefix("tenant demo (") == true, "\(run.output)")
+            #expect(lines.first?.hasPrefix("tenant demo; every user's password: ") == true, "\(run.output)")
+            #expect(lines.contains("  Fabrikam Energy\tstrategic") && lines.dropLast().joined().firstMatch(of: /[0-9A-F]{8}-[0-9A-F]{4}-/) == nil, "names, not ids")
             #expect(lines.last == "the demo server's log: \(logPath)")
             let body = lines.dropFirst().dropLast()
             #expect(body.count > 10 && body.allSatisfy { $0.hasPrefix("  ") }, "not the result:\n\(body.filter { !$0.hasPrefix("  ") }.joined(separator: "\n"))")

@@ -26,6 +26,18 @@ struct QuadrantChartTests {
         #expect(svg.contains("cx=\"528.0\" cy=\"164.0\""))
     }
 
+    /// A name with room beside its dot is drawn whole, and so are the legend's headings.
+    @Test func namesWithRoomAreNotCut() throws {
+        let names = ["Fabrikam Energy", "Contoso Manufacturing", "Wayne Foods", "Globex Retail"]
+        let points = names.enumerated().map { index, name in
+            QuadrantChart.Point(name: name, relationship: Decimal(20 + 20 * index), value: Decimal(80 - 20 * index), revenue: Decimal(1_000_000 * (index + 1)), status: .strategic)
+        }
+        let svg = QuadrantChart(points: points, valueThreshold: 50, relationshipThreshold: 50).svg()
+        for name in names { #expect(svg.contains(">\(name)</text>"), "\(name) cut") }
+        #expect(svg.contains(">Annual revenue (dot area)</text>") && svg.contains(">Priority (relationship, value)</text>"))
+        #expect(!svg.contains("…"))
+    }
+
     @Test func textPlacesAccountsInTheirQuadrants() throws {
         let text = chart.text(columns: 20, rows: 10)
         let lines = text.split(separator: "\n").map(String.init)
