@@ -56,7 +56,7 @@ enum FieldWording {
     static func value(_ text: String, zone: TimeZone) -> String {
         if text == "true" { return "yes" }
         if text == "false" { return "no" }
-        if let id = UUID(uuidString: text) { return String(id.uuidString.lowercased().prefix(8)) }
+        if let id = UUID(uuidString: text) { return id.short }
         if text.count >= 20, let date = try? Date(text, strategy: .iso8601) { return local(date, zone) }
         if let data = text.data(using: .utf8), text.hasPrefix("[") || text.hasPrefix("{"),
             let json = try? JSONSerialization.jsonObject(with: data)
@@ -126,6 +126,12 @@ enum FieldWording {
     }
 
     static func local(_ date: Date, _ zone: TimeZone) -> String { date.localDescription(in: zone) }
+}
+
+extension UUID {
+    /// The first eight hex digits, as people type and read ids (git-style); the CLI accepts any
+    /// unambiguous prefix back wherever a record is named.
+    public var short: String { String(uuidString.lowercased().prefix(8)) }
 }
 
 extension Date {

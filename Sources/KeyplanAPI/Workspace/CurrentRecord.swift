@@ -45,42 +45,31 @@ public protocol CoEditedRecord: Codable, Sendable {
     var lastChangedAt: Date { get }
 }
 
-extension GoalView: CoEditedRecord {
+/// A co-edited record whose last change is its `updatedBy` and `updatedAt`, as most are.
+public protocol UpdatedRecord: CoEditedRecord {
+    var updatedBy: WorkspaceChange.Actor { get }
+    var updatedAt: Date { get }
+}
+
+extension UpdatedRecord {
     public var lastChangedBy: WorkspaceChange.Actor? { updatedBy }
     public var lastChangedAt: Date { updatedAt }
 }
 
-extension PlanAction: CoEditedRecord {
-    public var lastChangedBy: WorkspaceChange.Actor? { updatedBy }
-    public var lastChangedAt: Date { updatedAt }
-}
+extension GoalView: UpdatedRecord {}
+extension PlanAction: UpdatedRecord {}
+extension ProcessStep: UpdatedRecord {}
+extension RoadmapReview: UpdatedRecord {}
+extension ScoringRound: UpdatedRecord {}
+extension ScorecardTemplate: UpdatedRecord {}
 
-extension ProcessStep: CoEditedRecord {
-    public var lastChangedBy: WorkspaceChange.Actor? { updatedBy }
-    public var lastChangedAt: Date { updatedAt }
-}
-
-extension RoadmapReview: CoEditedRecord {
-    public var lastChangedBy: WorkspaceChange.Actor? { updatedBy }
-    public var lastChangedAt: Date { updatedAt }
-}
-
+/// Contacts and relationships written before who-changed-last was kept have no `updatedBy`.
 extension Contact: CoEditedRecord {
     public var lastChangedBy: WorkspaceChange.Actor? { updatedBy }
     public var lastChangedAt: Date { updatedAt }
 }
 
 extension Relationship: CoEditedRecord {
-    public var lastChangedBy: WorkspaceChange.Actor? { updatedBy }
-    public var lastChangedAt: Date { updatedAt }
-}
-
-extension ScoringRound: CoEditedRecord {
-    public var lastChangedBy: WorkspaceChange.Actor? { updatedBy }
-    public var lastChangedAt: Date { updatedAt }
-}
-
-extension ScorecardTemplate: CoEditedRecord {
     public var lastChangedBy: WorkspaceChange.Actor? { updatedBy }
     public var lastChangedAt: Date { updatedAt }
 }

@@ -6,12 +6,6 @@ extension Date {
     var localDescription: String { localDescription(in: .current) }
 }
 
-extension UUID {
-    /// The first eight hex digits, as people type and read ids (git-style); any unambiguous
-    /// prefix is accepted back wherever a record is named.
-    var short: String { String(uuidString.lowercased().prefix(8)) }
-}
-
 extension WorkspaceChange.Actor {
     /// "Dana Diaz <dana@globex.example>, customer".
     var labelWithSide: String { "\(label), \(kind == .customer ? "customer" : "seller")" }

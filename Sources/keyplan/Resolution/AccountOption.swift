@@ -33,6 +33,6 @@ struct AccountOption: ParsableArguments {
     }
 
     static func reference(_ accounts: [AccountView]) -> Reference<AccountView> {
-        Reference(noun: "account", items: accounts, id: \.id, names: { [$0.name] }, describe: { "\($0.name) (\($0.id.short))" })
+        Reference.named("account", accounts, name: \.name, id: \.id)
     }
 }

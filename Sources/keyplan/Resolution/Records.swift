@@ -8,19 +8,18 @@ enum Records {
     static func goal(_ text: String, account accountID: UUID, _ client: KeyplanClient) async throws -> GoalView {
         if let id = UUID(uuidString: text) { return try await client.goal(accountID: accountID, goalID: id) }
         let goals = try await client.goals(accountID: accountID).nodes.flatMap { [$0.goal] + $0.children }
-        return try Reference(noun: "goal", items: goals, id: \.id, names: { [$0.title] }, describe: { "\($0.title) (\($0.id.short))" }).resolve(text)
+        return try Reference.named("goal", goals, name: \.title, id: \.id).resolve(text)
     }
 
     static func action(_ text: String, account accountID: UUID, _ client: KeyplanClient) async throws -> PlanAction {
         if let id = UUID(uuidString: text) { return try await client.getAction(accountID: accountID, actionID: id) }
         let actions = try await client.listActions(ListActionsRequest(accountID: accountID))
-        return try Reference(noun: "action", items: actions, id: \.id, names: { [$0.title] }, describe: { "\($0.title) (\($0.id.short))" }).resolve(text)
+        return try Reference.named("action", actions, name: \.title, id: \.id).resolve(text)
     }
 
     static func step(_ text: String, account accountID: UUID, _ client: KeyplanClient) async throws -> ProcessStep {
         let steps = try await client.processMap(of: accountID)
-        return try Reference(noun: "process step", items: steps, id: \.id, names: { [$0.activity] }, describe: { "\($0.activity) (\($0.id.short))" })
-            .resolve(text)
+        return try Reference.named("process step", steps, name: \.activity, id: \.id).resolve(text)
     }
 
     static func review(_ text: String, account accountID: UUID, _ client: KeyplanClient) async throws -> RoadmapReview {
@@ -39,8 +38,7 @@ enum Records {
 
     static func template(_ text: String, _ client: KeyplanClient, includeArchived: Bool = true) async throws -> ScorecardTemplate {
         let templates = try await client.scorecardTemplates(includeArchived: includeArchived)
-        return try Reference(noun: "scorecard template", items: templates, id: \.id, names: { [$0.name] }, describe: { "\($0.name) (\($0.id.short))" })
-            .resolve(text)
+        return try Reference.named("scorecard template", templates, name: \.name, id: \.id).resolve(text)
     }
 
     static func contact(_ text: String, in map: RelationshipMap) throws -> Contact {

@@ -41,6 +41,11 @@ struct Reference<Item> {
         CLIError("“\(text)” could be \(candidates.count) \(plural ?? noun + "s"): \(Self.list(candidates.map(describe))); name one more precisely (or by id)", code: "INVALID_ARGUMENT")
     }
 
+    /// Items known by one name each, described as "name (3f2a9c1e)".
+    static func named(_ noun: String, _ items: [Item], name: KeyPath<Item, String>, id: KeyPath<Item, UUID>) -> Reference {
+        Reference(noun: noun, items: items, id: { $0[keyPath: id] }, names: { [$0[keyPath: name]] }, describe: { "\($0[keyPath: name]) (\($0[keyPath: id].short))" })
+    }
+
     /// At most ten, then how many more.
     static func list(_ lines: [String]) -> String {
         let shown = lines.prefix(10).joined(separator: "; ")

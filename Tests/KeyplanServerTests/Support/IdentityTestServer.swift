@@ -183,8 +183,3 @@ struct TestCertificate {
         return made
     }
 }
-
-extension UUID {
-    /// The first eight hex digits, as the CLI prints ids.
-    var short: String { String(uuidString.lowercased().prefix(8)) }
-}

@@ -26,6 +26,6 @@ public enum ActionPlanOutline {
         let padding = String(repeating: " ", count: max(0, 11 - status.count))
         let owner = action.ownerName ?? "unassigned"
         return "  \(due)  \(status)\(padding)  \(action.title) — \(owner)" + (action.shared ? " (mutual)" : " (internal)")
-            + (action.overdue ? "  OVERDUE" : "") + "  [\(action.id.uuidString.lowercased().prefix(8)) v\(action.version)]"
+            + (action.overdue ? "  OVERDUE" : "") + "  [\(action.id.short) v\(action.version)]"
     }
 }

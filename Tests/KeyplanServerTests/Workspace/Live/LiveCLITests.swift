@@ -57,7 +57,7 @@ extension CLITests {
             let claimed = try await json(ClaimedNotifications.self, ["notifications", "claim", "--limit", "10", "--lease", "60"])
             #expect(claimed.notifications.map(\.recipientEmail) == ["admin@acme.example"])
             #expect(try await json(NotificationCount.self, ["notifications", "confirm", notification.id.uuidString]).changed == 1)
-            #expect(try await json(NotificationCount.self, ["notifications", "ack", String(notification.id.uuidString.prefix(8))]).changed == 1)
+            #expect(try await json(NotificationCount.self, ["notifications", "ack", notification.id.short]).changed == 1)
             #expect(try await json(NotificationPage.self, ["notifications", "list", "--unacknowledged"]).notifications.isEmpty)
             let refused = try await failure(["notifications", "ack", UUID().uuidString])
             #expect(refused.code == "NOT_FOUND" && refused.message.contains("no unread notification matches"), "\(refused)")
