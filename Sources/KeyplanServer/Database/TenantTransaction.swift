@@ -88,6 +88,18 @@ final class TenantTransaction: Sendable {
         return try await roundTrip(queries, timeout: timeout)
     }
 
+    /// The rows of `read`, with the rows it reads locked first by `lock` (a `SELECT … FOR UPDATE` or
+    /// `FOR SHARE` of one table, no joins) in the same round trip; `nil`: not locked.
+    ///
+    /// Why not `read … FOR UPDATE OF t`: a locking read over a join, after waiting for a concurrent
+    /// update of `t`, rechecks the join against the joined rows it had read before — a changed
+    /// `updated_by` then joins no user and the row vanishes (NOT_FOUND instead of ABORTED). Locked
+    /// alone first, the read that follows takes its own snapshot and sees the rows as the lock left them.
+    func read(_ read: PostgresQuery, lockingFirst lock: PostgresQuery?) async throws -> PostgresRows {
+        guard let lock else { return try await query(read) }
+        return try await pipeline([lock, read])[1]
+    }
+
     func pipeline(timeout: Duration? = nil, _ build: (inout PostgresPipeline) -> Void) async throws -> [PostgresRows] {
         var pipeline = PostgresPipeline()
         build(&pipeline)

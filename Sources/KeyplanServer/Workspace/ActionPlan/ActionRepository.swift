@@ -19,7 +19,7 @@ struct ActionFields: Sendable, Equatable {
 struct ActionRepository {
     let transaction: TenantTransaction
 
-    private static var select: PostgresQuery { """
+    private static let select: PostgresQuery = """
         SELECT a.id, a.account_id, a.title, a.description, a.owner_id, o.display_name AS owner_name,
                to_char(a.due_on, 'YYYY-MM-DD') AS due_on, a.status, a.horizon, a.goal_id, a.shared, a.completed_at,
                coalesce(a.due_on < current_date AND a.status IN ('open', 'in_progress', 'blocked'), false) AS overdue,
@@ -27,7 +27,6 @@ struct ActionRepository {
                \(WorkspaceChange.Actor.columns(of: "c", as: "created_by")), \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by"))
         FROM actions a LEFT JOIN users o ON o.id = a.owner_id JOIN users c ON c.id = a.created_by JOIN users u ON u.id = a.updated_by
         """
-    }
 
     func insert(tenantID: UUID, accountID: UUID, _ fields: ActionFields, by author: UUID) async throws -> PlanAction {
         let id = UUID()
@@ -61,7 +60,8 @@ struct ActionRepository {
 
     /// The action, locked for an update, if `reader` may see it.
     func lock(_ id: UUID, in accountID: UUID, for reader: Principal) async throws -> PlanAction? {
-        try await transaction.query("\(Self.select) WHERE a.id = \(id) AND a.account_id = \(accountID) AND \(Self.visible(to: reader)) FOR UPDATE OF a")
+        let condition: PostgresQuery = "a.id = \(id) AND a.account_id = \(accountID) AND \(Self.visible(to: reader))"
+        return try await transaction.read("\(Self.select) WHERE \(condition)", lockingFirst: "SELECT FROM actions a WHERE \(condition) FOR UPDATE")
             .first.map(Self.action)
     }
 
@@ -95,9 +95,9 @@ struct ActionRepository {
     /// The account's actions linked to `target`, locked for an update, whoever may see them: each
     /// one loses the link.
     func lockLinked(_ link: Link, to target: UUID, in accountID: UUID) async throws -> [PlanAction] {
-        try await transaction.query("""
-            \(Self.select) WHERE a.account_id = \(accountID) AND a.\(unescaped: link.rawValue) = \(target) ORDER BY a.id FOR UPDATE OF a
-            """).map(Self.action)
+        let condition: PostgresQuery = "a.account_id = \(accountID) AND a.\(unescaped: link.rawValue) = \(target) ORDER BY a.id"
+        return try await transaction.read("\(Self.select) WHERE \(condition)", lockingFirst: "SELECT FROM actions a WHERE \(condition) FOR UPDATE")
+            .map(Self.action)
     }
 
     /// Clears the link of `ids` (locked by ``lockLinked(_:to:in:)``), each a version up, in one

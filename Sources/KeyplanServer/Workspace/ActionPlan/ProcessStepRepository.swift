@@ -6,13 +6,11 @@ import KeyplanPostgres
 struct ProcessStepRepository {
     let transaction: TenantTransaction
 
-    private static var select: PostgresQuery {
-        """
+    private static let select: PostgresQuery = """
         SELECT s.id, s.account_id, s.position, s.activity, s.responsible_user_id, u.display_name AS responsible_user_name,
                s.responsible, s.side, s.version, s.updated_at, \(WorkspaceChange.Actor.columns(of: "b", as: "updated_by"))
         FROM process_steps s LEFT JOIN users u ON u.id = s.responsible_user_id JOIN users b ON b.id = s.updated_by
         """
-    }
 
     /// A new step; without a position it goes after the last.
     func insert(tenantID: UUID, accountID: UUID, _ fields: StepFields, by author: UUID) async throws -> ProcessStep {
@@ -42,7 +40,9 @@ struct ProcessStepRepository {
     }
 
     func lock(_ id: UUID, in accountID: UUID) async throws -> ProcessStep? {
-        try await transaction.query("\(Self.select) WHERE s.id = \(id) AND s.account_id = \(accountID) FOR UPDATE OF s").first.map(Self.step)
+        let condition: PostgresQuery = "s.id = \(id) AND s.account_id = \(accountID)"
+        return try await transaction.read("\(Self.select) WHERE \(condition)", lockingFirst: "SELECT FROM process_steps s WHERE \(condition) FOR UPDATE")
+            .first.map(Self.step)
     }
 
     /// The account's map, in position order.

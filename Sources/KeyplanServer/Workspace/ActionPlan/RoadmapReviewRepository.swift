@@ -16,14 +16,12 @@ struct ReviewFields: Sendable, Equatable {
 struct RoadmapReviewRepository {
     let transaction: TenantTransaction
 
-    private static var select: PostgresQuery {
-        """
+    private static let select: PostgresQuery = """
         SELECT r.id, r.account_id, to_char(r.held_on, 'YYYY-MM-DD') AS held_on, r.attendee_ids, r.guest_names, r.decisions, r.notes,
                to_char(r.next_review_on, 'YYYY-MM-DD') AS next_review_on, r.version, r.created_at, r.updated_at,
                \(WorkspaceChange.Actor.columns(of: "c", as: "created_by")), \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by"))
         FROM roadmap_reviews r JOIN users c ON c.id = r.created_by JOIN users u ON u.id = r.updated_by
         """
-    }
 
     func insert(tenantID: UUID, accountID: UUID, _ fields: ReviewFields, by author: UUID) async throws -> RoadmapReview {
         let id = UUID()
@@ -46,7 +44,8 @@ struct RoadmapReviewRepository {
     }
 
     func lock(_ id: UUID, in accountID: UUID) async throws -> RoadmapReview? {
-        try await reviews(where: "r.id = \(id) AND r.account_id = \(accountID) FOR UPDATE OF r").first
+        let condition: PostgresQuery = "r.id = \(id) AND r.account_id = \(accountID)"
+        return try await reviews(where: condition, lockingFirst: "SELECT FROM roadmap_reviews r WHERE \(condition) FOR UPDATE").first
     }
 
     /// The account's reviews, most recent first.
@@ -61,10 +60,10 @@ struct RoadmapReviewRepository {
         return review
     }
 
-    /// Reviews matching `condition` (which may end with ORDER BY or FOR UPDATE), their attendees
-    /// named in one more query.
-    private func reviews(where condition: PostgresQuery) async throws -> [RoadmapReview] {
-        let rows = try await transaction.query("\(Self.select) WHERE \(condition)")
+    /// Reviews matching `condition` (which may end with ORDER BY), locked first by `lock` if given
+    /// (``TenantTransaction/read(_:lockingFirst:)``), their attendees named in one more query.
+    private func reviews(where condition: PostgresQuery, lockingFirst lock: PostgresQuery? = nil) async throws -> [RoadmapReview] {
+        let rows = try await transaction.read("\(Self.select) WHERE \(condition)", lockingFirst: lock)
         let attendeeIDs = try rows.flatMap { try $0.decode([UUID].self, column: "attendee_ids") }
         var people: [UUID: RoadmapReview.Attendee] = [:]
         if !attendeeIDs.isEmpty {

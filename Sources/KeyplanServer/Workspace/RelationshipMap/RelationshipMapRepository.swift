@@ -9,22 +9,18 @@ struct RelationshipMapRepository {
     let transaction: TenantTransaction
 
     /// Contacts `c` with who changed each last (`b`: `updatedBy`).
-    static var contactSelect: PostgresQuery {
-        """
+    static let contactSelect: PostgresQuery = """
         SELECT c.id, c.account_id, c.full_name, c.email, c.title, c.department, c.reports_to, c.decision_role, c.influence, c.attitude,
                c.concerns, c.external_id, c.version, c.updated_at, \(WorkspaceChange.Actor.columns(of: "b", as: "updated_by"))
         FROM c LEFT JOIN users b ON b.id = c.updated_by
         """
-    }
 
     /// Relationships `r` with their team member (`u`) and who changed each last (`b`).
-    static var relationshipSelect: PostgresQuery {
-        """
+    static let relationshipSelect: PostgresQuery = """
         SELECT r.account_id, r.contact_id, r.user_id, u.display_name, r.strength, r.note, r.version, r.updated_at,
                \(WorkspaceChange.Actor.columns(of: "b", as: "updated_by"))
         FROM r JOIN users u ON u.id = r.user_id LEFT JOIN users b ON b.id = r.updated_by
         """
-    }
 
     // MARK: Contacts
 

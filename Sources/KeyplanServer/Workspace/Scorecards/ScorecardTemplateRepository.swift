@@ -34,7 +34,8 @@ struct ScorecardTemplateRepository {
         try await template(id, lock: locked ? "FOR SHARE OF t" : "")
     }
 
-    /// A template read with a locking clause of its row (`t`).
+    /// A template read with a locking clause of its row (`t`), the row locked before it is read
+    /// (``TenantTransaction/read(_:lockingFirst:)``).
     func template(_ id: UUID, lock: PostgresQuery) async throws -> ScorecardTemplate? {
         try await templates(where: "t.id = \(id)", lock: lock).first
     }
@@ -73,12 +74,12 @@ struct ScorecardTemplateRepository {
     }
 
     private func templates(where condition: PostgresQuery, lock: PostgresQuery = "") async throws -> [ScorecardTemplate] {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.read("""
             SELECT t.id, t.name, t.scale_min, t.scale_max, t.created_at, t.archived_at, t.version, t.updated_at,
                    \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by")),
                    EXISTS (SELECT FROM scoring_rounds r WHERE r.template_id = t.id) AS in_use
-            FROM scorecard_templates t JOIN users u ON u.id = t.updated_by WHERE \(condition) ORDER BY t.name \(lock)
-            """)
+            FROM scorecard_templates t JOIN users u ON u.id = t.updated_by WHERE \(condition) ORDER BY t.name
+            """, lockingFirst: lock.sql.isEmpty ? nil : "SELECT FROM scorecard_templates t WHERE \(condition) \(lock)")
         let ids = try rows.map { try $0.decode(UUID.self, column: "id") }
         let criteria = try await criteria(of: ids, withWeights: true)
         return try rows.map { row in

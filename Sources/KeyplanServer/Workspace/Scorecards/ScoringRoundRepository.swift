@@ -16,11 +16,12 @@ struct ScoringRoundRepository {
         /// For closing.
         case update
 
-        var clause: PostgresQuery {
+        /// The statement that locks the rounds matching `condition` (alias `r`) before they are read.
+        func statement(_ condition: PostgresQuery) -> PostgresQuery? {
             switch self {
-            case .none: ""
-            case .share: "FOR SHARE OF r"
-            case .update: "FOR UPDATE OF r"
+            case .none: nil
+            case .share: "SELECT FROM scoring_rounds r WHERE \(condition) FOR SHARE"
+            case .update: "SELECT FROM scoring_rounds r WHERE \(condition) FOR UPDATE"
             }
         }
     }
@@ -69,7 +70,7 @@ struct ScoringRoundRepository {
 
     private func rounds(where condition: PostgresQuery, for principal: Principal, order: PostgresQuery, lock: Lock = .none) async throws -> [ScoringRound] {
         let seller = principal.kind != .customer
-        let rows = try await transaction.query("""
+        let rows = try await transaction.read("""
             SELECT r.id, r.account_id, r.template_id, t.name AS template_name, r.period, t.scale_min, t.scale_max,
                    \(WorkspaceChange.Actor.columns(of: "o", as: "opened_by")), \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by")),
                    r.opened_at, r.closes_at, r.closed_at, r.version, r.updated_at,
@@ -78,8 +79,8 @@ struct ScoringRoundRepository {
                    CASE WHEN \(seller) THEN (SELECT count(*) FROM scorecard_responses s WHERE s.round_id = r.id) END AS response_count
             FROM scoring_rounds r JOIN scorecard_templates t ON t.id = r.template_id JOIN users o ON o.id = r.opened_by
                  JOIN users u ON u.id = r.updated_by
-            WHERE \(condition) \(order) \(lock.clause)
-            """)
+            WHERE \(condition) \(order)
+            """, lockingFirst: lock.statement(condition))
         return try rows.map { row in
             ScoringRound(
                 id: try row.decode(UUID.self, column: "id"), accountID: try row.decode(UUID.self, column: "account_id"),
