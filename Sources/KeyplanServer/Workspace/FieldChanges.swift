@@ -3,11 +3,16 @@ import KeyplanAPI
 import Synchronization
 
 extension FieldChange {
+    /// Fields every journal entry carries in its own columns — which record, its version, who
+    /// and when — and so are never journaled as changed fields.
+    static let bookkeeping: Set<String> = ["id", "accountID", "version", "createdBy", "createdAt", "updatedBy", "updatedAt"]
+
     /// The fields that differ between two versions of a record, each rendered as text; a
     /// creation passes `before: nil`, a deletion `after: nil`. Fields are the record's coding
-    /// keys (as in `--json` output), compared by their JSON values; `except` are left out
-    /// (versions, timestamps: the journal has its own).
-    static func diff<Record: Encodable>(before: Record?, after: Record?, except: Set<String> = ["version", "updatedAt", "createdAt"]) -> [FieldChange] {
+    /// keys (as in `--json` output), compared by their JSON values; the ``bookkeeping`` fields and
+    /// the record's own `except` (derived or internal fields) are left out.
+    static func diff<Record: Encodable>(before: Record?, after: Record?, except: Set<String> = []) -> [FieldChange] {
+        let except = except.union(bookkeeping)
         var old: [String: String] = [:], new: [String: String] = [:]
         if let before { old = FieldText.fields(of: before, except: except) }
         if let after { new = FieldText.fields(of: after, except: except) }

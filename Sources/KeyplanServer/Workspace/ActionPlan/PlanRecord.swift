@@ -23,8 +23,8 @@ struct PlanJournal {
         self.actor = actor
     }
 
-    /// Fields that change on every write and are journaled on their own (version, time) or derived.
-    static let unjournaledFields: Set<String> = ["id", "accountID", "version", "createdBy", "createdAt", "updatedAt", "updatedBy", "overdue"]
+    /// Derived fields, beside the journal's own bookkeeping (`FieldChange.bookkeeping`).
+    static let unjournaledFields: Set<String> = ["overdue"]
 
     /// Journals the change from `before` to `after` (`nil` before: created; `nil` after: deleted),
     /// summed up as `summary` (default: `Action “…” updated`).

@@ -35,7 +35,7 @@ struct CommentService: SecuredService {
             try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
                 accountID: request.accountID, entity: .comment, entityID: comment.id, operation: .created, version: nil,
                 visibility: shared ? .shared : .internal, summary: "\(shared ? "Comment" : "Internal comment") on \(target.label)",
-                fields: FieldChange.diff(before: nil, after: comment, except: ["id", "accountID", "author", "createdAt"])), by: caller)
+                fields: FieldChange.diff(before: nil, after: comment, except: ["author"])), by: caller)
             try await NotificationOutbox(transaction: transaction).enqueue(
                 .mention, to: mentions, except: caller.userID, tenantID: caller.tenantID, accountID: request.accountID,
                 subjectID: request.subject.id, message: "\(comment.author.displayName) mentioned you on \(target.label): \(body.prefix(300))")

@@ -172,10 +172,8 @@ struct GoalService: SecuredService {
         RPCError(code: .notFound, message: "no goal \(id) in this account")
     }
 
-    /// The view's fields people edit; who and when are the journal's own columns.
-    private static let unjournaledFields: Set<String> = [
-        "id", "accountID", "version", "solutions", "createdBy", "createdAt", "updatedBy", "updatedAt",
-    ]
+    /// Solutions are journaled as their own changes (linked, unlinked).
+    private static let unjournaledFields: Set<String> = ["solutions"]
 
     private static func journal(_ operation: WorkspaceChange.Operation, before: GoalView?, after: GoalView?, by caller: Principal, on transaction: TenantTransaction) throws {
         guard let goal = after ?? before else { return }

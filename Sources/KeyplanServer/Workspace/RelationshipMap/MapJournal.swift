@@ -18,7 +18,7 @@ struct MapJournal {
         try await record(
             operation, entity: .contact, of: contact.id, in: contact.accountID, version: after?.version,
             summary: summary ?? "Contact “\(contact.fullName)” \(verb)",
-            fields: FieldChange.diff(before: before, after: after, except: ["version", "updatedAt", "accountID", "externalID"]))
+            fields: FieldChange.diff(before: before, after: after, except: ["externalID"]))
     }
 
     func relationship(_ operation: WorkspaceChange.Operation, before: Relationship?, after: Relationship?, contactName: String) async throws {
@@ -32,7 +32,7 @@ struct MapJournal {
         try await record(
             operation, entity: .relationship, of: relationship.contactID, in: relationship.accountID, version: after?.version,
             summary: "Relationship of \(relationship.userName) with “\(contactName)” \(what)",
-            fields: FieldChange.diff(before: before, after: after, except: ["version", "updatedAt", "accountID", "contactID"]))
+            fields: FieldChange.diff(before: before, after: after, except: ["contactID"]))
     }
 
     private func record(

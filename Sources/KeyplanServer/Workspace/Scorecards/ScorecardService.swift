@@ -181,7 +181,7 @@ struct ScorecardService: SecuredService {
         _ round: ScoringRound, _ operation: WorkspaceChange.Operation, _ verb: String, before: ScoringRound?, by caller: Principal,
         on transaction: TenantTransaction
     ) async throws {
-        let except: Set<String> = ["id", "accountID", "templateID", "version", "answeredByMe", "responseCount", "updatedBy", "updatedAt", "isOpen"]
+        let except: Set<String> = ["templateID", "answeredByMe", "responseCount", "isOpen"]
         try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
             accountID: round.accountID, entity: .scoringRound, entityID: round.id, operation: operation, version: round.version,
             visibility: .shared, summary: "Scoring round “\(round.templateName)” \(round.period) \(verb)",

@@ -163,6 +163,9 @@ struct RelationshipMapTests {
                 "Contact “Carla Chen” updated", "Contact “Carla Chen” updated",
             ])
             #expect(carlaHistory.allSatisfy { $0.visibility == .internal })
+            // Which record, its version, who and when are the entry's own: never journaled as fields.
+            let journaled = Set(carlaHistory.flatMap(\.fields).map(\.field))
+            #expect(journaled.isDisjoint(with: FieldChange.bookkeeping) && journaled.contains("fullName"), "\(journaled)")
             #expect(carlaHistory[2].fields.map(\.field) == ["attitude", "concerns"] && carlaHistory[2].fields[0].before == "neutral" && carlaHistory[2].fields[0].after == "supporter")
             let ivyHistory = try await owner.history(accountID: world.accountA, entityID: ivy.id)
             #expect(ivyHistory.last?.summary == "Contact “Ivy Ito” removed" && ivyHistory.last?.operation == .deleted)
