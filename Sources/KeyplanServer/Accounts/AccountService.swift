@@ -36,11 +36,11 @@ struct AccountService: SecuredService {
             let found: User?
             switch (request.userID, request.email) {
             case (let id?, nil): found = try await users.find(id)
-            case (nil, let email?): found = try await users.findByEmail(email.trimmingCharacters(in: .whitespaces).lowercased(), locking: false)?.user
+            case (nil, let email?): found = try await users.find(email: try Validate.email(email))
             default: throw RPCError(code: .invalidArgument, message: "name the seller by their id or by their email (one of the two)")
             }
             guard let user = found, user.kind == .seller, !user.disabled else {
-                throw RPCError(code: .invalidArgument, message: "\(request.email ?? "that user") is not an active seller of this tenant: only sellers can join an account's team")
+                throw RPCError(code: .invalidArgument, message: "no active seller of this tenant has that \(request.email == nil ? "id" : "email"): only sellers can join an account's team")
             }
             let accounts = AccountRepository(transaction: transaction)
             if request.role != .owner, try await accounts.isSoleOwner(user.id, of: request.accountID) {

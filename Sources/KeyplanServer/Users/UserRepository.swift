@@ -34,6 +34,11 @@ struct UserRepository {
             tenantName: try row.decode(String.self, column: "tenant_name"), tenantSlug: try row.decode(String?.self, column: "tenant_slug") ?? "")
     }
 
+    /// The user with this email (already validated: lower case).
+    func find(email: String) async throws -> User? {
+        try await transaction.query("SELECT \(unescaped: Self.columns) FROM users WHERE email = \(email)").first.map(Self.user)
+    }
+
     /// The user with this email and their stored password hash; with `locking`, locked until the transaction ends.
     func findByEmail(_ email: String, locking: Bool) async throws -> (user: User, passwordHash: String?)? {
         guard let row = try await transaction.query(

@@ -104,11 +104,6 @@ struct GoalRepository {
         try await transaction.query("DELETE FROM goals WHERE id = \(id)")
     }
 
-    /// How many objectives and initiatives hang under the goal.
-    func childCount(of id: UUID) async throws -> Int {
-        try await transaction.query("SELECT count(*) AS n FROM goals WHERE parent_id = \(id)").single(Int.self, column: "n")
-    }
-
     /// A linked solution's note, locked until the transaction ends; `nil` when not linked.
     func solutionNote(_ solution: String, of goalID: UUID) async throws -> String? {
         try await transaction.query("SELECT note FROM goal_solutions WHERE goal_id = \(goalID) AND solution = \(solution) FOR UPDATE")

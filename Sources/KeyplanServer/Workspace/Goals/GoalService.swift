@@ -51,8 +51,10 @@ struct GoalService: SecuredService {
         routes.account(GoalsService.delete) { request, call in
             let expected = try Validate.expectedVersion(request.expectedVersion)
             let goals = GoalRepository(transaction: call.transaction)
-            let current = try await Self.lock(request.goalID, in: request.accountID, expected: expected, goals)
-            try Self.requireNoChildren(of: current, count: try await goals.childCount(of: current.id))
+            // The goal, locked, and what hangs under it, in one round trip.
+            let change = try await goals.prepareChange(of: request.goalID, in: request.accountID, parent: nil, by: call.principal)
+            let current = try change.current.unchanged(since: expected, missing: "no goal \(request.goalID) in this account")
+            try Self.requireNoChildren(of: current, count: change.childCount)
             try await ActionService.unlink(fromGoal: current.id, in: request.accountID, by: call.principal, on: call.transaction)
             try await goals.delete(current.id)
             try Self.journal(.deleted, before: current, after: nil, by: call.principal, on: call.transaction)
@@ -149,10 +151,6 @@ struct GoalService: SecuredService {
     }
 
     /// The goal, locked, when it is still at `expected` (see ``VersionedRecord``).
-    private static func lock(_ id: UUID, in accountID: UUID, expected: Int, _ goals: GoalRepository) async throws -> GoalView {
-        try await goals.goal(id, in: accountID, locking: true).unchanged(since: expected, missing: "no goal \(id) in this account")
-    }
-
     /// A parent a request names must be a goal of the account (not the goal itself): objectives
     /// and initiatives hang under goals.
     private static func requireParent(_ parent: UUID?, _ change: GoalRepository.Change) throws {

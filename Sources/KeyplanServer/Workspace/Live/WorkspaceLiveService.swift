@@ -20,13 +20,16 @@ struct WorkspaceLiveService: SecuredService {
             if let before = request.before, before < 1 {
                 throw RPCError(code: .invalidArgument, message: "before must be a change id (1 or more)")
             }
-            // Views are added in batches: those counted so far first.
-            try await environment.visits.flush()
             let activity = WorkspaceActivity(transaction: call.transaction)
             let page = try await activity.page(of: request.accountID, before: request.before, limit: limit, for: caller)
-            // Engagement is the sellers' view of the customer: never sent to a customer.
+            // Engagement is the sellers' view of the customer: never sent to a customer. Views are
+            // added in batches: those counted so far first (a failed flush only leaves them to the
+            // next batch, a second later).
             var engagement: Engagement?
-            if caller.kind != .customer { engagement = try await activity.engagement(of: request.accountID) }
+            if caller.kind != .customer {
+                try? await environment.visits.flush()
+                engagement = try await activity.engagement(of: request.accountID)
+            }
             return ActivityPage(changes: page.changes, nextBefore: page.nextBefore, engagement: engagement)
         }
     }
