@@ -9,7 +9,8 @@
 //   KeyplanPostgres       libpq access: connections, rows, transactions, pipeline, LISTEN/NOTIFY, migrations
 //   KeyplanLocalDatabase  the private local PostgreSQL cluster used by default and by tests
 //   KeyplanAPI            messages and service definitions shared by server and clients
-//   KeyplanServer         service implementations: identity, authorization policy, audit
+//   KeyplanMail           outgoing email: MIME messages and a strict SMTP client (no server dependencies)
+//   KeyplanServer         service implementations: identity, authorization policy, audit, mail delivery
 //   keyplan-server        the server executable
 //   keyplan               the command-line client
 import CompilerPluginSupport
@@ -28,6 +29,7 @@ let package = Package(
         .library(name: "KeyplanLocalDatabase", targets: ["KeyplanLocalDatabase"]),
         .library(name: "KeyplanAPI", targets: ["KeyplanAPI"]),
         .library(name: "KeyplanServer", targets: ["KeyplanServer"]),
+        .library(name: "KeyplanMail", targets: ["KeyplanMail"]),
     ],
     // `@WireMessage` needs its compiler plugin (swift-syntax). On by default; the fuzz package turns it off, as its
     // sanitizer flags reach host tools too and libFuzzer's `main` would collide with the plugin's.
@@ -46,6 +48,12 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/swiftlang/swift-syntax.git", from: "603.0.1"),
+        // HTTP for the gateway and the portal; without swift-configuration (our own configuration reads flags).
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-async-algorithms.git", from: "1.1.4"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        // Outgoing webhook deliveries.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // Wire codec: binary Codable and frames.
@@ -55,9 +63,7 @@ let package = Package(
                 .target(name: "KeyplanWireMacros", condition: .when(traits: ["WireMessageMacro"])),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
-            ],
-            // For `Builtin.addressOfBorrow` alone (see `BinaryKeyedEncodingContainer.encodeIfPresent`).
-            swiftSettings: [.enableExperimentalFeature("BuiltinModule")]
+            ]
         ),
         .macro(
             name: "KeyplanWireMacros",
@@ -92,10 +98,12 @@ let package = Package(
             pkgConfig: "libpq",
             providers: [.apt(["libpq-dev"])]
         ),
+        // glibc's heap statistics, for the tests that check connections leave no memory behind.
+        .systemLibrary(name: "CMallocInfo", path: "Tests/CMallocInfo"),
         .target(
             name: "KeyplanPool",
             dependencies: [
-                .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections")
             ]
         ),
         .target(
@@ -131,6 +139,7 @@ let package = Package(
                 "KeyplanAPI",
                 "KeyplanRPC",
                 "KeyplanPostgres",
+                "KeyplanMail",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -139,6 +148,36 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]
+        ),
+        // HTTP: the Connect-protocol JSON gateway onto the RPC server's handlers, and the web portal.
+        .target(
+            name: "KeyplanGateway",
+            dependencies: [
+                "KeyplanAPI",
+                "KeyplanRPC",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "AsyncAlgorithms", package: "swift-async-algorithms"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            resources: [.copy("Portal")]
+        ),
+        // Outgoing email: MIME messages and an SMTP client, on NIO alone.
+        .target(
+            name: "KeyplanMail",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTLS", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         // Executables.
@@ -149,11 +188,14 @@ let package = Package(
                 "KeyplanPostgres",
                 "KeyplanLocalDatabase",
                 "KeyplanServer",
+                "KeyplanGateway",
+                "KeyplanMail",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -175,6 +217,7 @@ let package = Package(
             name: "KeyplanRPCTests",
             dependencies: [
                 "KeyplanRPC",
+                "CMallocInfo",
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
@@ -193,6 +236,9 @@ let package = Package(
             name: "KeyplanServerTests",
             dependencies: [
                 "KeyplanServer",
+                "KeyplanMail",
+                "KeyplanTestSupport",
+                "KeyplanGateway",
                 "KeyplanAPI",
                 "KeyplanRPC",
                 "KeyplanPostgres",
@@ -200,7 +246,29 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            // The webhook tests' receiver: a Python script on loopback (/usr/bin/python3).
+            exclude: ["Webhooks/webhook_receiver.py"]
+        ),
+        // What several test targets start: a real SMTP server (`smtp_sink.py`, Debian's python3-aiosmtpd), test certificates.
+        .target(
+            name: "KeyplanTestSupport",
+            dependencies: [.product(name: "NIOPosix", package: "swift-nio")],
+            path: "Tests/KeyplanTestSupport",
+            exclude: ["smtp_sink.py"]
+        ),
+        .testTarget(
+            name: "KeyplanMailTests",
+            dependencies: [
+                "KeyplanMail",
+                "KeyplanTestSupport",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         // The server executable's own parts: its configuration sources, its metrics endpoint.
@@ -209,6 +277,8 @@ let package = Package(
             dependencies: [
                 "keyplan-server",
                 "KeyplanRPC",
+                "KeyplanServer",
+                "KeyplanMail",
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -218,3 +288,15 @@ let package = Package(
         ),
     ]
 )
+
+// The settings grpc-swift 2 builds with: existentials spelled `any`; members visible only from modules a file imports
+// itself, and imports internal unless marked `public import` — so a file's imports say what it uses, and which
+// modules its public declarations expose.
+for target in package.targets where target.type != .system {
+    target.swiftSettings =
+        (target.swiftSettings ?? []) + [
+            .enableUpcomingFeature("ExistentialAny"),
+            .enableUpcomingFeature("MemberImportVisibility"),
+            .enableUpcomingFeature("InternalImportsByDefault"),
+        ]
+}

@@ -18,6 +18,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/grpc/grpc-swift-2.git", exact: "2.4.3"),
         .package(url: "https://github.com/grpc/grpc-swift-nio-transport.git", exact: "2.9.2"),
+        // An independent HTTP/1.1 client for the gateway's side of the request-path benchmark.
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
         // A realistic account plan as Keyplan Codable types and as hand-written SwiftProtobuf messages.
@@ -71,6 +73,8 @@ let package = Package(
         .executableTarget(
             name: "RequestPathBenchmark",
             dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "KeyplanAPI", package: "Keyplan"),
                 .product(name: "KeyplanRPC", package: "Keyplan"),
                 .product(name: "KeyplanServer", package: "Keyplan"),

@@ -2,9 +2,12 @@
 """Writes frames.json: the golden frame vectors of Protocols/frames.md.
 
 This is a second, independent implementation of the frame layout (the Swift one is in
-Sources/KeyplanWire/Frames). Each vector pairs the bytes with the value they stand for; the
-Swift tests decode the bytes and compare with the value, and encode the value and compare with
-the bytes. Run: python3 Protocols/vectors/generate_frames.py > Protocols/vectors/frames.json
+Sources/KeyplanWire/Frames) and of the built-in services' messages (frames.md, section 9; the
+Swift ones are in Sources/KeyplanRPC/Services). Each vector pairs the bytes with the value they
+stand for; the Swift tests decode the bytes and compare with the value, and encode the value and
+compare with the bytes (frames: Tests/KeyplanWireTests/Frames; services:
+Tests/KeyplanRPCTests/ServiceVectorTests.swift).
+Run: python3 Protocols/vectors/generate_frames.py > Protocols/vectors/frames.json
 """
 import json
 import struct
@@ -91,7 +94,9 @@ VALID = [
     ("settings with an unknown id, kept", {"type": "settings", "ack": False, "values": [{"id": 0x7F01, "value": 7}]}),
     ("empty settings", {"type": "settings", "ack": False, "values": []}),
     ("settings acknowledgement", {"type": "settings", "ack": True}),
-    ("open, no timeout, no metadata", {"type": "open", "callID": 1, "method": "keyplan.Health/Check", "metadata": []}),
+    ("open, no timeout, no metadata", {"type": "open", "callID": 1, "method": "keyplan.ServerHealth/Check", "metadata": []}),
+    ("open with one metadata field of the minimum 3 bytes (empty name, kind 0, empty text)",
+     {"type": "open", "callID": 1, "method": "s/m", "metadata": [{"name": "", "text": ""}]}),
     ("open with a 1.5 s timeout and text and binary metadata",
      {"type": "open", "callID": 3, "method": "keyplan.Accounts/List", "timeoutMicroseconds": 1500000,
       "metadata": [{"name": "authorization", "text": "Bearer abc"}, {"name": "trace-bin", "binary": "00ff10"}]}),
@@ -102,6 +107,7 @@ VALID = [
     ("empty headers", {"type": "headers", "callID": 3, "metadata": []}),
     ("message", {"type": "message", "callID": 3, "payload": "0a0568656c6c6f"}),
     ("empty message", {"type": "message", "callID": 3, "payload": ""}),
+    ("message: a ServerHealth/Check response, SERVING", {"type": "message", "callID": 1, "payload": "01"}),
     ("message of 200 bytes (varint-free, length 0xC8)", {"type": "message", "callID": 9, "payload": "ab" * 200}),
     ("half-close", {"type": "halfClose", "callID": 3}),
     ("end OK, nothing else", {"type": "end", "callID": 3, "code": 0, "message": "", "details": [], "trailers": []}),
@@ -109,6 +115,9 @@ VALID = [
      {"type": "end", "callID": 7, "code": 5, "message": "account 42 not found",
       "details": [{"typeName": "keyplan.ErrorInfo", "value": "0102"}],
       "trailers": [{"name": "x-trailer", "text": "t"}, {"name": "cost-bin", "binary": "ff"}]}),
+    ("end with two details of the minimum 2 bytes each (empty type name, empty value)",
+     {"type": "end", "callID": 1, "code": 0, "message": "",
+      "details": [{"typeName": "", "value": ""}, {"typeName": "", "value": ""}], "trailers": []}),
     ("end with a message needing a two-byte varint length",
      {"type": "end", "callID": 1, "code": 13, "message": "x" * 130, "details": [], "trailers": []}),
     ("end with a special-character message",
@@ -164,6 +173,10 @@ MALFORMED = [
      malformed_payload("open", "unknownMetadataKind", metadataKind=2)),
     ("open with a forged metadata count", H(6, 3, 0, 1) + b"\x01a\xff\xff\xff\x0f", None,
      malformed_payload("open", "lengthOutOfRange")),
+    ("open claiming 2 metadata fields with 3 bytes left (a field takes at least 3)",
+     H(6, 3, 0, 1) + b"\x01a\x02\x00\x00\x00", None, malformed_payload("open", "lengthOutOfRange")),
+    ("end claiming 3 details with 5 bytes left (a detail takes at least 2)",
+     H(8, 7, 0, 1) + b"\x00\x00\x03" + b"\x00" * 5, None, malformed_payload("end", "lengthOutOfRange")),
     ("half-close with a payload", H(1, 6, 0, 1) + b"\x00", None, malformed_payload("halfClose", "wrongSize", expected=0, actual=1)),
     ("end with trailing bytes", H(5, 7, 0, 1) + b"\x00\x00\x00\x00\x99", None,
      malformed_payload("end", "trailingBytes", count=1)),
@@ -176,6 +189,52 @@ MALFORMED = [
 ]
 
 
+# The built-in services' messages (frames.md, section 9). They are raw bytes, not the binary
+# Codable encoding of encoding.md.
+
+def health_request(value):
+    return value["service"].encode("utf-8")
+
+
+def health_response(value):
+    return bytes([value["status"]])
+
+
+def reflection_request(value):
+    return b""
+
+
+def reflection_response(value):
+    out = struct.pack(">I", len(value["methods"]))
+    for m in value["methods"]:
+        for field in ("service", "method", "kind", "requestType", "responseType"):
+            b = m[field].encode("utf-8")
+            out += struct.pack(">I", len(b)) + b
+    return out
+
+
+HEALTH = "keyplan.ServerHealth/Check"
+REFLECTION = "keyplan.Reflection/ListMethods"
+# What a server without services of its own lists: the two built-in methods, sorted.
+BUILT_IN_METHODS = [
+    {"service": "keyplan.Reflection", "method": "ListMethods", "kind": "unary",
+     "requestType": "Swift.Array<Swift.UInt8>", "responseType": "KeyplanRPC.Reflection.Response"},
+    {"service": "keyplan.ServerHealth", "method": "Check", "kind": "unary",
+     "requestType": "KeyplanRPC.ServerHealth.Request", "responseType": "KeyplanRPC.ServerHealth.Response"},
+]
+SERVICES = [
+    ("health request: the server as a whole", HEALTH, "request", {"service": ""}, health_request),
+    ("health request: one service", HEALTH, "request", {"service": "keyplan.Accounts"}, health_request),
+    ("health response: UNKNOWN", HEALTH, "response", {"status": 0}, health_response),
+    ("health response: SERVING", HEALTH, "response", {"status": 1}, health_response),
+    ("health response: NOT_SERVING", HEALTH, "response", {"status": 2}, health_response),
+    ("reflection request", REFLECTION, "request", {}, reflection_request),
+    ("reflection response: no methods", REFLECTION, "response", {"methods": []}, reflection_response),
+    ("reflection response: a server with only the built-in services", REFLECTION, "response",
+     {"methods": BUILT_IN_METHODS}, reflection_response),
+]
+
+
 def main():
     valid = [{"name": n, "hex": encode(f).hex(), "frame": f} for n, f in VALID]
     malformed = []
@@ -184,12 +243,16 @@ def main():
         if limit is not None:
             entry["maxFrameSize"] = limit
         malformed.append(entry)
+    services = [{"name": n, "method": m, "message": which, "value": v, "hex": enc(v).hex()}
+                for n, m, which, v, enc in SERVICES]
     doc = {
         "description": "Golden vectors for Protocols/frames.md. 'valid': bytes <-> frame, both directions. "
                        "'malformed': bytes that must be rejected as one frame with exactly this error "
-                       "(maxFrameSize defaults to 4194304).",
+                       "(maxFrameSize defaults to 4194304). 'services': the MESSAGE payloads of the built-in "
+                       "services (section 9), value <-> bytes, both directions.",
         "valid": valid,
         "malformed": malformed,
+        "services": services,
     }
     json.dump(doc, sys.stdout, indent=2, ensure_ascii=False)
     sys.stdout.write("\n")

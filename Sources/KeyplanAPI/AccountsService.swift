@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Accounts`: the key accounts of a tenant, as far as identity needs them.
 public enum AccountsService {
@@ -33,14 +33,7 @@ public struct AccountView: Codable, Hashable, Sendable {
     /// Seller-internal notes.
     public var internalNotes: String?
 
-    public init(id: UUID, name: String, annualRevenue: Decimal?, internalNotes: String?) {
-        self.id = id
-        self.name = name
-        self.annualRevenue = annualRevenue
-        self.internalNotes = internalNotes
-    }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, name, annualRevenue, internalNotes }
+    enum CodingKeys: Int, CodingKey { case id = 1, name = 2, annualRevenue = 3, internalNotes = 4 }
 }
 
 @WireMessage
@@ -55,7 +48,7 @@ public struct CreateAccountRequest: Codable, Hashable, Sendable {
         self.internalNotes = internalNotes
     }
 
-    enum CodingKeys: Int, CodingKey { case name = 1, annualRevenue, internalNotes }
+    enum CodingKeys: Int, CodingKey { case name = 1, annualRevenue = 2, internalNotes = 3 }
 }
 
 @WireMessage
@@ -85,13 +78,7 @@ public struct Participant: Codable, Hashable, Sendable {
     /// A customer's role (`nil` for sellers).
     public var customerRole: CustomerRole?
 
-    public init(person: WorkspaceChange.Actor, teamRole: TeamRole? = nil, customerRole: CustomerRole? = nil) {
-        self.person = person
-        self.teamRole = teamRole
-        self.customerRole = customerRole
-    }
-
-    enum CodingKeys: Int, CodingKey { case person = 1, teamRole, customerRole }
+    enum CodingKeys: Int, CodingKey { case person = 1, teamRole = 2, customerRole = 3 }
 
     /// "owner", "member", "customer editor", "customer viewer".
     public var roleWords: String {
@@ -118,19 +105,7 @@ public struct AddTeamMemberRequest: Codable, Hashable, Sendable, AccountScoped {
     public var email: String?
     public var role: TeamRole
 
-    public init(accountID: UUID, userID: UUID, role: TeamRole) {
-        self.accountID = accountID
-        self.userID = userID
-        self.role = role
-    }
-
-    public init(accountID: UUID, email: String, role: TeamRole) {
-        self.accountID = accountID
-        self.email = email
-        self.role = role
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, userID, role, email }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, userID = 2, role = 3, email = 4 }
 }
 
 @WireMessage
@@ -138,12 +113,7 @@ public struct RemoveMemberRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var userID: UUID
 
-    public init(accountID: UUID, userID: UUID) {
-        self.accountID = accountID
-        self.userID = userID
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, userID }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, userID = 2 }
 }
 
 extension KeyplanClient {

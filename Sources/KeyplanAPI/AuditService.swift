@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Audit`: the tenant's append-only audit log, for admins.
 public enum AuditService {
@@ -23,23 +23,10 @@ public struct AuditEntry: Codable, Hashable, Sendable {
     /// Who called, by name and email (`nil` for anonymous calls).
     public var user: WorkspaceChange.Actor?
 
-    public init(
-        id: Int64, at: Date, userID: UUID?, credentialID: UUID?, method: String, objectID: UUID?, clientAddress: String?, code: String,
-        message: String, user: WorkspaceChange.Actor? = nil
-    ) {
-        self.id = id
-        self.at = at
-        self.userID = userID
-        self.credentialID = credentialID
-        self.method = method
-        self.objectID = objectID
-        self.clientAddress = clientAddress
-        self.code = code
-        self.message = message
-        self.user = user
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, at = 2, userID = 3, credentialID = 4, method = 5, objectID = 6, clientAddress = 7, code = 8
+        case message = 9, user = 10
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, at, userID, credentialID, method, objectID, clientAddress, code, message, user }
 }
 
 /// Newest first; pass the previous page's `nextCursor` as `before` for the next page.
@@ -50,13 +37,7 @@ public struct ListAuditRequest: Codable, Hashable, Sendable {
     public var limit: Int32?
     public var method: String?
 
-    public init(before: Int64? = nil, limit: Int32? = nil, method: String? = nil) {
-        self.before = before
-        self.limit = limit
-        self.method = method
-    }
-
-    enum CodingKeys: Int, CodingKey { case before = 1, limit, method }
+    enum CodingKeys: Int, CodingKey { case before = 1, limit = 2, method = 3 }
 }
 
 @WireMessage
@@ -65,12 +46,7 @@ public struct AuditPage: Codable, Hashable, Sendable {
     /// The cursor of the next (older) page; `nil` at the end.
     public var nextCursor: Int64?
 
-    public init(entries: [AuditEntry], nextCursor: Int64?) {
-        self.entries = entries
-        self.nextCursor = nextCursor
-    }
-
-    enum CodingKeys: Int, CodingKey { case entries = 1, nextCursor }
+    enum CodingKeys: Int, CodingKey { case entries = 1, nextCursor = 2 }
 }
 
 extension KeyplanClient {

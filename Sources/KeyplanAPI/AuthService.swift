@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Auth`: signing in and out, and who the caller is.
 public enum AuthService {
@@ -20,13 +20,7 @@ public struct SignInRequest: Codable, Hashable, Sendable {
     public var email: String
     public var password: String
 
-    public init(tenantSlug: String, email: String, password: String) {
-        self.tenantSlug = tenantSlug
-        self.email = email
-        self.password = password
-    }
-
-    enum CodingKeys: Int, CodingKey { case tenantSlug = 1, email, password }
+    enum CodingKeys: Int, CodingKey { case tenantSlug = 1, email = 2, password = 3 }
 }
 
 /// A new session: its token, shown only here, and who it belongs to.
@@ -36,13 +30,7 @@ public struct SessionGrant: Codable, Hashable, Sendable {
     public var expiresAt: Date
     public var identity: Identity
 
-    public init(token: String, expiresAt: Date, identity: Identity) {
-        self.token = token
-        self.expiresAt = expiresAt
-        self.identity = identity
-    }
-
-    enum CodingKeys: Int, CodingKey { case token = 1, expiresAt, identity }
+    enum CodingKeys: Int, CodingKey { case token = 1, expiresAt = 2, identity = 3 }
 }
 
 /// Who a credential belongs to.
@@ -61,24 +49,9 @@ public struct Identity: Codable, Hashable, Sendable {
     public var tenantName: String
     public var tenantSlug: String
 
-    public init(
-        userID: UUID, tenantID: UUID, email: String, displayName: String, kind: UserKind,
-        tenantRole: TenantRole?, credentialID: UUID, credentialKind: CredentialKind, tenantName: String, tenantSlug: String
-    ) {
-        self.userID = userID
-        self.tenantID = tenantID
-        self.email = email
-        self.displayName = displayName
-        self.kind = kind
-        self.tenantRole = tenantRole
-        self.credentialID = credentialID
-        self.credentialKind = credentialKind
-        self.tenantName = tenantName
-        self.tenantSlug = tenantSlug
-    }
-
     enum CodingKeys: Int, CodingKey {
-        case userID = 1, tenantID, email, displayName, kind, tenantRole, credentialID, credentialKind, tenantName, tenantSlug
+        case userID = 1, tenantID = 2, email = 3, displayName = 4, kind = 5, tenantRole = 6, credentialID = 7
+        case credentialKind = 8, tenantName = 9, tenantSlug = 10
     }
 }
 

@@ -1,6 +1,6 @@
-import KeyplanRPC
+public import KeyplanRPC
 import KeyplanWire
-import NIOCore
+public import NIOCore
 
 /// Encodes and decodes a `Codable` message with KeyplanWire's binary format.
 public struct BinaryMessageCoder<Message: Codable & Sendable>: MessageSerializer, MessageDeserializer {
@@ -17,7 +17,8 @@ public struct BinaryMessageCoder<Message: Codable & Sendable>: MessageSerializer
 
 extension MessageCodec where Message: Codable {
     /// The message as KeyplanWire binary Codable.
-    public static var binary: MessageCodec<Message> { MessageCodec(BinaryMessageCoder<Message>()) }
+    /// The JSON form comes along, so that every method is reachable through the HTTP gateway too.
+    public static var binary: MessageCodec<Message> { MessageCodec(BinaryMessageCoder<Message>(), json: jsonForm) }
 }
 
 extension RPCMethod where Request: Codable, Response: Codable {

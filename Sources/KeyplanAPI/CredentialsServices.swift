@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Sessions`: the caller's sessions (an admin's: every session of the tenant).
 public enum SessionsService {
@@ -30,22 +30,10 @@ public struct Credential: Codable, Hashable, Sendable {
     public var expiresAt: Date?
     public var revokedAt: Date?
 
-    public init(
-        id: UUID, userID: UUID, kind: CredentialKind, name: String, scopeRole: TenantRole?,
-        createdAt: Date, lastUsedAt: Date?, expiresAt: Date?, revokedAt: Date?
-    ) {
-        self.id = id
-        self.userID = userID
-        self.kind = kind
-        self.name = name
-        self.scopeRole = scopeRole
-        self.createdAt = createdAt
-        self.lastUsedAt = lastUsedAt
-        self.expiresAt = expiresAt
-        self.revokedAt = revokedAt
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, userID = 2, kind = 3, name = 4, scopeRole = 5, createdAt = 6, lastUsedAt = 7, expiresAt = 8
+        case revokedAt = 9
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, userID, kind, name, scopeRole, createdAt, lastUsedAt, expiresAt, revokedAt }
 }
 
 @WireMessage
@@ -84,13 +72,7 @@ public struct CreateAPIKeyRequest: Codable, Hashable, Sendable {
     /// Lifetime in seconds; `nil` for a key that lasts until revoked.
     public var expiresInSeconds: Int64?
 
-    public init(name: String, role: TenantRole, expiresInSeconds: Int64? = nil) {
-        self.name = name
-        self.role = role
-        self.expiresInSeconds = expiresInSeconds
-    }
-
-    enum CodingKeys: Int, CodingKey { case name = 1, role, expiresInSeconds }
+    enum CodingKeys: Int, CodingKey { case name = 1, role = 2, expiresInSeconds = 3 }
 }
 
 @WireMessage
@@ -99,12 +81,7 @@ public struct CreatedAPIKey: Codable, Hashable, Sendable {
     /// The key itself, shown only here.
     public var token: String
 
-    public init(credential: Credential, token: String) {
-        self.credential = credential
-        self.token = token
-    }
-
-    enum CodingKeys: Int, CodingKey { case credential = 1, token }
+    enum CodingKeys: Int, CodingKey { case credential = 1, token = 2 }
 }
 
 extension KeyplanClient {

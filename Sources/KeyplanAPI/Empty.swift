@@ -1,3 +1,5 @@
+public import KeyplanWire
+
 /// A message with no fields: the request of a method that needs no input, or a response that
 /// carries nothing but success.
 public struct Empty: Codable, Hashable, Sendable {
@@ -11,5 +13,13 @@ public struct Empty: Codable, Hashable, Sendable {
 
     public func encode(to encoder: any Encoder) throws {
         _ = encoder.container(keyedBy: CodingKeys.self)
+    }
+}
+
+extension Empty: WireDescribed {
+    public static var wireDescription: WireMessageDescription {
+        WireMessageDescription(
+            documentation: "A message with no fields: the request of a method that needs no input, or a response that carries nothing but success.",
+            fields: [])
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Invitations`: customers' way into account workspaces.
 public enum InvitationsService {
@@ -25,18 +25,9 @@ public struct Invitation: Codable, Hashable, Sendable {
     public var acceptedAt: Date?
     public var revokedAt: Date?
 
-    public init(id: UUID, accountID: UUID, email: String, role: CustomerRole, createdAt: Date, expiresAt: Date, acceptedAt: Date?, revokedAt: Date?) {
-        self.id = id
-        self.accountID = accountID
-        self.email = email
-        self.role = role
-        self.createdAt = createdAt
-        self.expiresAt = expiresAt
-        self.acceptedAt = acceptedAt
-        self.revokedAt = revokedAt
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, accountID = 2, email = 3, role = 4, createdAt = 5, expiresAt = 6, acceptedAt = 7, revokedAt = 8
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, accountID, email, role, createdAt, expiresAt, acceptedAt, revokedAt }
 }
 
 @WireMessage
@@ -47,14 +38,7 @@ public struct CreateInvitationRequest: Codable, Hashable, Sendable, AccountScope
     /// Lifetime in seconds; the server's default (7 days) when `nil`.
     public var expiresInSeconds: Int64?
 
-    public init(accountID: UUID, email: String, role: CustomerRole, expiresInSeconds: Int64? = nil) {
-        self.accountID = accountID
-        self.email = email
-        self.role = role
-        self.expiresInSeconds = expiresInSeconds
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, email, role, expiresInSeconds }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, email = 2, role = 3, expiresInSeconds = 4 }
 }
 
 @WireMessage
@@ -62,13 +46,11 @@ public struct CreatedInvitation: Codable, Hashable, Sendable {
     public var invitation: Invitation
     /// The token to deliver to the invitee, shown only here.
     public var token: String
+    /// The invitation mail queued to the invitee; `nil` when the server has no mail relay (then
+    /// deliver the token yourself).
+    public var mailID: UUID?
 
-    public init(invitation: Invitation, token: String) {
-        self.invitation = invitation
-        self.token = token
-    }
-
-    enum CodingKeys: Int, CodingKey { case invitation = 1, token }
+    enum CodingKeys: Int, CodingKey { case invitation = 1, token = 2, mailID = 3 }
 }
 
 @WireMessage
@@ -85,12 +67,7 @@ public struct InvitationRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var invitationID: UUID
 
-    public init(accountID: UUID, invitationID: UUID) {
-        self.accountID = accountID
-        self.invitationID = invitationID
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, invitationID }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, invitationID = 2 }
 }
 
 @WireMessage
@@ -101,13 +78,7 @@ public struct AcceptInvitationRequest: Codable, Hashable, Sendable {
     /// The new user's name; ignored when the email already has a user in the tenant.
     public var displayName: String
 
-    public init(token: String, password: String, displayName: String) {
-        self.token = token
-        self.password = password
-        self.displayName = displayName
-    }
-
-    enum CodingKeys: Int, CodingKey { case token = 1, password, displayName }
+    enum CodingKeys: Int, CodingKey { case token = 1, password = 2, displayName = 3 }
 }
 
 extension KeyplanClient {

@@ -1,4 +1,4 @@
-import KeyplanRPC
+public import KeyplanRPC
 
 /// Typed calls to a Keyplan server over an ``RPCClient``, authenticated with a bearer token.
 ///

@@ -1,3 +1,5 @@
+public import struct Foundation.UUID
+
 /// A seller's role in their tenant.
 public enum TenantRole: String, Codable, Hashable, Sendable, CaseIterable {
     /// Manages the tenant: its users, its templates, the audit log.
@@ -43,5 +45,3 @@ public enum CredentialKind: String, Codable, Hashable, Sendable, CaseIterable {
 public protocol AccountScoped: Sendable {
     var accountID: UUID { get }
 }
-
-import struct Foundation.UUID

@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Users`: a tenant's users, managed by its admins.
 public enum UsersService {
@@ -21,17 +21,9 @@ public struct User: Codable, Hashable, Sendable {
     public var disabled: Bool
     public var createdAt: Date
 
-    public init(id: UUID, email: String, displayName: String, kind: UserKind, tenantRole: TenantRole?, disabled: Bool, createdAt: Date) {
-        self.id = id
-        self.email = email
-        self.displayName = displayName
-        self.kind = kind
-        self.tenantRole = tenantRole
-        self.disabled = disabled
-        self.createdAt = createdAt
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, email = 2, displayName = 3, kind = 4, tenantRole = 5, disabled = 6, createdAt = 7
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, email, displayName, kind, tenantRole, disabled, createdAt }
 }
 
 @WireMessage
@@ -42,14 +34,7 @@ public struct CreateUserRequest: Codable, Hashable, Sendable {
     /// The initial password; when absent the server generates one and returns it once.
     public var password: String?
 
-    public init(email: String, displayName: String, role: TenantRole, password: String? = nil) {
-        self.email = email
-        self.displayName = displayName
-        self.role = role
-        self.password = password
-    }
-
-    enum CodingKeys: Int, CodingKey { case email = 1, displayName, role, password }
+    enum CodingKeys: Int, CodingKey { case email = 1, displayName = 2, role = 3, password = 4 }
 }
 
 @WireMessage
@@ -58,12 +43,7 @@ public struct CreatedUser: Codable, Hashable, Sendable {
     /// The generated password, shown only here; `nil` when the request gave one.
     public var generatedPassword: String?
 
-    public init(user: User, generatedPassword: String?) {
-        self.user = user
-        self.generatedPassword = generatedPassword
-    }
-
-    enum CodingKeys: Int, CodingKey { case user = 1, generatedPassword }
+    enum CodingKeys: Int, CodingKey { case user = 1, generatedPassword = 2 }
 }
 
 @WireMessage

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import KeyplanPostgres
 import NIOPosix
 import Synchronization
@@ -89,7 +89,8 @@ public final class LocalCluster: Sendable {
                     // The schema files changed under a template migrated by an earlier run (during
                     // development): it holds no data, so start it afresh.
                     _ = try await self.withSuperuser(layout) { client in
-                        try await client.query(PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(try Self.identifier(Self.templateDatabase)) WITH (FORCE)"))
+                        try await client.query(
+                            PostgresQuery(unsafeSQL: "DROP DATABASE IF EXISTS \(try Self.identifier(Self.templateDatabase)) WITH (FORCE)"))
                     }
                     _ = try await self.prepareDatabase(named: Self.templateDatabase, template: nil, layout: layout, credentials: credentials)
                 }
@@ -116,9 +117,11 @@ public final class LocalCluster: Sendable {
     public func terminateServerSessions() async throws -> Int {
         try await withSetUpLock { layout, _ in
             try await self.withSuperuser(layout) { client in
-                try await client.query("""
+                try await client.query(
+                    """
                     SELECT count(*) AS n FROM (SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity WHERE usename = \(Self.appRole)) AS ended
-                    """).single(Int.self, column: "n")
+                    """
+                ).single(Int.self, column: "n")
             }
         }
     }
@@ -136,9 +139,10 @@ public final class LocalCluster: Sendable {
         schemaDirectory: URL, _ body: (LocalCluster) async throws -> Result
     ) async throws -> Result {
         let directory = URL(fileURLWithPath: "/tmp/keyplan-cluster-\(UUID().uuidString.prefix(8).lowercased())")
-        let cluster = LocalCluster(configuration: LocalClusterConfiguration(
-            directory: directory, port: nil, durable: false, schemaDirectory: schemaDirectory, databaseName: "keyplan"
-        ))
+        let cluster = LocalCluster(
+            configuration: LocalClusterConfiguration(
+                directory: directory, port: nil, durable: false, schemaDirectory: schemaDirectory, databaseName: "keyplan"
+            ))
         func cleanUp() async {
             _ = try? await cluster.stop()
             _ = try? await blockingIO { try FileManager.default.removeItem(at: directory) }
@@ -192,17 +196,20 @@ public final class LocalCluster: Sendable {
         }
         if try await !files.hasData(layout) {
             try await user.makePrivateDirectory(layout.serverDirectory)
-            let result = try await user.run(tools.initdb, [
-                "-D", layout.dataDirectory, "-U", Self.superuser, "--encoding=UTF8", "--locale=C",
-                "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "--no-instructions",
-            ])
+            let result = try await user.run(
+                tools.initdb,
+                [
+                    "-D", layout.dataDirectory, "-U", Self.superuser, "--encoding=UTF8", "--locale=C",
+                    "--auth-local=trust", "--auth-host=scram-sha-256", "--no-sync", "--no-instructions",
+                ])
             guard result.status == 0 else { throw LocalClusterError("initdb failed: \(result.text.lastLine)") }
         }
         if try await isRunning(layout) {
             // A server already runs on this data — perhaps started for an earlier checkout at this
             // path whose files are gone: use the address it really listens on.
             if let address = try await files.listeningAddress(of: layout),
-                address.port != layout.port || address.socketDirectory != layout.socketDirectory {
+                address.port != layout.port || address.socketDirectory != layout.socketDirectory
+            {
                 (layout.port, layout.socketDirectory) = (address.port, address.socketDirectory)
                 try await files.writeLayout(layout)
             }
@@ -220,9 +227,11 @@ public final class LocalCluster: Sendable {
             "-c unix_socket_permissions=0700", "-c max_connections=200",
         ]
         if !configuration.durable { options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"] }
-        let result = try await user.run(tools.pgCtl, [
-            "start", "-D", layout.dataDirectory, "-l", layout.logFile, "-w", "-t", "60", "-o", options.joined(separator: " "),
-        ])
+        let result = try await user.run(
+            tools.pgCtl,
+            [
+                "start", "-D", layout.dataDirectory, "-l", layout.logFile, "-w", "-t", "60", "-o", options.joined(separator: " "),
+            ])
         guard result.status == 0 else {
             throw LocalClusterError("PostgreSQL did not start (see \(layout.logFile)): \(result.text.lastLine)")
         }
@@ -257,7 +266,8 @@ public final class LocalCluster: Sendable {
     private func ensureRoles(layout: ClusterFiles.Layout, credentials: ClusterFiles.Credentials) async throws {
         try await withSuperuser(layout) { client in
             try await client.withConnection { connection in
-                try await connection.executeScript("""
+                try await connection.executeScript(
+                    """
                     DO $$
                     BEGIN
                         IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '\(Self.ownerRole)') THEN
@@ -275,7 +285,8 @@ public final class LocalCluster: Sendable {
                     // setting and is quoted by the server with format('%L').
                     try await connection.withTransaction { connection in
                         try await connection.query("SELECT set_config('keyplan.verifier', \(verifier), true)")
-                        try await connection.executeScript("""
+                        try await connection.executeScript(
+                            """
                             DO $$ BEGIN
                                 EXECUTE format('ALTER ROLE \(role) PASSWORD %L', current_setting('keyplan.verifier'));
                             END $$
@@ -299,7 +310,8 @@ public final class LocalCluster: Sendable {
                 try await client.query(PostgresQuery(unsafeSQL: "CREATE DATABASE \(identifier) OWNER \(Self.ownerRole)\(source)"))
             }
             try await client.withConnection { connection in
-                try await connection.executeScript("""
+                try await connection.executeScript(
+                    """
                     REVOKE ALL ON DATABASE \(identifier) FROM PUBLIC;
                     GRANT CONNECT, TEMPORARY ON DATABASE \(identifier) TO \(Self.appRole);
                     """)
@@ -353,7 +365,8 @@ public final class LocalCluster: Sendable {
 
     /// A database name usable as an identifier without quoting problems.
     static func identifier(_ name: String) throws -> String {
-        let valid = !name.isEmpty && name.utf8.count <= 63
+        let valid =
+            !name.isEmpty && name.utf8.count <= 63
             && name.first.map { $0 == "_" || ($0.isASCII && $0.isLowercase) } == true
             && name.allSatisfy { $0 == "_" || ($0.isASCII && ($0.isLowercase || $0.isNumber)) }
         guard valid else {
@@ -370,7 +383,12 @@ public final class LocalCluster: Sendable {
 /// A process-wide counter.
 final class Counter: Sendable {
     private let value = Mutex(0)
-    func add() -> Int { value.withLock { $0 += 1; return $0 } }
+    func add() -> Int {
+        value.withLock {
+            $0 += 1
+            return $0
+        }
+    }
 }
 
 extension String {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Where the private local cluster lives and how it runs.
 public struct LocalClusterConfiguration: Sendable {

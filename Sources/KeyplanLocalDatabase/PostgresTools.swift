@@ -9,13 +9,15 @@ struct PostgresTools: Sendable {
     static func find() async throws -> PostgresTools {
         var candidates: [String] = []
         if let pgConfig = try await blockingIO({ which("pg_config") }),
-           let output = try? await Subprocess.run(pgConfig, ["--bindir"]), output.status == 0 {
+            let output = try? await Subprocess.run(pgConfig, ["--bindir"]), output.status == 0
+        {
             candidates.append(output.text.trimmingCharacters(in: .whitespacesAndNewlines))
         }
         let found = try await blockingIO { [candidates] in
             let debian = "/usr/lib/postgresql"
             let versions = (try? FileManager.default.contentsOfDirectory(atPath: debian)) ?? []
-            let all = candidates
+            let all =
+                candidates
                 + versions.compactMap(Int.init).sorted(by: >).map { "\(debian)/\($0)/bin" }
                 + (ProcessInfo.processInfo.environment["PATH"] ?? "").split(separator: ":").map(String.init)
             return all.first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") }

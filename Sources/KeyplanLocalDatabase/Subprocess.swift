@@ -1,16 +1,18 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
 
 /// Runs a command to completion on NIO's blocking-I/O thread pool, never on the cooperative pool.
 ///
 /// `posix_spawn` and `waitpid`, not Foundation's `Process`: `pg_ctl start` leaves a server
 /// running that inherits descriptors, and `Process` (on Linux) takes an inherited descriptor
 /// for a command still running, so it would wait for the server to exit. The output goes to a
-/// temporary file for the same reason.
+/// temporary file for the same reason. The command inherits no other descriptor of ours
+/// (``closeInheritedDescriptors(_:)``).
 enum Subprocess {
     struct Output: Sendable {
         var status: Int32
@@ -35,6 +37,9 @@ enum Subprocess {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_adddup2(&actions, 1, 2)
+            #if canImport(Glibc)
+            closeInheritedDescriptors(&actions)
+            #endif
 
             let argv = ([executable] + arguments).map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
@@ -52,6 +57,24 @@ enum Subprocess {
         }
     }
 }
+
+#if canImport(Glibc)
+extension Subprocess {
+    /// Adds the file action that closes every descriptor from 3 up in the child, after the ones before it.
+    ///
+    /// Without it the child inherits each descriptor not marked close-on-exec, as NIO's sockets are not
+    /// until their channel is set up, and keeps them for its lifetime: PostgreSQL's for good. A connection
+    /// we close then stays open, and its peer waits for an end that never comes.
+    ///
+    /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34 and later), found at run time: Swift's Glibc
+    /// module leaves the GNU extensions out. Where the C library has none, nothing is added.
+    static func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t) {
+        typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>?, Int32) -> Int32
+        guard let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") else { return }
+        _ = unsafeBitCast(symbol, to: AddCloseFrom.self)(&actions, 3)
+    }
+}
+#endif
 
 /// Why the local cluster could not be created, started or stopped: one line.
 public struct LocalClusterError: Error, Sendable, CustomStringConvertible {

@@ -153,7 +153,8 @@ public struct PoolStateMachine<Instant: InstantProtocol & Sendable>: Sendable {
     /// The request's deadline has passed: if it still waits, it fails with ``PoolError/leaseTimeout``.
     public mutating func deadlinePassed(_ request: RequestID, now: Instant) -> [Action] {
         guard let index = waiters.firstIndex(where: { $0.request == request }),
-              waiters[index].deadline <= now else { return [] }
+            waiters[index].deadline <= now
+        else { return [] }
         waiters.remove(at: index)
         return [.fail(request, .leaseTimeout)]
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension Decimal: PostgresDecodable {
     /// From `numeric`, exactly; a value with more than 38 significant digits (Decimal's

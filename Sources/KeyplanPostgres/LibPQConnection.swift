@@ -150,14 +150,16 @@ final class LibPQConnection: @unchecked Sendable {
             } else if prepared.count < Self.maximumPreparedStatements {
                 let name = "keyplan_\(nextPreparedName)"
                 nextPreparedName += 1
-                sent = key.types.withUnsafeBufferPointer { types in
-                    PQsendPrepare(connection, name, query.sql, Int32(types.count), types.baseAddress) == 1
-                } && sendPrepared(name, query)
+                sent =
+                    key.types.withUnsafeBufferPointer { types in
+                        PQsendPrepare(connection, name, query.sql, Int32(types.count), types.baseAddress) == 1
+                    } && sendPrepared(name, query)
                 preparing.append((key, name))
             } else {
-                sent = query.withLibPQParameters { count, types, values, lengths, formats in
-                    PQsendQueryParams(connection, query.sql, count, types, values, lengths, formats, PostgresFormat.binary.rawValue)
-                } == 1
+                sent =
+                    query.withLibPQParameters { count, types, values, lengths, formats in
+                        PQsendQueryParams(connection, query.sql, count, types, values, lengths, formats, PostgresFormat.binary.rawValue)
+                    } == 1
                 preparing.append(nil)
             }
             guard sent else { throw poison() }
@@ -261,11 +263,12 @@ final class LibPQConnection: @unchecked Sendable {
         guard PQconsumeInput(connection) == 1 else { throw connectionError() }
         var notifications: [PostgresNotification] = []
         while let notify = PQnotifies(connection) {
-            notifications.append(PostgresNotification(
-                channel: String(cString: notify.pointee.relname),
-                payload: String(cString: notify.pointee.extra),
-                processID: notify.pointee.be_pid
-            ))
+            notifications.append(
+                PostgresNotification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: String(cString: notify.pointee.extra),
+                    processID: notify.pointee.be_pid
+                ))
             PQfreemem(notify)
         }
         return notifications
@@ -336,8 +339,10 @@ final class LibPQConnection: @unchecked Sendable {
         guard let result else { throw connectionError() }
         defer { PQclear(result) }
         let status = PQresultStatus(result)
-        guard status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY
-            || status == PGRES_SINGLE_TUPLE else {
+        guard
+            status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK || status == PGRES_EMPTY_QUERY
+                || status == PGRES_SINGLE_TUPLE
+        else {
             throw error(from: result)
         }
         let columnCount = PQnfields(result)

@@ -26,7 +26,7 @@ public struct Migration: Sendable, Hashable {
         let stem = fileName.dropLast(4)
         let parts = stem.split(separator: "_", maxSplits: 1)
         guard parts.count == 2, parts[0].count == 4, let version = Int(parts[0]),
-              parts[1].allSatisfy({ ($0.isLetter && $0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "_" })
+            parts[1].allSatisfy({ ($0.isLetter && $0.isLowercase && $0.isASCII) || $0.isNumber || $0 == "_" })
         else {
             throw MigrationError(
                 "schema file \(fileName) is not named NNNN_name.sql (four digits, then lower-case letters, digits and _)"

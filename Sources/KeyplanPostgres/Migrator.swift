@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 import NIOPosix
 
 /// Applies the schema directory's migrations to a database.
@@ -44,7 +44,8 @@ public struct Migrator: Sendable {
                 }
                 let url = directory.appendingPathComponent(fileName)
                 guard let data = FileManager.default.contents(atPath: url.path),
-                      let sql = String(data: data, encoding: .utf8) else {
+                    let sql = String(data: data, encoding: .utf8)
+                else {
                     throw MigrationError("cannot read schema file \(url.path) as UTF-8")
                 }
                 migrations.append(Migration(version: version, name: name, sql: sql))
@@ -71,7 +72,8 @@ public struct Migrator: Sendable {
     }
 
     private func apply(_ migrations: [Migration], on connection: PostgresConnection) async throws -> [Migration] {
-        try await connection.executeScript("""
+        try await connection.executeScript(
+            """
             CREATE TABLE IF NOT EXISTS keyplan_migrations (
                 version integer PRIMARY KEY,
                 name text NOT NULL,
@@ -89,10 +91,12 @@ public struct Migrator: Sendable {
             let checksum = try row.decode(String.self, column: "checksum")
             appliedVersions.insert(version)
             guard let index = migrations.firstIndex(where: { $0.version == version }) else {
-                throw MigrationError("migration \(String(format: "%04d", version))_\(name).sql was applied but is missing from \(schemaDirectory.path)")
+                throw MigrationError(
+                    "migration \(String(format: "%04d", version))_\(name).sql was applied but is missing from \(schemaDirectory.path)")
             }
             guard checksums[index] == checksum else {
-                throw MigrationError("""
+                throw MigrationError(
+                    """
                     migration \(migrations[index].fileName) was changed after it was applied \
                     (checksum \(checksum.prefix(12))… now \(checksums[index].prefix(12))…): \
                     restore it and put the change in a new migration
@@ -105,7 +109,8 @@ public struct Migrator: Sendable {
             do {
                 try await connection.withTransaction { connection in
                     try await connection.executeScript(migration.sql)
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO keyplan_migrations (version, name, checksum) \
                         VALUES (\(migration.version), \(migration.name), \(checksum))
                         """)

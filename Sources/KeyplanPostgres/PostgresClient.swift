@@ -3,7 +3,7 @@ import Foundation
 import KeyplanPool
 import Metrics
 import NIOPosix
-import ServiceLifecycle
+public import ServiceLifecycle
 import Synchronization
 
 /// A pool of PostgreSQL connections: the way the server talks to PostgreSQL.
@@ -165,14 +165,15 @@ public final class PostgresClient: Service, Sendable {
             }
             guard (try? await Task.sleep(until: next.instant, clock: .continuous)) != nil else { return }
             let now = ContinuousClock.now
-            perform(state.withLock { state in
-                var actions: [StateMachine.Action] = []
-                while let first = state.deadlines.first, first.instant <= now {
-                    state.deadlines.removeFirst()
-                    actions += state.machine.deadlinePassed(first.request, now: now)
-                }
-                return actions
-            })
+            perform(
+                state.withLock { state in
+                    var actions: [StateMachine.Action] = []
+                    while let first = state.deadlines.first, first.instant <= now {
+                        state.deadlines.removeFirst()
+                        actions += state.machine.deadlinePassed(first.request, now: now)
+                    }
+                    return actions
+                })
         }
     }
 
@@ -185,15 +186,17 @@ public final class PostgresClient: Service, Sendable {
         do {
             let handle = try await threads.runIfActive { try LibPQConnection.connect(parameters: parameters) }
             let connection = PostgresConnection(handle: handle, id: id, threads: threads, cancelThreads: cancelThreads, traffic: traffic)
-            perform(state.withLock { state in
-                state.connections[id] = connection
-                return state.machine.connectionEstablished(id)
-            })
+            perform(
+                state.withLock { state in
+                    state.connections[id] = connection
+                    return state.machine.connectionEstablished(id)
+                })
         } catch {
             let message = (error as? PostgresError)?.message ?? "\(error)"
-            perform(state.withLock {
-                $0.machine.connectionFailed(id, error: .connectionFailed("could not connect to \(configuration.endpointDescription): \(message)"))
-            })
+            perform(
+                state.withLock {
+                    $0.machine.connectionFailed(id, error: .connectionFailed("could not connect to \(configuration.endpointDescription): \(message)"))
+                })
         }
     }
 

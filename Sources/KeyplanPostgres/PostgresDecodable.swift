@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Swift type that can be read from a column of a result (results arrive in binary format).
 public protocol PostgresDecodable: Sendable {
@@ -119,8 +119,11 @@ extension UUID: PostgresDecodable {
     public static func decode(from reader: inout PostgresByteReader, type: PostgresDataType) throws -> UUID {
         guard type == .uuid else { throw PostgresDecodingFailure.typeMismatch(Self.self, type) }
         let b = Array(try reader.readBytes(16))
-        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
-                           b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        return UUID(
+            uuid: (
+                b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7],
+                b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]
+            ))
     }
 }
 

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A Swift value that can be sent as a statement parameter.
 public protocol PostgresEncodable: Sendable {

@@ -1,10 +1,11 @@
+import Foundation
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Foundation
-import Synchronization
 
 /// LISTEN/NOTIFY on one dedicated connection and one dedicated thread.
 ///
@@ -120,7 +121,10 @@ final class PostgresListener: Sendable {
         connection?.close()
         let (subscribers, stopped) = state.withLock { state in
             state.isStopped = true
-            defer { state.subscribers = [:]; state.stopped = nil }
+            defer {
+                state.subscribers = [:]
+                state.stopped = nil
+            }
             return (state.subscribers, state.stopped)
         }
         failPendingListens(PostgresError(kind: .poolShutDown, message: "the client is shut down"))

@@ -1,8 +1,8 @@
-import KeyplanPostgres
-import KeyplanRPC
-import Logging
-import NIOPosix
-import ServiceLifecycle
+public import KeyplanPostgres
+public import KeyplanRPC
+public import Logging
+public import NIOPosix
+public import ServiceLifecycle
 
 /// Keyplan's services, the interceptors that guard them, and their background work, ready for an
 /// ``RPCServer`` in a `ServiceGroup`:
@@ -29,20 +29,24 @@ public struct KeyplanServices: Service, Sendable {
     let auditTrail: AuditTrail
     let visits: WorkspaceVisits
     let events: WorkspaceEvents
+    /// Delivers mail, when there is a relay.
+    let mail: MailSender?
+    let webhooks: WebhookDispatcher
     private let logger: Logger
 
     public init(
         database: PostgresClient, configuration: IdentityConfiguration = .defaults,
-        policy: AuthorizationPolicy = .keyplan, hashingThreads: NIOThreadPool = .singleton,
-        logger: Logger = Logger(label: "keyplan.services")
+        policy: AuthorizationPolicy = .keyplan, hashingThreads: NIOThreadPool = .singleton, mail: OutgoingMail? = nil,
+        webhooks: WebhookConfiguration = .defaults, logger: Logger = Logger(label: "keyplan.services")
     ) throws {
         let auditTrail = AuditTrail(database: database)
         let credentials = CredentialCache(database: database)
         let visits = WorkspaceVisits(database: database)
         let events = WorkspaceEvents(database: database)
+        let delivery = mail.map { MailSender($0, database: database) }
         let environment = ServiceEnvironment(
             database: database, hasher: PasswordHasher(parameters: configuration.passwords, threads: hashingThreads),
-            configuration: configuration, auditTrail: auditTrail, credentials: credentials, visits: visits)
+            configuration: configuration, auditTrail: auditTrail, credentials: credentials, visits: visits, mail: delivery)
         let secured: [any SecuredService] = [
             AuthenticationService(environment: environment),
             UserService(environment: environment),
@@ -60,11 +64,16 @@ public struct KeyplanServices: Service, Sendable {
             ActionService(environment: environment),
             ProcessStepService(environment: environment),
             RoadmapReviewService(environment: environment),
+            BuyingJourneyService(environment: environment),
+            AccountWhitespaceService(environment: environment),
             WorkspaceLiveService(environment: environment, events: events),
             NotificationService(environment: environment),
+            MailAdministrationService(environment: environment),
             HealthScoreService(environment: environment),
             CoachingListService(environment: environment),
             AnalyticsReportService(environment: environment),
+            ExportFileService(environment: environment),
+            WebhookService(environment: environment, configuration: webhooks),
         ]
         let all = SecuredServiceGroup(services: secured, policy: policy, database: database, visits: visits)
         var routes = SecuredRoutes(policy: policy, database: database, visits: visits)
@@ -76,13 +85,15 @@ public struct KeyplanServices: Service, Sendable {
         self.visits = visits
         self.auditTrail = auditTrail
         self.events = events
+        self.mail = delivery
+        self.webhooks = WebhookDispatcher(database: database, configuration: webhooks)
         self.logger = logger
         self.interceptors = [AuditInterceptor(trail: auditTrail), AuthenticationInterceptor(policy: policy, credentials: credentials)]
     }
 
     /// The services' background work until graceful shutdown: listening for credential changes,
     /// writing the batched audit rows and workspace views (what is queued is written before this
-    /// returns). Run
+    /// returns), delivering mail and webhooks (an attempt cut short is retried after its lease). Run
     /// it in the same `ServiceGroup` as the server, after the database client and before the
     /// server, so that it stops after the server has drained and before the database closes.
     public func run() async throws {
@@ -90,6 +101,9 @@ public struct KeyplanServices: Service, Sendable {
             group.addTask { await cancelWhenGracefulShutdown { await credentials.run(logger: logger) } }
             group.addTask { await cancelWhenGracefulShutdown { await auditTrail.run(logger: logger) } }
             group.addTask { await cancelWhenGracefulShutdown { await visits.run(logger: logger) } }
+            // Mail stops claiming at graceful shutdown and finishes what it claimed (its own handler).
+            if let mail { group.addTask { await mail.run(logger: logger) } }
+            group.addTask { await webhooks.run(logger: logger) }
             await group.waitForAll()
         }
     }

@@ -4,7 +4,7 @@ import KeyplanPostgres
 import KeyplanRPC
 
 /// What every service implementation shares: the database, the password hasher, the identity
-/// configuration, the audit trail, the credential cache, the workspace views counted.
+/// configuration, the audit trail, the credential cache, the workspace views counted, mail delivery.
 struct ServiceEnvironment: Sendable {
     let database: PostgresClient
     let hasher: PasswordHasher
@@ -12,6 +12,8 @@ struct ServiceEnvironment: Sendable {
     let auditTrail: AuditTrail
     let credentials: CredentialCache
     let visits: WorkspaceVisits
+    /// Mail delivery; `nil` when the server has no relay.
+    var mail: MailSender? = nil
 
     /// Forgets cached credentials once `transaction` commits — in this process at once; other
     /// processes hear of it from the database's notification.

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanAPI
+import KeyplanMail
 import KeyplanRPC
 
 /// Checks and normalizes request fields, with errors that say what is wrong.
@@ -14,6 +15,18 @@ enum Validate {
             // The text is not echoed: it may be a password typed into the wrong field, and
             // messages reach the audit log.
             throw RPCError(code: .invalidArgument, message: "the email is not a valid address")
+        }
+        return email
+    }
+
+    /// ``email(_:)`` that mail can also be sent to (``MailAddress/validate(_:)``: ASCII, a dot-atom local
+    /// part, a domain of proper labels), for the addresses of people Keyplan will write to.
+    static func mailAddress(_ text: String) throws -> String {
+        let email = try email(text)
+        do {
+            try MailAddress.validate(email)
+        } catch {
+            throw RPCError(code: .invalidArgument, message: "the email is not an address mail can be sent to: it \(error.reason)")
         }
         return email
     }
@@ -37,7 +50,8 @@ enum Validate {
 
     static func newPassword(_ password: String) throws -> String {
         guard (PasswordHasher.minimumLength...PasswordHasher.maximumLength).contains(password.count) else {
-            throw RPCError(code: .invalidArgument, message: "a password must have \(PasswordHasher.minimumLength) to \(PasswordHasher.maximumLength) characters")
+            throw RPCError(
+                code: .invalidArgument, message: "a password must have \(PasswordHasher.minimumLength) to \(PasswordHasher.maximumLength) characters")
         }
         return password
     }
@@ -114,7 +128,8 @@ enum Validate {
     /// Refuses a change that both sets and clears a field (`contradictions` of a request).
     static func noContradictions<Field: RawRepresentable<String>>(_ contradictions: [Field]) throws {
         if let field = contradictions.first {
-            throw RPCError(code: .invalidArgument, message: "either set \(field.rawValue.replacingOccurrences(of: "_", with: " ")) or clear it, not both")
+            throw RPCError(
+                code: .invalidArgument, message: "either set \(field.rawValue.replacingOccurrences(of: "_", with: " ")) or clear it, not both")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import SwiftDiagnostics
 import SwiftSyntax
 
@@ -12,6 +13,8 @@ struct MessageDeclaration {
         /// Written as an Optional (`T?`, `T!`, `Optional<T>`). Other types may still be Optionals (a type
         /// alias, a generic parameter): an absent field of one decodes as the runtime finds.
         let isOptional: Bool
+        /// The property's doc comment, for the API catalogue.
+        let documentation: String?
 
         /// The property's type as the reader returns it.
         var declaredType: String { self.isOptional ? "\(self.valueType)?" : self.valueType }
@@ -23,6 +26,11 @@ struct MessageDeclaration {
     /// The access level the generated members need to satisfy the conformance: the struct's, when above internal.
     let access: String?
     let fields: [Field]
+    /// The struct's doc comment, for the API catalogue.
+    let documentation: String?
+    /// The memberwise initializer to write: nil when the struct declares one with the same labels itself, or when
+    /// a stored property's type is not written out.
+    let memberwiseInitializer: String?
 
     init(_ declaration: some DeclGroupSyntax, attribute: AttributeSyntax) throws {
         guard let decl = declaration.as(StructDeclSyntax.self) else {
@@ -31,6 +39,7 @@ struct MessageDeclaration {
         if let custom = Self.customCoding(decl) {
             throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.codesItself(custom).diagnose(at: decl.name)])
         }
+        self.documentation = Self.documentation(decl.leadingTrivia)
         self.access = decl.modifiers.lazy.map(\.name.text).first { ["public", "package"].contains($0) }
         let members = decl.memberBlock.members.map(\.decl)
         guard let keys = members.lazy.compactMap({ $0.as(EnumDeclSyntax.self) }).first(where: { $0.name.text == "CodingKeys" }) else {
@@ -42,7 +51,6 @@ struct MessageDeclaration {
         }
         let properties = Self.storedProperties(members)
         var fields: [Field] = []
-        var next = 0
         for member in keys.memberBlock.members {
             if let conditional = member.decl.as(IfConfigDeclSyntax.self) {
                 // Which cases exist, and so their numbers, would depend on the build.
@@ -50,20 +58,24 @@ struct MessageDeclaration {
             }
             guard let caseDecl = member.decl.as(EnumCaseDeclSyntax.self) else { continue }
             for element in caseDecl.elements {
-                if let value = element.rawValue?.value {
-                    guard let number = Self.integer(value) else {
-                        throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.rawValueNotLiteral.diagnose(at: value)])
-                    }
-                    next = number
+                // Every field names its number: Swift's auto-increment would renumber the wire silently when a
+                // case is inserted or moved.
+                guard let value = element.rawValue?.value else {
+                    throw DiagnosticsError(diagnostics: [
+                        WireMessageDiagnostic.implicitFieldNumber(Self.bare(element.name.text)).diagnose(at: element)
+                    ])
                 }
-                let number = next
+                guard let number = Self.integer(value) else {
+                    throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.rawValueNotLiteral.diagnose(at: value)])
+                }
                 guard number >= 1 else {
                     throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.fieldNumberTooSmall(element.name.text).diagnose(at: element)])
                 }
                 guard number <= Self.maximumFieldNumber else {
-                    throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.fieldNumberTooLarge(element.name.text, Self.maximumFieldNumber).diagnose(at: element)])
+                    throw DiagnosticsError(diagnostics: [
+                        WireMessageDiagnostic.fieldNumberTooLarge(element.name.text, Self.maximumFieldNumber).diagnose(at: element)
+                    ])
                 }
-                next = number + 1
                 let name = Self.bare(element.name.text)
                 guard let property = properties.first(where: { Self.bare($0.name) == name }) else {
                     throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.noProperty(name).diagnose(at: element)])
@@ -78,10 +90,40 @@ struct MessageDeclaration {
                     throw DiagnosticsError(diagnostics: [WireMessageDiagnostic.unsupportedProperty(name, unsupported).diagnose(at: property.node)])
                 }
                 let (valueType, isOptional) = Self.unwrapped(type)
-                fields.append(Field(name: property.name, number: number, valueType: valueType, isOptional: isOptional))
+                fields.append(
+                    Field(
+                        name: property.name, number: number, valueType: valueType, isOptional: isOptional,
+                        documentation: property.documentation))
             }
         }
         self.fields = fields
+        self.memberwiseInitializer = Self.memberwiseInitializer(properties, members: members, access: self.access)
+    }
+
+    /// `init(a: A, b: B? = nil)`: every stored property in declaration order, Optionals defaulting to nil and
+    /// properties with an initial value to it — what Swift's implicit one takes, but with the struct's access level,
+    /// so that public messages need no hand-written copy of it.
+    private static func memberwiseInitializer(_ properties: [StoredProperty], members: [DeclSyntax], access: String?) -> String? {
+        let assignable = properties.filter { !$0.isInitializedConstant }.sorted { $0.node.position < $1.node.position }
+        let labels = assignable.map { Self.bare($0.name) }
+        let declared = members.compactMap { $0.as(InitializerDeclSyntax.self) }.contains { initializer in
+            initializer.signature.parameterClause.parameters.map { Self.bare($0.firstName.text) } == labels
+        }
+        guard !declared else { return nil }
+        var parameters: [String] = []
+        for property in assignable {
+            guard let type = property.type else { return nil }
+            var parameter = "\(property.name): \(type.trimmedDescription)"
+            if let initialValue = property.initialValue {
+                parameter += " = \(initialValue)"
+            } else if Self.unwrapped(type).1 {
+                parameter += " = nil"
+            }
+            parameters.append(parameter)
+        }
+        let assignments = assignable.map { "self.\($0.name) = \($0.name)" }
+        let prefix = access.map { "\($0) " } ?? ""
+        return "\(prefix)init(\(parameters.joined(separator: ", "))) {\n" + assignments.joined(separator: "\n") + "\n}"
     }
 
     // MARK: Generated code
@@ -132,7 +174,60 @@ struct MessageDeclaration {
         return lines.joined(separator: "\n")
     }
 
+    /// The static `wireDescription` (``WireDescribed``): the fields as declared, for the API catalogue. A member of the
+    /// struct, like the field reader, so that property types resolve as they do in the struct.
+    var descriptionMember: String {
+        let access = self.access.map { "\($0) " } ?? ""
+        var lines = ["\(access)static var wireDescription: KeyplanWire.WireMessageDescription {"]
+        lines.append("KeyplanWire.WireMessageDescription(documentation: \(Self.literal(self.documentation)), fields: [")
+        for field in self.fields {
+            lines.append(
+                "KeyplanWire.WireFieldDescription(number: \(field.number), name: \(Self.literal(Self.bare(field.name))), "
+                    + "type: (\(field.valueType)).self, isOptional: \(field.isOptional), documentation: \(Self.literal(field.documentation))),")
+        }
+        lines.append("])")
+        lines.append("}")
+        return lines.joined(separator: "\n")
+    }
+
+    /// A string literal for `text`, or `nil`.
+    private static func literal(_ text: String?) -> String {
+        guard let text else { return "nil" }
+        var escaped = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\\": escaped += "\\\\"
+            case "\"": escaped += "\\\""
+            case "\n": escaped += "\\n"
+            default: escaped.unicodeScalars.append(scalar)
+            }
+        }
+        return "\"" + escaped + "\""
+    }
+
     // MARK: Reading the declaration
+
+    /// The `///` lines before a declaration, joined as one text (paragraphs kept), or nil.
+    static func documentation(_ trivia: Trivia) -> String? {
+        var lines: [String] = []
+        for piece in trivia {
+            switch piece {
+            case .docLineComment(let text):
+                var line = text.dropFirst(3)
+                if line.first == " " { line = line.dropFirst() }
+                lines.append(String(line))
+            case .docBlockComment(let text):
+                lines.append(contentsOf: text.dropFirst(3).dropLast(2).split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) })
+            case .lineComment, .blockComment:
+                lines.removeAll()  // a plain comment between doc comment and declaration: the doc belongs elsewhere
+            default:
+                continue
+            }
+        }
+        // One line per paragraph: a doc comment's own line breaks are layout.
+        let paragraphs = lines.split(separator: "", omittingEmptySubsequences: true).map { $0.joined(separator: " ") }
+        return paragraphs.isEmpty ? nil : paragraphs.joined(separator: "\n\n")
+    }
 
     /// The struct's own `init(from:)` or `encode(to:)`, which generated coding would silently bypass.
     static func customCoding(_ decl: StructDeclSyntax) -> String? {
@@ -157,7 +252,10 @@ struct MessageDeclaration {
 
     private struct StoredProperty {
         let name: String
+        let documentation: String?
         let type: TypeSyntax?
+        /// The initial value as written, if any: the memberwise initializer's default.
+        let initialValue: String?
         /// A `let` with an initial value, which no initializer can assign.
         let isInitializedConstant: Bool
         /// Why the property cannot be coded by generated code the way `Codable` codes it, if it cannot.
@@ -185,7 +283,8 @@ struct MessageDeclaration {
                 let isInitializedConstant = variable.bindingSpecifier.tokenKind == .keyword(.let) && binding.initializer != nil
                 properties.append(
                     StoredProperty(
-                        name: pattern.identifier.text, type: pendingType, isInitializedConstant: isInitializedConstant,
+                        name: pattern.identifier.text, documentation: Self.documentation(variable.leadingTrivia), type: pendingType,
+                        initialValue: binding.initializer?.value.trimmedDescription, isInitializedConstant: isInitializedConstant,
                         unsupportedForm: Self.unsupportedForm(variable), node: Syntax(binding))
                 )
             }

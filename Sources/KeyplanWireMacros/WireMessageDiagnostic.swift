@@ -8,6 +8,7 @@ enum WireMessageDiagnostic: DiagnosticMessage {
     case noCodingKeys
     case keysNotNumbered
     case rawValueNotLiteral
+    case implicitFieldNumber(String)
     case fieldNumberTooSmall(String)
     case fieldNumberTooLarge(String, Int)
     case conditionalKeys
@@ -28,6 +29,8 @@ enum WireMessageDiagnostic: DiagnosticMessage {
             "CodingKeys must be declared 'Int, CodingKey': its raw values are the field numbers"
         case .rawValueNotLiteral:
             "a field number must be an integer literal"
+        case .implicitFieldNumber(let name):
+            "field '\(name)' has no number of its own; write 'case \(name) = N' (a number counted on from the case before would change when cases are inserted or moved)"
         case .fieldNumberTooSmall(let name):
             "field '\(name)' has number 0 or less; field numbers start at 1 (write 'case \(name) = 1')"
         case .fieldNumberTooLarge(let name, let maximum):

@@ -1,7 +1,7 @@
 import SwiftDiagnostics
-import SwiftSyntax
+public import SwiftSyntax
 import SwiftSyntaxBuilder
-import SwiftSyntaxMacros
+public import SwiftSyntaxMacros
 
 /// `@WireMessage`: generates a struct's `WireMessage` conformance (binary coding without `Codable`'s containers)
 /// from the same declaration its synthesized `Codable` conformance comes from, so that the two agree field for field.
@@ -14,8 +14,10 @@ import SwiftSyntaxMacros
 ///
 /// It has two roles. As a member macro it adds a static function that reads the fields, declared in the struct's
 /// body so that property types name what they name there (a sibling nested type, say); as an extension macro it adds
-/// the conformance, whose initializer assigns what that function read. (The initializer itself stays out of the
-/// body, where it would take away the memberwise initializer.)
+/// the conformance, whose initializer assigns what that function read. The member role also writes the message's
+/// `wireDescription` (for the API catalogue) and, unless the struct declares one with the same labels, a memberwise
+/// initializer with the struct's access level — Swift's implicit one is internal, so public messages needed a
+/// hand-written copy of it.
 public struct WireMessageMacro: ExtensionMacro, MemberMacro {
     public static func expansion(
         of node: AttributeSyntax,
@@ -25,7 +27,8 @@ public struct WireMessageMacro: ExtensionMacro, MemberMacro {
     ) throws -> [DeclSyntax] {
         // What is wrong with the declaration is reported once, by the extension role.
         guard let message = try? MessageDeclaration(declaration, attribute: node) else { return [] }
-        return ["\(raw: message.fieldReader)"]
+        return ["\(raw: message.fieldReader)", "\(raw: message.descriptionMember)"]
+            + (message.memberwiseInitializer.map { ["\(raw: $0)"] } ?? [])
     }
 
     public static func expansion(
@@ -37,7 +40,9 @@ public struct WireMessageMacro: ExtensionMacro, MemberMacro {
     ) throws -> [ExtensionDeclSyntax] {
         let message = try MessageDeclaration(declaration, attribute: node)
         let access = message.access.map { "\($0) " } ?? ""
-        let conformance = protocols.isEmpty ? "" : ": KeyplanWire.WireMessage"
+        // The conformances the type does not have yet, as the compiler lists them (`WireMessage`, `WireDescribed`).
+        let missing = protocols.map { "KeyplanWire." + ($0.trimmedDescription.split(separator: ".").last.map(String.init) ?? "") }
+        let conformance = missing.isEmpty ? "" : ": " + missing.joined(separator: ", ")
         let source: DeclSyntax = """
             extension \(type.trimmed)\(raw: conformance) {
                 \(raw: access)static var wireKeys: any CodingKey.Type { CodingKeys.self }

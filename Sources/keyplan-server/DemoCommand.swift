@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KeyplanAPI
 import KeyplanPostgres
 import KeyplanServer
 import Logging

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KeyplanLocalDatabase
 import KeyplanPostgres
 
 /// `keyplan-server migrate`: applies `Schema/NNNN_name.sql` files in order.

@@ -1,12 +1,17 @@
 import ArgumentParser
 import Foundation
+import KeyplanGateway
+import KeyplanLocalDatabase
+import KeyplanMail
 import KeyplanPostgres
 import KeyplanRPC
 import KeyplanServer
 import Logging
 import Metrics
+import NIOPosix
 import Prometheus
 import ServiceLifecycle
+import UnixSignals
 
 /// `keyplan-server serve`: runs the RPC server and its Prometheus endpoint until SIGTERM/SIGINT.
 ///
@@ -53,6 +58,31 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The port of the Prometheus /metrics endpoint. Default: 9400.")
     var metricsPort: Int?
 
+    @Option(help: "The HTTP port: the web portal at /, the Connect JSON gateway, /openapi.json (same host and TLS as the RPC port). Default: 7480.")
+    var httpPort: Int?
+
+    @Option(
+        help:
+            "The SMTP relay for mail: smtp://host:port, smtps://user:password@host, smtp+starttls://user:password@host:587. Default: none (no mail).")
+    var smtpUrl: String?
+
+    @Option(help: "A file holding the SMTP password, for an --smtp-url that names only the user.")
+    var smtpPasswordFile: String?
+
+    @Option(help: "PEM certificates to trust for the relay's TLS, instead of the system's.")
+    var smtpTrustRoots: String?
+
+    @Option(help: "The sender of every mail, e.g. \"Acme Plans <plans@acme.example>\".")
+    var mailFrom: String?
+
+    @Option(help: "A Reply-To for every mail.")
+    var mailReplyTo: String?
+
+    @Option(help: "The portal's public address, which links in mails point to, e.g. https://plans.acme.example.")
+    var portalUrl: String?
+    @Flag(help: "Let webhooks reach loopback and private addresses and use plain http (development, tests). Default: refused.")
+    var webhookAllowPrivateAddresses = false
+
     @Option(help: "The server role's database URL or libpq string. Default: $KEYPLAN_DATABASE_URL, else the private local cluster.")
     var databaseURL: String?
 
@@ -83,20 +113,44 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
 
+        let mailConfiguration: MailConfiguration?
+        do {
+            mailConfiguration = try await NIOThreadPool.singleton.runIfActive { [flagOverrides, config] in
+                try ServerConfiguration.resolveMail(
+                    flags: flagOverrides, environment: environment, configFilePath: config ?? environment["KEYPLAN_CONFIG"])
+            }
+        } catch let error as ServerConfiguration.ConfigurationError {
+            throw ValidationError(error.message)
+        }
+        var mail: OutgoingMail?
+        if let mailConfiguration { mail = try await OutgoingMail.make(mailConfiguration, logger: logger) }
+        if let mail {
+            logger.info("mail goes through \(mail.configuration.relay) from \(mail.configuration.from.address)")
+        } else {
+            logger.info("no mail relay (--smtp-url): invitations hand their token to the inviter, notifications are not mailed")
+        }
+
         let database = try await openDatabase(environment: environment, logger: logger)
-        let keyplan = try KeyplanServices(database: database, logger: logger)
+        let keyplan = try KeyplanServices(
+            database: database, mail: mail, webhooks: WebhookConfiguration(allowPrivateAddresses: resolved.metrics.webhookAllowPrivateAddresses),
+            logger: logger)
         let server = RPCServer(
             configuration: resolved.server,
             services: keyplan.services,
             interceptors: [LoggingServerInterceptor(), MetricsServerInterceptor()] + keyplan.interceptors,
             logger: logger)
         let metrics = PrometheusEndpoint(registry: registry, host: resolved.metrics.host, port: resolved.metrics.port)
+        let http = GatewayServer(
+            configuration: GatewayConfiguration(host: resolved.server.host, port: resolved.metrics.httpPort, tls: resolved.server.tls),
+            rpcServer: server, openAPI: try APICatalogue(server: server).openAPI(), logger: logger)
 
         // Graceful shutdown runs in reverse order: the server drains its calls, then the services'
         // background work ends (the queued audit rows are written), then the database closes.
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: database), .init(service: keyplan), .init(service: server), .init(service: metrics)],
+                services: [
+                    .init(service: database), .init(service: keyplan), .init(service: server), .init(service: http), .init(service: metrics),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
@@ -114,6 +168,14 @@ struct ServeCommand: AsyncParsableCommand {
         overrides.shutdownGraceSeconds = shutdownGraceSeconds
         overrides.metricsHost = metricsHost
         overrides.metricsPort = metricsPort
+        overrides.httpPort = httpPort
+        overrides.smtpURL = smtpUrl
+        overrides.smtpPasswordFile = smtpPasswordFile
+        overrides.smtpTrustRoots = smtpTrustRoots
+        overrides.mailFrom = mailFrom
+        overrides.mailReplyTo = mailReplyTo
+        overrides.portalURL = portalUrl
+        if webhookAllowPrivateAddresses { overrides.webhookAllowPrivateAddresses = true }
         return overrides
     }
 

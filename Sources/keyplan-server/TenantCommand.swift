@@ -14,7 +14,8 @@ struct TenantCommand: AsyncParsableCommand {
     struct Create: AsyncParsableCommand {
         /// `text` as one shell word: quoted when it holds anything a shell would read otherwise.
         static func quoted(_ text: String) -> String {
-            text.allSatisfy { $0.isLetter || $0.isNumber || "@._+-".contains($0) } ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+            text.allSatisfy { $0.isLetter || $0.isNumber || "@._+-".contains($0) }
+                ? text : "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
         }
 
         static let configuration = CommandConfiguration(
@@ -55,7 +56,8 @@ struct TenantCommand: AsyncParsableCommand {
                     encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                     print(String(decoding: try encoder.encode(result), as: UTF8.self))
                 } else {
-                    print("""
+                    print(
+                        """
                         tenant   \(result.slug) (\(result.tenantID))
                         admin    \(result.adminEmail) (\(result.adminUserID))
                         password \(result.adminPassword)

@@ -26,10 +26,13 @@ struct LocalClusterTests {
             // The app URL works, as the app role, on a migrated database.
             let configuration = try PostgresConfiguration(connectionString: first.appURL)
             let (user, tables) = try await PostgresClient.withClient(configuration: configuration) { client in
-                let row = try #require(try await client.query("""
-                    SELECT current_user::text AS u,
-                           (SELECT count(*) FROM pg_tables WHERE tablename IN ('tenants', 'accounts')) AS t
-                    """).first)
+                let row = try #require(
+                    try await client.query(
+                        """
+                        SELECT current_user::text AS u,
+                               (SELECT count(*) FROM pg_tables WHERE tablename IN ('tenants', 'accounts')) AS t
+                        """
+                    ).first)
                 return (try row.decode(String.self, column: "u"), try row.decode(Int.self, column: "t"))
             }
             #expect(user == "keyplan_app")
@@ -76,7 +79,9 @@ struct LocalClusterTests {
             let again = try await LocalCluster(configuration: cluster.configuration).start()
             #expect(again.port == first.port)
             let configuration = try PostgresConfiguration(connectionString: again.ownerURL)
-            let one = try await PostgresClient.withClient(configuration: configuration) { try await $0.query("SELECT 1 AS one").single(Int.self, column: "one") }
+            let one = try await PostgresClient.withClient(configuration: configuration) {
+                try await $0.query("SELECT 1 AS one").single(Int.self, column: "one")
+            }
             #expect(one == 1)
         }
     }
@@ -96,7 +101,8 @@ struct LocalClusterTests {
             // A later test process: a new instance on the same cluster.
             let after = try await LocalCluster(configuration: cluster.configuration).createTestDatabase()
             let column = try await PostgresClient.withClient(configuration: try PostgresConfiguration(connectionString: after.ownerURL)) { client in
-                try await client.query("SELECT attname::text AS name FROM pg_attribute WHERE attrelid = 'sample'::regclass AND attnum > 0").single(String.self, column: "name")
+                try await client.query("SELECT attname::text AS name FROM pg_attribute WHERE attrelid = 'sample'::regclass AND attnum > 0").single(
+                    String.self, column: "name")
             }
             #expect(column == "second")
             try await cluster.dropDatabase(named: before.name)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import KeyplanPool
 
 @Suite("PoolStateMachine")
@@ -31,9 +32,10 @@ struct PoolStateMachineTests {
         var pool = machine(connections: 2)
         var opened = 0
         for request in 1...5 {
-            opened += pool.leaseRequested(request, deadline: inFive, now: t0).filter {
-                if case .openConnection = $0 { true } else { false }
-            }.count
+            opened +=
+                pool.leaseRequested(request, deadline: inFive, now: t0).filter {
+                    if case .openConnection = $0 { true } else { false }
+                }.count
         }
         #expect(opened == 2)
         #expect(pool.connectionCount == 2)

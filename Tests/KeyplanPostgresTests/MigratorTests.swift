@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanLocalDatabase
 import KeyplanPostgres
 import Testing
 
@@ -77,14 +78,18 @@ struct MigratorTests {
     }
 
     @Test func failingMigrationIsRolledBackWhole() async throws {
-        try await withSchemaCopy({ try write("CREATE TABLE half (id int);\nSELECT no_such_function();\n", to: "9001_broken.sql", in: $0) }) { directory in
+        try await withSchemaCopy({ try write("CREATE TABLE half (id int);\nSELECT no_such_function();\n", to: "9001_broken.sql", in: $0) }) {
+            directory in
             try await withTestClient(asOwner: true) { client, _ in
                 let error = await migrationError { try await Migrator(schemaDirectory: directory).migrate(client) }
                 #expect(error?.description.contains("9001_broken.sql failed") == true)
-                let state = try #require(try await client.query("""
-                    SELECT to_regclass('half') IS NOT NULL AS half,
-                           EXISTS (SELECT FROM keyplan_migrations WHERE version = 9001) AS recorded
-                    """).first)
+                let state = try #require(
+                    try await client.query(
+                        """
+                        SELECT to_regclass('half') IS NOT NULL AS half,
+                               EXISTS (SELECT FROM keyplan_migrations WHERE version = 9001) AS recorded
+                        """
+                    ).first)
                 #expect(try state.decode(Bool.self, column: "half") == false)
                 #expect(try state.decode(Bool.self, column: "recorded") == false)
                 // The advisory lock was released: a good schema migrates at once.

@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanLocalDatabase
 import KeyplanPostgres
 import Testing
 

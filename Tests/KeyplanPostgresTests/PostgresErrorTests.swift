@@ -106,7 +106,8 @@ struct PostgresErrorTests {
             try await createTenant(client)
             let id = UUID()
             try await client.withTransaction(tenant: tenant) { connection in
-                try await connection.query("INSERT INTO accounts (tenant_id, id, name, annual_revenue) VALUES (\(tenant), \(id), 'Kept', \(Decimal(string: "1250000.50")!))")
+                try await connection.query(
+                    "INSERT INTO accounts (tenant_id, id, name, annual_revenue) VALUES (\(tenant), \(id), 'Kept', \(Decimal(string: "1250000.50")!))")
             }
             let revenue = try await client.withTransaction(tenant: tenant) { connection in
                 try await connection.query("SELECT annual_revenue FROM accounts WHERE id = \(id)").single(Decimal.self, column: "annual_revenue")

@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanLocalDatabase
 import KeyplanPostgres
 import Testing
 
@@ -129,7 +130,8 @@ struct PostgresPoolTests {
     }
 
     @Test func callerCancelledWhileWaitingForAConnectionLeavesTheQueue() async throws {
-        try await withTestClient(pool: PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .seconds(10), maximumWaiters: 10)) { client, _ in
+        try await withTestClient(pool: PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .seconds(10), maximumWaiters: 10)) {
+            client, _ in
             let holder = await holdOnlyConnection(client, seconds: 1)
             let start = ContinuousClock.now
             let waiter = Task { try await client.query("SELECT 1") }

@@ -72,7 +72,10 @@ struct PostgresRestartTests {
                         try? await Task.sleep(for: .seconds(5))
                         return false
                     }
-                    defer { group.cancelAll(); resumed.cancel() }
+                    defer {
+                        group.cancelAll()
+                        resumed.cancel()
+                    }
                     return await group.next() ?? false
                 }
                 #expect(sawResumed)

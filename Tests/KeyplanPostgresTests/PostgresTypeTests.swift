@@ -34,8 +34,9 @@ struct PostgresTypeTests {
             try await expectRoundTrip([Int64.min, 0, Int64.max], as: "bigint", on: client)
             try await expectRoundTrip([Int.min, 7, Int.max], as: "bigint", on: client)
             try await expectRoundTrip([0.0, -1.5, .pi, 1e300, .infinity], as: "double precision", on: client)
-            try await expectRoundTrip(["", "plain", "Grüße, Zoë — 東京 🚀", "quote ' and \\ and \"", "nul-free\ttab\nnewline"],
-                                      as: "text", on: client)
+            try await expectRoundTrip(
+                ["", "plain", "Grüße, Zoë — 東京 🚀", "quote ' and \\ and \"", "nul-free\ttab\nnewline"],
+                as: "text", on: client)
             try await expectRoundTrip([UUID(), UUID(uuidString: "00000000-0000-0000-0000-000000000000")!], as: "uuid", on: client)
             try await expectRoundTrip([Data(), Data([0, 1, 2, 255, 0]), Data("bytes ✓".utf8)], as: "bytea", on: client)
             try await expectRoundTrip(
@@ -57,9 +58,12 @@ struct PostgresTypeTests {
     @Test func fragmentsKeepTheirParameters() async throws {
         try await withTestClient { client, _ in
             let sum: PostgresQuery = "\(Int64(2)) + \(Int64(3)) + length('€$x $1')"
-            let row = try #require(try await client.query("""
-                SELECT \(Int64(1)) AS a, \(sum) AS b, '$' || \("Zoë") AS c, \("plain") AS d
-                """).first)
+            let row = try #require(
+                try await client.query(
+                    """
+                    SELECT \(Int64(1)) AS a, \(sum) AS b, '$' || \("Zoë") AS c, \("plain") AS d
+                    """
+                ).first)
             #expect(try row.decode(Int64.self, column: "a") == 1)
             #expect(try row.decode(Int64.self, column: "b") == 11)
             #expect(try row.decode(String.self, column: "c") == "$Zoë")
@@ -76,12 +80,15 @@ struct PostgresTypeTests {
 
     @Test func numericLiteralsDecodeExactly() async throws {
         try await withTestClient { client, _ in
-            let row = try #require(try await client.query("""
-                SELECT 123.4500::numeric AS a, -0.000012::numeric AS b, 10000::numeric AS c,
-                       99999999999999999999.99::numeric(22,2) AS d, 0::numeric AS e,
-                       -12345678901234567890123456789012345678::numeric AS f, 123456789012345678901234567890123456780::numeric AS g,
-                       0.00000000000000000000000000001::numeric AS h
-                """).first)
+            let row = try #require(
+                try await client.query(
+                    """
+                    SELECT 123.4500::numeric AS a, -0.000012::numeric AS b, 10000::numeric AS c,
+                           99999999999999999999.99::numeric(22,2) AS d, 0::numeric AS e,
+                           -12345678901234567890123456789012345678::numeric AS f, 123456789012345678901234567890123456780::numeric AS g,
+                           0.00000000000000000000000000001::numeric AS h
+                    """
+                ).first)
             #expect(try row.decode(Decimal.self, column: "a") == Decimal(string: "123.45"))
             #expect(try row.decode(Decimal.self, column: "b") == Decimal(string: "-0.000012"))
             #expect(try row.decode(Decimal.self, column: "c") == Decimal(10000))

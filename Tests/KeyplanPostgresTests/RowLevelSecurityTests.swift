@@ -18,7 +18,8 @@ struct RowLevelSecurityTests {
             try await client.withTransaction(tenant: tenant) { connection in
                 try await connection.query("INSERT INTO tenants (id, name) VALUES (\(tenant), \(name))")
                 try await connection.query("INSERT INTO accounts (tenant_id, id, name) VALUES (\(tenant), \(account), \(name + " key account"))")
-                try await connection.query("INSERT INTO contacts (tenant_id, id, account_id, full_name) VALUES (\(tenant), \(UUID()), \(account), 'Zoë')")
+                try await connection.query(
+                    "INSERT INTO contacts (tenant_id, id, account_id, full_name) VALUES (\(tenant), \(UUID()), \(account), 'Zoë')")
             }
             accounts.append(account)
         }
@@ -130,11 +131,14 @@ struct RowLevelSecurityTests {
     @Test func theServerRoleCannotTurnSecurityOff() async throws {
         try await withTestClient { client, _ in
             _ = try await seed(client)
-            let role = try #require(try await client.query("""
-                SELECT rolsuper, rolbypassrls,
-                       (SELECT count(*) FROM pg_class WHERE relowner = r.oid) AS owned
-                FROM pg_roles r WHERE rolname = current_user
-                """).first)
+            let role = try #require(
+                try await client.query(
+                    """
+                    SELECT rolsuper, rolbypassrls,
+                           (SELECT count(*) FROM pg_class WHERE relowner = r.oid) AS owned
+                    FROM pg_roles r WHERE rolname = current_user
+                    """
+                ).first)
             #expect(try role.decode(Bool.self, column: "rolsuper") == false)
             #expect(try role.decode(Bool.self, column: "rolbypassrls") == false)
             #expect(try role.decode(Int.self, column: "owned") == 0)
@@ -157,7 +161,8 @@ struct RowLevelSecurityTests {
 
     @Test func everyTenantTableLeadsWithTenantIDAndForcesSecurity() async throws {
         try await withTestClient(asOwner: true) { client, _ in
-            let tables = try await client.query("""
+            let tables = try await client.query(
+                """
                 SELECT c.relname AS name, c.relrowsecurity AS enabled, c.relforcerowsecurity AS forced,
                        (SELECT a.attname::text FROM pg_index i JOIN pg_attribute a
                           ON a.attrelid = i.indrelid AND a.attnum = i.indkey[0]

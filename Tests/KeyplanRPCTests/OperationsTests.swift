@@ -19,9 +19,11 @@ struct OperationsTests {
         let key = directory.appendingPathComponent("key.pem").path
         let openssl = Process()
         openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-        openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
-                             "-keyout", key, "-out", certificate]
+        openssl.arguments = [
+            "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+            "-keyout", key, "-out", certificate,
+        ]
         openssl.standardError = FileHandle.nullDevice
         try openssl.run()
         openssl.waitUntilExit()
@@ -33,7 +35,10 @@ struct OperationsTests {
         let client = server.client { $0.tls = .init(trustRootsPath: certificate, serverHostname: "localhost") }
         let echoed = try await client.unary(TestMethods.echo, request: TestMessage(text: "secret"))
         #expect(echoed.text == "secret")
-        let plain = server.client { $0.backoff.maxAttempts = 1; $0.connectTimeout = .seconds(1) }
+        let plain = server.client {
+            $0.backoff.maxAttempts = 1
+            $0.connectTimeout = .seconds(1)
+        }
         let error = await #expect(throws: RPCError.self) { try await plain.unary(TestMethods.echo, request: TestMessage()) }
         #expect(error?.code == .unavailable)
         await plain.close()

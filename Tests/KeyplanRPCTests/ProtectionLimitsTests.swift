@@ -144,17 +144,27 @@ struct ProtectionLimitsTests {
         var configuration = TestServer.configuration
         configuration.timeouts.maxCallDuration = .milliseconds(300)
         try await withServerAndClient(configuration: configuration) { server, client in
-            let start = ContinuousClock.now
-            let error = await #expect(throws: RPCError.self) {
-                try await client.unary(TestMethods.sleep, request: TestMessage(number: 30_000, text: "endless"))
+            // The handler's cancellation can only be seen if it started: on a loaded full run the 300 ms may pass
+            // before the handler task ran and took its request, so a round whose handler never started is tried again.
+            var checked = false
+            for round in 0..<5 where !checked {
+                let name = "endless-\(round)"
+                let start = ContinuousClock.now
+                let error = await #expect(throws: RPCError.self) {
+                    try await client.unary(TestMethods.sleep, request: TestMessage(number: 30_000, text: name))
+                }
+                #expect(error?.code == .deadlineExceeded)
+                #expect(error?.message.contains("maximum call duration") == true)
+                #expect(ContinuousClock.now - start < .seconds(10))
+                guard await server.probe.waitUntil(timeout: .seconds(2), { $0.started.contains(name) }) else { continue }
+                #expect(await server.probe.waitUntil { $0.cancelled.contains(name) })
+                checked = true
             }
-            #expect(error?.code == .deadlineExceeded)
-            #expect(error?.message.contains("maximum call duration") == true)
-            #expect(ContinuousClock.now - start < .seconds(10))
-            #expect(await server.probe.waitUntil { $0.cancelled.contains("endless") })
+            #expect(checked, "the handler never started in five rounds")
             // A shorter client deadline still wins.
             let short = await #expect(throws: RPCError.self) {
-                try await client.unary(TestMethods.sleep, request: TestMessage(number: 30_000, text: "short"), options: CallOptions(timeout: .milliseconds(100)))
+                try await client.unary(
+                    TestMethods.sleep, request: TestMessage(number: 30_000, text: "short"), options: CallOptions(timeout: .milliseconds(100)))
             }
             #expect(short?.code == .deadlineExceeded)
             #expect(short?.message.contains("maximum call duration") == false)
@@ -164,23 +174,36 @@ struct ProtectionLimitsTests {
     @Test("a slow serializer does not stall the connection's event loop when the call's deadline passes")
     func serializationOutsideTheCallLock() async throws {
         try await withServerAndClient { server, client in
-            // The response takes 5 s to serialize; the deadline passes after 2 s and ends the call from the
-            // event loop, which must not wait for the serializer to do so. (With 1 s, a loaded machine
-            // sometimes reached the deadline before the handler had started.)
-            let start = ContinuousClock.now
-            async let slow: Void = {
-                _ = try? await client.serverStreaming(
-                    TestMethods.slowSerialization, request: TestMessage(number: 5000), options: CallOptions(timeout: .seconds(2))
-                ) { response in
-                    for try await _ in response.messages {}
+            // The response takes 9 s to serialize; the deadline passes after 3 s and ends the call from the
+            // event loop, which must not wait for the serializer to do so: the echo at 3.5 s comes back within
+            // 4.5 s, before the serializer is done (a stalled loop would take 5.5 s or more). The check needs a
+            // handler that started before its deadline; a loaded full run has dispatched it too late, so a round
+            // whose handler did not start within 2.5 s is tried again. (Longer blocks one of the cooperative
+            // pool's threads longer.)
+            var checked = false
+            for _ in 0..<5 where !checked {
+                let startedBefore = server.probe.started.filter { $0 == "SlowSerialization" }.count
+                let start = ContinuousClock.now
+                async let slow: Void = {
+                    _ = try? await client.serverStreaming(
+                        TestMethods.slowSerialization, request: TestMessage(number: 9000), options: CallOptions(timeout: .seconds(3))
+                    ) { response in
+                        for try await _ in response.messages {}
+                    }
+                }()
+                let started = await server.probe.waitUntil(timeout: .seconds(3)) {
+                    $0.started.filter { $0 == "SlowSerialization" }.count > startedBefore
                 }
-            }()
-            #expect(await server.probe.waitUntil { $0.started.contains("SlowSerialization") })
-            try await Task.sleep(until: start + .milliseconds(2500))
-            let echoStart = ContinuousClock.now
-            try await expectStillServing(client)
-            #expect(ContinuousClock.now - echoStart < .seconds(2))
-            await slow
+                if started, ContinuousClock.now - start < .milliseconds(2500) {
+                    try await Task.sleep(until: start + .milliseconds(3500))
+                    let echoStart = ContinuousClock.now
+                    try await expectStillServing(client)
+                    #expect(ContinuousClock.now - echoStart < .milliseconds(4500))
+                    checked = true
+                }
+                await slow
+            }
+            #expect(checked, "the slow handler never started in time to be checked")
         }
     }
 
@@ -225,11 +248,12 @@ struct ProtectionLimitsTests {
         let server = try await TestServer.start()
         let port = server.port
         await server.stop()
-        let client = RPCClient(configuration: {
-            var configuration = ClientConfiguration(host: "127.0.0.1", port: port)
-            configuration.backoff = .init(initial: .milliseconds(10), multiplier: 1, maximum: .milliseconds(10), jitter: 0, maxAttempts: 2)
-            return configuration
-        }())
+        let client = RPCClient(
+            configuration: {
+                var configuration = ClientConfiguration(host: "127.0.0.1", port: port)
+                configuration.backoff = .init(initial: .milliseconds(10), multiplier: 1, maximum: .milliseconds(10), jitter: 0, maxAttempts: 2)
+                return configuration
+            }())
         let error = await #expect(throws: RPCError.self) { try await client.unary(TestMethods.echo, request: TestMessage()) }
         #expect(error?.code == .unavailable)
         await client.close()

@@ -6,11 +6,11 @@ struct ServicesTests {
     @Test("health check: the server and its services are serving; an unknown service is NOT_FOUND")
     func health() async throws {
         try await withServerAndClient { _, client in
-            let serverHealth = try await client.unary(Health.check, request: .init())
+            let serverHealth = try await client.unary(ServerHealth.check, request: .init())
             #expect(serverHealth.status == .serving)
-            let serviceHealth = try await client.unary(Health.check, request: .init(service: "keyplan.test.TestService"))
+            let serviceHealth = try await client.unary(ServerHealth.check, request: .init(service: "keyplan.test.TestService"))
             #expect(serviceHealth.status == .serving)
-            let error = await #expect(throws: RPCError.self) { try await client.unary(Health.check, request: .init(service: "nope")) }
+            let error = await #expect(throws: RPCError.self) { try await client.unary(ServerHealth.check, request: .init(service: "nope")) }
             #expect(error?.code == .notFound)
         }
     }
@@ -19,7 +19,7 @@ struct ServicesTests {
     func reflection() async throws {
         try await withServerAndClient { _, client in
             let response = try await client.unary(Reflection.listMethods, request: [])
-            #expect(response.services == ["keyplan.Health", "keyplan.Reflection", "keyplan.test.TestService"])
+            #expect(response.services == ["keyplan.Reflection", "keyplan.ServerHealth", "keyplan.test.TestService"])
             let streamingInput = response.methods.first { $0.method == "StreamingInput" }
             #expect(streamingInput?.kind == .clientStreaming)
             #expect(streamingInput?.requestType == "Swift.Array<Swift.UInt8>")
@@ -27,13 +27,14 @@ struct ServicesTests {
             #expect(response.methods.first { $0.method == "FullDuplex" }?.kind == .bidirectionalStreaming)
             #expect(response.methods.first { $0.method == "StreamingOutput" }?.kind == .serverStreaming)
             #expect(response.methods.first { $0.method == "Check" }?.kind == .unary)
-            #expect(response.methods.count == 16)
+            #expect(response.methods.count == 17)
         }
     }
 
     @Test("a server interceptor authenticates and fills the principal; a client interceptor adds credentials")
     func authentication() async throws {
-        try await withServerAndClient(interceptors: [TokenAuthenticator()], clientInterceptors: [TokenInjector(token: "alice-token")]) { server, client in
+        try await withServerAndClient(interceptors: [TokenAuthenticator()], clientInterceptors: [TokenInjector(token: "alice-token")]) {
+            server, client in
             let identity = try await client.unary(TestMethods.whoAmI, request: TestMessage())
             #expect(identity.text == "alice")
             let anonymous = server.client()

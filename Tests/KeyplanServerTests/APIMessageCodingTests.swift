@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanWire
 import Testing
 
 /// Every API message travels through generated coding: a message struct that numbers its fields but leaves

@@ -1,8 +1,9 @@
 import Foundation
 import KeyplanAPI
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 @Suite("Account membership")
 struct AccountMembershipTests {
@@ -62,7 +63,8 @@ struct AccountMembershipTests {
                 #expect(now.ownerID == nil && now.version == 2 && now.title == action.title)
                 let history = try await owner.history(accountID: a, entityID: action.id)
                 #expect(history.map(\.operation) == [.created, .updated])
-                #expect(history.last?.fields.first { $0.field == "ownerID" } == FieldChange(field: "ownerID", before: formerOwner.uuidString, after: nil))
+                #expect(
+                    history.last?.fields.first { $0.field == "ownerID" } == FieldChange(field: "ownerID", before: formerOwner.uuidString, after: nil))
             }
             #expect(try await owner.getAction(accountID: a, actionID: kept.id) == kept, "an action of someone still on the account is untouched")
             // The former owner of an action can be assigned again only once back on the account.

@@ -1,8 +1,9 @@
 import Foundation
 import KeyplanAPI
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 /// Every method of the authorization policy × every kind of caller, over two tenants with two
 /// accounts each, against a real server. The methods come from the policy table: a method added
@@ -13,7 +14,7 @@ struct AuthorizationMatrixTests {
 
     /// How to call each method for the matrix (always about acme's account A where an account is named).
     static let scenarios: [MethodDescriptor: Scenario] = [
-        Health.check.descriptor: { _, client, _ in _ = try await client.call(Health.check, Health.Request()) },
+        ServerHealth.check.descriptor: { _, client, _ in _ = try await client.call(ServerHealth.check, ServerHealth.Request()) },
         Reflection.listMethods.descriptor: { _, client, _ in _ = try await client.call(Reflection.listMethods, []) },
         AuthService.signIn.descriptor: { _, client, _ in
             _ = try await client.signIn(tenantSlug: "acme", email: "marketing@acme.example", password: TwoTenantWorld.password)
@@ -21,7 +22,8 @@ struct AuthorizationMatrixTests {
         AuthService.signOut.descriptor: { _, client, _ in try await client.signOut() },
         AuthService.whoAmI.descriptor: { _, client, _ in _ = try await client.whoAmI() },
         UsersService.create.descriptor: { _, client, _ in
-            _ = try await client.createUser(CreateUserRequest(email: "\(UUID().uuidString.lowercased())@acme.example", displayName: "New", role: .seller))
+            _ = try await client.createUser(
+                CreateUserRequest(email: "\(UUID().uuidString.lowercased())@acme.example", displayName: "New", role: .seller))
         },
         UsersService.list.descriptor: { _, client, _ in _ = try await client.listUsers() },
         UsersService.disable.descriptor: { world, client, _ in _ = try await client.disableUser(try await world.freshSeller()) },
@@ -38,14 +40,16 @@ struct AuthorizationMatrixTests {
             try await client.revokeAPIKey(try await world.freshCredential(.apiKey, of: caller))
         },
         InvitationsService.create.descriptor: { world, client, _ in
-            _ = try await client.createInvitation(CreateInvitationRequest(accountID: world.accountA, email: "new@buyer.example", role: .customerViewer))
+            _ = try await client.createInvitation(
+                CreateInvitationRequest(accountID: world.accountA, email: "new@buyer.example", role: .customerViewer))
         },
         InvitationsService.list.descriptor: { world, client, _ in _ = try await client.listInvitations(accountID: world.accountA) },
         InvitationsService.revoke.descriptor: { world, client, _ in
             try await client.revokeInvitation(accountID: world.accountA, invitationID: try await world.freshInvitation().id)
         },
         InvitationsService.accept.descriptor: { world, client, _ in
-            _ = try await client.acceptInvitation(token: try await world.freshInvitation().token, password: TwoTenantWorld.password, displayName: "Invitee")
+            _ = try await client.acceptInvitation(
+                token: try await world.freshInvitation().token, password: TwoTenantWorld.password, displayName: "Invitee")
         },
         AccountsService.create.descriptor: { _, client, _ in
             _ = try await client.createAccount(CreateAccountRequest(name: "Account \(UUID())"))
@@ -59,7 +63,8 @@ struct AuthorizationMatrixTests {
         AccountsService.removeMember.descriptor: { world, client, _ in
             let seller = try await world.freshSeller()
             try await world.server.inTenant(world.acme) {
-                try await AccountRepository(transaction: $0).setTeamMember(tenantID: world.acme, accountID: world.accountA, userID: seller, role: .member)
+                try await AccountRepository(transaction: $0).setTeamMember(
+                    tenantID: world.acme, accountID: world.accountA, userID: seller, role: .member)
             }
             try await client.removeMember(RemoveMemberRequest(accountID: world.accountA, userID: seller))
         },
@@ -68,7 +73,8 @@ struct AuthorizationMatrixTests {
             _ = try await client.updateProfile(UpdateProfileRequest(accountID: world.accountA, industry: "Manufacturing"))
         },
         PortfolioService.assess.descriptor: { world, client, _ in
-            _ = try await client.assess(AssessRequest(accountID: world.accountA, answers: AssessmentAnswers(value: [3, 4, 5], relationship: [2, 3, 4, 5, 1])))
+            _ = try await client.assess(
+                AssessRequest(accountID: world.accountA, answers: AssessmentAnswers(value: [3, 4, 5], relationship: [2, 3, 4, 5, 1])))
         },
         PortfolioService.assessments.descriptor: { world, client, _ in _ = try await client.assessments(of: world.accountA) },
         PortfolioService.recordRevenue.descriptor: { world, client, _ in
@@ -86,18 +92,23 @@ struct AuthorizationMatrixTests {
         WorkspaceService.history.descriptor: { world, client, _ in _ = try await client.history(accountID: world.accountA, entityID: UUID()) },
 
         // Goals (#7).
-        GoalsService.create.descriptor: { world, client, _ in _ = try await client.createGoal(accountID: world.accountA, GoalDraft(title: "Matrix goal")) },
+        GoalsService.create.descriptor: { world, client, _ in
+            _ = try await client.createGoal(accountID: world.accountA, GoalDraft(title: "Matrix goal"))
+        },
         GoalsService.update.descriptor: { world, client, _ in
             let goal = try await world.freshGoal()
-            _ = try await client.updateGoal(UpdateGoalRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, title: "Renamed"))
+            _ = try await client.updateGoal(
+                UpdateGoalRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, title: "Renamed"))
         },
         GoalsService.setMetric.descriptor: { world, client, _ in
             let goal = try await world.freshGoal()
-            _ = try await client.setGoalMetric(SetGoalMetricRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, name: "Revenue", current: 5))
+            _ = try await client.setGoalMetric(
+                SetGoalMetricRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, name: "Revenue", current: 5))
         },
         GoalsService.removeMetric.descriptor: { world, client, _ in
             let goal = try await world.freshGoal(metrics: [GoalMetric(name: "Revenue", unit: "EUR")])
-            _ = try await client.removeGoalMetric(RemoveGoalMetricRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, name: "Revenue"))
+            _ = try await client.removeGoalMetric(
+                RemoveGoalMetricRequest(accountID: world.accountA, goalID: goal.id, expectedVersion: goal.version, name: "Revenue"))
         },
         GoalsService.delete.descriptor: { world, client, _ in
             let goal = try await world.freshGoal()
@@ -111,11 +122,13 @@ struct AuthorizationMatrixTests {
             _ = try await client.linkSolution(accountID: world.accountA, goalID: try await world.freshGoal().id, solution: "Analytics")
         },
         GoalsService.unlinkSolution.descriptor: { world, client, _ in
-            _ = try await client.unlinkSolution(accountID: world.accountA, goalID: try await world.freshGoal(linking: "Analytics").id, solution: "Analytics")
+            _ = try await client.unlinkSolution(
+                accountID: world.accountA, goalID: try await world.freshGoal(linking: "Analytics").id, solution: "Analytics")
         },
         CommentsService.add.descriptor: { world, client, _ in
             let goal = try await world.freshGoal()
-            _ = try await client.addComment(AddCommentRequest(accountID: world.accountA, subject: CommentSubject(.goal, goal.id), body: "Looks right"))
+            _ = try await client.addComment(
+                AddCommentRequest(accountID: world.accountA, subject: CommentSubject(.goal, goal.id), body: "Looks right"))
         },
         CommentsService.list.descriptor: { world, client, _ in
             _ = try await client.comments(accountID: world.accountA, on: CommentSubject(.goal, try await world.freshGoal().id))
@@ -127,7 +140,8 @@ struct AuthorizationMatrixTests {
         },
         RelationshipMapService.updateContact.descriptor: { world, client, _ in
             let contact = try await world.freshContact()
-            _ = try await client.updateContact(UpdateContactRequest(accountID: world.accountA, contactID: contact.id, expectedVersion: 1, attitude: .supporter))
+            _ = try await client.updateContact(
+                UpdateContactRequest(accountID: world.accountA, contactID: contact.id, expectedVersion: 1, attitude: .supporter))
         },
         RelationshipMapService.removeContact.descriptor: { world, client, _ in
             let contact = try await world.freshContact()
@@ -136,27 +150,33 @@ struct AuthorizationMatrixTests {
         RelationshipMapService.map.descriptor: { world, client, _ in _ = try await client.relationshipMap(of: world.accountA) },
         RelationshipMapService.setRelationship.descriptor: { world, client, _ in
             let contact = try await world.freshContact()
-            _ = try await client.setRelationship(SetRelationshipRequest(accountID: world.accountA, contactID: contact.id, userID: try world.user(.teamMember), strength: .strong))
+            _ = try await client.setRelationship(
+                SetRelationshipRequest(accountID: world.accountA, contactID: contact.id, userID: try world.user(.teamMember), strength: .strong))
         },
         RelationshipMapService.removeRelationship.descriptor: { world, client, _ in
             let relationship = try await world.freshRelationship()
-            try await client.removeRelationship(RemoveRelationshipRequest(
-                accountID: world.accountA, contactID: relationship.contactID, userID: relationship.userID, expectedVersion: relationship.version))
+            try await client.removeRelationship(
+                RemoveRelationshipRequest(
+                    accountID: world.accountA, contactID: relationship.contactID, userID: relationship.userID, expectedVersion: relationship.version))
         },
         RelationshipMapService.coverageGaps.descriptor: { world, client, _ in _ = try await client.coverageGaps(of: world.accountA) },
 
         // Scorecards (#7). `respond` (Answer) is the account's customers' only.
         ScorecardsService.createTemplate.descriptor: { _, client, _ in
-            _ = try await client.createScorecardTemplate(CreateTemplateRequest(name: "Template \(UUID())", criteria: [CriterionDraft(name: "Trust", weight: 1)]))
+            _ = try await client.createScorecardTemplate(
+                CreateTemplateRequest(name: "Template \(UUID())", criteria: [CriterionDraft(name: "Trust", weight: 1)]))
         },
         ScorecardsService.listTemplates.descriptor: { _, client, _ in _ = try await client.scorecardTemplates() },
-        ScorecardsService.getTemplate.descriptor: { world, client, _ in _ = try await client.scorecardTemplate(try await world.freshScorecardTemplate().id) },
+        ScorecardsService.getTemplate.descriptor: { world, client, _ in
+            _ = try await client.scorecardTemplate(try await world.freshScorecardTemplate().id)
+        },
         ScorecardsService.archiveTemplate.descriptor: { world, client, _ in
             let template = try await world.freshScorecardTemplate()
             _ = try await client.archiveScorecardTemplate(template.id, expectedVersion: template.version)
         },
         ScorecardsService.openRound.descriptor: { world, client, _ in
-            _ = try await client.openScoringRound(OpenRoundRequest(accountID: world.accountA, templateID: try await world.freshScorecardTemplate().id, period: "2026-Q4"))
+            _ = try await client.openScoringRound(
+                OpenRoundRequest(accountID: world.accountA, templateID: try await world.freshScorecardTemplate().id, period: "2026-Q4"))
         },
         ScorecardsService.closeRound.descriptor: { world, client, _ in
             _ = try await client.closeScoringRound(accountID: world.accountA, roundID: try await world.freshScoringRound().id, expectedVersion: 1)
@@ -167,7 +187,8 @@ struct AuthorizationMatrixTests {
         },
         ScorecardsService.answer.descriptor: { world, client, _ in
             let round = try await world.freshScoringRound()
-            _ = try await client.answerScorecard(AnswerRequest(accountID: world.accountA, roundID: round.id, answers: [CriterionScore(criterionID: round.criterionID, score: 7)]))
+            _ = try await client.answerScorecard(
+                AnswerRequest(accountID: world.accountA, roundID: round.id, answers: [CriterionScore(criterionID: round.criterionID, score: 7)]))
         },
         ScorecardsService.results.descriptor: { world, client, _ in
             _ = try await client.scorecardResults(accountID: world.accountA, roundID: try await world.freshScoringRound().id)
@@ -185,9 +206,12 @@ struct AuthorizationMatrixTests {
             _ = try await client.updateAction(UpdateActionRequest(accountID: world.accountA, actionID: id, expectedVersion: 1, status: .inProgress))
         },
         ActionPlanService.deleteAction.descriptor: { world, client, _ in
-            try await client.deleteAction(DeleteActionRequest(accountID: world.accountA, actionID: try await world.freshAction(shared: true), expectedVersion: 1))
+            try await client.deleteAction(
+                DeleteActionRequest(accountID: world.accountA, actionID: try await world.freshAction(shared: true), expectedVersion: 1))
         },
-        ActionPlanService.listActions.descriptor: { world, client, _ in _ = try await client.listActions(ListActionsRequest(accountID: world.accountA)) },
+        ActionPlanService.listActions.descriptor: { world, client, _ in
+            _ = try await client.listActions(ListActionsRequest(accountID: world.accountA))
+        },
         ActionPlanService.getAction.descriptor: { world, client, _ in
             _ = try await client.getAction(accountID: world.accountA, actionID: try await world.freshAction(shared: true))
         },
@@ -195,13 +219,47 @@ struct AuthorizationMatrixTests {
             _ = try await client.addProcessStep(AddProcessStepRequest(accountID: world.accountA, activity: "Matrix step", side: .joint))
         },
         ActionPlanService.updateProcessStep.descriptor: { world, client, _ in
-            _ = try await client.updateProcessStep(UpdateProcessStepRequest(
-                accountID: world.accountA, stepID: try await world.freshProcessStep(), expectedVersion: 1, activity: "Renamed step"))
+            _ = try await client.updateProcessStep(
+                UpdateProcessStepRequest(
+                    accountID: world.accountA, stepID: try await world.freshProcessStep(), expectedVersion: 1, activity: "Renamed step"))
         },
         ActionPlanService.removeProcessStep.descriptor: { world, client, _ in
-            try await client.removeProcessStep(RemoveProcessStepRequest(accountID: world.accountA, stepID: try await world.freshProcessStep(), expectedVersion: 1))
+            try await client.removeProcessStep(
+                RemoveProcessStepRequest(accountID: world.accountA, stepID: try await world.freshProcessStep(), expectedVersion: 1))
         },
         ActionPlanService.processMap.descriptor: { world, client, _ in _ = try await client.processMap(of: world.accountA) },
+        ActionPlanService.addAgendaItem.descriptor: { world, client, _ in
+            _ = try await client.addAgendaItem(
+                AddAgendaItemRequest(accountID: world.accountA, reviewID: try await world.freshReview(), title: "Matrix"))
+        },
+        ActionPlanService.removeAgendaItem.descriptor: { world, client, _ in
+            let (review, item) = try await world.freshAgendaItem()
+            _ = try await client.removeAgendaItem(accountID: world.accountA, reviewID: review, itemID: item)
+        },
+        ActionPlanService.addFollowUp.descriptor: { world, client, _ in
+            _ = try await client.addFollowUp(
+                AddFollowUpRequest(accountID: world.accountA, reviewID: try await world.freshReview(), title: "Follow up"))
+        },
+        ActionPlanService.signOffReview.descriptor: { world, client, _ in
+            _ = try await client.signOffReview(accountID: world.accountA, reviewID: try await world.freshReview(), expectedVersion: 1)
+        },
+        JourneyService.get.descriptor: { world, client, _ in _ = try await client.journey(of: world.accountA) },
+        JourneyService.start.descriptor: { world, client, _ in
+            // Only an empty journey can be started: the account's stages are removed first.
+            try await world.clearJourney()
+            _ = try await client.startJourney(StartJourneyRequest(accountID: world.accountA, stages: ["Need", "Choice"]))
+        },
+        JourneyService.addStage.descriptor: { world, client, _ in
+            _ = try await client.addBuyingStage(AddBuyingStageRequest(accountID: world.accountA, name: "Matrix stage \(UUID())"))
+        },
+        JourneyService.updateStage.descriptor: { world, client, _ in
+            _ = try await client.updateBuyingStage(
+                UpdateBuyingStageRequest(
+                    accountID: world.accountA, stageID: try await world.freshBuyingStage(), expectedVersion: 1, criteria: "A pilot"))
+        },
+        JourneyService.removeStage.descriptor: { world, client, _ in
+            try await client.removeBuyingStage(accountID: world.accountA, stageID: try await world.freshBuyingStage(), expectedVersion: 1)
+        },
         ActionPlanService.recordReview.descriptor: { world, client, _ in
             _ = try await client.recordReview(RecordReviewRequest(accountID: world.accountA, heldOn: try calendarDate("2026-11-02")))
         },
@@ -210,6 +268,32 @@ struct AuthorizationMatrixTests {
             _ = try await client.updateReview(UpdateReviewRequest(accountID: world.accountA, reviewID: id, expectedVersion: 1, notes: "Matrix"))
         },
         ActionPlanService.listReviews.descriptor: { world, client, _ in _ = try await client.listReviews(of: world.accountA) },
+
+        // The whitespace map (#20).
+        WhitespaceService.createSolution.descriptor: { _, client, _ in
+            _ = try await client.createSolution(CreateSolutionRequest(name: "Solution \(UUID())"))
+        },
+        WhitespaceService.updateSolution.descriptor: { world, client, _ in
+            let solution = try await world.freshSolution()
+            _ = try await client.updateSolution(UpdateSolutionRequest(solutionID: solution.id, expectedVersion: 1, description: "Matrix"))
+        },
+        WhitespaceService.listSolutions.descriptor: { _, client, _ in _ = try await client.solutions() },
+        WhitespaceService.createCell.descriptor: { world, client, _ in
+            let solution = try await world.freshSolution()
+            _ = try await client.createWhitespaceCell(
+                CreateWhitespaceCellRequest(accountID: world.accountA, businessUnit: "Matrix", solutionID: solution.id))
+        },
+        WhitespaceService.updateCell.descriptor: { world, client, _ in
+            let id = try await world.freshWhitespaceCell(shared: true)
+            _ = try await client.updateWhitespaceCell(
+                UpdateWhitespaceCellRequest(accountID: world.accountA, cellID: id, expectedVersion: 1, status: .opportunity))
+        },
+        WhitespaceService.deleteCell.descriptor: { world, client, _ in
+            let id = try await world.freshWhitespaceCell(shared: true)
+            try await client.deleteWhitespaceCell(DeleteWhitespaceCellRequest(accountID: world.accountA, cellID: id, expectedVersion: 1))
+        },
+        WhitespaceService.grid.descriptor: { world, client, _ in _ = try await client.whitespace(of: world.accountA) },
+        WhitespaceService.rollup.descriptor: { _, client, _ in _ = try await client.whitespaceRollup() },
 
         // Live updates, activity and notifications (#7).
         WorkspaceService.watch.descriptor: { world, client, _ in
@@ -226,13 +310,45 @@ struct AuthorizationMatrixTests {
         NotificationsService.confirmDelivery.descriptor: { world, client, _ in
             try await client.confirmDelivery([try await world.freshNotification(for: .leader)])
         },
+        NotificationsService.settings.descriptor: { _, client, _ in _ = try await client.notificationSettings() },
+        NotificationsService.updateSettings.descriptor: { _, client, _ in _ = try await client.updateNotificationSettings(NotificationSettings()) },
+        NotificationsService.unsubscribe.descriptor: { world, client, _ in
+            try await client.unsubscribe(token: try await world.freshUnsubscribeToken())
+        },
+        MailService.list.descriptor: { _, client, _ in _ = try await client.mail() },
+        MailService.retry.descriptor: { world, client, _ in _ = try await client.retryMail(try await world.freshFailedMail()) },
 
         HealthService.get.descriptor: { world, client, _ in _ = try await client.health(of: world.accountA) },
         HealthService.risks.descriptor: { _, client, _ in _ = try await client.risks() },
         HealthService.settings.descriptor: { _, client, _ in _ = try await client.healthSettings() },
         HealthService.updateSettings.descriptor: { _, client, _ in _ = try await client.updateHealthSettings(.defaults) },
         CoachingService.list.descriptor: { _, client, _ in _ = try await client.coaching() },
-        AnalyticsService.portfolio.descriptor: { _, client, _ in _ = try await client.portfolioAnalytics() },
+        AnalyticsService.portfolio.descriptor: { _, client, _ in _ = try await client.portfolioAnalytics(objective: .retention) },
+        AnalyticsService.byObjective.descriptor: { _, client, _ in _ = try await client.analyticsByObjective() },
+        ExportService.accounts.descriptor: { _, client, _ in _ = try await client.exportAccounts() },
+        ExportService.plan.descriptor: { world, client, _ in _ = try await client.exportPlan(of: world.accountA, view: .seller) },
+        ExportService.customerPlan.descriptor: { world, client, _ in _ = try await client.exportPlan(of: world.accountA, view: .customer) },
+
+        // Webhooks (#19). Endpoints the matrix makes lead to addresses refused at delivery (or are
+        // removed at once), so no request leaves the machine.
+        WebhooksService.create.descriptor: { _, client, _ in
+            let created = try await client.createWebhook(
+                CreateWebhookRequest(name: "matrix \(UUID())", url: "https://hooks.example.com/keyplan", eventKinds: [.goalChanged]))
+            try await client.removeWebhook(created.endpoint.id)
+        },
+        WebhooksService.list.descriptor: { _, client, _ in _ = try await client.listWebhooks() },
+        WebhooksService.remove.descriptor: { world, client, _ in
+            try await client.removeWebhook(try await world.insertWebhook(url: "https://10.0.0.1/"))
+        },
+        WebhooksService.test.descriptor: { world, client, _ in
+            _ = try await client.testWebhook(try await world.insertWebhook(url: "https://10.0.0.1/"))
+        },
+        WebhooksService.deliveries.descriptor: { world, client, _ in
+            _ = try await client.webhookDeliveries(ListWebhookDeliveriesRequest(endpointID: try await world.insertWebhook(url: "https://10.0.0.1/")))
+        },
+        WebhooksService.rotateSecret.descriptor: { world, client, _ in
+            _ = try await client.rotateWebhookSecret(try await world.insertWebhook(url: "https://10.0.0.1/"))
+        },
     ]
 
     /// The answer a caller must get under a rule: the reference model the server is checked against.

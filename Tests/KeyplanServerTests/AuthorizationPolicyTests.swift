@@ -3,8 +3,9 @@ import KeyplanAPI
 import KeyplanLocalDatabase
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 @Suite("Authorization policy")
 struct AuthorizationPolicyTests {
@@ -33,7 +34,10 @@ struct AuthorizationPolicyTests {
         let error = await #expect(throws: KeyplanServices.PolicyViolation.self) {
             _ = try await services(AuthorizationPolicy(rules: rules))
         }
-        #expect(error?.problems == ["keyplan.Accounts/List is registered for a tenant-wide rule but the policy gives it account(KeyplanServer.AccountAccess.read)"])
+        #expect(
+            error?.problems == [
+                "keyplan.Accounts/List is registered for a tenant-wide rule but the policy gives it account(KeyplanServer.AccountAccess.read)"
+            ])
         rules = AuthorizationPolicy.keyplan.rules
         rules[GoalsService.get.descriptor] = .authenticated
         let other = await #expect(throws: KeyplanServices.PolicyViolation.self) {
@@ -43,7 +47,7 @@ struct AuthorizationPolicyTests {
     }
 
     @Test func everyRuleNamesARegisteredMethod() async throws {
-        let builtIn: Set = [Health.check.descriptor, Reflection.listMethods.descriptor]
+        let builtIn: Set = [ServerHealth.check.descriptor, Reflection.listMethods.descriptor]
         #expect(Set(try await services().methods).union(builtIn) == Set(AuthorizationPolicy.keyplan.rules.keys))
     }
 

@@ -1,10 +1,16 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+import KeyplanRPC
+import KeyplanWire
+import Testing
+
+@testable import KeyplanLocalDatabase
+@testable import KeyplanServer
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import KeyplanAPI
-@testable import KeyplanServer
-import Testing
 
 /// The everyday CLI as sellers and customers meet it (#16): one co-editing rule with refusals
 /// that say who changed what, people and records by name, the account's participants as the only
@@ -35,25 +41,40 @@ extension CLITests {
             let world = try await TwoTenantWorld.build(server)
             try await writeContexts(world, [.sellerOnTeam, .customerEditor])
             let seller = try await world.client(for: .sellerOnTeam)
-            let action = try await seller.createAction(CreateActionRequest(
-                accountID: world.accountA, title: "Run the pilot", description: "Lines 1 to 3 first", dueOn: try calendarDate("2027-03-31"), shared: true))
+            let action = try await seller.createAction(
+                CreateActionRequest(
+                    accountID: world.accountA, title: "Run the pilot", description: "Lines 1 to 3 first", dueOn: try calendarDate("2027-03-31"),
+                    shared: true))
 
             // The customer sees one account: no --account needed.
-            let started = try await json(PlanAction.self, ["actions", "update", "Run the pilot", "--version", "1", "--status", "in_progress", "--context", "customerEditor"])
+            let started = try await json(
+                PlanAction.self, ["actions", "update", "Run the pilot", "--version", "1", "--status", "in_progress", "--context", "customerEditor"])
             #expect(started.version == 2 && started.status == .inProgress)
             #expect(started.description == "Lines 1 to 3 first" && started.dueOn == action.dueOn && started.shared, "fields not named are kept")
 
-            let stale = try await keyplan(["actions", "update", "Run the pilot", "--account", "Account A", "--version", "1", "--title", "Run the pilot in Lyon"])
+            let stale = try await keyplan([
+                "actions", "update", "Run the pilot", "--account", "Account A", "--version", "1", "--title", "Run the pilot in Lyon",
+            ])
             #expect(stale.status != 0)
             #expect(stale.errors.contains("not saved: it changed since you read it: you read version 1, it is now at version 2"), "\(stale.errors)")
             #expect(stale.errors.contains("changed by customerEditor <editor@buyer.example>, customer, at "))
             #expect(stale.errors.contains("status: in progress") && stale.errors.contains("Run the pilot\n") && stale.errors.contains("--version 2"))
-            struct Refusal: Decodable { struct Body: Decodable { var code: String; var current: PlanAction }; var error: Body }
-            let staleJSON = try await keyplan(["actions", "update", "Run the pilot", "--account", "Account A", "--version", "1", "--title", "x", "--json"])
+            struct Refusal: Decodable {
+                struct Body: Decodable {
+                    var code: String
+                    var current: PlanAction
+                }
+                var error: Body
+            }
+            let staleJSON = try await keyplan([
+                "actions", "update", "Run the pilot", "--account", "Account A", "--version", "1", "--title", "x", "--json",
+            ])
             let decoder = JSONDecoder()
             decoder.dateDecodingStrategy = .iso8601
             let refusal = try decoder.decode(Refusal.self, from: Data(staleJSON.output.utf8)).error
-            #expect(refusal.code == "ABORTED" && refusal.current.version == 2 && refusal.current.status == .inProgress && refusal.current.updatedBy.email == "editor@buyer.example")
+            #expect(
+                refusal.code == "ABORTED" && refusal.current.version == 2 && refusal.current.status == .inProgress
+                    && refusal.current.updatedBy.email == "editor@buyer.example")
             let now = try await seller.getAction(accountID: world.accountA, actionID: action.id)
             #expect(now.version == 2 && now.title == "Run the pilot", "nothing was written")
 
@@ -74,19 +95,28 @@ extension CLITests {
             let world = try await TwoTenantWorld.build(server)
             try await writeContexts(world, [.customerEditor, .sellerOnTeam])
             let participants = try await json(ParticipantList.self, ["accounts", "participants"]).participants
-            #expect(participants.map(\.person.email) == ["seller-member@acme.example", "seller-on@acme.example", "editor@buyer.example", "viewer@buyer.example"])
+            #expect(
+                participants.map(\.person.email) == [
+                    "seller-member@acme.example", "seller-on@acme.example", "editor@buyer.example", "viewer@buyer.example",
+                ])
             #expect(participants.map(\.roleWords) == ["member", "owner", "customer editor", "customer viewer"])
             let text = try await keyplan(["accounts", "participants"])
-            #expect(text.output.contains("seller-on <seller-on@acme.example>\tseller, owner") && text.output.contains("customerEditor <editor@buyer.example>\tcustomer, editor"))
+            #expect(
+                text.output.contains("seller-on <seller-on@acme.example>\tseller, owner")
+                    && text.output.contains("customerEditor <editor@buyer.example>\tcustomer, editor"))
             #expect(!text.output.contains("seller-off") && !text.output.contains("leader@"))
 
-            let mine = try await json(PlanAction.self, ["actions", "create", "--title", "Name a sponsor", "--owner", "seller-on@acme.example", "--shared"])
+            let mine = try await json(
+                PlanAction.self, ["actions", "create", "--title", "Name a sponsor", "--owner", "seller-on@acme.example", "--shared"])
             #expect(mine.ownerID == (try world.user(.sellerOnTeam)) && mine.ownerName == "seller-on")
             let offTeam = try await failure(["actions", "create", "--title", "Sneaky", "--owner", "seller-off@acme.example", "--shared"])
-            #expect(offTeam.code == "NOT_FOUND" && offTeam.message.contains("no person on this account matches “seller-off@acme.example”"), "\(offTeam)")
+            #expect(
+                offTeam.code == "NOT_FOUND" && offTeam.message.contains("no person on this account matches “seller-off@acme.example”"), "\(offTeam)")
             let ambiguous = try await failure(["actions", "create", "--title", "Who?", "--owner", "seller", "--shared"])
-            #expect(ambiguous.code == "INVALID_ARGUMENT" && ambiguous.message.contains("could be 2") && ambiguous.message.contains("seller-on <seller-on@acme.example>")
-                && ambiguous.message.contains("seller-member <seller-member@acme.example>"), "\(ambiguous)")
+            #expect(
+                ambiguous.code == "INVALID_ARGUMENT" && ambiguous.message.contains("could be 2")
+                    && ambiguous.message.contains("seller-on <seller-on@acme.example>")
+                    && ambiguous.message.contains("seller-member <seller-member@acme.example>"), "\(ambiguous)")
             let byPrefix = try await json(PlanAction.self, ["actions", "update", "Name a", "--version", "1", "--owner", "seller-mem"])
             #expect(byPrefix.ownerName == "seller-member")
 
@@ -96,19 +126,49 @@ extension CLITests {
             let outsider = try world.user(.sellerOffTeam)
             let a = world.accountA
             let refusals: [(String, () async throws -> Void)] = [
-                ("an action's owner", { _ = try await editor.createAction(CreateActionRequest(accountID: a, title: "Sneaky", ownerID: outsider, shared: true)) }),
-                ("a new owner", { _ = try await editor.updateAction(UpdateActionRequest(accountID: a, actionID: mine.id, expectedVersion: 2, ownerID: outsider)) }),
-                ("a step's responsible", { _ = try await owner.addProcessStep(AddProcessStepRequest(accountID: a, activity: "Intake", responsibleUserID: outsider, side: .joint)) }),
-                ("a review's attendee", { _ = try await owner.recordReview(RecordReviewRequest(accountID: a, heldOn: try calendarDate("2026-11-02"), attendeeIDs: [outsider])) }),
-                ("a mention", { _ = try await editor.addComment(AddCommentRequest(accountID: a, subject: CommentSubject(.action, mine.id), body: "hi", mentions: [outsider])) }),
-                ("a relationship", {
-                    let contact = try await owner.addContact(AddContactRequest(accountID: a, fullName: "Dana Diaz"))
-                    _ = try await owner.setRelationship(SetRelationshipRequest(accountID: a, contactID: contact.id, userID: outsider, strength: .strong))
-                }),
+                (
+                    "an action's owner",
+                    { _ = try await editor.createAction(CreateActionRequest(accountID: a, title: "Sneaky", ownerID: outsider, shared: true)) }
+                ),
+                (
+                    "a new owner",
+                    { _ = try await editor.updateAction(UpdateActionRequest(accountID: a, actionID: mine.id, expectedVersion: 2, ownerID: outsider)) }
+                ),
+                (
+                    "a step's responsible",
+                    {
+                        _ = try await owner.addProcessStep(
+                            AddProcessStepRequest(accountID: a, activity: "Intake", responsibleUserID: outsider, side: .joint))
+                    }
+                ),
+                (
+                    "a review's attendee",
+                    {
+                        _ = try await owner.recordReview(
+                            RecordReviewRequest(accountID: a, heldOn: try calendarDate("2026-11-02"), attendeeIDs: [outsider]))
+                    }
+                ),
+                (
+                    "a mention",
+                    {
+                        _ = try await editor.addComment(
+                            AddCommentRequest(accountID: a, subject: CommentSubject(.action, mine.id), body: "hi", mentions: [outsider]))
+                    }
+                ),
+                (
+                    "a relationship",
+                    {
+                        let contact = try await owner.addContact(AddContactRequest(accountID: a, fullName: "Dana Diaz"))
+                        _ = try await owner.setRelationship(
+                            SetRelationshipRequest(accountID: a, contactID: contact.id, userID: outsider, strength: .strong))
+                    }
+                ),
             ]
             for (what, call) in refusals {
                 let error = await rpcError(call)
-                #expect(error?.code == .invalidArgument && error?.message.contains("must take part in this account") == true, "\(what): \(String(describing: error))")
+                #expect(
+                    error?.code == .invalidArgument && error?.message.contains("must take part in this account") == true,
+                    "\(what): \(String(describing: error))")
                 #expect(error?.message.contains("seller-off") != true, "\(what): the refusal does not name the outsider")
             }
             let told = try await server.inTenant(world.acme) { connection in
@@ -129,9 +189,13 @@ extension CLITests {
             _ = try await seller.createGoal(accountID: world.accountA, GoalDraft(title: "Grow APAC"))
 
             let ambiguous = try await keyplan(["goals", "show", "Grow", "--account", "Account A"])
-            #expect(ambiguous.status != 0 && ambiguous.errors.contains("“Grow” could be 2 goals") && ambiguous.errors.contains("Grow EMEA (") && ambiguous.errors.contains("Grow APAC ("), "\(ambiguous.errors)")
+            #expect(
+                ambiguous.status != 0 && ambiguous.errors.contains("“Grow” could be 2 goals") && ambiguous.errors.contains("Grow EMEA (")
+                    && ambiguous.errors.contains("Grow APAC ("), "\(ambiguous.errors)")
             let accounts = try await keyplan(["goals", "list", "--account", "Account", "--context", "leader"])
-            #expect(accounts.status != 0 && accounts.errors.contains("could be 2 accounts") && accounts.errors.contains("Account A") && accounts.errors.contains("Account B"), "\(accounts.errors)")
+            #expect(
+                accounts.status != 0 && accounts.errors.contains("could be 2 accounts") && accounts.errors.contains("Account A")
+                    && accounts.errors.contains("Account B"), "\(accounts.errors)")
             let missing = try await keyplan(["goals", "list", "--account", "Initech"])
             #expect(missing.status != 0 && missing.errors.contains("no account matches “Initech”; there are: Account A"), "\(missing.errors)")
             let byPrefix = try await keyplan(["goals", "show", "Grow E", "--account", "Account A"])
@@ -139,7 +203,9 @@ extension CLITests {
 
             // Plain words: what the refusal means and what to do, no method or access names.
             let viewer = try await keyplan(["actions", "create", "--title", "Mine", "--shared", "--context", "customerViewer"])
-            #expect(viewer.errors.contains("ask the account team to make you an editor") && !viewer.errors.contains("collaborate") && !viewer.errors.contains("keyplan."), "\(viewer.errors)")
+            #expect(
+                viewer.errors.contains("ask the account team to make you an editor") && !viewer.errors.contains("collaborate")
+                    && !viewer.errors.contains("keyplan."), "\(viewer.errors)")
             let map = try await keyplan(["map", "show", "--context", "customerViewer"])
             #expect(map.errors.contains("only the account team can see the relationship map"), "\(map.errors)")
             let users = try await keyplan(["users", "list", "--context", "leader"])
@@ -151,7 +217,8 @@ extension CLITests {
             func shown(in zone: String) async throws -> String {
                 var environment = ProcessInfo.processInfo.environment
                 environment["TZ"] = zone
-                let run = try await Self.run(Self.binary, ["goals", "show", "Grow EMEA", "--account", "Account A", "--config", configPath], environment: environment)
+                let run = try await Self.run(
+                    Self.binary, ["goals", "show", "Grow EMEA", "--account", "Account A", "--config", configPath], environment: environment)
                 try #require(run.status == 0, "\(run.errors)")
                 return run.output
             }
@@ -180,7 +247,11 @@ extension CLITests {
             posix_spawn_file_actions_adddup2(&actions, terminal, 0)
             posix_spawn_file_actions_adddup2(&actions, terminal, 1)
             posix_spawn_file_actions_adddup2(&actions, terminal, 2)
-            let arguments = [Self.binary.path, "login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example", "--config", configPath]
+            Subprocess.closeInheritedDescriptors(&actions)
+            let arguments = [
+                Self.binary.path, "login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example", "--config",
+                configPath,
+            ]
             let argv = arguments.map { strdup($0) } + [nil]
             let environment = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
             defer { (argv + environment).forEach { free($0) } }
@@ -219,13 +290,17 @@ extension CLITests {
     @Test func tenantCreatePrintsALoginCommandThatWorks() async throws {
         let serverBinary = Self.binary.deletingLastPathComponent().appendingPathComponent("keyplan-server")
         try await withCLIServer { server, _ in
-            let created = try await Self.run(serverBinary, [
-                "tenant", "create", "--name", "Acme Corp", "--slug", "acme", "--admin-email", "root@acme.example", "--database-url", server.database.appURL,
-                "--server", "127.0.0.1:\(server.port)",
-            ])
+            let created = try await Self.run(
+                serverBinary,
+                [
+                    "tenant", "create", "--name", "Acme Corp", "--slug", "acme", "--admin-email", "root@acme.example", "--database-url",
+                    server.database.appURL,
+                    "--server", "127.0.0.1:\(server.port)",
+                ])
             try #require(created.status == 0, "\(created.errors)")
             let password = try #require(created.output.split(separator: "\n").first { $0.hasPrefix("password ") }).dropFirst("password ".count)
-            let command = try #require(created.output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("keyplan login") })
+            let command = try #require(
+                created.output.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("keyplan login") })
             #expect(command.contains("--server 127.0.0.1:\(server.port)"))
             let words = command.split(separator: " ").dropFirst().map(String.init)
             let login = try await keyplan(words, input: password + "\n")
@@ -247,7 +322,8 @@ extension CLITests {
             }
             if subcommands.isEmpty {
                 let ownOptions = Self.section("OPTIONS", of: help).filter { line in
-                    line.hasPrefix("  -") && !["--context", "--config", "--json", "--timeout", "-h, --help"].contains { line.dropFirst(2).hasPrefix($0) }
+                    line.hasPrefix("  -")
+                        && !["--context", "--config", "--json", "--timeout", "-h, --help"].contains { line.dropFirst(2).hasPrefix($0) }
                 }
                 let takesArguments = !Self.section("ARGUMENTS", of: help).isEmpty || !ownOptions.isEmpty
                 if takesArguments && !help.contains("Example") { missing.append(path.joined(separator: " ")) }
@@ -283,7 +359,9 @@ extension CLITests {
         for words in commands {
             var path: [String] = []
             for word in words where !word.hasPrefix("-") {
-                let subcommands = Self.section("SUBCOMMANDS", of: try await help(path)).compactMap { $0.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init) }
+                let subcommands = Self.section("SUBCOMMANDS", of: try await help(path)).compactMap {
+                    $0.trimmingCharacters(in: .whitespaces).split(separator: " ").first.map(String.init)
+                }
                 guard subcommands.contains(word) else { break }
                 path.append(word)
             }
@@ -311,13 +389,18 @@ extension CLITests {
                 continue
             }
             switch character {
-            case "\"", "'": quote = character; started = true
+            case "\"", "'":
+                quote = character
+                started = true
             case " ", "\t":
                 if started { words.append(word) }
-                word = ""; started = false
+                word = ""
+                started = false
             case "#" where !started: return words
             case "|" where !started: return words
-            default: word.append(character); started = true
+            default:
+                word.append(character)
+                started = true
             }
         }
         if started { words.append(word) }
@@ -328,7 +411,10 @@ extension CLITests {
     static func section(_ name: String, of help: String) -> [String] {
         var lines: [String] = [], inside = false
         for line in help.split(separator: "\n", omittingEmptySubsequences: false).map(String.init) {
-            if line.hasPrefix(name + ":") { inside = true; continue }
+            if line.hasPrefix(name + ":") {
+                inside = true
+                continue
+            }
             // A blank line or the next heading ends it (after SUBCOMMANDS comes "See 'keyplan help …'").
             if inside, line.isEmpty || !line.hasPrefix(" ") { break }
             if inside { lines.append(line) }

@@ -1,10 +1,15 @@
+import Foundation
+import KeyplanAPI
+import KeyplanServer
+import KeyplanTestSupport
+import NIOPosix
+import Testing
+
+@testable import KeyplanLocalDatabase
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
-import KeyplanAPI
-import NIOPosix
-import Testing
 
 /// The built `keyplan` binary against a real server: login, contexts, whoami, create, list and
 /// revoke, with `--json` output parsed.
@@ -39,7 +44,8 @@ struct CLITests {
     ) async throws -> Run {
         try await withCheckedThrowingContinuation { continuation in
             Thread {
-                continuation.resume(with: Result { try spawnAndWait(binary, arguments, input: input, environment: environment, directory: directory) })
+                continuation.resume(
+                    with: Result { try spawnAndWait(binary, arguments, input: input, environment: environment, directory: directory) })
             }.start()
         }
     }
@@ -64,6 +70,7 @@ struct CLITests {
         posix_spawn_file_actions_adddup2(&actions, stdin[0], 0)
         posix_spawn_file_actions_adddup2(&actions, stdout[1], 1)
         posix_spawn_file_actions_adddup2(&actions, stderr[1], 2)
+        Subprocess.closeInheritedDescriptors(&actions)
         // In another folder through env(1): glibc's addchdir is not visible to Swift.
         let command = directory.map { ["/usr/bin/env", "-C", $0.path, binary.path] } ?? [binary.path]
         let argv = (command + arguments).map { strdup($0) } + [nil]
@@ -110,12 +117,14 @@ struct CLITests {
 
     /// Runs `body` with a started test server and a scratch folder (this test's config file
     /// lives in it), removed afterwards.
-    func withCLIServer<Result>(_ body: (IdentityTestServer, URL) async throws -> Result) async throws -> Result {
+    func withCLIServer<Result>(
+        webhooks: WebhookConfiguration = .defaults, _ body: (IdentityTestServer, URL) async throws -> Result
+    ) async throws -> Result {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
         let folder = URL(fileURLWithPath: configPath).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
-        return try await IdentityTestServer.with { server in try await body(server, folder) }
+        return try await IdentityTestServer.with(webhooks: webhooks) { server in try await body(server, folder) }
     }
 
     /// A failure as `--json` prints it: the status code for programs, the message for people.
@@ -149,7 +158,9 @@ struct CLITests {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0 }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, length) == 0 && listen(fd, 16) == 0 && getsockname(fd, $0, &length) == 0
+            }
         }
         try #require(bound, "cannot listen on loopback")
         return (Int(UInt16(bigEndian: address.sin_port)), fd)
@@ -171,13 +182,21 @@ struct CLITests {
         #expect(took < .seconds(15), "took \(took)")
     }
 
-    struct TenantCreated: Decodable { var tenantID: UUID; var slug: String; var adminEmail: String; var adminPassword: String }
+    struct TenantCreated: Decodable {
+        var tenantID: UUID
+        var slug: String
+        var adminEmail: String
+        var adminPassword: String
+    }
 
     @Test func tenantCreateBesideTheDatabasePrintsTheAdminsCredentialsOnce() async throws {
         let serverBinary = Self.binary.deletingLastPathComponent().appendingPathComponent("keyplan-server")
         try #require(FileManager.default.isExecutableFile(atPath: serverBinary.path), "build keyplan-server first")
         try await IdentityTestServer.with { server in
-            let arguments = ["tenant", "create", "--name", "Acme Corp", "--slug", "acme", "--admin-email", "Root@Acme.example", "--database-url", server.database.appURL]
+            let arguments = [
+                "tenant", "create", "--name", "Acme Corp", "--slug", "acme", "--admin-email", "Root@Acme.example", "--database-url",
+                server.database.appURL,
+            ]
             let run = try await Self.run(serverBinary, arguments + ["--json"])
             try #require(run.status == 0, "\(run.errors)")
             let created = try JSONDecoder().decode(TenantCreated.self, from: Data(run.output.utf8))
@@ -187,13 +206,22 @@ struct CLITests {
 
             let again = try await Self.run(serverBinary, arguments)
             #expect(again.status != 0 && again.errors.contains("already exists"))
-            let badSlug = try await Self.run(serverBinary, ["tenant", "create", "--name", "X", "--slug", "Bad Slug", "--admin-email", "a@b.example", "--database-url", server.database.appURL])
+            let badSlug = try await Self.run(
+                serverBinary,
+                ["tenant", "create", "--name", "X", "--slug", "Bad Slug", "--admin-email", "a@b.example", "--database-url", server.database.appURL])
             #expect(badSlug.status != 0 && badSlug.errors.contains("slug"))
         }
     }
 
-    struct LoginResult: Decodable { var context: String; var identity: Identity }
-    struct ContextEntry: Decodable { var name: String; var current: Bool; var signedIn: Bool }
+    struct LoginResult: Decodable {
+        var context: String
+        var identity: Identity
+    }
+    struct ContextEntry: Decodable {
+        var name: String
+        var current: Bool
+        var signedIn: Bool
+    }
 
     @Test func loginWhoamiAndManagingUsersKeysAndSessions() async throws {
         try #require(FileManager.default.isExecutableFile(atPath: Self.binary.path), "build the keyplan product first: \(Self.binary.path)")
@@ -204,10 +232,13 @@ struct CLITests {
             let wrong = try await keyplan(["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example"], input: "nope-nope\n")
             #expect(wrong.status != 0)
             #expect(wrong.errors.contains("wrong tenant, email or password"), "\(wrong.errors)")
-            let wrongJSON = try await failure(["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example"], input: "nope-nope\n")
+            let wrongJSON = try await failure(
+                ["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example"], input: "nope-nope\n")
             #expect(wrongJSON.code == "UNAUTHENTICATED")
 
-            let login = try await json(LoginResult.self, ["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example", "--name", "acme-admin"], input: "admin-password\n")
+            let login = try await json(
+                LoginResult.self, ["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example", "--name", "acme-admin"],
+                input: "admin-password\n")
             #expect(login.context == "acme-admin")
             #expect(login.identity.tenantRole == .admin)
             let attributes = try FileManager.default.attributesOfItem(atPath: configPath)
@@ -222,13 +253,17 @@ struct CLITests {
             #expect(try await json([User].self, ["users", "list"]).map(\.email) == ["admin@acme.example", "sam@acme.example"])
 
             // A second context for Sam; --context picks it without switching.
-            _ = try await json(LoginResult.self, ["login", "--server", address, "--tenant", "acme", "--email", "sam@acme.example", "--name", "acme-sam"], input: samPassword + "\n")
+            _ = try await json(
+                LoginResult.self, ["login", "--server", address, "--tenant", "acme", "--email", "sam@acme.example", "--name", "acme-sam"],
+                input: samPassword + "\n")
             let contexts = try await json([ContextEntry].self, ["context", "list"])
             #expect(contexts.map(\.name) == ["acme-admin", "acme-sam"])
             #expect(contexts.first { $0.current }?.name == "acme-sam")
             #expect(try await json(Identity.self, ["whoami", "--context", "acme-admin"]).tenantRole == .admin)
             let denied = try await keyplan(["users", "list"])
-            #expect(denied.status != 0 && denied.errors.contains("only an admin can list users") && !denied.errors.contains("keyplan.Users"), "\(denied.errors)")
+            #expect(
+                denied.status != 0 && denied.errors.contains("only an admin can list users") && !denied.errors.contains("keyplan.Users"),
+                "\(denied.errors)")
             #expect(try await failure(["users", "list"]).code == "PERMISSION_DENIED")
             _ = try await json([String: String].self, ["context", "use", "acme-admin"])
 
@@ -248,10 +283,20 @@ struct CLITests {
             #expect(revokedSession.status != 0 && revokedSession.errors.contains("keyplan login"))
 
             let account = try await json(AccountView.self, ["accounts", "create", "--name", "Initech", "--context", "acme-admin"])
-            let invitation = try await json(CreatedInvitation.self, ["invitations", "create", "--account", account.id.uuidString, "--email", "pat@buyer.example", "--role", "customer_viewer", "--context", "acme-admin"])
-            let welcome = try await json(LoginResult.self, ["invitations", "accept", "--server", address, "--display-name", "Pat", "--name", "pat"], input: "\(invitation.token)\npat-password\n")
+            let invitation = try await json(
+                CreatedInvitation.self,
+                [
+                    "invitations", "create", "--account", account.id.uuidString, "--email", "pat@buyer.example", "--role", "customer_viewer",
+                    "--context", "acme-admin",
+                ])
+            let welcome = try await json(
+                LoginResult.self, ["invitations", "accept", "--server", address, "--display-name", "Pat", "--name", "pat"],
+                input: "\(invitation.token)\npat-password\n")
             #expect(welcome.identity.kind == .customer)
-            #expect(try await json([AccountView].self, ["accounts", "list", "--context", "pat"]) == [AccountView(id: account.id, name: "Initech", annualRevenue: nil, internalNotes: nil)])
+            #expect(
+                try await json([AccountView].self, ["accounts", "list", "--context", "pat"]) == [
+                    AccountView(id: account.id, name: "Initech", annualRevenue: nil, internalNotes: nil)
+                ])
             // Taken out of the account again, the customer no longer sees it; a second removal finds nobody.
             let removal = ["accounts", "remove-member", "--account", "Initech", "--user", "pat@buyer.example", "--context", "acme-admin"]
             #expect(try await json([String: String].self, removal) == ["account": "Initech", "user": "pat@buyer.example"])
@@ -261,7 +306,9 @@ struct CLITests {
 
             // The audit log names people, not ids.
             let audit = try await keyplan(["audit", "--limit", "20", "--context", "acme-admin"])
-            #expect(audit.status == 0 && audit.output.contains("Admin <admin@acme.example>, seller\tkeyplan.Accounts/RemoveMember\tOK"), "\(audit.output)")
+            #expect(
+                audit.status == 0 && audit.output.contains("Admin <admin@acme.example>, seller\tkeyplan.Accounts/RemoveMember\tOK"), "\(audit.output)"
+            )
             _ = try await json([String: String].self, ["logout", "--context", "acme-admin"])
             let loggedOut = try await keyplan(["whoami", "--context", "acme-admin"])
             #expect(loggedOut.status != 0)
@@ -283,11 +330,15 @@ struct CLITests {
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
             let seller = server.client(admin.token)
             let account = try await seller.createAccount(CreateAccountRequest(name: "Initech"))
-            let invitation = try await seller.createInvitation(CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
+            let invitation = try await seller.createInvitation(
+                CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerViewer))
             let address = "localhost:\(server.port)"
-            let welcome = try await json(LoginResult.self, [
-                "invitations", "accept", "--server", address, "--tls", "--trust-roots", certificate.certificate, "--display-name", "Pat", "--name", "pat",
-            ], input: "\(invitation.token)\npat-password\n")
+            let welcome = try await json(
+                LoginResult.self,
+                [
+                    "invitations", "accept", "--server", address, "--tls", "--trust-roots", certificate.certificate, "--display-name", "Pat",
+                    "--name", "pat",
+                ], input: "\(invitation.token)\npat-password\n")
             #expect(welcome.identity.kind == .customer)
             // The saved context speaks TLS with the same trust roots.
             #expect(try await json(Identity.self, ["whoami", "--context", "pat"]).email == "pat@buyer.example")
@@ -295,12 +346,16 @@ struct CLITests {
             let context = (saved?["contexts"] as? [String: Any])?["pat"] as? [String: Any]
             #expect(context?["tls"] as? Bool == true && context?["trustRoots"] as? String == certificate.certificate)
 
-            let plainAtTLS = try await keyplan(["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
-            #expect(plainAtTLS.status != 0 && plainAtTLS.errors.contains("may expect TLS") && plainAtTLS.errors.contains("--tls"), "\(plainAtTLS.errors)")
+            let plainAtTLS = try await keyplan(
+                ["login", "--server", address, "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
+            #expect(
+                plainAtTLS.status != 0 && plainAtTLS.errors.contains("may expect TLS") && plainAtTLS.errors.contains("--tls"), "\(plainAtTLS.errors)")
             try await IdentityTestServer.with { plain in
-                let tlsAtPlain = try await keyplan([
-                    "login", "--server", "localhost:\(plain.port)", "--tls", "--trust-roots", certificate.certificate, "--tenant", "acme", "--email", "admin@acme.example",
-                ], input: "admin-password\n")
+                let tlsAtPlain = try await keyplan(
+                    [
+                        "login", "--server", "localhost:\(plain.port)", "--tls", "--trust-roots", certificate.certificate, "--tenant", "acme",
+                        "--email", "admin@acme.example",
+                    ], input: "admin-password\n")
                 #expect(tlsAtPlain.status != 0 && tlsAtPlain.errors.contains("may not speak TLS"), "\(tlsAtPlain.errors)")
             }
         }
@@ -318,11 +373,15 @@ struct CLITests {
             let shared = folder.appendingPathComponent("shared")
             try FileManager.default.createDirectory(at: shared, withIntermediateDirectories: true)
             chmod(shared.path, 0o1777)
-            func mode(_ path: String) throws -> Int { (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1 }
+            func mode(_ path: String) throws -> Int {
+                (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? NSNumber)?.intValue ?? -1
+            }
             func login(_ config: String) async throws -> Run {
-                try await Self.run(Self.binary, [
-                    "login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example", "--config", config,
-                ], input: "admin-password\n")
+                try await Self.run(
+                    Self.binary,
+                    [
+                        "login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example", "--config", config,
+                    ], input: "admin-password\n")
             }
             let inShared = shared.appendingPathComponent("x.json").path
             #expect(try await login(inShared).status == 0)

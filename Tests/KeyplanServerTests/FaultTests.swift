@@ -3,8 +3,9 @@ import KeyplanAPI
 import KeyplanLocalDatabase
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 /// A Keyplan server on a PostgreSQL cluster of its own, which a test may stop and start.
 struct StoppableServer {
@@ -51,7 +52,9 @@ struct FaultTests {
 
             let read = await rpcError { _ = try await server.admin.goals(accountID: server.accountID) }
             let write = await rpcError { _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "During")) }
-            let signIn = await rpcError { _ = try await KeyplanClient(rpc: server.rpc).signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            let signIn = await rpcError {
+                _ = try await KeyplanClient(rpc: server.rpc).signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
+            }
             let unknownToken = await rpcError { _ = try await KeyplanClient(rpc: server.rpc, token: "kps_not-a-cached-token").whoAmI() }
             for error in [read, write, signIn, unknownToken] {
                 #expect(error?.code == .unavailable, "\(String(describing: error))")
@@ -81,7 +84,11 @@ struct FaultTests {
             for round in 0..<3 {
                 // Connections in use are killed too: calls are in flight while it happens.
                 let calls = (0..<8).map { index in
-                    Task { await statusCode { _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "Round \(round) goal \(index)")) } }
+                    Task {
+                        await statusCode {
+                            _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "Round \(round) goal \(index)"))
+                        }
+                    }
                 }
                 #expect(try await server.cluster.terminateServerSessions() > 0)
                 for call in calls {

@@ -1,7 +1,8 @@
 import Foundation
 import KeyplanPostgres
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 @Suite("JSON rows for batched writes")
 struct JSONRowsTests {
@@ -18,7 +19,8 @@ struct JSONRowsTests {
             }
         }
         try await IdentityTestServer.with { server in
-            let back = try await server.client.query("""
+            let back = try await server.client.query(
+                """
                 SELECT r.n, r.text, r.id, r.at FROM jsonb_to_recordset(\(rows.json)::jsonb) AS r(n int8, text text, id uuid, at float8) ORDER BY r.n
                 """)
             #expect(try back.map { try $0.decode(String.self, column: "text") } == strings)

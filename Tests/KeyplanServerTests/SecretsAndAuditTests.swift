@@ -1,19 +1,23 @@
 import Foundation
 import KeyplanAPI
+import KeyplanLocalDatabase
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 @Suite("Secrets at rest and the audit log")
 struct SecretsAndAuditTests {
     /// Every row of every table as text, read per tenant as the server's role plus the global
     /// throttle table as the owner: what a database dump would show.
     func everything(_ server: IdentityTestServer, tenants: [UUID]) async throws -> String {
-        let tables = try await server.client.query("""
+        let tables = try await server.client.query(
+            """
             SELECT table_name::text AS name FROM information_schema.tables
             WHERE table_schema = 'public' AND table_type = 'BASE TABLE'
-            """).map { try $0.decode(String.self, column: "name") }
+            """
+        ).map { try $0.decode(String.self, column: "name") }
         #expect(tables.contains("credentials") && tables.contains("users") && tables.contains("invitations"))
         var dump = ""
         for tenant in tenants {
@@ -40,9 +44,12 @@ struct SecretsAndAuditTests {
             let created = try await admin.createUser(CreateUserRequest(email: "gen@acme.example", displayName: "Gen", role: .seller))
             let generated = try #require(created.generatedPassword)
             let key = try await admin.createAPIKey(CreateAPIKeyRequest(name: "ci", role: .admin))
-            let invitation = try await admin.createInvitation(CreateInvitationRequest(accountID: world.accountA, email: "new@buyer.example", role: .customerViewer))
+            let invitation = try await admin.createInvitation(
+                CreateInvitationRequest(accountID: world.accountA, email: "new@buyer.example", role: .customerViewer))
             let accepted = try await server.anonymous.acceptInvitation(token: invitation.token, password: "invitee-secret-pw", displayName: "New")
-            _ = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: "wrong-secret-pw") }
+            _ = await statusCode {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: "wrong-secret-pw")
+            }
             _ = try await server.client(key.token).listAudit()
 
             let secrets = [
@@ -69,7 +76,9 @@ struct SecretsAndAuditTests {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
             let admin = server.client(world.acmeAdminToken)
-            _ = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: "wrong-password") }
+            _ = await statusCode {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: "wrong-password")
+            }
             let viewer = try await world.client(for: .customerViewer)
             _ = await statusCode { _ = try await viewer.listInvitations(accountID: world.accountA) }
 

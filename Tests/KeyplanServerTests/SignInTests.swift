@@ -1,17 +1,25 @@
 import Foundation
 import KeyplanAPI
+import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 @Suite("Sign-in, sessions and API keys")
 struct SignInTests {
     @Test func wrongPasswordUnknownUserAndUnknownTenantAllAnswerTheSame() async throws {
         try await IdentityTestServer.with { server in
             _ = try await server.bootstrapTenant(slug: "acme")
-            let wrongPassword = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "not-the-password") }
-            let unknownUser = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "nobody@acme.example", password: "whatever-1") }
-            let unknownTenant = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "nope", email: "admin@acme.example", password: "admin-password") }
+            let wrongPassword = await rpcError {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "not-the-password")
+            }
+            let unknownUser = await rpcError {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "nobody@acme.example", password: "whatever-1")
+            }
+            let unknownTenant = await rpcError {
+                _ = try await server.anonymous.signIn(tenantSlug: "nope", email: "admin@acme.example", password: "admin-password")
+            }
             #expect(wrongPassword?.code == .unauthenticated)
             #expect(wrongPassword == unknownUser)
             #expect(wrongPassword == unknownTenant)
@@ -24,11 +32,15 @@ struct SignInTests {
         try await IdentityTestServer.with { server in
             _ = try await server.bootstrapTenant(slug: "acme")
             for _ in 0..<3 {
-                let code = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "guess-guess") }
+                let code = await statusCode {
+                    _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "guess-guess")
+                }
                 #expect(code == .unauthenticated)
             }
             // Over the limit even the right password is refused, with the time to wait.
-            let throttled = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            let throttled = await rpcError {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
+            }
             #expect(throttled?.code == .resourceExhausted)
             #expect(throttled?.message.contains("retry after") == true)
             // Another account from the same address is not affected by this account's limit.
@@ -42,10 +54,14 @@ struct SignInTests {
         let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 5, failuresPerAddress: 1000) }
         try await IdentityTestServer.with(configuration: configuration) { server in
             _ = try await server.bootstrapTenant(slug: "acme")
-            let codes = await concurrentStatusCodes(12) { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "guess-guess") }
+            let codes = await concurrentStatusCodes(12) {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "guess-guess")
+            }
             #expect(codes.filter { $0 == .unauthenticated }.count == 5)
             #expect(codes.filter { $0 == .resourceExhausted }.count == 7)
-            let throttled = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            let throttled = await statusCode {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
+            }
             #expect(throttled == .resourceExhausted)
         }
     }
@@ -57,11 +73,17 @@ struct SignInTests {
         let configuration = testIdentityConfiguration { $0.throttle = .init(window: .seconds(60), failuresPerAccount: 5, failuresPerAddress: 50) }
         try await IdentityTestServer.with(configuration: configuration) { server in
             _ = try await server.bootstrapTenant(slug: "acme")
-            let correct = await concurrentStatusCodes(16) { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            let correct = await concurrentStatusCodes(16) {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
+            }
             #expect(correct == Array(repeating: .ok, count: 16))
-            let wrong = await concurrentStatusCodes(5) { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "not-it-at-all") }
+            let wrong = await concurrentStatusCodes(5) {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "not-it-at-all")
+            }
             #expect(wrong == Array(repeating: .unauthenticated, count: 5))
-            let refused = await rpcError { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            let refused = await rpcError {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
+            }
             #expect(refused?.code == .resourceExhausted)
             let wait = refused.flatMap { Int($0.message.split(separator: " ").dropLast().last ?? "") }
             #expect(wait.map { (55...60).contains($0) } == true, "the real wait, about the window: \(refused?.message ?? "")")
@@ -75,13 +97,17 @@ struct SignInTests {
         try await IdentityTestServer.with(configuration: configuration) { server in
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
             for index in 0..<12 {
-                _ = try await server.client(admin.token).createUser(CreateUserRequest(
-                    email: "buyer\(index)@acme.example", displayName: "Buyer \(index)", role: .seller, password: "buyer-password-\(index)"))
+                _ = try await server.client(admin.token).createUser(
+                    CreateUserRequest(
+                        email: "buyer\(index)@acme.example", displayName: "Buyer \(index)", role: .seller, password: "buyer-password-\(index)"))
             }
             let codes = await withTaskGroup(of: StatusCode.self) { group in
                 for index in 0..<12 {
                     group.addTask {
-                        await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "buyer\(index)@acme.example", password: "buyer-password-\(index)") }
+                        await statusCode {
+                            _ = try await server.anonymous.signIn(
+                                tenantSlug: "acme", email: "buyer\(index)@acme.example", password: "buyer-password-\(index)")
+                        }
                     }
                 }
                 return await group.reduce(into: []) { $0.append($1) }
@@ -95,10 +121,14 @@ struct SignInTests {
         try await IdentityTestServer.with(configuration: configuration) { server in
             _ = try await server.bootstrapTenant(slug: "acme")
             for attempt in 0..<4 {
-                let code = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "user\(attempt)@acme.example", password: "guess-guess") }
+                let code = await statusCode {
+                    _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "user\(attempt)@acme.example", password: "guess-guess")
+                }
                 #expect(code == .unauthenticated)
             }
-            let code = await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password") }
+            let code = await statusCode {
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
+            }
             #expect(code == .resourceExhausted)
         }
     }
@@ -133,7 +163,8 @@ struct SignInTests {
         try await IdentityTestServer.with { server in
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
             let adminClient = server.client(admin.token)
-            _ = try await adminClient.createUser(CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller, password: "sam-password"))
+            _ = try await adminClient.createUser(
+                CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller, password: "sam-password"))
             let first = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "sam-password")
             let second = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "sam-password")
 
@@ -194,7 +225,8 @@ struct SignInTests {
     @Test func aSellerCannotMintAKeyAboveTheirRole() async throws {
         try await IdentityTestServer.with { server in
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
-            _ = try await server.client(admin.token).createUser(CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller, password: "sam-password"))
+            _ = try await server.client(admin.token).createUser(
+                CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller, password: "sam-password"))
             let sam = server.client(try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "sam-password").token)
             #expect(await statusCode { _ = try await sam.createAPIKey(CreateAPIKeyRequest(name: "x", role: .admin)) } == .permissionDenied)
             #expect(await statusCode { _ = try await sam.createAPIKey(CreateAPIKeyRequest(name: "x", role: .seller)) } == .ok)
@@ -209,9 +241,13 @@ struct SignInTests {
             let key = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "ci", role: .admin))
             let expiresAt = try #require(key.credential.expiresAt)
             #expect(abs(expiresAt.timeIntervalSinceNow - 3600) < 120)
-            let minted = await rpcError { _ = try await server.client(key.token).createAPIKey(CreateAPIKeyRequest(name: "child", role: .admin, expiresInSeconds: 60)) }
+            let minted = await rpcError {
+                _ = try await server.client(key.token).createAPIKey(CreateAPIKeyRequest(name: "child", role: .admin, expiresInSeconds: 60))
+            }
             #expect(minted?.code == .permissionDenied)
-            #expect(await statusCode { _ = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "long", role: .admin, expiresInSeconds: 3601)) } == .invalidArgument)
+            #expect(
+                await statusCode { _ = try await adminClient.createAPIKey(CreateAPIKeyRequest(name: "long", role: .admin, expiresInSeconds: 3601)) }
+                    == .invalidArgument)
         }
     }
 
@@ -224,7 +260,9 @@ struct SignInTests {
             let sam = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: password)
             _ = try await adminClient.disableUser(created.user.id)
             #expect(await statusCode { _ = try await server.client(sam.token).whoAmI() } == .unauthenticated)
-            #expect(await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: password) } == .unauthenticated)
+            #expect(
+                await statusCode { _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: password) }
+                    == .unauthenticated)
         }
     }
 

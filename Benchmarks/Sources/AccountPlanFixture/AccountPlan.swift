@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// An account plan the size of a real one: an account, revenues, ~10 goals with metrics, ~30 contacts, ~40 actions
 /// and a scorecard. Field numbers are declared, as they are for every type that travels.
@@ -19,7 +19,8 @@ public struct AccountPlan: Codable, Equatable, Sendable {
     public var version: Int64
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, tenantID, name, account, revenues, goals, contacts, actions, scorecard, createdAt, updatedAt, version
+        case id = 1, tenantID = 2, name = 3, account = 4, revenues = 5, goals = 6, contacts = 7, actions = 8
+        case scorecard = 9, createdAt = 10, updatedAt = 11, version = 12
     }
 }
 
@@ -34,7 +35,7 @@ public struct Account: Codable, Equatable, Sendable {
     public var employeeCount: Int32
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, name, industry, region, website, annualRevenue, employeeCount
+        case id = 1, name = 2, industry = 3, region = 4, website = 5, annualRevenue = 6, employeeCount = 7
     }
 }
 
@@ -45,7 +46,7 @@ public struct Revenue: Codable, Equatable, Sendable {
     public var isForecast: Bool
 
     enum CodingKeys: Int, CodingKey {
-        case period = 1, amount, isForecast
+        case period = 1, amount = 2, isForecast = 3
     }
 }
 
@@ -64,7 +65,7 @@ public struct Goal: Codable, Equatable, Sendable {
     public var metrics: [Metric]
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, title, summary, ownerID, dueDate, status, metrics
+        case id = 1, title = 2, summary = 3, ownerID = 4, dueDate = 5, status = 6, metrics = 7
     }
 }
 
@@ -76,7 +77,7 @@ public struct Metric: Codable, Equatable, Sendable {
     public var unit: String
 
     enum CodingKeys: Int, CodingKey {
-        case name = 1, target, actual, unit
+        case name = 1, target = 2, actual = 3, unit = 4
     }
 }
 
@@ -96,7 +97,7 @@ public struct Contact: Codable, Equatable, Sendable {
     public var isChampion: Bool
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, name, title, email, phone, role, influence, isChampion
+        case id = 1, name = 2, title = 3, email = 4, phone = 5, role = 6, influence = 7, isChampion = 8
     }
 }
 
@@ -117,7 +118,8 @@ public struct Action: Codable, Equatable, Sendable {
     public var notes: String
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, title, goalID, ownerID, dueDate, completedAt, status, priority, notes
+        case id = 1, title = 2, goalID = 3, ownerID = 4, dueDate = 5, completedAt = 6, status = 7, priority = 8
+        case notes = 9
     }
 }
 
@@ -127,7 +129,7 @@ public struct Scorecard: Codable, Equatable, Sendable {
     public var criteria: [Criterion]
 
     enum CodingKeys: Int, CodingKey {
-        case overall = 1, criteria
+        case overall = 1, criteria = 2
     }
 }
 
@@ -139,6 +141,6 @@ public struct Criterion: Codable, Equatable, Sendable {
     public var comment: String
 
     enum CodingKeys: Int, CodingKey {
-        case name = 1, score, weight, comment
+        case name = 1, score = 2, weight = 3, comment = 4
     }
 }

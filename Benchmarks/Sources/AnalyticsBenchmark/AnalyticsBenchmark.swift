@@ -38,8 +38,10 @@ struct AnalyticsBenchmark {
         let floor = try await measure(runs) {
             _ = try await bench.inTenant(tenant.tenantID) { connection in
                 try await connection.pipeline { batch in
-                    for table in ["accounts", "goals", "contacts", "contact_relationships", "actions", "scoring_rounds", "scorecard_answers",
-                                  "account_revenue", "opportunities", "workspace_visits", "workspace_changes"] {
+                    for table in [
+                        "accounts", "goals", "contacts", "contact_relationships", "actions", "scoring_rounds", "scorecard_answers",
+                        "account_revenue", "opportunities", "workspace_visits", "workspace_changes",
+                    ] {
                         batch.append(PostgresQuery(unsafeSQL: "SELECT count(*) FROM \(table)"))
                     }
                 }
@@ -54,9 +56,11 @@ struct AnalyticsBenchmark {
         print("\(accountCount) accounts, median of \(runs) runs, 1-minute load average \(load)")
         print("| measurement | median | ÷ scan floor |")
         print("|---|---:|---:|")
-        for (name, time) in [("scan floor: count the 11 tables (one pipeline, no server)", floor), ("Analytics/Portfolio", analytics),
-                             ("Health/Risks, cold: recompute every account's health", coldRisks), ("Health/Risks, warm", warmRisks),
-                             ("Coaching/List", coaching)] {
+        for (name, time) in [
+            ("scan floor: count the 11 tables (one pipeline, no server)", floor), ("Analytics/Portfolio", analytics),
+            ("Health/Risks, cold: recompute every account's health", coldRisks), ("Health/Risks, warm", warmRisks),
+            ("Coaching/List", coaching),
+        ] {
             print("| \(name) | \(milliseconds(time)) ms | \(String(format: "%.1f", seconds(time) / seconds(floor)))× |")
         }
 

@@ -32,7 +32,8 @@ public struct BenchmarkServer: Sendable {
         let postgresTask = Task { await postgres.run() }
         let services = try KeyplanServices(database: postgres)
         let background = Task { try await services.run() }
-        let server = RPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
+        let server = RPCServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
         let address = try await server.start()
         let serving = Task { try await server.run() }
         let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))

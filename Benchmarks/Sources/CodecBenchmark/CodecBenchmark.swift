@@ -43,10 +43,13 @@ struct CodecBenchmark {
         buffer.reserveCapacity(keyplanBytes.count)
         let all: [(String, Int, () throws -> Void)] = [
             ("Keyplan encode", iterations, { _ = try keyplanEncoder.encode(plan) }),
-            ("Keyplan encode (reused buffer)", iterations, {
-                buffer.removeAll(keepingCapacity: true)
-                try keyplanEncoder.encode(plan, into: &buffer)
-            }),
+            (
+                "Keyplan encode (reused buffer)", iterations,
+                {
+                    buffer.removeAll(keepingCapacity: true)
+                    try keyplanEncoder.encode(plan, into: &buffer)
+                }
+            ),
             ("SwiftProtobuf encode", iterations, { let _: [UInt8] = try proto.serializedBytes() }),
             ("JSONEncoder encode", iterations / 10, { _ = try jsonEncoder.encode(plan) }),
             ("Keyplan decode", iterations, { _ = try keyplanDecoder.decode(AccountPlan.self, from: keyplanBytes) }),
@@ -61,10 +64,14 @@ struct CodecBenchmark {
         guard only == nil else { return }
         func time(_ name: String) -> Double { results.first { $0.name == name }!.microseconds }
         print("")
-        print(String(format: "Encode: Keyplan is %.1f× faster than JSON, %.2f× SwiftProtobuf's speed",
-                     time("JSONEncoder encode") / time("Keyplan encode"), time("SwiftProtobuf encode") / time("Keyplan encode")))
-        print(String(format: "Decode: Keyplan is %.1f× faster than JSON, %.2f× SwiftProtobuf's speed",
-                     time("JSONDecoder decode") / time("Keyplan decode"), time("SwiftProtobuf decode") / time("Keyplan decode")))
+        print(
+            String(
+                format: "Encode: Keyplan is %.1f× faster than JSON, %.2f× SwiftProtobuf's speed",
+                time("JSONEncoder encode") / time("Keyplan encode"), time("SwiftProtobuf encode") / time("Keyplan encode")))
+        print(
+            String(
+                format: "Decode: Keyplan is %.1f× faster than JSON, %.2f× SwiftProtobuf's speed",
+                time("JSONDecoder decode") / time("Keyplan decode"), time("SwiftProtobuf decode") / time("Keyplan decode")))
     }
 }
 

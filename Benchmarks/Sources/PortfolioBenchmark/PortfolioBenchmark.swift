@@ -41,12 +41,14 @@ struct PortfolioBenchmark {
         let contactReport = try await client.importRows(.contacts, contactFile)
         let elapsed = ContinuousClock.now - started
         let rows = accountReport.inserted + contactReport.inserted
-        precondition(rows == accountCount + contactCount, "rows were rejected: \(accountReport.rejected.prefix(3)) \(contactReport.rejected.prefix(3))")
+        precondition(
+            rows == accountCount + contactCount, "rows were rejected: \(accountReport.rejected.prefix(3)) \(contactReport.rejected.prefix(3))")
         print("import: \(rows) rows in \(elapsed) — \(Int(Double(rows) / seconds(elapsed))) rows/s")
 
         // Assess every tenth account so that the score sorts have data, straight in SQL.
         try await bench.inTenant(tenant.tenantID) { connection -> Void in
-            _ = try await connection.query("""
+            _ = try await connection.query(
+                """
                 UPDATE accounts SET value_score = (abs(hashtext(name)) % 10001) / 100.0, relationship_score = (abs(hashtext(id::text)) % 10001) / 100.0,
                     quadrant = 'strong_high', priority = 1 + abs(hashtext(name)) % 4, assessed_at = now() - interval '200 days'
                 WHERE abs(hashtext(name)) % 10 = 0
@@ -65,7 +67,9 @@ struct PortfolioBenchmark {
                 pages += 1
             } while cursor != nil && pages < 50
             let sorted = times.sorted()
-            print("portfolio page of 100 of \(accountCount) by \(sort): first \(times[0]), median \(sorted[sorted.count / 2]), max \(sorted.last ?? .zero) over \(pages) pages")
+            print(
+                "portfolio page of 100 of \(accountCount) by \(sort): first \(times[0]), median \(sorted[sorted.count / 2]), max \(sorted.last ?? .zero) over \(pages) pages"
+            )
         }
         let filteredStart = ContinuousClock.now
         let due = try await client.portfolio(PortfolioQuery(industry: "Energy", dueForReview: true, sort: .value, pageSize: 100))

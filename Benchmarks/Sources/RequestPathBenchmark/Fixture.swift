@@ -7,11 +7,14 @@ import KeyplanServer
 import Synchronization
 
 /// A tenant with an admin and a seller, one account on the seller's team, and one goal (with two
-/// metrics) per worker, made through the API of an in-process server on the same database.
+/// metrics) per worker, made through the API of an in-process server on the same database; and as many
+/// more accounts of one goal each, for writes that do not share an account's journal.
 struct Fixture: Sendable {
     let postgres: PostgresClient
     let accountID: UUID
     let goals: [UUID]
+    /// One goal in each of `goalCount` further accounts, all on the seller's team.
+    let spreadGoals: [(account: UUID, goal: UUID)]
     let seller: SessionGrant
     private let postgresTask: Task<Void, Never>
 
@@ -27,13 +30,16 @@ struct Fixture: Sendable {
         let tenant = try await TenantBootstrap(database: postgres, passwords: .insecureForTesting).create(
             name: "Bench", slug: slug, adminEmail: "admin@bench.example", adminName: "Ada Admin", adminPassword: "admin-password")
         let services = try KeyplanServices(database: postgres, configuration: IdentityConfiguration(passwords: .insecureForTesting))
-        let server = RPCServer(configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
+        let server = RPCServer(
+            configuration: ServerConfiguration(host: "127.0.0.1", port: 0), services: services.services, interceptors: services.interceptors)
         let address = try await server.start()
         let serving = Task { try await server.run() }
         let background = Task { try await services.run() }
         let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: address.port ?? 0))
-        let admin = KeyplanClient(rpc: rpc, token: try await KeyplanClient(rpc: rpc).signIn(tenantSlug: slug, email: tenant.adminEmail, password: "admin-password").token)
-        let created = try await admin.createUser(CreateUserRequest(email: "sam@bench.example", displayName: "Sam Seller", role: .seller, password: "seller-password"))
+        let admin = KeyplanClient(
+            rpc: rpc, token: try await KeyplanClient(rpc: rpc).signIn(tenantSlug: slug, email: tenant.adminEmail, password: "admin-password").token)
+        let created = try await admin.createUser(
+            CreateUserRequest(email: "sam@bench.example", displayName: "Sam Seller", role: .seller, password: "seller-password"))
         let account = try await admin.createAccount(CreateAccountRequest(name: "Globex"))
         try await admin.addTeamMember(AddTeamMemberRequest(accountID: account.id, userID: created.user.id, role: .owner))
         let seller = try await KeyplanClient(rpc: rpc).signIn(tenantSlug: slug, email: "sam@bench.example", password: "seller-password")
@@ -42,12 +48,20 @@ struct Fixture: Sendable {
         for index in 0..<goalCount {
             goals.append(try await sellerClient.createGoal(accountID: account.id, GoalDraft(title: "Goal \(index)", metrics: metrics)).id)
         }
+        var spreadGoals: [(account: UUID, goal: UUID)] = []
+        for index in 0..<goalCount {
+            let other = try await admin.createAccount(CreateAccountRequest(name: "Account \(index)"))
+            try await admin.addTeamMember(AddTeamMemberRequest(accountID: other.id, userID: created.user.id, role: .owner))
+            let goal = try await sellerClient.createGoal(accountID: other.id, GoalDraft(title: "Goal", metrics: metrics))
+            spreadGoals.append((other.id, goal.id))
+        }
         await rpc.close()
         server.beginGracefulShutdown()
         _ = try? await serving.value
         background.cancel()
         _ = try? await background.value
-        return Fixture(postgres: postgres, accountID: account.id, goals: goals, seller: seller, postgresTask: postgresTask)
+        return Fixture(
+            postgres: postgres, accountID: account.id, goals: goals, spreadGoals: spreadGoals, seller: seller, postgresTask: postgresTask)
     }
 
     /// Goals/Get's statements as the server sends them for the seller (`AccountCheck`,
@@ -55,7 +69,9 @@ struct Fixture: Sendable {
     /// call, without the server. Kept in step with the server by hand; the run checks that the
     /// server sent as many statements per call.
     func getReplay() -> String {
-        let (tenant, account, user) = (seller.identity.tenantID.uuidString.lowercased(), accountID.uuidString.lowercased(), seller.identity.userID.uuidString.lowercased())
+        let (tenant, account, user) = (
+            seller.identity.tenantID.uuidString.lowercased(), accountID.uuidString.lowercased(), seller.identity.userID.uuidString.lowercased()
+        )
         let goal = goals[0].uuidString.lowercased()
         let condition = "g.account_id = '\(account)' AND g.id = '\(goal)'"
         return """

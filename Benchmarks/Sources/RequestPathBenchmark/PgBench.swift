@@ -1,7 +1,8 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// pgbench on the benchmark's database: its tables at scale 10 (1,000,000 accounts), then
 /// select-only runs (`-S`: one primary-key select per transaction) with prepared statements.
@@ -10,7 +11,8 @@ struct PgBench: Sendable {
     let url: String
 
     init(ownerURL: String) throws {
-        let candidates = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted(by: >)
+        let candidates =
+            (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted(by: >)
             .map { "/usr/lib/postgresql/\($0)/bin/pgbench" } ?? []
         guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
             throw BenchmarkError("pgbench not found under /usr/lib/postgresql/*/bin (install postgresql)")
@@ -56,7 +58,9 @@ struct PgBench: Sendable {
         defer { try? FileManager.default.removeItem(at: log) }
         let threads = min(clients, 2)
         let output = try await run(
-            options + ["-n", "-c", "\(clients)", "-j", "\(threads)", "-T", "\(seconds)", "-l", "--log-prefix", log.appendingPathComponent("tx").path, url])
+            options + [
+                "-n", "-c", "\(clients)", "-j", "\(threads)", "-T", "\(seconds)", "-l", "--log-prefix", log.appendingPathComponent("tx").path, url,
+            ])
         guard let tps = Self.number(after: "tps = ", in: output), let latency = Self.number(after: "latency average = ", in: output) else {
             throw BenchmarkError("cannot read pgbench's output:\n\(output)")
         }

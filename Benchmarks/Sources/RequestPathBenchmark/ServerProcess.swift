@@ -1,19 +1,23 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import Foundation
 
 /// `keyplan-server serve` as a child process on free loopback ports, its metrics scraped over HTTP.
 final class ServerProcess: Sendable {
     let port: Int
     let metricsPort: Int
+    /// The HTTP port: the Connect gateway.
+    let httpPort: Int
     private let process: Process
 
     var pid: Int32 { process.processIdentifier }
 
-    private init(port: Int, metricsPort: Int, process: Process) {
+    private init(port: Int, metricsPort: Int, httpPort: Int, process: Process) {
         self.port = port
         self.metricsPort = metricsPort
+        self.httpPort = httpPort
         self.process = process
     }
 
@@ -24,14 +28,15 @@ final class ServerProcess: Sendable {
         guard FileManager.default.isExecutableFile(atPath: executable.path) else {
             throw BenchmarkError("\(executable.path) is missing: swift build -c release --product keyplan-server")
         }
-        let (port, metricsPort) = (try freePort(), try freePort())
+        let (port, metricsPort, httpPort) = (try freePort(), try freePort(), try freePort())
         let process = Process()
         process.executableURL = executable
         process.arguments = [
-            "serve", "--database-url", databaseURL, "--port", "\(port)", "--metrics-port", "\(metricsPort)", "--log-level", "warning",
+            "serve", "--database-url", databaseURL, "--port", "\(port)", "--metrics-port", "\(metricsPort)", "--http-port", "\(httpPort)",
+            "--log-level", "warning",
         ]
         try process.run()
-        let server = ServerProcess(port: port, metricsPort: metricsPort, process: process)
+        let server = ServerProcess(port: port, metricsPort: metricsPort, httpPort: httpPort, process: process)
         for _ in 0..<100 {
             if (try? await server.metrics()) != nil { return server }
             try await Task.sleep(for: .milliseconds(100))

@@ -13,7 +13,7 @@ struct FuzzContact: Codable {
     var weight: Float
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, name, email, tags, weight
+        case id = 1, name = 2, email = 3, tags = 4, weight = 5
     }
 }
 
@@ -37,7 +37,7 @@ struct FuzzAction: Codable {
     var history: [FuzzEvent]
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, title, due, status, cost, history
+        case id = 1, title = 2, due = 3, status = 4, cost = 5, history = 6
     }
 }
 
@@ -64,7 +64,8 @@ struct FuzzPlan: Codable {
     var flag: Bool
 
     enum CodingKeys: Int, CodingKey {
-        case name = 1, revenue, forecast, contacts, actions, scorecard, counters, children, flag
+        case name = 1, revenue = 2, forecast = 3, contacts = 4, actions = 5, scorecard = 6, counters = 7, children = 8
+        case flag = 9
     }
 }
 

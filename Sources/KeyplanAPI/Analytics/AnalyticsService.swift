@@ -1,12 +1,51 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Analytics`: whether planning pays, over the whole tenant, computed in SQL.
 /// Seller-internal; for admins, leaders and marketing.
 public enum AnalyticsService {
     public static let name = "keyplan.Analytics"
-    public static let portfolio = RPCMethod<Empty, PortfolioAnalytics>.read(name, "Portfolio")
+    /// The tenant's results, or those of the accounts planned for one objective.
+    public static let portfolio = RPCMethod<AnalyticsQuery, PortfolioAnalytics>.read(name, "Portfolio")
+    /// The same results once per account objective, and once for accounts without one, from one snapshot.
+    public static let byObjective = RPCMethod<Empty, ObjectiveAnalyticsReport>.read(name, "ByObjective")
+}
+
+/// Which accounts the analytics count.
+@WireMessage
+public struct AnalyticsQuery: Codable, Hashable, Sendable {
+    /// Only accounts planned for this objective; `nil` for every account.
+    public var objective: AccountObjective?
+
+    public init(objective: AccountObjective? = nil) { self.objective = objective }
+
+    enum CodingKeys: Int, CodingKey { case objective = 1 }
+}
+
+/// The analytics of each account objective: the four objectives in their order, then the accounts
+/// without one (when there are any).
+@WireMessage
+public struct ObjectiveAnalyticsReport: Codable, Hashable, Sendable {
+    public var groups: [ObjectiveAnalytics]
+
+    public init(groups: [ObjectiveAnalytics]) { self.groups = groups }
+
+    enum CodingKeys: Int, CodingKey { case groups = 1 }
+}
+
+@WireMessage
+public struct ObjectiveAnalytics: Codable, Hashable, Sendable {
+    /// `nil` for the accounts without an objective.
+    public var objective: AccountObjective?
+    public var analytics: PortfolioAnalytics
+
+    public init(objective: AccountObjective?, analytics: PortfolioAnalytics) {
+        self.objective = objective
+        self.analytics = analytics
+    }
+
+    enum CodingKeys: Int, CodingKey { case objective = 1, analytics = 2 }
 }
 
 /// The tenant's results. Shares are fractions 0–1 of the accounts counted (strategic accounts
@@ -22,23 +61,15 @@ public struct PortfolioAnalytics: Codable, Hashable, Sendable {
     /// One entry per currency: amounts in different currencies are never added.
     public var revenueGrowth: [RevenueGrowth]
     public var winRate: WinRate
-
-    public init(
-        strategicAccounts: Int, otherAccounts: Int, completeness: PlanCompleteness, execution: PlanExecution,
-        engagement: CustomerEngagement, scorecards: ScorecardTrends, revenueGrowth: [RevenueGrowth], winRate: WinRate
-    ) {
-        self.strategicAccounts = strategicAccounts
-        self.otherAccounts = otherAccounts
-        self.completeness = completeness
-        self.execution = execution
-        self.engagement = engagement
-        self.scorecards = scorecards
-        self.revenueGrowth = revenueGrowth
-        self.winRate = winRate
-    }
+    /// The objective whose accounts were counted (``AnalyticsQuery/objective``); `nil` for all.
+    public var objective: AccountObjective?
+    /// Where to grow: the whitespace potential by solution and by account (the whole portfolio's
+    /// report only; `nil` in a report of one objective).
+    public var whitespace: WhitespaceRollup?
 
     enum CodingKeys: Int, CodingKey {
-        case strategicAccounts = 1, otherAccounts, completeness, execution, engagement, scorecards, revenueGrowth, winRate
+        case strategicAccounts = 1, otherAccounts = 2, completeness = 3, execution = 4, engagement = 5, scorecards = 6
+        case revenueGrowth = 7, winRate = 8, objective = 9, whitespace = 10
     }
 }
 
@@ -53,15 +84,9 @@ public struct PlanCompleteness: Codable, Hashable, Sendable {
     public var withCurrentActionPlan: Int
     public var complete: Int
 
-    public init(withGoals: Int, withMap: Int, withCurrentScorecard: Int, withCurrentActionPlan: Int, complete: Int) {
-        self.withGoals = withGoals
-        self.withMap = withMap
-        self.withCurrentScorecard = withCurrentScorecard
-        self.withCurrentActionPlan = withCurrentActionPlan
-        self.complete = complete
+    enum CodingKeys: Int, CodingKey {
+        case withGoals = 1, withMap = 2, withCurrentScorecard = 3, withCurrentActionPlan = 4, complete = 5
     }
-
-    enum CodingKeys: Int, CodingKey { case withGoals = 1, withMap, withCurrentScorecard, withCurrentActionPlan, complete }
 }
 
 /// Actions of strategic accounts: those done in the last 12 months with a due date, how many of
@@ -72,16 +97,10 @@ public struct PlanExecution: Codable, Hashable, Sendable {
     public var doneOnTime: Int
     public var overdueNow: Int
 
-    public init(doneWithDueDate: Int, doneOnTime: Int, overdueNow: Int) {
-        self.doneWithDueDate = doneWithDueDate
-        self.doneOnTime = doneOnTime
-        self.overdueNow = overdueNow
-    }
-
     /// `nil` when nothing with a due date was done.
     public var onTimeRate: Double? { doneWithDueDate == 0 ? nil : Double(doneOnTime) / Double(doneWithDueDate) }
 
-    enum CodingKeys: Int, CodingKey { case doneWithDueDate = 1, doneOnTime, overdueNow }
+    enum CodingKeys: Int, CodingKey { case doneWithDueDate = 1, doneOnTime = 2, overdueNow = 3 }
 }
 
 /// How the customers of strategic accounts take part: accounts whose customer viewed or edited
@@ -92,13 +111,7 @@ public struct CustomerEngagement: Codable, Hashable, Sendable {
     public var activeAccounts90: Int
     public var customerEdits30: Int
 
-    public init(activeAccounts30: Int, activeAccounts90: Int, customerEdits30: Int) {
-        self.activeAccounts30 = activeAccounts30
-        self.activeAccounts90 = activeAccounts90
-        self.customerEdits30 = customerEdits30
-    }
-
-    enum CodingKeys: Int, CodingKey { case activeAccounts30 = 1, activeAccounts90, customerEdits30 }
+    enum CodingKeys: Int, CodingKey { case activeAccounts30 = 1, activeAccounts90 = 2, customerEdits30 = 3 }
 }
 
 /// Latest scorecards of strategic accounts on 0–100 (each on its template's scale), and how they
@@ -113,15 +126,9 @@ public struct ScorecardTrends: Codable, Hashable, Sendable {
     public var improved: Int
     public var declined: Int
 
-    public init(scoredAccounts: Int, averageLatest: Double?, averageChange: Double?, improved: Int, declined: Int) {
-        self.scoredAccounts = scoredAccounts
-        self.averageLatest = averageLatest
-        self.averageChange = averageChange
-        self.improved = improved
-        self.declined = declined
+    enum CodingKeys: Int, CodingKey {
+        case scoredAccounts = 1, averageLatest = 2, averageChange = 3, improved = 4, declined = 5
     }
-
-    enum CodingKeys: Int, CodingKey { case scoredAccounts = 1, averageLatest, averageChange, improved, declined }
 }
 
 /// Revenue of the last 12 full months against the 12 before, strategic accounts against the rest.
@@ -133,14 +140,6 @@ public struct RevenueGrowth: Codable, Hashable, Sendable {
     public var otherLast12: Decimal
     public var otherPrevious12: Decimal
 
-    public init(currency: String, strategicLast12: Decimal, strategicPrevious12: Decimal, otherLast12: Decimal, otherPrevious12: Decimal) {
-        self.currency = currency
-        self.strategicLast12 = strategicLast12
-        self.strategicPrevious12 = strategicPrevious12
-        self.otherLast12 = otherLast12
-        self.otherPrevious12 = otherPrevious12
-    }
-
     /// Growth as a fraction (0.1 = 10%); `nil` without an earlier period.
     public var strategicGrowth: Double? { Self.growth(strategicLast12, strategicPrevious12) }
     public var otherGrowth: Double? { Self.growth(otherLast12, otherPrevious12) }
@@ -149,7 +148,9 @@ public struct RevenueGrowth: Codable, Hashable, Sendable {
         previous > 0 ? NSDecimalNumber(decimal: (last - previous) / previous).doubleValue : nil
     }
 
-    enum CodingKeys: Int, CodingKey { case currency = 1, strategicLast12, strategicPrevious12, otherLast12, otherPrevious12 }
+    enum CodingKeys: Int, CodingKey {
+        case currency = 1, strategicLast12 = 2, strategicPrevious12 = 3, otherLast12 = 4, otherPrevious12 = 5
+    }
 }
 
 /// Opportunities closed (won or lost) in the last 12 months, in strategic accounts and in the rest.
@@ -160,21 +161,18 @@ public struct WinRate: Codable, Hashable, Sendable {
     public var otherClosed: Int
     public var otherWon: Int
 
-    public init(strategicClosed: Int, strategicWon: Int, otherClosed: Int, otherWon: Int) {
-        self.strategicClosed = strategicClosed
-        self.strategicWon = strategicWon
-        self.otherClosed = otherClosed
-        self.otherWon = otherWon
-    }
-
     public var strategicRate: Double? { strategicClosed == 0 ? nil : Double(strategicWon) / Double(strategicClosed) }
     public var otherRate: Double? { otherClosed == 0 ? nil : Double(otherWon) / Double(otherClosed) }
 
-    enum CodingKeys: Int, CodingKey { case strategicClosed = 1, strategicWon, otherClosed, otherWon }
+    enum CodingKeys: Int, CodingKey { case strategicClosed = 1, strategicWon = 2, otherClosed = 3, otherWon = 4 }
 }
 
 extension KeyplanClient {
-    public func portfolioAnalytics() async throws -> PortfolioAnalytics {
-        try await call(AnalyticsService.portfolio, Empty())
+    public func portfolioAnalytics(objective: AccountObjective? = nil) async throws -> PortfolioAnalytics {
+        try await call(AnalyticsService.portfolio, AnalyticsQuery(objective: objective))
+    }
+
+    public func analyticsByObjective() async throws -> [ObjectiveAnalytics] {
+        try await call(AnalyticsService.byObjective, Empty()).groups
     }
 }

@@ -87,7 +87,8 @@ public struct TrendChart: Sendable {
             svg += "<polyline fill=\"none\" stroke=\"#3a7bd5\" stroke-width=\"2\" points=\"\(path)\"/>\n"
         }
         for (index, point) in points.enumerated() {
-            svg += "<circle class=\"point\" cx=\"\(n(x(index)))\" cy=\"\(n(y(point.value)))\" r=\"3.5\" fill=\"#1d3f6e\"><title>\(SVGText.escape(point.label)): \(n(point.value))</title></circle>\n"
+            svg +=
+                "<circle class=\"point\" cx=\"\(n(x(index)))\" cy=\"\(n(y(point.value)))\" r=\"3.5\" fill=\"#1d3f6e\"><title>\(SVGText.escape(point.label)): \(n(point.value))</title></circle>\n"
         }
         let labels = labelled(plotWidth: plotWidth, fontSize: fontSize)
         for index in labels.indices {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension HealthSettings {
     /// What "at risk" means, in one place: a score below the risk threshold, or a fall of at
@@ -19,7 +19,8 @@ extension AccountRisk {
     /// (``HealthSettings/isAtRisk(score:earlierScore:)``). The fall, when there is one, is the
     /// first reason; the weak signals' reasons follow.
     public static func assess(
-        accountID: UUID, accountName: String, report: HealthReport, earlierScore: Double?, settings: HealthSettings
+        accountID: UUID, accountName: String, objective: AccountObjective? = nil, report: HealthReport, earlierScore: Double?,
+        settings: HealthSettings
     ) -> AccountRisk? {
         guard settings.isAtRisk(score: report.score, earlierScore: earlierScore) else { return nil }
         var reasons = report.reasons
@@ -28,6 +29,8 @@ extension AccountRisk {
                 "health fell from \(Int(earlierScore.rounded())) to \(Int(report.score.rounded())) in \(HealthEvaluation.days(settings.dropWindowDays))",
                 at: 0)
         }
-        return AccountRisk(accountID: accountID, accountName: accountName, score: report.score, band: report.band, earlierScore: earlierScore, reasons: reasons)
+        return AccountRisk(
+            accountID: accountID, accountName: accountName, score: report.score, band: report.band, earlierScore: earlierScore, reasons: reasons,
+            objective: objective)
     }
 }

@@ -1,4 +1,4 @@
-import KeyplanWire
+public import KeyplanWire
 
 /// Where a leader's coaching matters most on one account: the facts, and the prompts they make.
 @WireMessage
@@ -34,7 +34,8 @@ public struct CoachingInputs: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case goals = 1, coAuthoredGoals, reviewOverdueDays, reviewHeld, coverageGaps, oldestGapDays, overdueActions, postponedActions
+        case goals = 1, coAuthoredGoals = 2, reviewOverdueDays = 3, reviewHeld = 4, coverageGaps = 5, oldestGapDays = 6
+        case overdueActions = 7, postponedActions = 8
     }
 }
 
@@ -53,13 +54,7 @@ public struct CoachingPrompt: Codable, Hashable, Sendable {
     /// Ranking weight: the larger, the more urgent.
     public var points: Int
 
-    public init(kind: Kind, text: String, points: Int) {
-        self.kind = kind
-        self.text = text
-        self.points = points
-    }
-
-    enum CodingKeys: Int, CodingKey { case kind = 1, text, points }
+    enum CodingKeys: Int, CodingKey { case kind = 1, text = 2, points = 3 }
 
     /// A coverage gap becomes a coaching matter once it has been open this long.
     public static let gapAgeDays = 14
@@ -70,35 +65,42 @@ public struct CoachingPrompt: Codable, Hashable, Sendable {
     public static func prompts(for inputs: CoachingInputs) -> [CoachingPrompt] {
         var prompts: [CoachingPrompt] = []
         if inputs.coAuthoredGoals == 0 {
-            let text = switch inputs.goals {
-            case 0: "the plan has no goals: write them with the customer"
-            case 1: "the plan's one goal was written without the customer: co-author the goals"
-            default: "none of the \(inputs.goals) goals was written or edited by the customer: co-author them"
-            }
+            let text =
+                switch inputs.goals {
+                case 0: "the plan has no goals: write them with the customer"
+                case 1: "the plan's one goal was written without the customer: co-author the goals"
+                default: "none of the \(inputs.goals) goals was written or edited by the customer: co-author them"
+                }
             prompts.append(CoachingPrompt(kind: .noCustomerGoal, text: text, points: 30))
         }
         if let overdue = inputs.reviewOverdueDays, overdue > 0 {
-            prompts.append(CoachingPrompt(
-                kind: .reviewOverdue, text: "the roadmap review with the customer is \(HealthEvaluation.days(overdue)) overdue",
-                points: min(40, 20 + overdue)))
+            prompts.append(
+                CoachingPrompt(
+                    kind: .reviewOverdue, text: "the roadmap review with the customer is \(HealthEvaluation.days(overdue)) overdue",
+                    points: min(40, 20 + overdue)))
         } else if !inputs.reviewHeld {
             prompts.append(CoachingPrompt(kind: .reviewOverdue, text: "no roadmap review was ever held with the customer", points: 20))
         }
         if inputs.coverageGaps > 0, inputs.oldestGapDays >= gapAgeDays {
             let gaps = inputs.coverageGaps == 1 ? "a key contact has" : "\(inputs.coverageGaps) key contacts have"
-            prompts.append(CoachingPrompt(
-                kind: .coverageGapOpen, text: "\(gaps) had no strong relationship for \(inputs.oldestGapDays / 7) weeks",
-                points: min(45, 25 + 5 * inputs.coverageGaps)))
+            prompts.append(
+                CoachingPrompt(
+                    kind: .coverageGapOpen, text: "\(gaps) had no strong relationship for \(inputs.oldestGapDays / 7) weeks",
+                    points: min(45, 25 + 5 * inputs.coverageGaps)))
         }
         let slipping = inputs.overdueActions + inputs.postponedActions
         if slipping > 0 {
             var parts: [String] = []
-            if inputs.overdueActions > 0 { parts.append(inputs.overdueActions == 1 ? "1 action is overdue" : "\(inputs.overdueActions) actions are overdue") }
+            if inputs.overdueActions > 0 {
+                parts.append(inputs.overdueActions == 1 ? "1 action is overdue" : "\(inputs.overdueActions) actions are overdue")
+            }
             if inputs.postponedActions > 0 {
                 let noun = parts.isEmpty ? (inputs.postponedActions == 1 ? " action" : " actions") : ""
                 parts.append("\(inputs.postponedActions)\(noun) \(inputs.postponedActions == 1 ? "was" : "were") postponed")
             }
-            prompts.append(CoachingPrompt(kind: .slippingActions, text: "actions are slipping: " + parts.joined(separator: ", "), points: min(40, 10 * slipping)))
+            prompts.append(
+                CoachingPrompt(kind: .slippingActions, text: "actions are slipping: " + parts.joined(separator: ", "), points: min(40, 10 * slipping))
+            )
         }
         return prompts.sorted { ($0.points, $1.kind.rawValue) > ($1.points, $0.kind.rawValue) }
     }

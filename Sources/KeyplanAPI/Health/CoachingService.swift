@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Coaching`: for leaders, where coaching matters most, per seller and account, ranked.
 public enum CoachingService {
@@ -15,12 +15,7 @@ public struct CoachingQuery: Codable, Hashable, Sendable {
     /// At most this many accounts (default and maximum 200).
     public var limit: Int?
 
-    public init(sellerID: UUID? = nil, limit: Int? = nil) {
-        self.sellerID = sellerID
-        self.limit = limit
-    }
-
-    enum CodingKeys: Int, CodingKey { case sellerID = 1, limit }
+    enum CodingKeys: Int, CodingKey { case sellerID = 1, limit = 2 }
 }
 
 /// One account's coaching prompts and the seller who owns it.
@@ -43,7 +38,9 @@ public struct CoachingItem: Codable, Hashable, Sendable {
         self.prompts = prompts
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, sellerID, sellerName, points, prompts }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, accountName = 2, sellerID = 3, sellerName = 4, points = 5, prompts = 6
+    }
 
     /// Most points first; ties by account name.
     public static func ranked(_ items: [CoachingItem]) -> [CoachingItem] {

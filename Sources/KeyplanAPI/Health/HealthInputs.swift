@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// The facts about one account that its health is computed from, gathered by the server from
 /// the workspace (map, scorecards, action plan, activity, revenue, assessments). Pure data, so
@@ -66,9 +66,12 @@ public struct HealthInputs: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case keyContacts = 1, keyContactsCovered, decisionMakers, decisionMakersCovered, stronglyConnectedSellers
-        case latestScorecard, previousScorecard, scorecardScale, daysSinceCustomerActivity, customerActiveDays90
-        case overdueActions, worstOverdueDays, stalledActions, revenueLast12Months, revenuePrevious12Months
-        case daysSinceAssessment, reviewIntervalDays
+        case keyContacts = 1, keyContactsCovered = 2, decisionMakers = 3, decisionMakersCovered = 4
+        case stronglyConnectedSellers = 5
+        case latestScorecard = 6, previousScorecard = 7, scorecardScale = 8, daysSinceCustomerActivity = 9
+        case customerActiveDays90 = 10
+        case overdueActions = 11, worstOverdueDays = 12, stalledActions = 13, revenueLast12Months = 14
+        case revenuePrevious12Months = 15
+        case daysSinceAssessment = 16, reviewIntervalDays = 17
     }
 }

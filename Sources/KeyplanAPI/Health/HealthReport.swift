@@ -1,5 +1,5 @@
 import Foundation
-import KeyplanWire
+public import KeyplanWire
 
 /// An account's health: the score (0–100), its band, and every signal that makes it up.
 ///
@@ -32,13 +32,7 @@ public struct HealthReport: Codable, Hashable, Sendable {
         public var totalWeight: Double
         public var weightWithData: Double
 
-        public init(withoutData: [HealthSignal.Kind], totalWeight: Double, weightWithData: Double) {
-            self.withoutData = withoutData
-            self.totalWeight = totalWeight
-            self.weightWithData = weightWithData
-        }
-
-        enum CodingKeys: Int, CodingKey { case withoutData = 1, totalWeight, weightWithData }
+        enum CodingKeys: Int, CodingKey { case withoutData = 1, totalWeight = 2, weightWithData = 3 }
 
         /// What `signals` say about it: `nil` when no signal with a weight lacks data.
         init?(_ signals: [HealthSignal]) {
@@ -65,7 +59,7 @@ public struct HealthReport: Codable, Hashable, Sendable {
         self.renormalization = Renormalization(signals)
     }
 
-    enum CodingKeys: Int, CodingKey { case score = 1, band, signals, renormalization }
+    enum CodingKeys: Int, CodingKey { case score = 1, band = 2, signals = 3, renormalization = 4 }
 
     /// A signal is weak, and gives a reason, below this value.
     public static let weakBelow = 50.0
@@ -130,10 +124,12 @@ enum HealthEvaluation {
             return Result(value: 0, detail: "no decision maker or high-influence contact on the map", reason: "no decision maker mapped")
         }
         let keyShare = Double(inputs.keyContactsCovered) / Double(inputs.keyContacts)
-        let value = inputs.decisionMakers > 0
+        let value =
+            inputs.decisionMakers > 0
             ? 50 * (Double(inputs.decisionMakersCovered) / Double(inputs.decisionMakers) + keyShare)
             : 100 * keyShare
-        let detail = "\(inputs.keyContactsCovered) of \(inputs.keyContacts) key contacts and \(inputs.decisionMakersCovered) of \(inputs.decisionMakers) decision makers have a strong relationship"
+        let detail =
+            "\(inputs.keyContactsCovered) of \(inputs.keyContacts) key contacts and \(inputs.decisionMakersCovered) of \(inputs.decisionMakers) decision makers have a strong relationship"
         if inputs.decisionMakers > 0 && inputs.decisionMakersCovered == 0 {
             return Result(value: value, detail: detail, reason: "no strong relationship with any decision maker")
         }
@@ -145,8 +141,13 @@ enum HealthEvaluation {
     static func multiThreading(_ inputs: HealthInputs) -> Result {
         let sellers = Set(inputs.stronglyConnectedSellers).sorted()
         switch sellers.count {
-        case 0: return Result(value: 0, detail: "nobody on our team has a strong relationship", reason: "no strong relationship with anyone at the customer")
-        case 1: return Result(value: 100.0 / 3, detail: "only \(sellers[0]) has strong relationships", reason: "single-threaded: only \(sellers[0]) has a strong relationship")
+        case 0:
+            return Result(
+                value: 0, detail: "nobody on our team has a strong relationship", reason: "no strong relationship with anyone at the customer")
+        case 1:
+            return Result(
+                value: 100.0 / 3, detail: "only \(sellers[0]) has strong relationships",
+                reason: "single-threaded: only \(sellers[0]) has a strong relationship")
         case 2: return Result(value: 200.0 / 3, detail: "\(sellers.joined(separator: " and ")) have strong relationships", reason: nil)
         default: return Result(value: 100, detail: "\(sellers.count) of our team have strong relationships", reason: nil)
         }
@@ -163,7 +164,10 @@ enum HealthEvaluation {
     /// 100 less 25 per stalled action.
     static func stalledActions(_ inputs: HealthInputs) -> Result {
         guard inputs.stalledActions > 0 else { return Result(value: 100, detail: "no action is stalled", reason: nil) }
-        let detail = inputs.stalledActions == 1 ? "1 action is stalled (blocked or untouched for 30 days)" : "\(inputs.stalledActions) actions are stalled (blocked or untouched for 30 days)"
+        let detail =
+            inputs.stalledActions == 1
+            ? "1 action is stalled (blocked or untouched for 30 days)"
+            : "\(inputs.stalledActions) actions are stalled (blocked or untouched for 30 days)"
         return Result(value: max(0, 100 - 25 * Double(inputs.stalledActions)), detail: detail, reason: detail)
     }
 
@@ -172,7 +176,8 @@ enum HealthEvaluation {
         guard let latest = inputs.latestScorecard else { return Result(value: nil, detail: "the customer has not scored us yet", reason: nil) }
         let value = normalized(latest, inputs.scorecardScale)
         let detail = "the customer scored us \(decimal(latest)) of \(decimal(inputs.scorecardScale.upperBound))"
-        return Result(value: value, detail: detail, reason: "the customer scores us \(decimal(latest)) of \(decimal(inputs.scorecardScale.upperBound))")
+        return Result(
+            value: value, detail: detail, reason: "the customer scores us \(decimal(latest)) of \(decimal(inputs.scorecardScale.upperBound))")
     }
 
     /// 50 when flat, ±2.5 per point of the 0–100 scale gained or lost since the round before.
@@ -182,7 +187,8 @@ enum HealthEvaluation {
         }
         let change = normalized(latest, inputs.scorecardScale) - normalized(previous, inputs.scorecardScale)
         let verb = latest < previous ? "fell" : latest > previous ? "rose" : "held"
-        let detail = verb == "held" ? "the scorecard held at \(decimal(latest))" : "the scorecard \(verb) from \(decimal(previous)) to \(decimal(latest))"
+        let detail =
+            verb == "held" ? "the scorecard held at \(decimal(latest))" : "the scorecard \(verb) from \(decimal(previous)) to \(decimal(latest))"
         return Result(value: clamp(50 + 2.5 * change), detail: detail, reason: detail)
     }
 

@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Health`: each account's explained health score and its trend, and the risk list.
 /// Seller-internal: no customer ever receives any of it.
@@ -26,13 +26,6 @@ public struct HealthSettings: Codable, Hashable, Sendable {
     /// Default 30 days.
     public var dropWindowDays: Int
 
-    public init(weights: HealthWeights, riskThreshold: Double, dropThreshold: Double, dropWindowDays: Int) {
-        self.weights = weights
-        self.riskThreshold = riskThreshold
-        self.dropThreshold = dropThreshold
-        self.dropWindowDays = dropWindowDays
-    }
-
     public static var defaults: HealthSettings {
         HealthSettings(weights: .defaults, riskThreshold: 50, dropThreshold: 15, dropWindowDays: 30)
     }
@@ -46,7 +39,7 @@ public struct HealthSettings: Codable, Hashable, Sendable {
         return nil
     }
 
-    enum CodingKeys: Int, CodingKey { case weights = 1, riskThreshold, dropThreshold, dropWindowDays }
+    enum CodingKeys: Int, CodingKey { case weights = 1, riskThreshold = 2, dropThreshold = 3, dropWindowDays = 4 }
 }
 
 /// An account's health as last computed, with its history.
@@ -62,16 +55,9 @@ public struct AccountHealth: Codable, Hashable, Sendable {
     /// when it is not on that list, even if some signals are weak (``HealthReport/reasons``).
     public var atRisk: AccountRisk?
 
-    public init(accountID: UUID, accountName: String, report: HealthReport, computedAt: Date, history: [HealthPoint], atRisk: AccountRisk? = nil) {
-        self.accountID = accountID
-        self.accountName = accountName
-        self.report = report
-        self.computedAt = computedAt
-        self.history = history
-        self.atRisk = atRisk
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, accountName = 2, report = 3, computedAt = 4, history = 5, atRisk = 6
     }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, report, computedAt, history, atRisk }
 }
 
 @WireMessage
@@ -79,22 +65,22 @@ public struct HealthPoint: Codable, Hashable, Sendable {
     public var at: Date
     public var score: Double
 
-    public init(at: Date, score: Double) {
-        self.at = at
-        self.score = score
-    }
-
-    enum CodingKeys: Int, CodingKey { case at = 1, score }
+    enum CodingKeys: Int, CodingKey { case at = 1, score = 2 }
 }
 
 @WireMessage
 public struct RiskQuery: Codable, Hashable, Sendable {
     /// At most this many accounts (default and maximum 500).
     public var limit: Int?
+    /// Only accounts planned for this objective; `nil` for all.
+    public var objective: AccountObjective?
 
-    public init(limit: Int? = nil) { self.limit = limit }
+    public init(limit: Int? = nil, objective: AccountObjective? = nil) {
+        self.limit = limit
+        self.objective = objective
+    }
 
-    enum CodingKeys: Int, CodingKey { case limit = 1 }
+    enum CodingKeys: Int, CodingKey { case limit = 1, objective = 2 }
 }
 
 /// An account at risk and why, in words.
@@ -107,17 +93,12 @@ public struct AccountRisk: Codable, Hashable, Sendable {
     /// The score at the start of the drop window, when there was one.
     public var earlierScore: Double?
     public var reasons: [String]
+    /// The account's objective, so that the list can be grouped by it; `nil` when none is set.
+    public var objective: AccountObjective?
 
-    public init(accountID: UUID, accountName: String, score: Double, band: HealthReport.Band, earlierScore: Double?, reasons: [String]) {
-        self.accountID = accountID
-        self.accountName = accountName
-        self.score = score
-        self.band = band
-        self.earlierScore = earlierScore
-        self.reasons = reasons
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, accountName = 2, score = 3, band = 4, earlierScore = 5, reasons = 6, objective = 7
     }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, accountName, score, band, earlierScore, reasons }
 }
 
 @WireMessage
@@ -134,8 +115,8 @@ extension KeyplanClient {
         try await call(HealthService.get, AccountRef(accountID: accountID))
     }
 
-    public func risks(limit: Int? = nil) async throws -> [AccountRisk] {
-        try await call(HealthService.risks, RiskQuery(limit: limit)).accounts
+    public func risks(limit: Int? = nil, objective: AccountObjective? = nil) async throws -> [AccountRisk] {
+        try await call(HealthService.risks, RiskQuery(limit: limit, objective: objective)).accounts
     }
 
     public func healthSettings() async throws -> HealthSettings {

@@ -1,4 +1,4 @@
-import KeyplanWire
+public import KeyplanWire
 
 /// One input of an account's health score, explained: its value on 0–100, its weight, what it
 /// adds to the score, and — when it is weak — the reason in words.
@@ -43,14 +43,5 @@ public struct HealthSignal: Codable, Hashable, Sendable {
     /// Why this signal puts the account at risk, in words; `nil` when it does not.
     public var reason: String?
 
-    public init(kind: Kind, value: Double?, weight: Double, contribution: Double, detail: String, reason: String?) {
-        self.kind = kind
-        self.value = value
-        self.weight = weight
-        self.contribution = contribution
-        self.detail = detail
-        self.reason = reason
-    }
-
-    enum CodingKeys: Int, CodingKey { case kind = 1, value, weight, contribution, detail, reason }
+    enum CodingKeys: Int, CodingKey { case kind = 1, value = 2, weight = 3, contribution = 4, detail = 5, reason = 6 }
 }

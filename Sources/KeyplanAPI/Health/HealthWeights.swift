@@ -1,4 +1,4 @@
-import KeyplanWire
+public import KeyplanWire
 
 /// How much each signal counts in a tenant's health score. Weights are relative (they need not
 /// add up to 100); a signal without data (no scorecard yet, no revenue history) drops out and the
@@ -78,7 +78,8 @@ public struct HealthWeights: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case decisionMakerCoverage = 1, multiThreading, overdueActions, stalledActions, scorecard, scorecardTrend
-        case customerEngagement, revenueTrend, assessmentFreshness
+        case decisionMakerCoverage = 1, multiThreading = 2, overdueActions = 3, stalledActions = 4, scorecard = 5
+        case scorecardTrend = 6
+        case customerEngagement = 7, revenueTrend = 8, assessmentFreshness = 9
     }
 }

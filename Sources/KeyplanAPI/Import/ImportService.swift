@@ -1,6 +1,6 @@
 import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Import`: accounts, contacts and opportunities from a CRM's CSV export, without
 /// re-keying. A client-streaming call: the client sends ``ImportChunk``s (the first names the
@@ -25,8 +25,9 @@ public enum ImportKind: String, Codable, Hashable, Sendable, CaseIterable {
 public enum ImportField: String, Codable, Hashable, Sendable, CaseIterable {
     // Accounts
     case externalID, name, industry, region, annualRevenue, potentialRevenue, currency, ownerEmail
-    // Contacts (and the account they belong to, by its external id)
-    case accountExternalID, firstName, lastName, title, email
+    // Contacts (and the account they belong to, by its external id; the contact they report to,
+    // by its external id or email)
+    case accountExternalID, firstName, lastName, title, email, reportsTo
     // Opportunities
     case amount, stage, closeDate, won
 
@@ -34,7 +35,7 @@ public enum ImportField: String, Codable, Hashable, Sendable, CaseIterable {
     public static func fields(of kind: ImportKind) -> (required: [ImportField], optional: [ImportField]) {
         switch kind {
         case .accounts: ([.externalID, .name], [.industry, .region, .annualRevenue, .potentialRevenue, .currency, .ownerEmail])
-        case .contacts: ([.externalID, .accountExternalID, .lastName], [.firstName, .title, .email])
+        case .contacts: ([.externalID, .accountExternalID, .lastName], [.firstName, .title, .email, .reportsTo])
         case .opportunities: ([.externalID, .accountExternalID, .name], [.amount, .currency, .stage, .closeDate, .won])
         }
     }
@@ -58,6 +59,7 @@ public enum ImportField: String, Codable, Hashable, Sendable, CaseIterable {
         case (.lastName, _): ["LastName", "Last Name"]
         case (.title, _): ["Title"]
         case (.email, _): ["Email"]
+        case (.reportsTo, _): ["ReportsToId", "Reports To ID", "Reports To"]
         case (.amount, _): ["Amount"]
         case (.stage, _): ["StageName", "Stage"]
         case (.closeDate, _): ["CloseDate", "Close Date"]
@@ -75,12 +77,7 @@ public struct ImportChunk: Codable, Hashable, Sendable {
         public var line: Int
         public var fields: [String]
 
-        public init(line: Int, fields: [String]) {
-            self.line = line
-            self.fields = fields
-        }
-
-        enum CodingKeys: Int, CodingKey { case line = 1, fields }
+        enum CodingKeys: Int, CodingKey { case line = 1, fields = 2 }
     }
 
     public var kind: ImportKind?
@@ -90,14 +87,7 @@ public struct ImportChunk: Codable, Hashable, Sendable {
     public var mapping: [String: String]?
     public var rows: [Row]
 
-    public init(kind: ImportKind? = nil, header: [String]? = nil, mapping: [String: String]? = nil, rows: [Row]) {
-        self.kind = kind
-        self.header = header
-        self.mapping = mapping
-        self.rows = rows
-    }
-
-    enum CodingKeys: Int, CodingKey { case kind = 1, header, mapping, rows }
+    enum CodingKeys: Int, CodingKey { case kind = 1, header = 2, mapping = 3, rows = 4 }
 }
 
 /// The outcome of an import: counts, and every row that was refused and why.
@@ -110,13 +100,7 @@ public struct ImportReport: Codable, Hashable, Sendable {
         public var column: String?
         public var reason: String
 
-        public init(line: Int, column: String?, reason: String) {
-            self.line = line
-            self.column = column
-            self.reason = reason
-        }
-
-        enum CodingKeys: Int, CodingKey { case line = 1, column, reason }
+        enum CodingKeys: Int, CodingKey { case line = 1, column = 2, reason = 3 }
     }
 
     public var inserted: Int
@@ -129,7 +113,7 @@ public struct ImportReport: Codable, Hashable, Sendable {
         self.rejected = rejected
     }
 
-    enum CodingKeys: Int, CodingKey { case inserted = 1, updated, rejected }
+    enum CodingKeys: Int, CodingKey { case inserted = 1, updated = 2, rejected = 3 }
 }
 
 extension KeyplanClient {
@@ -145,7 +129,8 @@ extension KeyplanClient {
             // An empty file still sends its header, so the server checks the columns.
             repeat {
                 let rows = document.records[sent..<min(sent + size, document.records.count)].map { ImportChunk.Row(line: $0.line, fields: $0.fields) }
-                try await writer.write(first ? ImportChunk(kind: kind, header: document.header, mapping: mapping, rows: rows) : ImportChunk(rows: rows))
+                try await writer.write(
+                    first ? ImportChunk(kind: kind, header: document.header, mapping: mapping, rows: rows) : ImportChunk(rows: rows))
                 first = false
                 sent += rows.count
                 progress(sent)

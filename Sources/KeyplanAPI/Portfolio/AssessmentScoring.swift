@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// The answers of one assessment, each on the scale ``scale`` (1 = not at all, 5 = fully).
 @WireMessage
@@ -20,11 +20,6 @@ public struct AssessmentAnswers: Codable, Hashable, Sendable {
         "how they view us in our industry", "how they view us in theirs",
     ]
 
-    public init(value: [Int], relationship: [Int]) {
-        self.value = value
-        self.relationship = relationship
-    }
-
     /// Why these answers cannot be scored, or `nil` when they can.
     public var problem: String? {
         if value.count != Self.valueQuestions.count { return "expected \(Self.valueQuestions.count) value answers, got \(value.count)" }
@@ -35,7 +30,7 @@ public struct AssessmentAnswers: Codable, Hashable, Sendable {
         return nil
     }
 
-    enum CodingKeys: Int, CodingKey { case value = 1, relationship }
+    enum CodingKeys: Int, CodingKey { case value = 1, relationship = 2 }
 }
 
 /// A cell of the Relationship/Revenue quadrant: relationship strength × potential value.
@@ -69,14 +64,7 @@ public struct AssessmentScore: Codable, Hashable, Sendable {
     /// 1...4; 1 is always strong relationship and high value.
     public var priority: Int
 
-    public init(value: Decimal, relationship: Decimal, quadrant: Quadrant, priority: Int) {
-        self.value = value
-        self.relationship = relationship
-        self.quadrant = quadrant
-        self.priority = priority
-    }
-
-    enum CodingKeys: Int, CodingKey { case value = 1, relationship, quadrant, priority }
+    enum CodingKeys: Int, CodingKey { case value = 1, relationship = 2, quadrant = 3, priority = 4 }
 }
 
 /// A tenant's scoring rules. The defaults apply until a tenant changes them.
@@ -100,18 +88,6 @@ public struct PortfolioSettings: Codable, Hashable, Sendable {
         PortfolioSettings(
             valueWeights: [1, 1, 1], relationshipWeights: [1, 1, 1, 1, 1], valueThreshold: 50, relationshipThreshold: 50,
             priorityOrder: [.weakHigh, .strongLow, .weakLow], reviewIntervalDays: 180)
-    }
-
-    public init(
-        valueWeights: [Int], relationshipWeights: [Int], valueThreshold: Decimal, relationshipThreshold: Decimal,
-        priorityOrder: [Quadrant], reviewIntervalDays: Int
-    ) {
-        self.valueWeights = valueWeights
-        self.relationshipWeights = relationshipWeights
-        self.valueThreshold = valueThreshold
-        self.relationshipThreshold = relationshipThreshold
-        self.priorityOrder = priorityOrder
-        self.reviewIntervalDays = reviewIntervalDays
     }
 
     /// Why these settings are unusable, or `nil` when they are fine.
@@ -163,7 +139,8 @@ public struct PortfolioSettings: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case valueWeights = 1, relationshipWeights, valueThreshold, relationshipThreshold, priorityOrder, reviewIntervalDays
+        case valueWeights = 1, relationshipWeights = 2, valueThreshold = 3, relationshipThreshold = 4, priorityOrder = 5
+        case reviewIntervalDays = 6
     }
 }
 

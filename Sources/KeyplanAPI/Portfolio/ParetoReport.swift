@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// The Pareto view of current annual revenue. Amounts in different currencies are never added:
 /// there is one ``Group`` per currency. Accounts without a known revenue, and archived accounts,
@@ -12,13 +12,7 @@ public struct ParetoReport: Codable, Hashable, Sendable {
         public var name: String
         public var revenue: Decimal
 
-        public init(accountID: UUID, name: String, revenue: Decimal) {
-            self.accountID = accountID
-            self.name = name
-            self.revenue = revenue
-        }
-
-        enum CodingKeys: Int, CodingKey { case accountID = 1, name, revenue }
+        enum CodingKeys: Int, CodingKey { case accountID = 1, name = 2, revenue = 3 }
     }
 
     @WireMessage
@@ -34,16 +28,10 @@ public struct ParetoReport: Codable, Hashable, Sendable {
         /// first (ties by name, then id), as few as it takes.
         public var coreForEightyPercent: [Entry]
 
-        public init(currency: String, accountCount: Int, totalRevenue: Decimal, topFifthCount: Int, topFifthShare: Decimal, coreForEightyPercent: [Entry]) {
-            self.currency = currency
-            self.accountCount = accountCount
-            self.totalRevenue = totalRevenue
-            self.topFifthCount = topFifthCount
-            self.topFifthShare = topFifthShare
-            self.coreForEightyPercent = coreForEightyPercent
+        enum CodingKeys: Int, CodingKey {
+            case currency = 1, accountCount = 2, totalRevenue = 3, topFifthCount = 4, topFifthShare = 5
+            case coreForEightyPercent = 6
         }
-
-        enum CodingKeys: Int, CodingKey { case currency = 1, accountCount, totalRevenue, topFifthCount, topFifthShare, coreForEightyPercent }
 
         /// The group of one currency's accounts, in any order.
         public init(currency: String, entries: [Entry]) {

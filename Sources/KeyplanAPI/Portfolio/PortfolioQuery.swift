@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 import NIOCore
 
 /// What a portfolio page holds: filters (each `nil` means any), a sort, a page size and the
@@ -53,7 +53,8 @@ public struct PortfolioQuery: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case quadrant = 1, priority, status, ownerID, region, industry, objective, dueForReview, sort, pageSize, cursor
+        case quadrant = 1, priority = 2, status = 3, ownerID = 4, region = 5, industry = 6, objective = 7
+        case dueForReview = 8, sort = 9, pageSize = 10, cursor = 11
     }
 }
 
@@ -65,12 +66,7 @@ public struct PortfolioPage: Codable, Hashable, Sendable {
     /// `nil` on the last page.
     public var nextCursor: String?
 
-    public init(accounts: [PortfolioAccount], nextCursor: String?) {
-        self.accounts = accounts
-        self.nextCursor = nextCursor
-    }
-
-    enum CodingKeys: Int, CodingKey { case accounts = 1, nextCursor }
+    enum CodingKeys: Int, CodingKey { case accounts = 1, nextCursor = 2 }
 }
 
 /// Where a page ended: the last row's sort key and id. Opaque to clients (base64 of its binary
@@ -84,14 +80,7 @@ public struct PortfolioCursor: Codable, Hashable, Sendable {
     public var number: Decimal?
     public var id: UUID
 
-    public init(sort: PortfolioQuery.Sort, text: String? = nil, number: Decimal? = nil, id: UUID) {
-        self.sort = sort
-        self.text = text
-        self.number = number
-        self.id = id
-    }
-
-    enum CodingKeys: Int, CodingKey { case sort = 1, text, number, id }
+    enum CodingKeys: Int, CodingKey { case sort = 1, text = 2, number = 3, id = 4 }
 
     /// The cursor as an opaque token.
     public var token: String {

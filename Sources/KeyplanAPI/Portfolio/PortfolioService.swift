@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Portfolio`: choosing strategic accounts. Everything here is seller-internal: the
 /// policy refuses customers every method (PERMISSION_DENIED for tenant-wide methods, NOT_FOUND or
@@ -92,8 +92,10 @@ public struct PortfolioAccount: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, name, industry, region, currency, annualRevenue, potentialRevenue, growthIndicators, objective
-        case ownerID, externalID, status, valueScore, relationshipScore, quadrant, priority, assessedAt, team
+        case id = 1, name = 2, industry = 3, region = 4, currency = 5, annualRevenue = 6, potentialRevenue = 7
+        case growthIndicators = 8, objective = 9
+        case ownerID = 10, externalID = 11, status = 12, valueScore = 13, relationshipScore = 14, quadrant = 15
+        case priority = 16, assessedAt = 17, team = 18
     }
 }
 
@@ -112,26 +114,9 @@ public struct UpdateProfileRequest: Codable, Hashable, Sendable, AccountScoped {
     public var externalID: String?
     public var status: AccountStatus?
 
-    public init(
-        accountID: UUID, industry: String? = nil, region: String? = nil, currency: String? = nil,
-        annualRevenue: Decimal? = nil, potentialRevenue: Decimal? = nil, growthIndicators: String? = nil,
-        objective: AccountObjective? = nil, ownerID: UUID? = nil, externalID: String? = nil, status: AccountStatus? = nil
-    ) {
-        self.accountID = accountID
-        self.industry = industry
-        self.region = region
-        self.currency = currency
-        self.annualRevenue = annualRevenue
-        self.potentialRevenue = potentialRevenue
-        self.growthIndicators = growthIndicators
-        self.objective = objective
-        self.ownerID = ownerID
-        self.externalID = externalID
-        self.status = status
-    }
-
     enum CodingKeys: Int, CodingKey {
-        case accountID = 1, industry, region, currency, annualRevenue, potentialRevenue, growthIndicators, objective, ownerID, externalID, status
+        case accountID = 1, industry = 2, region = 3, currency = 4, annualRevenue = 5, potentialRevenue = 6
+        case growthIndicators = 7, objective = 8, ownerID = 9, externalID = 10, status = 11
     }
 }
 
@@ -148,7 +133,7 @@ public struct AssessRequest: Codable, Hashable, Sendable, AccountScoped {
         self.notes = notes
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, answers, notes }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, answers = 2, notes = 3 }
 }
 
 /// One recorded assessment with the scores and classification it got when it was taken.
@@ -162,17 +147,9 @@ public struct Assessment: Codable, Hashable, Sendable {
     public var score: AssessmentScore
     public var notes: String
 
-    public init(id: UUID, accountID: UUID, assessedAt: Date, assessedBy: UUID, answers: AssessmentAnswers, score: AssessmentScore, notes: String) {
-        self.id = id
-        self.accountID = accountID
-        self.assessedAt = assessedAt
-        self.assessedBy = assessedBy
-        self.answers = answers
-        self.score = score
-        self.notes = notes
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, accountID = 2, assessedAt = 3, assessedBy = 4, answers = 5, score = 6, notes = 7
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, accountID, assessedAt, assessedBy, answers, score, notes }
 }
 
 @WireMessage

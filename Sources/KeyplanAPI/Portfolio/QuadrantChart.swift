@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The Relationship/Revenue quadrant of a portfolio as a picture: relationship strength across
 /// (weak left, strong right), potential value up (low bottom, high top), the tenant's thresholds
@@ -36,7 +36,9 @@ public struct QuadrantChart: Sendable {
         self.settings = settings
     }
 
-    public init(points: [Point], valueThreshold: Decimal, relationshipThreshold: Decimal, priorityOrder: [Quadrant] = PortfolioSettings.defaults.priorityOrder) {
+    public init(
+        points: [Point], valueThreshold: Decimal, relationshipThreshold: Decimal, priorityOrder: [Quadrant] = PortfolioSettings.defaults.priorityOrder
+    ) {
         self.points = points
         var settings = PortfolioSettings.defaults
         settings.valueThreshold = valueThreshold
@@ -90,9 +92,11 @@ public struct QuadrantChart: Sendable {
             let area = Box(
                 x0: quadrant.isStrongRelationship ? dividerX : plot.x0, y0: quadrant.isHighValue ? plot.y0 : dividerY,
                 x1: quadrant.isStrongRelationship ? plot.x1 : dividerX, y1: quadrant.isHighValue ? dividerY : plot.y1)
-            let lines = ["priority \(settings.priority(of: quadrant))", Self.name(of: quadrant)].prefix(area.height >= 36 ? 2 : area.height >= 20 ? 1 : 0)
+            let lines = ["priority \(settings.priority(of: quadrant))", Self.name(of: quadrant)].prefix(
+                area.height >= 36 ? 2 : area.height >= 20 ? 1 : 0)
             let (textX, anchor) = quadrant.isStrongRelationship ? (area.x1 - 6, "end") : (area.x0 + 6, "start")
-            svg += "<g class=\"quadrant\" data-quadrant=\"\(quadrant.rawValue)\" data-priority=\"\(settings.priority(of: quadrant))\" fill=\"#888\">\n"
+            svg +=
+                "<g class=\"quadrant\" data-quadrant=\"\(quadrant.rawValue)\" data-priority=\"\(settings.priority(of: quadrant))\" fill=\"#888\">\n"
             for (index, line) in lines.enumerated() {
                 let baseline = quadrant.isHighValue ? area.y0 + 16 + 14 * Double(index) : area.y1 - 8 - 14 * Double(lines.count - 1 - index)
                 let element = SVGText.element(
@@ -141,14 +145,16 @@ public struct QuadrantChart: Sendable {
         let room = Self.legendWidth - 16
         var y = top, svg = "<g class=\"legend\">\n"
         func heading(_ text: String) {
-            svg += SVGText.element(text, width: room, fontSize: Self.fontSize, bold: true, attributes: "x=\"\(Self.format(left))\" y=\"\(Self.format(y))\"")
+            svg += SVGText.element(
+                text, width: room, fontSize: Self.fontSize, bold: true, attributes: "x=\"\(Self.format(left))\" y=\"\(Self.format(y))\"")
             y += 10
         }
         /// A row: a dot of `radius` and `style`, and its words beside it.
         func row(_ radius: Double, _ style: String, _ text: String, attributes: String = "") {
             let cy = y + max(radius, 6) + 2
             svg += "<circle cx=\"\(Self.format(left + 26))\" cy=\"\(Self.format(cy))\" r=\"\(Self.format(radius))\" \(style)\(attributes)/>"
-            svg += SVGText.element(text, width: room - 56, fontSize: Self.fontSize, attributes: "x=\"\(Self.format(left + 56))\" y=\"\(Self.format(cy + 4))\"")
+            svg += SVGText.element(
+                text, width: room - 56, fontSize: Self.fontSize, attributes: "x=\"\(Self.format(left + 56))\" y=\"\(Self.format(cy + 4))\"")
             y = cy + max(radius, 6) + 4
         }
         heading("Annual revenue (dot area)")
@@ -167,7 +173,8 @@ public struct QuadrantChart: Sendable {
         y += 4
         for quadrant in Quadrant.allCases.sorted(by: { settings.priority(of: $0) < settings.priority(of: $1) }) {
             y += 14
-            let words = "\(settings.priority(of: quadrant)) \(quadrant.isStrongRelationship ? "strong" : "weak"), \(quadrant.isHighValue ? "high" : "low")"
+            let words =
+                "\(settings.priority(of: quadrant)) \(quadrant.isStrongRelationship ? "strong" : "weak"), \(quadrant.isHighValue ? "high" : "low")"
             svg += SVGText.element(words, width: room, fontSize: Self.fontSize, attributes: "x=\"\(Self.format(left))\" y=\"\(Self.format(y))\"")
         }
         return (svg + "</g>\n", y + 4)
@@ -252,7 +259,9 @@ public struct QuadrantChart: Sendable {
     public func text(columns: Int = 40, rows: Int = 16) -> String {
         var grid = Array(repeating: Array(repeating: Character(" "), count: columns), count: rows)
         // Cells in exact decimal arithmetic, so a score on a cell boundary lands in the same cell every time.
-        func cell(_ fraction: Decimal, _ count: Int) -> Int { max(0, min(count - 1, Int(Self.double((fraction * Decimal(count) / 100).rounded(0, .down))))) }
+        func cell(_ fraction: Decimal, _ count: Int) -> Int {
+            max(0, min(count - 1, Int(Self.double((fraction * Decimal(count) / 100).rounded(0, .down)))))
+        }
         func column(_ score: Decimal) -> Int { cell(score, columns) }
         func row(_ score: Decimal) -> Int { cell(100 - score, rows) }
         let dividerColumn = column(settings.relationshipThreshold), dividerRow = row(settings.valueThreshold)
@@ -263,7 +272,8 @@ public struct QuadrantChart: Sendable {
             let mark = Self.mark(index)
             let (r, c) = (row(point.value), column(point.relationship))
             grid[r][c] = grid[r][c].isLetter || grid[r][c].isNumber || grid[r][c] == "*" ? "*" : mark
-            legend.append("\(mark) \(point.name) (relationship \(point.relationship), value \(point.value)\(point.revenue.map { ", revenue \($0)" } ?? ""))")
+            legend.append(
+                "\(mark) \(point.name) (relationship \(point.relationship), value \(point.value)\(point.revenue.map { ", revenue \($0)" } ?? ""))")
         }
         let border = "+" + String(repeating: "-", count: columns) + "+"
         let body = grid.map { "|" + String($0) + "|" }

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// Records an account's revenue for one calendar month (replacing what that month had).
 @WireMessage
@@ -10,13 +10,7 @@ public struct RecordRevenueRequest: Codable, Hashable, Sendable, AccountScoped {
     /// Exact, in the account's currency, at least 0 with at most two decimals.
     public var amount: Decimal
 
-    public init(accountID: UUID, period: String, amount: Decimal) {
-        self.accountID = accountID
-        self.period = period
-        self.amount = amount
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, period, amount }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, period = 2, amount = 3 }
 }
 
 /// An account's revenue by month, oldest first, for trends.
@@ -29,13 +23,7 @@ public struct RevenueHistory: Codable, Hashable, Sendable {
         public var amount: Decimal
         public var currency: String
 
-        public init(period: String, amount: Decimal, currency: String) {
-            self.period = period
-            self.amount = amount
-            self.currency = currency
-        }
-
-        enum CodingKeys: Int, CodingKey { case period = 1, amount, currency }
+        enum CodingKeys: Int, CodingKey { case period = 1, amount = 2, currency = 3 }
     }
 
     public var entries: [Entry]

@@ -1,3 +1,5 @@
+public import KeyplanWire
+
 /// A day of the Gregorian calendar without a time or a time zone: a due date, the day a review
 /// was held. Written as ISO 8601 `YYYY-MM-DD` on the wire, in JSON and on the command line.
 public struct CalendarDate: Hashable, Comparable, Sendable, Codable, LosslessStringConvertible {
@@ -60,4 +62,12 @@ public struct CalendarDate: Hashable, Comparable, Sendable, Codable, LosslessStr
 
 extension Character {
     fileprivate var isASCIIDigit: Bool { isASCII && isNumber }
+}
+
+extension CalendarDate: WireDescribedScalar {
+    public static var wireScalarName: String { "calendar_date" }
+    public static var wireScalarWireType: String { "length-delimited" }
+    public static var wireScalarEncoding: String {
+        "as a string: UTF-8 of exactly YYYY-MM-DD, a day that exists in years 0001–9999; anything else is an error"
+    }
 }

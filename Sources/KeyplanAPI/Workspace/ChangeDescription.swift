@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 extension WorkspaceChange {
     /// The change's fields as people read them — "Due: 2026-12-01 → 2026-12-15", "Revenue: 120 →
@@ -96,7 +96,9 @@ enum FieldWording {
             if old.current != new.current { lines.append("\(new.name): \(number(old.current)) → \(number(new.current))\(unit)") }
             if old.target != new.target { lines.append("\(new.name) target: \(number(old.target)) → \(number(new.target))\(unit)") }
             if old.baseline != new.baseline { lines.append("\(new.name) baseline: \(number(old.baseline)) → \(number(new.baseline))\(unit)") }
-            if old.unit != new.unit { lines.append("\(new.name) unit: \(old.unit.isEmpty ? "(none)" : old.unit) → \(new.unit.isEmpty ? "(none)" : new.unit)") }
+            if old.unit != new.unit {
+                lines.append("\(new.name) unit: \(old.unit.isEmpty ? "(none)" : old.unit) → \(new.unit.isEmpty ? "(none)" : new.unit)")
+            }
         }
         return lines
     }

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanRPC
+public import Foundation
+public import KeyplanRPC
 import KeyplanWire
 
 /// The current state of a record, carried by an `ABORTED` answer to a stale change.
@@ -19,12 +19,13 @@ public enum CurrentRecord {
     public static let detailType = "keyplan.CurrentRecord"
 
     /// An `ABORTED` error carrying `record` (binary encoded) as a detail.
-    public static func aborted<Record: Encodable>(_ record: Record, version: Int, message: String? = nil) throws -> RPCError {
+    public static func aborted<Record: Encodable & Sendable>(_ record: Record, version: Int, message: String? = nil) throws -> RPCError {
         let bytes = try BinaryEncoder().encode(record)
         return RPCError(
             code: .aborted,
             message: message ?? "the record changed meanwhile: it is now at version \(version); merge and retry",
-            details: [RPCError.Detail(typeName: detailType, value: bytes)])
+            details: [RPCError.Detail(typeName: detailType, value: bytes)],
+            detailValues: .init([detailType: record]))
     }
 }
 
@@ -60,8 +61,11 @@ extension GoalView: UpdatedRecord {}
 extension PlanAction: UpdatedRecord {}
 extension ProcessStep: UpdatedRecord {}
 extension RoadmapReview: UpdatedRecord {}
+extension BuyingStage: UpdatedRecord {}
 extension ScoringRound: UpdatedRecord {}
 extension ScorecardTemplate: UpdatedRecord {}
+extension Solution: UpdatedRecord {}
+extension WhitespaceCell: UpdatedRecord {}
 
 /// Contacts and relationships written before who-changed-last was kept have no `updatedBy`.
 extension Contact: CoEditedRecord {

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// One change to a record of an account workspace, as the journal keeps it: the history of a
 /// record, the account's activity feed and the live updates of ``WorkspaceService/watch`` are
@@ -23,25 +23,9 @@ public struct WorkspaceChange: Codable, Hashable, Sendable {
     /// Each changed field, before and after.
     public var fields: [FieldChange]
 
-    public init(
-        id: Int64, accountID: UUID, at: Date, actor: Actor, entity: WorkspaceEntity, entityID: UUID,
-        operation: Operation, version: Int?, visibility: Visibility, summary: String, fields: [FieldChange]
-    ) {
-        self.id = id
-        self.accountID = accountID
-        self.at = at
-        self.actor = actor
-        self.entity = entity
-        self.entityID = entityID
-        self.operation = operation
-        self.version = version
-        self.visibility = visibility
-        self.summary = summary
-        self.fields = fields
-    }
-
     enum CodingKeys: Int, CodingKey {
-        case id = 1, accountID, at, actor, entity, entityID, operation, version, visibility, summary, fields
+        case id = 1, accountID = 2, at = 3, actor = 4, entity = 5, entityID = 6, operation = 7, version = 8
+        case visibility = 9, summary = 10, fields = 11
     }
 
     /// A person of the workspace — who made a change, who owns an action — a seller or one of
@@ -53,14 +37,7 @@ public struct WorkspaceChange: Codable, Hashable, Sendable {
         public var displayName: String
         public var email: String
 
-        public init(userID: UUID, kind: UserKind, displayName: String, email: String) {
-            self.userID = userID
-            self.kind = kind
-            self.displayName = displayName
-            self.email = email
-        }
-
-        enum CodingKeys: Int, CodingKey { case userID = 1, kind, displayName, email }
+        enum CodingKeys: Int, CodingKey { case userID = 1, kind = 2, displayName = 3, email = 4 }
 
         /// "Dana Diaz <dana@globex.example>".
         public var label: String { email.isEmpty ? displayName : "\(displayName) <\(email)>" }
@@ -83,6 +60,8 @@ public enum WorkspaceEntity: String, Codable, Hashable, Sendable, CaseIterable {
     case action
     case processStep = "process_step"
     case review
+    case buyingStage = "buying_stage"
+    case whitespaceCell = "whitespace_cell"
 }
 
 /// Who may read a workspace record or a change to it.
@@ -100,11 +79,5 @@ public struct FieldChange: Codable, Hashable, Sendable {
     public var before: String?
     public var after: String?
 
-    public init(field: String, before: String?, after: String?) {
-        self.field = field
-        self.before = before
-        self.after = after
-    }
-
-    enum CodingKeys: Int, CodingKey { case field = 1, before, after }
+    enum CodingKeys: Int, CodingKey { case field = 1, before = 2, after = 3 }
 }

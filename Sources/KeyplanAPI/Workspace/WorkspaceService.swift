@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Workspace`: what spans an account workspace's records: the history of one record,
 /// the account's activity feed, and live updates. A customer's answers hold shared changes only.
@@ -25,13 +25,7 @@ public struct HistoryRequest: Codable, Hashable, Sendable, AccountScoped {
     /// At most this many changes (default and maximum 1,000).
     public var limit: Int?
 
-    public init(accountID: UUID, entityID: UUID, limit: Int? = nil) {
-        self.accountID = accountID
-        self.entityID = entityID
-        self.limit = limit
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, entityID, limit }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, entityID = 2, limit = 3 }
 }
 
 @WireMessage

@@ -1,6 +1,6 @@
 import KeyplanWire
-import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// What a client connection writes, carried from calling tasks to its event loop.
 enum ClientOutbound: FrameOutboxItem {
@@ -20,18 +20,21 @@ enum ClientOutbound: FrameOutboxItem {
 }
 
 /// One call on the client: requests out, responses, initial metadata and the end in.
-final class ClientCall: MessageSink, @unchecked Sendable {
+final class ClientCall: MessageSink {
     let callID: UInt32
     let deadline: Deadline?
     let inbox: MessageInbox
     private let outbox: FrameOutbox<ClientOutbound>
     private let maxMessageSize: @Sendable () -> UInt32
-    private let lock = NIOLock()
-    private var headers = Metadata()
-    private var end: Frame.End?
-    private var failure: RPCError?
-    private var sent = false
-    private var refusedByGoAway = false
+    private let state = Mutex(State())
+
+    private struct State {
+        var headers = Metadata()
+        var end: Frame.End?
+        var failure: RPCError?
+        var sent = false
+        var refusedByGoAway = false
+    }
     /// Called once, when the call ends on this side (its `END` arrived, or it failed here).
     private let onEnd: @Sendable () -> Void
 
@@ -51,13 +54,15 @@ final class ClientCall: MessageSink, @unchecked Sendable {
 
     func send(_ writePayload: (inout ByteBuffer) throws -> Void) async throws {
         try await outbox.waitUntilWritable()
-        if let failure = lock.withLock({ failure }) { throw failure }
+        if let failure = state.withLock({ $0.failure }) { throw failure }
         var buffer = ByteBuffer()
         try Self.encodeMessage(callID: callID, maxSize: maxMessageSize(), into: &buffer, writePayload)
         try outbox.append(.frames(buffer))
     }
 
-    static func encodeMessage(callID: UInt32, maxSize: UInt32, into buffer: inout ByteBuffer, _ writePayload: (inout ByteBuffer) throws -> Void) throws {
+    static func encodeMessage(
+        callID: UInt32, maxSize: UInt32, into buffer: inout ByteBuffer, _ writePayload: (inout ByteBuffer) throws -> Void
+    ) throws {
         do {
             try Frame.encodeMessage(callID: callID, maxPayloadSize: maxSize, into: &buffer, writePayload: writePayload)
         } catch let FrameError.frameTooLarge(length, limit) {
@@ -85,36 +90,36 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     }
 
     /// The server's initial metadata (empty until it arrives).
-    var initialMetadata: Metadata { lock.withLock { headers } }
+    var initialMetadata: Metadata { state.withLock { $0.headers } }
 
     /// The server's trailers (empty until the end arrives).
-    var trailers: Metadata { lock.withLock { end.map { Metadata(fields: $0.trailers) } ?? Metadata() } }
+    var trailers: Metadata { state.withLock { $0.end.map { Metadata(fields: $0.trailers) } ?? Metadata() } }
 
     /// Whether the server may have processed the call. A call that failed before its `OPEN`
     /// reached the socket, or that a GOAWAY placed above the server's last call, was never
     /// processed and is safe to retry.
-    var mayHaveBeenProcessed: Bool { lock.withLock { sent && !refusedByGoAway } }
+    var mayHaveBeenProcessed: Bool { state.withLock { $0.sent && !$0.refusedByGoAway } }
 
     // MARK: From the event loop
 
     func markSent() {
-        lock.withLock { sent = true }
+        state.withLock { $0.sent = true }
     }
 
     /// Fails the call as one the server's GOAWAY says it did not process.
     func failRefusedByGoAway(_ error: RPCError) {
-        lock.withLock { refusedByGoAway = true }
+        state.withLock { $0.refusedByGoAway = true }
         fail(error)
     }
 
     func receiveHeaders(_ fields: [MetadataField]) {
-        lock.withLock { headers = Metadata(fields: fields) }
+        state.withLock { $0.headers = Metadata(fields: fields) }
     }
 
     func receiveEnd(_ end: Frame.End) {
-        let accepted = lock.withLock {
-            guard self.end == nil, failure == nil else { return false }
-            self.end = end
+        let accepted = state.withLock { state in
+            guard state.end == nil, state.failure == nil else { return false }
+            state.end = end
             return true
         }
         guard accepted else { return }
@@ -126,9 +131,9 @@ final class ClientCall: MessageSink, @unchecked Sendable {
     /// it had already ended.
     @discardableResult
     func fail(_ error: RPCError) -> Bool {
-        let accepted = lock.withLock {
-            guard end == nil, failure == nil else { return false }
-            failure = error
+        let accepted = state.withLock { state in
+            guard state.end == nil, state.failure == nil else { return false }
+            state.failure = error
             return true
         }
         if accepted {

@@ -12,8 +12,12 @@ public struct ClientConfiguration: Sendable, Equatable {
     public var connectTimeout: Duration
     public var backoff: Backoff
     public var keepalive: Keepalive
-    /// The largest frame payload the client accepts (announced to the server). Default 4 MiB.
+    /// The largest frame payload the client accepts (announced to the server). Default 4 MiB; values below the
+    /// protocol's minimum of 16 KiB (`Frame.Settings.Setting.minimumMaxFrameSize`) are raised to it.
     public var maxFrameSize: UInt32
+
+    /// ``maxFrameSize`` as announced and enforced: never below the protocol's minimum.
+    var effectiveMaxFrameSize: UInt32 { max(maxFrameSize, Frame.Settings.Setting.minimumMaxFrameSize) }
     /// Unread response bytes one call may buffer before the connection stops reading. Default 1 MiB.
     public var maxBufferedResponseBytesPerCall: Int
 

@@ -107,12 +107,14 @@ final class ClientConnection: Sendable {
             .connectTimeout(TimeAmount(configuration.connectTimeout))
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    try channel.setCloseOnExec()
                     if let sslContext {
                         let isIP = (try? SocketAddress(ipAddress: serverHostname, port: 0)) != nil
                         try channel.pipeline.syncOperations.addHandler(
                             NIOSSLClientHandler(context: sslContext, serverHostname: isIP ? nil : serverHostname))
                     }
-                    let handler = ClientConnectionHandler(configuration: configuration, connectionState: state, eventLoop: channel.eventLoop, live: live)
+                    let handler = ClientConnectionHandler(
+                        configuration: configuration, connectionState: state, eventLoop: channel.eventLoop, live: live)
                     try channel.pipeline.syncOperations.addHandler(handler)
                     parts.withLockedValue {
                         $0 = HandlerParts(
@@ -179,8 +181,10 @@ final class ClientConnection: Sendable {
             let handler = self.handler
             let drained: @Sendable () -> Void = { handler.eventLoop.execute { handler.value.inboxDrained(callID) } }
             var buffer = ByteBuffer()
-            Frame.open(callID: callID, Frame.Open(method: method.fullName, timeoutMicroseconds: deadline?.timeoutMicroseconds, metadata: metadata.fields))
-                .encode(into: &buffer)
+            Frame.open(
+                callID: callID, Frame.Open(method: method.fullName, timeoutMicroseconds: deadline?.timeoutMicroseconds, metadata: metadata.fields)
+            )
+            .encode(into: &buffer)
             if let singleRequest {
                 do {
                     try ClientCall.encodeMessage(callID: callID, maxSize: state.peerMaxFrameSize, into: &buffer, singleRequest)
@@ -208,4 +212,3 @@ final class ClientConnection: Sendable {
         try? await channel.close()
     }
 }
-

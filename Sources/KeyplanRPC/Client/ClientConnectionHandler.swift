@@ -39,7 +39,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         self.configuration = configuration
         self.connectionState = connectionState
         self.outbox = FrameOutbox(eventLoop: eventLoop)
-        self.io = ConnectionIO(maxFrameSize: configuration.maxFrameSize, liveness: Self.liveness(configuration))
+        self.io = ConnectionIO(maxFrameSize: configuration.effectiveMaxFrameSize, liveness: Self.liveness(configuration))
         self.handshake = eventLoop.makePromise()
     }
 
@@ -74,7 +74,7 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
         started = true
         let this = NIOLoopBound(self, eventLoop: context.eventLoop)
         io.start(context: context) { this.value.tick() }
-        io.write(ClientConnectionStateMachine.preface(maxFrameSize: configuration.maxFrameSize))
+        io.write(ClientConnectionStateMachine.preface(maxFrameSize: configuration.effectiveMaxFrameSize))
         io.flushIfNeeded()
     }
 
@@ -161,7 +161,10 @@ final class ClientConnectionHandler: ChannelDuplexHandler, RemovableChannelHandl
             connectionState.stopAcceptingCalls()
             let error = RPCError.unavailable("the server went away before processing the call: \(goAway.message)")
             for callID in unprocessed {
-                calls.removeValue(forKey: callID).map { $0.deadlineTimer?.cancel(); $0.call.failRefusedByGoAway(error) }
+                calls.removeValue(forKey: callID).map {
+                    $0.deadlineTimer?.cancel()
+                    $0.call.failRefusedByGoAway(error)
+                }
                 io.callRelieved(callID)
             }
             perform(stateMachine.closeIfDrained())

@@ -79,7 +79,12 @@ struct ClientConnectionStateMachine {
             return violation("a second PREFACE")
         case .settings(let settings):
             guard !settings.isAck else { return .none }
-            if let size = settings[Frame.Settings.Setting.maxFrameSizeID] { peerMaxFrameSize = size }
+            if let size = settings[Frame.Settings.Setting.maxFrameSizeID] {
+                guard size >= Frame.Settings.Setting.minimumMaxFrameSize else {
+                    return violation("MAX_FRAME_SIZE of \(size) is below the minimum of \(Frame.Settings.Setting.minimumMaxFrameSize)")
+                }
+                peerMaxFrameSize = size
+            }
             if let calls = settings[Frame.Settings.Setting.maxConcurrentCallsID] { peerMaxConcurrentCalls = Int(calls) }
             return .send([.settings(.ack)])
         case .ping(let opaque):

@@ -1,7 +1,7 @@
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
+public import NIOCore
+public import NIOPosix
 import NIOSSL
 
 /// An `async`/`await` client for a Keyplan RPC server.
@@ -183,7 +183,9 @@ public final class RPCClient: Sendable {
         }
         switch previous {
         case .ready(let connection): await connection.close()
-        case .connecting(let task): task.cancel(); (try? await task.value).map { _ = $0.channel.close() }
+        case .connecting(let task):
+            task.cancel()
+            (try? await task.value).map { _ = $0.channel.close() }
         case .idle, .closed: break
         }
     }

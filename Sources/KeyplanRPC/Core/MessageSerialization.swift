@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Turns a message into the bytes of a `MESSAGE` frame.
 ///
@@ -31,17 +31,33 @@ public struct RawBytesSerializer: MessageSerializer, MessageDeserializer {
 
 /// Serializes and deserializes the messages of one method, in both directions.
 public struct MessageCodec<Message: Sendable>: Sendable {
+    /// The binary form, on the binary protocol.
     public let serializer: any MessageSerializer<Message>
     public let deserializer: any MessageDeserializer<Message>
+    /// The JSON form, for HTTP gateways (`Protocols/http.md`); `nil` for a message that has none, whose
+    /// method a gateway then refuses.
+    public let json: JSONForm?
 
-    public init(serializer: some MessageSerializer<Message>, deserializer: some MessageDeserializer<Message>) {
+    /// A message's JSON serializer and deserializer.
+    public struct JSONForm: Sendable {
+        public let serializer: any MessageSerializer<Message>
+        public let deserializer: any MessageDeserializer<Message>
+
+        public init<Coder: MessageSerializer<Message> & MessageDeserializer<Message>>(_ coder: Coder) {
+            self.serializer = coder
+            self.deserializer = coder
+        }
+    }
+
+    public init(serializer: some MessageSerializer<Message>, deserializer: some MessageDeserializer<Message>, json: JSONForm? = nil) {
         self.serializer = serializer
         self.deserializer = deserializer
+        self.json = json
     }
 
     /// One value that does both.
-    public init<Coder: MessageSerializer<Message> & MessageDeserializer<Message>>(_ coder: Coder) {
-        self.init(serializer: coder, deserializer: coder)
+    public init<Coder: MessageSerializer<Message> & MessageDeserializer<Message>>(_ coder: Coder, json: JSONForm? = nil) {
+        self.init(serializer: coder, deserializer: coder, json: json)
     }
 }
 

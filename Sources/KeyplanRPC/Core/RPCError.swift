@@ -14,12 +14,29 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
     public var details: [Detail]
     /// Trailing metadata of the failed call.
     public var metadata: Metadata
+    /// The values the details encode, by detail type name, for a transport that shows details in another
+    /// form: an HTTP gateway writes them as JSON. Never sent on the binary protocol, whose details are their
+    /// bytes, and not part of the error's identity.
+    public var detailValues: DetailValues
 
-    public init(code: StatusCode, message: String, details: [Detail] = [], metadata: Metadata = [:]) {
+    public init(code: StatusCode, message: String, details: [Detail] = [], metadata: Metadata = [:], detailValues: DetailValues = DetailValues()) {
         self.code = code
         self.message = message
         self.details = details
         self.metadata = metadata
+        self.detailValues = detailValues
+    }
+
+    /// Detail values by type name; equal whatever they hold, as they only restate ``details``.
+    public struct DetailValues: Hashable, Sendable {
+        public var byTypeName: [String: any Encodable & Sendable]
+
+        public init(_ byTypeName: [String: any Encodable & Sendable] = [:]) {
+            self.byTypeName = byTypeName
+        }
+
+        public static func == (lhs: DetailValues, rhs: DetailValues) -> Bool { true }
+        public func hash(into hasher: inout Hasher) {}
     }
 
     public var status: Status { Status(code: code, message: message) }

@@ -1,5 +1,5 @@
 import Logging
-import Metrics
+public import Metrics
 
 /// Logs each call's end: method, status and duration (debug for OK, notice for failures).
 public struct LoggingServerInterceptor: ServerInterceptor {
@@ -11,7 +11,7 @@ public struct LoggingServerInterceptor: ServerInterceptor {
             try await next(context)
             context.logger.debug("call ended", metadata: ["rpc.code": "OK", "rpc.duration": "\(ContinuousClock.now - start)"])
         } catch {
-            let code = (error as? any RPCErrorConvertible)?.rpcError.code ?? .internal
+            let code = (error as? any RPCErrorConvertible)?.rpcError.code ?? (error is CancellationError ? .cancelled : .internal)
             context.logger.notice("call failed", metadata: ["rpc.code": "\(code)", "rpc.duration": "\(ContinuousClock.now - start)"])
             throw error
         }

@@ -13,7 +13,13 @@ public struct RPCRouter: Sendable {
         let kind: CallKind
         let requestTypeName: String
         let responseTypeName: String
-        let handle: @Sendable (ServerCall, ServerContext) async throws -> Void
+        /// For the API catalogue.
+        let requestType: any Any.Type
+        let responseType: any Any.Type
+        let idempotency: Idempotency
+        /// Whether both its messages have a JSON form, so that an HTTP gateway can carry it.
+        let hasJSON: Bool
+        let handle: @Sendable (any RouteCall, ServerContext) async throws -> Void
     }
 
     private(set) var routes: [String: Route] = [:]
@@ -27,9 +33,8 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (Request, ServerContext) async throws -> Response
     ) {
         add(method, kind: .unary) { call, context in
-            let request = try await call.requests(method.request.deserializer).single(code: .invalidArgument, what: "request")
-            let response = try await handler(request, context)
-            try await call.holdResponse { try method.response.serializer.serialize(response, into: &$0) }
+            let request = try await call.requests(method.request).single(code: .invalidArgument, what: "request")
+            try await call.holdResponse(handler(request, context), method.response)
         }
     }
 
@@ -39,8 +44,8 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (Request, MessageWriter<Response>, ServerContext) async throws -> Void
     ) {
         add(method, kind: .serverStreaming) { call, context in
-            let request = try await call.requests(method.request.deserializer).single(code: .invalidArgument, what: "request")
-            try await handler(request, call.responses(method.response.serializer), context)
+            let request = try await call.requests(method.request).single(code: .invalidArgument, what: "request")
+            try await handler(request, call.responses(method.response), context)
         }
     }
 
@@ -50,8 +55,7 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (MessageStream<Request>, ServerContext) async throws -> Response
     ) {
         add(method, kind: .clientStreaming) { call, context in
-            let response = try await handler(call.requests(method.request.deserializer), context)
-            try await call.holdResponse { try method.response.serializer.serialize(response, into: &$0) }
+            try await call.holdResponse(handler(call.requests(method.request), context), method.response)
         }
     }
 
@@ -61,18 +65,19 @@ public struct RPCRouter: Sendable {
         handler: @escaping @Sendable (MessageStream<Request>, MessageWriter<Response>, ServerContext) async throws -> Void
     ) {
         add(method, kind: .bidirectionalStreaming) { call, context in
-            try await handler(call.requests(method.request.deserializer), call.responses(method.response.serializer), context)
+            try await handler(call.requests(method.request), call.responses(method.response), context)
         }
     }
 
     private mutating func add<Request, Response>(
         _ method: RPCMethod<Request, Response>, kind: CallKind,
-        handle: @escaping @Sendable (ServerCall, ServerContext) async throws -> Void
+        handle: @escaping @Sendable (any RouteCall, ServerContext) async throws -> Void
     ) {
         routes[method.descriptor.fullName] = Route(
             descriptor: method.descriptor, kind: kind,
             requestTypeName: method.requestTypeName, responseTypeName: method.responseTypeName,
-            handle: handle)
+            requestType: Request.self, responseType: Response.self, idempotency: method.idempotency,
+            hasJSON: method.request.json != nil && method.response.json != nil, handle: handle)
         serviceNames.insert(method.descriptor.service)
     }
 
@@ -88,20 +93,31 @@ public struct RPCRouter: Sendable {
             let service = MethodDescriptor(fullName: fullName)?.service ?? fullName
             return .failure(RPCError(code: .unimplemented, message: "unknown service \(Self.excerpt(service))"))
         }
-        return .failure(RPCError(
-            code: .unimplemented,
-            message: "unknown method \(Self.excerpt(descriptor.method)) of service \(descriptor.service)"))
+        return .failure(
+            RPCError(
+                code: .unimplemented,
+                message: "unknown method \(Self.excerpt(descriptor.method)) of service \(descriptor.service)"))
     }
 
-    /// The longest name from the peer repeated in full in a status message.
+    /// The longest name from the peer repeated in full in a status message, in UTF-8 bytes.
     static let maxEchoedNameLength = 128
 
     /// A name the peer sent, cut short for a status message: a method name may be as long as a frame
-    /// (4 MiB), and the answer need not carry it back.
-    static func excerpt(_ name: String) -> String {
-        guard name.utf8.count > maxEchoedNameLength else { return name }
-        // By scalars, not characters: one character can hold any number of combining scalars.
-        let kept = String(String.UnicodeScalarView(name.unicodeScalars.prefix(maxEchoedNameLength)))
-        return "\(kept)… (\(name.utf8.count) bytes)"
+    /// (4 MiB), and the answer need not carry it back. Longer than `maxBytes` UTF-8 bytes, it becomes its
+    /// longest prefix of whole Unicode scalars within `maxBytes` bytes, then `… (N bytes)` with its full
+    /// length (`Protocols/frames.md`, section 5, Admission).
+    static func excerpt(_ name: String, maxBytes: Int = maxEchoedNameLength) -> String {
+        let length = name.utf8.count
+        guard length > maxBytes else { return name }
+        // Whole scalars, so the cut never splits one into invalid UTF-8.
+        var kept = String.UnicodeScalarView()
+        var keptBytes = 0
+        for scalar in name.unicodeScalars {
+            let width = UTF8.width(scalar)
+            guard keptBytes + width <= maxBytes else { break }
+            kept.append(scalar)
+            keptBytes += width
+        }
+        return "\(String(kept))… (\(length) bytes)"
     }
 }

@@ -1,17 +1,17 @@
-import Logging
+public import Logging
 import Metrics
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOPosix
-import NIOSSL
-import ServiceLifecycle
+public import NIOCore
+public import NIOPosix
+public import NIOSSL
+public import ServiceLifecycle
 
 /// A Keyplan RPC server: a SwiftNIO TCP listener (TLS optional) answering the registered services.
 ///
 /// It is a swift-service-lifecycle `Service`: run it in a `ServiceGroup` and a graceful shutdown
 /// (e.g. on SIGTERM) stops accepting connections, sends GOAWAY on each, lets in-flight calls
 /// finish within ``ServerConfiguration/Timeouts/shutdownGracePeriod``, then closes what is left.
-/// Every server also answers `keyplan.Health/Check` and `keyplan.Reflection/ListMethods`.
+/// Every server also answers `keyplan.ServerHealth/Check` and `keyplan.Reflection/ListMethods`.
 public final class RPCServer: Service, Sendable {
     private enum Phase {
         case idle
@@ -20,10 +20,10 @@ public final class RPCServer: Service, Sendable {
         case stopped
     }
 
-    private let configuration: ServerConfiguration
-    private let router: RPCRouter
-    private let interceptors: [any ServerInterceptor]
-    private let logger: Logger
+    let configuration: ServerConfiguration
+    let router: RPCRouter
+    let interceptors: [any ServerInterceptor]
+    let logger: Logger
     private let group: any EventLoopGroup
     private let phase = NIOLockedValueBox(Phase.idle)
     private let connections = NIOLockedValueBox([ObjectIdentifier: any Channel]())
@@ -47,7 +47,7 @@ public final class RPCServer: Service, Sendable {
         let shuttingDown = NIOLockedValueBox(false)
         var router = RPCRouter()
         for service in services { router.register(service) }
-        router.register(HealthService(services: router.serviceNames, shuttingDown: shuttingDown))
+        router.register(ServerHealthService(services: router.serviceNames, shuttingDown: shuttingDown))
         router.register(ReflectionService(catalog: router.catalog + ReflectionService.ownCatalog))
         self.shuttingDown = shuttingDown
         self.configuration = configuration
@@ -83,9 +83,14 @@ public final class RPCServer: Service, Sendable {
             .serverChannelOption(.backlog, value: configuration.transport.backlog)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .serverChannelOption(.maxMessagesPerRead, value: configuration.transport.acceptsPerLoopTick)
+            .serverChannelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture { try channel.setCloseOnExec() }
+            }
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
+                    // First: until it is set, a child process started elsewhere in the process keeps the connection open.
+                    try channel.setCloseOnExec()
                     if let sslContext {
                         try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: sslContext))
                     }
@@ -99,20 +104,23 @@ public final class RPCServer: Service, Sendable {
                     guard let count = admitted else {
                         logger.debug("refusing a connection: too many open", metadata: ["limit": "\(maxConnections)"])
                         refusedConnections.increment()
-                        try channel.pipeline.syncOperations.addHandler(ConnectionRefusalHandler(
-                            message: "the server has too many connections (limit \(maxConnections))",
-                            timeout: TimeAmount(configuration.timeouts.handshake)))
+                        try channel.pipeline.syncOperations.addHandler(
+                            ConnectionRefusalHandler(
+                                message: "the server has too many connections (limit \(maxConnections))",
+                                timeout: TimeAmount(configuration.timeouts.handshake)))
                         return
                     }
                     openConnections.record(count)
-                    try channel.pipeline.syncOperations.addHandler(ServerConnectionHandler(
-                        configuration: configuration, router: router, interceptors: interceptors,
-                        logger: logger, eventLoop: channel.eventLoop, live: connectionHandlers))
+                    try channel.pipeline.syncOperations.addHandler(
+                        ServerConnectionHandler(
+                            configuration: configuration, router: router, interceptors: interceptors,
+                            logger: logger, eventLoop: channel.eventLoop, live: connectionHandlers))
                     channel.closeFuture.whenComplete { _ in
-                        openConnections.record(connections.withLockedValue { open in
-                            open[id] = nil
-                            return open.count
-                        })
+                        openConnections.record(
+                            connections.withLockedValue { open in
+                                open[id] = nil
+                                return open.count
+                            })
                     }
                 }
             }
@@ -171,7 +179,12 @@ public final class RPCServer: Service, Sendable {
         let eventLoop = group.any()
         let allClosed = EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: eventLoop)
         let deadline = eventLoop.scheduleTask(in: TimeAmount(gracePeriod)) {
-            for channel in open { channel.close(promise: nil) }
+            for channel in open {
+                // The handler ends the calls still open with UNAVAILABLE, then closes; the close after it is
+                // a backstop, and a no-op on a connection already closed.
+                channel.triggerUserOutboundEvent(ServerConnectionHandler.GracePeriodEndedEvent(), promise: nil)
+                channel.close(promise: nil)
+            }
         }
         try? await allClosed.get()
         deadline.cancel()
@@ -181,11 +194,20 @@ public final class RPCServer: Service, Sendable {
 
     private func makeSSLContext() async throws -> NIOSSLContext? {
         guard let tls = configuration.tls else { return nil }
-        // Reading the PEM files is file I/O: keep it off the event loops and the cooperative pool.
+        return try NIOSSLContext(configuration: await tls.loadServerConfiguration())
+    }
+}
+
+extension ServerConfiguration.TLS {
+    /// The server-side TLS configuration of this certificate chain and key, for every listener of the server
+    /// (the RPC port and the HTTP port). Reading the PEM files is file I/O: it runs on NIO's thread pool, off
+    /// the event loops and the cooperative pool.
+    public func loadServerConfiguration() async throws -> TLSConfiguration {
+        let (chainPath, keyPath) = (certificateChainPath, privateKeyPath)
         return try await NIOThreadPool.singleton.runIfActive {
-            let chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainPath).map { NIOSSLCertificateSource.certificate($0) }
-            let key = try NIOSSLPrivateKey(file: tls.privateKeyPath, format: .pem)
-            return try NIOSSLContext(configuration: .makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key)))
+            let chain = try NIOSSLCertificate.fromPEMFile(chainPath).map { NIOSSLCertificateSource.certificate($0) }
+            let key = try NIOSSLPrivateKey(file: keyPath, format: .pem)
+            return TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(key))
         }
     }
 }

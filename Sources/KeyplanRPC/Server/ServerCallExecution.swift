@@ -4,14 +4,21 @@ import Logging
 /// Runs one call's handler, inside the interceptors, on the cooperative pool, and ends the call
 /// with the status its outcome stands for.
 enum ServerCallExecution {
-    static func run(call: ServerCall, route: RPCRouter.Route, context: ServerContext, interceptors: [any ServerInterceptor]) async {
+    static func run(call: any RouteCall, route: RPCRouter.Route, context: ServerContext, interceptors: [any ServerInterceptor]) async {
         do {
             try await interceptors.run(context: context) { context in
-                try await route.handle(call, context)
+                do {
+                    try await route.handle(call, context)
+                } catch {
+                    // The server ended the call first (deadline, shutdown) and cancelled the handler: what
+                    // it threw is a consequence. Interceptors (logs, metrics) see the status the client got.
+                    throw (call.endedByServer as (any Error)?) ?? error
+                }
+                if let reason = call.endedByServer { throw reason }
             }
-            call.finish(Frame.End(code: .ok, trailers: call.response.trailers.fields))
+            call.finish(Frame.End(code: .ok, trailers: call.response.trailers.fields), because: nil)
         } catch {
-            call.finish(end(for: error, trailers: call.response.trailers, logger: context.logger))
+            call.fail(error, logger: context.logger)
         }
     }
 

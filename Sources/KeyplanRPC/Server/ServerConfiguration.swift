@@ -13,7 +13,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var timeouts: Timeouts
     public var transport: Transport
 
-    public init(host: String, port: Int, tls: TLS? = nil, limits: Limits = .defaults, timeouts: Timeouts = .defaults, transport: Transport = .defaults) {
+    public init(
+        host: String, port: Int, tls: TLS? = nil, limits: Limits = .defaults, timeouts: Timeouts = .defaults, transport: Transport = .defaults
+    ) {
         self.host = host
         self.port = port
         self.tls = tls
@@ -40,8 +42,15 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// What clients may make the server hold.
     public struct Limits: Sendable, Equatable {
-        /// The largest frame payload accepted, and so the largest message. Default 4 MiB.
+        /// The largest frame payload accepted, and so the largest message. Default 4 MiB; values below the
+        /// protocol's minimum of 16 KiB (`Frame.Settings.Setting.minimumMaxFrameSize`) are raised to it.
         public var maxFrameSize: UInt32
+
+        /// The smallest MAX_FRAME_SIZE the protocol allows a peer to announce: 16 KiB.
+        public static let minimumMaxFrameSize = Frame.Settings.Setting.minimumMaxFrameSize
+
+        /// ``maxFrameSize`` as announced and enforced: never below the protocol's minimum.
+        var effectiveMaxFrameSize: UInt32 { max(maxFrameSize, Frame.Settings.Setting.minimumMaxFrameSize) }
         /// Calls one connection may have open at once; more end with RESOURCE_EXHAUSTED. Default 1,000.
         public var maxConcurrentCallsPerConnection: Int
         /// Unread request bytes one call may buffer before the connection stops reading. Default 1 MiB.
@@ -106,7 +115,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         }
 
         public static var defaults: Timeouts {
-            Timeouts(handshake: .seconds(10), idle: .seconds(300), keepaliveInterval: .seconds(30), keepaliveTimeout: .seconds(10), frame: .seconds(30), shutdownGracePeriod: .seconds(30))
+            Timeouts(
+                handshake: .seconds(10), idle: .seconds(300), keepaliveInterval: .seconds(30), keepaliveTimeout: .seconds(10), frame: .seconds(30),
+                shutdownGracePeriod: .seconds(30))
         }
 
         var liveness: ConnectionLiveness.Configuration {

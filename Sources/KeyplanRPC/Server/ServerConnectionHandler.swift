@@ -16,6 +16,21 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     /// Sent down a connection's pipeline to begin its graceful shutdown.
     struct GracefulShutdownEvent: Sendable {}
 
+    /// Sent down a connection's pipeline when the shutdown grace period is over: the calls still open
+    /// end with ``shutdownCut`` and the connection closes.
+    struct GracePeriodEndedEvent: Sendable {}
+
+    /// How a call still running at the end of the shutdown grace period ends: UNAVAILABLE, which clients
+    /// treat as retryable, with a `retry-after-ms` trailer saying it may be retried (on a new connection)
+    /// at once (`Protocols/frames.md`, section 4, GOAWAY).
+    static let shutdownCut = RPCError(
+        code: .unavailable,
+        message: "the server shut down before the call finished (its shutdown grace period ran out); retry on a new connection",
+        metadata: [retryAfterMillisecondsKey: "0"])
+
+    /// The trailer that tells a client when it may retry, in milliseconds (after gRPC's `grpc-retry-pushback-ms`).
+    static let retryAfterMillisecondsKey = "retry-after-ms"
+
     private struct ActiveCall {
         let call: ServerCall
         var task: Task<Void, Never>?
@@ -57,11 +72,12 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         self.interceptors = interceptors
         self.logger = logger
         self.outbox = FrameOutbox(eventLoop: eventLoop)
-        self.io = ConnectionIO(maxFrameSize: configuration.limits.maxFrameSize, liveness: configuration.timeouts.liveness)
-        self.stateMachine = ServerConnectionStateMachine(configuration: .init(
-            maxFrameSize: configuration.limits.maxFrameSize,
-            maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection,
-            maxMetadataSize: configuration.limits.maxMetadataSize))
+        self.io = ConnectionIO(maxFrameSize: configuration.limits.effectiveMaxFrameSize, liveness: configuration.timeouts.liveness)
+        self.stateMachine = ServerConnectionStateMachine(
+            configuration: .init(
+                maxFrameSize: configuration.limits.effectiveMaxFrameSize,
+                maxConcurrentCalls: configuration.limits.maxConcurrentCallsPerConnection,
+                maxMetadataSize: configuration.limits.maxMetadataSize))
     }
 
     // MARK: Channel events
@@ -177,6 +193,10 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             perform(stateMachine.beginGracefulShutdown())
             io.flushIfNeeded()
             promise?.succeed()
+        } else if event is GracePeriodEndedEvent {
+            endCallsCutByShutdown()
+            perform(.close(nil))
+            promise?.succeed()
         } else {
             context.triggerUserOutboundEvent(event, promise: promise)
         }
@@ -226,11 +246,23 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
             callGone(callID)
             return
         }
+        if open.timeoutMicroseconds == 0 {
+            // A timeout of 0 has expired on arrival (frames.md, section 5, Deadline): the handler does not run.
+            io.write([
+                .end(callID: callID, Frame.End(code: .deadlineExceeded, message: "deadline of 0 µs exceeded: a timeout of 0 has expired on arrival"))
+            ])
+            callGone(callID)
+            return
+        }
         let limit = configuration.limits.maxConcurrentCallsPerConnection
         guard runningHandlers < limit else {
-            io.write([.end(callID: callID, Frame.End(
-                code: .resourceExhausted,
-                message: "more than \(limit) concurrent calls on one connection (counting cancelled calls still running)"))])
+            io.write([
+                .end(
+                    callID: callID,
+                    Frame.End(
+                        code: .resourceExhausted,
+                        message: "more than \(limit) concurrent calls on one connection (counting cancelled calls still running)"))
+            ])
             callGone(callID)
             return
         }
@@ -256,12 +288,31 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         calls[callID] = active
         let interceptors = self.interceptors
         runningHandlers += 1
-        callsToStart.append((callID, {
-            Task {
-                await ServerCallExecution.run(call: call, route: route, context: serverContext, interceptors: interceptors)
-                eventLoop.execute { this.value.runningHandlers -= 1 }
+        callsToStart.append(
+            (
+                callID,
+                {
+                    Task {
+                        await ServerCallExecution.run(call: call, route: route, context: serverContext, interceptors: interceptors)
+                        eventLoop.execute { this.value.runningHandlers -= 1 }
+                    }
+                }
+            ))
+    }
+
+    /// Ends every open call with ``shutdownCut`` and cancels its handler. The `END`s are written here, on
+    /// the event loop, not through the outbox, so that they precede the close that follows.
+    private func endCallsCutByShutdown() {
+        let cut = Self.shutdownCut
+        for (callID, active) in calls {
+            var trailers = active.call.response.trailers
+            trailers.add(contentsOf: cut.metadata)
+            if active.call.claimEnd(because: cut) {
+                io.write([.end(callID: callID, Frame.End(code: cut.code, message: cut.message, trailers: trailers.fields))])
             }
-        }))
+            active.task?.cancel()
+            active.deadlineTimer?.cancel()
+        }
     }
 
     /// Starts the handler tasks of the calls admitted during the read just processed.
@@ -301,7 +352,7 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
     private func deadlineExceeded(_ callID: UInt32, _ deadline: CallDeadline) {
         guard let active = calls[callID] else { return }
         let end = Frame.End(code: .deadlineExceeded, message: deadline.exceededMessage, trailers: active.call.response.trailers.fields)
-        if active.call.finish(end) { active.task?.cancel() }
+        if active.call.finish(end, because: RPCError(code: .deadlineExceeded, message: deadline.exceededMessage)) { active.task?.cancel() }
     }
 
     /// The call is over for this connection: forget it and tell the state machine.
@@ -340,11 +391,16 @@ final class ServerConnectionHandler: ChannelDuplexHandler {
         case .sendPing(let opaque):
             io.write([.ping(opaque)])
             io.flushIfNeeded()
-        case .close(let reason, let idle):
+        case .close(let reason, let clock):
             logger.debug("closing connection", metadata: ["reason": "\(reason)"])
-            if idle {
+            switch clock {
+            case .idle:
                 perform(stateMachine.beginGracefulShutdown(message: reason))
-            } else {
+            case .frame:
+                // The peer is alive (it sent part of a frame) and can be told why.
+                perform(stateMachine.frameTimedOut(reason))
+            case .handshake, .keepalive:
+                // No preface (perhaps not a Keyplan client), or a peer that answers nothing: close silently.
                 perform(.close(nil))
             }
             io.flushIfNeeded()

@@ -66,10 +66,11 @@ struct ServerConnectionStateMachine {
             state = .active
             return .send([
                 .preface(Frame.Preface()),
-                .settings(Frame.Settings(values: [
-                    .init(id: Frame.Settings.Setting.maxFrameSizeID, value: configuration.maxFrameSize),
-                    .init(id: Frame.Settings.Setting.maxConcurrentCallsID, value: UInt32(clamping: configuration.maxConcurrentCalls)),
-                ])),
+                .settings(
+                    Frame.Settings(values: [
+                        .init(id: Frame.Settings.Setting.maxFrameSizeID, value: configuration.maxFrameSize),
+                        .init(id: Frame.Settings.Setting.maxConcurrentCallsID, value: UInt32(clamping: configuration.maxConcurrentCalls)),
+                    ])),
             ])
         case .active, .draining:
             return receiveInSession(frame)
@@ -82,7 +83,12 @@ struct ServerConnectionStateMachine {
             return violation("a second PREFACE")
         case .settings(let settings):
             guard !settings.isAck else { return .none }
-            if let size = settings[Frame.Settings.Setting.maxFrameSizeID] { peerMaxFrameSize = size }
+            if let size = settings[Frame.Settings.Setting.maxFrameSizeID] {
+                guard size >= Frame.Settings.Setting.minimumMaxFrameSize else {
+                    return violation("MAX_FRAME_SIZE of \(size) is below the minimum of \(Frame.Settings.Setting.minimumMaxFrameSize)")
+                }
+                peerMaxFrameSize = size
+            }
             return .send([.settings(.ack)])
         case .ping(let opaque):
             return .send([.pong(opaque)])
@@ -97,15 +103,19 @@ struct ServerConnectionStateMachine {
             highestCallID = callID
             if state == .draining { return .none }  // after GOAWAY: not processed, client retries
             guard calls.count < configuration.maxConcurrentCalls else {
-                return .rejectCall(callID: callID, Frame.End(
-                    code: .resourceExhausted,
-                    message: "more than \(configuration.maxConcurrentCalls) concurrent calls on one connection"))
+                return .rejectCall(
+                    callID: callID,
+                    Frame.End(
+                        code: .resourceExhausted,
+                        message: "more than \(configuration.maxConcurrentCalls) concurrent calls on one connection"))
             }
             let metadataSize = Metadata.size(of: open.metadata)
             guard metadataSize <= configuration.maxMetadataSize else {
-                return .rejectCall(callID: callID, Frame.End(
-                    code: .resourceExhausted,
-                    message: "request metadata of \(metadataSize) bytes exceeds the server's limit of \(configuration.maxMetadataSize) bytes"))
+                return .rejectCall(
+                    callID: callID,
+                    Frame.End(
+                        code: .resourceExhausted,
+                        message: "request metadata of \(metadataSize) bytes exceeds the server's limit of \(configuration.maxMetadataSize) bytes"))
             }
             calls[callID] = Call()
             return .startCall(callID: callID, open)
@@ -167,6 +177,15 @@ struct ServerConnectionStateMachine {
         if case .frameTooLarge = error { code = .resourceExhausted } else { code = .internal }
         state = .closed
         return .close(Frame.GoAway(lastCallID: highestCallID, code: code, message: error.description))
+    }
+
+    /// A frame began but did not finish within the frame timeout: say so, as for a frame error, and
+    /// close. RESOURCE_EXHAUSTED, like an oversize frame: both are limits on what a peer may make the
+    /// server hold, not malformed input.
+    mutating func frameTimedOut(_ reason: String) -> Action {
+        guard state != .closed else { return .none }
+        state = .closed
+        return .close(Frame.GoAway(lastCallID: highestCallID, code: .resourceExhausted, message: reason))
     }
 
     /// The connection closed under us.

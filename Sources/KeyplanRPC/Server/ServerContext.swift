@@ -1,4 +1,4 @@
-import Logging
+public import Logging
 import NIOConcurrencyHelpers
 
 /// Who made a call, as an authentication interceptor established it.

@@ -1,3 +1,4 @@
+import KeyplanWire
 import NIOCore
 
 /// `keyplan.Reflection/ListMethods`: every service, method, call kind and message type a server
@@ -79,9 +80,11 @@ struct ReflectionService: RPCService {
     /// Reflection's own entry, which its catalog must include.
     static var ownCatalog: [Reflection.MethodInfo] {
         let method = Reflection.listMethods
-        return [Reflection.MethodInfo(
-            service: method.descriptor.service, method: method.descriptor.method, kind: method.kind,
-            requestType: method.requestTypeName, responseType: method.responseTypeName)]
+        return [
+            Reflection.MethodInfo(
+                service: method.descriptor.service, method: method.descriptor.method, kind: method.kind,
+                requestType: method.requestTypeName, responseType: method.responseTypeName)
+        ]
     }
 
     func registerMethods(with router: inout RPCRouter) {
@@ -99,4 +102,9 @@ extension RPCRouter {
                 requestType: $0.requestTypeName, responseType: $0.responseTypeName)
         }
     }
+}
+
+// Written by a hand-made serializer: the API catalogue points to its bytes in frames.md instead of encoding.md.
+extension Reflection.Response: WireDescribedCustomMessage {
+    public static var wireCustomEncoding: String { "frames.md §9: a u32 count, then per method five u32-length-prefixed UTF-8 strings" }
 }

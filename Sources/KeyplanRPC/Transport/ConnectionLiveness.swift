@@ -33,8 +33,20 @@ struct ConnectionLiveness {
     enum Verdict: Equatable {
         case healthy
         case sendPing(UInt64)
-        /// Close; `idle` connections are closed politely with a GOAWAY.
-        case close(reason: String, idle: Bool)
+        /// Close, because of the clock that ran out (it decides what the peer is told first).
+        case close(reason: String, clock: Clock)
+    }
+
+    /// The clock that closes a connection (`Protocols/frames.md`, section 4, "Connection clocks").
+    enum Clock: Equatable {
+        /// No preface in time.
+        case handshake
+        /// A frame begun but not finished in time (slow-trickle defence).
+        case frame
+        /// A keepalive ping unanswered in time.
+        case keepalive
+        /// No call for the idle timeout: closed politely.
+        case idle
     }
 
     let configuration: Configuration
@@ -97,17 +109,17 @@ struct ConnectionLiveness {
     mutating func tick(now: NIODeadline, openCalls: Int) -> Verdict {
         if !handshakeDone {
             if now - connectedAt >= configuration.handshakeTimeout {
-                return .close(reason: "no preface within \(configuration.handshakeTimeout)", idle: false)
+                return .close(reason: "no preface within \(configuration.handshakeTimeout)", clock: .handshake)
             }
             return .healthy
         }
         if heldSince != nil { return .healthy }
         if let since = partialFrameSince, now - since >= configuration.frameTimeout {
-            return .close(reason: "a frame took longer than \(configuration.frameTimeout) to arrive", idle: false)
+            return .close(reason: "a frame took longer than \(configuration.frameTimeout) to arrive", clock: .frame)
         }
         if let sent = pingSentAt {
             if now - sent >= configuration.keepaliveTimeout {
-                return .close(reason: "keepalive ping unanswered for \(configuration.keepaliveTimeout)", idle: false)
+                return .close(reason: "keepalive ping unanswered for \(configuration.keepaliveTimeout)", clock: .keepalive)
             }
         } else if now - lastFrame >= configuration.keepaliveInterval {
             pingSentAt = now
@@ -115,7 +127,7 @@ struct ConnectionLiveness {
             return .sendPing(pingCount)
         }
         if openCalls == 0 && now - lastActivity >= configuration.idleTimeout {
-            return .close(reason: "idle for \(configuration.idleTimeout)", idle: true)
+            return .close(reason: "idle for \(configuration.idleTimeout)", clock: .idle)
         }
         return .healthy
     }

@@ -1,6 +1,6 @@
 import DequeModule
-import NIOConcurrencyHelpers
 import NIOCore
+import Synchronization
 
 /// The received, not yet consumed messages of one call: filled on the event loop, drained by the
 /// tasks that read the call's stream.
@@ -13,7 +13,7 @@ import NIOCore
 /// Consumers are served first come, first served: each message goes to exactly one `next()`,
 /// even if several tasks wait at once. The end is sticky: once reached, every `next()` returns
 /// `nil` again (clean end) or throws the same error.
-final class MessageInbox: @unchecked Sendable {
+final class MessageInbox: Sendable {
     private typealias Waiter = CheckedContinuation<ByteBuffer?, any Error>
 
     private struct State {
@@ -29,8 +29,7 @@ final class MessageInbox: @unchecked Sendable {
     /// a flood of empty messages is bounded too.
     static let overheadPerMessage = 64
 
-    private let lock = NIOLock()
-    private var state = State()
+    private let state = Mutex(State())
     private let highWatermark: Int
     private let budget: InboundBudget?
     /// Called (from the consumer's task) when the buffer falls back under half the watermark.
@@ -44,7 +43,8 @@ final class MessageInbox: @unchecked Sendable {
 
     deinit {
         // A call dropped with unread messages gives their bytes back to the connection.
-        if state.bufferedBytes > 0 { budget?.remove(state.bufferedBytes) }
+        let buffered = state.withLock { $0.bufferedBytes }
+        if buffered > 0 { budget?.remove(buffered) }
     }
 
     /// What appending a message meant for the connection's reading.
@@ -58,7 +58,7 @@ final class MessageInbox: @unchecked Sendable {
     /// Adds a message, handing it straight to a waiting consumer if there is one.
     @discardableResult
     func append(_ message: ByteBuffer) -> Appended {
-        let (waiter, appended): (Waiter?, Appended) = lock.withLock {
+        let (waiter, appended): (Waiter?, Appended) = state.withLock { state in
             guard case .none = state.end else { return (nil, Appended()) }
             if let waiter = state.waiters.popFirst() { return (waiter.continuation, Appended()) }
             // The parser hands out payloads as slices of its receive buffer; a buffered slice would pin that
@@ -82,7 +82,7 @@ final class MessageInbox: @unchecked Sendable {
 
     /// No more messages: the stream ends after the buffered ones, cleanly or with `error`.
     func finish(error: RPCError? = nil) {
-        let waiters: Deque<(id: UInt64, continuation: Waiter)> = lock.withLock {
+        let waiters: Deque<(id: UInt64, continuation: Waiter)> = state.withLock { state in
             guard case .none = state.end else { return [] }
             state.end = .some(error)
             defer { state.waiters.removeAll() }
@@ -96,7 +96,7 @@ final class MessageInbox: @unchecked Sendable {
     /// Ends the stream at once with `error`, dropping what is buffered: the call is over (cancelled, lost),
     /// so nobody will read it, and its bytes go back to the connection's budget now.
     func abort(_ error: RPCError) {
-        let (waiters, dropped): (Deque<(id: UInt64, continuation: Waiter)>, Int) = lock.withLock {
+        let (waiters, dropped): (Deque<(id: UInt64, continuation: Waiter)>, Int) = state.withLock { state in
             if case .some(.some) = state.end {} else { state.end = .some(error) }
             let dropped = state.bufferedBytes
             state.messages.removeAll()
@@ -110,7 +110,7 @@ final class MessageInbox: @unchecked Sendable {
     }
 
     /// Whether the buffer is over its high watermark (and the connection should not read).
-    var isOverLimit: Bool { lock.withLock { state.overLimit } }
+    var isOverLimit: Bool { state.withLock { $0.overLimit } }
 
     private enum Taken {
         case message(ByteBuffer, cost: Int, drained: Bool)
@@ -126,14 +126,14 @@ final class MessageInbox: @unchecked Sendable {
         }
     }
 
-    /// Takes the first buffered message or the end; call with the lock held.
     /// What ``next()`` finds at first: a message (or the end) to take, or the id to wait under.
     private enum FirstLook {
         case taken(Taken)
         case wait(UInt64)
     }
 
-    private func takeLocked() -> Taken? {
+    /// Takes the first buffered message or the end from `state`, the locked state.
+    private func take(from state: inout State) -> Taken? {
         if let message = state.messages.popFirst() {
             let cost = message.readableBytes + Self.overheadPerMessage
             state.bufferedBytes -= cost
@@ -157,8 +157,8 @@ final class MessageInbox: @unchecked Sendable {
     /// The next message, `nil` at the clean end.
     func next() async throws -> ByteBuffer? {
         // One lock either takes what is there or reserves the id to wait under.
-        let firstLook: FirstLook = lock.withLock {
-            if let taken = takeLocked() { return .taken(taken) }
+        let firstLook: FirstLook = state.withLock { state in
+            if let taken = take(from: &state) { return .taken(taken) }
             defer { state.nextWaiterID &+= 1 }
             return .wait(state.nextWaiterID)
         }
@@ -169,8 +169,8 @@ final class MessageInbox: @unchecked Sendable {
         }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: Waiter) in
-                let taken: Result<Taken, CancellationError>? = lock.withLock {
-                    if let taken = takeLocked() { return .success(taken) }
+                let taken: Result<Taken, CancellationError>? = state.withLock { state in
+                    if let taken = take(from: &state) { return .success(taken) }
                     if Task.isCancelled { return .failure(CancellationError()) }
                     state.waiters.append((id, continuation))
                     return nil
@@ -182,7 +182,7 @@ final class MessageInbox: @unchecked Sendable {
                 }
             }
         } onCancel: {
-            let waiter: Waiter? = lock.withLock {
+            let waiter: Waiter? = state.withLock { state in
                 guard let index = state.waiters.firstIndex(where: { $0.id == id }) else { return nil }
                 return state.waiters.remove(at: index).continuation
             }

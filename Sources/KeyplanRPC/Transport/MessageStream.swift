@@ -22,6 +22,9 @@ public struct MessageStream<Message: Sendable>: AsyncSequence, Sendable {
             guard let bytes = try await stream.inbox.next() else { return nil }
             do {
                 return try stream.deserializer.deserialize(bytes)
+            } catch let error as RPCError {
+                // A deserializer that names the fault in the caller's terms (the JSON form's field paths).
+                throw error
             } catch {
                 throw RPCError(
                     code: stream.undecodableCode,

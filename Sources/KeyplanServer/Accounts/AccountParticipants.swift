@@ -15,7 +15,8 @@ struct AccountParticipants {
 
     /// All of them: the team by name, then the customers by name.
     func list() async throws -> [Participant] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT \(WorkspaceChange.Actor.columns(of: "u", as: "person")), p.team_role, p.customer_role
             FROM (SELECT user_id, role AS team_role, NULL AS customer_role FROM account_team WHERE account_id = \(accountID)
                   UNION ALL
@@ -23,7 +24,8 @@ struct AccountParticipants {
             JOIN users u ON u.id = p.user_id
             WHERE u.disabled_at IS NULL
             ORDER BY u.kind = 'customer', lower(u.display_name), u.email
-            """).map { row in
+            """
+        ).map { row in
             Participant(
                 person: try WorkspaceChange.Actor(row, prefix: "person"),
                 teamRole: try row.decode(String?.self, column: "team_role").flatMap(TeamRole.init(rawValue:)),
@@ -37,7 +39,8 @@ struct AccountParticipants {
     /// account's internal records, so a seller may mention them on an internal comment.
     func require(_ ids: [UUID], as role: String, tenantReaders: Bool = false) async throws -> [UUID: WorkspaceChange.Actor] {
         guard !ids.isEmpty else { return [:] }
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             SELECT \(WorkspaceChange.Actor.columns(of: "u", as: "person")) FROM users u
             WHERE u.id = ANY(\(ids)::uuid[]) AND u.disabled_at IS NULL
               AND (EXISTS (SELECT FROM account_team t WHERE t.account_id = \(accountID) AND t.user_id = u.id)
@@ -52,7 +55,9 @@ struct AccountParticipants {
         if let missing = ids.first(where: { found[$0] == nil }) {
             throw RPCError(
                 code: .invalidArgument,
-                message: "\(role) must take part in this account (its team or its invited customers; see `keyplan accounts participants`): \(missing) does not")
+                message:
+                    "\(role) must take part in this account (its team or its invited customers; see `keyplan accounts participants`): \(missing) does not"
+            )
         }
         return found
     }

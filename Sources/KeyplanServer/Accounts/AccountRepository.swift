@@ -37,11 +37,15 @@ struct AccountRepository {
 
     /// The caller's relation to the account; `nil` when no such account is visible in the tenant.
     func relation(of principal: Principal, to accountID: UUID) async throws -> AccountRelation? {
-        guard let row = try await transaction.query("""
-            SELECT (SELECT role FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(principal.userID)) AS team_role,
-                   (SELECT role FROM account_customers c WHERE c.account_id = a.id AND c.user_id = \(principal.userID)) AS customer_role
-            FROM accounts a WHERE a.id = \(accountID)
-            """).first else { return nil }
+        guard
+            let row = try await transaction.query(
+                """
+                SELECT (SELECT role FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(principal.userID)) AS team_role,
+                       (SELECT role FROM account_customers c WHERE c.account_id = a.id AND c.user_id = \(principal.userID)) AS customer_role
+                FROM accounts a WHERE a.id = \(accountID)
+                """
+            ).first
+        else { return nil }
         var relation = AccountRelation(tenantRole: principal.tenantRole)
         if principal.tenantRole != nil {
             relation.team = try row.decode(String?.self, column: "team_role").flatMap(TeamRole.init(rawValue:))
@@ -52,7 +56,8 @@ struct AccountRepository {
     }
 
     func insert(tenantID: UUID, _ request: CreateAccountRequest) async throws -> AccountView {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             INSERT INTO accounts (tenant_id, id, name, annual_revenue, internal_notes)
             VALUES (\(tenantID), \(UUID()), \(request.name), \(request.annualRevenue), \(request.internalNotes))
             RETURNING \(unescaped: Self.columns)
@@ -69,7 +74,8 @@ struct AccountRepository {
     /// marketing; a seller's team accounts; a customer's invited accounts.
     func list(for principal: Principal) async throws -> [AccountView] {
         let seesAll = principal.seesWholeTenant
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             SELECT \(unescaped: Self.columns) FROM accounts a
             WHERE \(seesAll)
                OR EXISTS (SELECT FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(principal.userID) AND \(principal.tenantRole != nil))
@@ -80,7 +86,8 @@ struct AccountRepository {
     }
 
     func setTeamMember(tenantID: UUID, accountID: UUID, userID: UUID, role: TeamRole) async throws {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO account_team (tenant_id, account_id, user_id, role) VALUES (\(tenantID), \(accountID), \(userID), \(role.rawValue))
             ON CONFLICT (tenant_id, account_id, user_id) DO UPDATE SET role = excluded.role
             """)
@@ -106,7 +113,8 @@ struct AccountRepository {
     /// that a removed customer cannot come back in through one sent earlier.
     func removeMember(_ userID: UUID, from accountID: UUID) async throws -> MemberRemoval {
         if try await isSoleOwner(userID, of: accountID) { return .lastOwner }
-        let removed = try await transaction.query("""
+        let removed = try await transaction.query(
+            """
             WITH team AS (DELETE FROM account_team WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1),
                  customer AS (DELETE FROM account_customers WHERE account_id = \(accountID) AND user_id = \(userID) RETURNING 1),
                  pending AS (
@@ -115,12 +123,14 @@ struct AccountRepository {
                        AND email = (SELECT email FROM users WHERE id = \(userID))
                        AND (EXISTS (SELECT 1 FROM team) OR EXISTS (SELECT 1 FROM customer)))
             SELECT (SELECT count(*) FROM team) + (SELECT count(*) FROM customer) AS n
-            """).single(Int.self, column: "n")
+            """
+        ).single(Int.self, column: "n")
         return removed > 0 ? .removed : .notAMember
     }
 
     func setCustomer(tenantID: UUID, accountID: UUID, userID: UUID, role: CustomerRole) async throws {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO account_customers (tenant_id, account_id, user_id, role) VALUES (\(tenantID), \(accountID), \(userID), \(role.rawValue))
             ON CONFLICT (tenant_id, account_id, user_id) DO UPDATE SET role = excluded.role
             """)
@@ -130,7 +140,9 @@ struct AccountRepository {
     /// into it, so no client can show them.
     static func view(_ row: PostgresRow, for principal: Principal) throws -> AccountView {
         if principal.kind == .customer {
-            return AccountView(id: try row.decode(UUID.self, column: "id"), name: try row.decode(String.self, column: "name"), annualRevenue: nil, internalNotes: nil)
+            return AccountView(
+                id: try row.decode(UUID.self, column: "id"), name: try row.decode(String.self, column: "name"), annualRevenue: nil, internalNotes: nil
+            )
         }
         return try sellerView(row)
     }

@@ -40,7 +40,10 @@ struct AccountService: SecuredService {
             default: throw RPCError(code: .invalidArgument, message: "name the seller by their id or by their email (one of the two)")
             }
             guard let user = found, user.kind == .seller, !user.disabled else {
-                throw RPCError(code: .invalidArgument, message: "no active seller of this tenant has that \(request.email == nil ? "id" : "email"): only sellers can join an account's team")
+                throw RPCError(
+                    code: .invalidArgument,
+                    message:
+                        "no active seller of this tenant has that \(request.email == nil ? "id" : "email"): only sellers can join an account's team")
             }
             let accounts = AccountRepository(transaction: transaction)
             if request.role != .owner, try await accounts.isSoleOwner(user.id, of: request.accountID) {

@@ -18,7 +18,8 @@ struct AuditInterceptor: ServerInterceptor {
             try await CallAudit.$current.withValue(audit) { try await next(context) }
             record(audit.snapshot, context: context, status: .ok)
         } catch {
-            let status = (error as? any RPCErrorConvertible)?.rpcError.status
+            let status =
+                (error as? any RPCErrorConvertible)?.rpcError.status
                 ?? Status(code: error is CancellationError ? .cancelled : .internal, message: "internal error")
             record(audit.snapshot, context: context, status: status)
             throw error

@@ -47,13 +47,15 @@ struct AuditRepository {
 
     /// Newest first, keyset-paginated by id.
     func list(before: Int64?, limit: Int, method: String?) async throws -> [AuditEntry] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT a.id, a.at, a.user_id, a.credential_id, a.method, a.object_id, a.client_address, a.code, a.message,
                    \(WorkspaceChange.Actor.columns(of: "u", as: "caller"))
             FROM audit_log a LEFT JOIN users u ON u.id = a.user_id
             WHERE (\(before)::bigint IS NULL OR a.id < \(before)) AND (\(method)::text IS NULL OR a.method = \(method))
             ORDER BY a.id DESC LIMIT \(limit)
-            """).map { row in
+            """
+        ).map { row in
             AuditEntry(
                 id: try row.decode(Int64.self, column: "id"),
                 at: try row.decode(Date.self, column: "at"),

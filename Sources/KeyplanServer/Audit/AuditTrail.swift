@@ -157,7 +157,9 @@ final class AuditTrail: Sendable {
             state.pending.removeFirst(min(count, state.pending.count))
             state.settled += count
             if state.pending.isEmpty { state.settled = state.appended }
-            let (done, waiting) = state.flushWaiters.reduce(into: ([CheckedContinuation<Void, Never>](), [(upTo: Int, continuation: CheckedContinuation<Void, Never>)]())) { split, waiter in
+            let (done, waiting) = state.flushWaiters.reduce(
+                into: ([CheckedContinuation<Void, Never>](), [(upTo: Int, continuation: CheckedContinuation<Void, Never>)]())
+            ) { split, waiter in
                 if waiter.upTo <= state.settled { split.0.append(waiter.continuation) } else { split.1.append(waiter) }
             }
             state.flushWaiters = waiting

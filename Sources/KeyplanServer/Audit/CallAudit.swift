@@ -23,7 +23,7 @@ final class CallAudit: Sendable {
             return AuditRecord(
                 tenantID: tenantID, userID: principal?.userID ?? userID, credentialID: principal?.credentialID,
                 method: method.fullName, objectID: objectID, clientAddress: clientIPAddress(remoteAddress),
-                code: "\(status.code)", message: String(status.message.prefix(500)))
+                code: "\(status.code)", message: status.message.clipped(to: 500))
         }
     }
 

@@ -30,8 +30,12 @@ final class AccountCheck: Sendable {
         let candidates = AccountRelation.candidates(for: principal)
         let inScope = candidates.filter { $0.relation.isInScope }.map(\.role)
         let allowed = candidates.filter { $0.relation.allows(access) }.map(\.role)
+        // A customer's reads show sellers' email addresses only for the account's team
+        // (`WorkspaceChange.Actor.columns(of:as:)` reads the setting): the participants rule.
+        let customerView: PostgresQuery =
+            principal.kind == .customer ? ", set_config('app.customer_account', \(accountID.uuidString.lowercased()), true) AS customer_account" : ""
         let columns: PostgresQuery = """
-            account_access(\(accountID), \(principal.userID), \(principal.tenantRole == nil), \(inScope), \(allowed), \(locking)) AS role
+            account_access(\(accountID), \(principal.userID), \(principal.tenantRole == nil), \(inScope), \(allowed), \(locking)) AS role\(customerView)
             """
         return TenantTransaction.Guard(columns: columns) { [self, candidates] rows in
             let role = try rows.single(String.self, column: "role")

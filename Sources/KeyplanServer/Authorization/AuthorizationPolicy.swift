@@ -1,5 +1,5 @@
-import KeyplanAPI
-import KeyplanRPC
+public import KeyplanAPI
+public import KeyplanRPC
 
 /// Who may call a method.
 public enum AccessRule: Sendable, Hashable {
@@ -81,7 +81,7 @@ public struct AuthorizationPolicy: Sendable {
 
     /// Keyplan's policy.
     public static let keyplan = AuthorizationPolicy([
-        .init(Health.check, .anonymous, to: "check the server's health"),
+        .init(ServerHealth.check, .anonymous, to: "check the server's health"),
         .init(Reflection.listMethods, .authenticated, to: "list the server's methods"),
 
         .init(AuthService.signIn, .anonymous, to: "sign in"),
@@ -183,6 +183,29 @@ public struct AuthorizationPolicy: Sendable {
         .init(ActionPlanService.recordReview, .account(.edit), to: "record roadmap reviews"),
         .init(ActionPlanService.updateReview, .account(.edit), to: "change roadmap reviews"),
         .init(ActionPlanService.listReviews, .account(.read), to: "see the roadmap reviews"),
+        .init(ActionPlanService.addAgendaItem, .account(.collaborate), to: "build a review's agenda"),
+        .init(ActionPlanService.removeAgendaItem, .account(.collaborate), to: "build a review's agenda"),
+        .init(ActionPlanService.addFollowUp, .account(.edit), to: "record a review's follow-ups"),
+        .init(ActionPlanService.signOffReview, .account(.respond), to: "sign off a review as the customer"),
+        .init(JourneyService.get, .account(.read), to: "see the buyer's journey"),
+        .init(JourneyService.start, .account(.collaborate), to: "map the buyer's journey"),
+        .init(JourneyService.addStage, .account(.collaborate), to: "map the buyer's journey"),
+        .init(JourneyService.updateStage, .account(.collaborate), to: "map the buyer's journey"),
+        .init(JourneyService.removeStage, .account(.collaborate), to: "map the buyer's journey"),
+
+        // The whitespace map (#20). Admins, leaders and marketing keep the solutions catalogue,
+        // every seller reads it. The team writes an account's cells; everyone in scope reads the
+        // grid, a customer (editor or viewer) only its shared cells, without their internal fields
+        // (status, provider, competitor, value, contract end, note, opportunities). The roll-up of
+        // potential across accounts is for those who see the whole tenant, as analytics are.
+        .init(WhitespaceService.createSolution, .tenantRoles([.admin, .leader, .marketing]), to: "add solutions to the catalogue"),
+        .init(WhitespaceService.updateSolution, .tenantRoles([.admin, .leader, .marketing]), to: "change the solutions catalogue"),
+        .init(WhitespaceService.listSolutions, .tenantRoles(Set(TenantRole.allCases)), to: "see the solutions catalogue"),
+        .init(WhitespaceService.createCell, .account(.edit), to: "add to the whitespace map"),
+        .init(WhitespaceService.updateCell, .account(.edit), to: "change the whitespace map"),
+        .init(WhitespaceService.deleteCell, .account(.edit), to: "remove from the whitespace map"),
+        .init(WhitespaceService.grid, .account(.read), to: "see the whitespace map"),
+        .init(WhitespaceService.rollup, .tenantRoles([.admin, .leader, .marketing]), to: "see the whitespace potential across accounts"),
 
         // Live updates, activity and notifications (#7). Each watcher and feed reader sees
         // what its role may; notifications are the caller's own, and an integration (an admin,
@@ -193,6 +216,11 @@ public struct AuthorizationPolicy: Sendable {
         .init(NotificationsService.acknowledge, .authenticated, to: "acknowledge notifications"),
         .init(NotificationsService.claim, .tenantRoles([.admin]), to: "deliver the tenant's notifications"),
         .init(NotificationsService.confirmDelivery, .tenantRoles([.admin]), to: "deliver the tenant's notifications"),
+        .init(NotificationsService.settings, .authenticated, to: "read their mail settings"),
+        .init(NotificationsService.updateSettings, .authenticated, to: "change their mail settings"),
+        .init(NotificationsService.unsubscribe, .anonymous, to: "unsubscribe with a mail's link"),
+        .init(MailService.list, .tenantRoles([.admin]), to: "see the tenant's outgoing mail"),
+        .init(MailService.retry, .tenantRoles([.admin]), to: "send failed mail again"),
 
         // Health and risk: seller-internal. A seller's risk list holds their team's accounts.
         .init(HealthService.get, .account(.readInternal), to: "see account health"),
@@ -201,5 +229,22 @@ public struct AuthorizationPolicy: Sendable {
         .init(HealthService.updateSettings, .tenantRoles([.admin]), to: "change the health settings"),
         .init(CoachingService.list, .tenantRoles([.admin, .leader]), to: "see coaching prompts"),
         .init(AnalyticsService.portfolio, .tenantRoles([.admin, .leader, .marketing]), to: "see portfolio analytics"),
+        .init(AnalyticsService.byObjective, .tenantRoles([.admin, .leader, .marketing]), to: "see portfolio analytics"),
+
+        // Exports (#20). The accounts file is the portfolio's (seller-internal; a seller's holds
+        // their team's accounts); a customer is refused.
+        .init(ExportService.accounts, .tenantRoles(Set(TenantRole.allCases)), to: "export accounts"),
+        // The seller's plan holds the seller-internal parts; the customer's version is for anyone
+        // who may read the account, the account's invited customers included.
+        .init(ExportService.plan, .account(.readInternal), to: "export the account team's plan"),
+        .init(ExportService.customerPlan, .account(.read), to: "export the customer's plan"),
+
+        // Webhooks (#19): the tenant's admins register endpoints, read their logs, test-send.
+        .init(WebhooksService.create, .tenantRoles([.admin]), to: "register webhooks"),
+        .init(WebhooksService.list, .tenantRoles([.admin]), to: "list webhooks"),
+        .init(WebhooksService.remove, .tenantRoles([.admin]), to: "remove webhooks"),
+        .init(WebhooksService.test, .tenantRoles([.admin]), to: "test webhooks"),
+        .init(WebhooksService.deliveries, .tenantRoles([.admin]), to: "read the webhook delivery log"),
+        .init(WebhooksService.rotateSecret, .tenantRoles([.admin]), to: "rotate webhook secrets"),
     ])
 }

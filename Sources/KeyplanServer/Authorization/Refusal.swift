@@ -24,7 +24,8 @@ enum Refusal {
         case (.respond, _):
             message = "only the customer's invited people can \(purpose)"
         case (.collaborate, true):
-            message = "you were invited to view this account: only the customer's editors and the account team can \(purpose); ask the account team to make you an editor"
+            message =
+                "you were invited to view this account: only the customer's editors and the account team can \(purpose); ask the account team to make you an editor"
         case (.readInternal, true), (.edit, true), (.manage, true):
             message = "only the account team can \(purpose)"
         case (.manage, false):

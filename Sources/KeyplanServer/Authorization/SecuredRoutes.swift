@@ -2,6 +2,7 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
+import Logging
 
 /// A service whose methods are registered through ``SecuredRoutes``, so each one is checked
 /// against the ``AuthorizationPolicy`` and its handler receives a typed, authorized context.
@@ -42,7 +43,9 @@ struct SecuredRoutes {
         _ method: RPCMethod<Request, Response>, shape: TenantTransaction.Shape? = nil,
         _ handler: @escaping @Sendable (Request, AccountCall) async throws -> Response
     ) {
-        guard case .account(let access)? = admit(method, expecting: "an account rule", { if case .account = $0 { true } else { false } }) else { return }
+        guard case .account(let access)? = admit(method, expecting: "an account rule", { if case .account = $0 { true } else { false } }) else {
+            return
+        }
         let (database, visits, purpose) = (self.database, self.visits, policy.purpose(of: method.descriptor))
         let work = Work(method: method, shape: shape)
         router.registerUnary(method) { request, context in
@@ -55,7 +58,9 @@ struct SecuredRoutes {
             // Every authorized account-scoped call is a visit of the workspace (engagement): the
             // day's first in the call's transaction, the view counted once it committed.
             if visits.needsFirstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID) {
-                transaction.addClosing([WorkspaceVisits.firstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID)])
+                transaction.addClosing([
+                    WorkspaceVisits.firstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID)
+                ])
             }
             transaction.onCommit { visits.count(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID) }
             let call = AccountCall(principal: principal, accountID: request.accountID, transaction: transaction, server: context, check: check)
@@ -100,7 +105,9 @@ struct SecuredRoutes {
         _ method: RPCMethod<Request, Response>,
         _ handler: @escaping @Sendable (Request, MessageWriter<Response>, StreamCall) async throws -> Void
     ) {
-        guard case .account(let access)? = admit(method, expecting: "an account rule", { if case .account = $0 { true } else { false } }) else { return }
+        guard case .account(let access)? = admit(method, expecting: "an account rule", { if case .account = $0 { true } else { false } }) else {
+            return
+        }
         let (database, visits, purpose) = (self.database, self.visits, policy.purpose(of: method.descriptor))
         router.registerServerStreaming(method) { request, writer, context in
             let principal = try Self.principal(of: context)

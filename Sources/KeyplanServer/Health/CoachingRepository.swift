@@ -8,7 +8,8 @@ struct CoachingRepository {
     let transaction: TenantTransaction
 
     func items(ownedBy sellerID: UUID?) async throws -> [CoachingItem] {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             WITH owned AS (
                 -- The account's owner: the one set on the profile, else an owner on its team.
                 SELECT a.id, a.name, coalesce(a.owner_id, (

@@ -9,7 +9,8 @@ struct HealthInputsQuery {
 
     /// The inputs of `accounts` (those that exist), by account id.
     func inputs(of accounts: [UUID]) async throws -> [UUID: HealthInputs] {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             WITH scope AS (
                 SELECT a.id, a.currency, a.assessed_at FROM accounts a WHERE a.id = ANY (\(accounts)::uuid[])
             ), key_contacts AS (

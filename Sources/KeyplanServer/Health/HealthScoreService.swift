@@ -29,6 +29,7 @@ struct HealthScoreService: SecuredService {
             // repository keeps the ones that can be at risk (strategic).
             let scope: PostgresQuery = """
                 (\(caller.seesWholeTenant) OR EXISTS (SELECT FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(caller.userID)))
+                AND \(ObjectiveScope(request.objective).condition)
                 """
             let health = HealthRepository(transaction: call.transaction)
             let settings = try await health.settings()

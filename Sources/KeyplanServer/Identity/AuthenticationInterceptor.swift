@@ -2,6 +2,7 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
+import Logging
 
 /// Establishes the caller from the `authorization: Bearer <token>` metadata and applies the
 /// method's rule from the ``AuthorizationPolicy``: anonymous methods pass, others need a live

@@ -20,8 +20,9 @@ struct AuthenticationService: SecuredService {
         }
         routes.tenant(AuthService.whoAmI) { _, call in
             let caller = call.principal
-            guard let identity = try await UserRepository(transaction: call.transaction).identity(
-                of: caller.userID, tenantRole: caller.tenantRole, credentialID: caller.credentialID, credentialKind: caller.credentialKind)
+            guard
+                let identity = try await UserRepository(transaction: call.transaction).identity(
+                    of: caller.userID, tenantRole: caller.tenantRole, credentialID: caller.credentialID, credentialKind: caller.credentialKind)
             else {
                 throw RPCError(code: .unauthenticated, message: "the user no longer exists")
             }
@@ -46,7 +47,10 @@ struct AuthenticationService: SecuredService {
         let candidate = try found[1].first.map { row in
             (userID: try row.decode(UUID.self, column: "user_id"), hash: try row.decode(String.self, column: "password_hash"))
         }
-        CallAudit.record { $0.tenantID = tenantID; $0.userID = candidate?.userID }
+        CallAudit.record {
+            $0.tenantID = tenantID
+            $0.userID = candidate?.userID
+        }
         let subjects = throttle.subjects(tenant: tenantID?.uuidString ?? "slug:\(slug)", email: email, clientAddress: call.clientAddress)
         let attempt = try await throttle.claim(subjects, on: database)
         let matches: Bool
@@ -68,7 +72,8 @@ struct AuthenticationService: SecuredService {
         do {
             return try await call.write(in: tenantID, on: database) { transaction in
                 transaction.addClosing(throttle.settle(subjects, attempt, succeeded: true))
-                return try await environment.startSession(tenantID: tenantID, userID: candidate.userID, clientAddress: call.clientAddress, on: transaction)
+                return try await environment.startSession(
+                    tenantID: tenantID, userID: candidate.userID, clientAddress: call.clientAddress, on: transaction)
             }
         } catch {
             // The password was right: the attempt must not turn into a failure later.

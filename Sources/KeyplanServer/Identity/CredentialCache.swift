@@ -80,7 +80,9 @@ final class CredentialCache: Sendable {
         return try await task?.value
     }
 
-    private func store(_ credential: ResolvedCredential?, for tokenHash: Data, lookedUpAt: ContinuousClock.Instant, generation: Int, settings: Settings) {
+    private func store(
+        _ credential: ResolvedCredential?, for tokenHash: Data, lookedUpAt: ContinuousClock.Instant, generation: Int, settings: Settings
+    ) {
         state.withLock { state in
             state.inFlight[tokenHash] = nil
             guard let credential, state.generation == generation else { return }

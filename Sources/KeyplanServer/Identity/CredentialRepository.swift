@@ -9,10 +9,13 @@ struct CredentialRepository {
     static let columns = "id, user_id, kind, name, scope_role, created_at, last_used_at, expires_at, revoked_at"
 
     /// A new sliding session for `userID`.
-    func insertSession(tenantID: UUID, userID: UUID, token: SecretToken, clientAddress: String?, sessions: IdentityConfiguration.Sessions) async throws -> Credential {
+    func insertSession(
+        tenantID: UUID, userID: UUID, token: SecretToken, clientAddress: String?, sessions: IdentityConfiguration.Sessions
+    ) async throws -> Credential {
         let idle = sessions.idleTimeout.wholeSeconds
         let absolute = sessions.absoluteLifetime.wholeSeconds
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             INSERT INTO credentials (tenant_id, id, user_id, kind, token_hash, client_address, idle_timeout, expires_at, absolute_expires_at)
             VALUES (\(tenantID), \(UUID()), \(userID), 'session', \(token.hash), \(clientAddress),
                     make_interval(secs => \(idle)),
@@ -23,9 +26,12 @@ struct CredentialRepository {
         return try Self.credential(rows[0])
     }
 
-    func insertAPIKey(tenantID: UUID, userID: UUID, name: String, role: TenantRole, token: SecretToken, lifetime: Duration?) async throws -> Credential {
+    func insertAPIKey(
+        tenantID: UUID, userID: UUID, name: String, role: TenantRole, token: SecretToken, lifetime: Duration?
+    ) async throws -> Credential {
         let seconds = lifetime?.wholeSeconds
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             INSERT INTO credentials (tenant_id, id, user_id, kind, name, token_hash, scope_role, expires_at)
             VALUES (\(tenantID), \(UUID()), \(userID), 'api_key', \(name), \(token.hash), \(role.rawValue),
                     now() + make_interval(secs => \(seconds)))
@@ -36,16 +42,19 @@ struct CredentialRepository {
 
     /// Credentials of one kind: `userID`'s, or the whole tenant's when `nil`. Newest first.
     func list(kind: CredentialKind, userID: UUID?) async throws -> [Credential] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT \(unescaped: Self.columns) FROM credentials
             WHERE kind = \(kind.rawValue) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
             ORDER BY created_at DESC, id
-            """).map(Self.credential)
+            """
+        ).map(Self.credential)
     }
 
     /// Revokes a credential of `kind`, only `userID`'s unless `nil`; false when there is none.
     func revoke(_ id: UUID, kind: CredentialKind, userID: UUID?) async throws -> Bool {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             UPDATE credentials SET revoked_at = coalesce(revoked_at, now())
             WHERE id = \(id) AND kind = \(kind.rawValue) AND (\(userID)::uuid IS NULL OR user_id = \(userID))
             RETURNING id
@@ -95,13 +104,15 @@ struct ResolvedCredential: Sendable {
     /// its hard end. The rule is `resolve_credential`'s but for a session's idle expiry, which is
     /// not checked and not slid: a client holding a live stream open is not idle.
     static func current(_ id: UUID, on transaction: TenantTransaction) async throws -> ResolvedCredential? {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT c.tenant_id, c.id AS credential_id, c.user_id, c.kind, u.kind AS user_kind, u.tenant_role, c.scope_role, c.expires_at
             FROM credentials AS c JOIN users AS u ON u.tenant_id = c.tenant_id AND u.id = c.user_id
             WHERE c.id = \(id) AND c.revoked_at IS NULL AND u.disabled_at IS NULL
               AND CASE WHEN c.kind = 'session' THEN coalesce(c.absolute_expires_at > now(), true)
                        ELSE c.expires_at IS NULL OR c.expires_at > now() END
-            """).first.map(Self.init(row:))
+            """
+        ).first.map(Self.init(row:))
     }
 
     /// The principal this credential acts as; `nil` when an API key's role exceeds what its

@@ -44,7 +44,8 @@ struct CredentialService: SecuredService {
     private func revoke(_ kind: CredentialKind, _ request: CredentialRef, _ call: TenantCall) async throws -> Empty {
         let caller = call.principal
         CallAudit.record { $0.objectID = request.credentialID }
-        let revoked = try await CredentialRepository(transaction: call.transaction).revoke(request.credentialID, kind: kind, userID: caller.isAdmin ? nil : caller.userID)
+        let revoked = try await CredentialRepository(transaction: call.transaction).revoke(
+            request.credentialID, kind: kind, userID: caller.isAdmin ? nil : caller.userID)
         guard revoked else { throw RPCError(code: .notFound, message: "no \(kind.rawValue) \(request.credentialID)") }
         environment.forgetCredentials("credential:\(request.credentialID)", when: call.transaction)
         return Empty()

@@ -82,8 +82,3 @@ public struct IdentityConfiguration: Sendable, Hashable {
         public static var defaults: Throttle { Throttle(window: .seconds(900), failuresPerAccount: 5, failuresPerAddress: 50) }
     }
 }
-
-extension Duration {
-    /// Whole seconds, for SQL intervals.
-    var wholeSeconds: Int64 { components.seconds }
-}

@@ -1,7 +1,7 @@
 import Crypto
 import CryptoExtras
 import Foundation
-import NIOPosix
+public import NIOPosix
 
 /// Hashes and verifies passwords with scrypt, on a thread pool (never an event loop or the
 /// cooperative pool: one hash takes tens of milliseconds by design).

@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanAPI
-import KeyplanRPC
+public import Foundation
+public import KeyplanAPI
+public import KeyplanRPC
 
 /// The authenticated caller of a call: who, in which tenant, acting as what, with which credential.
 public struct Principal: RPCPrincipal, Hashable {

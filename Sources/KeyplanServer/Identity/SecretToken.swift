@@ -1,5 +1,5 @@
 import Crypto
-import Foundation
+public import Foundation
 
 /// An opaque bearer secret: 32 random bytes, shown once, stored only as its SHA-256.
 ///
@@ -11,6 +11,8 @@ public struct SecretToken: Sendable, Hashable {
         case session = "kps"
         case apiKey = "kpk"
         case invitation = "kpi"
+        /// A notification mail's one-click unsubscribe link.
+        case unsubscribe = "kpu"
     }
 
     public let kind: Kind

@@ -1,12 +1,13 @@
+import Crypto
+import Foundation
+import KeyplanPostgres
+import KeyplanRPC
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
-import Crypto
-import Foundation
-import KeyplanPostgres
-import KeyplanRPC
 
 /// Counts failed password checks (sign-ins, and invitations accepted by an existing customer)
 /// per account (tenant and email) and per client address in the database, so the limit holds
@@ -64,7 +65,8 @@ struct SignInThrottle: Sendable {
         let giveUp = ContinuousClock.now.advanced(by: Self.longestWait)
         var pause = Duration.milliseconds(10)
         while true {
-            let row = try await database.query("""
+            let row = try await database.query(
+                """
                 SELECT attempt_ids, retry_after, busy FROM claim_sign_in_attempt(
                     \(subjects.all), \(limits), make_interval(secs => \(configuration.window.wholeSeconds)),
                     make_interval(secs => \(Self.claimLifetime.wholeSeconds)))

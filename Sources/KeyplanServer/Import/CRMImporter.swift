@@ -10,6 +10,8 @@ struct CRMImporter: Sendable {
     enum Outcome: Sendable, Hashable {
         case inserted, updated
         case rejected(ImportReport.Rejection)
+
+        var isImported: Bool { if case .rejected = self { false } else { true } }
     }
 
     /// A row whose value is wrong; `field` names the column for the report.
@@ -42,10 +44,21 @@ struct CRMImporter: Sendable {
         } catch let error as RowError {
             return .rejected(ImportReport.Rejection(line: row.line, column: error.field.flatMap(columns.columnName), reason: error.reason))
         } catch let error as PostgresError where [.uniqueViolation, .checkViolation, .foreignKeyViolation].contains(error.kind) {
-            let reason = error.constraint == "accounts_name_unique" ? "another account already has this name"
+            let reason =
+                error.constraint == "accounts_name_unique"
+                ? "another account already has this name"
                 : error.kind == .checkViolation ? "a value is out of range" : "it conflicts with another record"
             return .rejected(ImportReport.Rejection(line: row.line, column: nil, reason: reason))
         }
+    }
+
+    /// The reporting line an imported contact row names, to be set once the whole file is in
+    /// (``ImportedReportingLines``); `nil` for other kinds or an empty cell.
+    func reportingLine(of row: ImportChunk.Row) -> ImportedReportingLines.Line? {
+        guard columns.kind == .contacts, let contact = columns.value(.externalID, in: row.fields)?.text,
+            let manager = columns.value(.reportsTo, in: row.fields)?.text
+        else { return nil }
+        return ImportedReportingLines.Line(line: row.line, contactExternalID: contact, manager: manager)
     }
 
     /// Inserts or updates the row; whether it was inserted.
@@ -68,7 +81,9 @@ struct CRMImporter: Sendable {
         }
         func currency() throws -> String? {
             guard let value = try text(.currency, max: 10) else { return nil }
-            do { return try Validate.currency(value) } catch { throw RowError(field: .currency, reason: "\"\(value)\" is not an ISO 4217 currency code") }
+            do { return try Validate.currency(value) } catch {
+                throw RowError(field: .currency, reason: "\"\(value)\" is not an ISO 4217 currency code")
+            }
         }
         let externalID = try required(.externalID, max: 100)
 
@@ -79,12 +94,15 @@ struct CRMImporter: Sendable {
             let (revenue, potential, currency) = (try amount(.annualRevenue), try amount(.potentialRevenue), try currency())
             var ownerID: UUID?
             if let email = try text(.ownerEmail, max: 320) {
-                ownerID = try await transaction.query("""
+                ownerID = try await transaction.query(
+                    """
                     SELECT id FROM users WHERE email = \(email.lowercased()) AND kind = 'seller' AND disabled_at IS NULL
-                    """).first?.decode(UUID.self, column: "id")
+                    """
+                ).first?.decode(UUID.self, column: "id")
                 if ownerID == nil { throw RowError(field: .ownerEmail, reason: "no active seller has this email") }
             }
-            let row = try await transaction.query("""
+            let row = try await transaction.query(
+                """
                 INSERT INTO accounts (tenant_id, id, name, industry, region, currency, annual_revenue, potential_revenue, external_id, owner_id)
                 VALUES (\(tenantID), \(UUID()), \(name), coalesce(\(industry), ''), coalesce(\(region), ''), coalesce(\(currency), 'USD'),
                         \(revenue), \(potential), \(externalID), \(ownerID))
@@ -108,7 +126,8 @@ struct CRMImporter: Sendable {
             let lastName = try required(.lastName, max: 100)
             let fullName = [try text(.firstName, max: 100), lastName].compactMap { $0 }.joined(separator: " ")
             let (title, email) = (try text(.title), try text(.email, max: 320))
-            let rows = try await transaction.query("""
+            let rows = try await transaction.query(
+                """
                 INSERT INTO contacts (tenant_id, id, account_id, full_name, email, title, external_id)
                 SELECT \(tenantID), \(UUID()), a.id, \(fullName), \(email), coalesce(\(title), ''), \(externalID)
                 FROM accounts a WHERE a.external_id = \(account)
@@ -125,7 +144,9 @@ struct CRMImporter: Sendable {
             let (amount, currency, stage) = (try amount(.amount), try currency(), try text(.stage, max: 100))
             var closeDate: String?
             if let value = try text(.closeDate, max: 20) {
-                guard let date = ImportValue.date(value) else { throw RowError(field: .closeDate, reason: "\"\(value)\" is not a date (YYYY-MM-DD or M/D/YYYY)") }
+                guard let date = ImportValue.date(value) else {
+                    throw RowError(field: .closeDate, reason: "\"\(value)\" is not a date (YYYY-MM-DD or M/D/YYYY)")
+                }
                 closeDate = date
             }
             var won: Bool?
@@ -133,7 +154,8 @@ struct CRMImporter: Sendable {
                 guard let flag = ImportValue.flag(value) else { throw RowError(field: .won, reason: "\"\(value)\" is not true or false") }
                 won = flag
             }
-            let rows = try await transaction.query("""
+            let rows = try await transaction.query(
+                """
                 INSERT INTO opportunities (tenant_id, id, account_id, external_id, name, amount, currency, stage, close_date, won)
                 SELECT \(tenantID), \(UUID()), a.id, \(externalID), \(name), \(amount), coalesce(\(currency), a.currency),
                        coalesce(\(stage), ''), \(closeDate)::date, \(won)
@@ -166,9 +188,13 @@ enum ImportValue {
         let iso = text.split(separator: "-", omittingEmptySubsequences: false)
         let us = text.split(separator: "/", omittingEmptySubsequences: false)
         let parts: (year: Substring, month: Substring, day: Substring)
-        if iso.count == 3, iso[0].count == 4 { parts = (iso[0], iso[1], iso[2]) }
-        else if us.count == 3, us[2].count == 4 { parts = (us[2], us[0], us[1]) }
-        else { return nil }
+        if iso.count == 3, iso[0].count == 4 {
+            parts = (iso[0], iso[1], iso[2])
+        } else if us.count == 3, us[2].count == 4 {
+            parts = (us[2], us[0], us[1])
+        } else {
+            return nil
+        }
         guard [parts.year, parts.month, parts.day].allSatisfy({ !$0.isEmpty && $0.count <= 4 && $0.allSatisfy(\.isASCIIDigit) }),
             let year = Int(parts.year), let month = Int(parts.month), let day = Int(parts.day), (1...12).contains(month), year >= 1
         else { return nil }

@@ -13,6 +13,7 @@ struct ImportRowsService: SecuredService {
             var importer: CRMImporter?
             var report = ImportReport()
             var rows = 0
+            var reportingLines: [ImportedReportingLines.Line] = []
             for try await chunk in chunks {
                 if importer == nil {
                     guard let kind = chunk.kind, let header = chunk.header else {
@@ -37,15 +38,21 @@ struct ImportRowsService: SecuredService {
                     for row in chunk.rows { outcomes.append(try await importer.importRow(row, on: transaction)) }
                     return outcomes
                 }
-                for outcome in outcomes {
+                for (row, outcome) in zip(chunk.rows, outcomes) {
                     switch outcome {
                     case .inserted: report.inserted += 1
                     case .updated: report.updated += 1
                     case .rejected(let rejection): report.rejected.append(rejection)
                     }
+                    if outcome.isImported, let line = importer.reportingLine(of: row) { reportingLines.append(line) }
                 }
             }
-            guard importer != nil else { throw RPCError(code: .invalidArgument, message: "the import sent nothing") }
+            guard let importer else { throw RPCError(code: .invalidArgument, message: "the import sent nothing") }
+            if !reportingLines.isEmpty {
+                let lines = ImportedReportingLines(column: importer.columns.columnName(.reportsTo), actor: caller.userID)
+                report.rejected += try await environment.database.inTenant(caller.tenantID) { try await lines.apply(reportingLines, on: $0) }
+                report.rejected.sort { $0.line < $1.line }
+            }
             return report
         }
     }

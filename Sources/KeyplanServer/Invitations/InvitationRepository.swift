@@ -8,8 +8,11 @@ struct InvitationRepository {
 
     static let columns = "id, account_id, email, role, created_at, expires_at, accepted_at, revoked_at"
 
-    func insert(tenantID: UUID, accountID: UUID, email: String, role: CustomerRole, token: SecretToken, invitedBy: UUID, lifetime: Duration) async throws -> Invitation {
-        let rows = try await transaction.query("""
+    func insert(
+        tenantID: UUID, accountID: UUID, email: String, role: CustomerRole, token: SecretToken, invitedBy: UUID, lifetime: Duration
+    ) async throws -> Invitation {
+        let rows = try await transaction.query(
+            """
             INSERT INTO invitations (tenant_id, id, account_id, email, role, token_hash, invited_by, expires_at)
             VALUES (\(tenantID), \(UUID()), \(accountID), \(email), \(role.rawValue), \(token.hash), \(invitedBy),
                     now() + make_interval(secs => \(lifetime.wholeSeconds)))
@@ -19,13 +22,16 @@ struct InvitationRepository {
     }
 
     func list(accountID: UUID) async throws -> [Invitation] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT \(unescaped: Self.columns) FROM invitations WHERE account_id = \(accountID) ORDER BY created_at DESC, id
-            """).map(Self.invitation)
+            """
+        ).map(Self.invitation)
     }
 
     func revoke(_ id: UUID, accountID: UUID) async throws -> Bool {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             UPDATE invitations SET revoked_at = coalesce(revoked_at, now())
             WHERE id = \(id) AND account_id = \(accountID) RETURNING id
             """)
@@ -34,11 +40,13 @@ struct InvitationRepository {
 
     /// The invitation, if it can still be accepted; with `locking`, locked until the transaction ends.
     func acceptable(_ id: UUID, locking: Bool) async throws -> Invitation? {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT \(unescaped: Self.columns) FROM invitations
             WHERE id = \(id) AND accepted_at IS NULL AND revoked_at IS NULL AND expires_at > now()
             \(unescaped: locking ? "FOR UPDATE" : "")
-            """).first.map(Self.invitation)
+            """
+        ).first.map(Self.invitation)
     }
 
     func markAccepted(_ id: UUID, by userID: UUID) async throws {

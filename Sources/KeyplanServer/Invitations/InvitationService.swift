@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanAPI
+import KeyplanPostgres
 import KeyplanRPC
 
 /// `keyplan.Invitations`: sellers invite customer contacts into an account workspace with a
@@ -10,15 +11,20 @@ struct InvitationService: SecuredService {
     func register(with routes: inout SecuredRoutes) {
         routes.account(InvitationsService.create) { request, call in
             let caller = call.principal
-            let email = try Validate.email(request.email)
+            let email = try Validate.mailAddress(request.email)
             let settings = environment.configuration.invitations
-            let lifetime = try Validate.lifetime(request.expiresInSeconds, fallback: settings.defaultLifetime, maximum: settings.maximumLifetime)
+            let lifetime =
+                try Validate.lifetime(request.expiresInSeconds, fallback: settings.defaultLifetime, maximum: settings.maximumLifetime)
                 ?? settings.defaultLifetime
             let token = SecretToken.generate(.invitation)
             let invitation = try await InvitationRepository(transaction: call.transaction).insert(
                 tenantID: caller.tenantID, accountID: request.accountID, email: email, role: request.role,
                 token: token, invitedBy: caller.userID, lifetime: lifetime)
-            return CreatedInvitation(invitation: invitation, token: token.text)
+            var mailID: UUID?
+            if let mail = environment.mail {
+                mailID = try await Self.queueMail(of: invitation, token: token, by: caller, on: call.transaction, mail)
+            }
+            return CreatedInvitation(invitation: invitation, token: token.text, mailID: mailID)
         }
         routes.account(InvitationsService.list) { request, call in
             return InvitationList(invitations: try await InvitationRepository(transaction: call.transaction).list(accountID: request.accountID))
@@ -26,9 +32,36 @@ struct InvitationService: SecuredService {
         routes.account(InvitationsService.revoke) { request, call in
             let revoked = try await InvitationRepository(transaction: call.transaction).revoke(request.invitationID, accountID: request.accountID)
             guard revoked else { throw RPCError(code: .notFound, message: "no invitation \(request.invitationID)") }
+            // An unsent invitation mail goes no further, and its token leaves the database.
+            try await MailOutbox(transaction: call.transaction).cancel(invitation: request.invitationID)
             return Empty()
         }
         routes.anonymous(InvitationsService.accept) { request, call in try await accept(request, call) }
+    }
+
+    /// Queues the invitation mail to the invitee, in the invitation's own transaction: it goes
+    /// exactly when the invitation exists. The link carries the token, so the mail is rendered now.
+    private static func queueMail(
+        of invitation: Invitation, token: SecretToken, by caller: Principal, on transaction: TenantTransaction, _ mail: MailSender
+    ) async throws -> UUID {
+        let rows = try await transaction.query(
+            """
+            SELECT u.display_name, u.email, a.name AS account_name, t.name AS tenant_name
+            FROM users u, accounts a, tenants t
+            WHERE u.id = \(caller.userID) AND a.id = \(invitation.accountID) AND t.id = app_current_tenant()
+            """)
+        guard let row = rows.first else { throw RPCError(code: .internal, message: "internal error") }
+        let composer = MailComposer(configuration: mail.configuration, tenantName: try row.decode(String.self, column: "tenant_name"))
+        let content = composer.invitation(
+            .init(
+                inviterName: try row.decode(String.self, column: "display_name"), inviterEmail: try row.decode(String.self, column: "email"),
+                accountName: try row.decode(String.self, column: "account_name"), role: invitation.role, token: token.text,
+                expiresAt: invitation.expiresAt))
+        let id = try await MailOutbox(transaction: transaction).queue(
+            .invitation, to: invitation.email, name: nil, recipientID: nil, invitationID: invitation.id, mail: content,
+            messageIDDomain: mail.configuration.messageIDDomain)
+        mail.wake(when: transaction)
+        return id
     }
 
     private static let unusable = RPCError(code: .unauthenticated, message: "the invitation is invalid, used, revoked or expired")
@@ -36,10 +69,14 @@ struct InvitationService: SecuredService {
     private func accept(_ request: AcceptInvitationRequest, _ call: AnonymousCall) async throws -> SessionGrant {
         let password = try Validate.newPassword(request.password)
         let database = environment.database
-        guard let (tenantID, invitationID) = try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: request.token), on: database) else {
+        guard let (tenantID, invitationID) = try await InvitationRepository.resolve(tokenHash: SecretToken.hash(of: request.token), on: database)
+        else {
             throw Self.unusable
         }
-        CallAudit.record { $0.tenantID = tenantID; $0.objectID = invitationID }
+        CallAudit.record {
+            $0.tenantID = tenantID
+            $0.objectID = invitationID
+        }
         // What accepting will meet, read first, so that the password is checked (or hashed)
         // outside any transaction: a slow hash must not hold a connection or a lock.
         let (invitation, existing) = try await database.inTenant(tenantID, shape: .eachRoundTrip, durability: .deferred) { transaction in
@@ -110,7 +147,9 @@ struct InvitationService: SecuredService {
         } catch {
             // The password was right: the attempt must not turn into a failure later.
             if let attempt {
-                _ = try? await database.pipeline { batch in throttle.settle(attempt.subjects, attempt.claimed, succeeded: true).forEach { batch.append($0) } }
+                _ = try? await database.pipeline { batch in
+                    throttle.settle(attempt.subjects, attempt.claimed, succeeded: true).forEach { batch.append($0) }
+                }
             }
             throw error
         }

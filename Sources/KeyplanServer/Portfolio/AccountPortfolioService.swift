@@ -29,7 +29,8 @@ struct AccountPortfolioService: SecuredService {
             let portfolio = PortfolioRepository(transaction: transaction)
             let score = try await portfolio.settings().score(request.answers)
             return try await portfolio.insertAssessment(
-                tenantID: caller.tenantID, accountID: request.accountID, by: caller.userID, answers: request.answers, score: score, notes: request.notes)
+                tenantID: caller.tenantID, accountID: request.accountID, by: caller.userID, answers: request.answers, score: score,
+                notes: request.notes)
         }
         routes.account(PortfolioService.assessments) { request, call in
             return AssessmentList(assessments: try await PortfolioRepository(transaction: call.transaction).assessments(of: request.accountID))

@@ -19,7 +19,8 @@ struct PortfolioRepository {
 
     /// Sets the request's non-`nil` fields; `nil` when there is no such account.
     func updateProfile(_ request: UpdateProfileRequest) async throws -> PortfolioAccount? {
-        let updated = try await transaction.query("""
+        let updated = try await transaction.query(
+            """
             UPDATE accounts SET
                 industry = coalesce(\(request.industry), industry), region = coalesce(\(request.region), region),
                 currency = coalesce(\(request.currency), currency),
@@ -38,7 +39,8 @@ struct PortfolioRepository {
 
     /// Sets the revenue of `period` (`YYYY-MM`, checked) in the account's currency.
     func recordRevenue(tenantID: UUID, _ request: RecordRevenueRequest) async throws {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO account_revenue (tenant_id, account_id, period, amount, currency)
             SELECT \(tenantID), a.id, (\(request.period) || '-01')::date, \(request.amount), a.currency FROM accounts a WHERE a.id = \(request.accountID)
             ON CONFLICT (tenant_id, account_id, period) DO UPDATE SET amount = excluded.amount, currency = excluded.currency
@@ -46,13 +48,16 @@ struct PortfolioRepository {
     }
 
     func revenueHistory(of accountID: UUID) async throws -> RevenueHistory {
-        RevenueHistory(entries: try await transaction.query("""
-            SELECT to_char(period, 'YYYY-MM') AS period, amount, currency FROM account_revenue WHERE account_id = \(accountID) ORDER BY period
-            """).map {
-            RevenueHistory.Entry(
-                period: try $0.decode(String.self, column: "period"), amount: try $0.decode(Decimal.self, column: "amount"),
-                currency: try $0.decode(String.self, column: "currency"))
-        })
+        RevenueHistory(
+            entries: try await transaction.query(
+                """
+                SELECT to_char(period, 'YYYY-MM') AS period, amount, currency FROM account_revenue WHERE account_id = \(accountID) ORDER BY period
+                """
+            ).map {
+                RevenueHistory.Entry(
+                    period: try $0.decode(String.self, column: "period"), amount: try $0.decode(Decimal.self, column: "amount"),
+                    currency: try $0.decode(String.self, column: "currency"))
+            })
     }
 
     // MARK: Settings
@@ -78,7 +83,8 @@ struct PortfolioRepository {
     /// its latest scores (recorded assessments keep the classification they got).
     func saveSettings(tenantID: UUID, _ settings: PortfolioSettings) async throws {
         let order = settings.priorityOrder.map(\.rawValue)
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO portfolio_settings (tenant_id, value_weights, relationship_weights, value_threshold, relationship_threshold, priority_order, review_interval_days)
             VALUES (\(tenantID), \(settings.valueWeights.map { Int32($0) }), \(settings.relationshipWeights.map { Int32($0) }),
                     \(settings.valueThreshold), \(settings.relationshipThreshold), \(order), \(Int32(settings.reviewIntervalDays)))
@@ -87,7 +93,8 @@ struct PortfolioRepository {
                 priority_order = excluded.priority_order, review_interval_days = excluded.review_interval_days
             """)
         // The same rule as PortfolioSettings.quadrant: a score equal to its threshold is strong/high.
-        try await transaction.query("""
+        try await transaction.query(
+            """
             UPDATE accounts a SET quadrant = c.quadrant,
                 priority = CASE WHEN c.quadrant = 'strong_high' THEN 1 ELSE array_position(\(order), c.quadrant) + 1 END
             FROM (SELECT id,
@@ -102,8 +109,11 @@ struct PortfolioRepository {
     // MARK: Assessments
 
     /// Records a scored assessment and makes it the account's latest.
-    func insertAssessment(tenantID: UUID, accountID: UUID, by userID: UUID, answers: AssessmentAnswers, score: AssessmentScore, notes: String) async throws -> Assessment {
-        let rows = try await transaction.query("""
+    func insertAssessment(
+        tenantID: UUID, accountID: UUID, by userID: UUID, answers: AssessmentAnswers, score: AssessmentScore, notes: String
+    ) async throws -> Assessment {
+        let rows = try await transaction.query(
+            """
             INSERT INTO account_assessments (tenant_id, id, account_id, assessed_by, value_answers, relationship_answers,
                 value_score, relationship_score, quadrant, priority, notes)
             VALUES (\(tenantID), \(UUID()), \(accountID), \(userID), \(answers.value.map { Int32($0) }), \(answers.relationship.map { Int32($0) }),
@@ -111,7 +121,8 @@ struct PortfolioRepository {
             RETURNING *
             """)
         let assessment = try Self.assessment(rows[0])
-        try await transaction.query("""
+        try await transaction.query(
+            """
             UPDATE accounts SET value_score = \(score.value), relationship_score = \(score.relationship),
                 quadrant = \(score.quadrant.rawValue), priority = \(Int16(score.priority)), assessed_at = \(assessment.assessedAt)
             WHERE id = \(accountID)
@@ -121,9 +132,11 @@ struct PortfolioRepository {
 
     /// Every assessment of an account, newest first.
     func assessments(of accountID: UUID) async throws -> [Assessment] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT * FROM account_assessments WHERE account_id = \(accountID) ORDER BY assessed_at DESC, id DESC
-            """).map(Self.assessment)
+            """
+        ).map(Self.assessment)
     }
 
     // MARK: The portfolio
@@ -132,9 +145,10 @@ struct PortfolioRepository {
     /// a seller's team accounts), in a stable order: the sort key, then the id.
     func page(_ query: PortfolioQuery, cursor: PortfolioCursor?, for principal: Principal, reviewIntervalDays: Int) async throws -> PortfolioPage {
         let order = PortfolioOrder(query.sort)
-        let rows = try await transaction.query(order.isText
-            ? pageQuery(query, order, key: cursor?.text, cursorID: cursor?.id, principal: principal, reviewIntervalDays: reviewIntervalDays)
-            : pageQuery(query, order, key: cursor?.number, cursorID: cursor?.id, principal: principal, reviewIntervalDays: reviewIntervalDays))
+        let rows = try await transaction.query(
+            order.isText
+                ? pageQuery(query, order, key: cursor?.text, cursorID: cursor?.id, principal: principal, reviewIntervalDays: reviewIntervalDays)
+                : pageQuery(query, order, key: cursor?.number, cursorID: cursor?.id, principal: principal, reviewIntervalDays: reviewIntervalDays))
         let accounts = try rows.prefix(query.pageSize).map(Self.account)
         var next: String?
         if rows.count > query.pageSize, let last = accounts.last {
@@ -165,16 +179,18 @@ struct PortfolioRepository {
 
     /// The revenue entries of the Pareto view: accounts in scope, not archived, with a known revenue.
     func paretoReport(for principal: Principal) async throws -> ParetoReport {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             SELECT a.id, a.name, a.currency, a.annual_revenue FROM accounts a
             WHERE a.annual_revenue IS NOT NULL AND a.status <> 'archived'
               AND (\(principal.seesWholeTenant) OR EXISTS (SELECT FROM account_team t WHERE t.account_id = a.id AND t.user_id = \(principal.userID)))
             """)
         var byCurrency: [String: [ParetoReport.Entry]] = [:]
         for row in rows {
-            byCurrency[try row.decode(String.self, column: "currency"), default: []].append(ParetoReport.Entry(
-                accountID: try row.decode(UUID.self, column: "id"), name: try row.decode(String.self, column: "name"),
-                revenue: try row.decode(Decimal.self, column: "annual_revenue")))
+            byCurrency[try row.decode(String.self, column: "currency"), default: []].append(
+                ParetoReport.Entry(
+                    accountID: try row.decode(UUID.self, column: "id"), name: try row.decode(String.self, column: "name"),
+                    revenue: try row.decode(Decimal.self, column: "annual_revenue")))
         }
         return ParetoReport(groups: byCurrency.sorted { $0.key < $1.key }.map { ParetoReport.Group(currency: $0.key, entries: $0.value) })
     }

@@ -1,6 +1,6 @@
-import Foundation
+public import Foundation
 import KeyplanAPI
-import KeyplanPostgres
+public import KeyplanPostgres
 import KeyplanRPC
 
 /// Creates a tenant and its first admin, beside the database (`keyplan-server tenant create`).

@@ -9,7 +9,8 @@ struct UserRepository {
     static let columns = "id, email, display_name, kind, tenant_role, disabled_at, created_at"
 
     func insert(tenantID: UUID, email: String, displayName: String, kind: UserKind, role: TenantRole?, passwordHash: String?) async throws -> User {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             INSERT INTO users (tenant_id, id, email, display_name, kind, tenant_role, password_hash)
             VALUES (\(tenantID), \(UUID()), \(email), \(displayName), \(kind.rawValue), \(role?.rawValue), \(passwordHash))
             RETURNING \(unescaped: Self.columns)
@@ -23,10 +24,14 @@ struct UserRepository {
 
     /// Who `userID` is with a credential, their tenant's name and slug included; `nil` when there is no such user.
     func identity(of userID: UUID, tenantRole: TenantRole?, credentialID: UUID, credentialKind: CredentialKind) async throws -> Identity? {
-        guard let row = try await transaction.query("""
-            SELECT u.id, u.tenant_id, u.email, u.display_name, u.kind, t.name AS tenant_name, t.slug AS tenant_slug
-            FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = \(userID)
-            """).first else { return nil }
+        guard
+            let row = try await transaction.query(
+                """
+                SELECT u.id, u.tenant_id, u.email, u.display_name, u.kind, t.name AS tenant_name, t.slug AS tenant_slug
+                FROM users u JOIN tenants t ON t.id = u.tenant_id WHERE u.id = \(userID)
+                """
+            ).first
+        else { return nil }
         return Identity(
             userID: userID, tenantID: try row.decode(UUID.self, column: "tenant_id"), email: try row.decode(String.self, column: "email"),
             displayName: try row.decode(String.self, column: "display_name"), kind: try decodeEnum(UserKind.self, row, "kind"),
@@ -41,9 +46,11 @@ struct UserRepository {
 
     /// The user with this email and their stored password hash; with `locking`, locked until the transaction ends.
     func findByEmail(_ email: String, locking: Bool) async throws -> (user: User, passwordHash: String?)? {
-        guard let row = try await transaction.query(
-            "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE email = \(email) \(unescaped: locking ? "FOR UPDATE" : "")"
-        ).first else { return nil }
+        guard
+            let row = try await transaction.query(
+                "SELECT \(unescaped: Self.columns), password_hash FROM users WHERE email = \(email) \(unescaped: locking ? "FOR UPDATE" : "")"
+            ).first
+        else { return nil }
         return (try Self.user(row), try row.decode(String?.self, column: "password_hash"))
     }
 
@@ -56,10 +63,12 @@ struct UserRepository {
     }
 
     func disable(_ id: UUID) async throws -> User? {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             UPDATE users SET disabled_at = coalesce(disabled_at, now()) WHERE id = \(id)
             RETURNING \(unescaped: Self.columns)
-            """).first.map(Self.user)
+            """
+        ).first.map(Self.user)
     }
 
     static func user(_ row: PostgresRow) throws -> User {

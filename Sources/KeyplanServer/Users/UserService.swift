@@ -9,7 +9,7 @@ struct UserService: SecuredService {
     func register(with routes: inout SecuredRoutes) {
         routes.tenant(UsersService.create) { request, call in
             let caller = call.principal
-            let email = try Validate.email(request.email)
+            let email = try Validate.mailAddress(request.email)
             let displayName = try Validate.name(request.displayName, field: "displayName")
             let generated = request.password == nil ? SecretToken.randomPassword() : nil
             let password = try Validate.newPassword(request.password ?? generated ?? "")

@@ -55,7 +55,9 @@ enum FieldText {
             case is NSNull: continue
             case let text as String: fields[key] = text
             default:
-                guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) else { continue }
+                guard
+                    let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+                else { continue }
                 fields[key] = String(decoding: data, as: UTF8.self)
             }
         }

@@ -9,7 +9,9 @@ struct NotificationOutbox {
     enum Kind: String, Sendable {
         case actionAssigned = "action_assigned"
         case scoringRoundOpened = "scoring_round_opened"
+        case scoringRoundClosing = "scoring_round_closing"
         case reviewDue = "review_due"
+        case reviewSignOff = "review_sign_off"
         case mention
     }
 
@@ -22,9 +24,10 @@ struct NotificationOutbox {
     ) async throws {
         let recipients = Array(Set(recipients).subtracting(except.map { [$0] } ?? []))
         guard !recipients.isEmpty else { return }
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO notifications (tenant_id, id, recipient_id, account_id, kind, subject_id, message, dedupe_key)
-            SELECT \(tenantID), gen_random_uuid(), r, \(accountID), \(kind.rawValue), \(subjectID), \(String(message.prefix(1000))), \(dedupeKey)
+            SELECT \(tenantID), gen_random_uuid(), r, \(accountID), \(kind.rawValue), \(subjectID), \(message.clipped(to: 1000)), \(dedupeKey)
             FROM unnest(\(recipients)::uuid[]) AS r
             ON CONFLICT (tenant_id, recipient_id, dedupe_key) DO NOTHING
             """)

@@ -10,7 +10,9 @@ struct WorkspaceHistoryService: SecuredService {
         routes.account(WorkspaceService.history) { request, call in
             let caller = call.principal
             let limit = try Validate.limit(request.limit, maximum: 1000)
-            return ChangeList(changes: try await WorkspaceJournal(transaction: call.transaction).history(of: request.entityID, in: request.accountID, for: caller, limit: limit))
+            return ChangeList(
+                changes: try await WorkspaceJournal(transaction: call.transaction).history(
+                    of: request.entityID, in: request.accountID, for: caller, limit: limit))
         }
     }
 }

@@ -38,7 +38,7 @@ struct WorkspaceJournal {
 
     private static func insert(_ entry: JournalEntry, by actor: Principal) throws -> PostgresQuery {
         let fields = String(decoding: try JSONEncoder().encode(entry.fields), as: UTF8.self)
-        let summary = String(entry.summary.prefix(500))
+        let summary = entry.summary.clipped(to: 500)
         return """
             INSERT INTO workspace_changes (tenant_id, account_id, actor_id, actor_kind, entity, entity_id, operation, version, visibility, summary, fields)
             VALUES (\(actor.tenantID), \(entry.accountID), \(actor.userID), \(actor.userKind.rawValue), \(entry.entity.rawValue),
@@ -49,36 +49,42 @@ struct WorkspaceJournal {
 
     /// The changes of one record, oldest first; a customer's list holds only shared ones.
     func history(of entityID: UUID, in accountID: UUID, for principal: Principal, limit: Int) async throws -> [WorkspaceChange] {
-        try await changes(where: "c.account_id = \(accountID) AND c.entity_id = \(entityID)", for: principal, order: .oldestFirst, limit: limit)
+        try await changes(of: accountID, where: "c.entity_id = \(entityID)", for: principal, order: .oldestFirst, limit: limit)
     }
 
     /// The changes of an account after the change `after` (all when `nil`), oldest first; a
     /// customer's list holds only shared ones.
     func changes(in accountID: UUID, after: Int64?, for principal: Principal, limit: Int) async throws -> [WorkspaceChange] {
         try await changes(
-            where: "c.account_id = \(accountID) AND (\(after)::bigint IS NULL OR c.id > \(after))", for: principal, order: .oldestFirst, limit: limit)
+            of: accountID, where: "(\(after)::bigint IS NULL OR c.id > \(after))", for: principal, order: .oldestFirst, limit: limit)
     }
 
     /// The change `id` of an account, if `principal` may see it.
     func change(_ id: Int64, in accountID: UUID, for principal: Principal) async throws -> WorkspaceChange? {
-        try await changes(where: "c.account_id = \(accountID) AND c.id = \(id)", for: principal, order: .oldestFirst, limit: 1).first
+        try await changes(of: accountID, where: "c.id = \(id)", for: principal, order: .oldestFirst, limit: 1).first
     }
 
     enum Order { case oldestFirst, newestFirst }
 
-    /// Journal rows matching `condition`, joined with their actors, with internal rows removed
-    /// for customers here in SQL: the server never even reads them for a customer.
-    func changes(where condition: PostgresQuery, for principal: Principal, order: Order, limit: Int) async throws -> [WorkspaceChange] {
+    /// Journal rows of an account matching `condition`, joined with their actors, with internal rows removed
+    /// for customers here in SQL: the server never even reads them for a customer. A customer's rows show
+    /// sellers' addresses only for the team (``WorkspaceChange/Actor/columns(of:as:)``): the setting that rule reads
+    /// is made here too, as a watcher reads without an account check of its own.
+    func changes(
+        of accountID: UUID, where condition: PostgresQuery, for principal: Principal, order: Order, limit: Int
+    ) async throws -> [WorkspaceChange] {
         let customer = principal.kind == .customer
         let direction: PostgresQuery = order == .oldestFirst ? "ASC" : "DESC"
-        let rows = try await transaction.query("""
-            SELECT c.id, c.account_id, c.at, c.actor_id, c.actor_kind, u.display_name, u.email, c.entity, c.entity_id, c.operation,
+        let read: PostgresQuery = """
+            SELECT c.id, c.account_id, c.at, \(WorkspaceChange.Actor.columns(of: "u", as: "actor")), c.entity, c.entity_id, c.operation,
                    c.version, c.visibility, c.summary, c.fields::text AS fields
             FROM workspace_changes c JOIN users u ON u.id = c.actor_id
-            WHERE \(condition) AND (NOT \(customer) OR c.visibility = 'shared')
+            WHERE c.account_id = \(accountID) AND \(condition) AND (NOT \(customer) OR c.visibility = 'shared')
             ORDER BY c.id \(direction) LIMIT \(limit)
-            """)
-        return try rows.map(Self.change)
+            """
+        guard customer else { return try await transaction.query(read).map(Self.change) }
+        let customerView: PostgresQuery = "SELECT set_config('app.customer_account', \(accountID.uuidString.lowercased()), true)"
+        return try await transaction.pipeline([customerView, read])[1].map(Self.change)
     }
 
     static func change(_ row: PostgresRow) throws -> WorkspaceChange {
@@ -91,9 +97,7 @@ struct WorkspaceJournal {
             id: try row.decode(Int64.self, column: "id"),
             accountID: try row.decode(UUID.self, column: "account_id"),
             at: try row.decode(Date.self, column: "at"),
-            actor: .init(
-                userID: try row.decode(UUID.self, column: "actor_id"), kind: try enumeration(UserKind.self, "actor_kind"),
-                displayName: try row.decode(String.self, column: "display_name"), email: try row.decode(String.self, column: "email")),
+            actor: try WorkspaceChange.Actor(row, prefix: "actor"),
             entity: try enumeration(WorkspaceEntity.self, "entity"),
             entityID: try row.decode(UUID.self, column: "entity_id"),
             operation: try enumeration(WorkspaceChange.Operation.self, "operation"),

@@ -1,9 +1,10 @@
+public import NIOCore
+
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
-import NIOCore
 
 /// Decodes `Decodable` values from Keyplan's binary wire format (see `Protocols/encoding.md`).
 ///
@@ -61,7 +62,8 @@ public struct BinaryDecoder: Sendable {
                 DecodingError.Context(codingPath: [], debugDescription: "input of \(bytes.count) bytes exceeds the 4 GiB limit of the format")
             )
         }
-        let state = DecodingState.spares.take()?.reused(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
+        let state =
+            DecodingState.spares.take()?.reused(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
             ?? DecodingState(bytes: bytes, configuration: self.configuration, userInfo: self.userInfo)
         defer { DecodingState.spares.put(state.retired()) }
         let decoder = BinaryValueDecoder(state: state, slot: .top, range: 0..<bytes.count, level: 0)

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Encodes `Encodable` values into Keyplan's binary wire format (see `Protocols/encoding.md`).
 ///
@@ -55,7 +55,8 @@ public struct BinaryEncoder: Sendable {
         capacity: Int,
         _ body: (UnsafeRawBufferPointer) throws -> Result
     ) throws -> Result {
-        let state = EncodingState.spares.take()?.reused(configuration: self.configuration, userInfo: self.userInfo)
+        let state =
+            EncodingState.spares.take()?.reused(configuration: self.configuration, userInfo: self.userInfo)
             ?? EncodingState(capacity: max(capacity, 256), configuration: self.configuration, userInfo: self.userInfo)
         defer { EncodingState.spares.put(state.retired()) }
         try state.encodeTopLevel(value)

@@ -6,8 +6,8 @@ import Musl
 import Darwin
 #endif
 
-/// One spare coder state per thread, so that a call starts with the previous call's buffers, container boxes,
-/// cells and strategy cache instead of allocating and looking all of them up again.
+/// One spare coder state per thread, so that a call starts with the previous call's buffers, level slots and
+/// strategy cache instead of allocating and looking all of them up again.
 ///
 /// A call takes the spare (leaving none, so that a nested call on the same thread makes its own) and puts its state
 /// back when done. `encode`/`decode` never suspend, so a state is only ever used by the thread that took it.

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// One frame of the Keyplan RPC protocol: a connection frame (call id 0) or a call frame.
 ///
@@ -57,6 +57,10 @@ public enum Frame: Hashable, Sendable {
             public static let maxFrameSizeID: UInt16 = 0x0001
             /// The most calls the sender lets be open at once on this connection.
             public static let maxConcurrentCallsID: UInt16 = 0x0002
+            /// The smallest MAX_FRAME_SIZE a peer may announce (HTTP/2's 16 KiB). Below it the sender
+            /// could not even receive the statuses that explain a refusal; a smaller announcement is a
+            /// protocol violation.
+            public static let minimumMaxFrameSize: UInt32 = 16_384
         }
 
         public var isAck: Bool

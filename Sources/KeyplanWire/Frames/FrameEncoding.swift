@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 extension Frame {
     /// Appends this frame, header and payload, to `buffer`.

@@ -1,4 +1,4 @@
-import NIOCore
+public import NIOCore
 
 /// Reassembles frames from bytes that arrive in chunks of any size, one byte at a time included.
 ///

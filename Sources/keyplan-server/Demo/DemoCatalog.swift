@@ -74,73 +74,135 @@ enum DemoCatalog {
         CriterionDraft(name: "Trust", description: "Whether we do what we say", weight: 2),
     ]
 
-    static let accounts: [Account] = [
-        Account(
-            name: "Contoso Manufacturing", domain: "contoso.example", industry: "Manufacturing", region: "EMEA",
-            annualRevenue: 2_400_000, potentialRevenue: 6_000_000, strategic: true, owner: "sam", member: "priya",
-            value: [5, 5, 4], relationship: [5, 4, 5, 4, 4], monthlyRevenue: 150_000, monthlyGrowth: 1.02,
-            customers: [Customer(name: "Carla Chen", role: .customerEditor), Customer(name: "Dan Diaz", role: .customerViewer)],
-            people: [
-                Person(name: "Carla Chen", title: "Chief Operating Officer", department: "Operations", role: .decisionMaker, influence: .high,
-                       attitude: .advocate, concerns: "Plant uptime and a single view of maintenance", reportsTo: nil, knownBy: [("sam", .strong), ("priya", .moderate)]),
-                Person(name: "Frank Fox", title: "Chief Financial Officer", department: "Finance", role: .decisionMaker, influence: .high,
-                       attitude: .supporter, concerns: "Payback within 18 months", reportsTo: 0, knownBy: [("priya", .strong)]),
-                Person(name: "Dan Diaz", title: "Head of Maintenance", department: "Operations", role: .champion, influence: .medium,
-                       attitude: .advocate, concerns: "Fewer unplanned stops", reportsTo: 0, knownBy: [("sam", .strong)]),
-                Person(name: "Gita Gupta", title: "IT Architect", department: "IT", role: .influencer, influence: .medium,
-                       attitude: .neutral, concerns: "Integration with the ERP", reportsTo: 1, knownBy: [("priya", .moderate)]),
-            ],
-            earlierScores: [7, 7, 8, 7, 8], currentScores: [9, 8, 9, 8, 9], engaged: true, overdueDays: 0, nextReviewInDays: 40),
-        Account(
-            name: "Fabrikam Energy", domain: "fabrikam.example", industry: "Energy", region: "North America",
-            annualRevenue: 1_800_000, potentialRevenue: 5_000_000, strategic: true, owner: "priya", member: nil,
-            value: [4, 5, 4], relationship: [2, 2, 3, 3, 2], monthlyRevenue: 180_000, monthlyGrowth: 0.985,
-            customers: [Customer(name: "Omar Ortiz", role: .customerEditor)],
-            people: [
-                Person(name: "Nina Novak", title: "Chief Executive Officer", department: "Executive", role: .decisionMaker, influence: .high,
-                       attitude: .skeptic, concerns: "Cost cutting across the grid business", reportsTo: nil, knownBy: [("priya", .weak)]),
-                Person(name: "Omar Ortiz", title: "VP Grid Operations", department: "Operations", role: .influencer, influence: .high,
-                       attitude: .supporter, concerns: "Outage prediction", reportsTo: 0, knownBy: [("priya", .strong)]),
-                Person(name: "Paul Price", title: "Procurement Director", department: "Procurement", role: .gatekeeper, influence: .medium,
-                       attitude: .opponent, concerns: "Vendor consolidation", reportsTo: 0, knownBy: []),
-            ],
-            earlierScores: [8, 7, 8, 9, 8], currentScores: [6, 6, 5, 6, 7], engaged: false, overdueDays: 12, nextReviewInDays: -9),
-        Account(
-            name: "Globex Retail", domain: "globex.example", industry: "Retail", region: "EMEA",
-            annualRevenue: 1_200_000, potentialRevenue: 2_500_000, strategic: true, owner: "sam", member: "priya",
-            value: [4, 3, 4], relationship: [4, 4, 3, 4, 3], monthlyRevenue: 90_000, monthlyGrowth: 1.005,
-            customers: [Customer(name: "Hana Hill", role: .customerEditor)],
-            people: [
-                Person(name: "Hana Hill", title: "Chief Digital Officer", department: "Digital", role: .decisionMaker, influence: .high,
-                       attitude: .supporter, concerns: "Store analytics in every region", reportsTo: nil, knownBy: [("sam", .strong)]),
-                Person(name: "Ivan Ito", title: "Head of Stores", department: "Retail", role: .user, influence: .medium,
-                       attitude: .neutral, concerns: "Ease of use for store managers", reportsTo: 0, knownBy: [("priya", .moderate)]),
-                Person(name: "Jade Jones", title: "Data Protection Officer", department: "Legal", role: .blocker, influence: .high,
-                       attitude: .skeptic, concerns: "Customer data leaving the EU", reportsTo: nil, knownBy: [("priya", .strong)]),
-            ],
-            earlierScores: [7, 6, 7, 7, 7], currentScores: [7, 7, 7, 8, 7], engaged: true, overdueDays: 3, nextReviewInDays: 20),
-        Account(
-            name: "Initech Banking", domain: "initech.example", industry: "Banking", region: "APAC",
-            annualRevenue: 950_000, potentialRevenue: 3_000_000, strategic: true, owner: "sam", member: nil,
-            value: [3, 4, 5], relationship: [3, 3, 4, 3, 3], monthlyRevenue: 70_000, monthlyGrowth: 1.01,
-            customers: [Customer(name: "Kai Kim", role: .customerEditor)],
-            people: [
-                Person(name: "Kai Kim", title: "Chief Risk Officer", department: "Risk", role: .decisionMaker, influence: .high,
-                       attitude: .supporter, concerns: "Regulatory reporting deadlines", reportsTo: nil, knownBy: [("sam", .strong)]),
-                Person(name: "Lia Lopez", title: "Head of Compliance", department: "Risk", role: .influencer, influence: .high,
-                       attitude: .neutral, concerns: "Audit trails", reportsTo: 0, knownBy: [("sam", .strong)]),
-            ],
-            earlierScores: [7, 7, 7, 7, 7], currentScores: [7, 8, 7, 7, 8], engaged: true, overdueDays: 0, nextReviewInDays: 60),
-    ] + [
-        ("Umbrella Health", "Healthcare", "North America", Decimal(600_000), Decimal(4_000_000), [5, 4, 5], [2, 2, 2, 3, 2]),
-        ("Hooli Media", "Media", "North America", Decimal(300_000), Decimal(900_000), [2, 3, 2], [4, 4, 3, 4, 4]),
-        ("Stark Logistics", "Logistics", "EMEA", Decimal(450_000), Decimal(1_200_000), [3, 3, 3], [3, 2, 3, 3, 3]),
-        ("Wayne Foods", "Food", "LATAM", Decimal(200_000), Decimal(400_000), [2, 2, 1], [2, 3, 2, 2, 2]),
-    ].map { name, industry, region, revenue, potential, value, relationship in
-        Account(
-            name: name, domain: name.split(separator: " ")[0].lowercased() + ".example", industry: industry, region: region,
-            annualRevenue: revenue, potentialRevenue: potential, strategic: false, owner: "priya", member: nil,
-            value: value, relationship: relationship, monthlyRevenue: revenue / 12, monthlyGrowth: 1, customers: [], people: [],
-            earlierScores: [], currentScores: [], engaged: false, overdueDays: 0, nextReviewInDays: 0)
+    /// Why each account is planned, one of the four account objectives: Fabrikam is to be kept,
+    /// Contoso grown, Globex carried into its other regions' stores, Initech won against a rival.
+    /// Hooli, not yet decided, has none.
+    static let objectives: [String: AccountObjective] = [
+        "Contoso Manufacturing": .revenueGrowth, "Fabrikam Energy": .retention, "Globex Retail": .verticalPenetration,
+        "Initech Banking": .competitiveDifferentiation, "Umbrella Health": .revenueGrowth, "Stark Logistics": .retention,
+        "Wayne Foods": .competitiveDifferentiation,
+    ]
+
+    static let accounts: [Account] =
+        [
+            Account(
+                name: "Contoso Manufacturing", domain: "contoso.example", industry: "Manufacturing", region: "EMEA",
+                annualRevenue: 2_400_000, potentialRevenue: 6_000_000, strategic: true, owner: "sam", member: "priya",
+                value: [5, 5, 4], relationship: [5, 4, 5, 4, 4], monthlyRevenue: 150_000, monthlyGrowth: 1.02,
+                customers: [Customer(name: "Carla Chen", role: .customerEditor), Customer(name: "Dan Diaz", role: .customerViewer)],
+                people: [
+                    Person(
+                        name: "Carla Chen", title: "Chief Operating Officer", department: "Operations", role: .decisionMaker, influence: .high,
+                        attitude: .advocate, concerns: "Plant uptime and a single view of maintenance", reportsTo: nil,
+                        knownBy: [("sam", .strong), ("priya", .moderate)]),
+                    Person(
+                        name: "Frank Fox", title: "Chief Financial Officer", department: "Finance", role: .decisionMaker, influence: .high,
+                        attitude: .supporter, concerns: "Payback within 18 months", reportsTo: 0, knownBy: [("priya", .strong)]),
+                    Person(
+                        name: "Dan Diaz", title: "Head of Maintenance", department: "Operations", role: .champion, influence: .medium,
+                        attitude: .advocate, concerns: "Fewer unplanned stops", reportsTo: 0, knownBy: [("sam", .strong)]),
+                    Person(
+                        name: "Gita Gupta", title: "IT Architect", department: "IT", role: .influencer, influence: .medium,
+                        attitude: .neutral, concerns: "Integration with the ERP", reportsTo: 1, knownBy: [("priya", .moderate)]),
+                ],
+                earlierScores: [7, 7, 8, 7, 8], currentScores: [9, 8, 9, 8, 9], engaged: true, overdueDays: 0, nextReviewInDays: 40),
+            Account(
+                name: "Fabrikam Energy", domain: "fabrikam.example", industry: "Energy", region: "North America",
+                annualRevenue: 1_800_000, potentialRevenue: 5_000_000, strategic: true, owner: "priya", member: nil,
+                value: [4, 5, 4], relationship: [2, 2, 3, 3, 2], monthlyRevenue: 180_000, monthlyGrowth: 0.985,
+                customers: [Customer(name: "Omar Ortiz", role: .customerEditor)],
+                people: [
+                    Person(
+                        name: "Nina Novak", title: "Chief Executive Officer", department: "Executive", role: .decisionMaker, influence: .high,
+                        attitude: .skeptic, concerns: "Cost cutting across the grid business", reportsTo: nil, knownBy: [("priya", .weak)]),
+                    Person(
+                        name: "Omar Ortiz", title: "VP Grid Operations", department: "Operations", role: .influencer, influence: .high,
+                        attitude: .supporter, concerns: "Outage prediction", reportsTo: 0, knownBy: [("priya", .strong)]),
+                    Person(
+                        name: "Paul Price", title: "Procurement Director", department: "Procurement", role: .gatekeeper, influence: .medium,
+                        attitude: .opponent, concerns: "Vendor consolidation", reportsTo: 0, knownBy: []),
+                ],
+                earlierScores: [8, 7, 8, 9, 8], currentScores: [6, 6, 5, 6, 7], engaged: false, overdueDays: 12, nextReviewInDays: -9),
+            Account(
+                name: "Globex Retail", domain: "globex.example", industry: "Retail", region: "EMEA",
+                annualRevenue: 1_200_000, potentialRevenue: 2_500_000, strategic: true, owner: "sam", member: "priya",
+                value: [4, 3, 4], relationship: [4, 4, 3, 4, 3], monthlyRevenue: 90_000, monthlyGrowth: 1.005,
+                customers: [Customer(name: "Hana Hill", role: .customerEditor)],
+                people: [
+                    Person(
+                        name: "Hana Hill", title: "Chief Digital Officer", department: "Digital", role: .decisionMaker, influence: .high,
+                        attitude: .supporter, concerns: "Store analytics in every region", reportsTo: nil, knownBy: [("sam", .strong)]),
+                    Person(
+                        name: "Ivan Ito", title: "Head of Stores", department: "Retail", role: .user, influence: .medium,
+                        attitude: .neutral, concerns: "Ease of use for store managers", reportsTo: 0, knownBy: [("priya", .moderate)]),
+                    Person(
+                        name: "Jade Jones", title: "Data Protection Officer", department: "Legal", role: .blocker, influence: .high,
+                        attitude: .skeptic, concerns: "Customer data leaving the EU", reportsTo: nil, knownBy: [("priya", .strong)]),
+                ],
+                earlierScores: [7, 6, 7, 7, 7], currentScores: [7, 7, 7, 8, 7], engaged: true, overdueDays: 3, nextReviewInDays: 20),
+            Account(
+                name: "Initech Banking", domain: "initech.example", industry: "Banking", region: "APAC",
+                annualRevenue: 950_000, potentialRevenue: 3_000_000, strategic: true, owner: "sam", member: nil,
+                value: [3, 4, 5], relationship: [3, 3, 4, 3, 3], monthlyRevenue: 70_000, monthlyGrowth: 1.01,
+                customers: [Customer(name: "Kai Kim", role: .customerEditor)],
+                people: [
+                    Person(
+                        name: "Kai Kim", title: "Chief Risk Officer", department: "Risk", role: .decisionMaker, influence: .high,
+                        attitude: .supporter, concerns: "Regulatory reporting deadlines", reportsTo: nil, knownBy: [("sam", .strong)]),
+                    Person(
+                        name: "Lia Lopez", title: "Head of Compliance", department: "Risk", role: .influencer, influence: .high,
+                        attitude: .neutral, concerns: "Audit trails", reportsTo: 0, knownBy: [("sam", .strong)]),
+                ],
+                earlierScores: [7, 7, 7, 7, 7], currentScores: [7, 8, 7, 7, 8], engaged: true, overdueDays: 0, nextReviewInDays: 60),
+        ]
+        + [
+            ("Umbrella Health", "Healthcare", "North America", Decimal(600_000), Decimal(4_000_000), [5, 4, 5], [2, 2, 2, 3, 2]),
+            ("Hooli Media", "Media", "North America", Decimal(300_000), Decimal(900_000), [2, 3, 2], [4, 4, 3, 4, 4]),
+            ("Stark Logistics", "Logistics", "EMEA", Decimal(450_000), Decimal(1_200_000), [3, 3, 3], [3, 2, 3, 3, 3]),
+            ("Wayne Foods", "Food", "LATAM", Decimal(200_000), Decimal(400_000), [2, 2, 1], [2, 3, 2, 2, 2]),
+        ].map { name, industry, region, revenue, potential, value, relationship in
+            Account(
+                name: name, domain: name.split(separator: " ")[0].lowercased() + ".example", industry: industry, region: region,
+                annualRevenue: revenue, potentialRevenue: potential, strategic: false, owner: "priya", member: nil,
+                value: value, relationship: relationship, monthlyRevenue: revenue / 12, monthlyGrowth: 1, customers: [], people: [],
+                earlierScores: [], currentScores: [], engaged: false, overdueDays: 0, nextReviewInDays: 0)
+        }
+
+    // MARK: The whitespace map
+
+    /// Northwind's solutions catalogue: name and description.
+    static let solutions = [
+        ("Predictive Maintenance", "Sensor analytics that predict failures on critical lines"),
+        ("Field Service Cloud", "Scheduling and mobile work orders for technicians"),
+        ("Analytics Hub", "Self-service reporting across sites"),
+    ]
+
+    struct WhitespaceCell {
+        var unit: String
+        var solution: String
+        var status: WhitespaceStatus
+        var servedBy: WhitespaceProvider
+        var competitor = ""
+        var value: Decimal?
+        var contractEndsInDays: Int?
+        var note = ""
+        var idea = ""
+        var shared = false
+    }
+
+    /// An account's map, scaled to its potential: maintenance in use at the plants, field service
+    /// an opportunity shared with the customer, analytics held by a competitor until its contract ends.
+    static func whitespace(_ account: Account) -> [WhitespaceCell] {
+        let potential = account.potentialRevenue
+        return [
+            WhitespaceCell(unit: "Plant operations", solution: "Predictive Maintenance", status: .inUse, servedBy: .us, value: potential / 4),
+            WhitespaceCell(
+                unit: "Field service", solution: "Field Service Cloud", status: .opportunity, servedBy: .internal, value: potential / 5,
+                note: "their home-grown scheduler is end of life", idea: "One schedule for every technician, on their phones", shared: true),
+            WhitespaceCell(
+                unit: "Finance", solution: "Analytics Hub", status: .competitor, servedBy: .competitor, competitor: "Initrode Analytics",
+                value: potential / 10, contractEndsInDays: 200, note: "unhappy with Initrode's support; renewal talks start in Q3"),
+            WhitespaceCell(unit: "Field service", solution: "Predictive Maintenance", status: .notAFit, servedBy: .nobody),
+        ]
     }
 }

@@ -53,13 +53,17 @@ struct DemoHistory {
         // Each closed round opened ten days into its quarter, was answered five days later and closed after thirty.
         let ids = rounds.map(\.id), openedDaysAgo = rounds.map { DemoDates.daysSinceQuarterStart(offset: $0.quarter) - 10 }
         try await inTenant(database) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE scoring_rounds r SET opened_at = now() - b.days * interval '1 day',
                     closed_at = now() - (b.days - 30) * interval '1 day', updated_at = now() - (b.days - 30) * interval '1 day'
                 FROM unnest(\(ids)::uuid[], \(openedDaysAgo)::int8[]) AS b (id, days)
                 WHERE r.id = b.id
                 """)
-            try await connection.query("""
+            // The demo's people are made up (example.* addresses): what the story told them is not mailed.
+            try await connection.query("UPDATE notifications SET mailed_at = now() WHERE mailed_at IS NULL")
+            try await connection.query(
+                """
                 UPDATE scorecard_responses s SET submitted_at = r.opened_at + interval '5 days', updated_at = r.opened_at + interval '5 days'
                 FROM scoring_rounds r WHERE r.id = s.round_id AND r.id = ANY (\(ids)::uuid[])
                 """)
@@ -76,7 +80,8 @@ struct DemoHistory {
             }
         }
         try await inTenant(database) { connection in
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO account_health_history (tenant_id, account_id, computed_at, score, band)
                 SELECT \(tenantID), p.account_id, now() - p.days * interval '1 day', p.score::numeric(5, 2), p.band
                 FROM unnest(\(accountIDs)::uuid[], \(days)::int8[], \(scores)::float8[], \(bands)::text[]) AS p (account_id, days, score, band)

@@ -1,5 +1,6 @@
-import Foundation
-import KeyplanRPC
+public import Foundation
+public import KeyplanRPC
+public import KeyplanServer
 import NIOPosix
 
 extension ServerConfiguration {
@@ -25,6 +26,21 @@ extension ServerConfiguration {
         public var shutdownGraceSeconds: Double?
         public var metricsHost: String?
         public var metricsPort: Int?
+        /// The HTTP port: the Connect gateway, the portal and `/openapi.json`, on the RPC host.
+        public var httpPort: Int?
+        /// Mail (``MailConfiguration``): the relay, the sender, the portal's public address, the worker's pace.
+        public var smtpURL: String?
+        public var smtpPasswordFile: String?
+        public var smtpTrustRoots: String?
+        public var mailFrom: String?
+        public var mailReplyTo: String?
+        public var portalURL: String?
+        public var mailPollSeconds: Double?
+        public var mailLeaseSeconds: Double?
+        public var mailRetrySeconds: Double?
+        public var mailMaxAttempts: Int?
+        /// Webhooks may reach loopback and private addresses and use plain http (development, tests).
+        public var webhookAllowPrivateAddresses: Bool?
 
         public init() {}
 
@@ -53,6 +69,18 @@ extension ServerConfiguration {
             shutdownGraceSeconds = try value("SHUTDOWN_GRACE_SECONDS", as: Double.self)
             metricsHost = try value("METRICS_HOST", as: String.self)
             metricsPort = try value("METRICS_PORT", as: Int.self)
+            httpPort = try value("HTTP_PORT", as: Int.self)
+            smtpURL = try value("SMTP_URL", as: String.self)
+            smtpPasswordFile = try value("SMTP_PASSWORD_FILE", as: String.self)
+            smtpTrustRoots = try value("SMTP_TRUST_ROOTS", as: String.self)
+            mailFrom = try value("MAIL_FROM", as: String.self)
+            mailReplyTo = try value("MAIL_REPLY_TO", as: String.self)
+            portalURL = try value("PORTAL_URL", as: String.self)
+            mailPollSeconds = try value("MAIL_POLL_SECONDS", as: Double.self)
+            mailLeaseSeconds = try value("MAIL_LEASE_SECONDS", as: Double.self)
+            mailRetrySeconds = try value("MAIL_RETRY_SECONDS", as: Double.self)
+            mailMaxAttempts = try value("MAIL_MAX_ATTEMPTS", as: Int.self)
+            webhookAllowPrivateAddresses = try value("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", as: Bool.self)
         }
 
         /// Reads a JSON config file whose keys are this struct's property names.
@@ -72,12 +100,16 @@ extension ServerConfiguration {
         public var description: String { message }
     }
 
-    /// Where the metrics endpoint listens, as resolved from the same sources.
+    /// Where the metrics endpoint and the HTTP port listen, as resolved from the same sources.
     public struct MetricsAddress: Sendable, Equatable {
         /// Default `127.0.0.1`.
         public var host: String
         /// Default `9400`.
         public var port: Int
+        /// The HTTP port (gateway and portal). Default `7480`.
+        public var httpPort = 7480
+        /// Default `false`: webhooks reach public https addresses only.
+        public var webhookAllowPrivateAddresses = false
         public static var defaults: MetricsAddress { MetricsAddress(host: "127.0.0.1", port: 9400) }
     }
 
@@ -97,21 +129,24 @@ extension ServerConfiguration {
     public static func resolve(
         flags: Overrides, environment: [String: String], configFilePath: String?
     ) throws -> (server: ServerConfiguration, metrics: MetricsAddress) {
-        var sources: [Overrides] = []
-        if let path = configFilePath {
-            guard let data = FileManager.default.contents(atPath: path) else {
-                throw ConfigurationError(message: "cannot read the config file \(path)")
-            }
-            sources.append(try Overrides(configFile: data))
-        }
-        sources.append(try Overrides(environment: environment))
-        sources.append(flags)
+        let sources = try Overrides.sources(flags: flags, environment: environment, configFilePath: configFilePath)
         var server = ServerConfiguration.defaults
         var metrics = MetricsAddress.defaults
         for source in sources {
             try server.apply(source, metrics: &metrics)
         }
         return (server, metrics)
+    }
+
+    /// ``resolve(flags:environment:configFilePath:)``'s mail settings: `nil` without an SMTP URL.
+    /// Synchronous, reading files: in `async` code, run it on the thread pool.
+    public static func resolveMail(flags: Overrides, environment: [String: String], configFilePath: String?) throws -> MailConfiguration? {
+        let sources = try Overrides.sources(flags: flags, environment: environment, configFilePath: configFilePath)
+        var merged = Overrides()
+        for source in sources {
+            merged.merge(source)
+        }
+        return try MailConfiguration(settings: merged)
     }
 
     private mutating func apply(_ overrides: Overrides, metrics: inout MetricsAddress) throws {
@@ -137,7 +172,9 @@ extension ServerConfiguration {
         if let seconds = overrides.shutdownGraceSeconds { timeouts.shutdownGracePeriod = .seconds(seconds) }
         if let host = overrides.metricsHost { metrics.host = host }
         if let port = overrides.metricsPort { metrics.port = port }
-        guard (0...65535).contains(port), (0...65535).contains(metrics.port) else {
+        if let port = overrides.httpPort { metrics.httpPort = port }
+        if let allow = overrides.webhookAllowPrivateAddresses { metrics.webhookAllowPrivateAddresses = allow }
+        guard (0...65535).contains(port), (0...65535).contains(metrics.port), (0...65535).contains(metrics.httpPort) else {
             throw ConfigurationError(message: "ports must be between 0 and 65535")
         }
         guard limits.maxConcurrentCallsPerConnection > 0, limits.maxFrameSize > 0, limits.maxConnections > 0,
@@ -146,5 +183,40 @@ extension ServerConfiguration {
         else {
             throw ConfigurationError(message: "limits must be positive")
         }
+        // The server would raise a smaller value anyway; an operator who asked for one should hear so.
+        guard limits.maxFrameSize >= ServerConfiguration.Limits.minimumMaxFrameSize else {
+            throw ConfigurationError(
+                message: "maxFrameSize must be at least \(ServerConfiguration.Limits.minimumMaxFrameSize), the protocol's minimum")
+        }
+    }
+}
+
+extension ServerConfiguration.Overrides {
+    /// The config file's, the environment's and the flags' settings, in that order (a later one wins).
+    static func sources(flags: Self, environment: [String: String], configFilePath: String?) throws -> [Self] {
+        var sources: [Self] = []
+        if let path = configFilePath {
+            guard let data = FileManager.default.contents(atPath: path) else {
+                throw ServerConfiguration.ConfigurationError(message: "cannot read the config file \(path)")
+            }
+            sources.append(try Self(configFile: data))
+        }
+        sources.append(try Self(environment: environment))
+        sources.append(flags)
+        return sources
+    }
+
+    /// Takes the mail settings `later` sets.
+    mutating func merge(_ later: Self) {
+        smtpURL = later.smtpURL ?? smtpURL
+        smtpPasswordFile = later.smtpPasswordFile ?? smtpPasswordFile
+        smtpTrustRoots = later.smtpTrustRoots ?? smtpTrustRoots
+        mailFrom = later.mailFrom ?? mailFrom
+        mailReplyTo = later.mailReplyTo ?? mailReplyTo
+        portalURL = later.portalURL ?? portalURL
+        mailPollSeconds = later.mailPollSeconds ?? mailPollSeconds
+        mailLeaseSeconds = later.mailLeaseSeconds ?? mailLeaseSeconds
+        mailRetrySeconds = later.mailRetrySeconds ?? mailRetrySeconds
+        mailMaxAttempts = later.mailMaxAttempts ?? mailMaxAttempts
     }
 }

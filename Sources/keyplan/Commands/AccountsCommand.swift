@@ -23,7 +23,8 @@ struct AccountsCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the accounts you may see.", discussion: "Example:\n  keyplan accounts list --json")
+        static let configuration = CommandConfiguration(
+            abstract: "List the accounts you may see.", discussion: "Example:\n  keyplan accounts list --json")
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
@@ -34,7 +35,8 @@ struct AccountsCommand: AsyncParsableCommand {
 
     struct Get: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Show an account.", discussion: "Examples:\n  keyplan accounts get --account Contoso\n  keyplan accounts get --account 3f2a9c1e --json")
+            abstract: "Show an account.",
+            discussion: "Examples:\n  keyplan accounts get --account Contoso\n  keyplan accounts get --account 3f2a9c1e --json")
         @OptionGroup var account: AccountOption
         @OptionGroup var options: GlobalOptions
 
@@ -63,8 +65,10 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let participants = try await options.withClient { client, _ in try await client.participants(of: try await account.id(client)) }
             try options.print(ParticipantList(participants: participants)) {
-                participants.map { "\($0.person.label)\t\($0.person.kind == .customer ? "customer" : "seller"), \($0.roleWords.replacingOccurrences(of: "customer ", with: ""))" }
-                    .joined(separator: "\n")
+                participants.map {
+                    "\($0.person.label)\t\($0.person.kind == .customer ? "customer" : "seller"), \($0.roleWords.replacingOccurrences(of: "customer ", with: ""))"
+                }
+                .joined(separator: "\n")
             }
         }
     }
@@ -72,7 +76,9 @@ struct AccountsCommand: AsyncParsableCommand {
     struct AddMember: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "add-member", abstract: "Put a seller on an account's team (or change their team role).",
-            discussion: "Examples:\n  keyplan accounts add-member --account Contoso --user ana@acme.example\n  keyplan accounts add-member --account Contoso --user lee@acme.example --role owner")
+            discussion:
+                "Examples:\n  keyplan accounts add-member --account Contoso --user ana@acme.example\n  keyplan accounts add-member --account Contoso --user lee@acme.example --role owner"
+        )
         @OptionGroup var account: AccountOption
         @Option(help: ArgumentHelp("The seller: their email, or their user id.", valueName: "email")) var user: String
         @Option(help: "owner or member.") var role: TeamRole = .member
@@ -81,12 +87,15 @@ struct AccountsCommand: AsyncParsableCommand {
         func run() async throws {
             let accountName = try await options.withClient { client, _ in
                 let account = try await self.account.resolve(client)
-                let request = UUID(uuidString: user).map { AddTeamMemberRequest(accountID: account.id, userID: $0, role: role) }
+                let request =
+                    UUID(uuidString: user).map { AddTeamMemberRequest(accountID: account.id, userID: $0, role: role) }
                     ?? AddTeamMemberRequest(accountID: account.id, email: user, role: role)
                 try await client.addTeamMember(request)
                 return account.name
             }
-            try options.print(["account": accountName, "user": user, "role": role.rawValue]) { "\(user) is now \(role == .owner ? "an owner" : "a member") of \(accountName)'s team" }
+            try options.print(["account": accountName, "user": user, "role": role.rawValue]) {
+                "\(user) is now \(role == .owner ? "an owner" : "a member") of \(accountName)'s team"
+            }
         }
     }
 
@@ -100,7 +109,9 @@ struct AccountsCommand: AsyncParsableCommand {
                   keyplan accounts remove-member --account Contoso --user dana@contoso.example
                 """)
         @OptionGroup var account: AccountOption
-        @Option(help: ArgumentHelp("The person: their email, name, a unique prefix of either, or id (see `accounts participants`).", valueName: "email")) var user: String
+        @Option(
+            help: ArgumentHelp("The person: their email, name, a unique prefix of either, or id (see `accounts participants`).", valueName: "email"))
+        var user: String
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {

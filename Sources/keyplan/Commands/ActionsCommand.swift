@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import KeyplanAPI
+public import KeyplanAPI
 
 extension ActionStatus: ExpressibleByArgument {}
 extension ActionHorizon: ExpressibleByArgument {}
@@ -68,9 +68,10 @@ struct ActionsCommand: AsyncParsableCommand {
                 let accountID = try await account.id(client)
                 let ownerID = try await owner.asyncMap { try await People.of(accountID, client).resolve($0).userID }
                 let goalID = try await goal.asyncMap { try await Records.goal($0, account: accountID, client).id }
-                return try await client.createAction(CreateActionRequest(
-                    accountID: accountID, title: title, description: description, ownerID: ownerID, dueOn: due, status: status,
-                    horizon: horizon, goalID: goalID, shared: shared))
+                return try await client.createAction(
+                    CreateActionRequest(
+                        accountID: accountID, title: title, description: description, ownerID: ownerID, dueOn: due, status: status,
+                        horizon: horizon, goalID: goalID, shared: shared))
             }
             try options.print(action) { ActionsCommand.details(action) }
         }
@@ -158,8 +159,9 @@ struct ActionsCommand: AsyncParsableCommand {
             let actions = try await options.withClient { client, _ in
                 let accountID = try await account.id(client)
                 let ownerID = try await owner.asyncMap { try await People.of(accountID, client).resolve($0).userID }
-                return try await client.listActions(ListActionsRequest(
-                    accountID: accountID, horizon: horizon, status: status, ownerID: ownerID, sharedOnly: sharedOnly, overdueOnly: overdue))
+                return try await client.listActions(
+                    ListActionsRequest(
+                        accountID: accountID, horizon: horizon, status: status, ownerID: ownerID, sharedOnly: sharedOnly, overdueOnly: overdue))
             }
             try options.print(actions) { ActionPlanOutline.render(actions) }
         }

@@ -20,14 +20,18 @@ struct ActivityCommand: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
 
     func run() async throws {
-        let page = try await options.withClient { client, _ in try await client.activity(accountID: try await account.id(client), before: before, limit: limit) }
+        let page = try await options.withClient { client, _ in
+            try await client.activity(accountID: try await account.id(client), before: before, limit: limit)
+        }
         try options.print(page) {
             var lines = page.changes.map(\.text)
             if page.changes.isEmpty { lines.append("no changes") }
             if let next = page.nextBefore { lines.append("next page: --before \(next)") }
             if let engagement = page.engagement {
                 for window in [engagement.last30Days, engagement.last90Days] {
-                    lines.append("last \(window.days) days: \(window.customerEdits) customer edits, \(window.customerViews) customer views by \(window.customerVisitors) people on \(window.customerVisitDays) days")
+                    lines.append(
+                        "last \(window.days) days: \(window.customerEdits) customer edits, \(window.customerViews) customer views by \(window.customerVisitors) people on \(window.customerVisitDays) days"
+                    )
                 }
                 lines.append("last customer activity: \(engagement.lastCustomerActivityAt?.localDescription ?? "never")")
                 lines.append("last seller activity: \(engagement.lastSellerActivityAt?.localDescription ?? "never")")

@@ -53,8 +53,9 @@ struct CommentsCommand: AsyncParsableCommand {
             let comment = try await options.withClient { client, _ in
                 let (accountID, subject) = try await target.resolve(client)
                 let mentions = mention.isEmpty ? [] : try await People.of(accountID, client).resolve(mention).map(\.userID)
-                return try await client.addComment(AddCommentRequest(
-                    accountID: accountID, subject: subject, body: body, shared: shared ? true : nil, mentions: mentions))
+                return try await client.addComment(
+                    AddCommentRequest(
+                        accountID: accountID, subject: subject, body: body, shared: shared ? true : nil, mentions: mentions))
             }
             try options.print(comment) { CommentsCommand.line(comment) }
         }

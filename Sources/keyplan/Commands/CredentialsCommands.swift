@@ -34,7 +34,9 @@ extension GlobalOptions {
             kind == .session ? try await client.revokeSession(credential.id) : try await client.revokeAPIKey(credential.id)
             return credential
         }
-        try print(["revoked": revoked.id]) { "revoked \(revoked.kind == .session ? "the session" : "the API key") \(revoked.name) (\(revoked.id.short))" }
+        try print(["revoked": revoked.id]) {
+            "revoked \(revoked.kind == .session ? "the session" : "the API key") \(revoked.name) (\(revoked.id.short))"
+        }
     }
 }
 

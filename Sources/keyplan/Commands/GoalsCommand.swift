@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import KeyplanAPI
+public import KeyplanAPI
 import KeyplanRPC
 
 extension GoalKind: ExpressibleByArgument {}
@@ -49,7 +49,8 @@ struct GoalsCommand: AsyncParsableCommand {
         if let date = goal.targetDate { lines.append("target date: \(date)") }
         for metric in goal.metrics {
             let unit = metric.unit.isEmpty ? "" : " \(metric.unit)"
-            lines.append("metric \(metric.name): baseline \(value(metric.baseline)), target \(value(metric.target)), current \(value(metric.current))\(unit)")
+            lines.append(
+                "metric \(metric.name): baseline \(value(metric.baseline)), target \(value(metric.target)), current \(value(metric.current))\(unit)")
         }
         for solution in goal.solutions {
             lines.append("solution \(solution.solution)" + (solution.note.isEmpty ? "" : ": \(solution.note)"))
@@ -213,7 +214,8 @@ struct GoalsCommand: AsyncParsableCommand {
                 let updated = try await options.withClient { client, _ in
                     let found = try await goal.resolve(client)
                     return try await options.coEditing(GoalView.self, read: version) {
-                        try await client.removeGoalMetric(RemoveGoalMetricRequest(accountID: found.accountID, goalID: found.id, expectedVersion: version, name: name))
+                        try await client.removeGoalMetric(
+                            RemoveGoalMetricRequest(accountID: found.accountID, goalID: found.id, expectedVersion: version, name: name))
                     }
                 }
                 try options.print(updated) { GoalsCommand.details(updated) }
@@ -257,7 +259,8 @@ struct GoalsCommand: AsyncParsableCommand {
         func run() async throws {
             let tree = try await options.withClient { client, _ in try await client.goals(accountID: try await account.id(client)) }
             try options.print(tree) {
-                tree.nodes.isEmpty ? "no goals yet"
+                tree.nodes.isEmpty
+                    ? "no goals yet"
                     : tree.nodes.flatMap { node in [GoalsCommand.line(node.goal)] + node.children.map { "  " + GoalsCommand.line($0) } }
                         .joined(separator: "\n")
             }

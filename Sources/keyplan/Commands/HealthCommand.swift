@@ -37,7 +37,10 @@ struct HealthCommand: AsyncParsableCommand {
             let points = signal.value == nil ? "-" : score(signal.contribution)
             table.add(signal.kind.label, score(signal.weight), signal.value == nil ? "no data" : score(signal.value), points, signal.detail)
         }
-        var lines = ["\(health.accountName): health \(score(report.score)) (\(report.band.rawValue)), computed \(health.computedAt.localDescription)", "", table.text]
+        var lines = [
+            "\(health.accountName): health \(score(report.score)) (\(report.band.rawValue)), computed \(health.computedAt.localDescription)", "",
+            table.text,
+        ]
         if let renormalization = report.renormalization {
             let names = renormalization.withoutData.map(\.label)
             let listed = names.count < 2 ? names.joined() : names.dropLast().joined(separator: ", ") + " and " + names.last!
@@ -64,19 +67,27 @@ struct HealthCommand: AsyncParsableCommand {
                 Examples:
                   keyplan health risks
                   keyplan health risks --limit 10 --json
+                  keyplan health risks --objective retention
+                  keyplan health risks --by-objective
                 """)
         @Option(help: "1 to 500.") var limit = 100
+        @Option(help: "Only the accounts planned for this objective.") var objective: AccountObjective?
+        @Flag(help: "The list under a heading per objective (lowest score first in each).") var byObjective = false
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
-            let risks = try await options.withClient { client, _ in try await client.risks(limit: limit) }
+            let risks = try await options.withClient { client, _ in try await client.risks(limit: limit, objective: objective) }
             try options.print(risks) {
                 guard !risks.isEmpty else { return "no account is at risk" }
-                return risks.map { risk in
-                    let fell = risk.earlierScore.flatMap { $0 - risk.score >= 1 ? " (fell from \(score($0)))" : nil } ?? ""
-                    return (["\(risk.accountName)  \(score(risk.score)) \(risk.band.rawValue)\(fell)  \(risk.accountID.short)"]
-                        + risk.reasons.map { "  - \($0)" }).joined(separator: "\n")
-                }.joined(separator: "\n")
+                func text(_ risks: [AccountRisk]) -> String {
+                    risks.map { risk in
+                        let fell = risk.earlierScore.flatMap { $0 - risk.score >= 1 ? " (fell from \(score($0)))" : nil } ?? ""
+                        return
+                            (["\(risk.accountName)  \(score(risk.score)) \(risk.band.rawValue)\(fell)  \(risk.accountID.short)"]
+                            + risk.reasons.map { "  - \($0)" }).joined(separator: "\n")
+                    }.joined(separator: "\n")
+                }
+                return byObjective ? groupedByObjective(risks, objective: \.objective, text: text) : text(risks)
             }
         }
     }
@@ -104,7 +115,9 @@ struct HealthCommand: AsyncParsableCommand {
             let changes = try weight.map { try Self.parse($0) }
             let settings = try await options.withClient { client, _ in
                 var settings = try await client.healthSettings()
-                guard published || defaults || !changes.isEmpty || riskThreshold != nil || dropThreshold != nil || dropWindow != nil else { return settings }
+                guard published || defaults || !changes.isEmpty || riskThreshold != nil || dropThreshold != nil || dropWindow != nil else {
+                    return settings
+                }
                 if published && defaults { throw CLIError("--published and --defaults exclude each other") }
                 if published { settings.weights = .published }
                 if defaults { settings.weights = .defaults }
@@ -117,16 +130,21 @@ struct HealthCommand: AsyncParsableCommand {
             try options.print(settings) {
                 var table = TextTable("signal", "weight")
                 for kind in HealthSignal.Kind.allCases { table.add(kind.rawValue, score(settings.weights[kind])) }
-                return table.text + "\nat risk below \(score(settings.riskThreshold)), or after a fall of \(score(settings.dropThreshold)) points within \(settings.dropWindowDays) days"
+                return table.text
+                    + "\nat risk below \(score(settings.riskThreshold)), or after a fall of \(score(settings.dropThreshold)) points within \(settings.dropWindowDays) days"
             }
         }
 
         static func parse(_ text: String) throws -> (HealthSignal.Kind, Double) {
             let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
             guard parts.count == 2, let kind = HealthSignal.Kind(rawValue: parts[0]) else {
-                throw CLIError("--weight must be signal=weight with a signal of: \(HealthSignal.Kind.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(text)\"")
+                throw CLIError(
+                    "--weight must be signal=weight with a signal of: \(HealthSignal.Kind.allCases.map(\.rawValue).joined(separator: ", ")); got \"\(text)\""
+                )
             }
-            guard let value = Double(parts[1]), value.isFinite else { throw CLIError("the weight of \(parts[0]) must be a number; got \"\(parts[1])\"") }
+            guard let value = Double(parts[1]), value.isFinite else {
+                throw CLIError("the weight of \(parts[0]) must be a number; got \"\(parts[1])\"")
+            }
             return (kind, value)
         }
     }

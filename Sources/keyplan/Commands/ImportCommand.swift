@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import KeyplanAPI
+public import KeyplanAPI
 
 extension ImportKind: ExpressibleByArgument {}
 

@@ -9,13 +9,14 @@ struct InvitationsCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Revoke.self, Accept.self])
 
     static func line(_ invitation: Invitation) -> String {
-        let state = invitation.acceptedAt != nil ? "accepted" : invitation.revokedAt != nil ? "revoked" : "expires \(invitation.expiresAt.localDescription)"
+        let state =
+            invitation.acceptedAt != nil ? "accepted" : invitation.revokedAt != nil ? "revoked" : "expires \(invitation.expiresAt.localDescription)"
         return "\(invitation.id.short)  \(invitation.email)  \(invitation.role.rawValue.replacingOccurrences(of: "_", with: " "))  \(state)"
     }
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Invite a customer contact; prints the token to deliver, once.",
+            abstract: "Invite a customer contact: the server mails them the link (with a relay), and the token is printed once.",
             discussion: """
                 Example:
                   keyplan invitations create --account Globex --email dana@globex.example --role customer_editor
@@ -28,10 +29,16 @@ struct InvitationsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let created = try await options.withClient { client, _ in
-                try await client.createInvitation(CreateInvitationRequest(
-                    accountID: try await account.id(client), email: email, role: role, expiresInSeconds: expiresIn))
+                try await client.createInvitation(
+                    CreateInvitationRequest(
+                        accountID: try await account.id(client), email: email, role: role, expiresInSeconds: expiresIn))
             }
-            try options.print(created) { InvitationsCommand.line(created.invitation) + "\ntoken \(created.token) (shown only now)" }
+            try options.print(created) {
+                InvitationsCommand.line(created.invitation) + "\ntoken \(created.token) (shown only now)"
+                    + (created.mailID == nil
+                        ? "\nthe server sends no mail: deliver the token yourself"
+                        : "\ninvitation mail queued to \(created.invitation.email) (see keyplan notifications deliveries)")
+            }
         }
     }
 
@@ -66,8 +73,10 @@ struct InvitationsCommand: AsyncParsableCommand {
             let revoked = try await options.withClient { client, _ in
                 let accountID = try await account.id(client)
                 let pending = try await client.listInvitations(accountID: accountID).filter { $0.acceptedAt == nil && $0.revokedAt == nil }
-                let found = try Reference(noun: "pending invitation", items: pending, id: \.id, names: { [$0.email] }, describe: InvitationsCommand.line)
-                    .resolve(invitation)
+                let found = try Reference(
+                    noun: "pending invitation", items: pending, id: \.id, names: { [$0.email] }, describe: InvitationsCommand.line
+                )
+                .resolve(invitation)
                 try await client.revokeInvitation(accountID: accountID, invitationID: found.id)
                 return found
             }

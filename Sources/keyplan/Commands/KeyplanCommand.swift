@@ -9,7 +9,7 @@ struct KeyplanCommand: AsyncParsableCommand {
         subcommands: [
             LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, ContextCommand.self,
             UsersCommand.self, InvitationsCommand.self, SessionsCommand.self, APIKeysCommand.self,
-            AccountsCommand.self, AuditCommand.self, PortfolioCommand.self, ImportCommand.self,
+            AccountsCommand.self, AuditCommand.self, PortfolioCommand.self, ImportCommand.self, ExportCommand.self,
             // The shared workspace (#7): goals and comments.
             GoalsCommand.self, CommentsCommand.self,
 
@@ -20,13 +20,19 @@ struct KeyplanCommand: AsyncParsableCommand {
             ScorecardsCommand.self,
 
             // The action plan.
-            ActionsCommand.self, ProcessCommand.self, ReviewsCommand.self,
+            ActionsCommand.self, ProcessCommand.self, JourneyCommand.self, ReviewsCommand.self,
+
+            // The whitespace map.
+            WhitespaceCommand.self,
 
             // History, activity, watch, notifications.
             HistoryCommand.self, ActivityCommand.self, WatchCommand.self, NotificationsCommand.self,
 
             // Health, coaching, analytics.
             HealthCommand.self, CoachingCommand.self, AnalyticsCommand.self,
+
+            // Webhooks.
+            WebhooksCommand.self,
         ]
     )
 }

@@ -39,14 +39,20 @@ struct LoginCommand: AsyncParsableCommand {
         let token: String, expiresAt: Date?, identity: Identity
         if apiKey {
             token = try await SecretPrompt.read("API key")
-            identity = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: token, timeout: options.callTimeout(default: GlobalOptions.defaultTimeout)) { try await $0.whoAmI() }
+            identity = try await GlobalOptions.withClient(
+                server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: token,
+                timeout: options.callTimeout(default: GlobalOptions.defaultTimeout)
+            ) { try await $0.whoAmI() }
             expiresAt = nil
         } else {
             guard let tenant, let email else {
                 throw CLIError("--tenant and --email are needed to sign in with a password (or use --api-key)", code: "INVALID_ARGUMENT")
             }
             let password = try await SecretPrompt.read("password")
-            let grant = try await GlobalOptions.withClient(server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: nil, timeout: options.callTimeout(default: GlobalOptions.defaultTimeout)) {
+            let grant = try await GlobalOptions.withClient(
+                server: server, tls: transport.tls, trustRoots: transport.trustRoots, token: nil,
+                timeout: options.callTimeout(default: GlobalOptions.defaultTimeout)
+            ) {
                 try await $0.signIn(tenantSlug: tenant, email: email, password: password)
             }
             (token, expiresAt, identity) = (grant.token, grant.expiresAt, grant.identity)
@@ -117,8 +123,9 @@ struct ContextCommand: AsyncParsableCommand {
         func run() async throws {
             let file = try await ClientConfigFile.load(from: options.configPath)
             let entries = file.contexts.sorted { $0.key < $1.key }.map { name, context in
-                Entry(name: name, server: context.server, tenant: context.tenant, email: context.email,
-                      current: name == file.currentContext, signedIn: context.token != nil)
+                Entry(
+                    name: name, server: context.server, tenant: context.tenant, email: context.email,
+                    current: name == file.currentContext, signedIn: context.token != nil)
             }
             try options.print(entries) {
                 entries.map { "\($0.current ? "*" : " ") \($0.name)\t\($0.server)\t\($0.email ?? "")" }.joined(separator: "\n")

@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import KeyplanAPI
+public import KeyplanAPI
 import KeyplanRPC
 
 extension DecisionRole: ExpressibleByArgument {}
@@ -70,8 +70,10 @@ struct MapCommand: AsyncParsableCommand {
 
         /// The fields given as `none`.
         var cleared: [Contact.ClearableField] {
-            [(email?.clears, Contact.ClearableField.email), (reportsTo?.clears, .reportsTo), (role?.clears, .decisionRole),
-             (influence?.clears, .influence), (attitude?.clears, .attitude)].compactMap { $0.0 == true ? $0.1 : nil }
+            [
+                (email?.clears, Contact.ClearableField.email), (reportsTo?.clears, .reportsTo), (role?.clears, .decisionRole),
+                (influence?.clears, .influence), (attitude?.clears, .attitude),
+            ].compactMap { $0.0 == true ? $0.1 : nil }
         }
 
         func managerID(in map: RelationshipMap) throws -> UUID? {
@@ -96,10 +98,12 @@ struct MapCommand: AsyncParsableCommand {
             let contact = try await options.withClient { client, _ in
                 let accountID = try await account.id(client)
                 let manager = fields.reportsTo?.value == nil ? nil : try fields.managerID(in: try await client.relationshipMap(of: accountID))
-                return try await client.addContact(AddContactRequest(
-                    accountID: accountID, fullName: name, email: fields.email?.value, title: fields.title ?? "", department: fields.department ?? "",
-                    reportsTo: manager, decisionRole: fields.role?.value, influence: fields.influence?.value, attitude: fields.attitude?.value,
-                    concerns: fields.concerns ?? ""))
+                return try await client.addContact(
+                    AddContactRequest(
+                        accountID: accountID, fullName: name, email: fields.email?.value, title: fields.title ?? "",
+                        department: fields.department ?? "",
+                        reportsTo: manager, decisionRole: fields.role?.value, influence: fields.influence?.value, attitude: fields.attitude?.value,
+                        concerns: fields.concerns ?? ""))
             }
             try options.print(contact) { MapCommand.line(contact) }
         }
@@ -148,7 +152,8 @@ struct MapCommand: AsyncParsableCommand {
             let removed = try await options.withClient { client, _ in
                 let (_, contact) = try await target.resolve(client)
                 try await options.coEditing(Contact.self, read: version) {
-                    try await client.removeContact(RemoveContactRequest(accountID: contact.accountID, contactID: contact.id, expectedVersion: version))
+                    try await client.removeContact(
+                        RemoveContactRequest(accountID: contact.accountID, contactID: contact.id, expectedVersion: version))
                 }
                 return contact
             }
@@ -182,7 +187,9 @@ struct MapCommand: AsyncParsableCommand {
             let indent = String(repeating: "  ", count: box.depth)
             lines.append(indent + MapCommand.line(contact))
             for relationship in map.relationships(with: contact.id) {
-                lines.append(indent + "    ↔ \(relationship.userName): \(relationship.strength.rawValue)" + (relationship.note.isEmpty ? "" : " — \(relationship.note)"))
+                lines.append(
+                    indent + "    ↔ \(relationship.userName): \(relationship.strength.rawValue)"
+                        + (relationship.note.isEmpty ? "" : " — \(relationship.note)"))
             }
         }
         return lines.joined(separator: "\n")
@@ -211,7 +218,8 @@ struct MapCommand: AsyncParsableCommand {
                 let (_, contact) = try await target.resolve(client)
                 let user = try await member.resolve(account: contact.accountID, client)
                 let request = SetRelationshipRequest(
-                    accountID: contact.accountID, contactID: contact.id, userID: user.userID, strength: strength, note: note, expectedVersion: version)
+                    accountID: contact.accountID, contactID: contact.id, userID: user.userID, strength: strength, note: note, expectedVersion: version
+                )
                 return (try await options.coEditing(Relationship.self, read: version) { try await client.setRelationship(request) }, contact.fullName)
             }
             try options.print(relationship) { MapCommand.line(relationship, contact: name) }
@@ -240,7 +248,9 @@ struct MapCommand: AsyncParsableCommand {
                 }
                 return (contact, user)
             }
-            try options.print(["contact": contact.id, "user": user.userID]) { "removed the relationship of \(user.displayName) with \(contact.fullName)" }
+            try options.print(["contact": contact.id, "user": user.userID]) {
+                "removed the relationship of \(user.displayName) with \(contact.fullName)"
+            }
         }
     }
 
@@ -277,7 +287,11 @@ struct MapCommand: AsyncParsableCommand {
         @Option(help: "The SVG file to write.") var output: String
         @OptionGroup var options: GlobalOptions
 
-        struct Written: Codable { var output: String; var contacts: Int; var reportsTo: Int }
+        struct Written: Codable {
+            var output: String
+            var contacts: Int
+            var reportsTo: Int
+        }
 
         func run() async throws {
             let (map, name) = try await options.withClient { client, _ in

@@ -1,17 +1,22 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import KeyplanAPI
+public import KeyplanAPI
 
-/// `keyplan notifications`: your own notifications (list, ack), and the outbox as a delivering
-/// integration sees it (claim, confirm; admins, e.g. with an API key).
+extension NotificationKind: ExpressibleByArgument {}
+extension MailState: ExpressibleByArgument {}
+
+/// `keyplan notifications`: your own notifications (list, ack) and which of them come by mail
+/// (settings); the tenant's outgoing mail (deliveries, retry; admins); and the outbox as a
+/// delivering integration sees it (claim, confirm; admins, e.g. with an API key).
 struct NotificationsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "notifications", abstract: "Your notifications; claiming and confirming deliveries (integrations).",
-        subcommands: [List.self, Acknowledge.self, Claim.self, Confirm.self])
+        commandName: "notifications", abstract: "Your notifications and mail settings; the tenant's mail deliveries (admins); integrations.",
+        subcommands: [List.self, Acknowledge.self, Settings.self, Deliveries.self, Retry.self, Claim.self, Confirm.self])
 
     static func line(_ notification: NotificationView) -> String {
         let state = notification.acknowledgedAt.map { "read \($0.localDescription)" } ?? "unread"
-        return "\(notification.id.short)\t\(notification.createdAt.localDescription)\t\(notification.kind.rawValue)\t\(state)\t\(notification.message)"
+        return
+            "\(notification.id.short)\t\(notification.createdAt.localDescription)\t\(notification.kind.rawValue)\t\(state)\t\(notification.message)"
     }
 
     /// Every unread notification of the caller, following the pages.
@@ -82,8 +87,10 @@ struct NotificationsCommand: AsyncParsableCommand {
         func run() async throws {
             let claimed = try await options.withClient { client, _ in try await client.claimNotifications(limit: limit, leaseSeconds: lease) }
             try options.print(ClaimedNotifications(notifications: claimed)) {
-                claimed.isEmpty ? "nothing to deliver" : claimed.map { "\($0.recipientName) <\($0.recipientEmail)>\t" + NotificationsCommand.line($0.notification) }
-                    .joined(separator: "\n")
+                claimed.isEmpty
+                    ? "nothing to deliver"
+                    : claimed.map { "\($0.recipientName) <\($0.recipientEmail)>\t" + NotificationsCommand.line($0.notification) }
+                        .joined(separator: "\n")
             }
         }
     }
@@ -98,6 +105,102 @@ struct NotificationsCommand: AsyncParsableCommand {
         func run() async throws {
             let changed = try await options.withClient { client, _ in try await client.confirmDelivery(ids) }
             try options.print(NotificationCount(changed: changed)) { "\(changed) confirmed" }
+        }
+    }
+
+    struct Settings: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show or change which notifications you get by mail, and whether as one daily digest.",
+            discussion: """
+                Kinds: \(NotificationKind.allCases.map(\.rawValue).joined(separator: ", ")). Without options, shows your settings.
+
+                Examples:
+                  keyplan notifications settings
+                  keyplan notifications settings --digest
+                  keyplan notifications settings --mute review_due --unmute mention --no-digest
+                """)
+        @Option(help: "A kind to stop mailing you (repeatable).") var mute: [NotificationKind] = []
+        @Option(help: "A kind to mail you again (repeatable).") var unmute: [NotificationKind] = []
+        @Flag(inversion: .prefixedNo, help: "One mail a day listing the day's notifications, instead of a mail each.") var digest: Bool?
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            if let both = Set(mute).intersection(unmute).first { throw ValidationError("--mute and --unmute both name \(both.rawValue)") }
+        }
+
+        func run() async throws {
+            let settings = try await options.withClient { client, _ in
+                let current = try await client.notificationSettings()
+                guard !mute.isEmpty || !unmute.isEmpty || digest != nil else { return current }
+                let muted = Set(current.mutedKinds).union(mute).subtracting(unmute)
+                return try await client.updateNotificationSettings(
+                    NotificationSettings(mutedKinds: muted.sorted { $0.rawValue < $1.rawValue }, digest: digest ?? current.digest))
+            }
+            try options.print(settings) {
+                let mailed = NotificationKind.allCases.filter { !settings.mutedKinds.contains($0) }
+                return [
+                    "mailed:\t" + (mailed.isEmpty ? "nothing" : mailed.map(\.rawValue).joined(separator: ", ")),
+                    "muted:\t" + (settings.mutedKinds.isEmpty ? "nothing" : settings.mutedKinds.map(\.rawValue).joined(separator: ", ")),
+                    "digest:\t" + (settings.digest ? "daily, next \(settings.nextDigestAt?.localDescription ?? "soon")" : "off (a mail each)"),
+                ].joined(separator: "\n")
+            }
+        }
+    }
+
+    static func line(_ mail: MailDelivery) -> String {
+        let state =
+            switch mail.state {
+            case .queued: mail.attempts == 0 ? "queued" : "retry \(mail.nextAttemptAt?.localDescription ?? "soon") after \(mail.attempts)"
+            case .sent: "sent \(mail.sentAt?.localDescription ?? "")"
+            case .failed: "FAILED after \(mail.attempts)"
+            case .cancelled: "cancelled"
+            }
+        let to = mail.toName.map { "\($0) <\(mail.toAddress)>" } ?? mail.toAddress
+        return "\(mail.id.short)\t\(mail.createdAt.localDescription)\t\(mail.kind.rawValue)\t\(to)\t\(state)\t\(mail.subject)"
+            + (mail.state != .sent ? mail.lastError.map { "\n\t\($0)" } ?? "" : "")
+    }
+
+    struct Deliveries: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The tenant's outgoing mail, newest first: sent, waiting for a retry, failed (admins).",
+            discussion: "Examples:\n  keyplan notifications deliveries --failed\n  keyplan notifications deliveries --state queued --json")
+        @Flag(help: "Only mail that failed for good (same as --state failed).") var failed = false
+        @Option(help: "Only mail in this state: queued, sent, failed, cancelled.") var state: MailState?
+        @Option(help: "At most this many (1–500).") var limit: Int?
+        @Option(help: "The next-page cursor a previous page printed.") var cursor: String?
+        @OptionGroup var options: GlobalOptions
+
+        func validate() throws {
+            if failed, let state, state != .failed { throw ValidationError("--failed and --state \(state.rawValue) contradict each other") }
+        }
+
+        func run() async throws {
+            let page = try await options.withClient { client, _ in
+                try await client.mail(ListMailRequest(state: failed ? .failed : state, limit: limit, cursor: cursor))
+            }
+            try options.print(page) {
+                ((page.deliveries.isEmpty ? ["no mail"] : page.deliveries.map(NotificationsCommand.line))
+                    + (page.nextCursor.map { ["next page: --cursor \($0)"] } ?? [])).joined(separator: "\n")
+            }
+        }
+    }
+
+    struct Retry: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Send a failed mail again, now (admins).",
+            discussion: "Example (an id or unique id prefix, as `deliveries --failed` prints it):\n  keyplan notifications retry 3f2a9c1e")
+        @Argument(help: "The failed mail: its id or a unique id prefix.") var mail: String
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let retried = try await options.withClient { client, _ in
+                let failed = try await client.mail(ListMailRequest(state: .failed, limit: 500)).deliveries
+                let chosen = try Reference(
+                    noun: "failed mail", items: failed, id: \.id, names: { _ in [] }, describe: NotificationsCommand.line
+                ).resolve(mail)
+                return try await client.retryMail(chosen.id)
+            }
+            try options.print(retried) { "queued again: " + NotificationsCommand.line(retried) }
         }
     }
 }

@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import KeyplanAPI
+public import KeyplanAPI
 
 extension Quadrant: ExpressibleByArgument {}
 extension AccountStatus: ExpressibleByArgument {}
@@ -12,7 +12,9 @@ struct Amount: ExpressibleByArgument {
     let value: Decimal
 
     init?(argument: String) {
-        guard let value = Decimal(string: argument, locale: Locale(identifier: "en_US_POSIX")), argument.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" }) else {
+        guard let value = Decimal(string: argument, locale: Locale(identifier: "en_US_POSIX")),
+            argument.allSatisfy({ $0.isNumber || $0 == "." || $0 == "-" })
+        else {
             return nil
         }
         self.value = value
@@ -27,7 +29,10 @@ struct PortfolioCommand: AsyncParsableCommand {
 
     static func line(_ account: PortfolioAccount) -> String {
         let revenue = account.annualRevenue.map { "\($0) \(account.currency)" } ?? "-"
-        let scores = account.quadrant.map { "P\(account.priority ?? 0) \($0.rawValue) value \(account.valueScore ?? 0) relationship \(account.relationshipScore ?? 0)" } ?? "not assessed"
+        let scores =
+            account.quadrant.map {
+                "P\(account.priority ?? 0) \($0.rawValue) value \(account.valueScore ?? 0) relationship \(account.relationshipScore ?? 0)"
+            } ?? "not assessed"
         return "\(account.name)\t\(account.status.rawValue)\t\(revenue)\t\(scores)\t\(account.id.short)"
     }
 
@@ -41,14 +46,17 @@ struct PortfolioCommand: AsyncParsableCommand {
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "One page of the portfolio (pass --cursor for the next).",
-            discussion: "Examples:\n  keyplan portfolio list --quadrant strong_high --sort revenue\n  keyplan portfolio list --owner me --due")
+            discussion:
+                "Examples:\n  keyplan portfolio list --quadrant strong_high --sort revenue\n  keyplan portfolio list --owner me --due\n  keyplan portfolio list --objective retention\n  keyplan portfolio list --by-objective --sort revenue"
+        )
         @Option var quadrant: Quadrant?
         @Option var priority: Int?
         @Option var status: AccountStatus?
         @Option(help: ArgumentHelp("The owner: `me`, a seller's email or name (admins), or a user id.", valueName: "person")) var owner: String?
         @Option var region: String?
         @Option var industry: String?
-        @Option var objective: AccountObjective?
+        @Option(help: "retention, revenue_growth, vertical_penetration or competitive_differentiation.") var objective: AccountObjective?
+        @Flag(help: "The page's accounts under a heading per objective, in the sort's order within each.") var byObjective = false
         @Flag(help: "Only accounts due for review (never assessed, or longer ago than the review interval).") var due = false
         @Option(help: "name, priority, value, relationship or revenue.") var sort: PortfolioQuery.Sort = .priority
         @Option(help: "1 to 500.") var pageSize = 50
@@ -58,12 +66,17 @@ struct PortfolioCommand: AsyncParsableCommand {
         func run() async throws {
             let page = try await options.withClient { client, _ in
                 let query = PortfolioQuery(
-                    quadrant: quadrant, priority: priority, status: status, ownerID: try await owner.asyncMap { try await PortfolioCommand.seller($0, client) },
+                    quadrant: quadrant, priority: priority, status: status,
+                    ownerID: try await owner.asyncMap { try await PortfolioCommand.seller($0, client) },
                     region: region, industry: industry, objective: objective, dueForReview: due, sort: sort, pageSize: pageSize, cursor: cursor)
                 return try await client.portfolio(query)
             }
             try options.print(page) {
-                (page.accounts.map(PortfolioCommand.line) + (page.nextCursor.map { ["next page: --cursor \($0)"] } ?? [])).joined(separator: "\n")
+                let accounts =
+                    byObjective
+                    ? groupedByObjective(page.accounts, objective: \.objective) { $0.map(PortfolioCommand.line).joined(separator: "\n") }
+                    : page.accounts.map(PortfolioCommand.line).joined(separator: "\n")
+                return ([accounts] + (page.nextCursor.map { ["next page: --cursor \($0)"] } ?? [])).joined(separator: "\n")
             }
         }
     }
@@ -71,7 +84,9 @@ struct PortfolioCommand: AsyncParsableCommand {
     struct Profile: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Set an account's portfolio fields (others are kept).",
-            discussion: "Examples:\n  keyplan portfolio profile --account Contoso --industry Manufacturing --region EMEA\n  keyplan portfolio profile --account Contoso --currency EUR --revenue 1250000 --owner ana@acme.example")
+            discussion:
+                "Examples:\n  keyplan portfolio profile --account Contoso --industry Manufacturing --region EMEA\n  keyplan portfolio profile --account Contoso --currency EUR --revenue 1250000 --owner ana@acme.example"
+        )
         @OptionGroup var account: AccountOption
         @Option var industry: String?
         @Option var region: String?
@@ -79,7 +94,8 @@ struct PortfolioCommand: AsyncParsableCommand {
         @Option(help: "Current annual revenue, exact (1234567.89).") var revenue: Amount?
         @Option(help: "Potential annual revenue, exact.") var potential: Amount?
         @Option var growth: String?
-        @Option var objective: AccountObjective?
+        @Option(help: "Why the account is planned: retention, revenue_growth, vertical_penetration or competitive_differentiation.")
+        var objective: AccountObjective?
         @Option(help: ArgumentHelp("The owner, a seller on the account's team: email, name, `me` or id.", valueName: "person")) var owner: String?
         @Option(help: "The CRM's id of the account.") var externalID: String?
         @Option var status: AccountStatus?
@@ -118,7 +134,9 @@ struct PortfolioCommand: AsyncParsableCommand {
         func run() async throws {
             func answers(_ text: String) throws -> [Int] {
                 try text.split(separator: ",").map {
-                    guard let answer = Int($0.trimmingCharacters(in: .whitespaces)) else { throw CLIError("answers are whole numbers 1 to 5, got \"\($0)\"") }
+                    guard let answer = Int($0.trimmingCharacters(in: .whitespaces)) else {
+                        throw CLIError("answers are whole numbers 1 to 5, got \"\($0)\"")
+                    }
                     return answer
                 }
             }
@@ -132,7 +150,8 @@ struct PortfolioCommand: AsyncParsableCommand {
 
     static func line(_ assessment: Assessment) -> String {
         let score = assessment.score
-        return "\(assessment.assessedAt.localDescription)\tP\(score.priority) \(score.quadrant.rawValue)\tvalue \(score.value)\trelationship \(score.relationship)\t\(assessment.notes)"
+        return
+            "\(assessment.assessedAt.localDescription)\tP\(score.priority) \(score.quadrant.rawValue)\tvalue \(score.value)\trelationship \(score.relationship)\t\(assessment.notes)"
     }
 
     struct Assessments: AsyncParsableCommand {
@@ -150,7 +169,9 @@ struct PortfolioCommand: AsyncParsableCommand {
     struct Revenue: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "An account's revenue by month; with --period and --amount, record one month.",
-            discussion: "Examples:\n  keyplan portfolio revenue --account Contoso\n  keyplan portfolio revenue --account Contoso --period 2026-11 --amount 104500.00")
+            discussion:
+                "Examples:\n  keyplan portfolio revenue --account Contoso\n  keyplan portfolio revenue --account Contoso --period 2026-11 --amount 104500.00"
+        )
         @OptionGroup var account: AccountOption
         @Option(help: "The month, YYYY-MM.") var period: String?
         @Option(help: "The month's revenue, exact, in the account's currency.") var amount: Amount?
@@ -160,7 +181,8 @@ struct PortfolioCommand: AsyncParsableCommand {
             let history = try await options.withClient { client, _ in
                 let account = try await self.account.id(client)
                 switch (period, amount) {
-                case (let period?, let amount?): return try await client.recordRevenue(RecordRevenueRequest(accountID: account, period: period, amount: amount.value))
+                case (let period?, let amount?):
+                    return try await client.recordRevenue(RecordRevenueRequest(accountID: account, period: period, amount: amount.value))
                 case (nil, nil): return try await client.revenueHistory(of: account)
                 default: throw CLIError("--period and --amount go together: name both to record a month, neither to list", code: "INVALID_ARGUMENT")
                 }
@@ -192,7 +214,9 @@ struct PortfolioCommand: AsyncParsableCommand {
     struct Settings: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the tenant's scoring settings; with options, change them (admins).",
-            discussion: "Examples:\n  keyplan portfolio settings\n  keyplan portfolio settings --value-threshold 60 --priority-order weak_high,strong_low,weak_low")
+            discussion:
+                "Examples:\n  keyplan portfolio settings\n  keyplan portfolio settings --value-threshold 60 --priority-order weak_high,strong_low,weak_low"
+        )
         @Option(help: "Three weights 0-10, comma-separated.") var valueWeights: String?
         @Option(help: "Five weights 0-10, comma-separated.") var relationshipWeights: String?
         @Option(help: "Value score (0-100) from which value is high; ties are high.") var valueThreshold: Amount?
@@ -204,11 +228,15 @@ struct PortfolioCommand: AsyncParsableCommand {
         func run() async throws {
             let settings = try await options.withClient { client, _ in
                 var settings = try await client.portfolioSettings()
-                let changes = [valueWeights, relationshipWeights, priorityOrder].contains { $0 != nil }
+                let changes =
+                    [valueWeights, relationshipWeights, priorityOrder].contains { $0 != nil }
                     || valueThreshold != nil || relationshipThreshold != nil || reviewInterval != nil
                 guard changes else { return settings }
                 func integers(_ text: String) throws -> [Int] {
-                    try text.split(separator: ",").map { guard let n = Int($0) else { throw CLIError("expected whole numbers, got \"\($0)\"") }; return n }
+                    try text.split(separator: ",").map {
+                        guard let n = Int($0) else { throw CLIError("expected whole numbers, got \"\($0)\"") }
+                        return n
+                    }
                 }
                 if let valueWeights { settings.valueWeights = try integers(valueWeights) }
                 if let relationshipWeights { settings.relationshipWeights = try integers(relationshipWeights) }

@@ -49,8 +49,9 @@ struct ProcessCommand: AsyncParsableCommand {
             let step = try await options.withClient { client, _ in
                 let accountID = try await account.id(client)
                 let user = try await responsibleUser.asyncMap { try await People.of(accountID, client).resolve($0).userID }
-                return try await client.addProcessStep(AddProcessStepRequest(
-                    accountID: accountID, position: position, activity: activity, responsibleUserID: user, responsible: responsible, side: side))
+                return try await client.addProcessStep(
+                    AddProcessStepRequest(
+                        accountID: accountID, position: position, activity: activity, responsibleUserID: user, responsible: responsible, side: side))
             }
             try options.print(step) { ProcessCommand.line(step) }
         }

@@ -23,7 +23,8 @@ extension PortfolioCommand {
                 var accounts: [PortfolioAccount] = []
                 var cursor: String?
                 repeat {
-                    let page = try await client.portfolio(PortfolioQuery(status: status, sort: .value, pageSize: min(500, limit - accounts.count), cursor: cursor))
+                    let page = try await client.portfolio(
+                        PortfolioQuery(status: status, sort: .value, pageSize: min(500, limit - accounts.count), cursor: cursor))
                     accounts += page.accounts
                     cursor = page.nextCursor
                 } while cursor != nil && accounts.count < limit
@@ -37,7 +38,14 @@ extension PortfolioCommand {
                     throw CLIError("cannot write \(svg): \(error.localizedDescription)", code: "INVALID_ARGUMENT")
                 }
             }
-            try options.print(chart.points.map { ["name": $0.name, "relationship": "\($0.relationship)", "value": "\($0.value)", "revenue": $0.revenue.map { "\($0)" } ?? "", "status": $0.status.rawValue] }) {
+            try options.print(
+                chart.points.map {
+                    [
+                        "name": $0.name, "relationship": "\($0.relationship)", "value": "\($0.value)", "revenue": $0.revenue.map { "\($0)" } ?? "",
+                        "status": $0.status.rawValue,
+                    ]
+                }
+            ) {
                 chart.text() + (svg.map { "\nwrote \($0)" } ?? "")
             }
         }

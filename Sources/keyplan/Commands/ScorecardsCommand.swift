@@ -1,6 +1,6 @@
-import ArgumentParser
+public import ArgumentParser
 import Foundation
-import KeyplanAPI
+public import KeyplanAPI
 
 extension ScoreScale: ExpressibleByArgument {
     /// `1-10`.
@@ -71,16 +71,23 @@ struct ScorecardsCommand: AsyncParsableCommand {
         @Option(help: "A JSON file of criteria.") var criteriaFile: String?
         @OptionGroup var options: GlobalOptions
 
-        struct FileCriterion: Decodable { var name: String; var description: String?; var weight: Double }
+        struct FileCriterion: Decodable {
+            var name: String
+            var description: String?
+            var weight: Double
+        }
 
         func run() async throws {
             var drafts = try criteria.map(Self.criterion)
             if let criteriaFile {
                 let data = try Data(contentsOf: URL(fileURLWithPath: criteriaFile))
                 do {
-                    drafts += try JSONDecoder().decode([FileCriterion].self, from: data).map { CriterionDraft(name: $0.name, description: $0.description ?? "", weight: $0.weight) }
+                    drafts += try JSONDecoder().decode([FileCriterion].self, from: data).map {
+                        CriterionDraft(name: $0.name, description: $0.description ?? "", weight: $0.weight)
+                    }
                 } catch {
-                    throw CLIError("\(criteriaFile) is not a JSON array of {\"name\", \"description\", \"weight\"}: \(error)", code: "INVALID_ARGUMENT")
+                    throw CLIError(
+                        "\(criteriaFile) is not a JSON array of {\"name\", \"description\", \"weight\"}: \(error)", code: "INVALID_ARGUMENT")
                 }
             }
             let request = CreateTemplateRequest(name: name, scale: scale, criteria: drafts)
@@ -90,7 +97,8 @@ struct ScorecardsCommand: AsyncParsableCommand {
 
         /// `Name:weight`; the name may itself hold colons (the weight follows the last one).
         static func criterion(_ text: String) throws -> CriterionDraft {
-            guard let colon = text.lastIndex(of: ":"), let weight = Double(text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
+            guard let colon = text.lastIndex(of: ":"), let weight = Double(text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+            else {
                 throw CLIError("a criterion is \"Name:weight\", got \"\(text)\"")
             }
             return CriterionDraft(name: String(text[..<colon]), weight: weight)
@@ -158,7 +166,10 @@ struct ScorecardsCommand: AsyncParsableCommand {
     static func describe(_ template: ScorecardTemplate) -> String {
         let status = template.archivedAt.map { "archived \($0.localDescription)" } ?? (template.inUse ? "in use" : "not used yet")
         return "\(template.id.short)  \(template.name)  scale \(template.scale.minimum)-\(template.scale.maximum)  \(status)  v\(template.version)\n"
-            + TextTable(header: ["criterion", "weight", "description"], rows: template.criteria.map { [$0.name, $0.weight.map { number($0) } ?? "-", $0.description] }).text
+            + TextTable(
+                header: ["criterion", "weight", "description"],
+                rows: template.criteria.map { [$0.name, $0.weight.map { number($0) } ?? "-", $0.description] }
+            ).text
     }
 
     // MARK: Rounds
@@ -265,8 +276,10 @@ struct ScorecardsCommand: AsyncParsableCommand {
                     return "\(response.respondentName) (v\(response.version)): " + scores.joined(separator: ", ")
                         + (response.comment.isEmpty ? "" : "\n  “\(response.comment)”")
                 }
-                return ([ScorecardsCommand.line(detail.round), "scale \(detail.round.scale.minimum)-\(detail.round.scale.maximum)"]
-                    + detail.criteria.map { "- \($0.name)\($0.description.isEmpty ? "" : ": \($0.description)")" } + responses).joined(separator: "\n")
+                return
+                    ([ScorecardsCommand.line(detail.round), "scale \(detail.round.scale.minimum)-\(detail.round.scale.maximum)"]
+                    + detail.criteria.map { "- \($0.name)\($0.description.isEmpty ? "" : ": \($0.description)")" } + responses).joined(
+                        separator: "\n")
             }
         }
     }
@@ -293,12 +306,14 @@ struct ScorecardsCommand: AsyncParsableCommand {
                 let found = try await round.resolve(client)
                 let criteria = try await client.scoringRound(accountID: found.accountID, roundID: found.id).criteria
                 let answers = try scores.map { text in
-                    guard let colon = text.lastIndex(of: ":"), let score = Int(text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)) else {
+                    guard let colon = text.lastIndex(of: ":"), let score = Int(text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                    else {
                         throw CLIError("a score is \"Criterion name:score\", got \"\(text)\"", code: "INVALID_ARGUMENT")
                     }
                     let name = text[..<colon].trimmingCharacters(in: .whitespaces)
                     guard let criterion = criteria.first(where: { $0.name.caseInsensitiveCompare(name) == .orderedSame }) else {
-                        throw CLIError("no criterion “\(name)” in this round; it has: \(criteria.map(\.name).joined(separator: ", "))", code: "INVALID_ARGUMENT")
+                        throw CLIError(
+                            "no criterion “\(name)” in this round; it has: \(criteria.map(\.name).joined(separator: ", "))", code: "INVALID_ARGUMENT")
                     }
                     return CriterionScore(criterionID: criterion.id, score: score)
                 }
@@ -336,8 +351,10 @@ struct ScorecardsCommand: AsyncParsableCommand {
         let results = report.results
         let names = Dictionary(uniqueKeysWithValues: results.criteria.map { ($0.criterionID, $0.name) })
         let rows = results.criteria.map { criterion in
-            [criterion.name, number(criterion.weight), optional(criterion.mean), criterion.minimum.map(String.init) ?? "-",
-             criterion.maximum.map(String.init) ?? "-", optional(criterion.standardDeviation), String(criterion.respondentCount)]
+            [
+                criterion.name, number(criterion.weight), optional(criterion.mean), criterion.minimum.map(String.init) ?? "-",
+                criterion.maximum.map(String.init) ?? "-", optional(criterion.standardDeviation), String(criterion.respondentCount),
+            ]
         }
         let rate = results.responseRate.map { String(format: "%.0f%%", $0 * 100) } ?? "-"
         return """

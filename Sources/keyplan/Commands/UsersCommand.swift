@@ -1,6 +1,6 @@
-import ArgumentParser
-import Foundation
-import KeyplanAPI
+public import ArgumentParser
+public import Foundation
+public import KeyplanAPI
 
 extension TenantRole: ExpressibleByArgument {}
 extension CustomerRole: ExpressibleByArgument {}

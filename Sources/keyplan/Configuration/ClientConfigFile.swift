@@ -76,8 +76,9 @@ struct ClientConfigFile: Codable, Sendable, Equatable {
         var status = stat()
         guard stat(path, &status) == 0, status.st_mode & 0o077 != 0 else { return }
         let mode = String(status.st_mode & 0o777, radix: 8)
-        FileHandle.standardError.write(Data(
-            "warning: \(path) holds credentials and others can read it (mode \(mode)); run: chmod 600 \(path)\n".utf8))
+        FileHandle.standardError.write(
+            Data(
+                "warning: \(path) holds credentials and others can read it (mode \(mode)); run: chmod 600 \(path)\n".utf8))
     }
 
     /// The named context, or the current one.

@@ -1,5 +1,5 @@
-import ArgumentParser
-import KeyplanAPI
+public import ArgumentParser
+public import KeyplanAPI
 
 extension CalendarDate: ExpressibleByArgument {
     public init?(argument: String) { self.init(argument) }

@@ -21,7 +21,8 @@ extension GlobalOptions {
             return try await change()
         } catch let error as RPCError where error.code == .aborted {
             guard let current = try error.currentRecord(as: Record.self) else { throw CLIError(error) }
-            let situation = version.map { "it changed since you read it: you read version \($0), it is now at version \(current.version)" }
+            let situation =
+                version.map { "it changed since you read it: you read version \($0), it is now at version \(current.version)" }
                 ?? "it exists already, at version \(current.version)"
             throw CLIError(
                 """
@@ -37,7 +38,8 @@ extension GlobalOptions {
 
 /// The help text every changing command shares, so the rule reads the same everywhere.
 enum CoEditingHelp {
-    static let version = "The version you read (from show or list): if the record changed since, nothing is written and you are shown who changed it and how it reads now."
+    static let version =
+        "The version you read (from show or list): if the record changed since, nothing is written and you are shown who changed it and how it reads now."
     static let rule = """
         Like every shared record, it changes only where you say: options you leave out keep their values, \
         and --version names the version you read, so that nobody's edit is overwritten unseen.

@@ -1,3 +1,4 @@
+import Foundation
 import KeyplanAPI
 
 /// Rows of text as aligned columns for the terminal: each column as wide as its widest cell,

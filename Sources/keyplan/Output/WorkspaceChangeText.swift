@@ -12,6 +12,7 @@ extension WorkspaceChange {
     /// One line, for a live stream: the heading and the fields, separated by "; ".
     var line: String {
         let fields = readableFields()
-        return "\(at.localDescription)  \(actor.labelWithSide)  \(summary)" + (fields.isEmpty ? "" : ": " + fields.joined(separator: "; ")) + "  #\(id)"
+        return "\(at.localDescription)  \(actor.labelWithSide)  \(summary)" + (fields.isEmpty ? "" : ": " + fields.joined(separator: "; "))
+            + "  #\(id)"
     }
 }

@@ -7,7 +7,8 @@ import KeyplanAPI
 struct AccountOption: ParsableArguments {
     @Option(
         name: .customLong("account"),
-        help: ArgumentHelp("The account: its name, a unique prefix of its name or id, or its id. Optional when you can see only one.", valueName: "name"))
+        help: ArgumentHelp(
+            "The account: its name, a unique prefix of its name or id, or its id. Optional when you can see only one.", valueName: "name"))
     var name: String?
 
     /// The account's id: a full id as given (no lookup), else the account named.

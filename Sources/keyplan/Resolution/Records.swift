@@ -22,10 +22,17 @@ enum Records {
         return try Reference.named("process step", steps, name: \.activity, id: \.id).resolve(text)
     }
 
+    static func buyingStage(_ text: String, account accountID: UUID, _ client: KeyplanClient) async throws -> BuyingStage {
+        let stages = try await client.journey(of: accountID).stages
+        return try Reference.named("buying stage", stages, name: \.name, id: \.id).resolve(text)
+    }
+
     static func review(_ text: String, account accountID: UUID, _ client: KeyplanClient) async throws -> RoadmapReview {
         let reviews = try await client.listReviews(of: accountID)
-        return try Reference(noun: "review", items: reviews, id: \.id, names: { [$0.heldOn.description] }, describe: { "\($0.heldOn) (\($0.id.short))" })
-            .resolve(text)
+        return try Reference(
+            noun: "review", items: reviews, id: \.id, names: { [$0.heldOn.description] }, describe: { "\($0.heldOn) (\($0.id.short))" }
+        )
+        .resolve(text)
     }
 
     static func round(_ text: String, account accountID: UUID, _ client: KeyplanClient) async throws -> ScoringRound {
@@ -49,7 +56,7 @@ enum Records {
     }
 
     /// A record of any kind with a history: a goal, an action, a process step, a review, a scoring
-    /// round, a contact — by id (no lookup), id prefix or title. Kinds the caller may not see
+    /// round, a contact, a whitespace cell (“Finance × Analytics”) — by id (no lookup), id prefix or title. Kinds the caller may not see
     /// (a customer and the relationship map) are left out of the search.
     struct Named {
         var id: UUID
@@ -71,7 +78,12 @@ enum Records {
         try await gather("review") { try await client.listReviews(of: accountID).map { ($0.id, "review of \($0.heldOn)") } }
         try await gather("scoring round") { try await client.scoringRounds(accountID: accountID).map { ($0.id, "\($0.templateName) \($0.period)") } }
         try await gather("contact") { try await client.relationshipMap(of: accountID).contacts.map { ($0.id, $0.fullName) } }
-        return try Reference(noun: "record", items: records, id: \.id, names: { [$0.title] }, describe: { "\($0.kind) “\($0.title)” (\($0.id.short))" })
-            .resolve(text)
+        try await gather("whitespace cell") {
+            try await client.whitespace(of: accountID).cells.map { ($0.id, "\($0.businessUnit) × \($0.solutionName)") }
+        }
+        return try Reference(
+            noun: "record", items: records, id: \.id, names: { [$0.title] }, describe: { "\($0.kind) “\($0.title)” (\($0.id.short))" }
+        )
+        .resolve(text)
     }
 }

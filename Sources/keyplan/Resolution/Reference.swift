@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanAPI
 
 /// How people name things on the command line: by id, by name, or by an unambiguous prefix of
 /// either (as git takes a commit's prefix). One matcher for accounts, people and records, so that
@@ -29,7 +30,8 @@ struct Reference<Item> {
         let hex = folded.replacingOccurrences(of: "-", with: "")
         let prefixed = items.filter { item in
             names(item).contains { $0.lowercased().hasPrefix(folded) }
-                || (hex.count >= 4 && hex.allSatisfy(\.isHexDigit) && id(item).uuidString.lowercased().replacingOccurrences(of: "-", with: "").hasPrefix(hex))
+                || (hex.count >= 4 && hex.allSatisfy(\.isHexDigit)
+                    && id(item).uuidString.lowercased().replacingOccurrences(of: "-", with: "").hasPrefix(hex))
         }
         if prefixed.count == 1 { return prefixed[0] }
         if prefixed.count > 1 { throw ambiguous(wanted, prefixed) }
@@ -38,12 +40,16 @@ struct Reference<Item> {
     }
 
     private func ambiguous(_ text: String, _ candidates: [Item]) -> CLIError {
-        CLIError("“\(text)” could be \(candidates.count) \(plural ?? noun + "s"): \(Self.list(candidates.map(describe))); name one more precisely (or by id)", code: "INVALID_ARGUMENT")
+        CLIError(
+            "“\(text)” could be \(candidates.count) \(plural ?? noun + "s"): \(Self.list(candidates.map(describe))); name one more precisely (or by id)",
+            code: "INVALID_ARGUMENT")
     }
 
     /// Items known by one name each, described as "name (3f2a9c1e)".
     static func named(_ noun: String, _ items: [Item], name: KeyPath<Item, String>, id: KeyPath<Item, UUID>) -> Reference {
-        Reference(noun: noun, items: items, id: { $0[keyPath: id] }, names: { [$0[keyPath: name]] }, describe: { "\($0[keyPath: name]) (\($0[keyPath: id].short))" })
+        Reference(
+            noun: noun, items: items, id: { $0[keyPath: id] }, names: { [$0[keyPath: name]] },
+            describe: { "\($0[keyPath: name]) (\($0[keyPath: id].short))" })
     }
 
     /// At most ten, then how many more.

@@ -1,7 +1,8 @@
-@testable import KeyplanRPC
 import NIOCore
 import NIOEmbedded
 import Testing
+
+@testable import KeyplanRPC
 
 @Suite("Client connection handler")
 struct ClientConnectionHandlerTests {

@@ -1,7 +1,8 @@
-@testable import KeyplanRPC
 import KeyplanWire
 import NIOCore
 import Testing
+
+@testable import KeyplanRPC
 
 @Suite("Client connection state machine")
 struct ClientConnectionStateMachineTests {
@@ -56,8 +57,20 @@ struct ClientConnectionStateMachineTests {
     @Test("acknowledges settings and records the server's frame limit")
     func settings() {
         var machine = ready()
-        #expect(machine.receive(.settings(.init(values: [.init(id: 1, value: 4096)]))) == .send([.settings(.ack)]))
-        #expect(machine.peerMaxFrameSize == 4096)
+        #expect(machine.receive(.settings(.init(values: [.init(id: 1, value: 20_000)]))) == .send([.settings(.ack)]))
+        #expect(machine.peerMaxFrameSize == 20_000)
+    }
+
+    @Test("a server frame limit below the protocol's minimum is a violation")
+    func frameLimitBelowMinimum() {
+        var machine = ready()
+        guard case .close(let goAway?, let error) = machine.receive(.settings(.init(values: [.init(id: 1, value: 4096)]))) else {
+            Issue.record("expected a close with GOAWAY")
+            return
+        }
+        #expect(goAway.code == .internal)
+        #expect(goAway.message == "protocol violation: MAX_FRAME_SIZE of 4096 is below the minimum of 16384")
+        #expect(error.code == .unavailable)
     }
 
     @Test("HEADERS after a message, or twice, is a violation")

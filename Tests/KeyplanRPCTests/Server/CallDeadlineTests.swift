@@ -1,5 +1,6 @@
-@testable import KeyplanRPC
 import Testing
+
+@testable import KeyplanRPC
 
 @Suite("Call deadline")
 struct CallDeadlineTests {

@@ -1,7 +1,8 @@
-@testable import KeyplanRPC
 import KeyplanWire
 import NIOCore
 import Testing
+
+@testable import KeyplanRPC
 
 @Suite("Server connection state machine")
 struct ServerConnectionStateMachineTests {
@@ -19,10 +20,12 @@ struct ServerConnectionStateMachineTests {
     @Test("answers a preface with its own preface and settings")
     func preface() {
         var machine = ServerConnectionStateMachine(configuration: .init(maxFrameSize: 1024, maxConcurrentCalls: 7))
-        #expect(machine.receive(.preface(.init())) == .send([
-            .preface(.init()),
-            .settings(.init(values: [.init(id: 1, value: 1024), .init(id: 2, value: 7)])),
-        ]))
+        #expect(
+            machine.receive(.preface(.init()))
+                == .send([
+                    .preface(.init()),
+                    .settings(.init(values: [.init(id: 1, value: 1024), .init(id: 2, value: 7)])),
+                ]))
         #expect(machine.state == .active)
     }
 
@@ -36,10 +39,20 @@ struct ServerConnectionStateMachineTests {
     @Test("acknowledges settings, answers pings, records the client's frame limit")
     func settingsAndPing() {
         var machine = ready()
-        #expect(machine.receive(.settings(.init(values: [.init(id: 1, value: 99)]))) == .send([.settings(.ack)]))
-        #expect(machine.peerMaxFrameSize == 99)
+        #expect(machine.receive(.settings(.init(values: [.init(id: 1, value: 16_384)]))) == .send([.settings(.ack)]))
+        #expect(machine.peerMaxFrameSize == 16_384)
         #expect(machine.receive(.ping(42)) == .send([.pong(42)]))
         #expect(machine.receive(.settings(.ack)) == .none)
+    }
+
+    @Test("a client frame limit below the protocol's minimum is a violation")
+    func frameLimitBelowMinimum() {
+        var machine = ready()
+        #expect(
+            machine.receive(.settings(.init(values: [.init(id: 1, value: 16_383)])))
+                == .close(.init(lastCallID: 0, code: .internal, message: "protocol violation: MAX_FRAME_SIZE of 16383 is below the minimum of 16384"))
+        )
+        #expect(machine.state == .closed)
     }
 
     @Test("a call: open, message, half-close, end")
@@ -101,8 +114,9 @@ struct ServerConnectionStateMachineTests {
     @Test("a frame error closes with RESOURCE_EXHAUSTED for size, INTERNAL otherwise")
     func frameErrors() {
         var machine = ready()
-        #expect(machine.receiveError(.frameTooLarge(length: 2000, limit: 1024))
-            == .close(.init(lastCallID: 0, code: .resourceExhausted, message: FrameError.frameTooLarge(length: 2000, limit: 1024).description)))
+        #expect(
+            machine.receiveError(.frameTooLarge(length: 2000, limit: 1024))
+                == .close(.init(lastCallID: 0, code: .resourceExhausted, message: FrameError.frameTooLarge(length: 2000, limit: 1024).description)))
         var other = ready()
         guard case .close(let goAway?) = other.receiveError(.unknownFrameType(0x7F)) else {
             Issue.record("expected close")

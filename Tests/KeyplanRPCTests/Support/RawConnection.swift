@@ -21,7 +21,9 @@ struct RawConnection {
     /// so that only a server that never closes, not a loaded machine, fails a test),
     /// and returns the frames received and whether the server closed.
     /// With `until`, returns as soon as a frame satisfies it (`closed` is then false).
-    func exchange(_ bytes: [UInt8], timeout: Duration = .seconds(30), until: (@Sendable (Frame) -> Bool)? = nil) async throws -> (frames: [Frame], closed: Bool) {
+    func exchange(
+        _ bytes: [UInt8], timeout: Duration = .seconds(30), until: (@Sendable (Frame) -> Bool)? = nil
+    ) async throws -> (frames: [Frame], closed: Bool) {
         try await channel.executeThenClose { inbound, outbound in
             if !bytes.isEmpty { try await outbound.write(ByteBuffer(bytes: bytes)) }
             return try await withThrowingTaskGroup(of: (frames: [Frame], closed: Bool)?.self) { group in

@@ -1,8 +1,8 @@
 import KeyplanRPC
 import Logging
-import Testing
 import NIOCore
 import NIOPosix
+import Testing
 
 /// A real server on a free loopback port, and clients for it.
 struct TestServer {

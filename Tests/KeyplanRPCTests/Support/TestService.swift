@@ -93,7 +93,8 @@ enum TestMethods {
     static let sleep = method("Sleep", .unary, TestMessage.codec, TestMessage.codec)
     /// Fails with status `number` and message `text`.
     static let fail = method("Fail", .unary, TestMessage.codec, TestMessage.codec)
-    /// Sleeps `number` ms and ignores cancellation, like a handler stuck in uncancellable work.
+    /// Waits until released (the probe's `release-stubborn`) or `number` ms pass, deaf to cancellation, like a handler
+    /// stuck in uncancellable work.
     static let stubborn = method("Stubborn", .unary, TestMessage.codec, TestMessage.codec)
     /// Throws an error that is not an RPCError.
     static let crash = method("Crash", .unary, TestMessage.codec, TestMessage.codec)
@@ -106,10 +107,13 @@ enum TestMethods {
     static let hold = method("Hold", .clientStreaming, MessageCodec<[UInt8]>.rawBytes, TestMessage.codec)
     /// Answers the request with one response whose serialization blocks for `number` ms.
     static let slowSerialization = method("SlowSerialization", .serverStreaming, TestMessage.codec, TestMessage.slowCodec)
+    /// Like a live-updates watch: streams one message, then stays open, sending nothing, until cancelled.
+    static let watch = method("Watch", .serverStreaming, TestMessage.codec, TestMessage.codec)
     /// A method the server does not register.
     static let missing = method("Missing", .unary, TestMessage.codec, TestMessage.codec)
     /// A service the server does not have.
-    static let missingService = RPCMethod(MethodDescriptor(service: "keyplan.test.Nowhere", method: "Echo"), kind: .unary, request: TestMessage.codec, response: TestMessage.codec)
+    static let missingService = RPCMethod(
+        MethodDescriptor(service: "keyplan.test.Nowhere", method: "Echo"), kind: .unary, request: TestMessage.codec, response: TestMessage.codec)
 }
 
 struct TestPrincipal: RPCPrincipal {
@@ -171,9 +175,11 @@ struct TestService: RPCService {
         }
         router.registerUnary(TestMethods.stubborn) { request, _ in
             probe.recordStarted(request.text)
-            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                DispatchQueue.global().asyncAfter(deadline: .now() + .milliseconds(Int(request.number))) { continuation.resume() }
-            }
+            // Deaf to cancellation (a detached task's value): runs until the probe's `release-stubborn` counter is
+            // set, or `number` ms pass, so a test controls how long it outlives its call, however loaded the machine.
+            _ = await Task.detached {
+                await probe.waitUntil(timeout: .milliseconds(Int(request.number))) { $0.count("release-stubborn") > 0 }
+            }.value
             return request
         }
         router.registerUnary(TestMethods.fail) { request, context in
@@ -205,6 +211,16 @@ struct TestService: RPCService {
         router.registerServerStreaming(TestMethods.slowSerialization) { request, writer, _ in
             probe.recordStarted("SlowSerialization")
             try await writer.write(request)
+        }
+        router.registerServerStreaming(TestMethods.watch) { request, writer, _ in
+            try await writer.write(request)
+            probe.recordStarted("Watch")
+            do {
+                try await Task.sleep(for: .seconds(3600))
+            } catch {
+                probe.recordCancelled("Watch")
+                throw error
+            }
         }
         router.registerServerStreaming(TestMethods.flood) { request, writer, _ in
             let message = [UInt8](repeating: 7, count: request.text.count * 1024)

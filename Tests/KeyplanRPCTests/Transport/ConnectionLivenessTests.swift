@@ -1,6 +1,7 @@
-@testable import KeyplanRPC
 import NIOCore
 import Testing
+
+@testable import KeyplanRPC
 
 @Suite("Connection liveness timers")
 struct ConnectionLivenessTests {
@@ -13,7 +14,7 @@ struct ConnectionLivenessTests {
     func handshake() {
         var liveness = ConnectionLiveness(configuration: configuration, now: start)
         #expect(liveness.tick(now: start + .seconds(9), openCalls: 0) == .healthy)
-        guard case .close(_, idle: false) = liveness.tick(now: start + .seconds(10), openCalls: 0) else {
+        guard case .close(_, clock: .handshake) = liveness.tick(now: start + .seconds(10), openCalls: 0) else {
             Issue.record("expected close")
             return
         }
@@ -29,7 +30,7 @@ struct ConnectionLivenessTests {
         liveness.framesReceived(now: start + .seconds(35), pendingBytes: 0, activity: false)
         #expect(liveness.tick(now: start + .seconds(64), openCalls: 1) == .healthy)
         #expect(liveness.tick(now: start + .seconds(65), openCalls: 1) == .sendPing(2))
-        guard case .close(_, idle: false) = liveness.tick(now: start + .seconds(75), openCalls: 1) else {
+        guard case .close(_, clock: .keepalive) = liveness.tick(now: start + .seconds(75), openCalls: 1) else {
             Issue.record("expected close")
             return
         }
@@ -41,7 +42,7 @@ struct ConnectionLivenessTests {
         liveness.handshakeCompleted()
         liveness.bytesReceivedWithoutFrame(now: start + .seconds(1))
         liveness.bytesReceivedWithoutFrame(now: start + .seconds(15))
-        guard case .close(_, idle: false) = liveness.tick(now: start + .seconds(21), openCalls: 1) else {
+        guard case .close(_, clock: .frame) = liveness.tick(now: start + .seconds(21), openCalls: 1) else {
             Issue.record("expected close")
             return
         }
@@ -56,7 +57,7 @@ struct ConnectionLivenessTests {
         liveness.framesReceived(now: start + .seconds(200), pendingBytes: 0, activity: false)
         #expect(liveness.tick(now: start + .seconds(299), openCalls: 0) == .healthy)
         #expect(liveness.tick(now: start + .seconds(300), openCalls: 1) == .healthy)
-        guard case .close(_, idle: true) = liveness.tick(now: start + .seconds(300), openCalls: 0) else {
+        guard case .close(_, clock: .idle) = liveness.tick(now: start + .seconds(300), openCalls: 0) else {
             Issue.record("expected idle close")
             return
         }
@@ -75,7 +76,7 @@ extension ConnectionLivenessTests {
         #expect(liveness.tick(now: start + .seconds(1000), openCalls: 0) == .healthy)
         liveness.readsResumed(now: start + .seconds(1000))
         #expect(liveness.tick(now: start + .seconds(1019), openCalls: 1) == .healthy)
-        guard case .close(_, idle: false) = liveness.tick(now: start + .seconds(1020), openCalls: 1) else {
+        guard case .close(_, clock: .frame) = liveness.tick(now: start + .seconds(1020), openCalls: 1) else {
             Issue.record("expected the frame timeout to run again from the resumption")
             return
         }

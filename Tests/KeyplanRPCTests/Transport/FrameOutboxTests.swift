@@ -1,7 +1,8 @@
-@testable import KeyplanRPC
 import NIOConcurrencyHelpers
 import NIOEmbedded
 import Testing
+
+@testable import KeyplanRPC
 
 @Suite("Frame outbox")
 struct FrameOutboxTests {

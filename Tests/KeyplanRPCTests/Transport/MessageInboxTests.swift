@@ -1,7 +1,8 @@
-@testable import KeyplanRPC
 import NIOConcurrencyHelpers
 import NIOCore
 import Testing
+
+@testable import KeyplanRPC
 
 @Suite("Message inbox")
 struct MessageInboxTests {

@@ -116,21 +116,27 @@ struct ChartRenderingTests {
         var edges: [QuadrantChart.Point] = []
         for (index, name) in longNames.enumerated() {
             let corner = [(0, 0), (100, 100), (100, 0), (0, 100), (50, 100), (100, 50), (0, 50), (50, 0), (97, 97)][index % 9]
-            edges.append(.init(
-                name: name, relationship: Decimal(corner.0), value: Decimal(corner.1),
-                revenue: [Decimal(string: "1000000000000000")!, 0, nil, 1][index % 4], status: index.isMultiple(of: 2) ? .strategic : .candidate))
+            edges.append(
+                .init(
+                    name: name, relationship: Decimal(corner.0), value: Decimal(corner.1),
+                    revenue: [Decimal(string: "1000000000000000")!, 0, nil, 1][index % 4], status: index.isMultiple(of: 2) ? .strategic : .candidate))
         }
         var crowd: [QuadrantChart.Point] = []
         var random = Sequence(state: 16)
         for index in 0..<600 {
-            crowd.append(.init(
-                name: index.isMultiple(of: 7) ? longNames[index % longNames.count] : "Account \(index) \(String(repeating: "W", count: random.next(30)))",
-                relationship: Decimal(random.next(10_001)) / 100, value: Decimal(random.next(10_001)) / 100,
-                revenue: Decimal(random.next(5_000_000)), status: [.strategic, .candidate, .archived][random.next(3)]))
+            crowd.append(
+                .init(
+                    name: index.isMultiple(of: 7)
+                        ? longNames[index % longNames.count] : "Account \(index) \(String(repeating: "W", count: random.next(30)))",
+                    relationship: Decimal(random.next(10_001)) / 100, value: Decimal(random.next(10_001)) / 100,
+                    revenue: Decimal(random.next(5_000_000)), status: [.strategic, .candidate, .archived][random.next(3)]))
         }
         return [
             ("the demo portfolio", QuadrantChart(points: demo, valueThreshold: 50, relationshipThreshold: 50)),
-            ("long names at the edges, thresholds at 95 and 5", QuadrantChart(points: edges, valueThreshold: 95, relationshipThreshold: 5, priorityOrder: [.weakLow, .strongLow, .weakHigh])),
+            (
+                "long names at the edges, thresholds at 95 and 5",
+                QuadrantChart(points: edges, valueThreshold: 95, relationshipThreshold: 5, priorityOrder: [.weakLow, .strongLow, .weakHigh])
+            ),
             ("long names at the edges, thresholds at 0 and 100", QuadrantChart(points: edges, valueThreshold: 0, relationshipThreshold: 100)),
             ("600 accounts", QuadrantChart(points: crowd, valueThreshold: Decimal(string: "62.5")!, relationshipThreshold: 40)),
             ("no account", QuadrantChart(points: [], valueThreshold: 50, relationshipThreshold: 50)),
@@ -140,7 +146,10 @@ struct ChartRenderingTests {
     /// A scorecard trend as the server sends it: each period's overall score.
     static func scorecardTrend(_ name: String, _ periods: [(String, Double)]) throws -> ScorecardTrend {
         let points: [[String: Any]] = periods.map { period, overall in
-            ["roundID": UUID().uuidString, "period": period, "openedAt": 0, "isOpen": false, "overall": overall, "respondentCount": 3, "criteria": [Any]()]
+            [
+                "roundID": UUID().uuidString, "period": period, "openedAt": 0, "isOpen": false, "overall": overall, "respondentCount": 3,
+                "criteria": [Any](),
+            ]
         }
         let trend: [String: Any] = ["templateID": UUID().uuidString, "templateName": name, "criteria": [Any](), "points": points]
         return try JSONDecoder().decode(ScorecardTrend.self, from: JSONSerialization.data(withJSONObject: trend))
@@ -150,7 +159,10 @@ struct ChartRenderingTests {
         get throws {
             var random = Sequence(state: 61)
             let quarters = (2019...2026).flatMap { year in (1...4).map { "\(year)-Q\($0)" } }
-            let long = ["FY2026 first half (January to June) — renewal", "株式会社東京精密機械製作所の第一四半期レビュー", String(repeating: "W", count: 50), "2026-Q3 🚀 launch review 👩‍🚀"]
+            let long = [
+                "FY2026 first half (January to June) — renewal", "株式会社東京精密機械製作所の第一四半期レビュー", String(repeating: "W", count: 50),
+                "2026-Q3 🚀 launch review 👩‍🚀",
+            ]
             let day = 86_400.0
             let start = Date(timeIntervalSince1970: 1_750_000_000)
             func health(_ name: String, _ scores: [Double]) -> TrendChart {
@@ -160,14 +172,24 @@ struct ChartRenderingTests {
                 ).chart
             }
             return [
-                ("a scorecard's four quarters", try scorecardTrend("Customer value", [("2025-Q4", 6.2), ("2026-Q1", 7.1), ("2026-Q2", 8.1), ("2026-Q3", 6)]).chart(scale: 1...10)),
+                (
+                    "a scorecard's four quarters",
+                    try scorecardTrend("Customer value", [("2025-Q4", 6.2), ("2026-Q1", 7.1), ("2026-Q2", 8.1), ("2026-Q3", 6)]).chart(scale: 1...10)
+                ),
                 ("a scorecard's two rounds", try scorecardTrend("Customer value", [("2026-Q2", 8.1), ("2026-Q3", 6)]).chart(scale: 1...10)),
                 ("a scorecard's one round", try scorecardTrend("Customer value", [("2026-Q3", 6)]).chart(scale: 1...10)),
                 ("32 quarters", try scorecardTrend("Customer value", quarters.map { ($0, Double(random.next(10)) + 1) }).chart(scale: 1...10)),
-                ("long period labels and a long template name", try scorecardTrend(
-                    longNames[1] + " satisfaction survey",
-                    (0..<12).map { (long[$0 % long.count] + " \($0)", Double(random.next(100))) }).chart(scale: 0...100)),
-                ("values past the scale, an extreme scale", try scorecardTrend("Scale", [("a", -5e9), ("b", 1e30), ("c", 4)]).chart(scale: -1_000_000_000...100_000_000_000)),
+                (
+                    "long period labels and a long template name",
+                    try scorecardTrend(
+                        longNames[1] + " satisfaction survey",
+                        (0..<12).map { (long[$0 % long.count] + " \($0)", Double(random.next(100))) }
+                    ).chart(scale: 0...100)
+                ),
+                (
+                    "values past the scale, an extreme scale",
+                    try scorecardTrend("Scale", [("a", -5e9), ("b", 1e30), ("c", 4)]).chart(scale: -1_000_000_000...100_000_000_000)
+                ),
                 ("a health history of a year", health("Fabrikam Energy", (0..<365).map { 50 + 40 * sin(Double($0) / 20) })),
                 ("a health history of 400 points and a long name", health(longNames[0] + " " + longNames[3], (0..<400).map { Double($0 % 101) })),
                 ("health with one point", health(longNames[6], [34.22])),
@@ -193,17 +215,24 @@ extension ChartRenderingTests {
         }
         func relationships(_ contacts: [Contact]) -> [Relationship] {
             contacts.enumerated().compactMap { index, contact in
-                index % 4 == 3 ? nil : Relationship(
-                    accountID: account, contactID: contact.id, userID: UUID(), userName: longNames[index % longNames.count],
-                    strength: RelationshipStrength.allCases[index % RelationshipStrength.allCases.count])
+                index % 4 == 3
+                    ? nil
+                    : Relationship(
+                        accountID: account, contactID: contact.id, userID: UUID(), userName: longNames[index % longNames.count],
+                        strength: RelationshipStrength.allCases[index % RelationshipStrength.allCases.count])
             }
         }
 
-        let ceo = Contact(id: UUID(), accountID: account, fullName: "Carla Chen", title: "CEO", decisionRole: .decisionMaker, influence: .high, attitude: .neutral)
+        let ceo = Contact(
+            id: UUID(), accountID: account, fullName: "Carla Chen", title: "CEO", decisionRole: .decisionMaker, influence: .high, attitude: .neutral)
         let real = [
             ceo,
-            Contact(id: UUID(), accountID: account, fullName: "Frank Fischer", title: "CFO", reportsTo: ceo.id, decisionRole: .decisionMaker, influence: .medium, attitude: .skeptic),
-            Contact(id: UUID(), accountID: account, fullName: "Ivy Ito", title: "Head of Operations", reportsTo: ceo.id, decisionRole: .champion, influence: .high, attitude: .advocate),
+            Contact(
+                id: UUID(), accountID: account, fullName: "Frank Fischer", title: "CFO", reportsTo: ceo.id, decisionRole: .decisionMaker,
+                influence: .medium, attitude: .skeptic),
+            Contact(
+                id: UUID(), accountID: account, fullName: "Ivy Ito", title: "Head of Operations", reportsTo: ceo.id, decisionRole: .champion,
+                influence: .high, attitude: .advocate),
         ]
         // Long names and titles, each contact a root of its own: they stand side by side, the last at the right edge.
         let wide = longNames.indices.map { contact($0, name: longNames[$0], title: longNames[(longNames.count - 1 - $0)]) }
@@ -211,7 +240,9 @@ extension ChartRenderingTests {
         var deep: [Contact] = []
         var manager: UUID?
         for level in 0..<12 {
-            let head = contact(level, name: longNames[level % longNames.count], title: "Level \(level) " + longNames[(level + 1) % longNames.count], reportsTo: manager)
+            let head = contact(
+                level, name: longNames[level % longNames.count], title: "Level \(level) " + longNames[(level + 1) % longNames.count],
+                reportsTo: manager)
             deep.append(head)
             deep.append(contact(level + 5, name: "Report \(level) " + String(repeating: "W", count: random.next(40)), title: "", reportsTo: head.id))
             manager = head.id
@@ -220,7 +251,10 @@ extension ChartRenderingTests {
         var crowd: [Contact] = []
         for index in 0..<120 {
             let reportsTo = index < 6 ? nil : crowd[random.next(index)].id
-            crowd.append(contact(index, name: index.isMultiple(of: 5) ? longNames[index % longNames.count] : "Contact \(index)", title: index.isMultiple(of: 3) ? longNames[(index + 1) % longNames.count] : "Manager", reportsTo: reportsTo))
+            crowd.append(
+                contact(
+                    index, name: index.isMultiple(of: 5) ? longNames[index % longNames.count] : "Contact \(index)",
+                    title: index.isMultiple(of: 3) ? longNames[(index + 1) % longNames.count] : "Manager", reportsTo: reportsTo))
         }
         func chart(_ contacts: [Contact], _ name: String?) -> OrgChart {
             OrgChart(map: RelationshipMap(accountID: account, contacts: contacts, relationships: relationships(contacts)), accountName: name)

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanAPI
+import KeyplanLocalDatabase
 import Testing
 
 /// `keyplan-server demo seed`, the built binary, on a fresh database: it prints its result and
@@ -23,10 +24,14 @@ struct DemoSeedTests {
             let logPath = project.appendingPathComponent(".keyplan/demo-seed.log").path
             let lines = run.output.split(separator: "\n").map(String.init)
             #expect(lines.first?.hasPrefix("tenant demo; every user's password: ") == true, "\(run.output)")
-            #expect(lines.contains("  Fabrikam Energy\tstrategic") && lines.dropLast().joined().firstMatch(of: /[0-9A-F]{8}-[0-9A-F]{4}-/) == nil, "names, not ids")
+            #expect(
+                lines.contains("  Fabrikam Energy\tstrategic") && lines.dropLast().joined().firstMatch(of: /[0-9A-F]{8}-[0-9A-F]{4}-/) == nil,
+                "names, not ids")
             #expect(lines.last == "the demo server's log: \(logPath)")
             let body = lines.dropFirst().dropLast()
-            #expect(body.count > 10 && body.allSatisfy { $0.hasPrefix("  ") }, "not the result:\n\(body.filter { !$0.hasPrefix("  ") }.joined(separator: "\n"))")
+            #expect(
+                body.count > 10 && body.allSatisfy { $0.hasPrefix("  ") },
+                "not the result:\n\(body.filter { !$0.hasPrefix("  ") }.joined(separator: "\n"))")
             #expect(!run.output.contains("keyplan.") && run.errors.isEmpty, "log lines in the output: \(run.errors)")
             let log = try String(contentsOfFile: logPath, encoding: .utf8)
             #expect(log.contains("keyplan.rpc.server:") && log.contains("listening"), "the server's log went to its file")

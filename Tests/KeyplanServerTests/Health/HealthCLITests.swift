@@ -8,7 +8,9 @@ extension CLITests {
         try await withCLIServer { server, folder in
             let world = try await TwoTenantWorld.build(server)
             try await HealthServiceTests.arrangeAtRiskAccount(world)
-            _ = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
+            _ = try await json(
+                LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"],
+                input: "admin-password\n")
             let account = world.accountA.uuidString
 
             let health = try await json(AccountHealth.self, ["health", "show", "--account", account])

@@ -1,8 +1,11 @@
 import Foundation
 import KeyplanAPI
 import KeyplanPostgres
-@testable import KeyplanServer
+import KeyplanRPC
+import KeyplanWire
 import Testing
+
+@testable import KeyplanServer
 
 /// Health through the server, on a workspace fixture written straight into the database.
 @Suite("Health service")
@@ -18,53 +21,68 @@ struct HealthServiceTests {
         try await world.server.inTenant(world.acme) { connection in
             let tenant = world.acme
             let (ceo, cfo, cto) = (UUID(), UUID(), UUID())
-            for (id, name, role, influence) in [(ceo, "Chief Executive", "decision_maker", "high"), (cfo, "Chief Financial", "decision_maker", "high"), (cto, "Chief Technology", "influencer", "high")] {
-                try await connection.query("""
+            for (id, name, role, influence) in [
+                (ceo, "Chief Executive", "decision_maker", "high"), (cfo, "Chief Financial", "decision_maker", "high"),
+                (cto, "Chief Technology", "influencer", "high"),
+            ] {
+                try await connection.query(
+                    """
                     INSERT INTO contacts (tenant_id, id, account_id, full_name, decision_role, influence)
                     VALUES (\(tenant), \(id), \(account), \(name), \(role), \(influence))
                     """)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO contact_relationships (tenant_id, account_id, contact_id, user_id, strength)
                 VALUES (\(tenant), \(account), \(ceo), \(owner), 'strong'), (\(tenant), \(account), \(cto), \(owner), 'moderate')
                 """)
             let template = UUID(), value = UUID(), trust = UUID()
-            try await connection.query("INSERT INTO scorecard_templates (tenant_id, id, name, created_by, updated_by) VALUES (\(tenant), \(template), 'Value', \(admin), \(admin))")
-            try await connection.query("""
+            try await connection.query(
+                "INSERT INTO scorecard_templates (tenant_id, id, name, created_by, updated_by) VALUES (\(tenant), \(template), 'Value', \(admin), \(admin))"
+            )
+            try await connection.query(
+                """
                 INSERT INTO scorecard_criteria (tenant_id, id, template_id, position, name, weight)
                 VALUES (\(tenant), \(value), \(template), 0, 'Value delivered', 3), (\(tenant), \(trust), \(template), 1, 'Trust', 1)
                 """)
             // Overall: (3 × 8 + 1 × 8) / 4 = 8, then (3 × 6 + 1 × 8) / 4 = 6.5.
             for (period, daysAgo, valueScore, trustScore) in [("2026-Q2", 150, 8, 8), ("2026-Q3", 20, 6, 8)] {
                 let round = UUID()
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO scoring_rounds (tenant_id, id, account_id, template_id, period, opened_by, opened_at, updated_by)
                     VALUES (\(tenant), \(round), \(account), \(template), \(period), \(owner), now() - (\(daysAgo) * interval '1 day'), \(owner))
                     """)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO scorecard_responses (tenant_id, round_id, respondent_id, submitted_at, updated_at)
                     VALUES (\(tenant), \(round), \(customer), now() - interval '100 days', now() - interval '100 days')
                     """)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO scorecard_answers (tenant_id, round_id, respondent_id, criterion_id, score)
                     VALUES (\(tenant), \(round), \(customer), \(value), \(Int16(valueScore))), (\(tenant), \(round), \(customer), \(trust), \(Int16(trustScore)))
                     """)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO actions (tenant_id, id, account_id, title, due_on, status, completed_at, created_by, updated_by)
                 VALUES (\(tenant), \(UUID()), \(account), 'Send the proposal', current_date - 10, 'open', NULL, \(owner), \(owner)),
                        (\(tenant), \(UUID()), \(account), 'Security review', current_date + 20, 'blocked', NULL, \(owner), \(owner)),
                        (\(tenant), \(UUID()), \(account), 'Kick-off', current_date - 40, 'done', now(), \(owner), \(owner))
                 """)
-            try await connection.query("UPDATE accounts SET status = 'strategic', currency = 'USD', assessed_at = now() - interval '120 days' WHERE id = \(account)")
+            try await connection.query(
+                "UPDATE accounts SET status = 'strategic', currency = 'USD', assessed_at = now() - interval '120 days' WHERE id = \(account)")
             for monthsAgo in 1...24 {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO account_revenue (tenant_id, account_id, period, amount, currency)
                     VALUES (\(tenant), \(account), (date_trunc('month', current_date) - (\(monthsAgo) * interval '1 month'))::date,
                             \(monthsAgo <= 12 ? Decimal(80_000) : Decimal(100_000)), 'USD')
                     """)
             }
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO workspace_visits (tenant_id, account_id, user_id, day, last_at)
                 VALUES (\(tenant), \(account), \(customer), current_date - 75, now() - interval '75 days')
                 """)
@@ -86,10 +104,12 @@ struct HealthServiceTests {
             try await Self.arrangeAtRiskAccount(world)
             let health = try await world.client(for: .sellerOnTeam).health(of: world.accountA)
             let values = Dictionary(uniqueKeysWithValues: health.report.signals.map { ($0.kind, $0.value) })
-            #expect(values == [
-                /* half for 1 of 2 decision makers, half for 1 of 3 key contacts */ .decisionMakerCoverage: 41.67, .multiThreading: 33.33, .overdueActions: 0, .stalledActions: 75,
-                .scorecard: 61.11, .scorecardTrend: 8.33, .customerEngagement: 11.67, .revenueTrend: 0, .assessmentFreshness: 100,
-            ])
+            #expect(
+                values == [
+                    /* half for 1 of 2 decision makers, half for 1 of 3 key contacts */ .decisionMakerCoverage: 41.67, .multiThreading: 33.33,
+                    .overdueActions: 0, .stalledActions: 75,
+                    .scorecard: 61.11, .scorecardTrend: 8.33, .customerEngagement: 11.67, .revenueTrend: 0, .assessmentFreshness: 100,
+                ])
             // (20 × 41.67 + 10 × 33.33 + 5 × 75 + 20 × 61.11 + 5 × 8.33 + 10 × 11.67 + 5 × 100) / 100
             #expect(health.report.score == 34.22 && health.report.band == .medium)
             #expect(health.report.reasons == Self.expectedReasons)
@@ -101,7 +121,8 @@ struct HealthServiceTests {
         try await IdentityTestServer.with { server in
             let world = try await TwoTenantWorld.build(server)
             try await Self.arrangeAtRiskAccount(world)
-            let owner = world.server.client(try await world.server.mintSession(tenant: world.acme, user: try #require(world.users[.sellerOnTeam]).user))
+            let owner = world.server.client(
+                try await world.server.mintSession(tenant: world.acme, user: try #require(world.users[.sellerOnTeam]).user))
             let first = try await owner.health(of: world.accountA)
             #expect(try await owner.health(of: world.accountA).computedAt == first.computedAt, "an unchanged account is not recomputed")
             // The overdue action is done, as the action plan records it: the change and its journal entry.
@@ -110,7 +131,9 @@ struct HealthServiceTests {
                 let id = try await connection.query("SELECT id FROM actions WHERE title = 'Send the proposal'").single(UUID.self, column: "id")
                 try await connection.query("UPDATE actions SET status = 'done', completed_at = now() WHERE id = \(id)")
                 try await WorkspaceJournal(transaction: connection).record(
-                    JournalEntry(accountID: world.accountA, entity: .action, entityID: id, operation: .updated, version: 2, visibility: .shared, summary: "done", fields: []),
+                    JournalEntry(
+                        accountID: world.accountA, entity: .action, entityID: id, operation: .updated, version: 2, visibility: .shared,
+                        summary: "done", fields: []),
                     by: Principal(userID: seller.user, tenantID: world.acme, kind: .seller(.seller), credentialID: UUID(), credentialKind: .session))
             }
             let second = try await owner.health(of: world.accountA)
@@ -139,12 +162,14 @@ struct HealthServiceTests {
 
             // A sharp fall puts an account on the list even above the threshold, and says so first.
             try await server.inTenant(world.acme) { connection in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO account_health_history (tenant_id, account_id, computed_at, score, band)
                     VALUES (\(world.acme), \(world.accountA), now() - interval '10 days', 80, 'high')
                     """)
             }
-            _ = try await world.client(for: .admin).updateHealthSettings(HealthSettings(weights: .defaults, riskThreshold: 20, dropThreshold: 15, dropWindowDays: 30))
+            _ = try await world.client(for: .admin).updateHealthSettings(
+                HealthSettings(weights: .defaults, riskThreshold: 20, dropThreshold: 15, dropWindowDays: 30))
             risks = try await leader.risks()
             #expect(risks.map(\.accountID) == [world.accountA])
             #expect(risks.first?.reasons.first == "health fell from 80 to 34 in 30 days")
@@ -205,7 +230,8 @@ struct HealthServiceTests {
 
             // A fall puts it back in both, the fall first.
             try await server.inTenant(world.acme) { connection in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO account_health_history (tenant_id, account_id, computed_at, score, band)
                     VALUES (\(world.acme), \(world.accountA), now() - interval '10 days', 80, 'high')
                     """)
@@ -228,8 +254,10 @@ struct HealthServiceTests {
             #expect(try await admin.health(of: world.accountA).report.renormalization == nil)
             // B has no scorecard and no revenue: 70 of the 100 weight has data.
             let report = try await admin.health(of: world.accountB).report
-            #expect(report.renormalization == HealthReport.Renormalization(
-                withoutData: [.scorecard, .scorecardTrend, .revenueTrend], totalWeight: 100, weightWithData: 70))
+            #expect(
+                report.renormalization
+                    == HealthReport.Renormalization(
+                        withoutData: [.scorecard, .scorecardTrend, .revenueTrend], totalWeight: 100, weightWithData: 70))
             // Nothing overdue: value 100 × weight 20 / 70.
             #expect(report.signals.first { $0.kind == .overdueActions }?.contribution == 28.57)
             // A signal without data that weighs nothing rescales nothing.

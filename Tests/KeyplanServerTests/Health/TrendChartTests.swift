@@ -1,3 +1,4 @@
+import Foundation
 import KeyplanAPI
 import Testing
 
@@ -5,7 +6,8 @@ import Testing
 struct TrendChartTests {
     @Test func pointsLineBandsAndEscapedText() {
         let chart = TrendChart(
-            title: "Health of <Acme & Co>", points: [.init(label: "2026-01-01", value: 80), .init(label: "2026-02-01", value: 40), .init(label: "2026-03-01", value: 100)],
+            title: "Health of <Acme & Co>",
+            points: [.init(label: "2026-01-01", value: 80), .init(label: "2026-02-01", value: 40), .init(label: "2026-03-01", value: 100)],
             range: 0...100, bands: TrendChart.healthBands)
         let svg = chart.svg(width: 420, height: 260)
         #expect(svg.contains("Health of &lt;Acme &amp; Co&gt;") && !svg.contains("<Acme"))

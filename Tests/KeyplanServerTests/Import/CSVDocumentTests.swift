@@ -11,11 +11,12 @@ struct CSVDocumentTests {
     @Test func quotedFieldsEmbeddedNewlinesQuotesAndCRLF() throws {
         let document = try parse("Id,Name,Notes\r\n1,\"Acme, Inc.\",\"said \"\"hi\"\"\r\ntwice\"\r\n2,Plain,\r\n\r\n3,\"\",last")
         #expect(document.header == ["Id", "Name", "Notes"])
-        #expect(document.records == [
-            CSVDocument.Record(line: 2, fields: ["1", "Acme, Inc.", "said \"hi\"\r\ntwice"]),
-            CSVDocument.Record(line: 4, fields: ["2", "Plain", ""]),
-            CSVDocument.Record(line: 6, fields: ["3", "", "last"]),
-        ])
+        #expect(
+            document.records == [
+                CSVDocument.Record(line: 2, fields: ["1", "Acme, Inc.", "said \"hi\"\r\ntwice"]),
+                CSVDocument.Record(line: 4, fields: ["2", "Plain", ""]),
+                CSVDocument.Record(line: 6, fields: ["3", "", "last"]),
+            ])
     }
 
     @Test func byteOrderMarkAndLFAndUnicode() throws {

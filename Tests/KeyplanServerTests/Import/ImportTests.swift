@@ -2,8 +2,9 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 /// CRM imports against a real server: Salesforce columns, a mapping, idempotence, rejected rows.
 @Suite("CRM import")
@@ -27,12 +28,14 @@ struct ImportTests {
             let client = server.client(admin.token)
             let first = try await client.importRows(.accounts, try document(Self.accounts), chunkSize: 2)
             #expect(first.inserted == 2 && first.updated == 0)
-            #expect(first.rejected == [
-                ImportReport.Rejection(line: 4, column: "AnnualRevenue", reason: "\"12.345\" is not an amount (digits, at most two decimals, a dot as separator)"),
-                ImportReport.Rejection(line: 5, column: "Account Name", reason: "required, but empty"),
-                ImportReport.Rejection(line: 6, column: "Owner Email", reason: "no active seller has this email"),
-                ImportReport.Rejection(line: 7, column: "CurrencyIsoCode", reason: "\"EURO\" is not an ISO 4217 currency code"),
-            ])
+            #expect(
+                first.rejected == [
+                    ImportReport.Rejection(
+                        line: 4, column: "AnnualRevenue", reason: "\"12.345\" is not an amount (digits, at most two decimals, a dot as separator)"),
+                    ImportReport.Rejection(line: 5, column: "Account Name", reason: "required, but empty"),
+                    ImportReport.Rejection(line: 6, column: "Owner Email", reason: "no active seller has this email"),
+                    ImportReport.Rejection(line: 7, column: "CurrencyIsoCode", reason: "\"EURO\" is not an ISO 4217 currency code"),
+                ])
             let again = try await client.importRows(.accounts, try document(Self.accounts))
             #expect(again.inserted == 0 && again.updated == 2 && again.rejected.count == 4)
 
@@ -72,15 +75,76 @@ struct ImportTests {
             #expect(try await client.importRows(.opportunities, try document(opportunities)).updated == 1)
 
             let counts = try await server.inTenant(tenant) { connection in
-                let row = try await connection.query("""
+                let row = try await connection.query(
+                    """
                     SELECT (SELECT count(*) FROM accounts) AS accounts, (SELECT count(*) FROM contacts) AS contacts,
                            (SELECT count(*) FROM opportunities) AS opportunities,
                            (SELECT close_date::text || ' ' || currency || ' ' || won::text FROM opportunities) AS opportunity
                     """)[0]
-                return [try row.decode(Int64.self, column: "accounts"), try row.decode(Int64.self, column: "contacts"), try row.decode(Int64.self, column: "opportunities")]
-                    .map(String.init) + [try row.decode(String.self, column: "opportunity")]
+                return [
+                    try row.decode(Int64.self, column: "accounts"), try row.decode(Int64.self, column: "contacts"),
+                    try row.decode(Int64.self, column: "opportunities"),
+                ]
+                .map(String.init) + [try row.decode(String.self, column: "opportunity")]
             }
             #expect(counts == ["2", "1", "1", "2026-12-31 EUR false"])
+        }
+    }
+
+    /// An org chart out of the CRM: a manager by external id (further down the file) or by email;
+    /// unknown, other-account, self and cyclic managers refused with line, column and reason; a
+    /// re-import changes nothing.
+    @Test func contactsReportingLinesByExternalIDOrEmail() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            let client = server.client(admin.token)
+            #expect(try await client.importRows(.accounts, try document("Id,Name\n001A,Acme\n001B,Globex\n")).inserted == 2)
+            let contacts = """
+                Contact ID,First Name,Last Name,Email,Account ID,ReportsToId
+                003C,Carla,Chen,carla@acme.example,001A,
+                003D,Dan,Diaz,dan@acme.example,001A,003E
+                003E,Eve,Evans,eve@acme.example,001A,CARLA@acme.example
+                003F,Fay,Fox,,001A,003Z
+                003G,Gus,Gray,,001B,003C
+                003H,Hal,Hill,,001A,003H
+                003I,Ivy,Ives,,001A,003J
+                003J,Jon,Jones,,001A,003I
+
+                """
+            let expected = [
+                ImportReport.Rejection(line: 5, column: "ReportsToId", reason: "no contact of this account has the external id or email \"003Z\""),
+                ImportReport.Rejection(line: 6, column: "ReportsToId", reason: "no contact of this account has the external id or email \"003C\""),
+                ImportReport.Rejection(line: 7, column: "ReportsToId", reason: "Hal Hill cannot report to themselves"),
+                ImportReport.Rejection(
+                    line: 9, column: "ReportsToId",
+                    reason:
+                        "Jon Jones cannot report to Ivy Ives, who already reports (directly or not) to Jon Jones: reports-to lines must not form a cycle"
+                ),
+            ]
+            let first = try await client.importRows(.contacts, try document(contacts), chunkSize: 3)
+            #expect(first.inserted == 8 && first.rejected == expected)
+
+            func chart() async throws -> [String] {
+                try await server.inTenant(tenant) { connection in
+                    try await connection.query(
+                        """
+                        SELECT c.external_id || '>' || coalesce(m.external_id, '-') || ' v' || c.version AS line
+                        FROM contacts c LEFT JOIN contacts m ON m.id = c.reports_to ORDER BY c.external_id
+                        """
+                    ).map { try $0.decode(String.self, column: "line") }
+                }
+            }
+            let lines = try await chart()
+            #expect(lines == ["003C>- v1", "003D>003E v2", "003E>003C v2", "003F>- v1", "003G>- v1", "003H>- v1", "003I>003J v2", "003J>- v1"])
+
+            let again = try await client.importRows(.contacts, try document(contacts))
+            #expect(again.inserted == 0 && again.updated == 8 && again.rejected == expected)
+            #expect(try await chart() == lines)
+
+            // The relationship map shows the imported lines.
+            let map = try await client.relationshipMap(of: try #require(try await client.listAccounts().first { $0.name == "Acme" }).id)
+            let eve = try #require(map.contacts.first { $0.fullName == "Eve Evans" })
+            #expect(map.contacts.first { $0.fullName == "Dan Diaz" }?.reportsTo == eve.id)
         }
     }
 
@@ -103,7 +167,9 @@ struct ImportTests {
             #expect(wide.rejected.map(\.line) == [2] && wide.inserted == 0)
             // A row that breaks a constraint rolls back alone: the next row still goes in.
             let clash = try await client.importRows(.accounts, try document("Id,Name\nD-1,Initech\nD-2,Fresh\n"))
-            #expect(clash.inserted == 1 && clash.rejected == [ImportReport.Rejection(line: 2, column: nil, reason: "another account already has this name")])
+            #expect(
+                clash.inserted == 1
+                    && clash.rejected == [ImportReport.Rejection(line: 2, column: nil, reason: "another account already has this name")])
         }
     }
 
@@ -113,9 +179,12 @@ struct ImportTests {
         try await IdentityTestServer.with { server in
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
             let client = server.client(admin.token)
-            let leaderID = try await client.createUser(CreateUserRequest(
-                email: "leader@acme.example", displayName: "Leader", role: .leader, password: "leader-password")).user.id
-            let leader = server.client(try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: "leader-password").token)
+            let leaderID = try await client.createUser(
+                CreateUserRequest(
+                    email: "leader@acme.example", displayName: "Leader", role: .leader, password: "leader-password")
+            ).user.id
+            let leader = server.client(
+                try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: "leader-password").token)
             #expect(try await client.importRows(.accounts, try document("Id,Name\nX-1,Existing\n")).inserted == 1)
 
             let takeover = try await leader.importRows(.accounts, try document("Id,Name,Owner Email\nX-1,Existing,leader@acme.example\n"))

@@ -3,19 +3,26 @@ import KeyplanAPI
 import Testing
 
 extension CLITests {
-    struct QuadrantPoint: Decodable { var name: String; var relationship: String; var value: String }
+    struct QuadrantPoint: Decodable {
+        var name: String
+        var relationship: String
+        var value: String
+    }
 
     /// `keyplan import`, `keyplan portfolio` and its quadrant through the built binary.
     @Test func importAssessListAndDrawTheQuadrant() async throws {
         try await withCLIServer { server, folder in
             _ = try await server.bootstrapTenant(slug: "acme")
-            _ = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
+            _ = try await json(
+                LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"],
+                input: "admin-password\n")
 
             let csv = folder.appendingPathComponent("accounts.csv")
             try Data("Id,Name,AnnualRevenue,CurrencyIsoCode\r\nA1,Acme,900000,EUR\r\nA2,Globex,100000,EUR\r\nA3,,5,EUR\r\n".utf8).write(to: csv)
             let imported = try await keyplan(["import", "accounts", csv.path])
             #expect(imported.status == 2, "rejected rows make the exit status 2")
-            #expect(imported.output.contains("2 inserted, 0 updated, 1 rejected") && imported.output.contains("line 4, column Name: required, but empty"))
+            #expect(
+                imported.output.contains("2 inserted, 0 updated, 1 rejected") && imported.output.contains("line 4, column Name: required, but empty"))
             #expect(imported.errors.contains("3/3 rows"), "a progress bar on standard error")
 
             let page = try await json(PortfolioPage.self, ["portfolio", "list", "--sort", "name"])
@@ -25,7 +32,8 @@ extension CLITests {
             _ = try await json(Assessment.self, ["portfolio", "assess", "--account", "Acme", "--value", "5,5,4", "--relationship", "4,4,5,5,4"])
             let badAnswers = try await failure(["portfolio", "assess", "--account", "Acme", "--value", "5,5", "--relationship", "4,4,5,5,4"])
             #expect(badAnswers.code == "INVALID_ARGUMENT")
-            let revenue = try await json(RevenueHistory.self, ["portfolio", "revenue", "--account", "Acme", "--period", "2026-01", "--amount", "75000.25"])
+            let revenue = try await json(
+                RevenueHistory.self, ["portfolio", "revenue", "--account", "Acme", "--period", "2026-01", "--amount", "75000.25"])
             #expect(revenue.entries == [.init(period: "2026-01", amount: Decimal(string: "75000.25")!, currency: "EUR")])
             let pareto = try await json(ParetoReport.self, ["portfolio", "pareto"])
             #expect(pareto.groups.first?.topFifthShare == 90)

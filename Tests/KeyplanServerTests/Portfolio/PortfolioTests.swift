@@ -2,8 +2,9 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 /// Profiles, assessments, settings, pages and the Pareto view against a real server.
 @Suite("Portfolio")
@@ -15,10 +16,11 @@ struct PortfolioTests {
             let (_, admin) = try await server.bootstrapTenant(slug: "acme")
             let client = server.client(admin.token)
             let account = try await client.createAccount(CreateAccountRequest(name: "Initech"))
-            let profile = try await client.updateProfile(UpdateProfileRequest(
-                accountID: account.id, industry: " Manufacturing ", region: "DE", currency: "eur",
-                annualRevenue: Decimal(string: "1234567.89"), potentialRevenue: 5_000_000, growthIndicators: "new plant",
-                objective: .verticalPenetration, ownerID: admin.identity.userID, externalID: "001A", status: .strategic))
+            let profile = try await client.updateProfile(
+                UpdateProfileRequest(
+                    accountID: account.id, industry: " Manufacturing ", region: "DE", currency: "eur",
+                    annualRevenue: Decimal(string: "1234567.89"), potentialRevenue: 5_000_000, growthIndicators: "new plant",
+                    objective: .verticalPenetration, ownerID: admin.identity.userID, externalID: "001A", status: .strategic))
             #expect(profile.industry == "Manufacturing" && profile.currency == "EUR" && profile.annualRevenue == Decimal(string: "1234567.89"))
             #expect(profile.objective == .verticalPenetration && profile.status == .strategic && profile.ownerID == admin.identity.userID)
             #expect(profile.team == [admin.identity.userID] && profile.quadrant == nil)
@@ -27,7 +29,8 @@ struct PortfolioTests {
 
             let first = try await client.assess(AssessRequest(accountID: account.id, answers: Self.middling, notes: "first look"))
             #expect(first.score == AssessmentScore(value: 50, relationship: 50, quadrant: .strongHigh, priority: 1))
-            let second = try await client.assess(AssessRequest(accountID: account.id, answers: AssessmentAnswers(value: [1, 1, 2], relationship: [5, 5, 5, 5, 5])))
+            let second = try await client.assess(
+                AssessRequest(accountID: account.id, answers: AssessmentAnswers(value: [1, 1, 2], relationship: [5, 5, 5, 5, 5])))
             #expect(second.score.quadrant == .strongLow && second.score.priority == 3)
             let history = try await client.assessments(of: account.id)
             #expect(history.map(\.id) == [second.id, first.id])
@@ -47,10 +50,16 @@ struct PortfolioTests {
             _ = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: "2026-02", amount: 100))
             _ = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: "2025-12", amount: Decimal(string: "80.5")!))
             let trend = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: "2026-02", amount: 120))
-            #expect(trend.entries == [.init(period: "2025-12", amount: Decimal(string: "80.5")!, currency: "EUR"), .init(period: "2026-02", amount: 120, currency: "EUR")])
+            #expect(
+                trend.entries == [
+                    .init(period: "2025-12", amount: Decimal(string: "80.5")!, currency: "EUR"),
+                    .init(period: "2026-02", amount: 120, currency: "EUR"),
+                ])
             #expect(try await client.revenueHistory(of: account.id) == trend)
             for period in ["2026-13", "2026-1", "26-01", "2026-01-01"] {
-                #expect(await statusCode { _ = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: period, amount: 1)) } == .invalidArgument)
+                #expect(
+                    await statusCode { _ = try await client.recordRevenue(RecordRevenueRequest(accountID: account.id, period: period, amount: 1)) }
+                        == .invalidArgument)
             }
 
             let badAnswers = AssessRequest(accountID: account.id, answers: AssessmentAnswers(value: [3, 3, 9], relationship: [3, 3, 3, 3, 3]))
@@ -80,7 +89,8 @@ struct PortfolioTests {
             // New assessments use the tenant's weights.
             settings.valueWeights = [0, 0, 1]
             _ = try await client.updatePortfolioSettings(settings)
-            let weighted = try await client.assess(AssessRequest(accountID: account.id, answers: AssessmentAnswers(value: [1, 1, 5], relationship: [5, 5, 5, 5, 5])))
+            let weighted = try await client.assess(
+                AssessRequest(accountID: account.id, answers: AssessmentAnswers(value: [1, 1, 5], relationship: [5, 5, 5, 5, 5])))
             #expect(weighted.score.value == 100 && weighted.score.quadrant == .strongHigh)
 
             settings.priorityOrder = [.weakLow, .weakLow, .strongLow]
@@ -95,9 +105,11 @@ struct PortfolioTests {
             let fresh = try await client.createAccount(CreateAccountRequest(name: "Fresh"))
             let old = try await client.createAccount(CreateAccountRequest(name: "Old"))
             let never = try await client.createAccount(CreateAccountRequest(name: "Never"))
-            _ = try await client.updateProfile(UpdateProfileRequest(accountID: fresh.id, industry: "Retail", region: "EMEA", objective: .retention, status: .strategic))
+            _ = try await client.updateProfile(
+                UpdateProfileRequest(accountID: fresh.id, industry: "Retail", region: "EMEA", objective: .retention, status: .strategic))
             _ = try await client.assess(AssessRequest(accountID: fresh.id, answers: Self.middling))
-            _ = try await client.assess(AssessRequest(accountID: old.id, answers: AssessmentAnswers(value: [1, 1, 1], relationship: [1, 1, 1, 1, 1])))
+            _ = try await client.assess(
+                AssessRequest(accountID: old.id, answers: AssessmentAnswers(value: [1, 1, 1], relationship: [1, 1, 1, 1, 1])))
             try await server.inTenant(tenant) { connection in
                 _ = try await connection.query("UPDATE accounts SET assessed_at = now() - interval '181 days' WHERE id = \(old.id)")
             }
@@ -167,7 +179,8 @@ struct PortfolioTests {
             for index in 0..<count {
                 let id = UUID()
                 let scored = index % 4 != 0
-                _ = try await connection.query("""
+                _ = try await connection.query(
+                    """
                     INSERT INTO accounts (tenant_id, id, name, annual_revenue, value_score, relationship_score, quadrant, priority, assessed_at)
                     VALUES (\(tenant), \(id), \("\(prefix)-\(index % 5)-\(id.uuidString.prefix(8).lowercased())"),
                         \(index % 3 == 0 ? nil : Decimal(1000 * (index % 4))),

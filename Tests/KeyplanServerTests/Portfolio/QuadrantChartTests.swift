@@ -30,7 +30,9 @@ struct QuadrantChartTests {
     @Test func namesWithRoomAreNotCut() throws {
         let names = ["Fabrikam Energy", "Contoso Manufacturing", "Wayne Foods", "Globex Retail"]
         let points = names.enumerated().map { index, name in
-            QuadrantChart.Point(name: name, relationship: Decimal(20 + 20 * index), value: Decimal(80 - 20 * index), revenue: Decimal(1_000_000 * (index + 1)), status: .strategic)
+            QuadrantChart.Point(
+                name: name, relationship: Decimal(20 + 20 * index), value: Decimal(80 - 20 * index), revenue: Decimal(1_000_000 * (index + 1)),
+                status: .strategic)
         }
         let svg = QuadrantChart(points: points, valueThreshold: 50, relationshipThreshold: 50).svg()
         for name in names { #expect(svg.contains(">\(name)</text>"), "\(name) cut") }

@@ -3,11 +3,13 @@ import KeyplanAPI
 import KeyplanLocalDatabase
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
+import KeyplanTestSupport
 import Logging
 import NIOConcurrencyHelpers
 import NIOPosix
 import Testing
+
+@testable import KeyplanServer
 
 /// The package's folder, found from this file's path.
 let packageDirectory = URL(fileURLWithPath: #filePath)
@@ -34,6 +36,8 @@ struct IdentityTestServer {
     var client: PostgresClient { stack.client }
     var server: RPCServer { stack.server }
     var port: Int { stack.port }
+    /// The HTTP port: the Connect gateway and the portal.
+    var httpPort: Int { stack.httpPort }
 
     /// A Keyplan client without a credential.
     var anonymous: KeyplanClient { KeyplanClient(rpc: rpc) }
@@ -43,7 +47,8 @@ struct IdentityTestServer {
     /// Runs `body` with a started server, then stops it and drops the database.
     static func with<Result>(
         configuration: IdentityConfiguration = testIdentityConfiguration(),
-        tls: TestCertificate? = nil,
+        tls: TestCertificate? = nil, webhooks: WebhookConfiguration = .defaults,
+        mail: OutgoingMail? = nil,
         _ body: (IdentityTestServer) async throws -> Result
     ) async throws -> Result {
         let database = try await testCluster.createTestDatabase()
@@ -51,7 +56,8 @@ struct IdentityTestServer {
         var logger = Logger(label: "test.keyplan") { _ in log.handler() }
         logger.logLevel = .trace
         let stack = try await ServingStack.start(
-            databaseURL: database.appURL, configuration: configuration, tls: tls, logger: logger, interceptors: [LoggingServerInterceptor()])
+            databaseURL: database.appURL, configuration: configuration, tls: tls, logger: logger, interceptors: [LoggingServerInterceptor()],
+            webhooks: webhooks, mail: mail)
         var clientConfiguration = ClientConfiguration(host: "127.0.0.1", port: stack.port)
         clientConfiguration.tls = tls.map { .init(trustRootsPath: $0.certificate, serverHostname: "localhost") }
         let rpc = RPCClient(configuration: clientConfiguration)
@@ -61,7 +67,9 @@ struct IdentityTestServer {
             await fixture.stop()
             return result
         } catch {
-            print("server log:\n\(log.text.split(separator: "\n").filter { !$0.hasPrefix("trace") && !$0.hasPrefix("debug") }.suffix(20).joined(separator: "\n"))")
+            print(
+                "server log:\n\(log.text.split(separator: "\n").filter { !$0.hasPrefix("trace") && !$0.hasPrefix("debug") }.suffix(20).joined(separator: "\n"))"
+            )
             await fixture.stop()
             throw error
         }
@@ -157,29 +165,5 @@ func rpcError(_ body: () async throws -> Void) async -> RPCError? {
         return error
     } catch {
         return RPCError(code: .unknown, message: "\(error)")
-    }
-}
-
-/// A self-signed certificate for `localhost` and its key, made by openssl in a fresh folder.
-struct TestCertificate {
-    let folder: URL
-    var certificate: String { folder.appendingPathComponent("cert.pem").path }
-    var key: String { folder.appendingPathComponent("key.pem").path }
-
-    static func make() async throws -> TestCertificate {
-        let made = TestCertificate(folder: FileManager.default.temporaryDirectory.appendingPathComponent("keyplan-tls-\(UUID().uuidString)"))
-        try FileManager.default.createDirectory(at: made.folder, withIntermediateDirectories: true)
-        let status = try await NIOThreadPool.singleton.runIfActive {
-            let openssl = Process()
-            openssl.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
-            openssl.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "1",
-                                 "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost", "-keyout", made.key, "-out", made.certificate]
-            openssl.standardError = FileHandle.nullDevice
-            try openssl.run()
-            openssl.waitUntilExit()
-            return openssl.terminationStatus
-        }
-        try #require(status == 0, "openssl could not make a certificate")
-        return made
     }
 }

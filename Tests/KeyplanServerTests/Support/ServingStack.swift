@@ -1,31 +1,44 @@
 import Foundation
+import KeyplanGateway
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
+import KeyplanTestSupport
 import Logging
+import NIOCore
+import ServiceLifecycle
 
-/// What `keyplan-server serve` runs, in one test process: a database client, Keyplan's services
-/// and an RPC server on a free loopback port, each doing its background work (in tasks here, in a
-/// `ServiceGroup` there) and stopped in the same order: the server drains, then the services'
-/// background work ends (queued audit rows written), then the database client closes.
+@testable import KeyplanServer
+
+/// What `keyplan-server serve` runs, in one test process: a database client, Keyplan's services,
+/// an RPC server and its HTTP side (gateway and portal) on free loopback ports, each doing its
+/// background work (in tasks here, in a `ServiceGroup` there) and stopped in the same order: the
+/// servers drain, then the services' background work ends (queued audit rows written), then the
+/// database client closes.
 struct ServingStack: Sendable {
     let client: PostgresClient
     let services: KeyplanServices
     let server: RPCServer
     let port: Int
+    /// The HTTP port: the Connect gateway and the portal.
+    let httpPort: Int
+    /// The HTTP side runs in a service group of its own, so that stopping it is a graceful shutdown, as in `serve`.
+    private let httpGroup: ServiceGroup
+    private let httpTask: Task<Void, any Error>
     private let clientTask: Task<Void, Never>
     private let servicesTask: Task<Void, any Error>
     private let serverTask: Task<Void, any Error>
 
     static func start(
         databaseURL: String, configuration: IdentityConfiguration, tls: TestCertificate? = nil,
-        logger: Logger = Logger(label: "test.keyplan"), interceptors: [any ServerInterceptor] = []
+        logger: Logger = Logger(label: "test.keyplan"), interceptors: [any ServerInterceptor] = [],
+        gatewayLimits: GatewayConfiguration.Limits = GatewayConfiguration.Limits(), webhooks: WebhookConfiguration = .defaults,
+        mail: OutgoingMail? = nil
     ) async throws -> ServingStack {
         let client = PostgresClient(configuration: try PostgresConfiguration(connectionString: databaseURL))
         let clientTask = Task { await client.run() }
         let services: KeyplanServices
         do {
-            services = try KeyplanServices(database: client, configuration: configuration, logger: logger)
+            services = try KeyplanServices(database: client, configuration: configuration, mail: mail, webhooks: webhooks, logger: logger)
         } catch {
             clientTask.cancel()
             await clientTask.value
@@ -39,12 +52,20 @@ struct ServingStack: Sendable {
             configuration: serverConfiguration, services: services.services, interceptors: interceptors + services.interceptors, logger: logger)
         let address = try await server.start()
         let serverTask = Task { try await server.run() }
+        let http = GatewayServer(
+            configuration: GatewayConfiguration(host: "127.0.0.1", port: 0, tls: serverConfiguration.tls, limits: gatewayLimits),
+            rpcServer: server, openAPI: try APICatalogue(server: server).openAPI(), logger: logger)
+        let httpGroup = ServiceGroup(configuration: .init(services: [.init(service: http)], logger: logger))
+        let httpTask = Task { try await httpGroup.run() }
+        let httpAddress = await http.boundAddress()
         return ServingStack(
-            client: client, services: services, server: server, port: address.port ?? 0,
-            clientTask: clientTask, servicesTask: servicesTask, serverTask: serverTask)
+            client: client, services: services, server: server, port: address.port ?? 0, httpPort: httpAddress?.port ?? 0,
+            httpGroup: httpGroup, httpTask: httpTask, clientTask: clientTask, servicesTask: servicesTask, serverTask: serverTask)
     }
 
     func stop() async {
+        await httpGroup.triggerGracefulShutdown()
+        _ = try? await httpTask.value
         server.beginGracefulShutdown()
         _ = try? await serverTask.value
         servicesTask.cancel()

@@ -2,6 +2,7 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import Testing
+
 @testable import KeyplanServer
 
 /// The callers the authorization matrix tries every method as.
@@ -51,11 +52,15 @@ struct TwoTenantWorld {
         let spareSeller = try await seller("spare", .seller)
 
         let owner = server.client(try await server.anonymous.signIn(tenantSlug: "acme", email: "seller-on@acme.example", password: password).token)
-        let accountA = try await owner.createAccount(CreateAccountRequest(name: "Account A", annualRevenue: Decimal(string: "1250000.50"), internalNotes: "champion is wavering"))
+        let accountA = try await owner.createAccount(
+            CreateAccountRequest(name: "Account A", annualRevenue: Decimal(string: "1250000.50"), internalNotes: "champion is wavering"))
         try await owner.addTeamMember(AddTeamMemberRequest(accountID: accountA.id, userID: try #require(users[.teamMember]).user, role: .member))
         let accountB = try await admin.createAccount(CreateAccountRequest(name: "Account B", internalNotes: "B internal"))
 
-        for (caller, email, role) in [(MatrixCaller.customerEditor, "editor@buyer.example", CustomerRole.customerEditor), (.customerViewer, "viewer@buyer.example", .customerViewer)] {
+        for (caller, email, role) in [
+            (MatrixCaller.customerEditor, "editor@buyer.example", CustomerRole.customerEditor),
+            (.customerViewer, "viewer@buyer.example", .customerViewer),
+        ] {
             let invitation = try await owner.createInvitation(CreateInvitationRequest(accountID: accountA.id, email: email, role: role))
             let grant = try await server.anonymous.acceptInvitation(token: invitation.token, password: password, displayName: caller.rawValue)
             users[caller] = (acme, grant.identity.userID)
@@ -64,14 +69,16 @@ struct TwoTenantWorld {
         let globexClient = server.client(globexAdmin.token)
         let accountC = try await globexClient.createAccount(CreateAccountRequest(name: "Account C", internalNotes: "C internal"))
         _ = try await globexClient.createAccount(CreateAccountRequest(name: "Account D"))
-        let invitation = try await globexClient.createInvitation(CreateInvitationRequest(accountID: accountC.id, email: "other@buyer.example", role: .customerEditor))
+        let invitation = try await globexClient.createInvitation(
+            CreateInvitationRequest(accountID: accountC.id, email: "other@buyer.example", role: .customerEditor))
         let other = try await server.anonymous.acceptInvitation(token: invitation.token, password: password, displayName: "Other")
         users[.otherTenantCustomer] = (globex, other.identity.userID)
 
         let leader = try #require(users[.leader])
         let expiredToken = try await server.mintSession(tenant: acme, user: leader.user)
         _ = try await server.inTenant(acme) { connection in
-            try await connection.query("UPDATE credentials SET expires_at = now() - interval '1 minute' WHERE token_hash = \(SecretToken.hash(of: expiredToken))")
+            try await connection.query(
+                "UPDATE credentials SET expires_at = now() - interval '1 minute' WHERE token_hash = \(SecretToken.hash(of: expiredToken))")
         }
         let revoked = try await server.anonymous.signIn(tenantSlug: "acme", email: "leader@acme.example", password: password)
         try await server.client(revoked.token).signOut()
@@ -125,9 +132,13 @@ struct TwoTenantWorld {
             let repository = CredentialRepository(transaction: connection)
             switch kind {
             case .session:
-                return try await repository.insertSession(tenantID: tenant, userID: user, token: .generate(.session), clientAddress: nil, sessions: .defaults).id
+                return try await repository.insertSession(
+                    tenantID: tenant, userID: user, token: .generate(.session), clientAddress: nil, sessions: .defaults
+                ).id
             case .apiKey:
-                return try await repository.insertAPIKey(tenantID: tenant, userID: user, name: "k", role: .seller, token: .generate(.apiKey), lifetime: nil).id
+                return try await repository.insertAPIKey(
+                    tenantID: tenant, userID: user, name: "k", role: .seller, token: .generate(.apiKey), lifetime: nil
+                ).id
             }
         }
     }

@@ -2,8 +2,9 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 /// Two people change one record at the same moment, each naming the version they read: one
 /// change wins, the other is refused as stale (ABORTED) — never NOT_FOUND, although the winner's
@@ -43,7 +44,10 @@ struct ConcurrentEditTests {
             let step = try await world.freshProcessStep()
             let stepCodes = try await Self.race(
                 server, tenant: world.acme, lock: "SELECT FROM process_steps WHERE id = \(step) FOR UPDATE",
-                { _ = try await seller.updateProcessStep(UpdateProcessStepRequest(accountID: a, stepID: step, expectedVersion: 1, activity: "Seller's")) },
+                {
+                    _ = try await seller.updateProcessStep(
+                        UpdateProcessStepRequest(accountID: a, stepID: step, expectedVersion: 1, activity: "Seller's"))
+                },
                 { _ = try await member.updateProcessStep(UpdateProcessStepRequest(accountID: a, stepID: step, expectedVersion: 1, side: .seller)) })
             #expect(stepCodes.sorted { "\($0)" < "\($1)" } == [.aborted, .ok], "step: \(stepCodes)")
 

@@ -1,7 +1,8 @@
 import Foundation
 import KeyplanAPI
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 @Suite("Journal field changes")
 struct FieldChangeTests {
@@ -19,8 +20,10 @@ struct FieldChangeTests {
     /// JSON with sorted keys, nil left out.
     @Test func fieldsRenderAsTheirJSONValues() throws {
         let records = [
-            goal(title: "Grow EMEA", metrics: [GoalMetric(name: "Revenue", unit: "EUR", baseline: 100, target: Decimal(string: "200.5"), current: nil)],
-                 targetDate: CalendarDate("2027-03-31"), parent: UUID()),
+            goal(
+                title: "Grow EMEA",
+                metrics: [GoalMetric(name: "Revenue", unit: "EUR", baseline: 100, target: Decimal(string: "200.5"), current: nil)],
+                targetDate: CalendarDate("2027-03-31"), parent: UUID()),
             goal(title: "", metrics: [], targetDate: nil, parent: nil),
         ]
         for record in records {

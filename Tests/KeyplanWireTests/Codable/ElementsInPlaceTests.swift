@@ -2,9 +2,9 @@ import Foundation
 import KeyplanWire
 import Testing
 
-/// The encoder reads array elements in place, neither retaining nor releasing what they refer to: the array and
-/// everything it refers to must be exactly as before, whether encoding succeeded or failed half-way, and element
-/// types that cannot be moved bit for bit (weak references) must be copied instead.
+/// The encoder reads array elements without moving them out of the array (it once did, bit for bit, to save the
+/// retains of a copy): the array and everything it refers to must be exactly as before, whether encoding succeeded
+/// or failed half-way, elements with weak references included.
 @Suite("Array elements encoded in place")
 struct ElementsInPlaceTests {
     final class Person: Codable, Equatable {
@@ -31,7 +31,7 @@ struct ElementsInPlaceTests {
         }
     }
 
-    /// Holds a weak reference: not bitwise-takable, so encoded from copies.
+    /// Holds a weak reference, whose storage is tied to its address.
     struct Watch: Codable {
         weak var watcher: Person?
         var label: String
@@ -45,7 +45,9 @@ struct ElementsInPlaceTests {
     @Test("elements referring to objects leave their reference counts as they were")
     func referencesUntouched() throws {
         var person = Person(name: "Ada")
-        var assignments = (0..<50).map { Assignment(person: person, note: "note \($0) with a string too long to be small", due: Date(timeIntervalSince1970: Double($0))) }
+        var assignments = (0..<50).map {
+            Assignment(person: person, note: "note \($0) with a string too long to be small", due: Date(timeIntervalSince1970: Double($0)))
+        }
         for _ in 0..<3 {
             #expect(try roundTrip(assignments) == assignments)
         }
@@ -59,7 +61,9 @@ struct ElementsInPlaceTests {
     @Test("a failure in a later element leaves the array intact")
     func failureMidArray() throws {
         var person = Person(name: "Grace")
-        var assignments = (0..<5).map { Assignment(person: person, note: "assignment \($0) of a list that fails", due: Date(timeIntervalSince1970: 0)) }
+        var assignments = (0..<5).map {
+            Assignment(person: person, note: "assignment \($0) of a list that fails", due: Date(timeIntervalSince1970: 0))
+        }
         assignments[3].due = Date(timeIntervalSinceReferenceDate: .infinity)
         #expect(throws: EncodingError.self) { try BinaryEncoder().encode(assignments) }
         #expect(assignments.map(\.note) == (0..<5).map { "assignment \($0) of a list that fails" })
@@ -67,7 +71,7 @@ struct ElementsInPlaceTests {
         #expect(isKnownUniquelyReferenced(&person))
     }
 
-    @Test("elements with weak references are copied, and their references survive")
+    @Test("elements with weak references keep their references")
     func weakReferences() throws {
         let person = Person(name: "Edsger")
         let watches = (0..<4).map { Watch(watcher: person, label: "watch \($0)") }

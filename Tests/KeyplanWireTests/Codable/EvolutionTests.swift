@@ -107,7 +107,9 @@ struct EvolutionTests {
     func olderToNewer() throws {
         let older = PlanV1(id: 1, name: "Old", owner: nil)
         let decoded = try BinaryDecoder().decode(PlanV2.self, from: BinaryEncoder().encode(older))
-        #expect(decoded == PlanV2(id: 1, name: "Old", owner: nil, tags: nil, score: nil, weight: nil, revenue: nil, createdAt: nil, shape: nil, note: nil))
+        #expect(
+            decoded == PlanV2(id: 1, name: "Old", owner: nil, tags: nil, score: nil, weight: nil, revenue: nil, createdAt: nil, shape: nil, note: nil)
+        )
     }
 
     @Test("a required field added later is reported as missing, with its key")

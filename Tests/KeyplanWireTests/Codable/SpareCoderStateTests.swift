@@ -2,7 +2,7 @@ import Foundation
 import KeyplanWire
 import Testing
 
-/// Each thread keeps its last coder state (buffers, container boxes, strategies) for the next call. Whatever the
+/// Each thread keeps its last coder state (buffers, level slots, strategies) for the next call. Whatever the
 /// previous call on the thread did — failed half-way, read other bytes, coded many other types, or is still running
 /// around a nested call — the next call must read its own input and write exactly its own bytes.
 @Suite("Coder state reused between calls")
@@ -21,8 +21,8 @@ struct SpareCoderStateTests {
     func afterAFailure() throws {
         // Encoding fails inside the third message, with frames open and the coding path three levels deep.
         let stamps = [
-            ContainerReuseTests.Stamp(at: Date(timeIntervalSince1970: 0)),
-            ContainerReuseTests.Stamp(at: Date(timeIntervalSinceReferenceDate: .infinity)),
+            KeyedContainerTests.Stamp(at: Date(timeIntervalSince1970: 0)),
+            KeyedContainerTests.Stamp(at: Date(timeIntervalSinceReferenceDate: .infinity)),
         ]
         #expect(throws: EncodingError.self) { try BinaryEncoder().encode([stamps]) }
         #expect(hex(try BinaryEncoder().encode(Point(x: 1, y: 2))) == "08021004")
@@ -44,9 +44,9 @@ struct SpareCoderStateTests {
         #expect(try BinaryDecoder().decode(RawEnvelope.self, from: try BinaryEncoder().encode(envelope)).inner == [0x08, 0x0E, 0x10, 0x0F])
     }
 
-    @Test("a thread that coded more message types than it keeps boxes for still codes them all")
+    @Test("a thread that coded many message types still codes them all")
     func manyMessageTypes() throws {
-        // 36 message types, more than a state keeps container boxes for between calls; twice over.
+        // 36 message types (more than a state once kept container boxes for between calls), twice over.
         for _ in 0..<2 {
             try Self.roundTripPairs(A.self)
             try Self.roundTripPairs(B.self)

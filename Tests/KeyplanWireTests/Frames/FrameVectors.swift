@@ -1,7 +1,7 @@
 import Foundation
-import Testing
 import KeyplanWire
 import NIOCore
+import Testing
 
 /// The golden vectors of `Protocols/vectors/frames.json`, mapped onto ``Frame`` and ``FrameError``.
 struct FrameVectors: Decodable {
@@ -46,8 +46,14 @@ struct VectorMetadata: Decodable {
 }
 
 struct VectorFrame: Decodable {
-    struct Setting: Decodable { var id: UInt16; var value: UInt32 }
-    struct Detail: Decodable { var typeName: String; var value: String }
+    struct Setting: Decodable {
+        var id: UInt16
+        var value: UInt32
+    }
+    struct Detail: Decodable {
+        var typeName: String
+        var value: String
+    }
 
     var type: String
     var callID: UInt32?

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanRPC
+public import Foundation
+public import KeyplanRPC
 
 /// `keyplan.ActionPlan`: an account's living action plan, its process map and its roadmap
 /// reviews. Customers read the shared part (the mutual action plan, the map, the reviews);
@@ -21,6 +21,13 @@ public enum ActionPlanService {
     /// Co-edited (``CurrentRecord``): a stale `expectedVersion` answers ABORTED with the current review.
     public static let updateReview = RPCMethod<UpdateReviewRequest, RoadmapReview>.unary(name, "UpdateReview")
     public static let listReviews = RPCMethod<AccountRef, ReviewList>.read(name, "ListReviews")
+    /// Adds an item to a review's agenda (both sides, before or during the meeting).
+    public static let addAgendaItem = RPCMethod<AddAgendaItemRequest, RoadmapReview>.unary(name, "AddAgendaItem")
+    public static let removeAgendaItem = RPCMethod<RemoveAgendaItemRequest, RoadmapReview>.unary(name, "RemoveAgendaItem")
+    /// Records an action agreed in a held review: a new shared action of the plan.
+    public static let addFollowUp = RPCMethod<AddFollowUpRequest, RoadmapReview>.unary(name, "AddFollowUp")
+    /// The customer's sign-off of a held review.
+    public static let signOffReview = RPCMethod<SignOffReviewRequest, RoadmapReview>.unary(name, "SignOffReview")
 }
 
 extension KeyplanClient {
@@ -66,6 +73,23 @@ extension KeyplanClient {
 
     public func updateReview(_ request: UpdateReviewRequest) async throws -> RoadmapReview {
         try await call(ActionPlanService.updateReview, request)
+    }
+
+    public func addAgendaItem(_ request: AddAgendaItemRequest) async throws -> RoadmapReview {
+        try await call(ActionPlanService.addAgendaItem, request)
+    }
+
+    public func removeAgendaItem(accountID: UUID, reviewID: UUID, itemID: UUID) async throws -> RoadmapReview {
+        try await call(ActionPlanService.removeAgendaItem, RemoveAgendaItemRequest(accountID: accountID, reviewID: reviewID, itemID: itemID))
+    }
+
+    public func addFollowUp(_ request: AddFollowUpRequest) async throws -> RoadmapReview {
+        try await call(ActionPlanService.addFollowUp, request)
+    }
+
+    public func signOffReview(accountID: UUID, reviewID: UUID, expectedVersion: Int) async throws -> RoadmapReview {
+        try await call(
+            ActionPlanService.signOffReview, SignOffReviewRequest(accountID: accountID, reviewID: reviewID, expectedVersion: expectedVersion))
     }
 
     public func listReviews(of accountID: UUID) async throws -> [RoadmapReview] {

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// A new action. A customer editor may only create shared actions.
 @WireMessage
@@ -29,7 +29,10 @@ public struct CreateActionRequest: Codable, Hashable, Sendable, AccountScoped {
         self.shared = shared
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, title, description, ownerID, dueOn, status, horizon, goalID, shared }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, title = 2, description = 3, ownerID = 4, dueOn = 5, status = 6, horizon = 7, goalID = 8
+        case shared = 9
+    }
 }
 
 /// Changes to an action read at `expectedVersion` (the co-editing rule: ``CurrentRecord``): a
@@ -70,7 +73,8 @@ public struct UpdateActionRequest: Codable, Hashable, Sendable, AccountScoped {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case accountID = 1, actionID, expectedVersion, title, description, ownerID, dueOn, status, horizon, goalID, shared, clear
+        case accountID = 1, actionID = 2, expectedVersion = 3, title = 4, description = 5, ownerID = 6, dueOn = 7
+        case status = 8, horizon = 9, goalID = 10, shared = 11, clear = 12
     }
 
     /// The fields both set and cleared, which a request may not name.
@@ -91,12 +95,7 @@ public struct ActionRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var actionID: UUID
 
-    public init(accountID: UUID, actionID: UUID) {
-        self.accountID = accountID
-        self.actionID = actionID
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, actionID }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, actionID = 2 }
 }
 
 /// Deletes an action if it is still at the version read (else ABORTED with the current one).
@@ -106,13 +105,7 @@ public struct DeleteActionRequest: Codable, Hashable, Sendable, AccountScoped {
     public var actionID: UUID
     public var expectedVersion: Int
 
-    public init(accountID: UUID, actionID: UUID, expectedVersion: Int) {
-        self.accountID = accountID
-        self.actionID = actionID
-        self.expectedVersion = expectedVersion
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, actionID, expectedVersion }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, actionID = 2, expectedVersion = 3 }
 }
 
 /// Which actions of an account to list; every filter given must hold. A customer's list holds
@@ -143,7 +136,9 @@ public struct ListActionsRequest: Codable, Hashable, Sendable, AccountScoped {
         self.limit = limit
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, horizon, status, ownerID, sharedOnly, overdueOnly, limit }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, horizon = 2, status = 3, ownerID = 4, sharedOnly = 5, overdueOnly = 6, limit = 7
+    }
 }
 
 /// Actions in plan order: near term first, then by due date (undated last).

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// An action of an account's living action plan. Shared actions form the mutual action plan,
 /// which the account's customers see and update; the others stay internal to the sellers, and
@@ -30,31 +30,6 @@ public struct PlanAction: Codable, Hashable, Sendable {
     public var updatedBy: WorkspaceChange.Actor
     public var updatedAt: Date
 
-    public init(
-        id: UUID, accountID: UUID, title: String, description: String, ownerID: UUID?, ownerName: String?, dueOn: CalendarDate?,
-        status: ActionStatus, horizon: ActionHorizon, goalID: UUID?, shared: Bool, completedAt: Date?, overdue: Bool,
-        version: Int, createdBy: WorkspaceChange.Actor, createdAt: Date, updatedBy: WorkspaceChange.Actor, updatedAt: Date
-    ) {
-        self.id = id
-        self.accountID = accountID
-        self.title = title
-        self.description = description
-        self.ownerID = ownerID
-        self.ownerName = ownerName
-        self.dueOn = dueOn
-        self.status = status
-        self.horizon = horizon
-        self.goalID = goalID
-        self.shared = shared
-        self.completedAt = completedAt
-        self.overdue = overdue
-        self.version = version
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.updatedBy = updatedBy
-        self.updatedAt = updatedAt
-    }
-
     /// The fields of an action that can be emptied (``UpdateActionRequest/clear``).
     public enum ClearableField: String, Codable, Hashable, Sendable, CaseIterable {
         case owner
@@ -63,9 +38,20 @@ public struct PlanAction: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, accountID, title, description, ownerID, ownerName, dueOn, status, horizon, goalID, shared, completedAt, overdue
-        case version, createdBy, createdAt, updatedBy, updatedAt
+        case id = 1, accountID = 2, title = 3, description = 4, ownerID = 5, ownerName = 6, dueOn = 7, status = 8
+        case horizon = 9, goalID = 10, shared = 11, completedAt = 12, overdue = 13
+        case version = 14, createdBy = 15, createdAt = 16, updatedBy = 17, updatedAt = 18
     }
+}
+
+/// An action of the plan as another record lists it (a buying stage, a review's follow-ups).
+@WireMessage
+public struct ActionSummary: Codable, Hashable, Sendable {
+    public var id: UUID
+    public var title: String
+    public var status: ActionStatus
+
+    enum CodingKeys: Int, CodingKey { case id = 1, title = 2, status = 3 }
 }
 
 /// Where an action stands. `done` stamps the action's completion time; any other status clears it.

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// One key activity of an account's process map and who is responsible for it: a user of either
 /// side, or a person or team named in `responsible`. Shared with the customer.
@@ -20,23 +20,6 @@ public struct ProcessStep: Codable, Hashable, Sendable {
     public var updatedBy: WorkspaceChange.Actor
     public var updatedAt: Date
 
-    public init(
-        id: UUID, accountID: UUID, position: Int, activity: String, responsibleUserID: UUID?, responsibleUserName: String?,
-        responsible: String, side: ProcessSide, version: Int, updatedBy: WorkspaceChange.Actor, updatedAt: Date
-    ) {
-        self.id = id
-        self.accountID = accountID
-        self.position = position
-        self.activity = activity
-        self.responsibleUserID = responsibleUserID
-        self.responsibleUserName = responsibleUserName
-        self.responsible = responsible
-        self.side = side
-        self.version = version
-        self.updatedBy = updatedBy
-        self.updatedAt = updatedAt
-    }
-
     /// The fields of a step that can be emptied (``UpdateProcessStepRequest/clear``).
     public enum ClearableField: String, Codable, Hashable, Sendable, CaseIterable {
         /// Who is responsible, user or text.
@@ -44,7 +27,8 @@ public struct ProcessStep: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, accountID, position, activity, responsibleUserID, responsibleUserName, responsible, side, version, updatedBy, updatedAt
+        case id = 1, accountID = 2, position = 3, activity = 4, responsibleUserID = 5, responsibleUserName = 6
+        case responsible = 7, side = 8, version = 9, updatedBy = 10, updatedAt = 11
     }
 
     /// Who is responsible, for people.
@@ -81,7 +65,9 @@ public struct AddProcessStepRequest: Codable, Hashable, Sendable, AccountScoped 
         self.side = side
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, position, activity, responsibleUserID, responsible, side }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, position = 2, activity = 3, responsibleUserID = 4, responsible = 5, side = 6
+    }
 }
 
 /// Changes to a step read at `expectedVersion` (the co-editing rule: ``CurrentRecord``): a `nil`
@@ -114,7 +100,10 @@ public struct UpdateProcessStepRequest: Codable, Hashable, Sendable, AccountScop
         self.clear = clear
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, stepID, expectedVersion, position, activity, responsibleUserID, responsible, side, clear }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, stepID = 2, expectedVersion = 3, position = 4, activity = 5, responsibleUserID = 6
+        case responsible = 7, side = 8, clear = 9
+    }
 
     /// The fields both set and cleared, which a request may not name.
     public var contradictions: [ProcessStep.ClearableField] {
@@ -129,13 +118,7 @@ public struct RemoveProcessStepRequest: Codable, Hashable, Sendable, AccountScop
     public var stepID: UUID
     public var expectedVersion: Int
 
-    public init(accountID: UUID, stepID: UUID, expectedVersion: Int) {
-        self.accountID = accountID
-        self.stepID = stepID
-        self.expectedVersion = expectedVersion
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, stepID, expectedVersion }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, stepID = 2, expectedVersion = 3 }
 }
 
 /// An account's process map, in position order.

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// What a comment is about: a goal, an action or a roadmap review of the same account.
 @WireMessage
@@ -16,7 +16,7 @@ public struct CommentSubject: Codable, Hashable, Sendable {
         self.id = id
     }
 
-    enum CodingKeys: Int, CodingKey { case kind = 1, id }
+    enum CodingKeys: Int, CodingKey { case kind = 1, id = 2 }
 }
 
 /// A comment as its reader may see it. Customers only ever receive shared comments.
@@ -33,19 +33,7 @@ public struct CommentView: Codable, Hashable, Sendable {
     public var mentions: [WorkspaceChange.Actor]
     public var createdAt: Date
 
-    public init(
-        id: UUID, accountID: UUID, subject: CommentSubject, author: WorkspaceChange.Actor, body: String, shared: Bool,
-        mentions: [WorkspaceChange.Actor], createdAt: Date
-    ) {
-        self.id = id
-        self.accountID = accountID
-        self.subject = subject
-        self.author = author
-        self.body = body
-        self.shared = shared
-        self.mentions = mentions
-        self.createdAt = createdAt
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, accountID = 2, subject = 3, author = 4, body = 5, shared = 6, mentions = 7, createdAt = 8
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, accountID, subject, author, body, shared, mentions, createdAt }
 }

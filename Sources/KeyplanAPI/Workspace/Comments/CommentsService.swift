@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Comments`: comments on a goal, an action or a roadmap review, from both sides. A
 /// seller's comment is internal unless marked shared; a customer's is always shared, and a
@@ -33,7 +33,7 @@ public struct AddCommentRequest: Codable, Hashable, Sendable, AccountScoped {
         self.mentions = mentions
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, subject, body, shared, mentions }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, subject = 2, body = 3, shared = 4, mentions = 5 }
 }
 
 @WireMessage
@@ -43,13 +43,7 @@ public struct ListCommentsRequest: Codable, Hashable, Sendable, AccountScoped {
     /// At most this many, the oldest (default and maximum 1,000).
     public var limit: Int?
 
-    public init(accountID: UUID, subject: CommentSubject, limit: Int? = nil) {
-        self.accountID = accountID
-        self.subject = subject
-        self.limit = limit
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, subject, limit }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, subject = 2, limit = 3 }
 }
 
 @WireMessage

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// The editable fields of a goal: what a create sends (an update names only what it changes:
 /// ``UpdateGoalRequest``).
@@ -34,5 +34,7 @@ public struct GoalDraft: Codable, Hashable, Sendable {
         self.metrics = metrics
     }
 
-    enum CodingKeys: Int, CodingKey { case kind = 1, parentID, title, description, department, status, targetDate, metrics }
+    enum CodingKeys: Int, CodingKey {
+        case kind = 1, parentID = 2, title = 3, description = 4, department = 5, status = 6, targetDate = 7, metrics = 8
+    }
 }

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// How the customer measures a goal's success: where it started, where it should get, where it is.
 @WireMessage
@@ -21,7 +21,7 @@ public struct GoalMetric: Codable, Hashable, Sendable {
         self.current = current
     }
 
-    enum CodingKeys: Int, CodingKey { case name = 1, unit, baseline, target, current }
+    enum CodingKeys: Int, CodingKey { case name = 1, unit = 2, baseline = 3, target = 4, current = 5 }
 
     /// The values of a metric that can be emptied (``SetGoalMetricRequest/clear``).
     public enum ClearableField: String, Codable, Hashable, Sendable, CaseIterable {

@@ -1,5 +1,5 @@
 import Foundation
-import KeyplanWire
+public import KeyplanWire
 
 /// An account's goals arranged as the customer's plan reads: each goal with the objectives and
 /// initiatives under it; objectives and initiatives under no goal stand as roots of their own.
@@ -16,7 +16,7 @@ public struct GoalTree: Codable, Hashable, Sendable {
             self.children = children
         }
 
-        enum CodingKeys: Int, CodingKey { case goal = 1, children }
+        enum CodingKeys: Int, CodingKey { case goal = 1, children = 2 }
     }
 
     public var nodes: [Node]

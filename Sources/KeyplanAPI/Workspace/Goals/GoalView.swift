@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// Where a record stands in the customer's plan: a strategic goal, a business objective, or a
 /// key initiative of a department or business unit. Objectives and initiatives may hang under a
@@ -39,29 +39,6 @@ public struct GoalView: Codable, Hashable, Sendable {
     public var updatedBy: WorkspaceChange.Actor
     public var updatedAt: Date
 
-    public init(
-        id: UUID, accountID: UUID, kind: GoalKind, parentID: UUID?, title: String, description: String, department: String,
-        status: GoalStatus, targetDate: CalendarDate?, metrics: [GoalMetric], solutions: [LinkedSolution], version: Int,
-        createdBy: WorkspaceChange.Actor, createdAt: Date, updatedBy: WorkspaceChange.Actor, updatedAt: Date
-    ) {
-        self.id = id
-        self.accountID = accountID
-        self.kind = kind
-        self.parentID = parentID
-        self.title = title
-        self.description = description
-        self.department = department
-        self.status = status
-        self.targetDate = targetDate
-        self.metrics = metrics
-        self.solutions = solutions
-        self.version = version
-        self.createdBy = createdBy
-        self.createdAt = createdAt
-        self.updatedBy = updatedBy
-        self.updatedAt = updatedAt
-    }
-
     /// The editable fields, as an update sends them back.
     public var draft: GoalDraft {
         GoalDraft(
@@ -76,7 +53,8 @@ public struct GoalView: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, accountID, kind, parentID, title, description, department, status, targetDate, metrics, solutions, version
-        case createdBy, createdAt, updatedBy, updatedAt
+        case id = 1, accountID = 2, kind = 3, parentID = 4, title = 5, description = 6, department = 7, status = 8
+        case targetDate = 9, metrics = 10, solutions = 11, version = 12
+        case createdBy = 13, createdAt = 14, updatedBy = 15, updatedAt = 16
     }
 }

@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Goals`: the customer's goals, objectives and initiatives with their metrics, co-edited
 /// by sellers and customer editors, read by everyone on the account; and our solutions linked to
@@ -35,12 +35,7 @@ public struct CreateGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var goal: GoalDraft
 
-    public init(accountID: UUID, goal: GoalDraft) {
-        self.accountID = accountID
-        self.goal = goal
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, goal }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, goal = 2 }
 }
 
 /// Changes to a goal read at `expectedVersion` (see ``CurrentRecord`` for the co-editing rule):
@@ -83,7 +78,8 @@ public struct UpdateGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case accountID = 1, goalID, expectedVersion, kind, parentID, title, description, department, status, targetDate, metrics, clear
+        case accountID = 1, goalID = 2, expectedVersion = 3, kind = 4, parentID = 5, title = 6, description = 7
+        case department = 8, status = 9, targetDate = 10, metrics = 11, clear = 12
     }
 
     /// `draft` with this request's changes applied.
@@ -150,7 +146,10 @@ public struct SetGoalMetricRequest: Codable, Hashable, Sendable, AccountScoped {
         self.clear = clear
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID, expectedVersion, name, newName, unit, baseline, target, current, clear }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, goalID = 2, expectedVersion = 3, name = 4, newName = 5, unit = 6, baseline = 7, target = 8
+        case current = 9, clear = 10
+    }
 
     /// `metric` (a new one when `nil`) with this request's changes applied.
     public func applied(to metric: GoalMetric?) -> GoalMetric {
@@ -190,14 +189,7 @@ public struct RemoveGoalMetricRequest: Codable, Hashable, Sendable, AccountScope
     public var expectedVersion: Int
     public var name: String
 
-    public init(accountID: UUID, goalID: UUID, expectedVersion: Int, name: String) {
-        self.accountID = accountID
-        self.goalID = goalID
-        self.expectedVersion = expectedVersion
-        self.name = name
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID, expectedVersion, name }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID = 2, expectedVersion = 3, name = 4 }
 }
 
 @WireMessage
@@ -207,13 +199,7 @@ public struct DeleteGoalRequest: Codable, Hashable, Sendable, AccountScoped {
     /// The version the caller read.
     public var expectedVersion: Int
 
-    public init(accountID: UUID, goalID: UUID, expectedVersion: Int) {
-        self.accountID = accountID
-        self.goalID = goalID
-        self.expectedVersion = expectedVersion
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID, expectedVersion }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID = 2, expectedVersion = 3 }
 }
 
 @WireMessage
@@ -221,12 +207,7 @@ public struct GoalRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var goalID: UUID
 
-    public init(accountID: UUID, goalID: UUID) {
-        self.accountID = accountID
-        self.goalID = goalID
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID = 2 }
 }
 
 @WireMessage
@@ -245,7 +226,7 @@ public struct LinkSolutionRequest: Codable, Hashable, Sendable, AccountScoped {
         self.note = note
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID, solution, note }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID = 2, solution = 3, note = 4 }
 }
 
 @WireMessage
@@ -254,13 +235,7 @@ public struct UnlinkSolutionRequest: Codable, Hashable, Sendable, AccountScoped 
     public var goalID: UUID
     public var solution: String
 
-    public init(accountID: UUID, goalID: UUID, solution: String) {
-        self.accountID = accountID
-        self.goalID = goalID
-        self.solution = solution
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID, solution }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, goalID = 2, solution = 3 }
 }
 
 extension KeyplanClient {

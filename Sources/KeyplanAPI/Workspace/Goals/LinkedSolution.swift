@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// One of our solutions a seller linked to a customer goal: shared, so the customer sees how we help.
 @WireMessage
@@ -11,12 +11,5 @@ public struct LinkedSolution: Codable, Hashable, Sendable {
     public var linkedBy: WorkspaceChange.Actor
     public var linkedAt: Date
 
-    public init(solution: String, note: String, linkedBy: WorkspaceChange.Actor, linkedAt: Date) {
-        self.solution = solution
-        self.note = note
-        self.linkedBy = linkedBy
-        self.linkedAt = linkedAt
-    }
-
-    enum CodingKeys: Int, CodingKey { case solution = 1, note, linkedBy, linkedAt }
+    enum CodingKeys: Int, CodingKey { case solution = 1, note = 2, linkedBy = 3, linkedAt = 4 }
 }

@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// One page of an account's activity feed (``WorkspaceService/activity``).
 @WireMessage
@@ -11,13 +11,7 @@ public struct ActivityRequest: Codable, Hashable, Sendable, AccountScoped {
     /// At most this many changes (1–500, default 50).
     public var limit: Int?
 
-    public init(accountID: UUID, before: Int64? = nil, limit: Int? = nil) {
-        self.accountID = accountID
-        self.before = before
-        self.limit = limit
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, before, limit }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, before = 2, limit = 3 }
 }
 
 /// Who changed what in an account workspace, newest first, and how engaged the customer is.
@@ -30,13 +24,7 @@ public struct ActivityPage: Codable, Hashable, Sendable {
     /// How often the customer reviews and updates the plan: seller-internal, `nil` for customers.
     public var engagement: Engagement?
 
-    public init(changes: [WorkspaceChange], nextBefore: Int64?, engagement: Engagement?) {
-        self.changes = changes
-        self.nextBefore = nextBefore
-        self.engagement = engagement
-    }
-
-    enum CodingKeys: Int, CodingKey { case changes = 1, nextBefore, engagement }
+    enum CodingKeys: Int, CodingKey { case changes = 1, nextBefore = 2, engagement = 3 }
 }
 
 /// The customer's engagement with an account workspace: their edits (journal changes by customer
@@ -52,14 +40,9 @@ public struct Engagement: Codable, Hashable, Sendable {
     /// The sellers' latest edit or visit; `nil`: never.
     public var lastSellerActivityAt: Date?
 
-    public init(last30Days: Window, last90Days: Window, lastCustomerActivityAt: Date?, lastSellerActivityAt: Date?) {
-        self.last30Days = last30Days
-        self.last90Days = last90Days
-        self.lastCustomerActivityAt = lastCustomerActivityAt
-        self.lastSellerActivityAt = lastSellerActivityAt
+    enum CodingKeys: Int, CodingKey {
+        case last30Days = 1, last90Days = 2, lastCustomerActivityAt = 3, lastSellerActivityAt = 4
     }
-
-    enum CodingKeys: Int, CodingKey { case last30Days = 1, last90Days, lastCustomerActivityAt, lastSellerActivityAt }
 
     /// Customer engagement over the last `days` days.
     @WireMessage
@@ -74,15 +57,9 @@ public struct Engagement: Codable, Hashable, Sendable {
         /// Days on which at least one customer user visited.
         public var customerVisitDays: Int
 
-        public init(days: Int, customerEdits: Int, customerViews: Int, customerVisitors: Int, customerVisitDays: Int) {
-            self.days = days
-            self.customerEdits = customerEdits
-            self.customerViews = customerViews
-            self.customerVisitors = customerVisitors
-            self.customerVisitDays = customerVisitDays
+        enum CodingKeys: Int, CodingKey {
+            case days = 1, customerEdits = 2, customerViews = 3, customerVisitors = 4, customerVisitDays = 5
         }
-
-        enum CodingKeys: Int, CodingKey { case days = 1, customerEdits, customerViews, customerVisitors, customerVisitDays }
     }
 }
 

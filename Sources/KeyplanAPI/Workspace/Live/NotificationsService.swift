@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Notifications`: the outbox of what someone should be told. People list and
 /// acknowledge their own; a mail or chat integration (an admin API key) claims undelivered ones
@@ -15,14 +15,55 @@ public enum NotificationsService {
     public static let claim = RPCMethod<ClaimNotificationsRequest, ClaimedNotifications>.unary(name, "Claim")
     /// Marks claimed notifications as delivered.
     public static let confirmDelivery = RPCMethod<NotificationIDs, NotificationCount>.unary(name, "ConfirmDelivery")
+    /// Which notifications the caller gets by mail, and whether as a daily digest.
+    public static let settings = RPCMethod<Empty, NotificationSettings>.read(name, "GetSettings")
+    /// Replaces the caller's mail settings.
+    public static let updateSettings = RPCMethod<NotificationSettings, NotificationSettings>.unary(name, "UpdateSettings")
+    /// Public: the one-click unsubscribe link of a notification mail. Mutes the mail's kind (a
+    /// digest's link: all notification mail) for the person it was sent to.
+    /// Answers nothing about the person: a link may be forwarded.
+    public static let unsubscribe = RPCMethod<UnsubscribeRequest, Empty>.unary(name, "Unsubscribe")
 }
 
 /// What a notification is about.
 public enum NotificationKind: String, Codable, Hashable, Sendable, CaseIterable {
     case actionAssigned = "action_assigned"
     case scoringRoundOpened = "scoring_round_opened"
+    /// A scoring round the recipient has not answered closes within two days.
+    case scoringRoundClosing = "scoring_round_closing"
     case reviewDue = "review_due"
+    /// A held review waits for the customer's sign-off.
+    case reviewSignOff = "review_sign_off"
     case mention
+}
+
+/// Which notifications come by mail. Every kind comes, one mail each, until muted; with
+/// `digest`, one mail a day instead, listing the day's notifications by account.
+@WireMessage
+public struct NotificationSettings: Codable, Hashable, Sendable {
+    /// Kinds not mailed (they are still listed by `keyplan.Notifications/List`).
+    public var mutedKinds: [NotificationKind]
+    public var digest: Bool
+    /// When the next digest goes out (UTC); set by the server, ignored in an update.
+    public var nextDigestAt: Date?
+
+    public init(mutedKinds: [NotificationKind] = [], digest: Bool = false, nextDigestAt: Date? = nil) {
+        self.mutedKinds = mutedKinds
+        self.digest = digest
+        self.nextDigestAt = nextDigestAt
+    }
+
+    enum CodingKeys: Int, CodingKey { case mutedKinds = 1, digest = 2, nextDigestAt = 3 }
+}
+
+/// The token of an unsubscribe link (`/unsubscribe/<token>`).
+@WireMessage
+public struct UnsubscribeRequest: Codable, Hashable, Sendable {
+    public var token: String
+
+    public init(token: String) { self.token = token }
+
+    enum CodingKeys: Int, CodingKey { case token = 1 }
 }
 
 /// One notification, as its recipient sees it.
@@ -38,21 +79,10 @@ public struct NotificationView: Codable, Hashable, Sendable {
     public var deliveredAt: Date?
     public var acknowledgedAt: Date?
 
-    public init(
-        id: UUID, kind: NotificationKind, accountID: UUID?, subjectID: UUID?, message: String, createdAt: Date,
-        deliveredAt: Date?, acknowledgedAt: Date?
-    ) {
-        self.id = id
-        self.kind = kind
-        self.accountID = accountID
-        self.subjectID = subjectID
-        self.message = message
-        self.createdAt = createdAt
-        self.deliveredAt = deliveredAt
-        self.acknowledgedAt = acknowledgedAt
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, kind = 2, accountID = 3, subjectID = 4, message = 5, createdAt = 6, deliveredAt = 7
+        case acknowledgedAt = 8
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, kind, accountID, subjectID, message, createdAt, deliveredAt, acknowledgedAt }
 }
 
 @WireMessage
@@ -70,7 +100,7 @@ public struct ListNotificationsRequest: Codable, Hashable, Sendable {
         self.cursor = cursor
     }
 
-    enum CodingKeys: Int, CodingKey { case unacknowledgedOnly = 1, limit, cursor }
+    enum CodingKeys: Int, CodingKey { case unacknowledgedOnly = 1, limit = 2, cursor = 3 }
 }
 
 @WireMessage
@@ -80,12 +110,7 @@ public struct NotificationPage: Codable, Hashable, Sendable {
     /// Pass as `cursor` for the next (older) page; `nil` on the last page.
     public var nextCursor: String?
 
-    public init(notifications: [NotificationView], nextCursor: String?) {
-        self.notifications = notifications
-        self.nextCursor = nextCursor
-    }
-
-    enum CodingKeys: Int, CodingKey { case notifications = 1, nextCursor }
+    enum CodingKeys: Int, CodingKey { case notifications = 1, nextCursor = 2 }
 }
 
 /// Notification ids to acknowledge or confirm (1–500). All must exist for the caller, or none
@@ -117,12 +142,7 @@ public struct ClaimNotificationsRequest: Codable, Hashable, Sendable {
     /// whose lease ran out can be claimed again, so a crashed integration loses nothing.
     public var leaseSeconds: Int?
 
-    public init(limit: Int? = nil, leaseSeconds: Int? = nil) {
-        self.limit = limit
-        self.leaseSeconds = leaseSeconds
-    }
-
-    enum CodingKeys: Int, CodingKey { case limit = 1, leaseSeconds }
+    enum CodingKeys: Int, CodingKey { case limit = 1, leaseSeconds = 2 }
 }
 
 /// A notification claimed for delivery, with where to deliver it.
@@ -135,15 +155,9 @@ public struct ClaimedNotification: Codable, Hashable, Sendable {
     /// Confirm the delivery before this; afterwards it may be claimed again.
     public var claimedUntil: Date
 
-    public init(notification: NotificationView, recipientID: UUID, recipientEmail: String, recipientName: String, claimedUntil: Date) {
-        self.notification = notification
-        self.recipientID = recipientID
-        self.recipientEmail = recipientEmail
-        self.recipientName = recipientName
-        self.claimedUntil = claimedUntil
+    enum CodingKeys: Int, CodingKey {
+        case notification = 1, recipientID = 2, recipientEmail = 3, recipientName = 4, claimedUntil = 5
     }
-
-    enum CodingKeys: Int, CodingKey { case notification = 1, recipientID, recipientEmail, recipientName, claimedUntil }
 }
 
 @WireMessage
@@ -168,6 +182,18 @@ extension KeyplanClient {
 
     public func claimNotifications(limit: Int? = nil, leaseSeconds: Int? = nil) async throws -> [ClaimedNotification] {
         try await call(NotificationsService.claim, ClaimNotificationsRequest(limit: limit, leaseSeconds: leaseSeconds)).notifications
+    }
+
+    public func notificationSettings() async throws -> NotificationSettings {
+        try await call(NotificationsService.settings, Empty())
+    }
+
+    public func updateNotificationSettings(_ settings: NotificationSettings) async throws -> NotificationSettings {
+        try await call(NotificationsService.updateSettings, settings)
+    }
+
+    public func unsubscribe(token: String) async throws {
+        _ = try await call(NotificationsService.unsubscribe, UnsubscribeRequest(token: token))
     }
 
     @discardableResult

@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// Opens ``WorkspaceService/watch`` on one account.
 ///
@@ -21,12 +21,7 @@ public struct WatchRequest: Codable, Hashable, Sendable, AccountScoped {
     /// Replay the changes after this id first (`0`: the whole journal).
     public var after: Int64?
 
-    public init(accountID: UUID, after: Int64? = nil) {
-        self.accountID = accountID
-        self.after = after
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, after }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, after = 2 }
 }
 
 extension KeyplanClient {

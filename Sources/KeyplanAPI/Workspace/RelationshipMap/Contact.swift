@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// One of the customer's people on an account, with their place in the decision. Seller-internal:
 /// the role, influence, attitude and concerns are exactly what a customer must never read, so
@@ -51,8 +51,9 @@ public struct Contact: Codable, Hashable, Sendable {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, accountID, fullName, email, title, department, reportsTo, decisionRole, influence, attitude, concerns
-        case externalID, version, updatedAt, updatedBy
+        case id = 1, accountID = 2, fullName = 3, email = 4, title = 5, department = 6, reportsTo = 7, decisionRole = 8
+        case influence = 9, attitude = 10, concerns = 11
+        case externalID = 12, version = 13, updatedAt = 14, updatedBy = 15
     }
 
     /// A key player: a decision maker, or anyone of high influence. Coverage gaps, single-threading

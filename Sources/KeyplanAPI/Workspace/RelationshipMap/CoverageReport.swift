@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// What a relationship map says about our coverage of an account, computed from the map alone
 /// (pure, deterministic):
@@ -26,21 +26,9 @@ public struct CoverageReport: Codable, Hashable, Sendable {
 
     public var isSingleThreaded: Bool { !singleThreading.isEmpty }
 
-    public init(
-        accountID: UUID, gaps: [CoverageGap], singleThreading: [SingleThreading], status: MapStatus, statusReason: String,
-        teamMembers: Int, teamMembersWithStrongRelationships: Int
-    ) {
-        self.accountID = accountID
-        self.gaps = gaps
-        self.singleThreading = singleThreading
-        self.status = status
-        self.statusReason = statusReason
-        self.teamMembers = teamMembers
-        self.teamMembersWithStrongRelationships = teamMembersWithStrongRelationships
-    }
-
     enum CodingKeys: Int, CodingKey {
-        case accountID = 1, gaps, singleThreading, status, statusReason, teamMembers, teamMembersWithStrongRelationships
+        case accountID = 1, gaps = 2, singleThreading = 3, status = 4, statusReason = 5, teamMembers = 6
+        case teamMembersWithStrongRelationships = 7
     }
 
     /// The analysis of `map`.
@@ -63,20 +51,23 @@ public struct CoverageReport: Codable, Hashable, Sendable {
 
         var threading: [SingleThreading] = []
         if members.count == 1, let only = members.first {
-            threading.append(SingleThreading(
-                kind: .allRelationships, userID: only, userName: name(only), contactID: nil, contactName: nil,
-                explanation: "Every relationship on this account goes through \(name(only))."))
+            threading.append(
+                SingleThreading(
+                    kind: .allRelationships, userID: only, userName: name(only), contactID: nil, contactName: nil,
+                    explanation: "Every relationship on this account goes through \(name(only))."))
         } else if strongMembers.count == 1, let only = strongMembers.first {
-            threading.append(SingleThreading(
-                kind: .allStrongRelationships, userID: only, userName: name(only), contactID: nil, contactName: nil,
-                explanation: "Every strong relationship on this account goes through \(name(only))."))
+            threading.append(
+                SingleThreading(
+                    kind: .allStrongRelationships, userID: only, userName: name(only), contactID: nil, contactName: nil,
+                    explanation: "Every strong relationship on this account goes through \(name(only))."))
         }
         for contact in keyPlayers {
             let known = map.relationships(with: contact.id)
             guard known.count == 1, let only = known.first else { continue }
-            threading.append(SingleThreading(
-                kind: .keyPlayerKnownByOne, userID: only.userID, userName: only.userName, contactID: contact.id, contactName: contact.fullName,
-                explanation: "\(contact.label), \(Self.keyPlayerWords(contact)), is known only by \(only.userName) (\(only.strength.rawValue))."))
+            threading.append(
+                SingleThreading(
+                    kind: .keyPlayerKnownByOne, userID: only.userID, userName: only.userName, contactID: contact.id, contactName: contact.fullName,
+                    explanation: "\(contact.label), \(Self.keyPlayerWords(contact)), is known only by \(only.userName) (\(only.strength.rawValue))."))
         }
         self.singleThreading = threading
 
@@ -86,7 +77,8 @@ public struct CoverageReport: Codable, Hashable, Sendable {
             self.statusReason = "Decision maker \(decisionMaker.label) supports us."
         } else if !supportive.isEmpty {
             self.status = .amber
-            self.statusReason = "\(Self.list(supportive.map(\.label))) \(supportive.count == 1 ? "supports" : "support") us, but no decision maker does."
+            self.statusReason =
+                "\(Self.list(supportive.map(\.label))) \(supportive.count == 1 ? "supports" : "support") us, but no decision maker does."
         } else {
             self.status = .red
             self.statusReason = keyPlayers.isEmpty ? "No key player (decision maker or high influence) is on the map." : "No key player supports us."
@@ -123,19 +115,6 @@ public struct CoverageGap: Codable, Hashable, Sendable {
     /// Which contact and why, in words.
     public var explanation: String
 
-    public init(
-        contactID: UUID, contactName: String, decisionRole: DecisionRole?, influence: Influence?, strongest: RelationshipStrength?,
-        through: String?, explanation: String
-    ) {
-        self.contactID = contactID
-        self.contactName = contactName
-        self.decisionRole = decisionRole
-        self.influence = influence
-        self.strongest = strongest
-        self.through = through
-        self.explanation = explanation
-    }
-
     init(contact: Contact, strongest: Relationship?) {
         let known = strongest.map { "our strongest relationship is \($0.strength.rawValue) (\($0.userName))" } ?? "nobody on our team knows them"
         self.init(
@@ -144,7 +123,10 @@ public struct CoverageGap: Codable, Hashable, Sendable {
             explanation: "\(contact.label) is \(CoverageReport.keyPlayerWords(contact)) without a strong relationship: \(known).")
     }
 
-    enum CodingKeys: Int, CodingKey { case contactID = 1, contactName, decisionRole, influence, strongest, through, explanation }
+    enum CodingKeys: Int, CodingKey {
+        case contactID = 1, contactName = 2, decisionRole = 3, influence = 4, strongest = 5, through = 6
+        case explanation = 7
+    }
 }
 
 /// One reason an account is single-threaded.
@@ -168,16 +150,9 @@ public struct SingleThreading: Codable, Hashable, Sendable {
     public var contactName: String?
     public var explanation: String
 
-    public init(kind: Kind, userID: UUID, userName: String, contactID: UUID?, contactName: String?, explanation: String) {
-        self.kind = kind
-        self.userID = userID
-        self.userName = userName
-        self.contactID = contactID
-        self.contactName = contactName
-        self.explanation = explanation
+    enum CodingKeys: Int, CodingKey {
+        case kind = 1, userID = 2, userName = 3, contactID = 4, contactName = 5, explanation = 6
     }
-
-    enum CodingKeys: Int, CodingKey { case kind = 1, userID, userName, contactID, contactName, explanation }
 }
 
 /// A relationship map's status, as Altify colours it.

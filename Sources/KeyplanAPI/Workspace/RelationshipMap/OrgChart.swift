@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A relationship map as an org chart: contacts laid out as reports-to trees (roots side by side,
 /// each manager centred over their reports), each box filled by the contact's attitude toward us,
@@ -174,7 +174,8 @@ public struct OrgChart: Sendable {
             let (x1, y1) = (from.x + metrics.boxWidth / 2, from.y + metrics.boxHeight)
             let (x2, y2) = (to.x + metrics.boxWidth / 2, to.y)
             let middle = (y1 + y2) / 2
-            svg += "<path class=\"reports-to\" data-manager=\"\(edge.manager.uuidString.lowercased())\" data-report=\"\(edge.report.uuidString.lowercased())\" d=\"M \(n(x1)) \(n(y1)) V \(n(middle)) H \(n(x2)) V \(n(y2))\" fill=\"none\" stroke=\"#666\"/>\n"
+            svg +=
+                "<path class=\"reports-to\" data-manager=\"\(edge.manager.uuidString.lowercased())\" data-report=\"\(edge.report.uuidString.lowercased())\" d=\"M \(n(x1)) \(n(y1)) V \(n(middle)) H \(n(x2)) V \(n(y2))\" fill=\"none\" stroke=\"#666\"/>\n"
         }
         for box in layout.boxes {
             guard let contact = contacts[box.contactID] else { continue }
@@ -230,7 +231,8 @@ public struct OrgChart: Sendable {
             let x = metrics.margin + Double(index) * 110
             let border = Self.border(strength)
             let dash = border.dash.map { " stroke-dasharray=\"\($0)\"" } ?? ""
-            legend += "<rect x=\"\(n(x))\" y=\"\(n(top + 48))\" width=\"14\" height=\"14\" fill=\"#ffffff\" stroke=\"\(border.stroke)\" stroke-width=\"\(n(border.width))\"\(dash)/>"
+            legend +=
+                "<rect x=\"\(n(x))\" y=\"\(n(top + 48))\" width=\"14\" height=\"14\" fill=\"#ffffff\" stroke=\"\(border.stroke)\" stroke-width=\"\(n(border.width))\"\(dash)/>"
             legend += "<text x=\"\(n(x + 20))\" y=\"\(n(top + 59))\">\(Self.badge(strength)) \(strength?.rawValue ?? "nobody")</text>\n"
         }
         return legend + "</g>\n"

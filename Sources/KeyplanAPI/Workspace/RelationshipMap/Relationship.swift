@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// How well one of our team members (a seller of the tenant) knows one of the customer's
 /// contacts. Seller-internal.
@@ -33,7 +33,10 @@ public struct Relationship: Codable, Hashable, Sendable {
         self.updatedBy = updatedBy
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, userID, userName, strength, note, version, updatedAt, updatedBy }
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, contactID = 2, userID = 3, userName = 4, strength = 5, note = 6, version = 7, updatedAt = 8
+        case updatedBy = 9
+    }
 }
 
 /// How well a team member knows a contact; ordered, weakest first.

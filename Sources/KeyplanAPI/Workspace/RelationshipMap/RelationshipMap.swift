@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// An account's relationship map: its contacts (by name) and who of our team knows whom.
 @WireMessage
@@ -8,13 +8,7 @@ public struct RelationshipMap: Codable, Hashable, Sendable {
     public var contacts: [Contact]
     public var relationships: [Relationship]
 
-    public init(accountID: UUID, contacts: [Contact], relationships: [Relationship]) {
-        self.accountID = accountID
-        self.contacts = contacts
-        self.relationships = relationships
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, contacts, relationships }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, contacts = 2, relationships = 3 }
 
     /// The relationships with one contact, strongest first, then by team member's name.
     public func relationships(with contactID: UUID) -> [Relationship] {

@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.RelationshipMap`: the customer's people on an account, their place in the decision,
 /// and which of our team knows whom. Seller-internal throughout: the policy lets sellers in
@@ -58,7 +58,8 @@ public struct AddContactRequest: Codable, Hashable, Sendable, AccountScoped {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case accountID = 1, fullName, email, title, department, reportsTo, decisionRole, influence, attitude, concerns
+        case accountID = 1, fullName = 2, email = 3, title = 4, department = 5, reportsTo = 6, decisionRole = 7
+        case influence = 8, attitude = 9, concerns = 10
     }
 }
 
@@ -102,8 +103,9 @@ public struct UpdateContactRequest: Codable, Hashable, Sendable, AccountScoped {
     }
 
     enum CodingKeys: Int, CodingKey {
-        case accountID = 1, contactID, expectedVersion, fullName, email, title, department, reportsTo, decisionRole, influence, attitude
-        case concerns, clear
+        case accountID = 1, contactID = 2, expectedVersion = 3, fullName = 4, email = 5, title = 6, department = 7
+        case reportsTo = 8, decisionRole = 9, influence = 10, attitude = 11
+        case concerns = 12, clear = 13
     }
 }
 
@@ -114,13 +116,7 @@ public struct RemoveContactRequest: Codable, Hashable, Sendable, AccountScoped {
     public var contactID: UUID
     public var expectedVersion: Int
 
-    public init(accountID: UUID, contactID: UUID, expectedVersion: Int) {
-        self.accountID = accountID
-        self.contactID = contactID
-        self.expectedVersion = expectedVersion
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, expectedVersion }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID = 2, expectedVersion = 3 }
 }
 
 /// How well a team member knows a contact. Without `expectedVersion` it records a new
@@ -138,18 +134,9 @@ public struct SetRelationshipRequest: Codable, Hashable, Sendable, AccountScoped
     public var note: String?
     public var expectedVersion: Int?
 
-    public init(
-        accountID: UUID, contactID: UUID, userID: UUID, strength: RelationshipStrength? = nil, note: String? = nil, expectedVersion: Int? = nil
-    ) {
-        self.accountID = accountID
-        self.contactID = contactID
-        self.userID = userID
-        self.strength = strength
-        self.note = note
-        self.expectedVersion = expectedVersion
+    enum CodingKeys: Int, CodingKey {
+        case accountID = 1, contactID = 2, userID = 3, strength = 4, note = 5, expectedVersion = 6
     }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, userID, strength, note, expectedVersion }
 }
 
 @WireMessage
@@ -160,14 +147,7 @@ public struct RemoveRelationshipRequest: Codable, Hashable, Sendable, AccountSco
     /// The version read: a relationship changed meanwhile is not removed (ABORTED with the current one).
     public var expectedVersion: Int
 
-    public init(accountID: UUID, contactID: UUID, userID: UUID, expectedVersion: Int) {
-        self.accountID = accountID
-        self.contactID = contactID
-        self.userID = userID
-        self.expectedVersion = expectedVersion
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID, userID, expectedVersion }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, contactID = 2, userID = 3, expectedVersion = 4 }
 }
 
 extension KeyplanClient {

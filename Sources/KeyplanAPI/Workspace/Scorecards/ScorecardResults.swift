@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// The results of one scoring round, computed from its answers: per criterion the mean and the
 /// spread across respondents, the overall weighted average, the response rate, and the
@@ -37,7 +37,10 @@ public struct ScorecardResults: Codable, Hashable, Sendable {
         /// The population standard deviation of the scores (0 for one respondent).
         public var standardDeviation: Double?
 
-        enum CodingKeys: Int, CodingKey { case criterionID = 1, name, weight, respondentCount, mean, minimum, maximum, standardDeviation }
+        enum CodingKeys: Int, CodingKey {
+            case criterionID = 1, name = 2, weight = 3, respondentCount = 4, mean = 5, minimum = 6, maximum = 7
+            case standardDeviation = 8
+        }
     }
 
     /// In the template's order.
@@ -95,7 +98,10 @@ public struct ScorecardResults: Codable, Hashable, Sendable {
     /// The result of one criterion.
     public func criterion(_ id: UUID) -> Criterion? { criteria.first { $0.criterionID == id } }
 
-    enum CodingKeys: Int, CodingKey { case criteria = 1, overall, respondentCount, invitedCount, responseRate, strongest, weakest }
+    enum CodingKeys: Int, CodingKey {
+        case criteria = 1, overall = 2, respondentCount = 3, invitedCount = 4, responseRate = 5, strongest = 6
+        case weakest = 7
+    }
 }
 
 /// A round and its results.
@@ -104,10 +110,5 @@ public struct RoundResults: Codable, Hashable, Sendable {
     public var round: ScoringRound
     public var results: ScorecardResults
 
-    public init(round: ScoringRound, results: ScorecardResults) {
-        self.round = round
-        self.results = results
-    }
-
-    enum CodingKeys: Int, CodingKey { case round = 1, results }
+    enum CodingKeys: Int, CodingKey { case round = 1, results = 2 }
 }

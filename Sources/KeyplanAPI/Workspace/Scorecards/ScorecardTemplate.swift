@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// The answer scale of a scorecard: whole scores from ``minimum`` to ``maximum`` (e.g. 1–10).
 @WireMessage
@@ -9,11 +9,6 @@ public struct ScoreScale: Codable, Hashable, Sendable {
 
     /// 1 to 10.
     public static var defaults: ScoreScale { ScoreScale(minimum: 1, maximum: 10) }
-
-    public init(minimum: Int, maximum: Int) {
-        self.minimum = minimum
-        self.maximum = maximum
-    }
 
     public func contains(_ score: Int) -> Bool { (minimum...maximum).contains(score) }
 
@@ -25,7 +20,7 @@ public struct ScoreScale: Codable, Hashable, Sendable {
         return nil
     }
 
-    enum CodingKeys: Int, CodingKey { case minimum = 1, maximum }
+    enum CodingKeys: Int, CodingKey { case minimum = 1, maximum = 2 }
 }
 
 /// One question of a scorecard: what the customer scores, and how much it counts.
@@ -45,7 +40,7 @@ public struct ScorecardCriterion: Codable, Hashable, Sendable {
         self.weight = weight
     }
 
-    enum CodingKeys: Int, CodingKey { case id = 1, name, description, weight }
+    enum CodingKeys: Int, CodingKey { case id = 1, name = 2, description = 3, weight = 4 }
 }
 
 /// A tenant's scorecard: weighted criteria on one scale. A template cannot be edited (to
@@ -69,23 +64,10 @@ public struct ScorecardTemplate: Codable, Hashable, Sendable {
     /// it affects history).
     public var inUse: Bool
 
-    public init(
-        id: UUID, name: String, scale: ScoreScale, criteria: [ScorecardCriterion], createdAt: Date, archivedAt: Date?, version: Int,
-        updatedBy: WorkspaceChange.Actor, updatedAt: Date, inUse: Bool
-    ) {
-        self.id = id
-        self.name = name
-        self.scale = scale
-        self.criteria = criteria
-        self.createdAt = createdAt
-        self.archivedAt = archivedAt
-        self.version = version
-        self.updatedBy = updatedBy
-        self.updatedAt = updatedAt
-        self.inUse = inUse
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, name = 2, scale = 3, criteria = 4, createdAt = 5, archivedAt = 6, inUse = 7, version = 8
+        case updatedBy = 9, updatedAt = 10
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, name, scale, criteria, createdAt, archivedAt, inUse, version, updatedBy, updatedAt }
 }
 
 /// A criterion of a template being created.
@@ -102,7 +84,7 @@ public struct CriterionDraft: Codable, Hashable, Sendable {
         self.weight = weight
     }
 
-    enum CodingKeys: Int, CodingKey { case name = 1, description, weight }
+    enum CodingKeys: Int, CodingKey { case name = 1, description = 2, weight = 3 }
 }
 
 @WireMessage
@@ -155,5 +137,5 @@ public struct CreateTemplateRequest: Codable, Hashable, Sendable {
         return nil
     }
 
-    enum CodingKeys: Int, CodingKey { case name = 1, scale, criteria }
+    enum CodingKeys: Int, CodingKey { case name = 1, scale = 2, criteria = 3 }
 }

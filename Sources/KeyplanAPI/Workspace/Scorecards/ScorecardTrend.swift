@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// How an account's scores of one template move across its rounds: the overall score and each
 /// criterion's mean per round, with the change from the round before. A pure value built from
@@ -14,7 +14,7 @@ public struct ScorecardTrend: Codable, Hashable, Sendable {
         /// `mean` minus the previous round's mean; `nil` for the first round or when either is missing.
         public var change: Double?
 
-        enum CodingKeys: Int, CodingKey { case criterionID = 1, mean, change }
+        enum CodingKeys: Int, CodingKey { case criterionID = 1, mean = 2, change = 3 }
     }
 
     /// One round.
@@ -32,7 +32,10 @@ public struct ScorecardTrend: Codable, Hashable, Sendable {
         /// In the template's criterion order.
         public var criteria: [CriterionPoint]
 
-        enum CodingKeys: Int, CodingKey { case roundID = 1, period, openedAt, isOpen, overall, overallChange, respondentCount, responseRate, criteria }
+        enum CodingKeys: Int, CodingKey {
+            case roundID = 1, period = 2, openedAt = 3, isOpen = 4, overall = 5, overallChange = 6, respondentCount = 7
+            case responseRate = 8, criteria = 9
+        }
     }
 
     public var templateID: UUID
@@ -58,15 +61,16 @@ public struct ScorecardTrend: Codable, Hashable, Sendable {
                 let before = previous?.criteria.first { $0.criterionID == criterion.id }?.mean
                 return CriterionPoint(criterionID: criterion.id, mean: mean, change: change(mean, before))
             }
-            points.append(Point(
-                roundID: round.id, period: round.period, openedAt: round.openedAt, isOpen: round.isOpen, overall: results.overall,
-                overallChange: change(results.overall, previous?.overall), respondentCount: results.respondentCount,
-                responseRate: results.responseRate, criteria: criteria))
+            points.append(
+                Point(
+                    roundID: round.id, period: round.period, openedAt: round.openedAt, isOpen: round.isOpen, overall: results.overall,
+                    overallChange: change(results.overall, previous?.overall), respondentCount: results.respondentCount,
+                    responseRate: results.responseRate, criteria: criteria))
         }
         self.points = points
     }
 
-    enum CodingKeys: Int, CodingKey { case templateID = 1, templateName, criteria, points }
+    enum CodingKeys: Int, CodingKey { case templateID = 1, templateName = 2, criteria = 3, points = 4 }
 }
 
 extension ScorecardTrend {

@@ -1,6 +1,6 @@
-import Foundation
-import KeyplanRPC
-import KeyplanWire
+public import Foundation
+public import KeyplanRPC
+public import KeyplanWire
 
 /// `keyplan.Scorecards`: customer value scorecards. Tenant admins define templates; sellers open
 /// scoring rounds per account and period; the account's invited customers answer; sellers read
@@ -65,12 +65,7 @@ public struct ArchiveTemplateRequest: Codable, Hashable, Sendable {
     public var templateID: UUID
     public var expectedVersion: Int
 
-    public init(templateID: UUID, expectedVersion: Int) {
-        self.templateID = templateID
-        self.expectedVersion = expectedVersion
-    }
-
-    enum CodingKeys: Int, CodingKey { case templateID = 1, expectedVersion }
+    enum CodingKeys: Int, CodingKey { case templateID = 1, expectedVersion = 2 }
 }
 
 /// Closes a round read at `expectedVersion` (else ABORTED with the current one).
@@ -80,13 +75,7 @@ public struct CloseRoundRequest: Codable, Hashable, Sendable, AccountScoped {
     public var roundID: UUID
     public var expectedVersion: Int
 
-    public init(accountID: UUID, roundID: UUID, expectedVersion: Int) {
-        self.accountID = accountID
-        self.roundID = roundID
-        self.expectedVersion = expectedVersion
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, roundID, expectedVersion }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, roundID = 2, expectedVersion = 3 }
 }
 
 @WireMessage
@@ -99,14 +88,7 @@ public struct OpenRoundRequest: Codable, Hashable, Sendable, AccountScoped {
     /// When the round closes by itself (in the future), if at all.
     public var closesAt: Date?
 
-    public init(accountID: UUID, templateID: UUID, period: String, closesAt: Date? = nil) {
-        self.accountID = accountID
-        self.templateID = templateID
-        self.period = period
-        self.closesAt = closesAt
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, templateID, period, closesAt }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, templateID = 2, period = 3, closesAt = 4 }
 }
 
 @WireMessage
@@ -114,12 +96,7 @@ public struct RoundRef: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var roundID: UUID
 
-    public init(accountID: UUID, roundID: UUID) {
-        self.accountID = accountID
-        self.roundID = roundID
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, roundID }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, roundID = 2 }
 }
 
 @WireMessage
@@ -128,12 +105,7 @@ public struct ListRoundsRequest: Codable, Hashable, Sendable, AccountScoped {
     /// Only this template's rounds, if set.
     public var templateID: UUID?
 
-    public init(accountID: UUID, templateID: UUID? = nil) {
-        self.accountID = accountID
-        self.templateID = templateID
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, templateID }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, templateID = 2 }
 }
 
 @WireMessage
@@ -167,7 +139,7 @@ public struct AnswerRequest: Codable, Hashable, Sendable, AccountScoped {
         self.expectedVersion = expectedVersion
     }
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, roundID, answers, comment, expectedVersion }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, roundID = 2, answers = 3, comment = 4, expectedVersion = 5 }
 }
 
 @WireMessage
@@ -175,12 +147,7 @@ public struct TrendRequest: Codable, Hashable, Sendable, AccountScoped {
     public var accountID: UUID
     public var templateID: UUID
 
-    public init(accountID: UUID, templateID: UUID) {
-        self.accountID = accountID
-        self.templateID = templateID
-    }
-
-    enum CodingKeys: Int, CodingKey { case accountID = 1, templateID }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, templateID = 2 }
 }
 
 extension KeyplanClient {

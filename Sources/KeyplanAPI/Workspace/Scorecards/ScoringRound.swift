@@ -1,5 +1,5 @@
-import Foundation
-import KeyplanWire
+public import Foundation
+public import KeyplanWire
 
 /// A scoring round: the account's invited customers score one template for one period (e.g.
 /// "2026-Q4"). Open until a seller closes it or its ``closesAt`` passes; answers can be given
@@ -29,32 +29,10 @@ public struct ScoringRound: Codable, Hashable, Sendable {
     /// Seller-internal: how many customers have answered; `nil` in a customer's view.
     public var responseCount: Int?
 
-    public init(
-        id: UUID, accountID: UUID, templateID: UUID, templateName: String, period: String, scale: ScoreScale, openedBy: WorkspaceChange.Actor,
-        openedAt: Date, closesAt: Date?, closedAt: Date?, isOpen: Bool, version: Int,
-        updatedBy: WorkspaceChange.Actor, updatedAt: Date, answeredByMe: Bool, responseCount: Int?
-    ) {
-        self.id = id
-        self.accountID = accountID
-        self.templateID = templateID
-        self.templateName = templateName
-        self.period = period
-        self.scale = scale
-        self.openedBy = openedBy
-        self.openedAt = openedAt
-        self.closesAt = closesAt
-        self.closedAt = closedAt
-        self.isOpen = isOpen
-        self.version = version
-        self.updatedBy = updatedBy
-        self.updatedAt = updatedAt
-        self.answeredByMe = answeredByMe
-        self.responseCount = responseCount
-    }
-
     enum CodingKeys: Int, CodingKey {
-        case id = 1, accountID, templateID, templateName, period, scale, openedBy, openedAt, closesAt, closedAt, isOpen, version, answeredByMe
-        case responseCount, updatedBy, updatedAt
+        case id = 1, accountID = 2, templateID = 3, templateName = 4, period = 5, scale = 6, openedBy = 7, openedAt = 8
+        case closesAt = 9, closedAt = 10, isOpen = 11, version = 12, answeredByMe = 13
+        case responseCount = 14, updatedBy = 15, updatedAt = 16
     }
 }
 
@@ -64,12 +42,7 @@ public struct CriterionScore: Codable, Hashable, Sendable {
     public var criterionID: UUID
     public var score: Int
 
-    public init(criterionID: UUID, score: Int) {
-        self.criterionID = criterionID
-        self.score = score
-    }
-
-    enum CodingKeys: Int, CodingKey { case criterionID = 1, score }
+    enum CodingKeys: Int, CodingKey { case criterionID = 1, score = 2 }
 }
 
 /// One customer's answers to a round. A customer only ever receives their own.
@@ -86,22 +59,10 @@ public struct ScorecardResponse: Codable, Hashable, Sendable {
     public var updatedAt: Date
     public var version: Int
 
-    public init(
-        id: UUID, roundID: UUID, respondentID: UUID, respondentName: String, answers: [CriterionScore], comment: String,
-        submittedAt: Date, updatedAt: Date, version: Int
-    ) {
-        self.id = id
-        self.roundID = roundID
-        self.respondentID = respondentID
-        self.respondentName = respondentName
-        self.answers = answers
-        self.comment = comment
-        self.submittedAt = submittedAt
-        self.updatedAt = updatedAt
-        self.version = version
+    enum CodingKeys: Int, CodingKey {
+        case id = 1, roundID = 2, respondentID = 3, respondentName = 4, answers = 5, comment = 6, submittedAt = 7
+        case updatedAt = 8, version = 9
     }
-
-    enum CodingKeys: Int, CodingKey { case id = 1, roundID, respondentID, respondentName, answers, comment, submittedAt, updatedAt, version }
 }
 
 /// A round with its criteria and the responses the caller may see: a customer gets the criteria
@@ -112,11 +73,5 @@ public struct RoundDetail: Codable, Hashable, Sendable {
     public var criteria: [ScorecardCriterion]
     public var responses: [ScorecardResponse]
 
-    public init(round: ScoringRound, criteria: [ScorecardCriterion], responses: [ScorecardResponse]) {
-        self.round = round
-        self.criteria = criteria
-        self.responses = responses
-    }
-
-    enum CodingKeys: Int, CodingKey { case round = 1, criteria, responses }
+    enum CodingKeys: Int, CodingKey { case round = 1, criteria = 2, responses = 3 }
 }

@@ -30,7 +30,8 @@ struct ActionRepository {
 
     func insert(tenantID: UUID, accountID: UUID, _ fields: ActionFields, by author: UUID) async throws -> PlanAction {
         let id = UUID()
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO actions (tenant_id, id, account_id, title, description, owner_id, due_on, status, horizon, goal_id, shared,
                                  completed_at, created_by, updated_by)
             VALUES (\(tenantID), \(id), \(accountID), \(fields.title), \(fields.description), \(fields.ownerID), \(fields.dueOn?.description)::date,
@@ -43,7 +44,8 @@ struct ActionRepository {
     /// Writes `fields` over the action and raises its version; `done` keeps the first completion
     /// time, any other status clears it.
     func update(_ id: UUID, _ fields: ActionFields, by author: UUID) async throws -> PlanAction {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             UPDATE actions SET title = \(fields.title), description = \(fields.description), owner_id = \(fields.ownerID),
                 due_on = \(fields.dueOn?.description)::date, status = \(fields.status.rawValue), horizon = \(fields.horizon.rawValue),
                 goal_id = \(fields.goalID), shared = \(fields.shared),
@@ -72,7 +74,8 @@ struct ActionRepository {
 
     /// The account's actions matching `request`, in plan order: near term first, then by due date.
     func list(_ request: ListActionsRequest, limit: Int, for reader: Principal) async throws -> [PlanAction] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             \(Self.select)
             WHERE a.account_id = \(request.accountID) AND \(Self.visible(to: reader))
               AND (\(request.horizon?.rawValue)::text IS NULL OR a.horizon = \(request.horizon?.rawValue))
@@ -82,7 +85,8 @@ struct ActionRepository {
               AND (NOT \(request.overdueOnly) OR (a.due_on < current_date AND a.status IN ('open', 'in_progress', 'blocked')))
             ORDER BY a.horizon = 'long', a.due_on NULLS LAST, a.created_at, a.id
             LIMIT \(limit)
-            """).map(Self.action)
+            """
+        ).map(Self.action)
     }
 
     /// A link of an action to something that can go away: a goal that is deleted, an owner taken
@@ -103,7 +107,8 @@ struct ActionRepository {
     /// Clears the link of `ids` (locked by ``lockLinked(_:to:in:)``), each a version up, in one
     /// statement; returns them as they are now, in the order of `ids`.
     func clear(_ link: Link, of ids: [UUID], by author: UUID) async throws -> [PlanAction] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             UPDATE actions SET \(unescaped: link.rawValue) = NULL, version = version + 1, updated_by = \(author), updated_at = now()
             WHERE id = ANY(\(ids))
             """)

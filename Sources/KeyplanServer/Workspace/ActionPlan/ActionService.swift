@@ -13,9 +13,10 @@ struct ActionService: SecuredService {
     func register(with routes: inout SecuredRoutes) {
         routes.account(ActionPlanService.createAction) { request, call in
             let caller = call.principal
-            let fields = try Self.checked(ActionFields(
-                title: request.title, description: request.description, ownerID: request.ownerID, dueOn: request.dueOn,
-                status: request.status, horizon: request.horizon, goalID: request.goalID, shared: request.shared))
+            let fields = try Self.checked(
+                ActionFields(
+                    title: request.title, description: request.description, ownerID: request.ownerID, dueOn: request.dueOn,
+                    status: request.status, horizon: request.horizon, goalID: request.goalID, shared: request.shared))
             if caller.kind == .customer, !fields.shared {
                 throw RPCError(code: .permissionDenied, message: "customers create shared actions only: the mutual action plan")
             }
@@ -56,7 +57,10 @@ struct ActionService: SecuredService {
             return ActionList(actions: try await ActionRepository(transaction: call.transaction).list(request, limit: limit, for: call.principal))
         }
         routes.account(ActionPlanService.getAction) { request, call in
-            guard let action = try await ActionRepository(transaction: call.transaction).get(request.actionID, in: request.accountID, for: call.principal) else {
+            guard
+                let action = try await ActionRepository(transaction: call.transaction).get(
+                    request.actionID, in: request.accountID, for: call.principal)
+            else {
                 throw RPCError(code: .notFound, message: "no action \(request.actionID) in this account")
             }
             return action
@@ -107,7 +111,9 @@ struct ActionService: SecuredService {
         try await Self.clear(.owner, to: userID, in: accountID, by: caller, on: transaction)
     }
 
-    private static func clear(_ link: ActionRepository.Link, to target: UUID, in accountID: UUID, by caller: Principal, on transaction: TenantTransaction) async throws {
+    private static func clear(
+        _ link: ActionRepository.Link, to target: UUID, in accountID: UUID, by caller: Principal, on transaction: TenantTransaction
+    ) async throws {
         let actions = ActionRepository(transaction: transaction)
         let linked = try await actions.lockLinked(link, to: target, in: accountID)
         guard !linked.isEmpty else { return }
@@ -132,7 +138,8 @@ struct ActionService: SecuredService {
             }
             try await journal.record(before: before, after: after, visibility: .internal)
             if after.shared {
-                try await journal.record(before: nil, after: after, visibility: .shared, summary: "\(after.journalName) joined the mutual action plan")
+                try await journal.record(
+                    before: nil, after: after, visibility: .shared, summary: "\(after.journalName) joined the mutual action plan")
             }
         } else {
             let shared = after?.shared ?? before?.shared ?? false

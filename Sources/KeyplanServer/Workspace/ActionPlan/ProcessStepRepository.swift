@@ -15,7 +15,8 @@ struct ProcessStepRepository {
     /// A new step; without a position it goes after the last.
     func insert(tenantID: UUID, accountID: UUID, _ fields: StepFields, by author: UUID) async throws -> ProcessStep {
         let id = UUID()
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO process_steps (tenant_id, id, account_id, position, activity, responsible_user_id, responsible, side, updated_by)
             VALUES (\(tenantID), \(id), \(accountID),
                     coalesce(\(fields.position)::int2, (SELECT coalesce(max(position) + 1, 0) FROM process_steps WHERE account_id = \(accountID))),
@@ -26,7 +27,8 @@ struct ProcessStepRepository {
 
     /// Replaces the step's fields (its position only when one is given) and raises its version.
     func update(_ id: UUID, _ fields: StepFields, by author: UUID) async throws -> ProcessStep {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             UPDATE process_steps SET position = coalesce(\(fields.position)::int2, position), activity = \(fields.activity),
                 responsible_user_id = \(fields.responsibleUserID), responsible = \(fields.responsible), side = \(fields.side.rawValue),
                 version = version + 1, updated_by = \(author), updated_at = now()
@@ -41,8 +43,10 @@ struct ProcessStepRepository {
 
     func lock(_ id: UUID, in accountID: UUID) async throws -> ProcessStep? {
         let condition: PostgresQuery = "s.id = \(id) AND s.account_id = \(accountID)"
-        return try await transaction.read("\(Self.select) WHERE \(condition)", lockingFirst: "SELECT FROM process_steps s WHERE \(condition) FOR UPDATE")
-            .first.map(Self.step)
+        return try await transaction.read(
+            "\(Self.select) WHERE \(condition)", lockingFirst: "SELECT FROM process_steps s WHERE \(condition) FOR UPDATE"
+        )
+        .first.map(Self.step)
     }
 
     /// The account's map, in position order.

@@ -9,9 +9,10 @@ struct ProcessStepService: SecuredService {
 
     func register(with routes: inout SecuredRoutes) {
         routes.account(ActionPlanService.addProcessStep) { request, call in
-            let fields = try Self.checked(StepFields(
-                position: request.position, activity: request.activity, responsibleUserID: request.responsibleUserID,
-                responsible: request.responsible, side: request.side))
+            let fields = try Self.checked(
+                StepFields(
+                    position: request.position, activity: request.activity, responsibleUserID: request.responsibleUserID,
+                    responsible: request.responsible, side: request.side))
             try await Self.checkResponsible(fields, was: nil, in: call)
             let step = try await ProcessStepRepository(transaction: call.transaction).insert(
                 tenantID: call.principal.tenantID, accountID: request.accountID, fields, by: call.principal.userID)
@@ -46,7 +47,8 @@ struct ProcessStepService: SecuredService {
             let before = try await steps.lock(request.stepID, in: request.accountID)
                 .unchanged(since: request.expectedVersion, missing: "no process step \(request.stepID) in this account")
             try await steps.delete(before.id)
-            try await PlanJournal(transaction: call.transaction, actor: call.principal).record(before: before, after: nil as ProcessStep?, visibility: .shared)
+            try await PlanJournal(transaction: call.transaction, actor: call.principal).record(
+                before: before, after: nil as ProcessStep?, visibility: .shared)
             return Empty()
         }
         routes.account(ActionPlanService.processMap) { request, call in

@@ -39,7 +39,8 @@ struct CommentRepository {
         _ body: String, on subject: CommentSubject, in accountID: UUID, shared: Bool, mentions: [UUID], by author: Principal
     ) async throws -> CommentView {
         let id = UUID()
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO comments (tenant_id, id, account_id, subject_kind, subject_id, author_id, body, shared, mentions)
             VALUES (\(author.tenantID), \(id), \(accountID), \(subject.kind.rawValue), \(subject.id), \(author.userID), \(body), \(shared), \(mentions))
             """)
@@ -57,8 +58,14 @@ struct CommentRepository {
             includingInternal: includingInternal, limit: limit)
     }
 
+    /// Every comment of the account, oldest first; internal ones only when `includingInternal`.
+    func list(in accountID: UUID, includingInternal: Bool, limit: Int) async throws -> [CommentView] {
+        try await comments(where: "c.account_id = \(accountID)", includingInternal: includingInternal, limit: limit)
+    }
+
     private func comments(where condition: PostgresQuery, includingInternal: Bool, limit: Int) async throws -> [CommentView] {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             SELECT c.id, c.account_id, c.subject_kind, c.subject_id, c.body, c.shared, c.created_at,
                    \(WorkspaceChange.Actor.columns(of: "a", as: "author")),
                    m.ids AS mention_ids, m.kinds AS mention_kinds, m.names AS mention_names, m.emails AS mention_emails

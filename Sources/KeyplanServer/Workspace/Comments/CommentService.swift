@@ -32,10 +32,11 @@ struct CommentService: SecuredService {
                 .require(mentions, as: "a mentioned person", tenantReaders: !shared && caller.tenantRole != nil)
             try Self.checkMentions(mentioned.values, shared: shared)
             let comment = try await comments.insert(body, on: request.subject, in: request.accountID, shared: shared, mentions: mentions, by: caller)
-            try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
-                accountID: request.accountID, entity: .comment, entityID: comment.id, operation: .created, version: nil,
-                visibility: shared ? .shared : .internal, summary: "\(shared ? "Comment" : "Internal comment") on \(target.label)",
-                fields: FieldChange.diff(before: nil, after: comment, except: ["author"])), by: caller)
+            try await WorkspaceJournal(transaction: transaction).record(
+                JournalEntry(
+                    accountID: request.accountID, entity: .comment, entityID: comment.id, operation: .created, version: nil,
+                    visibility: shared ? .shared : .internal, summary: "\(shared ? "Comment" : "Internal comment") on \(target.label)",
+                    fields: FieldChange.diff(before: nil, after: comment, except: ["author"])), by: caller)
             try await NotificationOutbox(transaction: transaction).enqueue(
                 .mention, to: mentions, except: caller.userID, tenantID: caller.tenantID, accountID: request.accountID,
                 subjectID: request.subject.id, message: "\(comment.author.displayName) mentioned you on \(target.label): \(body.prefix(300))")
@@ -46,7 +47,9 @@ struct CommentService: SecuredService {
             let limit = try Validate.limit(request.limit, maximum: 1000)
             let comments = CommentRepository(transaction: call.transaction)
             _ = try await Self.visibleTarget(request.subject, in: request.accountID, for: caller, comments)
-            return CommentList(comments: try await comments.list(on: request.subject, in: request.accountID, includingInternal: caller.kind != .customer, limit: limit))
+            return CommentList(
+                comments: try await comments.list(
+                    on: request.subject, in: request.accountID, includingInternal: caller.kind != .customer, limit: limit))
         }
     }
 
@@ -61,7 +64,9 @@ struct CommentService: SecuredService {
 
     /// The subject, when it is in the account and the caller may see it; NOT_FOUND otherwise
     /// (a customer is not told that an internal action exists).
-    static func visibleTarget(_ subject: CommentSubject, in accountID: UUID, for caller: Principal, _ comments: CommentRepository) async throws -> CommentTarget {
+    static func visibleTarget(
+        _ subject: CommentSubject, in accountID: UUID, for caller: Principal, _ comments: CommentRepository
+    ) async throws -> CommentTarget {
         guard let target = try await comments.target(subject, in: accountID), target.shared || caller.kind != .customer else {
             throw RPCError(code: .notFound, message: "no \(subject.kind.rawValue) \(subject.id) in this account")
         }

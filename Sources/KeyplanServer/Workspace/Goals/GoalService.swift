@@ -122,10 +122,11 @@ struct GoalService: SecuredService {
         let goals = GoalRepository(transaction: call.transaction)
         guard let goal = try await goals.goal(goalID, in: call.accountID) else { throw Self.noGoal(goalID) }
         guard let change = try await change(goals) else { return goal }
-        try WorkspaceJournal(transaction: call.transaction).recordAtCommit(JournalEntry(
-            accountID: call.accountID, entity: .goalSolution, entityID: goalID, operation: change.operation, version: nil, visibility: .shared,
-            summary: "Solution “\(solution)” \(change.verb) \(goal.kind.rawValue) “\(goal.title)”",
-            fields: FieldChange.diff(before: change.before, after: change.after)), by: call.principal)
+        try WorkspaceJournal(transaction: call.transaction).recordAtCommit(
+            JournalEntry(
+                accountID: call.accountID, entity: .goalSolution, entityID: goalID, operation: change.operation, version: nil, visibility: .shared,
+                summary: "Solution “\(solution)” \(change.verb) \(goal.kind.rawValue) “\(goal.title)”",
+                fields: FieldChange.diff(before: change.before, after: change.after)), by: call.principal)
         guard let changed = try await goals.goal(goalID, in: call.accountID) else { throw Self.noGoal(goalID) }
         return changed
     }
@@ -155,7 +156,8 @@ struct GoalService: SecuredService {
     /// and initiatives hang under goals.
     private static func requireParent(_ parent: UUID?, _ change: GoalRepository.Change) throws {
         guard let parent, change.parentKind != .goal else { return }
-        throw RPCError(code: .failedPrecondition, message: "the parent \(parent) is not a goal of this account: objectives and initiatives hang under goals")
+        throw RPCError(
+            code: .failedPrecondition, message: "the parent \(parent) is not a goal of this account: objectives and initiatives hang under goals")
     }
 
     private static func requireNoChildren(of goal: GoalView, count children: Int) throws {
@@ -173,12 +175,15 @@ struct GoalService: SecuredService {
     /// Solutions are journaled as their own changes (linked, unlinked).
     private static let unjournaledFields: Set<String> = ["solutions"]
 
-    private static func journal(_ operation: WorkspaceChange.Operation, before: GoalView?, after: GoalView?, by caller: Principal, on transaction: TenantTransaction) throws {
+    private static func journal(
+        _ operation: WorkspaceChange.Operation, before: GoalView?, after: GoalView?, by caller: Principal, on transaction: TenantTransaction
+    ) throws {
         guard let goal = after ?? before else { return }
         let kind = goal.kind.rawValue.prefix(1).uppercased() + goal.kind.rawValue.dropFirst()
-        try WorkspaceJournal(transaction: transaction).recordAtCommit(JournalEntry(
-            accountID: goal.accountID, entity: .goal, entityID: goal.id, operation: operation, version: after?.version, visibility: .shared,
-            summary: "\(kind) “\(goal.title)” \(operation.rawValue)",
-            fields: FieldChange.diff(before: before, after: after, except: unjournaledFields)), by: caller)
+        try WorkspaceJournal(transaction: transaction).recordAtCommit(
+            JournalEntry(
+                accountID: goal.accountID, entity: .goal, entityID: goal.id, operation: operation, version: after?.version, visibility: .shared,
+                summary: "\(kind) “\(goal.title)” \(operation.rawValue)",
+                fields: FieldChange.diff(before: before, after: after, except: unjournaledFields)), by: caller)
     }
 }

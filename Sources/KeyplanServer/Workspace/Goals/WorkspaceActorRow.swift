@@ -25,7 +25,20 @@ extension WorkspaceChange.Actor {
     }
 
     /// The select-list columns that ``init(_:prefix:)`` reads, of the `users` row aliased `alias`.
+    ///
+    /// A customer reading an account (whose check set `app.customer_account`) gets a seller's email address
+    /// only if the seller is on the account's team — a participant; an admin or leader who edited a shared record
+    /// shows by name alone. Sellers read every address. Built here, once, for every person a workspace read returns.
+    /// (SQL does not promise to stop at the first false condition: the setting is cast only where it cannot be empty.)
     static func columns(of alias: String, as prefix: String) -> PostgresQuery {
-        "\(unescaped: alias).id AS \(unescaped: prefix)_id, \(unescaped: alias).kind AS \(unescaped: prefix)_kind, \(unescaped: alias).display_name AS \(unescaped: prefix)_name, \(unescaped: alias).email AS \(unescaped: prefix)_email"
+        """
+        \(unescaped: alias).id AS \(unescaped: prefix)_id, \(unescaped: alias).kind AS \(unescaped: prefix)_kind, \
+        \(unescaped: alias).display_name AS \(unescaped: prefix)_name, \
+        CASE WHEN \(unescaped: alias).kind = 'seller' AND coalesce(current_setting('app.customer_account', true), '') <> ''
+                  AND NOT EXISTS (SELECT 1 FROM account_team AS participant
+                                  WHERE participant.account_id = nullif(current_setting('app.customer_account', true), '')::uuid
+                                    AND participant.user_id = \(unescaped: alias).id)
+             THEN '' ELSE \(unescaped: alias).email END AS \(unescaped: prefix)_email
+        """
     }
 }

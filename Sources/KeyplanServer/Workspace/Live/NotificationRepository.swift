@@ -19,7 +19,8 @@ struct NotificationRepository {
     /// `recipient`: for that user only), at most once per review and date (the dedupe key).
     /// Derived from state, so it runs before the outbox is read rather than on a timer.
     func materializeReviewsDue(for recipient: UUID? = nil) async throws {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO notifications (tenant_id, id, recipient_id, account_id, kind, subject_id, message, dedupe_key)
             SELECT r.tenant_id, gen_random_uuid(), t.user_id, r.account_id, \(NotificationOutbox.Kind.reviewDue.rawValue), r.id,
                    left('Roadmap review of ' || a.name
@@ -39,15 +40,52 @@ struct NotificationRepository {
             """)
     }
 
+    /// Reminders derived from state — reviews coming due, scoring rounds closing — turned into
+    /// notifications (`recipient`: for that user only).
+    func materializeReminders(for recipient: UUID? = nil) async throws {
+        try await materializeReviewsDue(for: recipient)
+        try await materializeRoundsClosing(for: recipient)
+    }
+
+    /// A scoring round closes soon when it closes within this many hours.
+    static let roundClosingHorizonHours = 48
+
+    /// Queues a `scoring_round_closing` notification for each active customer of an account who
+    /// has not answered an open round that closes within ``roundClosingHorizonHours`` (`recipient`:
+    /// for that user only), at most once per round and closing time. Derived from state, like
+    /// ``materializeReviewsDue(for:)``.
+    func materializeRoundsClosing(for recipient: UUID? = nil) async throws {
+        try await transaction.query(
+            """
+            INSERT INTO notifications (tenant_id, id, recipient_id, account_id, kind, subject_id, message, dedupe_key)
+            SELECT r.tenant_id, gen_random_uuid(), c.user_id, r.account_id, \(NotificationOutbox.Kind.scoringRoundClosing.rawValue), r.id,
+                   left('Your scores, please: “' || t.name || '” for ' || r.period || ' with ' || a.name || ' closes on '
+                        || to_char(r.closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC', 1000),
+                   'round_closing:' || r.id::text || ':' || to_char(r.closes_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI')
+            FROM scoring_rounds r
+            JOIN accounts a ON a.tenant_id = r.tenant_id AND a.id = r.account_id
+            JOIN scorecard_templates t ON t.tenant_id = r.tenant_id AND t.id = r.template_id
+            JOIN account_customers c ON c.tenant_id = r.tenant_id AND c.account_id = r.account_id
+            JOIN users u ON u.tenant_id = c.tenant_id AND u.id = c.user_id AND u.disabled_at IS NULL
+            WHERE r.closed_at IS NULL AND r.closes_at BETWEEN now() AND now() + make_interval(hours => \(Self.roundClosingHorizonHours)::int4)
+              AND (\(recipient)::uuid IS NULL OR c.user_id = \(recipient))
+              AND NOT EXISTS (
+                  SELECT FROM scorecard_responses s WHERE s.tenant_id = r.tenant_id AND s.round_id = r.id AND s.respondent_id = c.user_id)
+            ON CONFLICT (tenant_id, recipient_id, dedupe_key) DO NOTHING
+            """)
+    }
+
     /// The recipient's notifications newest first, after the `cursor` notification.
     func list(for recipient: UUID, unacknowledgedOnly: Bool, after cursor: UUID?, limit: Int) async throws -> [NotificationView] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT \(unescaped: Self.columns) FROM notifications n
             WHERE n.recipient_id = \(recipient) AND (NOT \(unacknowledgedOnly) OR n.acknowledged_at IS NULL)
               AND (\(cursor)::uuid IS NULL OR (n.created_at, n.id) < (
                   SELECT p.created_at, p.id FROM notifications p WHERE p.recipient_id = \(recipient) AND p.id = \(cursor)))
             ORDER BY n.created_at DESC, n.id DESC LIMIT \(limit)
-            """).map(Self.view)
+            """
+        ).map(Self.view)
     }
 
     /// Whether `id` is one of the recipient's notifications (a cursor must be).
@@ -70,7 +108,8 @@ struct NotificationRepository {
     /// `ids` does not match. Returns how many changed.
     private func update(_ ids: [UUID], owned: PostgresQuery, set column: String) async throws -> Int {
         let unique = Array(Set(ids))
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             WITH mine AS (
                 SELECT id, \(unescaped: column) IS NULL AS pending FROM notifications WHERE \(owned) AND id = ANY(\(unique)::uuid[]) FOR UPDATE
             ), changed AS (
@@ -89,7 +128,8 @@ struct NotificationRepository {
     /// not waited for. Disabled recipients are left out.
     func claim(limit: Int, lease: Duration) async throws -> [ClaimedNotification] {
         let seconds = Double(lease.components.seconds)
-        return try await transaction.query("""
+        return try await transaction.query(
+            """
             WITH claimable AS (
                 SELECT n.tenant_id, n.id FROM notifications n
                 JOIN users u ON u.tenant_id = n.tenant_id AND u.id = n.recipient_id AND u.disabled_at IS NULL
@@ -101,7 +141,8 @@ struct NotificationRepository {
             FROM claimable c, users u
             WHERE n.tenant_id = c.tenant_id AND n.id = c.id AND u.tenant_id = n.tenant_id AND u.id = n.recipient_id
             RETURNING \(unescaped: Self.columns), n.claimed_until, u.id AS recipient_id, u.email, u.display_name
-            """).map { row in
+            """
+        ).map { row in
             ClaimedNotification(
                 notification: try Self.view(row), recipientID: try row.decode(UUID.self, column: "recipient_id"),
                 recipientEmail: try row.decode(String.self, column: "email"), recipientName: try row.decode(String.self, column: "display_name"),

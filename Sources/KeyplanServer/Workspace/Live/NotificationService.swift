@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanAPI
+import KeyplanPostgres
 import KeyplanRPC
 
 /// `keyplan.Notifications`: people read and acknowledge their own notifications; an integration
@@ -14,7 +15,7 @@ struct NotificationService: SecuredService {
     private static let unknownCursor = RPCError(code: .invalidArgument, message: "the cursor is not one a page of yours returned")
 
     func register(with routes: inout SecuredRoutes) {
-        // Reviews coming due become notifications as the list is read: one transaction, so the
+        // Reviews and rounds coming due become notifications as the list is read: one transaction, so the
         // list shows what it just made.
         routes.tenant(NotificationsService.list, shape: .single(.readCommitted)) { request, call in
             let caller = call.principal
@@ -26,7 +27,7 @@ struct NotificationService: SecuredService {
             let transaction = call.transaction
             let notifications = NotificationRepository(transaction: transaction)
             if let cursor, try await notifications.exists(cursor, for: caller.userID) == false { throw Self.unknownCursor }
-            try await notifications.materializeReviewsDue(for: caller.userID)
+            try await notifications.materializeReminders(for: caller.userID)
             let page = try await notifications.list(
                 for: caller.userID, unacknowledgedOnly: request.unacknowledgedOnly, after: cursor, limit: limit + 1)
             return NotificationPage(
@@ -46,7 +47,7 @@ struct NotificationService: SecuredService {
                 throw RPCError(code: .invalidArgument, message: "leaseSeconds must be between 10 and 3600")
             }
             let notifications = NotificationRepository(transaction: call.transaction)
-            try await notifications.materializeReviewsDue()
+            try await notifications.materializeReminders()
             return ClaimedNotifications(notifications: try await notifications.claim(limit: limit, lease: .seconds(lease)))
         }
 
@@ -54,7 +55,40 @@ struct NotificationService: SecuredService {
             let ids = try Self.validate(request.ids)
             return NotificationCount(changed: try await NotificationRepository(transaction: call.transaction).confirmDelivery(ids))
         }
+        registerSettings(with: &routes)
     }
+
+    private func registerSettings(with routes: inout SecuredRoutes) {
+        routes.tenant(NotificationsService.settings) { _, call in
+            try await NotificationSettingsRepository(transaction: call.transaction).settings(of: call.principal.userID)
+        }
+        routes.tenant(NotificationsService.updateSettings) { request, call in
+            try await NotificationSettingsRepository(transaction: call.transaction).update(
+                call.principal.userID, mutedKinds: Set(request.mutedKinds), digest: request.digest, digestHour: digestHour)
+        }
+        // The link of a mail: whoever holds it may mute that mail's kind (a digest's: all mail) for its
+        // recipient, and nothing else — it signs nobody in.
+        routes.anonymous(NotificationsService.unsubscribe) { request, call in
+            guard request.token.utf8.count <= 200,
+                let (tenantID, userID, kind) = try await NotificationSettingsRepository.resolve(unsubscribe: request.token, on: environment.database)
+            else {
+                throw RPCError(code: .notFound, message: "this unsubscribe link is not valid: change your mail settings after signing in instead")
+            }
+            CallAudit.record {
+                $0.tenantID = tenantID
+                $0.userID = userID
+            }
+            return try await call.write(in: tenantID, on: environment.database) { transaction in
+                let settings = NotificationSettingsRepository(transaction: transaction)
+                let current = try await settings.settings(of: userID)
+                let muted = kind.map { Set(current.mutedKinds).union([$0]) } ?? Set(NotificationKind.allCases)
+                _ = try await settings.update(userID, mutedKinds: muted, digest: kind == nil ? false : current.digest, digestHour: digestHour)
+                return Empty()
+            }
+        }
+    }
+
+    private var digestHour: Int { environment.mail?.configuration.delivery.digestHour ?? MailConfiguration.Delivery().digestHour }
 
     private static func validate(_ ids: [UUID]) throws -> [UUID] {
         guard (1...maximumIDs).contains(ids.count) else {

@@ -9,9 +9,11 @@ struct WorkspaceActivity {
 
     /// A page of changes newest first, before change `before`; a customer's page holds shared
     /// changes only (filtered in SQL by ``WorkspaceJournal``).
-    func page(of accountID: UUID, before: Int64?, limit: Int, for principal: Principal) async throws -> (changes: [WorkspaceChange], nextBefore: Int64?) {
+    func page(
+        of accountID: UUID, before: Int64?, limit: Int, for principal: Principal
+    ) async throws -> (changes: [WorkspaceChange], nextBefore: Int64?) {
         let changes = try await WorkspaceJournal(transaction: transaction).changes(
-            where: "c.account_id = \(accountID) AND (\(before)::bigint IS NULL OR c.id < \(before))", for: principal, order: .newestFirst,
+            of: accountID, where: "(\(before)::bigint IS NULL OR c.id < \(before))", for: principal, order: .newestFirst,
             limit: limit + 1)
         let page = Array(changes.prefix(limit))
         return (page, changes.count > limit ? page.last?.id : nil)
@@ -20,7 +22,8 @@ struct WorkspaceActivity {
     /// The customer's edits and visits over the last 30 and 90 days, and the latest activity of
     /// each side.
     func engagement(of accountID: UUID) async throws -> Engagement {
-        let row = try await transaction.query("""
+        let row = try await transaction.query(
+            """
             WITH edits AS (
                 SELECT c.actor_kind, c.at FROM workspace_changes c WHERE c.account_id = \(accountID)
             ), visits AS (

@@ -91,7 +91,8 @@ final class WorkspaceVisits: Sendable {
             }
             let document = rows.json
             statements.append("SELECT set_config('app.tenant_id', \(tenantID.uuidString.lowercased()), true)")
-            statements.append("""
+            statements.append(
+                """
                 INSERT INTO workspace_visits AS v (tenant_id, account_id, user_id, day, views, last_at)
                 SELECT \(tenantID), r."accountID", r."userID", to_timestamp(r."lastAt")::date, r.views, to_timestamp(r."lastAt")
                 FROM jsonb_to_recordset(\(document)::jsonb) AS r("accountID" uuid, "userID" uuid, views int4, "lastAt" float8)

@@ -94,16 +94,19 @@ struct WorkspaceWatcher {
 
     /// One batch of changes after `after` (plus `notified`), oldest first, once access is re-checked.
     private func unsent(after: Int64, notified: Int64?) async throws -> [WorkspaceChange] {
-        let (relation, changes) = try await environment.database.inTenant(principal.tenantID, shape: .eachRoundTrip, durability: .deferred) { transaction in
+        let (relation, changes) = try await environment.database.inTenant(principal.tenantID, shape: .eachRoundTrip, durability: .deferred) {
+            transaction in
             // The principal as it stands now: a role changed since the stream opened applies at once.
             guard let principal = try await ResolvedCredential.current(principal.credentialID, on: transaction)?.principal else {
                 throw RPCError(code: .unauthenticated, message: "the credential of this watch was revoked or has expired: sign in again")
             }
-            guard let relation = try await AccountRepository(transaction: transaction).relation(of: principal, to: accountID), relation.allows(.read) else {
+            guard let relation = try await AccountRepository(transaction: transaction).relation(of: principal, to: accountID), relation.allows(.read)
+            else {
                 return (AccountRelation?.none, [WorkspaceChange]())
             }
-            let condition: PostgresQuery = "c.account_id = \(accountID) AND (c.id > \(after) OR c.id = \(notified)::bigint)"
-            let changes = try await WorkspaceJournal(transaction: transaction).changes(where: condition, for: principal, order: .oldestFirst, limit: batchSize)
+            let condition: PostgresQuery = "(c.id > \(after) OR c.id = \(notified)::bigint)"
+            let changes = try await WorkspaceJournal(transaction: transaction).changes(
+                of: accountID, where: condition, for: principal, order: .oldestFirst, limit: batchSize)
             return (relation, changes)
         }
         guard relation != nil else {

@@ -44,7 +44,8 @@ struct AccountRelationshipMapService: SecuredService {
                     var before = report
                     (before.reportsTo, before.version) = (current.id, report.version - 1)
                     try await journal.contact(
-                        .updated, before: before, after: report, summary: "Contact “\(report.fullName)” no longer reports to “\(current.fullName)” (removed)")
+                        .updated, before: before, after: report,
+                        summary: "Contact “\(report.fullName)” no longer reports to “\(current.fullName)” (removed)")
                 }
                 for relationship in try await map.repository.relationships(with: current.id) {
                     try await journal.relationship(.deleted, before: relationship, after: nil, contactName: current.fullName)
@@ -87,7 +88,8 @@ struct AccountRelationshipMapService: SecuredService {
                     }
                     throw try Self.exists(theirs, contact: contact)
                 case (nil, _?):
-                    throw RPCError(code: .notFound, message: "\(member.displayName) has no relationship with \(contact.fullName) (removed meanwhile?)")
+                    throw RPCError(
+                        code: .notFound, message: "\(member.displayName) has no relationship with \(contact.fullName) (removed meanwhile?)")
                 case (let current?, nil):
                     throw try Self.exists(current, contact: contact)
                 case (let current?, let expected?):
@@ -174,7 +176,8 @@ struct MapTransaction {
     func teamMember(_ userID: UUID, of accountID: UUID, transaction: TenantTransaction) async throws -> WorkspaceChange.Actor {
         let person = try await AccountParticipants(transaction: transaction, accountID: accountID).person(userID, as: "the team member")
         guard person.kind == .seller else {
-            throw RPCError(code: .invalidArgument, message: "\(person.displayName) is one of the customer's people: a relationship is one of our team's")
+            throw RPCError(
+                code: .invalidArgument, message: "\(person.displayName) is one of the customer's people: a relationship is one of our team's")
         }
         return person
     }

@@ -10,11 +10,12 @@ struct MapJournal {
 
     func contact(_ operation: WorkspaceChange.Operation, before: Contact?, after: Contact?, summary: String? = nil) async throws {
         guard let contact = after ?? before else { return }
-        let verb = switch operation {
-        case .created: "added"
-        case .updated: "updated"
-        case .deleted: "removed"
-        }
+        let verb =
+            switch operation {
+            case .created: "added"
+            case .updated: "updated"
+            case .deleted: "removed"
+            }
         try await record(
             operation, entity: .contact, of: contact.id, in: contact.accountID, version: after?.version,
             summary: summary ?? "Contact “\(contact.fullName)” \(verb)",
@@ -23,12 +24,13 @@ struct MapJournal {
 
     func relationship(_ operation: WorkspaceChange.Operation, before: Relationship?, after: Relationship?, contactName: String) async throws {
         guard let relationship = after ?? before else { return }
-        let what = switch (before?.strength, after?.strength) {
-        case (nil, let new?): "recorded (\(new.rawValue))"
-        case (let old?, let new?) where old != new: "updated (\(old.rawValue) → \(new.rawValue))"
-        case (_, _?): "updated"
-        case (_, nil): "removed"
-        }
+        let what =
+            switch (before?.strength, after?.strength) {
+            case (nil, let new?): "recorded (\(new.rawValue))"
+            case (let old?, let new?) where old != new: "updated (\(old.rawValue) → \(new.rawValue))"
+            case (_, _?): "updated"
+            case (_, nil): "removed"
+            }
         try await record(
             operation, entity: .relationship, of: relationship.contactID, in: relationship.accountID, version: after?.version,
             summary: "Relationship of \(relationship.userName) with “\(contactName)” \(what)",

@@ -26,21 +26,26 @@ struct RelationshipMapRepository {
 
     /// An account's contacts by name.
     func contacts(of accountID: UUID) async throws -> [Contact] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH c AS (SELECT * FROM contacts WHERE account_id = \(accountID)) \(Self.contactSelect) ORDER BY c.full_name, c.id
-            """).map(Self.contact)
+            """
+        ).map(Self.contact)
     }
 
     /// A contact of the account, locked for update when `locking`; `nil` when the account has no such contact.
     func contact(_ id: UUID, of accountID: UUID, locking: Bool = false) async throws -> Contact? {
         let lock: PostgresQuery = locking ? "FOR UPDATE" : ""
-        return try await transaction.query("""
+        return try await transaction.query(
+            """
             WITH c AS (SELECT * FROM contacts WHERE id = \(id) AND account_id = \(accountID) \(lock)) \(Self.contactSelect)
-            """).first.map(Self.contact)
+            """
+        ).first.map(Self.contact)
     }
 
     func insert(tenantID: UUID, _ contact: Contact, by author: UUID) async throws -> Contact {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH c AS (
                 INSERT INTO contacts (tenant_id, id, account_id, full_name, email, title, department, reports_to, decision_role,
                                       influence, attitude, concerns, updated_by)
@@ -50,12 +55,14 @@ struct RelationshipMapRepository {
                 RETURNING *
             )
             \(Self.contactSelect)
-            """).map(Self.contact)[0]
+            """
+        ).map(Self.contact)[0]
     }
 
     /// Writes every editable field of `contact` and raises its version by one.
     func update(_ contact: Contact, by author: UUID) async throws -> Contact {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH c AS (
                 UPDATE contacts AS c SET full_name = \(contact.fullName), email = \(contact.email), title = \(contact.title),
                     department = \(contact.department), reports_to = \(contact.reportsTo), decision_role = \(contact.decisionRole?.rawValue),
@@ -65,19 +72,22 @@ struct RelationshipMapRepository {
                 RETURNING c.*
             )
             \(Self.contactSelect)
-            """).map(Self.contact)[0]
+            """
+        ).map(Self.contact)[0]
     }
 
     /// Makes the direct reports of `managerID` report to nobody (raising their versions); answers them as they are now.
     func detachReports(of managerID: UUID, by author: UUID) async throws -> [Contact] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH c AS (
                 UPDATE contacts AS c SET reports_to = NULL, version = c.version + 1, updated_by = \(author), updated_at = now()
                 WHERE c.reports_to = \(managerID)
                 RETURNING c.*
             )
             \(Self.contactSelect)
-            """).map(Self.contact).sorted(by: OrgChart.byName)
+            """
+        ).map(Self.contact).sorted(by: OrgChart.byName)
     }
 
     /// Deletes a contact; its relationships go with it (the foreign key cascades).
@@ -94,7 +104,8 @@ struct RelationshipMapRepository {
     /// The chain of managers above `contactID`, nearest first (stops at a repeat, so a damaged
     /// chain cannot loop).
     func managers(above contactID: UUID) async throws -> [UUID] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH RECURSIVE chain (id, depth, path) AS (
                 SELECT c.reports_to, 1, ARRAY[c.id] FROM contacts c WHERE c.id = \(contactID) AND c.reports_to IS NOT NULL
                 UNION ALL
@@ -103,7 +114,8 @@ struct RelationshipMapRepository {
                 WHERE c.reports_to IS NOT NULL AND NOT c.id = ANY(chain.path)
             )
             SELECT id FROM chain ORDER BY depth
-            """).map { try $0.decode(UUID.self, column: "id") }
+            """
+        ).map { try $0.decode(UUID.self, column: "id") }
     }
 
     static func contact(_ row: PostgresRow) throws -> Contact {
@@ -129,33 +141,40 @@ struct RelationshipMapRepository {
 
     /// An account's relationships, by contact and then team member's name.
     func relationships(of accountID: UUID) async throws -> [Relationship] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH r AS (SELECT * FROM contact_relationships WHERE account_id = \(accountID))
             \(Self.relationshipSelect) ORDER BY r.contact_id, u.display_name, r.user_id
-            """).map(Self.relationship)
+            """
+        ).map(Self.relationship)
     }
 
     /// The relationships with one contact.
     func relationships(with contactID: UUID) async throws -> [Relationship] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH r AS (SELECT * FROM contact_relationships WHERE contact_id = \(contactID))
             \(Self.relationshipSelect) ORDER BY u.display_name, r.user_id
-            """).map(Self.relationship)
+            """
+        ).map(Self.relationship)
     }
 
     /// How well `userID` knows a contact of the account, locked for update; `nil` when not recorded.
     func relationship(of userID: UUID, with contactID: UUID, in accountID: UUID) async throws -> Relationship? {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH r AS (
                 SELECT * FROM contact_relationships WHERE contact_id = \(contactID) AND user_id = \(userID) AND account_id = \(accountID) FOR UPDATE
             )
             \(Self.relationshipSelect)
-            """).first.map(Self.relationship)
+            """
+        ).first.map(Self.relationship)
     }
 
     /// Records a new relationship; `nil` when one was recorded meanwhile.
     func insert(tenantID: UUID, _ relationship: Relationship, by author: UUID) async throws -> Relationship? {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH r AS (
                 INSERT INTO contact_relationships (tenant_id, account_id, contact_id, user_id, strength, note, updated_by)
                 VALUES (\(tenantID), \(relationship.accountID), \(relationship.contactID), \(relationship.userID),
@@ -164,12 +183,14 @@ struct RelationshipMapRepository {
                 RETURNING *
             )
             \(Self.relationshipSelect)
-            """).first.map(Self.relationship)
+            """
+        ).first.map(Self.relationship)
     }
 
     /// Sets strength and note, raising the version by one.
     func update(_ relationship: Relationship, by author: UUID) async throws -> Relationship {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             WITH r AS (
                 UPDATE contact_relationships AS r SET strength = \(relationship.strength.rawValue), note = \(relationship.note),
                     version = r.version + 1, updated_by = \(author), updated_at = now()
@@ -177,11 +198,13 @@ struct RelationshipMapRepository {
                 RETURNING r.*
             )
             \(Self.relationshipSelect)
-            """).map(Self.relationship)[0]
+            """
+        ).map(Self.relationship)[0]
     }
 
     func delete(_ relationship: Relationship) async throws {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             DELETE FROM contact_relationships WHERE contact_id = \(relationship.contactID) AND user_id = \(relationship.userID)
             """)
     }

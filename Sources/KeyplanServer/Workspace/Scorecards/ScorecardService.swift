@@ -32,11 +32,14 @@ struct ScorecardService: SecuredService {
             return template
         }
         routes.tenant(ScorecardsService.listTemplates) { request, call in
-            return TemplateList(templates: try await ScorecardTemplateRepository(transaction: call.transaction).list(includeArchived: request.includeArchived))
+            return TemplateList(
+                templates: try await ScorecardTemplateRepository(transaction: call.transaction).list(includeArchived: request.includeArchived))
         }
         routes.tenant(ScorecardsService.getTemplate) { request, call in
             CallAudit.record { $0.objectID = request.templateID }
-            return try Self.found(try await ScorecardTemplateRepository(transaction: call.transaction).template(request.templateID), "no scorecard template \(request.templateID)")
+            return try Self.found(
+                try await ScorecardTemplateRepository(transaction: call.transaction).template(request.templateID),
+                "no scorecard template \(request.templateID)")
         }
         routes.tenant(ScorecardsService.archiveTemplate) { request, call in
             CallAudit.record { $0.objectID = request.templateID }
@@ -59,7 +62,8 @@ struct ScorecardService: SecuredService {
             let transaction = call.transaction
             let templates = ScorecardTemplateRepository(transaction: transaction)
             let rounds = ScoringRoundRepository(transaction: transaction)
-            let template = try Self.found(try await templates.template(request.templateID, locked: true), "no scorecard template \(request.templateID)")
+            let template = try Self.found(
+                try await templates.template(request.templateID, locked: true), "no scorecard template \(request.templateID)")
             guard template.archivedAt == nil else {
                 throw RPCError(code: .failedPrecondition, message: "the scorecard template “\(template.name)” is archived")
             }
@@ -95,7 +99,9 @@ struct ScorecardService: SecuredService {
         }
         routes.account(ScorecardsService.listRounds) { request, call in
             let caller = call.principal
-            return RoundList(rounds: try await ScoringRoundRepository(transaction: call.transaction).rounds(in: request.accountID, templateID: request.templateID, for: caller))
+            return RoundList(
+                rounds: try await ScoringRoundRepository(transaction: call.transaction).rounds(
+                    in: request.accountID, templateID: request.templateID, for: caller))
         }
         routes.account(ScorecardsService.getRound) { request, call in
             let caller = call.principal
@@ -104,7 +110,8 @@ struct ScorecardService: SecuredService {
             let round = try await Self.round(request.roundID, in: request.accountID, for: caller, on: rounds)
             return RoundDetail(
                 round: round,
-                criteria: try await ScorecardTemplateRepository(transaction: transaction).criteria(of: round.templateID, withWeights: caller.kind != .customer),
+                criteria: try await ScorecardTemplateRepository(transaction: transaction).criteria(
+                    of: round.templateID, withWeights: caller.kind != .customer),
                 responses: try await rounds.responses(to: round.id, for: caller))
         }
         routes.account(ScorecardsService.results) { request, call in
@@ -119,7 +126,8 @@ struct ScorecardService: SecuredService {
             let caller = call.principal
             let transaction = call.transaction
             let template = try Self.found(
-                try await ScorecardTemplateRepository(transaction: transaction).template(request.templateID), "no scorecard template \(request.templateID)")
+                try await ScorecardTemplateRepository(transaction: transaction).template(request.templateID),
+                "no scorecard template \(request.templateID)")
             let rounds = ScoringRoundRepository(transaction: transaction)
             let ordered = try await rounds.trendRounds(in: request.accountID, templateID: template.id, for: caller)
             let results = try await Self.results(of: ordered, criteria: template.criteria, on: rounds)
@@ -157,17 +165,21 @@ struct ScorecardService: SecuredService {
             let saved = try Self.found(try await rounds.responses(to: round.id, for: caller).first, "no response to \(round.id)")
             // Two first answers of one customer at once: the later one is told of the earlier.
             guard written else { throw try CurrentRecord.aborted(saved, version: saved.version) }
-            try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
-                accountID: round.accountID, entity: .scorecardResponse, entityID: saved.id, operation: existing == nil ? .created : .updated,
-                version: saved.version, visibility: .internal,
-                summary: "Scorecard “\(round.templateName)” \(round.period) \(existing == nil ? "answered" : "answers changed")",
-                fields: FieldChange.diff(before: existing.map { Self.journaled($0, criteria) }, after: Self.journaled(saved, criteria), except: [])), by: caller)
+            try await WorkspaceJournal(transaction: transaction).record(
+                JournalEntry(
+                    accountID: round.accountID, entity: .scorecardResponse, entityID: saved.id, operation: existing == nil ? .created : .updated,
+                    version: saved.version, visibility: .internal,
+                    summary: "Scorecard “\(round.templateName)” \(round.period) \(existing == nil ? "answered" : "answers changed")",
+                    fields: FieldChange.diff(
+                        before: existing.map { Self.journaled($0, criteria) }, after: Self.journaled(saved, criteria), except: [])), by: caller)
             return saved
         }
     }
 
     /// The results of `rounds`, in order, from their answers to `criteria`.
-    private static func results(of rounds: [ScoringRound], criteria: [ScorecardCriterion], on repository: ScoringRoundRepository) async throws -> [ScorecardResults] {
+    private static func results(
+        of rounds: [ScoringRound], criteria: [ScorecardCriterion], on repository: ScoringRoundRepository
+    ) async throws -> [ScorecardResults] {
         let ids = rounds.map(\.id)
         let answers = Dictionary(grouping: try await repository.answers(to: ids), by: \.roundID)
         let invited = try await repository.invitedCounts(of: ids)
@@ -182,10 +194,11 @@ struct ScorecardService: SecuredService {
         on transaction: TenantTransaction
     ) async throws {
         let except: Set<String> = ["templateID", "answeredByMe", "responseCount", "isOpen"]
-        try await WorkspaceJournal(transaction: transaction).record(JournalEntry(
-            accountID: round.accountID, entity: .scoringRound, entityID: round.id, operation: operation, version: round.version,
-            visibility: .shared, summary: "Scoring round “\(round.templateName)” \(round.period) \(verb)",
-            fields: FieldChange.diff(before: before, after: round, except: except)), by: caller)
+        try await WorkspaceJournal(transaction: transaction).record(
+            JournalEntry(
+                accountID: round.accountID, entity: .scoringRound, entityID: round.id, operation: operation, version: round.version,
+                visibility: .shared, summary: "Scoring round “\(round.templateName)” \(round.period) \(verb)",
+                fields: FieldChange.diff(before: before, after: round, except: except)), by: caller)
     }
 
     /// A response as the journal keeps it: the comment and one field per scored criterion, by name.

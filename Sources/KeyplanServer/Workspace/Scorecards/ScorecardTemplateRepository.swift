@@ -10,11 +10,13 @@ struct ScorecardTemplateRepository {
     /// Inserts a validated template and its criteria, in order.
     func insert(tenantID: UUID, _ request: CreateTemplateRequest, by userID: UUID) async throws -> ScorecardTemplate {
         let id = UUID()
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO scorecard_templates (tenant_id, id, name, scale_min, scale_max, created_by, updated_by)
             VALUES (\(tenantID), \(id), \(request.name), \(Int16(request.scale.minimum)), \(Int16(request.scale.maximum)), \(userID), \(userID))
             """)
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO scorecard_criteria (tenant_id, id, template_id, position, name, description, weight)
             SELECT \(tenantID), gen_random_uuid(), \(id), c.position - 1, c.name, c.description, c.weight::numeric(6, 2)
             FROM unnest(\(request.criteria.map(\.name))::text[], \(request.criteria.map(\.description))::text[], \(request.criteria.map(\.weight))::float8[])
@@ -47,7 +49,8 @@ struct ScorecardTemplateRepository {
 
     /// Archives a template not archived yet, a version up; `nil` when there is no such template.
     func archive(_ id: UUID, by userID: UUID) async throws -> ScorecardTemplate? {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             UPDATE scorecard_templates SET archived_at = now(), version = version + 1, updated_by = \(userID), updated_at = now()
             WHERE id = \(id) AND archived_at IS NULL RETURNING id
             """)
@@ -60,21 +63,24 @@ struct ScorecardTemplateRepository {
     }
 
     private func criteria(of templateIDs: [UUID], withWeights: Bool) async throws -> [UUID: [ScorecardCriterion]] {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             SELECT id, template_id, name, description, CASE WHEN \(withWeights) THEN weight::float8 END AS weight
             FROM scorecard_criteria WHERE template_id = ANY(\(templateIDs)) ORDER BY template_id, position
             """)
         var criteria: [UUID: [ScorecardCriterion]] = [:]
         for row in rows {
-            criteria[try row.decode(UUID.self, column: "template_id"), default: []].append(ScorecardCriterion(
-                id: try row.decode(UUID.self, column: "id"), name: try row.decode(String.self, column: "name"),
-                description: try row.decode(String.self, column: "description"), weight: try row.decode(Double?.self, column: "weight")))
+            criteria[try row.decode(UUID.self, column: "template_id"), default: []].append(
+                ScorecardCriterion(
+                    id: try row.decode(UUID.self, column: "id"), name: try row.decode(String.self, column: "name"),
+                    description: try row.decode(String.self, column: "description"), weight: try row.decode(Double?.self, column: "weight")))
         }
         return criteria
     }
 
     private func templates(where condition: PostgresQuery, lock: PostgresQuery = "") async throws -> [ScorecardTemplate] {
-        let rows = try await transaction.read("""
+        let rows = try await transaction.read(
+            """
             SELECT t.id, t.name, t.scale_min, t.scale_max, t.created_at, t.archived_at, t.version, t.updated_at,
                    \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by")),
                    EXISTS (SELECT FROM scoring_rounds r WHERE r.template_id = t.id) AS in_use

@@ -28,7 +28,8 @@ struct ScoringRoundRepository {
 
     func insert(tenantID: UUID, accountID: UUID, templateID: UUID, period: String, closesAt: Date?, by userID: UUID) async throws -> UUID {
         let id = UUID()
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO scoring_rounds (tenant_id, id, account_id, template_id, period, opened_by, closes_at, updated_by)
             VALUES (\(tenantID), \(id), \(accountID), \(templateID), \(period), \(userID), \(closesAt), \(userID))
             """)
@@ -36,9 +37,11 @@ struct ScoringRoundRepository {
     }
 
     func exists(accountID: UUID, templateID: UUID, period: String) async throws -> Bool {
-        try await !transaction.query("""
+        try await !transaction.query(
+            """
             SELECT FROM scoring_rounds WHERE account_id = \(accountID) AND template_id = \(templateID) AND period = \(period)
-            """).isEmpty
+            """
+        ).isEmpty
     }
 
     /// The round `id` of the account as `principal` sees it; `nil` when the account has none such.
@@ -61,16 +64,20 @@ struct ScoringRoundRepository {
 
     /// Closes an open round now, or at its `closes_at` when that passed first.
     func close(_ id: UUID, by userID: UUID) async throws {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             UPDATE scoring_rounds SET closed_at = least(now(), coalesce(closes_at, now())), version = version + 1, updated_by = \(userID),
                 updated_at = now()
             WHERE id = \(id) AND closed_at IS NULL
             """)
     }
 
-    private func rounds(where condition: PostgresQuery, for principal: Principal, order: PostgresQuery, lock: Lock = .none) async throws -> [ScoringRound] {
+    private func rounds(
+        where condition: PostgresQuery, for principal: Principal, order: PostgresQuery, lock: Lock = .none
+    ) async throws -> [ScoringRound] {
         let seller = principal.kind != .customer
-        let rows = try await transaction.read("""
+        let rows = try await transaction.read(
+            """
             SELECT r.id, r.account_id, r.template_id, t.name AS template_name, r.period, t.scale_min, t.scale_max,
                    \(WorkspaceChange.Actor.columns(of: "o", as: "opened_by")), \(WorkspaceChange.Actor.columns(of: "u", as: "updated_by")),
                    r.opened_at, r.closes_at, r.closed_at, r.version, r.updated_at,
@@ -100,13 +107,15 @@ struct ScoringRoundRepository {
     func responses(to roundID: UUID, for principal: Principal, lock: Bool = false) async throws -> [ScorecardResponse] {
         let seller = principal.kind != .customer
         let locking: PostgresQuery = lock ? "FOR UPDATE OF s" : ""
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             SELECT s.id, s.round_id, s.respondent_id, u.display_name, s.comment, s.submitted_at, s.updated_at, s.version
             FROM scorecard_responses s JOIN users u ON u.id = s.respondent_id
             WHERE s.round_id = \(roundID) AND (\(seller) OR s.respondent_id = \(principal.userID))
             ORDER BY s.submitted_at, s.respondent_id \(locking)
             """)
-        let answers = Dictionary(grouping: try await answers(to: [roundID], respondent: seller ? nil : principal.userID).map(\.answer), by: \.respondentID)
+        let answers = Dictionary(
+            grouping: try await answers(to: [roundID], respondent: seller ? nil : principal.userID).map(\.answer), by: \.respondentID)
         return try rows.map { row in
             let respondent = try row.decode(UUID.self, column: "respondent_id")
             return ScorecardResponse(
@@ -120,37 +129,46 @@ struct ScoringRoundRepository {
 
     /// The answers to rounds (of one respondent, if given), in criterion order.
     func answers(to roundIDs: [UUID], respondent: UUID? = nil) async throws -> [(roundID: UUID, answer: ScorecardResults.Answer)] {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             SELECT a.round_id, a.respondent_id, a.criterion_id, a.score
             FROM scorecard_answers a JOIN scorecard_criteria c ON c.id = a.criterion_id
             WHERE a.round_id = ANY(\(roundIDs)) AND (\(respondent)::uuid IS NULL OR a.respondent_id = \(respondent))
             ORDER BY a.round_id, a.respondent_id, c.position
             """)
         return try rows.map { row in
-            (try row.decode(UUID.self, column: "round_id"), ScorecardResults.Answer(
-                respondentID: try row.decode(UUID.self, column: "respondent_id"), criterionID: try row.decode(UUID.self, column: "criterion_id"),
-                score: try row.decode(Int.self, column: "score")))
+            (
+                try row.decode(UUID.self, column: "round_id"),
+                ScorecardResults.Answer(
+                    respondentID: try row.decode(UUID.self, column: "respondent_id"), criterionID: try row.decode(UUID.self, column: "criterion_id"),
+                    score: try row.decode(Int.self, column: "score"))
+            )
         }
     }
 
     /// Writes `respondent`'s answers to a round: a new response, or (`replacing`) the existing one
     /// with its version raised and its answers replaced. Returns false, writing nothing, when a
     /// new response meets one that a concurrent call of the same respondent just wrote.
-    func saveResponse(tenantID: UUID, roundID: UUID, respondent: UUID, answers: [CriterionScore], comment: String, replacing: Bool) async throws -> Bool {
+    func saveResponse(
+        tenantID: UUID, roundID: UUID, respondent: UUID, answers: [CriterionScore], comment: String, replacing: Bool
+    ) async throws -> Bool {
         if replacing {
-            try await transaction.query("""
+            try await transaction.query(
+                """
                 UPDATE scorecard_responses SET comment = \(comment), updated_at = now(), version = version + 1
                 WHERE round_id = \(roundID) AND respondent_id = \(respondent)
                 """)
             try await transaction.query("DELETE FROM scorecard_answers WHERE round_id = \(roundID) AND respondent_id = \(respondent)")
         } else {
-            let inserted = try await transaction.query("""
+            let inserted = try await transaction.query(
+                """
                 INSERT INTO scorecard_responses (tenant_id, round_id, respondent_id, comment) VALUES (\(tenantID), \(roundID), \(respondent), \(comment))
                 ON CONFLICT (tenant_id, round_id, respondent_id) DO NOTHING RETURNING round_id
                 """)
             guard !inserted.isEmpty else { return false }
         }
-        try await transaction.query("""
+        try await transaction.query(
+            """
             INSERT INTO scorecard_answers (tenant_id, round_id, respondent_id, criterion_id, score)
             SELECT \(tenantID), \(roundID), \(respondent), a.criterion_id, a.score
             FROM unnest(\(answers.map(\.criterionID))::uuid[], \(answers.map(\.score))::int8[]) AS a(criterion_id, score)
@@ -160,7 +178,8 @@ struct ScoringRoundRepository {
 
     /// Per round, the customers asked: those invited to the account now, and respondents no longer invited.
     func invitedCounts(of roundIDs: [UUID]) async throws -> [UUID: Int] {
-        let rows = try await transaction.query("""
+        let rows = try await transaction.query(
+            """
             SELECT r.id, (SELECT count(*) FROM (
                        SELECT c.user_id FROM account_customers c WHERE c.account_id = r.account_id
                        UNION SELECT s.respondent_id FROM scorecard_responses s WHERE s.round_id = r.id) AS asked) AS invited
@@ -171,9 +190,11 @@ struct ScoringRoundRepository {
 
     /// The account's invited customers whose users are active: who is told of a new round.
     func activeCustomers(of accountID: UUID) async throws -> [UUID] {
-        try await transaction.query("""
+        try await transaction.query(
+            """
             SELECT c.user_id FROM account_customers c JOIN users u ON u.id = c.user_id
             WHERE c.account_id = \(accountID) AND u.disabled_at IS NULL
-            """).map { try $0.decode(UUID.self, column: "user_id") }
+            """
+        ).map { try $0.decode(UUID.self, column: "user_id") }
     }
 }

@@ -19,18 +19,26 @@ import Darwin
 struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     // Only trivial values, as the standard library's box copies this struct on every call.
     private let stateReference: UnretainedReference<DecodingState>
-    private let cell: UnsafeMutablePointer<KeyedDecodingCell>
+    /// The input's bytes.
+    private let base: UnsafeRawPointer
+    private let messageStart: Int
+    private let messageEnd: Int
+    /// The level of the value this container decodes; its fields are one level deeper.
+    let level: Int
+    /// Holds where the next field is expected. The protocol's methods do not mutate, so the cursor lives out of line:
+    /// in the state's slot for the level, shared with any other message at that level (see ``KeyedDecodingCursor``).
+    private let slot: UnsafeMutablePointer<DecodingState.LevelState>
 
-    init(state: borrowing DecodingState, cell: UnsafeMutablePointer<KeyedDecodingCell>) {
+    init(state: borrowing DecodingState, message: Range<Int>, level: Int, slot: UnsafeMutablePointer<DecodingState.LevelState>) {
         self.stateReference = UnretainedReference(state)
-        self.cell = cell
+        self.base = state.base
+        self.messageStart = message.lowerBound
+        self.messageEnd = message.upperBound
+        self.level = level
+        self.slot = slot
     }
 
-    /// The input's bytes (in the cell: a pooled box serves later calls over other input).
-    private var base: UnsafeRawPointer { self.cell.pointee.base }
-
-    var message: Range<Int> { self.cell.pointee.messageStart..<self.cell.pointee.messageEnd }
-    var level: Int { self.cell.pointee.level }
+    var message: Range<Int> { self.messageStart..<self.messageEnd }
 
     private var state: DecodingState { self.stateReference.object }
 
@@ -50,7 +58,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     private func find(_ key: Key) throws -> WireField? {
         let identity = FieldIdentity(key)
         let message = self.message
-        let cursor = self.cell.pointee.cursor
+        let cursor = self.slot.pointee.keyedCursor.position(in: message)
         do {
             // The commonest case first: the expected field at the cursor, with a one-byte tag (fields 1-15).
             if case .number(let number) = identity, cursor < message.upperBound {
@@ -60,7 +68,7 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
                 {
                     var reader = self.reader((cursor + 1)..<message.upperBound)
                     let payload = try reader.skipValue(wireType)
-                    self.cell.pointee.cursor = reader.position
+                    self.slot.pointee.keyedCursor.move(to: reader.position, in: message)
                     return WireField(wireType: wireType, payload: payload, next: reader.position)
                 }
             }
@@ -86,14 +94,14 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
 
     @inline(__always)
     private func take(_ field: WireField) -> WireField {
-        self.cell.pointee.cursor = field.next
+        self.slot.pointee.keyedCursor.move(to: field.next, in: self.message)
         return field
     }
 
     /// Parses the field at `position` and tells whether it is the field of `identity`.
     @inline(__always)
     private func parseField(at position: Int, matching identity: FieldIdentity) throws(WireError) -> (WireField, Bool) {
-        var reader = self.reader(position..<self.cell.pointee.messageEnd)
+        var reader = self.reader(position..<self.messageEnd)
         let tag = try reader.readVarint()
         guard tag <= UInt64(UInt32.max) else { throw .invalidValue("field tag \(tag) exceeds 32 bits") }
         guard let wireType = WireType(tagBits: UInt8(truncatingIfNeeded: tag)) else {
@@ -153,7 +161,8 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
             let fieldNumber = Int(tag >> 3)
             if fieldNumber == FieldTag.namedFieldNumber {
                 guard let nameRange = try? reader.readLengthDelimited() else { break }
-                let name = String(decoding: UnsafeRawBufferPointer(start: self.state.base + nameRange.lowerBound, count: nameRange.count), as: UTF8.self)
+                let name = String(
+                    decoding: UnsafeRawBufferPointer(start: self.state.base + nameRange.lowerBound, count: nameRange.count), as: UTF8.self)
                 if let key = Key(stringValue: name) { keys.append(key) }
             } else if let key = Key(intValue: fieldNumber) {
                 keys.append(key)
@@ -252,9 +261,9 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     private func decodeValue<T: Decodable>(_ type: T.Type, in field: WireField, forKey key: Key) throws -> T {
         // The commonest field types the standard library has no overload for, read by specialized code: comparing
         // metatypes is cheaper than the strategy lookup and the generic read through an opened existential.
-        if T.self == UUID.self { return unsafeBitCast(try self.decodePrimitive(UUID.self, in: field, forKey: key), to: T.self) }
-        if T.self == Date.self { return unsafeBitCast(try self.decodePrimitive(Date.self, in: field, forKey: key), to: T.self) }
-        if T.self == Money.self { return unsafeBitCast(try self.decodePrimitive(Money.self, in: field, forKey: key), to: T.self) }
+        if T.self == UUID.self { return try self.decodePrimitive(UUID.self, in: field, forKey: key) as! T }
+        if T.self == Date.self { return try self.decodePrimitive(Date.self, in: field, forKey: key) as! T }
+        if T.self == Money.self { return try self.decodePrimitive(Money.self, in: field, forKey: key) as! T }
         // A guaranteed reference: looking the strategy up must not retain the state.
         let strategy = self.stateReference.withObject { $0.strategy(for: T.self) }
         if case .primitive(let primitive) = strategy {
@@ -266,8 +275,8 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 
     private func decodePrimitive<P: BinaryPrimitive, T>(_ primitive: P.Type, as type: T.Type, in field: WireField, forKey key: Key) throws -> T {
-        // `P` is `T`, as the strategy lookup proved.
-        unsafeBitCast(try self.decodePrimitive(P.self, in: field, forKey: key), to: T.self)
+        // `P` is `T`, as the strategy lookup proved, so the cast cannot fail.
+        try self.decodePrimitive(P.self, in: field, forKey: key) as! T
     }
 
     // MARK: Nested containers
@@ -299,9 +308,9 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     /// The super value is a length-delimited field holding a top-level encoding; absent, it decodes as empty.
     private func superDecoder(identity key: some CodingKey) throws -> any Decoder {
         // A probe with a cursor of its own, so that this container's stays where it is.
-        var probeCell = KeyedDecodingCell(base: self.base, message: self.message, level: self.level)
-        let content = try withUnsafeMutablePointer(to: &probeCell) { cell in
-            let probe = BinaryKeyedDecodingContainer<AnyFieldKey>(state: self.state, cell: cell)
+        var probeSlot = DecodingState.LevelState()
+        let content = try withUnsafeMutablePointer(to: &probeSlot) { slot in
+            let probe = BinaryKeyedDecodingContainer<AnyFieldKey>(state: self.state, message: self.message, level: self.level, slot: slot)
             guard let field = try probe.find(AnyFieldKey(key)) else {
                 return self.message.upperBound..<self.message.upperBound
             }
@@ -314,24 +323,26 @@ struct BinaryKeyedDecodingContainer<Key: CodingKey>: KeyedDecodingContainerProto
     }
 }
 
-/// What a keyed decoding container remembers of its message between calls. The standard library's box holds the
-/// container immutably (and ``KeyedContainerPool`` hands the same box to the next message of the type), so this
-/// lives out of line, and the container points to it.
-struct KeyedDecodingCell {
-    var base: UnsafeRawPointer
-    var messageStart: Int
-    var messageEnd: Int
-    /// Where the next field is expected.
-    var cursor: Int
-    /// The level of the value this container decodes; its fields are one level deeper.
-    var level: Int
+/// Where a keyed decoding container expects the next field of its message: a hint, as a miss scans the whole
+/// message. One per level (in ``DecodingState/LevelState``), which is bounded by the depth limit where one per
+/// container would grow with the input; the message it belongs to is recorded, so a container whose message is not
+/// the last one to use the slot (two sibling containers used in turn) starts from its message's beginning.
+struct KeyedDecodingCursor {
+    private var messageStart = -1
+    private var messageEnd = -1
+    private var position = -1
 
-    init(base: UnsafeRawPointer, message: Range<Int>, level: Int) {
-        self.base = base
+    /// Where the next field of `message` is expected.
+    @inline(__always)
+    func position(in message: Range<Int>) -> Int {
+        self.messageStart == message.lowerBound && self.messageEnd == message.upperBound ? self.position : message.lowerBound
+    }
+
+    @inline(__always)
+    mutating func move(to position: Int, in message: Range<Int>) {
         self.messageStart = message.lowerBound
         self.messageEnd = message.upperBound
-        self.cursor = message.lowerBound
-        self.level = level
+        self.position = position
     }
 }
 

@@ -45,7 +45,9 @@ struct BinaryUnkeyedDecodingContainer: UnkeyedDecodingContainer {
     private func noElementLeft(_ type: Any.Type) -> any Error {
         DecodingError.valueNotFound(
             type,
-            DecodingError.Context(codingPath: self.state.codingPath(level: self.level, appending: self.currentKey), debugDescription: "the sequence has no element left (count \(self.elementCount))")
+            DecodingError.Context(
+                codingPath: self.state.codingPath(level: self.level, appending: self.currentKey),
+                debugDescription: "the sequence has no element left (count \(self.elementCount))")
         )
     }
 

@@ -156,7 +156,8 @@ struct BinaryValueDecoder: Decoder {
     /// Decodes `type` as this slot's content, for wrappers such as Optional or a single-value container.
     func decodeInSameSlot<T: Decodable>(_ type: T.Type) throws -> T {
         return try self.stateReference.withObject { state in
-            let decoder = BinaryValueDecoder(state: state, slot: self.slot, range: self.valueStart(state)..<self.end, wireType: self.wireType, level: self.level)
+            let decoder = BinaryValueDecoder(
+                state: state, slot: self.slot, range: self.valueStart(state)..<self.end, wireType: self.wireType, level: self.level)
             return try state.decodeValue(type, from: decoder, key: nil)
         }
     }
@@ -165,30 +166,31 @@ struct BinaryValueDecoder: Decoder {
     func decodeArray<Element: Decodable>(of type: Element.Type) throws -> [Element] {
         return try self.stateReference.withObject { state in
             var container = try BinaryUnkeyedDecodingContainer(state: state, content: try self.lengthDelimitedContent(), level: self.level)
-            var elements: [Element] = []
-            elements.reserveCapacity(ClaimedCount.reservation(for: container.elementCount))
             let strategy = state.strategy(for: Element.self)
             if case .primitive(let primitive) = strategy {
-                try Self.decodePrimitives(into: &elements, as: primitive, from: &container)
-            } else {
-                while !container.isAtEnd {
-                    elements.append(try container.decodeElement(Element.self, strategy: strategy))
-                }
+                return try Self.decodePrimitives(as: primitive, of: Element.self, from: &container)
+            }
+            var elements: [Element] = []
+            elements.reserveCapacity(ClaimedCount.reservation(for: container.elementCount))
+            while !container.isAtEnd {
+                elements.append(try container.decodeElement(Element.self, strategy: strategy))
             }
             try container.expectEnd()
             return elements
         }
     }
 
-    private static func decodePrimitives<Element, P: BinaryPrimitive>(into elements: inout [Element], as type: P.Type, from container: inout BinaryUnkeyedDecodingContainer) throws {
-        // `Element` is `P`, as the caller's cast proved.
-        try withUnsafeMutablePointer(to: &elements) { pointer in
-            try pointer.withMemoryRebound(to: [P].self, capacity: 1) { typed in
-                while !container.isAtEnd {
-                    typed.pointee.append(try container.decodePrimitive(P.self))
-                }
-            }
+    private static func decodePrimitives<P: BinaryPrimitive, Element>(
+        as type: P.Type, of elementType: Element.Type, from container: inout BinaryUnkeyedDecodingContainer
+    ) throws -> [Element] {
+        var elements: [P] = []
+        elements.reserveCapacity(ClaimedCount.reservation(for: container.elementCount))
+        while !container.isAtEnd {
+            elements.append(try container.decodePrimitive(P.self))
         }
+        try container.expectEnd()
+        // `P` is `Element`, as the strategy lookup proved, so the cast cannot fail; it moves the array's reference.
+        return elements as! [Element]
     }
 
     /// Decodes a sequence of alternating keys and values into a dictionary.

@@ -1,8 +1,8 @@
 /// The state of one `BinaryDecoder.decode` call over borrowed bytes, shared by every decoder and container.
 ///
 /// Containers are values that the `Decoder` protocol will not let mutate, so what they must remember between
-/// calls lives here: a keyed container's cursor (the field it expects next) in its pooled cell, and, indexed by
-/// nesting level, the end of the element an element decoder consumed.
+/// calls lives here, indexed by nesting level: a keyed container's cursor (the field it expects next) and the end of
+/// the element an element decoder consumed.
 ///
 /// Its properties opt out of dynamic exclusivity checking: the state is confined to one `decode` call on one
 /// thread, every access is short and none overlaps another.
@@ -18,11 +18,12 @@ final class DecodingState {
     /// The slot start whose presence byte a single-value `decodeNil()` consumed, so the value read skips it.
     @exclusivity(unchecked) var presenceConsumedAt = -1
     @exclusivity(unchecked) private var strategies = CodingStrategyCache()
-    @exclusivity(unchecked) var keyedContainers = KeyedContainerPool<KeyedDecodingCell>()
 
     struct LevelState {
         /// The end of the element last decoded at this level.
         var elementEnd = -1
+        /// The cursor of the keyed containers at this level.
+        var keyedCursor = KeyedDecodingCursor()
     }
 
     /// The threads' spare states (see ``SpareCoderState``).
@@ -43,22 +44,24 @@ final class DecodingState {
         return self
     }
 
-    /// This spare state, readied for a new call over `bytes`; the container boxes, their cells, the level slots and the
-    /// strategies stay, which is what reusing the state is for.
-    func reused(bytes: UnsafeRawBufferPointer, configuration: BinaryDecoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) -> DecodingState {
+    /// This spare state, readied for a new call over `bytes`; the level slots and the strategies stay, which is what
+    /// reusing the state is for.
+    func reused(
+        bytes: UnsafeRawBufferPointer, configuration: BinaryDecoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]
+    ) -> DecodingState {
         self.base = bytes.baseAddress ?? UnsafeRawPointer(Self.emptyByte)
         self.count = bytes.count
         self.configuration = configuration
         self.userInfo = userInfo
         self.depth = 0
         self.presenceConsumedAt = -1
-        self.keyedContainers.prepareForNextCall()
+        // A cursor left by the previous call could name a message at the same offsets of the new input.
+        for chunk in self.levelChunks { chunk.update(repeating: LevelState(), count: Self.levelChunkSize) }
         return self
     }
 
     deinit {
         for chunk in self.levelChunks { chunk.deallocate() }
-        self.keyedContainers.deallocate()
     }
 
     nonisolated(unsafe) private static let emptyByte = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: 1)
@@ -85,24 +88,9 @@ final class DecodingState {
 
     // MARK: Containers
 
-    /// The keyed container of the message in `message` at `level`, its box reused from an earlier message of the same
-    /// type where possible.
-    @inline(__always)
+    /// The keyed container of the message in `message` at `level`.
     func keyedContainer<Key: CodingKey>(keyedBy type: Key.Type, message: Range<Int>, level: Int) -> KeyedDecodingContainer<Key> {
-        let cell = KeyedDecodingCell(base: self.base, message: message, level: level)
-        if let box = self.keyedContainers.reusableBox(keyType: Key.self, cell: cell) {
-            // The box is one of a `KeyedDecodingContainer<Key>`, which `keep` checked is the container's whole value.
-            return unsafeBitCast(box, to: KeyedDecodingContainer<Key>.self)
-        }
-        return self.makeKeyedContainer(keyedBy: type, cell: cell)
-    }
-
-    @inline(never)
-    private func makeKeyedContainer<Key: CodingKey>(keyedBy type: Key.Type, cell: KeyedDecodingCell) -> KeyedDecodingContainer<Key> {
-        let cell = self.keyedContainers.makeCell(cell)
-        let container = KeyedDecodingContainer(BinaryKeyedDecodingContainer<Key>(state: self, cell: cell))
-        self.keyedContainers.keep(container, keyType: Key.self, cell: cell)
-        return container
+        KeyedDecodingContainer(BinaryKeyedDecodingContainer<Key>(state: self, message: message, level: level, slot: self.levelSlot(level)))
     }
 
     // MARK: Coding path
@@ -163,18 +151,18 @@ final class DecodingState {
     }
 
     private static func decodePrimitive<P: BinaryPrimitive, T>(_ primitive: P.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
-        // `P` is `T`, as the strategy lookup proved.
-        unsafeBitCast(try decoder.decodePrimitive(P.self), to: T.self)
+        // `P` is `T`, as the strategy lookup proved, so the cast cannot fail.
+        try decoder.decodePrimitive(P.self) as! T
     }
 
     private static func decodeDirectly<D: BinaryDirectDecodable, T>(_ direct: D.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
-        // `D` is `T`, as the strategy lookup proved.
-        unsafeBitCast(try D.decodeDirectly(from: decoder), to: T.self)
+        // `D` is `T`, as the strategy lookup proved, so the cast cannot fail.
+        try D.decodeDirectly(from: decoder) as! T
     }
 
     private func decodeMessage<M: WireMessage, T>(_ message: M.Type, as type: T.Type, from decoder: BinaryValueDecoder) throws -> T {
-        // `M` is `T`, as the strategy lookup proved.
-        unsafeBitCast(try self.readMessage(M.self, content: try decoder.lengthDelimitedContent(), level: decoder.level), to: T.self)
+        // `M` is `T`, as the strategy lookup proved, so the cast cannot fail.
+        try self.readMessage(M.self, content: try decoder.lengthDelimitedContent(), level: decoder.level) as! T
     }
 
     /// Decodes a message with generated coding, at `level`, whose key `key` is recorded in the path: by its

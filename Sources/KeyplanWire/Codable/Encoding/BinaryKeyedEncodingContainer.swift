@@ -1,18 +1,15 @@
-import Builtin
-
 /// A message: each field is a tag (field number and wire type) followed by its value, in the order written.
 struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     private let stateReference: UnretainedReference<EncodingState>
-    private let cell: UnsafeMutablePointer<KeyedEncodingCell>
-
-    init(state: borrowing EncodingState, cell: UnsafeMutablePointer<KeyedEncodingCell>) {
-        self.stateReference = UnretainedReference(state)
-        self.cell = cell
-    }
-
-    var frame: EncodingState.FrameHandle { self.cell.pointee.frame }
+    let frame: EncodingState.FrameHandle
     /// The level of the value this container encodes; its fields are one level deeper.
-    var level: Int { self.cell.pointee.level }
+    let level: Int
+
+    init(state: borrowing EncodingState, frame: EncodingState.FrameHandle, level: Int) {
+        self.stateReference = UnretainedReference(state)
+        self.frame = frame
+        self.level = level
+    }
 
     private var state: EncodingState { self.stateReference.object }
 
@@ -51,16 +48,11 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
     // MARK: Values
 
     mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-        // Unwrapping a `T?` the usual way (`guard let`, `switch`, `!`) copies the whole Optional first, and in
-        // unspecialized code that copy needs the metadata of `Optional<T>`: a hash-table lookup on every call, 5% of
-        // all encoding time. Testing for nil needs only `T`'s value witnesses, and a present Optional holds its
-        // payload at its own address, which `Builtin.addressOfBorrow` gives without a copy.
-        if value == nil {
+        guard let value else {
             try self.stateReference.withObject { try $0.prepareWrite(to: self.frame, level: self.level) }
             return
         }
-        let payload = UnsafeRawPointer(Builtin.addressOfBorrow(value)).assumingMemoryBound(to: T.self)
-        try self.encode(payload.pointee, forKey: key)
+        try self.encode(value, forKey: key)
     }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
@@ -109,12 +101,4 @@ struct BinaryKeyedEncodingContainer<Key: CodingKey>: KeyedEncodingContainerProto
         _ = self.openNestedFrame(forKey: key, counted: false)
         return BinaryValueEncoder(state: self.state, slot: .top, tagOffset: 0, slotStart: self.state.writer.count, level: self.level + 1)
     }
-}
-
-/// What a keyed encoding container refers to: its message's frame and level. The standard library's box holds the
-/// container immutably (and ``KeyedContainerPool`` hands the same box to the next message of the type), so this
-/// lives out of line, and the container points to it.
-struct KeyedEncodingCell {
-    var frame: EncodingState.FrameHandle
-    var level: Int
 }

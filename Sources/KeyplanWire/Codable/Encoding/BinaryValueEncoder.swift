@@ -82,13 +82,14 @@ struct BinaryValueEncoder: Encoder {
             let frameCount = state.frames.count
             _ = state.openSequence(slot: self.slot, tagOffset: self.tagOffset, slotStart: self.slotStart, count: array.count)
             let strategy = state.strategy(for: Element.self)
-            if case .primitive(let primitive) = strategy {
+            switch strategy {
+            case .primitive(let primitive):
                 try self.writePrimitives(array, as: primitive)
-            } else {
-                try array.withUnsafeBufferPointer { elements in
-                    try elements.forEachInPlace { element, index in
-                        try state.encodeElement(element, index: index, level: self.level + 1, strategy: strategy)
-                    }
+            case .message(let message):
+                try Self.encodeMessages(array, as: message, state: state, level: self.level + 1)
+            case .direct, .conformance:
+                for index in array.indices {
+                    try state.encodeElement(array[index], index: index, level: self.level + 1, strategy: strategy)
                 }
             }
             state.closeFrames(downTo: frameCount)
@@ -96,8 +97,8 @@ struct BinaryValueEncoder: Encoder {
     }
 
     private func writePrimitives<Element, P: BinaryPrimitive>(_ array: [Element], as type: P.Type) throws {
-        // `Element` is `P`, as the strategy lookup proved.
-        let elements = unsafeBitCast(array, to: [P].self)
+        // `Element` is `P`, as the strategy lookup proved, so the cast cannot fail; it copies the array's reference.
+        let elements = array as! [P]
         for index in elements.indices {
             do {
                 try elements[index].write(to: &self.state.writer, prefixed: true)
@@ -105,6 +106,11 @@ struct BinaryValueEncoder: Encoder {
                 throw self.state.invalidValue(elements[index], error, level: self.level + 1, key: IndexCodingKey(index))
             }
         }
+    }
+
+    private static func encodeMessages<Element, M: WireMessage>(_ array: [Element], as type: M.Type, state: EncodingState, level: Int) throws {
+        // `Element` is `M`, as the strategy lookup proved, so the cast cannot fail; it copies the array's reference.
+        try state.encodeMessageElements(array as! [M], level: level)
     }
 
     /// Encodes a dictionary as the sequence of its keys and values.

@@ -1,4 +1,3 @@
-import Builtin
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -26,7 +25,6 @@ final class EncodingState {
     /// make every later property's offset, and every function that reads it, look up metadata at run time.)
     @exclusivity(unchecked) private var deferredError: (any Error)?
     @exclusivity(unchecked) private var strategies = CodingStrategyCache()
-    @exclusivity(unchecked) private var keyedContainers = KeyedContainerPool<KeyedEncodingCell>()
     /// Per frame depth, the bytes the last length at that depth took: what the next frame there reserves, so that
     /// elements of a sequence of messages longer than 127 bytes are not each moved to make room for their length.
     @exclusivity(unchecked) private var lengthSizeHints = [UInt8](repeating: 1, count: EncodingState.hintedDepths)
@@ -53,15 +51,14 @@ final class EncodingState {
         return self
     }
 
-    /// This spare state, readied for a new call: an empty buffer and no frames; the container boxes, their cells and the
-    /// strategies stay, which is what reusing the state is for.
+    /// This spare state, readied for a new call: an empty buffer and no frames; the buffer's memory and the strategies
+    /// stay, which is what reusing the state is for.
     func reused(configuration: BinaryEncoder.Configuration, userInfo: [CodingUserInfoKey: any Sendable]) -> EncodingState {
         self.writer.reset(maximumKeptCapacity: Self.maximumKeptCapacity)
         self.frames.removeAll(keepingCapacity: true)
         self.depth = 0
         self.nilFieldStart = -1
         self.deferredError = nil
-        self.keyedContainers.prepareForNextCall()
         self.configuration = configuration
         self.userInfo = userInfo
         return self
@@ -69,7 +66,6 @@ final class EncodingState {
 
     deinit {
         self.writer.deallocate()
-        self.keyedContainers.deallocate()
     }
 
     struct OpenFrame {
@@ -93,24 +89,9 @@ final class EncodingState {
 
     // MARK: Containers
 
-    /// The keyed container of the message in `frame` at `level`, its box reused from an earlier message of the same
-    /// type where possible.
-    @inline(__always)
+    /// The keyed container of the message in `frame` at `level`.
     func keyedContainer<Key: CodingKey>(keyedBy type: Key.Type, frame: FrameHandle, level: Int) -> KeyedEncodingContainer<Key> {
-        let cell = KeyedEncodingCell(frame: frame, level: level)
-        if let box = self.keyedContainers.reusableBox(keyType: Key.self, cell: cell) {
-            // The box is one of a `KeyedEncodingContainer<Key>`, which `keep` checked is the container's whole value.
-            return unsafeBitCast(box, to: KeyedEncodingContainer<Key>.self)
-        }
-        return self.makeKeyedContainer(keyedBy: type, cell: cell)
-    }
-
-    @inline(never)
-    private func makeKeyedContainer<Key: CodingKey>(keyedBy type: Key.Type, cell: KeyedEncodingCell) -> KeyedEncodingContainer<Key> {
-        let cell = self.keyedContainers.makeCell(cell)
-        let container = KeyedEncodingContainer(BinaryKeyedEncodingContainer<Key>(state: self, cell: cell))
-        self.keyedContainers.keep(container, keyType: Key.self, cell: cell)
-        return container
+        KeyedEncodingContainer(BinaryKeyedEncodingContainer<Key>(state: self, frame: frame, level: level))
     }
 
     // MARK: Coding path
@@ -152,7 +133,9 @@ final class EncodingState {
     private func pushFrame(slotStart: Int, lengthOffset: Int?, lengthReserved: Int, countOffset: Int?) -> FrameHandle {
         self.nextFrameID &+= 1
         self.frames.append(
-            OpenFrame(slotStart: slotStart, lengthOffset: lengthOffset, lengthReserved: lengthReserved, countOffset: countOffset, elementCount: 0, id: self.nextFrameID)
+            OpenFrame(
+                slotStart: slotStart, lengthOffset: lengthOffset, lengthReserved: lengthReserved, countOffset: countOffset, elementCount: 0,
+                id: self.nextFrameID)
         )
         return FrameHandle(index: self.frames.count - 1, id: self.nextFrameID)
     }
@@ -240,17 +223,33 @@ final class EncodingState {
             }
             return
         }
+        try self.encodeWithEncoder(value, slot: slot, tagOffset: tagOffset, level: level, key: key) { encoder in
+            switch strategy {
+            case .direct(let direct): try Self.encodeDirectly(value, as: direct, to: encoder)
+            case .message(let message): try self.encodeMessage(value, as: message, to: encoder)
+            case .primitive, .conformance: try value.encode(to: encoder)
+            }
+        }
+    }
+
+    /// Runs `body`, which encodes `value` (anything but a primitive) through the encoder it is given, within the
+    /// depth limit, with `key` recorded in the coding path; afterwards closes the frames `value` opened and throws an
+    /// error deferred meanwhile.
+    @inline(__always)
+    private func encodeWithEncoder<T>(
+        _ value: T,
+        slot: CodingSlot,
+        tagOffset: Int,
+        level: Int,
+        key: PathKey?,
+        _ body: (BinaryValueEncoder) throws -> Void
+    ) throws {
         self.depth += 1
         defer { self.depth -= 1 }
         guard self.depth <= self.configuration.maximumDepth else { throw self.nestingTooDeep(value, level: level) }
         if let key { self.path.set(key, level: level) }
         let frameCount = self.frames.count
-        let encoder = BinaryValueEncoder(state: self, slot: slot, tagOffset: tagOffset, slotStart: self.writer.count, level: level)
-        switch strategy {
-        case .direct(let direct): try Self.encodeDirectly(value, as: direct, to: encoder)
-        case .message(let message): try self.encodeMessage(value, as: message, to: encoder)
-        case .primitive, .conformance: try value.encode(to: encoder)
-        }
+        try body(BinaryValueEncoder(state: self, slot: slot, tagOffset: tagOffset, slotStart: self.writer.count, level: level))
         self.closeFrames(downTo: frameCount)
         if let error = self.deferredError {
             self.deferredError = nil
@@ -262,8 +261,8 @@ final class EncodingState {
     @inline(__always)
     func writePrimitive<T>(_ value: T, as type: any BinaryPrimitive.Type, prefixed: Bool) throws(WireError) {
         func write<P: BinaryPrimitive>(_ type: P.Type) throws(WireError) {
-            // `T` is `P`, as the strategy lookup proved.
-            try unsafeBitCast(value, to: P.self).write(to: &self.writer, prefixed: prefixed)
+            // `T` is `P`, as the strategy lookup proved, so the cast cannot fail.
+            try (value as! P).write(to: &self.writer, prefixed: prefixed)
         }
         try write(type)
     }
@@ -273,9 +272,9 @@ final class EncodingState {
     func encodeField<T: Encodable>(_ value: T, key: PathKey, level: Int) throws {
         // The commonest field types the standard library has no overload for, written by specialized code: comparing
         // metatypes is cheaper than the strategy lookup and the generic write through an opened existential.
-        if T.self == UUID.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: UUID.self), key: key, level: level) }
-        if T.self == Date.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: Date.self), key: key, level: level) }
-        if T.self == Money.self { return try self.encodePrimitiveField(unsafeBitCast(value, to: Money.self), key: key, level: level) }
+        if T.self == UUID.self { return try self.encodePrimitiveField(value as! UUID, key: key, level: level) }
+        if T.self == Date.self { return try self.encodePrimitiveField(value as! Date, key: key, level: level) }
+        if T.self == Money.self { return try self.encodePrimitiveField(value as! Money, key: key, level: level) }
         let strategy = self.strategy(for: T.self)
         if case .primitive(let primitive) = strategy {
             return try self.encodePrimitiveField(value, as: primitive, key: key, level: level)
@@ -295,6 +294,27 @@ final class EncodingState {
         }
     }
 
+    /// Encodes a field holding `message`, by its generated code (as ``encodeField(_:key:level:)`` would, without
+    /// looking up its strategy or casting it).
+    func encodeMessageField<M: WireMessage>(_ message: M, key: PathKey, level: Int) throws {
+        let tagOffset = self.writer.count
+        try self.writeTag(for: key, wireType: .lengthDelimited, level: level)
+        try self.encodeWithEncoder(message, slot: .field, tagOffset: tagOffset, level: level + 1, key: key) { encoder in
+            try self.writeMessage(message, to: encoder)
+        }
+    }
+
+    /// Encodes a field holding a sequence of `messages`, each by its generated code (as ``encodeField(_:key:level:)``
+    /// would, without looking up strategies or casting).
+    func encodeMessagesField<M: WireMessage>(_ messages: [M], key: PathKey, level: Int) throws {
+        let tagOffset = self.writer.count
+        try self.writeTag(for: key, wireType: .lengthDelimited, level: level)
+        try self.encodeWithEncoder(messages, slot: .field, tagOffset: tagOffset, level: level + 1, key: key) { encoder in
+            _ = self.openSequence(slot: .field, tagOffset: tagOffset, slotStart: encoder.slotStart, count: messages.count)
+            try self.encodeMessageElements(messages, level: level + 2)
+        }
+    }
+
     /// Encodes a field of a primitive type: its tag, then its value.
     @inline(__always)
     func encodePrimitiveField<P: BinaryPrimitive>(_ value: P, key: PathKey, level: Int) throws {
@@ -307,8 +327,8 @@ final class EncodingState {
     }
 
     private func encodePrimitiveField<T, P: BinaryPrimitive>(_ value: T, as type: P.Type, key: PathKey, level: Int) throws {
-        // `T` is `P`, as the strategy lookup proved.
-        try self.encodePrimitiveField(unsafeBitCast(value, to: P.self), key: key, level: level)
+        // `T` is `P`, as the strategy lookup proved, so the cast cannot fail.
+        try self.encodePrimitiveField(value as! P, key: key, level: level)
     }
 
     /// Encodes a sequence element. A value that wrote nothing becomes an empty message, so every element takes at
@@ -324,19 +344,40 @@ final class EncodingState {
         if self.writer.count == start { self.writer.append(0) }
     }
 
+    /// Encodes `messages` as sequence elements (as ``encodeElement(_:index:level:strategy:)`` does), each by its
+    /// generated code, called directly: the array's element type is opened once, not per element.
+    func encodeMessageElements<M: WireMessage>(_ messages: [M], level: Int) throws {
+        // Each element is copied out of the array (retaining what it refers to), as generic code does with any
+        // element it is handed; once, where the per-element path through `encodeElement` costs a cast and a copy.
+        // (Indices, not `enumerated()`, whose unspecialized iterator looks up a tuple's metadata per element.)
+        for index in messages.indices {
+            let message = messages[index]
+            let start = self.writer.count
+            try self.encodeWithEncoder(message, slot: .element, tagOffset: 0, level: level, key: PathKey(index: index)) { encoder in
+                try self.writeMessage(message, to: encoder)
+            }
+            if self.writer.count == start { self.writer.append(0) }
+        }
+    }
+
     private static func encodeDirectly<T, D: BinaryDirectEncodable>(_ value: T, as type: D.Type, to encoder: BinaryValueEncoder) throws {
-        // `T` is `D`, as the strategy lookup proved; reinterpreting avoids boxing the value into an existential.
-        try unsafeBitCast(value, to: D.self).encodeDirectly(to: encoder)
+        // `T` is `D`, as the strategy lookup proved, so the cast cannot fail (and, to the type it already has, boxes
+        // nothing into an existential).
+        try (value as! D).encodeDirectly(to: encoder)
     }
 
     private func encodeMessage<T, M: WireMessage>(_ value: T, as type: M.Type, to encoder: BinaryValueEncoder) throws {
-        // The message's frame closes with the value (`encodeValue`); its fields close their own.
+        // `T` is `M`, as the strategy lookup proved, so the cast cannot fail. It copies the message (retaining the
+        // strings it holds), as reading it through a pointer would too.
+        try self.writeMessage(value as! M, to: encoder)
+    }
+
+    /// Encodes `message` in `encoder`'s slot by its generated code.
+    private func writeMessage<M: WireMessage>(_ message: M, to encoder: BinaryValueEncoder) throws {
+        // The message's frame closes with the value (`encodeWithEncoder`); its fields close their own.
         _ = self.openFrame(slot: encoder.slot, tagOffset: encoder.tagOffset, slotStart: encoder.slotStart, counted: false)
         var fields = WireFieldWriter(state: self, level: encoder.level, keys: M.wireKeys)
-        // `T` is `M`, as the strategy lookup proved. Read in place: a bit cast would copy the message, retaining
-        // every string it holds.
-        let message = UnsafeRawPointer(Builtin.addressOfBorrow(value)).assumingMemoryBound(to: M.self)
-        try message.pointee.encode(wireFields: &fields)
+        try message.encode(wireFields: &fields)
     }
 
     // MARK: Errors
@@ -349,7 +390,8 @@ final class EncodingState {
     @inline(never)
     func deferError(_ error: any Error) {
         guard self.deferredError == nil else { return }
-        self.deferredError = error is EncodingError
+        self.deferredError =
+            error is EncodingError
             ? error
             : EncodingError.invalidValue(error, EncodingError.Context(codingPath: self.path.deepest, debugDescription: "\(error)"))
     }
@@ -358,7 +400,8 @@ final class EncodingState {
     private func containerRequestedLate(slotStart: Int) -> any Error {
         EncodingError.invalidValue(
             slotStart,
-            EncodingError.Context(codingPath: self.path.deepest, debugDescription: "a value asked for a container after writing itself or after its container closed")
+            EncodingError.Context(
+                codingPath: self.path.deepest, debugDescription: "a value asked for a container after writing itself or after its container closed")
         )
     }
 
@@ -366,7 +409,8 @@ final class EncodingState {
     private func containerUsedLate(_ frame: FrameHandle, level: Int) -> any Error {
         EncodingError.invalidValue(
             frame.id,
-            EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "a container was used after the value that owns it finished encoding")
+            EncodingError.Context(
+                codingPath: self.codingPath(level: level), debugDescription: "a container was used after the value that owns it finished encoding")
         )
     }
 
@@ -374,7 +418,8 @@ final class EncodingState {
     private func nestingTooDeep(_ value: Any, level: Int) -> any Error {
         EncodingError.invalidValue(
             value,
-            EncodingError.Context(codingPath: self.codingPath(level: level), debugDescription: "nesting deeper than the limit of \(self.configuration.maximumDepth)")
+            EncodingError.Context(
+                codingPath: self.codingPath(level: level), debugDescription: "nesting deeper than the limit of \(self.configuration.maximumDepth)")
         )
     }
 

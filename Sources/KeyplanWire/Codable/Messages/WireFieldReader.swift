@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// Reads the fields of one ``WireMessage`` in the order they arrive, for the message's generated
@@ -146,7 +146,8 @@ public struct WireFieldReader: ~Copyable {
     /// Decodes the current field's value of any other type: a nested message, a sequence, an enum.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
         try self.stateReference.withObject { state in
-            let decoder = BinaryValueDecoder(state: state, slot: .field, range: self.field.payload, wireType: self.field.wireType, level: self.level + 1)
+            let decoder = BinaryValueDecoder(
+                state: state, slot: .field, range: self.field.payload, wireType: self.field.wireType, level: self.level + 1)
             return try state.decodeValue(type, from: decoder, key: self.key)
         }
     }

@@ -1,7 +1,7 @@
 #if canImport(FoundationEssentials)
-import FoundationEssentials
+public import FoundationEssentials
 #else
-import Foundation
+public import Foundation
 #endif
 
 /// Writes the fields of one ``WireMessage``, for the message's generated `encode(wireFields:)`: each field is its
@@ -49,6 +49,20 @@ public struct WireFieldWriter: ~Copyable {
     public mutating func encode(_ value: UUID, field number: Int) throws { try self.encodePrimitive(value, field: number) }
     public mutating func encode(_ value: Decimal, field number: Int) throws { try self.encodePrimitive(value, field: number) }
     public mutating func encode(_ value: Money, field number: Int) throws { try self.encodePrimitive(value, field: number) }
+
+    /// Encodes a field holding a message with generated coding, calling its generated code directly.
+    public mutating func encode<M: WireMessage>(_ value: M, field number: Int) throws {
+        try self.stateReference.withObject { state in
+            try state.encodeMessageField(value, key: self.key(number), level: self.level)
+        }
+    }
+
+    /// Encodes a field holding a sequence of messages with generated coding, calling their generated code directly.
+    public mutating func encode<M: WireMessage>(_ value: [M], field number: Int) throws {
+        try self.stateReference.withObject { state in
+            try state.encodeMessagesField(value, key: self.key(number), level: self.level)
+        }
+    }
 
     /// Encodes a field of any other type: a nested message, a sequence, an enum.
     public mutating func encode<T: Encodable>(_ value: T, field number: Int) throws {

@@ -22,8 +22,10 @@ public protocol WireMessage: Codable {
 
 #if WireMessageMacro
 /// Generates the struct's ``WireMessage`` conformance from its stored properties and its
-/// `enum CodingKeys: Int, CodingKey`, whose raw values are the field numbers (see `Protocols/encoding.md`).
-@attached(member, names: named(__readWireFields))
-@attached(extension, conformances: WireMessage, names: named(wireKeys), named(init(wireFields:)), named(encode(wireFields:)))
+/// `enum CodingKeys: Int, CodingKey`, whose raw values are the field numbers (see `Protocols/encoding.md`), each
+/// written out; its ``WireDescribed`` description for the API catalogue; and a memberwise initializer with the
+/// struct's access level (Optionals default to nil), unless the struct declares one with the same labels.
+@attached(member, names: named(__readWireFields), named(wireDescription), named(init))
+@attached(extension, conformances: WireMessage, WireDescribed, names: named(wireKeys), named(init(wireFields:)), named(encode(wireFields:)))
 public macro WireMessage() = #externalMacro(module: "KeyplanWireMacros", type: "WireMessageMacro")
 #endif

@@ -1,5 +1,6 @@
 import Foundation
 import KeyplanAPI
+
 @testable import KeyplanServer
 
 extension TwoTenantWorld {

@@ -2,8 +2,9 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 @Suite("Workspace activity and visits")
 struct ActivityTests {
@@ -53,11 +54,13 @@ struct ActivityTests {
             try await world.journalChange(.shared, "customer edit", by: .customerEditor)
             try await world.journalChange(.internal, "seller edit")
             try await server.inTenant(world.acme) { connection in
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO workspace_changes (tenant_id, account_id, at, actor_id, actor_kind, entity, entity_id, operation, visibility, summary)
                     VALUES (\(world.acme), \(world.accountA), now() - interval '60 days', \(editor), 'customer', 'goal', \(UUID()), 'created', 'shared', 'old edit')
                     """)
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO workspace_visits (tenant_id, account_id, user_id, day, views, last_at)
                     VALUES (\(world.acme), \(world.accountA), \(editor), current_date - 60, 4, now() - interval '60 days')
                     """)

@@ -1,22 +1,27 @@
 import Foundation
 import KeyplanAPI
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 extension CLITests {
     /// `keyplan watch`, `history`, `activity` and `notifications` through the built binary.
     @Test func watchHistoryActivityAndNotifications() async throws {
         try await withCLIServer { server, folder in
             let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
-            _ = try await json(LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"], input: "admin-password\n")
+            _ = try await json(
+                LoginResult.self, ["login", "--server", "127.0.0.1:\(server.port)", "--tenant", "acme", "--email", "admin@acme.example"],
+                input: "admin-password\n")
             let account = try await server.client(admin.token).createAccount(CreateAccountRequest(name: "Acme Buyer"))
-            let actor = Principal(userID: admin.identity.userID, tenantID: tenant, kind: .seller(.admin), credentialID: UUID(), credentialKind: .session)
+            let actor = Principal(
+                userID: admin.identity.userID, tenantID: tenant, kind: .seller(.admin), credentialID: UUID(), credentialKind: .session)
             let record = UUID()
             func change(_ summary: String) async throws -> Int64 {
                 try await server.inTenant(tenant) {
-                    try await WorkspaceJournal(transaction: $0).record(JournalEntry(
-                        accountID: account.id, entity: .goal, entityID: record, operation: .updated, version: 2, visibility: .shared,
-                        summary: summary, fields: [FieldChange(field: "title", before: "a", after: summary)]), by: actor)
+                    try await WorkspaceJournal(transaction: $0).record(
+                        JournalEntry(
+                            accountID: account.id, entity: .goal, entityID: record, operation: .updated, version: 2, visibility: .shared,
+                            summary: summary, fields: [FieldChange(field: "title", before: "a", after: summary)]), by: actor)
                 }
             }
             let first = try await change("Goal “Grow EMEA” updated")
@@ -35,7 +40,10 @@ extension CLITests {
             try await Task.sleep(for: .milliseconds(500))
             let second = try await change("Goal “Grow EMEA” renamed")
             let watched = try await live
-            #expect(watched.status == 0 && watched.output.hasSuffix("#\(second)\n") && watched.output.contains("Admin <admin@acme.example>, seller  Goal “Grow EMEA” renamed: Title: a → Goal “Grow EMEA” renamed"), "\(watched.output)")
+            #expect(
+                watched.status == 0 && watched.output.hasSuffix("#\(second)\n")
+                    && watched.output.contains("Admin <admin@acme.example>, seller  Goal “Grow EMEA” renamed: Title: a → Goal “Grow EMEA” renamed"),
+                "\(watched.output)")
 
             let history = try await json(ChangeList.self, ["history", "--account", account.id.uuidString, "--record", record.uuidString])
             #expect(history.changes.map(\.id) == [first, second])

@@ -1,9 +1,11 @@
 import Foundation
 import KeyplanAPI
+import KeyplanLocalDatabase
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 /// A second Keyplan server process in all but the process: its own PostgresClient (so its own
 /// listening connection), its own KeyplanServices and RPCServer, on the same database as `first`.
@@ -54,7 +56,8 @@ extension TwoTenantWorld {
     /// client); returns its id.
     @discardableResult
     func journalChange(
-        _ visibility: Visibility, _ summary: String, by caller: MatrixCaller = .sellerOnTeam, account: UUID? = nil, through database: PostgresClient? = nil
+        _ visibility: Visibility, _ summary: String, by caller: MatrixCaller = .sellerOnTeam, account: UUID? = nil,
+        through database: PostgresClient? = nil
     ) async throws -> Int64 {
         let actor = try actingPrincipal(caller)
         let entry = JournalEntry(
@@ -103,7 +106,8 @@ extension TwoTenantWorld {
         let (tenant, user) = try #require(users[caller] ?? users[.leader])
         return try await server.inTenant(tenant) { connection in
             let id = UUID()
-            try await connection.query("""
+            try await connection.query(
+                """
                 INSERT INTO notifications (tenant_id, id, recipient_id, kind, message) VALUES (\(tenant), \(id), \(user), 'mention', 'you were mentioned')
                 """)
             return id

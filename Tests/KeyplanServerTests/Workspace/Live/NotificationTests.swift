@@ -2,8 +2,9 @@ import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 @Suite("Notifications")
 struct NotificationTests {
@@ -95,7 +96,8 @@ struct NotificationTests {
             func review(heldDaysAgo: Int, nextInDays: Int, account: UUID) async throws -> UUID {
                 try await server.inTenant(world.acme) { connection in
                     let id = UUID()
-                    try await connection.query("""
+                    try await connection.query(
+                        """
                         INSERT INTO roadmap_reviews (tenant_id, id, account_id, held_on, next_review_on, created_by, updated_by)
                         VALUES (\(world.acme), \(id), \(account), current_date - \(heldDaysAgo)::int4, current_date + \(nextInDays)::int4, \(owner), \(owner))
                         """)

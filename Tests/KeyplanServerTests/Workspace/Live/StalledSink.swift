@@ -1,6 +1,7 @@
-@testable import KeyplanRPC
 import NIOConcurrencyHelpers
 import NIOCore
+
+@testable import KeyplanRPC
 
 /// A client that stops reading: the first message's send waits until ``release()``.
 final class StalledSink: MessageSink {

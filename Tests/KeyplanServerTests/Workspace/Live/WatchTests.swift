@@ -1,11 +1,14 @@
 import Foundation
 import KeyplanAPI
+import KeyplanLocalDatabase
 import KeyplanPostgres
-@testable import KeyplanRPC
-@testable import KeyplanServer
 import NIOConcurrencyHelpers
 import NIOCore
+import NIOPosix
 import Testing
+
+@testable import KeyplanRPC
+@testable import KeyplanServer
 
 @Suite("Workspace watch")
 struct WatchTests {
@@ -26,7 +29,8 @@ struct WatchTests {
                     return change.id
                 }
                 // And the other way round: watching on server 2, a change through server 1's RPC database.
-                let watcher = second.client(try await world.server.mintSession(tenant: world.acme, user: try #require(world.users[.customerEditor]).user))
+                let watcher = second.client(
+                    try await world.server.mintSession(tenant: world.acme, user: try #require(world.users[.customerEditor]).user))
                 try await watcher.watch(accountID: world.accountA, after: latest - 1) { changes in
                     #expect(try await changes.next()?.id == latest)
                     try await world.journalChange(.shared, "made on server 1", by: .customerEditor)
@@ -131,7 +135,9 @@ struct WatchTests {
                     #expect(try await changes.next()?.id == marker)
                     try await customer.signOut()
                     try await world.journalChange(.shared, "after sign-out")
-                    while let change = try await changes.next(within: .seconds(10)) { Issue.record("a signed-out watcher received \(change.summary)") }
+                    while let change = try await changes.next(within: .seconds(10)) {
+                        Issue.record("a signed-out watcher received \(change.summary)")
+                    }
                 }
             }
             #expect(signedOut?.code == .unauthenticated)
@@ -142,7 +148,9 @@ struct WatchTests {
             let disabled = await rpcError {
                 try await sellerClient.watch(accountID: world.accountA, after: latest - 1) { changes in
                     #expect(try await changes.next()?.id == latest)
-                    let rows = try await server.inTenant(world.acme) { try await $0.query("UPDATE users SET disabled_at = now() WHERE id = \(seller) RETURNING id") }
+                    let rows = try await server.inTenant(world.acme) {
+                        try await $0.query("UPDATE users SET disabled_at = now() WHERE id = \(seller) RETURNING id")
+                    }
                     #expect(rows.count == 1)
                     try await world.journalChange(.shared, "after disabling")
                     while let change = try await changes.next(within: .seconds(10)) { Issue.record("a disabled seller received \(change.summary)") }
@@ -226,11 +234,13 @@ extension WatchTests {
             let world = try await TwoTenantWorld.build(server)
             let marker = try await world.journalChange(.shared, "marker")
             let environment = ServiceEnvironment(
-                database: server.client, hasher: PasswordHasher(parameters: .insecureForTesting, threads: .singleton), configuration: testIdentityConfiguration(),
+                database: server.client, hasher: PasswordHasher(parameters: .insecureForTesting, threads: .singleton),
+                configuration: testIdentityConfiguration(),
                 auditTrail: AuditTrail(database: server.client), credentials: CredentialCache(database: server.client),
                 visits: WorkspaceVisits(database: server.client))
             let events = WorkspaceEvents(database: server.client, configuration: .init(bufferSize: 3, tickInterval: .seconds(60)))
-            let watcher = WorkspaceWatcher(environment: environment, events: events, principal: try await world.signedInPrincipal(.teamMember), accountID: world.accountA)
+            let watcher = WorkspaceWatcher(
+                environment: environment, events: events, principal: try await world.signedInPrincipal(.teamMember), accountID: world.accountA)
             let sink = StalledSink()
             let writer = MessageWriter(sink: sink, serializer: WorkspaceService.watch.response.serializer)
             let run = Task { try await watcher.run(after: marker - 1, writer: writer) }
@@ -266,11 +276,13 @@ extension WatchTests {
                     // The slow writer journals first and holds its transaction open.
                     try await slow.query("BEGIN")
                     try await slow.query("SELECT set_config('app.tenant_id', \(world.acme.uuidString.lowercased()), true)")
-                    let slowID = try await slow.query("""
+                    let slowID = try await slow.query(
+                        """
                         INSERT INTO workspace_changes (tenant_id, account_id, actor_id, actor_kind, entity, entity_id, operation, visibility, summary)
                         VALUES (\(world.acme), \(world.accountA), \(actor.userID), 'seller', 'goal', \(UUID()), 'updated', 'shared', 'slow writer')
                         RETURNING id
-                        """).single(Int64.self, column: "id")
+                        """
+                    ).single(Int64.self, column: "id")
                     // The quick writer's change waits for the slow one to commit: it cannot come first.
                     let quick = Task { try await seller.createGoal(accountID: world.accountA, GoalDraft(title: "Quick")) }
                     var highest = marker
@@ -278,7 +290,9 @@ extension WatchTests {
                     #expect(highest == marker, "a change arrived while an earlier-drawn one was uncommitted")
                     try await slow.query("COMMIT")
                     _ = try await quick.value
-                    let delivered = [try #require(try await changes.next(within: .seconds(5))), try #require(try await changes.next(within: .seconds(5)))]
+                    let delivered = [
+                        try #require(try await changes.next(within: .seconds(5))), try #require(try await changes.next(within: .seconds(5))),
+                    ]
                     #expect(delivered.map(\.summary) == ["slow writer", "Goal “Quick” created"])
                     #expect(delivered[0].id == slowID && delivered[1].id > slowID)
                     return (highest, slowID)

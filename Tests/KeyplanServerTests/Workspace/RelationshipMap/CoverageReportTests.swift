@@ -7,10 +7,11 @@ struct CoverageReportTests {
     @Test func keyPlayersWithoutAStrongRelationshipAreGapsDecisionMakersFirst() {
         let report = CoverageReport(map: KnownMap.map)
         #expect(report.gaps.map(\.contactID) == [KnownMap.carla, KnownMap.frank], "Ivy is known strongly; Gus and Uma are no key players")
-        #expect(report.gaps.map(\.explanation) == [
-            "Carla Chen (CEO) is a decision maker of high influence without a strong relationship: our strongest relationship is moderate (Sam).",
-            "Frank Fox (CFO) is a decision maker without a strong relationship: nobody on our team knows them.",
-        ])
+        #expect(
+            report.gaps.map(\.explanation) == [
+                "Carla Chen (CEO) is a decision maker of high influence without a strong relationship: our strongest relationship is moderate (Sam).",
+                "Frank Fox (CFO) is a decision maker without a strong relationship: nobody on our team knows them.",
+            ])
         #expect(report.gaps[0].strongest == .moderate && report.gaps[0].through == "Sam")
         #expect(report.gaps[1].strongest == nil && report.gaps[1].through == nil)
     }
@@ -20,10 +21,11 @@ struct CoverageReportTests {
         #expect(report.isSingleThreaded)
         #expect(report.teamMembers == 2 && report.teamMembersWithStrongRelationships == 1)
         #expect(report.singleThreading.map(\.kind) == [.allStrongRelationships, .keyPlayerKnownByOne])
-        #expect(report.singleThreading.map(\.explanation) == [
-            "Every strong relationship on this account goes through Sam.",
-            "Carla Chen (CEO), a decision maker of high influence, is known only by Sam (moderate).",
-        ])
+        #expect(
+            report.singleThreading.map(\.explanation) == [
+                "Every strong relationship on this account goes through Sam.",
+                "Carla Chen (CEO), a decision maker of high influence, is known only by Sam (moderate).",
+            ])
         #expect(report.singleThreading[1].contactID == KnownMap.carla && report.singleThreading[1].userID == KnownMap.sam)
     }
 
@@ -60,7 +62,11 @@ struct CoverageReportTests {
         let green = CoverageReport(map: map)
         #expect(green.status == .green && green.statusReason == "Decision maker Frank Fox (CFO) supports us.")
 
-        map.contacts = map.contacts.map { var contact = $0; contact.attitude = contact.isKeyPlayer ? .skeptic : .advocate; return contact }
+        map.contacts = map.contacts.map {
+            var contact = $0
+            contact.attitude = contact.isKeyPlayer ? .skeptic : .advocate
+            return contact
+        }
         let red = CoverageReport(map: map)
         #expect(red.status == .red && red.statusReason == "No key player supports us.", "Uma's support does not count: she is no key player")
 

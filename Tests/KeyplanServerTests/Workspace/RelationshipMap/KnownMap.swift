@@ -23,10 +23,18 @@ enum KnownMap {
             accountID: account,
             contacts: [
                 Contact(id: uma, accountID: account, fullName: "Uma Ueda", reportsTo: ivy, decisionRole: .user, influence: .low, attitude: .advocate),
-                Contact(id: carla, accountID: account, fullName: "Carla Chen", title: "CEO", decisionRole: .decisionMaker, influence: .high, attitude: .neutral),
-                Contact(id: ivy, accountID: account, fullName: "Ivy Ito", title: "IT Director", reportsTo: carla, decisionRole: .influencer, influence: .high, attitude: .supporter),
-                Contact(id: frank, accountID: account, fullName: "Frank Fox", title: "CFO", reportsTo: carla, decisionRole: .decisionMaker, influence: .medium, attitude: .skeptic),
-                Contact(id: gus, accountID: account, fullName: "Gus Gray", reportsTo: frank, decisionRole: .gatekeeper, influence: .medium, attitude: .neutral),
+                Contact(
+                    id: carla, accountID: account, fullName: "Carla Chen", title: "CEO", decisionRole: .decisionMaker, influence: .high,
+                    attitude: .neutral),
+                Contact(
+                    id: ivy, accountID: account, fullName: "Ivy Ito", title: "IT Director", reportsTo: carla, decisionRole: .influencer,
+                    influence: .high, attitude: .supporter),
+                Contact(
+                    id: frank, accountID: account, fullName: "Frank Fox", title: "CFO", reportsTo: carla, decisionRole: .decisionMaker,
+                    influence: .medium, attitude: .skeptic),
+                Contact(
+                    id: gus, accountID: account, fullName: "Gus Gray", reportsTo: frank, decisionRole: .gatekeeper, influence: .medium,
+                    attitude: .neutral),
             ],
             relationships: [
                 relationship(sam, "Sam", carla, .moderate),

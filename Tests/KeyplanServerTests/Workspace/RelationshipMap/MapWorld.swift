@@ -1,6 +1,7 @@
 import Foundation
 import KeyplanAPI
 import Testing
+
 @testable import KeyplanServer
 
 extension TwoTenantWorld {
@@ -8,7 +9,8 @@ extension TwoTenantWorld {
     /// each need their own).
     func freshContact(name: String = "Contact \(UUID().uuidString.prefix(8))") async throws -> Contact {
         try await server.inTenant(acme) {
-            try await RelationshipMapRepository(transaction: $0).insert(tenantID: acme, Contact(id: UUID(), accountID: accountA, fullName: name), by: try #require(users[.admin]).user)
+            try await RelationshipMapRepository(transaction: $0).insert(
+                tenantID: acme, Contact(id: UUID(), accountID: accountA, fullName: name), by: try #require(users[.admin]).user)
         }
     }
 
@@ -16,12 +18,13 @@ extension TwoTenantWorld {
     func freshRelationship() async throws -> Relationship {
         let contact = try await freshContact()
         let admin = try #require(users[.admin]).user
-        return try #require(try await server.inTenant(acme) {
-            try await RelationshipMapRepository(transaction: $0).insert(
-                tenantID: acme,
-                Relationship(accountID: accountA, contactID: contact.id, userID: spareSeller, userName: "spare", strength: .moderate),
-                by: admin)
-        })
+        return try #require(
+            try await server.inTenant(acme) {
+                try await RelationshipMapRepository(transaction: $0).insert(
+                    tenantID: acme,
+                    Relationship(accountID: accountA, contactID: contact.id, userID: spareSeller, userName: "spare", strength: .moderate),
+                    by: admin)
+            })
     }
 
     /// A user id of a matrix caller.

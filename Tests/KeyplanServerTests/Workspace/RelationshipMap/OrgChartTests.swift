@@ -13,16 +13,18 @@ struct OrgChartTests {
     @Test func contactsAreLaidOutAsReportsToTreesManagersCentredOverTheirReports() {
         let layout = OrgChart(map: KnownMap.map).layout()
         // Columns 214 apart (box 190 + gap 24), rows 112 (64 + 48), margin 24.
-        #expect(layout.boxes == [
-            Box(contactID: KnownMap.carla, x: 131, y: 24, depth: 0),
-            Box(contactID: KnownMap.frank, x: 24, y: 136, depth: 1),
-            Box(contactID: KnownMap.gus, x: 24, y: 248, depth: 2),
-            Box(contactID: KnownMap.ivy, x: 238, y: 136, depth: 1),
-            Box(contactID: KnownMap.uma, x: 238, y: 248, depth: 2),
-        ])
-        #expect(layout.edges.map { [$0.manager, $0.report] } == [
-            [KnownMap.carla, KnownMap.frank], [KnownMap.frank, KnownMap.gus], [KnownMap.carla, KnownMap.ivy], [KnownMap.ivy, KnownMap.uma],
-        ])
+        #expect(
+            layout.boxes == [
+                Box(contactID: KnownMap.carla, x: 131, y: 24, depth: 0),
+                Box(contactID: KnownMap.frank, x: 24, y: 136, depth: 1),
+                Box(contactID: KnownMap.gus, x: 24, y: 248, depth: 2),
+                Box(contactID: KnownMap.ivy, x: 238, y: 136, depth: 1),
+                Box(contactID: KnownMap.uma, x: 238, y: 248, depth: 2),
+            ])
+        #expect(
+            layout.edges.map { [$0.manager, $0.report] } == [
+                [KnownMap.carla, KnownMap.frank], [KnownMap.frank, KnownMap.gus], [KnownMap.carla, KnownMap.ivy], [KnownMap.ivy, KnownMap.uma],
+            ])
         #expect(layout.width == 452 && layout.height == 312)
     }
 

@@ -1,7 +1,8 @@
 import Foundation
 import KeyplanAPI
-@testable import KeyplanServer
 import Testing
+
+@testable import KeyplanServer
 
 extension TwoTenantWorld {
     /// A new acme scorecard template with one criterion, "Trust", arranged directly in the database.

@@ -19,10 +19,15 @@ struct ScorecardResultsTests {
         // Bob skips responsiveness.
         let results = ScorecardResults(
             criteria: Self.criteria,
-            answers: Self.answers([(Self.ann, Self.value, 6), (Self.ann, Self.trust, 7), (Self.ann, Self.speed, 4), (Self.bob, Self.value, 10), (Self.bob, Self.trust, 9)]),
+            answers: Self.answers([
+                (Self.ann, Self.value, 6), (Self.ann, Self.trust, 7), (Self.ann, Self.speed, 4), (Self.bob, Self.value, 10),
+                (Self.bob, Self.trust, 9),
+            ]),
             invitedCount: 4)
         let value = try #require(results.criterion(Self.value.id))
-        #expect(value.mean == 8 && value.minimum == 6 && value.maximum == 10 && value.standardDeviation == 2 && value.respondentCount == 2 && value.weight == 2)
+        #expect(
+            value.mean == 8 && value.minimum == 6 && value.maximum == 10 && value.standardDeviation == 2 && value.respondentCount == 2
+                && value.weight == 2)
         let trust = try #require(results.criterion(Self.trust.id))
         #expect(trust.mean == 8 && trust.minimum == 7 && trust.maximum == 9 && trust.standardDeviation == 1)
         let speed = try #require(results.criterion(Self.speed.id))
@@ -42,7 +47,9 @@ struct ScorecardResultsTests {
         let unanswered = ScorecardCriterion(id: UUID(), name: "Nobody knows", weight: 100)
         let results = ScorecardResults(
             criteria: [light, heavy, unanswered],
-            answers: Self.answers([(Self.ann, light, 2), (Self.ann, heavy, 6), (Self.bob, light, 4), (Self.bob, heavy, 10), (Self.cyd, light, 9), (Self.cyd, heavy, 8)]),
+            answers: Self.answers([
+                (Self.ann, light, 2), (Self.ann, heavy, 6), (Self.bob, light, 4), (Self.bob, heavy, 10), (Self.cyd, light, 9), (Self.cyd, heavy, 8),
+            ]),
             invitedCount: 3)
         // light: 2, 4, 9 → mean 5, variance (9 + 1 + 16) ÷ 3; heavy: 6, 10, 8 → mean 8, variance 8 ÷ 3.
         #expect(results.criterion(light.id)?.mean == 5 && results.criterion(heavy.id)?.mean == 8)
@@ -58,7 +65,8 @@ struct ScorecardResultsTests {
 
     @Test func oneRespondent() throws {
         let results = ScorecardResults(
-            criteria: Self.criteria, answers: Self.answers([(Self.cyd, Self.value, 9), (Self.cyd, Self.trust, 3), (Self.cyd, Self.speed, 6)]), invitedCount: 5)
+            criteria: Self.criteria, answers: Self.answers([(Self.cyd, Self.value, 9), (Self.cyd, Self.trust, 3), (Self.cyd, Self.speed, 6)]),
+            invitedCount: 5)
         #expect(results.criteria.map(\.mean) == [9, 3, 6])
         #expect(results.criteria.map(\.standardDeviation) == [0, 0, 0])
         // (2 × 9 + 3 + 6) ÷ 4
@@ -131,7 +139,8 @@ struct ScorecardResultsTests {
 
     @Test func templateValidation() {
         func problem(_ change: (inout CreateTemplateRequest) -> Void) -> String? {
-            var request = CreateTemplateRequest(name: "Customer value", criteria: [CriterionDraft(name: "Trust", weight: 1.25), CriterionDraft(name: "Value", weight: 3)])
+            var request = CreateTemplateRequest(
+                name: "Customer value", criteria: [CriterionDraft(name: "Trust", weight: 1.25), CriterionDraft(name: "Value", weight: 3)])
             change(&request)
             return request.trimmed.problem
         }

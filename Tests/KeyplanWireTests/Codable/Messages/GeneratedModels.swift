@@ -31,8 +31,9 @@ struct Roadmap: Codable, Equatable {
     var isEmpty: Bool { self.milestones.isEmpty }
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, title, summary, budget, dueAt, status, priority, score, weight, count, flags, attachment, exact
-        case points = 20, owner, milestones, byName, shape, sample
+        case id = 1, title = 2, summary = 3, budget = 4, dueAt = 5, status = 6, priority = 7, score = 8, weight = 9
+        case count = 10, flags = 11, attachment = 12, exact = 13
+        case points = 20, owner = 21, milestones = 22, byName = 23, shape = 24, sample = 25
         case children = 1000
     }
 
@@ -55,7 +56,7 @@ struct Milestone: Codable, Equatable {
     var contact: Contact?
 
     enum CodingKeys: Int, CodingKey {
-        case name = 1, `default`, contact
+        case name = 1, `default` = 2, contact = 3
     }
 }
 
@@ -65,7 +66,7 @@ struct RoadmapV1: Codable, Equatable {
     var id: Int
     var title: String
 
-    enum CodingKeys: Int, CodingKey { case id = 1, title }
+    enum CodingKeys: Int, CodingKey { case id = 1, title = 2 }
 }
 
 @WireMessage
@@ -80,7 +81,7 @@ struct RoadmapV2: Codable, Equatable {
     var steps: [Milestone]?
 
     enum CodingKeys: Int, CodingKey {
-        case id = 1, title, owner, tags, score, weight, steps
+        case id = 1, title = 2, owner = 3, tags = 4, score = 5, weight = 6, steps = 7
         case budget = 500
     }
 }
@@ -126,5 +127,5 @@ struct Annotated<Extra: Codable & Equatable>: Codable, Equatable {
     var qualified: Swift.Optional<Int>
     var extra: Extra
 
-    enum CodingKeys: Int, CodingKey { case id = 1, note, qualified, extra }
+    enum CodingKeys: Int, CodingKey { case id = 1, note = 2, qualified = 3, extra = 4 }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import KeyplanWire
 import Testing
 
 /// `@WireMessage` refuses what it cannot generate with a reason, at the declaration that is wrong. Checked the way a
@@ -12,14 +13,25 @@ struct WireMessageMacroDiagnosticsTests {
             "@WireMessage\nstruct Custom: Codable { var id: Int\n    init(from decoder: any Decoder) throws { self.id = 1 }\n    enum CodingKeys: Int, CodingKey { case id = 1 } }",
             "the struct implements init(from:) itself, which generated coding would bypass; leave @WireMessage off"
         ),
-        ("@WireMessage\nstruct NoKeys: Codable { var id: Int }", "@WireMessage needs a nested 'enum CodingKeys: Int, CodingKey' that numbers the fields"),
+        (
+            "@WireMessage\nstruct NoKeys: Codable { var id: Int }",
+            "@WireMessage needs a nested 'enum CodingKeys: Int, CodingKey' that numbers the fields"
+        ),
         (
             "@WireMessage\nstruct StringKeys: Codable { var id: Int\n    enum CodingKeys: String, CodingKey { case id } }",
             "CodingKeys must be declared 'Int, CodingKey': its raw values are the field numbers"
         ),
         (
-            "@WireMessage\nstruct FromZero: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id } }",
+            "@WireMessage\nstruct FromZero: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id = 0 } }",
             "field 'id' has number 0 or less; field numbers start at 1 (write 'case id = 1')"
+        ),
+        (
+            "@WireMessage\nstruct Implicit: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id } }",
+            "field 'id' has no number of its own; write 'case id = N' (a number counted on from the case before would change when cases are inserted or moved)"
+        ),
+        (
+            "@WireMessage\nstruct CountedOn: Codable { var id: Int; var name: String\n    enum CodingKeys: Int, CodingKey { case id = 1, name } }",
+            "field 'name' has no number of its own; write 'case name = N' (a number counted on from the case before would change when cases are inserted or moved)"
         ),
         (
             "@WireMessage\nstruct Negative: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id = -1 } }",
@@ -46,7 +58,7 @@ struct WireMessageMacroDiagnosticsTests {
             "property 'id' is lazy, which @WireMessage cannot code as Codable does; leave it out of CodingKeys or leave @WireMessage off"
         ),
         (
-            "@WireMessage\nstruct Unmatched: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id = 1, name } }",
+            "@WireMessage\nstruct Unmatched: Codable { var id: Int\n    enum CodingKeys: Int, CodingKey { case id = 1, name = 2 } }",
             "CodingKeys case 'name' names no stored property"
         ),
         (
@@ -67,8 +79,9 @@ struct WireMessageMacroDiagnosticsTests {
     /// invocation would have to be told about): refused declarations never reach the generated code's references.
     private static let prelude = """
         protocol WireMessage {}
-        @attached(member, names: named(__readWireFields))
-        @attached(extension, conformances: WireMessage, names: named(wireKeys), named(init(wireFields:)), named(encode(wireFields:)))
+        protocol WireDescribed {}
+        @attached(member, names: named(__readWireFields), named(wireDescription), named(init))
+        @attached(extension, conformances: WireMessage, WireDescribed, names: named(wireKeys), named(init(wireFields:)), named(encode(wireFields:)))
         macro WireMessage() = #externalMacro(module: "KeyplanWireMacros", type: "WireMessageMacro")
 
         """

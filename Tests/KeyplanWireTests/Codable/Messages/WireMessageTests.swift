@@ -85,12 +85,14 @@ struct WireMessageTests {
         #expect(context.codingPath.map(\.stringValue) == ["Index 1"])
     }
 
-    @Test("inside a generated message, a nested message's missing field names the path to it", arguments: [
-        // RoadmapV2 id 1, title "a", then an owner (field 3) without its name: only `default` = true.
-        ([0x08, 0x02, 0x12, 0x01, 0x61, 0x1A, 0x02, 0x10, 0x01], ["owner"]),
-        // The same, then steps (field 7): two milestones, the second without its name.
-        ([0x08, 0x02, 0x12, 0x01, 0x61, 0x3A, 0x0A, 0x02, 0x05, 0x0A, 0x01, 0x62, 0x10, 0x00, 0x02, 0x10, 0x01], ["steps", "Index 1"]),
-    ] as [([UInt8], [String])])
+    @Test(
+        "inside a generated message, a nested message's missing field names the path to it",
+        arguments: [
+            // RoadmapV2 id 1, title "a", then an owner (field 3) without its name: only `default` = true.
+            ([0x08, 0x02, 0x12, 0x01, 0x61, 0x1A, 0x02, 0x10, 0x01], ["owner"]),
+            // The same, then steps (field 7): two milestones, the second without its name.
+            ([0x08, 0x02, 0x12, 0x01, 0x61, 0x3A, 0x0A, 0x02, 0x05, 0x0A, 0x01, 0x62, 0x10, 0x00, 0x02, 0x10, 0x01], ["steps", "Index 1"]),
+        ] as [([UInt8], [String])])
     func missingNestedField(bytes: [UInt8], path: [String]) throws {
         let error = #expect(throws: DecodingError.self) { try self.decode(RoadmapV2.self, bytes) }
         guard case .keyNotFound(let key, let context) = error else {
@@ -101,10 +103,12 @@ struct WireMessageTests {
         #expect(context.codingPath.map(\.stringValue) == path)
     }
 
-    @Test("a nested message or sequence of the wrong wire type is a typeMismatch naming the field", arguments: [
-        ([0x08, 0x02, 0x12, 0x01, 0x61, 0x18, 0x01], ["owner"]),
-        ([0x08, 0x02, 0x12, 0x01, 0x61, 0x38, 0x01], ["steps"]),
-    ] as [([UInt8], [String])])
+    @Test(
+        "a nested message or sequence of the wrong wire type is a typeMismatch naming the field",
+        arguments: [
+            ([0x08, 0x02, 0x12, 0x01, 0x61, 0x18, 0x01], ["owner"]),
+            ([0x08, 0x02, 0x12, 0x01, 0x61, 0x38, 0x01], ["steps"]),
+        ] as [([UInt8], [String])])
     func nestedWireTypeMismatch(bytes: [UInt8], path: [String]) throws {
         let error = #expect(throws: DecodingError.self) { try self.decode(RoadmapV2.self, bytes) }
         #expect(codingPath(of: error) == path)

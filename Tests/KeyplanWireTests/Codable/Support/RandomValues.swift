@@ -47,7 +47,11 @@ extension SeededGenerator {
     mutating func uuid() -> UUID {
         var bytes = [UInt8](repeating: 0, count: 16)
         for index in bytes.indices { bytes[index] = UInt8.random(in: 0...255, using: &self) }
-        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+        return UUID(
+            uuid: (
+                bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7], bytes[8], bytes[9], bytes[10], bytes[11], bytes[12],
+                bytes[13], bytes[14], bytes[15]
+            ))
     }
 
     mutating func decimal() -> Decimal {
@@ -135,9 +139,11 @@ struct Sample: Codable, Equatable {
     var children: [Sample]
 
     enum CodingKeys: Int, CodingKey {
-        case bool = 1, int, int8, int16, int32, int64, uint, uint8, uint16, uint32, uint64, float, double, string, data,
-            date, uuid, decimal, money, optionalString, optionalPoint, optionalMoney, ints, strings, optionalInts, uuids,
-            points, nestedStrings, byName, byID, shapesByNumber, status, priority, shapes, named, matrix, empty, children
+        case bool = 1, int = 2, int8 = 3, int16 = 4, int32 = 5, int64 = 6, uint = 7, uint8 = 8, uint16 = 9, uint32 = 10
+        case uint64 = 11, float = 12, double = 13, string = 14, data = 15, date = 16, uuid = 17, decimal = 18
+        case money = 19, optionalString = 20, optionalPoint = 21, optionalMoney = 22, ints = 23, strings = 24
+        case optionalInts = 25, uuids = 26, points = 27, nestedStrings = 28, byName = 29, byID = 30, shapesByNumber = 31
+        case status = 32, priority = 33, shapes = 34, named = 35, matrix = 36, empty = 37, children = 38
     }
 
     static func random(using rng: inout SeededGenerator, depth: Int = 2) -> Sample {

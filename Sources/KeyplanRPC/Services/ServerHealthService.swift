@@ -1,8 +1,14 @@
+import KeyplanWire
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// `keyplan.Health/Check`: whether the server, or one of its services, is serving.
-public enum Health {
+/// `keyplan.ServerHealth/Check`: whether the server, or one of its services, is serving.
+///
+/// Its own service name, not `keyplan.Health`: that is the account-health API (`KeyplanAPI`), and
+/// one service name for both made `keyplan.Health` look served by one service in health checks and
+/// reflection while it was two. The messages are raw bytes, not the binary Codable encoding, so a
+/// load balancer's probe can build them by hand (`Protocols/frames.md`, "Built-in services").
+public enum ServerHealth {
     /// Which service to ask about; empty for the server as a whole.
     public struct Request: Hashable, Sendable {
         public var service: String
@@ -23,7 +29,7 @@ public enum Health {
 
     /// The method. A service the server does not have gets NOT_FOUND.
     public static let check = RPCMethod<Request, Response>(
-        MethodDescriptor(service: "keyplan.Health", method: "Check"), kind: .unary,
+        MethodDescriptor(service: "keyplan.ServerHealth", method: "Check"), kind: .unary,
         request: MessageCodec(RequestCoder()), response: MessageCodec(ResponseCoder()))
 
     /// The request is the service name's UTF-8 bytes.
@@ -55,17 +61,26 @@ public enum Health {
     }
 }
 
-/// Answers ``Health/check`` from the server's router and its shutdown state.
-struct HealthService: RPCService {
+/// Answers ``ServerHealth/check`` from the server's router and its shutdown state.
+struct ServerHealthService: RPCService {
     let services: Set<String>
     let shuttingDown: NIOLockedValueBox<Bool>
 
     func registerMethods(with router: inout RPCRouter) {
-        router.registerUnary(Health.check) { request, _ in
+        router.registerUnary(ServerHealth.check) { request, _ in
             guard request.service.isEmpty || services.contains(request.service) else {
                 throw RPCError(code: .notFound, message: "unknown service \(request.service)")
             }
-            return Health.Response(status: shuttingDown.withLockedValue { $0 } ? .notServing : .serving)
+            return ServerHealth.Response(status: shuttingDown.withLockedValue { $0 } ? .notServing : .serving)
         }
     }
+}
+
+// Written by hand-made serializers: the API catalogue points to their bytes in frames.md instead of encoding.md.
+extension ServerHealth.Request: WireDescribedCustomMessage {
+    public static var wireCustomEncoding: String { "frames.md §9: the service name's UTF-8 bytes (empty: the server)" }
+}
+
+extension ServerHealth.Response: WireDescribedCustomMessage {
+    public static var wireCustomEncoding: String { "frames.md §9: one byte, 0 unknown, 1 serving, 2 not serving" }
 }
