@@ -73,6 +73,7 @@ let package = Package(
         .executableTarget(
             name: "RequestPathBenchmark",
             dependencies: [
+                "BenchmarkServer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "KeyplanAPI", package: "Keyplan"),

@@ -1,3 +1,4 @@
+import BenchmarkServer
 import Foundation
 
 #if canImport(Glibc)
@@ -11,13 +12,7 @@ struct PgBench: Sendable {
     let url: String
 
     init(ownerURL: String) throws {
-        let candidates =
-            (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted(by: >)
-            .map { "/usr/lib/postgresql/\($0)/bin/pgbench" } ?? []
-        guard let found = candidates.first(where: FileManager.default.isExecutableFile(atPath:)) else {
-            throw BenchmarkError("pgbench not found under /usr/lib/postgresql/*/bin (install postgresql)")
-        }
-        executable = found
+        executable = try ChildProcess.postgresTool("pgbench")
         url = ownerURL
     }
 
@@ -88,48 +83,7 @@ struct PgBench: Sendable {
         return Double(text[range.upperBound...].prefix { $0.isNumber || $0 == "." })
     }
 
-    /// Runs pgbench to its end and returns what it printed. Spawned with no signal blocked and
-    /// default handlers: pgbench ends a `-T` run with SIGALRM, which a child of a Swift process
-    /// would otherwise inherit blocked from the spawning thread, and then never stop.
     private func run(_ arguments: [String]) async throws -> String {
-        let output = Pipe()
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_adddup2(&actions, output.fileHandleForWriting.fileDescriptor, 1)
-        posix_spawn_file_actions_adddup2(&actions, output.fileHandleForWriting.fileDescriptor, 2)
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        defer { posix_spawnattr_destroy(&attributes) }
-        var none = sigset_t()
-        sigemptyset(&none)
-        var all = sigset_t()
-        sigfillset(&all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let argv: [UnsafeMutablePointer<CChar>?] = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
-        try? output.fileHandleForWriting.close()
-        guard spawned == 0 else { throw BenchmarkError("cannot start pgbench: error \(spawned)") }
-        let child = pid
-        let (data, status) = await withCheckedContinuation { continuation in
-            Thread.detachNewThread {
-                let data = output.fileHandleForReading.readDataToEndOfFile()
-                var status: Int32 = 0
-                waitpid(child, &status, 0)
-                continuation.resume(returning: (data, status))
-            }
-        }
-        let text = String(decoding: data, as: UTF8.self)
-        guard status == 0 else { throw BenchmarkError("pgbench \(arguments.first ?? "") failed:\n\(text)") }
-        return text
+        try await ChildProcess.run(executable, arguments)
     }
-}
-
-struct BenchmarkError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

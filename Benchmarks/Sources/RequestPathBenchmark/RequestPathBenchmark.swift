@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import BenchmarkServer
 import Foundation
 import KeyplanAPI
 import KeyplanLocalDatabase

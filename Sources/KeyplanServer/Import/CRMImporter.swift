@@ -3,9 +3,13 @@ import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
 
-/// Imports rows of one file: checks each row's values, then upserts it by its external id in a
-/// savepoint of its own, so a row goes in whole or not at all and a bad row never stops the good
-/// ones. Re-importing a row updates what it inserted; an empty cell leaves a stored value as it is.
+/// Imports rows of one file, a chunk at a time: checks each row's values in Swift, then upserts
+/// the chunk's good rows by their external ids as one set-based statement (the rows travel as one
+/// JSON document), so a chunk of a thousand rows costs a round trip, not three thousand. When the
+/// database refuses that statement (two rows naming one account name, say), the chunk is imported
+/// again row by row, each in a savepoint of its own, so a bad row never stops the good ones and is
+/// reported with its line. Re-importing a row updates what it inserted; an empty cell leaves a
+/// stored value as it is.
 struct CRMImporter: Sendable {
     enum Outcome: Sendable, Hashable {
         case inserted, updated
@@ -20,36 +24,49 @@ struct CRMImporter: Sendable {
         var reason: String
     }
 
+    /// A row whose values passed the checks, as the batch statement reads them.
+    struct CheckedRow {
+        var externalID: String
+        /// The statement's input fields by name (``JSONRows``), text or null.
+        var values: KeyValuePairs<String, String?>
+        /// Why the row is refused when the statement does not return it: the account or owner it
+        /// names does not exist.
+        var unresolved: RowError
+    }
+
     let tenantID: UUID
     let columns: ImportColumns
     /// Whether a row may change the owner and team of an account that already exists: only an
     /// admin's import may, so a leader cannot make anyone (themselves included) owner of an account.
     let mayReassignOwners: Bool
 
-    /// Imports one row within the caller's transaction.
-    func importRow(_ row: ImportChunk.Row, on transaction: TenantTransaction) async throws -> Outcome {
-        do {
-            guard row.fields.count <= columns.header.count else {
-                throw RowError(reason: "the row has \(row.fields.count) fields, the header \(columns.header.count)")
-            }
-            try await transaction.query("SAVEPOINT import_row")
+    /// Imports one chunk's rows in their own transaction; each row's outcome, in order.
+    func importChunk(_ rows: [ImportChunk.Row], into database: PostgresClient) async throws -> [Outcome] {
+        var outcomes: [Outcome?] = Array(repeating: nil, count: rows.count)
+        var checked: [(index: Int, row: CheckedRow)] = []
+        for (index, row) in rows.enumerated() {
             do {
-                let inserted = try await upsert(row.fields, on: transaction)
-                try await transaction.query("RELEASE SAVEPOINT import_row")
-                return inserted ? .inserted : .updated
-            } catch {
-                try await transaction.query("ROLLBACK TO SAVEPOINT import_row")
-                throw error
+                checked.append((index, try check(row)))
+            } catch let error as RowError {
+                outcomes[index] = rejection(error, of: row)
             }
-        } catch let error as RowError {
-            return .rejected(ImportReport.Rejection(line: row.line, column: error.field.flatMap(columns.columnName), reason: error.reason))
-        } catch let error as PostgresError where [.uniqueViolation, .checkViolation, .foreignKeyViolation].contains(error.kind) {
-            let reason =
-                error.constraint == "accounts_name_unique"
-                ? "another account already has this name"
-                : error.kind == .checkViolation ? "a value is out of range" : "it conflicts with another record"
-            return .rejected(ImportReport.Rejection(line: row.line, column: nil, reason: reason))
         }
+        do {
+            let written = try await database.inTenant(tenantID) { transaction in
+                var written: [(Int, Outcome)] = []
+                for batch in Self.batches(checked) {
+                    let stored = try await upsert(batch.map { $0.row }, on: transaction)
+                    for (index, row) in batch { written.append((index, stored[row.externalID] ?? rejection(row.unresolved, of: rows[index]))) }
+                }
+                return written
+            }
+            for (index, outcome) in written { outcomes[index] = outcome }
+        } catch let error as PostgresError where Self.rowLevel(error) {
+            try await database.inTenant(tenantID) { transaction in
+                for (index, row) in checked { outcomes[index] = try await importAlone(row, line: rows[index], on: transaction) }
+            }
+        }
+        return outcomes.map { $0! }
     }
 
     /// The reporting line an imported contact row names, to be set once the whole file is in
@@ -61,8 +78,54 @@ struct CRMImporter: Sendable {
         return ImportedReportingLines.Line(line: row.line, contactExternalID: contact, manager: manager)
     }
 
-    /// Inserts or updates the row; whether it was inserted.
-    private func upsert(_ fields: [String], on transaction: TenantTransaction) async throws -> Bool {
+    /// Runs of rows with distinct external ids, in file order: a row naming an external id seen
+    /// earlier in the chunk starts a new batch, so it updates what the earlier one wrote, as it
+    /// would in a file imported row by row.
+    static func batches(_ rows: [(index: Int, row: CheckedRow)]) -> [ArraySlice<(index: Int, row: CheckedRow)>] {
+        var batches: [ArraySlice<(index: Int, row: CheckedRow)>] = []
+        var seen: Set<String> = []
+        var start = rows.startIndex
+        for position in rows.indices where !seen.insert(rows[position].row.externalID).inserted {
+            batches.append(rows[start..<position])
+            seen = [rows[position].row.externalID]
+            start = position
+        }
+        if start < rows.endIndex { batches.append(rows[start...]) }
+        return batches
+    }
+
+    /// A refusal that belongs to one row (a duplicate name, a value out of range), not to the import.
+    static func rowLevel(_ error: PostgresError) -> Bool {
+        [.uniqueViolation, .checkViolation, .foreignKeyViolation].contains(error.kind)
+    }
+
+    private func rejection(_ error: RowError, of row: ImportChunk.Row) -> Outcome {
+        .rejected(ImportReport.Rejection(line: row.line, column: error.field.flatMap(columns.columnName), reason: error.reason))
+    }
+
+    /// One row in a savepoint of its own, after its chunk's statement was refused.
+    private func importAlone(_ row: CheckedRow, line: ImportChunk.Row, on transaction: TenantTransaction) async throws -> Outcome {
+        try await transaction.query("SAVEPOINT import_row")
+        do {
+            let stored = try await upsert([row], on: transaction)
+            try await transaction.query("RELEASE SAVEPOINT import_row")
+            return stored[row.externalID] ?? rejection(row.unresolved, of: line)
+        } catch let error as PostgresError where Self.rowLevel(error) {
+            try await transaction.query("ROLLBACK TO SAVEPOINT import_row")
+            let reason =
+                error.constraint == "accounts_name_unique"
+                ? "another account already has this name"
+                : error.kind == .checkViolation ? "a value is out of range" : "it conflicts with another record"
+            return .rejected(ImportReport.Rejection(line: line.line, column: nil, reason: reason))
+        }
+    }
+
+    /// Checks a row's values: what the statement will write, or why the row is refused.
+    func check(_ row: ImportChunk.Row) throws -> CheckedRow {
+        let fields = row.fields
+        guard fields.count <= columns.header.count else {
+            throw RowError(reason: "the row has \(fields.count) fields, the header \(columns.header.count)")
+        }
         func text(_ field: ImportField, max: Int = 200) throws -> String? {
             guard let value = columns.value(field, in: fields)?.text else { return nil }
             guard value.count <= max else { throw RowError(field: field, reason: "longer than \(max) characters") }
@@ -72,12 +135,12 @@ struct CRMImporter: Sendable {
             guard let value = try text(field, max: max) else { throw RowError(field: field, reason: "required, but empty") }
             return value
         }
-        func amount(_ field: ImportField) throws -> Decimal? {
+        func amount(_ field: ImportField) throws -> String? {
             guard let value = try text(field, max: 40) else { return nil }
-            guard let amount = ImportValue.amount(value) else {
+            guard ImportValue.amount(value) != nil else {
                 throw RowError(field: field, reason: "\"\(value)\" is not an amount (digits, at most two decimals, a dot as separator)")
             }
-            return amount
+            return value
         }
         func currency() throws -> String? {
             guard let value = try text(.currency, max: 10) else { return nil }
@@ -92,51 +155,24 @@ struct CRMImporter: Sendable {
             let name = try required(.name)
             let (industry, region) = (try text(.industry, max: 100), try text(.region, max: 100))
             let (revenue, potential, currency) = (try amount(.annualRevenue), try amount(.potentialRevenue), try currency())
-            var ownerID: UUID?
-            if let email = try text(.ownerEmail, max: 320) {
-                ownerID = try await transaction.query(
-                    """
-                    SELECT id FROM users WHERE email = \(email.lowercased()) AND kind = 'seller' AND disabled_at IS NULL
-                    """
-                ).first?.decode(UUID.self, column: "id")
-                if ownerID == nil { throw RowError(field: .ownerEmail, reason: "no active seller has this email") }
-            }
-            let row = try await transaction.query(
-                """
-                INSERT INTO accounts (tenant_id, id, name, industry, region, currency, annual_revenue, potential_revenue, external_id, owner_id)
-                VALUES (\(tenantID), \(UUID()), \(name), coalesce(\(industry), ''), coalesce(\(region), ''), coalesce(\(currency), 'USD'),
-                        \(revenue), \(potential), \(externalID), \(ownerID))
-                ON CONFLICT (tenant_id, external_id) DO UPDATE SET name = excluded.name,
-                    industry = coalesce(\(industry), accounts.industry), region = coalesce(\(region), accounts.region),
-                    currency = coalesce(\(currency), accounts.currency),
-                    annual_revenue = coalesce(excluded.annual_revenue, accounts.annual_revenue),
-                    potential_revenue = coalesce(excluded.potential_revenue, accounts.potential_revenue),
-                    owner_id = CASE WHEN \(mayReassignOwners) THEN coalesce(excluded.owner_id, accounts.owner_id) ELSE accounts.owner_id END
-                RETURNING id, (xmax = 0) AS inserted
-                """)[0]
-            let inserted = try row.decode(Bool.self, column: "inserted")
-            if let ownerID, inserted || mayReassignOwners {
-                try await AccountRepository(transaction: transaction).setTeamMember(
-                    tenantID: tenantID, accountID: try row.decode(UUID.self, column: "id"), userID: ownerID, role: .owner)
-            }
-            return inserted
+            let owner = try text(.ownerEmail, max: 320)?.lowercased()
+            return CheckedRow(
+                externalID: externalID,
+                values: [
+                    "external_id": externalID, "name": name, "industry": industry, "region": region, "currency": currency,
+                    "annual_revenue": revenue, "potential_revenue": potential, "owner_email": owner,
+                ],
+                unresolved: RowError(field: .ownerEmail, reason: "no active seller has this email"))
 
         case .contacts:
             let account = try required(.accountExternalID, max: 100)
             let lastName = try required(.lastName, max: 100)
             let fullName = [try text(.firstName, max: 100), lastName].compactMap { $0 }.joined(separator: " ")
             let (title, email) = (try text(.title), try text(.email, max: 320))
-            let rows = try await transaction.query(
-                """
-                INSERT INTO contacts (tenant_id, id, account_id, full_name, email, title, external_id)
-                SELECT \(tenantID), \(UUID()), a.id, \(fullName), \(email), coalesce(\(title), ''), \(externalID)
-                FROM accounts a WHERE a.external_id = \(account)
-                ON CONFLICT (tenant_id, external_id) DO UPDATE SET account_id = excluded.account_id, full_name = excluded.full_name,
-                    email = coalesce(excluded.email, contacts.email), title = coalesce(\(title), contacts.title)
-                RETURNING (xmax = 0) AS inserted
-                """)
-            guard let row = rows.first else { throw RowError(field: .accountExternalID, reason: "no account has the external id \"\(account)\"") }
-            return try row.decode(Bool.self, column: "inserted")
+            return CheckedRow(
+                externalID: externalID,
+                values: ["external_id": externalID, "account": account, "full_name": fullName, "email": email, "title": title],
+                unresolved: RowError(field: .accountExternalID, reason: "no account has the external id \"\(account)\""))
 
         case .opportunities:
             let account = try required(.accountExternalID, max: 100)
@@ -149,26 +185,112 @@ struct CRMImporter: Sendable {
                 }
                 closeDate = date
             }
-            var won: Bool?
+            var won: String?
             if let value = try text(.won, max: 10) {
                 guard let flag = ImportValue.flag(value) else { throw RowError(field: .won, reason: "\"\(value)\" is not true or false") }
-                won = flag
+                won = flag ? "true" : "false"
             }
-            let rows = try await transaction.query(
-                """
-                INSERT INTO opportunities (tenant_id, id, account_id, external_id, name, amount, currency, stage, close_date, won)
-                SELECT \(tenantID), \(UUID()), a.id, \(externalID), \(name), \(amount), coalesce(\(currency), a.currency),
-                       coalesce(\(stage), ''), \(closeDate)::date, \(won)
-                FROM accounts a WHERE a.external_id = \(account)
-                ON CONFLICT (tenant_id, external_id) DO UPDATE SET account_id = excluded.account_id, name = excluded.name,
-                    amount = coalesce(excluded.amount, opportunities.amount), currency = coalesce(\(currency), opportunities.currency),
-                    stage = coalesce(\(stage), opportunities.stage), close_date = coalesce(excluded.close_date, opportunities.close_date),
-                    won = coalesce(excluded.won, opportunities.won)
-                RETURNING (xmax = 0) AS inserted
-                """)
-            guard let row = rows.first else { throw RowError(field: .accountExternalID, reason: "no account has the external id \"\(account)\"") }
-            return try row.decode(Bool.self, column: "inserted")
+            return CheckedRow(
+                externalID: externalID,
+                values: [
+                    "external_id": externalID, "account": account, "name": name, "amount": amount, "currency": currency, "stage": stage,
+                    "close_date": closeDate, "won": won,
+                ],
+                unresolved: RowError(field: .accountExternalID, reason: "no account has the external id \"\(account)\""))
         }
+    }
+
+    /// Upserts rows with distinct external ids in one statement; what became of each row it wrote,
+    /// by external id. A row it did not write names an account or owner that does not exist.
+    ///
+    /// An update and an insert in one statement rather than `ON CONFLICT … DO UPDATE`: an update
+    /// keeps a stored value where the row's cell is empty, which `excluded` cannot tell from a
+    /// default. Both parts read the statement's one snapshot, so a row is updated or inserted,
+    /// never both; an insert racing another import's is refused as a unique violation, and the
+    /// chunk is then imported row by row, where the other's row is seen and updated.
+    private func upsert(_ rows: [CheckedRow], on transaction: TenantTransaction) async throws -> [String: Outcome] {
+        var document = JSONRows()
+        for row in rows { document.row { object in for (name, value) in row.values { object.field(name, value) } } }
+        let input = document.json
+        let statement: PostgresQuery
+        switch columns.kind {
+        case .accounts:
+            statement = """
+                WITH r AS (
+                    SELECT r.*, u.id AS owner_id
+                    FROM jsonb_to_recordset(\(input)::jsonb) AS r(external_id text, name text, industry text, region text, currency text,
+                                                               annual_revenue numeric, potential_revenue numeric, owner_email text)
+                    LEFT JOIN users u ON u.email = r.owner_email AND u.kind = 'seller' AND u.disabled_at IS NULL
+                    WHERE r.owner_email IS NULL OR u.id IS NOT NULL
+                ), updated AS (
+                    UPDATE accounts a SET name = r.name, industry = coalesce(r.industry, a.industry), region = coalesce(r.region, a.region),
+                        currency = coalesce(r.currency, a.currency), annual_revenue = coalesce(r.annual_revenue, a.annual_revenue),
+                        potential_revenue = coalesce(r.potential_revenue, a.potential_revenue),
+                        owner_id = CASE WHEN \(mayReassignOwners) THEN coalesce(r.owner_id, a.owner_id) ELSE a.owner_id END
+                    FROM r WHERE a.external_id = r.external_id
+                    RETURNING a.id, a.external_id, r.owner_id AS given_owner
+                ), inserted AS (
+                    INSERT INTO accounts (tenant_id, id, name, industry, region, currency, annual_revenue, potential_revenue, external_id, owner_id)
+                    SELECT \(tenantID), gen_random_uuid(), r.name, coalesce(r.industry, ''), coalesce(r.region, ''), coalesce(r.currency, 'USD'),
+                           r.annual_revenue, r.potential_revenue, r.external_id, r.owner_id
+                    FROM r WHERE NOT EXISTS (SELECT FROM accounts a WHERE a.external_id = r.external_id)
+                    RETURNING id, external_id, owner_id AS given_owner
+                ), team AS (
+                    INSERT INTO account_team (tenant_id, account_id, user_id, role)
+                    SELECT \(tenantID), x.id, x.given_owner, 'owner'
+                    FROM (SELECT * FROM inserted UNION ALL SELECT * FROM updated WHERE \(mayReassignOwners)) x
+                    WHERE x.given_owner IS NOT NULL
+                    ON CONFLICT (tenant_id, account_id, user_id) DO UPDATE SET role = excluded.role
+                )
+                SELECT external_id, false AS inserted FROM updated UNION ALL SELECT external_id, true FROM inserted
+                """
+        case .contacts:
+            statement = """
+                WITH r AS (
+                    SELECT r.*, a.id AS account_id
+                    FROM jsonb_to_recordset(\(input)::jsonb) AS r(external_id text, account text, full_name text, email text, title text)
+                    JOIN accounts a ON a.external_id = r.account
+                ), updated AS (
+                    UPDATE contacts c SET account_id = r.account_id, full_name = r.full_name, email = coalesce(r.email, c.email),
+                        title = coalesce(r.title, c.title)
+                    FROM r WHERE c.external_id = r.external_id
+                    RETURNING c.external_id
+                ), inserted AS (
+                    INSERT INTO contacts (tenant_id, id, account_id, full_name, email, title, external_id)
+                    SELECT \(tenantID), gen_random_uuid(), r.account_id, r.full_name, r.email, coalesce(r.title, ''), r.external_id
+                    FROM r WHERE NOT EXISTS (SELECT FROM contacts c WHERE c.external_id = r.external_id)
+                    RETURNING external_id
+                )
+                SELECT external_id, false AS inserted FROM updated UNION ALL SELECT external_id, true FROM inserted
+                """
+        case .opportunities:
+            statement = """
+                WITH r AS (
+                    SELECT r.*, a.id AS account_id, a.currency AS account_currency
+                    FROM jsonb_to_recordset(\(input)::jsonb) AS r(external_id text, account text, name text, amount numeric, currency text,
+                                                               stage text, close_date date, won boolean)
+                    JOIN accounts a ON a.external_id = r.account
+                ), updated AS (
+                    UPDATE opportunities o SET account_id = r.account_id, name = r.name, amount = coalesce(r.amount, o.amount),
+                        currency = coalesce(r.currency, o.currency), stage = coalesce(r.stage, o.stage),
+                        close_date = coalesce(r.close_date, o.close_date), won = coalesce(r.won, o.won)
+                    FROM r WHERE o.external_id = r.external_id
+                    RETURNING o.external_id
+                ), inserted AS (
+                    INSERT INTO opportunities (tenant_id, id, account_id, external_id, name, amount, currency, stage, close_date, won)
+                    SELECT \(tenantID), gen_random_uuid(), r.account_id, r.external_id, r.name, r.amount, coalesce(r.currency, r.account_currency),
+                           coalesce(r.stage, ''), r.close_date, r.won
+                    FROM r WHERE NOT EXISTS (SELECT FROM opportunities o WHERE o.external_id = r.external_id)
+                    RETURNING external_id
+                )
+                SELECT external_id, false AS inserted FROM updated UNION ALL SELECT external_id, true FROM inserted
+                """
+        }
+        var stored: [String: Outcome] = [:]
+        for row in try await transaction.query(statement) {
+            stored[try row.decode(String.self, column: "external_id")] = try row.decode(Bool.self, column: "inserted") ? .inserted : .updated
+        }
+        return stored
     }
 }
 

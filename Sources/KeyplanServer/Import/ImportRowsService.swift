@@ -2,8 +2,8 @@ import Foundation
 import KeyplanAPI
 import KeyplanRPC
 
-/// `keyplan.Import`: a CRM file streamed in chunks; each chunk's rows go in one transaction,
-/// each row in a savepoint of its own.
+/// `keyplan.Import`: a CRM file streamed in chunks; each chunk's rows go in one transaction, as
+/// one set-based statement (``CRMImporter``).
 struct ImportRowsService: SecuredService {
     let environment: ServiceEnvironment
 
@@ -33,11 +33,7 @@ struct ImportRowsService: SecuredService {
                 guard rows <= ImportService.maximumRows else {
                     throw RPCError(code: .resourceExhausted, message: "an import holds at most \(ImportService.maximumRows) rows; split the file")
                 }
-                let outcomes = try await environment.database.inTenant(caller.tenantID) { transaction in
-                    var outcomes: [CRMImporter.Outcome] = []
-                    for row in chunk.rows { outcomes.append(try await importer.importRow(row, on: transaction)) }
-                    return outcomes
-                }
+                let outcomes = try await importer.importChunk(chunk.rows, into: environment.database)
                 for (row, outcome) in zip(chunk.rows, outcomes) {
                     switch outcome {
                     case .inserted: report.inserted += 1

@@ -91,6 +91,42 @@ struct ImportTests {
         }
     }
 
+    /// A chunk goes in as one statement; within it, a repeated external id updates what the earlier
+    /// row wrote (as row by row), and a row the database refuses (a name another row of the chunk
+    /// takes) is reported with its line while the chunk's other rows still go in.
+    @Test func aChunkWithARepeatedIDAndATakenNameImportsLikeRowByRow() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            let client = server.client(admin.token)
+            let file = """
+                Account ID,Account Name,Industry,AnnualRevenue
+                A1,Alpha,Energy,100
+                A2,Beta,Retail,
+                A1,Alpha Renamed,,200
+                A3,Beta,Retail,5
+                A4,Delta,Energy,7
+
+                """
+            let report = try await client.importRows(.accounts, try document(file), chunkSize: 1_000)
+            #expect(report.inserted == 3 && report.updated == 1)
+            #expect(report.rejected == [ImportReport.Rejection(line: 5, column: nil, reason: "another account already has this name")])
+            let stored = try await server.inTenant(tenant) { connection in
+                try await connection.query("SELECT external_id, name, industry, annual_revenue::text AS revenue FROM accounts ORDER BY external_id")
+                    .map { row in
+                        [try row.decode(String.self, column: "external_id"), try row.decode(String.self, column: "name"),
+                         try row.decode(String.self, column: "industry"), try row.decode(String?.self, column: "revenue") ?? "-"]
+                        .joined(separator: " ")
+                    }
+            }
+            #expect(stored == ["A1 Alpha Renamed Energy 200.00", "A2 Beta Retail -", "A4 Delta Energy 7.00"])
+
+            // The same file again, clean: every row an update, in one statement per run of distinct ids.
+            let clean = file.replacingOccurrences(of: "A3,Beta,Retail,5\n", with: "")
+            let again = try await client.importRows(.accounts, try document(clean), chunkSize: 1_000)
+            #expect(again.inserted == 0 && again.updated == 4 && again.rejected.isEmpty)
+        }
+    }
+
     /// An org chart out of the CRM: a manager by external id (further down the file) or by email;
     /// unknown, other-account, self and cyclic managers refused with line, column and reason; a
     /// re-import changes nothing.
