@@ -8,6 +8,8 @@ import { DiscussionSection } from './comments.js';
 import { h, norm, replace } from './dom.js';
 import { GoalsSection } from './goals.js';
 import { HistorySection } from './history.js';
+import { IdeasSection } from './ideas.js';
+import { JourneySection } from './journey.js';
 import { ReviewsSection } from './reviews.js';
 import { ScorecardsSection } from './scorecards.js';
 import { watchAccount } from './watch.js';
@@ -15,9 +17,11 @@ import { watchAccount } from './watch.js';
 const sections = [
   ['goals', 'Goals', GoalsSection],
   ['actions', 'Action plan', ActionsSection],
+  ['journey', 'Buying journey', JourneySection],
   ['discussion', 'Discussion', DiscussionSection],
   ['scorecards', 'Scorecard', ScorecardsSection],
   ['reviews', 'Reviews', ReviewsSection],
+  ['ideas', 'Ideas', IdeasSection],
   ['history', 'History', HistorySection],
 ];
 

@@ -431,6 +431,103 @@ struct PortalBrowserTests {
         return responses
     }
 
+    @Test("A customer builds a planned review's agenda, signs off the held one, moves the buying journey on and reads the shared ideas only")
+    func reviewsJourneyAndIdeas() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await Self.world(server)
+            let accountID = world.account.id
+            let invitation = try await world.seller.createInvitation(
+                CreateInvitationRequest(accountID: accountID, email: "bea@globex.example", role: .customerEditor))
+            let customer = try await server.anonymous.acceptInvitation(token: invitation.token, password: Self.password, displayName: "Bea Buyer")
+            let customerID = customer.identity.userID
+
+            // The seller plans the next review, puts a first item on it, records a follow-up of the
+            // held one, starts the journey and shares one whitespace idea beside an internal cell.
+            let planned = try await world.seller.recordReview(
+                RecordReviewRequest(accountID: accountID, heldOn: try #require(CalendarDate("2027-03-01")), planned: true))
+            _ = try await world.seller.addAgendaItem(AddAgendaItemRequest(accountID: accountID, reviewID: planned.id, title: "Pilot results"))
+            let held = try #require(try await world.seller.listReviews(of: accountID).first { $0.status == .held })
+            _ = try await world.seller.addFollowUp(AddFollowUpRequest(accountID: accountID, reviewID: held.id, title: "Send the pilot plan"))
+            _ = try await world.seller.startJourney(StartJourneyRequest(accountID: accountID))
+            let admin = try await server.anonymous.signIn(tenantSlug: world.tenantSlug, email: "admin@acme.example", password: "admin-password")
+            let solution = try await server.client(admin.token).createSolution(
+                CreateSolutionRequest(name: "Predictive maintenance"))
+            _ = try await world.seller.createWhitespaceCell(
+                CreateWhitespaceCellRequest(
+                    accountID: accountID, businessUnit: "Plant 2", solutionID: solution.id, status: .opportunity,
+                    annualValue: Decimal(string: Self.internalRevenue), note: "INTERNAL-WHITESPACE their contract ends in May",
+                    idea: "Predict line stoppages before they happen", shared: true))
+            _ = try await world.seller.createWhitespaceCell(
+                CreateWhitespaceCellRequest(accountID: accountID, businessUnit: "INTERNAL-UNIT Finance", solutionID: solution.id, idea: "not shared"))
+
+            try await WebDriver.with { driver in
+                try await driver.navigate(to: world.url("/accounts/\(accountID.uuidString)/reviews"))
+                try await driver.waitFor("#sign-in-form")
+                try await driver.fill("#sign-in-tenant", world.tenantSlug)
+                try await driver.fill("#sign-in-email", "bea@globex.example")
+                try await driver.fill("#sign-in-password", Self.password)
+                try await driver.click("#sign-in-submit")
+
+                // The planned review's agenda: the customer adds an item of their own.
+                let plannedCard = "[data-testid=review][data-review-id=\"\(planned.id.uuidString)\" i]"
+                try await driver.waitFor("\(plannedCard) [data-testid=agenda-add]")
+                #expect(try await driver.text("\(plannedCard) [data-testid=review-status]") == "Planned")
+                try await driver.click("\(plannedCard) [data-testid=agenda-add]")
+                try await driver.fill("\(plannedCard) [data-testid=agenda-item-title]", "Rollout timeline")
+                try await Self.expectLabelledFields(driver, on: "the agenda form")
+                try await driver.click("\(plannedCard) [data-testid=agenda-save]")
+                try await driver.wait("the agenda to list the new item") {
+                    let titles = try await driver.execute(
+                        "return [...document.querySelectorAll(arguments[0])].map((item) => item.textContent)", [.string("\(plannedCard) [data-testid=agenda-title]")])
+                    return titles == .array([.string("Pilot results"), .string("Rollout timeline")]) ? true : nil
+                }
+                let agenda = try #require(try await world.seller.listReviews(of: accountID).first { $0.id == planned.id }?.agenda)
+                #expect(agenda.map(\.title) == ["Pilot results", "Rollout timeline"] && agenda.last?.addedBy.userID == customerID)
+
+                // The held review shows its follow-up; the customer signs it off as read.
+                let heldCard = "[data-testid=review][data-review-id=\"\(held.id.uuidString)\" i]"
+                #expect(try await driver.text("\(heldCard) [data-testid=review-follow-ups]").contains("Send the pilot plan"))
+                try await Self.screenshot(driver, "reviews")
+                try await driver.click("\(heldCard) [data-testid=review-sign-off]")
+                try await driver.waitFor("\(heldCard) [data-testid=review-signed]")
+                #expect(try await driver.text("\(heldCard) [data-testid=review-signed]").contains("Bea Buyer"))
+                let signed = try #require(try await world.seller.listReviews(of: accountID).first { $0.id == held.id })
+                #expect(signed.signOff?.by.userID == customerID)
+                // A planned review cannot be signed off, so it offers no button.
+                #expect(try await driver.findAll("\(plannedCard) [data-testid=review-sign-off]").isEmpty)
+
+                // The journey: the customer says where they are and what they need to move on.
+                try await driver.click("#workspace-nav a[data-section=journey]")
+                let evaluation = try #require(try await world.seller.journey(of: accountID).stages.first { $0.name == "Evaluation" })
+                let stageCard = "[data-testid=stage][data-stage-id=\"\(evaluation.id.uuidString)\" i]"
+                try await driver.waitFor("\(stageCard) [data-testid=stage-mark-current]")
+                try await driver.click("\(stageCard) [data-testid=stage-mark-current]")
+                try await driver.waitFor("\(stageCard) [data-testid=stage-current]")
+                #expect(try await driver.text("[data-testid=journey-current]") == "Now: Evaluation")
+                try await driver.click("\(stageCard) [data-testid=stage-edit]")
+                try await driver.fill("\(stageCard) [data-testid=stage-criteria-input]", "A reference plant of our size")
+                try await Self.expectLabelledFields(driver, on: "the stage form")
+                try await driver.click("\(stageCard) [data-testid=stage-save]")
+                try await driver.wait("the stage to show its criteria") {
+                    try await driver.text("\(stageCard) [data-testid=stage-criteria]") == "A reference plant of our size" ? true : nil
+                }
+                let moved = try #require(try await world.seller.journey(of: accountID).current)
+                #expect(moved.id == evaluation.id && moved.criteria == "A reference plant of our size" && moved.updatedBy.userID == customerID)
+                try await Self.screenshot(driver, "journey")
+
+                // Ideas: the shared cell, without anything internal; the other cell not at all.
+                try await driver.click("#workspace-nav a[data-section=ideas]")
+                try await driver.waitFor("[data-testid=idea]")
+                #expect(try await driver.findAll("[data-testid=idea]").count == 1)
+                #expect(try await driver.text("[data-testid=idea-text]") == "Predict line stoppages before they happen")
+                let ideas = try await driver.bodyText()
+                for needle in ["INTERNAL-WHITESPACE", "INTERNAL-UNIT", Self.internalRevenue, "not shared"] {
+                    #expect(!ideas.contains(needle), "the ideas page showed \(needle)")
+                }
+            }
+        }
+    }
+
     @Test(
         "A viewer signs in with the form, reads without edit controls, joins a second account with the same password, signs out; a seller sees what the customer sees"
     )
