@@ -1,3 +1,4 @@
+import Foundation
 public import KeyplanRPC
 
 /// Typed calls to a Keyplan server over an ``RPCClient``, authenticated with a bearer token.
@@ -15,20 +16,38 @@ public struct KeyplanClient: Sendable {
     /// working on it too); `nil` for no limit.
     public var timeout: Duration?
 
-    public init(rpc: RPCClient, token: String? = nil, timeout: Duration? = nil) {
+    /// How a call that failed with UNAVAILABLE is tried again (``RetryPolicy``); each attempt has
+    /// ``timeout`` of its own.
+    public var retry: RetryPolicy
+
+    public init(rpc: RPCClient, token: String? = nil, timeout: Duration? = nil, retry: RetryPolicy = .standard) {
         self.rpc = rpc
         self.token = token
         self.timeout = timeout
+        self.retry = retry
     }
 
     /// The same client presenting `token`.
     public func authenticated(with token: String?) -> KeyplanClient {
-        KeyplanClient(rpc: rpc, token: token, timeout: timeout)
+        KeyplanClient(rpc: rpc, token: token, timeout: timeout, retry: retry)
     }
 
-    /// Calls a unary method with this client's credential.
+    /// Calls a unary method with this client's credential. A write that may be retried carries a
+    /// fresh idempotency key, the same on every attempt (``RetryPolicy``).
     public func call<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request) async throws -> Response {
-        try await rpc.unary(method, request: request, options: callOptions)
+        var options = callOptions
+        if retry.maximumAttempts > 1, method.idempotency != .noSideEffects, options.metadata[IdempotencyKeys.metadataName] == nil {
+            options.metadata[IdempotencyKeys.metadataName] = UUID().uuidString.lowercased()
+        }
+        var attempt = 1
+        while true {
+            do {
+                return try await rpc.unary(method, request: request, options: options)
+            } catch let error as RPCError where RetryPolicy.retries(error) && attempt < retry.maximumAttempts {
+                try await Task.sleep(for: retry.backoff(after: attempt))
+                attempt += 1
+            }
+        }
     }
 
     /// Call options carrying this client's credential.

@@ -26,7 +26,8 @@ struct StoppableServer {
                 _ = try await TenantBootstrap(database: stack.client, passwords: .insecureForTesting).create(
                     name: "Acme", slug: "acme", adminEmail: "admin@acme.example", adminName: "Ada Admin", adminPassword: "admin-password")
                 let grant = try await KeyplanClient(rpc: rpc).signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
-                let admin = KeyplanClient(rpc: rpc, token: grant.token)
+                // No retries: these tests see each call's own outcome (the keyed-retry test asks for them).
+                let admin = KeyplanClient(rpc: rpc, token: grant.token, retry: .never)
                 let account = try await admin.createAccount(CreateAccountRequest(name: "Globex"))
                 let result = try await body(StoppableServer(cluster: cluster, stack: stack, rpc: rpc, admin: admin, accountID: account.id))
                 await rpc.close()
@@ -53,9 +54,12 @@ struct FaultTests {
             let read = await rpcError { _ = try await server.admin.goals(accountID: server.accountID) }
             let write = await rpcError { _ = try await server.admin.createGoal(accountID: server.accountID, GoalDraft(title: "During")) }
             let signIn = await rpcError {
-                _ = try await KeyplanClient(rpc: server.rpc).signIn(tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
+                _ = try await KeyplanClient(rpc: server.rpc, retry: .never).signIn(
+                    tenantSlug: "acme", email: "admin@acme.example", password: "admin-password")
             }
-            let unknownToken = await rpcError { _ = try await KeyplanClient(rpc: server.rpc, token: "kps_not-a-cached-token").whoAmI() }
+            let unknownToken = await rpcError {
+                _ = try await KeyplanClient(rpc: server.rpc, token: "kps_not-a-cached-token", retry: .never).whoAmI()
+            }
             for error in [read, write, signIn, unknownToken] {
                 #expect(error?.code == .unavailable, "\(String(describing: error))")
                 #expect(error?.message.contains("database is unreachable") == true, "\(String(describing: error))")
@@ -97,6 +101,38 @@ struct FaultTests {
                 }
             }
             #expect(await statusCode { _ = try await server.admin.goals(accountID: server.accountID) } == .ok)
+        }
+    }
+
+    /// What a failover does to the server's connections, with the client's retries on: every write in
+    /// flight when the backends are killed succeeds in the end (UNAVAILABLE is retried under the same
+    /// idempotency key), and none is written twice — a retry of a write that did commit before its
+    /// answer was lost gets that write's answer.
+    @Test func keyedRetriesRideOutTerminatedBackendsWithoutDuplicates() async throws {
+        try await StoppableServer.with { server in
+            var admin = server.admin
+            admin.retry = RetryPolicy(maximumAttempts: 20, initialBackoff: .milliseconds(20), maximumBackoff: .milliseconds(500))
+            _ = try await admin.createGoal(accountID: server.accountID, GoalDraft(title: "Warm the pool"))
+            var expected: Set<String> = ["Warm the pool"]
+            for round in 0..<3 {
+                let calls = (0..<8).map { index in
+                    Task { [admin] in
+                        try await admin.createGoal(accountID: server.accountID, GoalDraft(title: "Round \(round) goal \(index)")).id
+                    }
+                }
+                #expect(try await server.cluster.terminateServerSessions() > 0)
+                for (index, call) in calls.enumerated() {
+                    do {
+                        _ = try await call.value
+                    } catch {
+                        Issue.record("round \(round) goal \(index) failed: \(error)")
+                    }
+                    expected.insert("Round \(round) goal \(index)")
+                }
+            }
+            let titles = try await admin.goals(accountID: server.accountID).nodes.map(\.goal.title)
+            #expect(titles.count == expected.count, "written twice: \(titles.count - Set(titles).count)")
+            #expect(Set(titles) == expected)
         }
     }
 

@@ -52,9 +52,10 @@ struct SecuredRoutes {
             let principal = try Self.principal(of: context)
             let check = AccountCheck(principal: principal, accountID: request.accountID, access: access, purpose: purpose)
             CallAudit.record { $0.objectID = request.accountID }
+            let keyed = try work.keyed(method, request: request, context: context, principal: principal, database: database)
             let transaction = TenantTransaction(
                 database: database, tenantID: principal.tenantID, shape: work.shape, durability: work.durability,
-                guard: check.guardStatement(locking: work.durability == .durable))
+                guard: .all([check.guardStatement(locking: work.durability == .durable), keyed?.key.claim]))
             // Every authorized account-scoped call is a visit of the workspace (engagement): the
             // day's first in the call's transaction, the view counted once it committed.
             if visits.needsFirstOfDay(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID) {
@@ -64,7 +65,7 @@ struct SecuredRoutes {
             }
             transaction.onCommit { visits.count(tenantID: principal.tenantID, accountID: request.accountID, userID: principal.userID) }
             let call = AccountCall(principal: principal, accountID: request.accountID, transaction: transaction, server: context, check: check)
-            return try await work.run(transaction, context: context, refusal: check.refusal) { try await handler(request, call) }
+            return try await work.run(transaction, context: context, refusal: check.refusal, keyed: keyed) { try await handler(request, call) }
         }
     }
 
@@ -78,9 +79,11 @@ struct SecuredRoutes {
         let work = Work(method: method, shape: shape)
         router.registerUnary(method) { request, context in
             let principal = try Self.principal(of: context)
-            let transaction = TenantTransaction(database: database, tenantID: principal.tenantID, shape: work.shape, durability: work.durability)
+            let keyed = try work.keyed(method, request: request, context: context, principal: principal, database: database)
+            let transaction = TenantTransaction(
+                database: database, tenantID: principal.tenantID, shape: work.shape, durability: work.durability, guard: keyed?.key.claim)
             let call = TenantCall(principal: principal, transaction: transaction, server: context)
-            return try await work.run(transaction, context: context, refusal: nil) { try await handler(request, call) }
+            return try await work.run(transaction, context: context, refusal: nil, keyed: keyed) { try await handler(request, call) }
         }
     }
 
@@ -197,14 +200,28 @@ private struct Work: Sendable {
         self.durability = reads ? .deferred : .durable
     }
 
-    /// Runs the handler, then commits the transaction — with the call's audit row, for a write —
-    /// or rolls it back; failures become statuses.
+    /// A write's idempotency key, with what it takes to store and replay its answer; `nil` for a
+    /// read (a retried read is harmless), a call that names none, or a write whose work is not one
+    /// transaction (a webhook's test send: the key could not commit with it).
+    func keyed<Request, Response>(
+        _ method: RPCMethod<Request, Response>, request: Request, context: ServerContext, principal: Principal, database: PostgresClient
+    ) throws -> KeyedWrite<Response>? {
+        guard durability == .durable, case .single = shape, let key = try IdempotencyKey(of: method, request: request, context: context, principal: principal) else {
+            return nil
+        }
+        return KeyedWrite(key: key, codec: method.response, database: database)
+    }
+
+    /// Runs the handler, then commits the transaction — with the call's audit row, for a write,
+    /// and its answer under its idempotency key — or rolls it back; failures become statuses. A
+    /// key claimed before answers what its first call answered, and nothing is written.
     func run<Response>(
         _ transaction: TenantTransaction, context: ServerContext, refusal: ((AccountCheckFailure) -> RPCError)?,
-        _ handler: () async throws -> Response
+        keyed: KeyedWrite<Response>? = nil, _ handler: () async throws -> Response
     ) async throws -> Response {
         do {
             let response = try await handler()
+            if let keyed { transaction.addClosing(try keyed.key.store(response, as: keyed.codec)) }
             let audit = durability == .durable ? CallAudit.current : nil
             if let audit, let record = audit.snapshot.record(method: method, remoteAddress: context.remoteAddress, status: .ok) {
                 transaction.addClosing([AuditRepository.insert([record], tenantID: record.tenantID)])
@@ -218,7 +235,22 @@ private struct Work: Sendable {
             if let refusal, let postgres = error as? PostgresError, let failure = AccountCheckFailure(postgres) {
                 throw refusal(failure)
             }
+            if let keyed, IdempotencyKey.isAlreadyClaimed(error) {
+                context.logger.debug("answered from an idempotency key")
+                do {
+                    return try await keyed.key.storedAnswer(as: keyed.codec, from: keyed.database)
+                } catch {
+                    throw DatabaseFailure.status(for: error)
+                }
+            }
             throw DatabaseFailure.status(for: error)
         }
     }
+}
+
+/// A write named by an idempotency key, with what replaying its answer takes.
+struct KeyedWrite<Response: Sendable>: Sendable {
+    let key: IdempotencyKey
+    let codec: MessageCodec<Response>
+    let database: PostgresClient
 }

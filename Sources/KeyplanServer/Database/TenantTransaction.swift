@@ -44,6 +44,20 @@ final class TenantTransaction: Sendable {
         var columns: PostgresQuery
         /// What the check found (its rows), handed over after its first run.
         var found: @Sendable (PostgresRows) throws -> Void
+
+        /// Several checks as one, in order (a check that raises stops those after it); `nil` for none.
+        static func all(_ checks: [Guard?]) -> Guard? {
+            let checks = checks.compactMap { $0 }
+            guard var combined = checks.first else { return nil }
+            for check in checks.dropFirst() {
+                let (columns, first, then) = (combined.columns, combined.found, check.found)
+                combined = Guard(columns: "\(columns), \(check.columns)") { rows in
+                    try first(rows)
+                    try then(rows)
+                }
+            }
+            return combined
+        }
     }
 
     let tenantID: UUID

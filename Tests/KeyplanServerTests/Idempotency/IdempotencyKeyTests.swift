@@ -1,0 +1,129 @@
+import Foundation
+import KeyplanAPI
+import KeyplanPostgres
+import KeyplanRPC
+import Testing
+
+@testable import KeyplanServer
+
+/// Idempotency keys against a real server: a keyed write is done once, however often (or however
+/// concurrently) it is sent; a key is the caller's, names one request, and lives a day.
+@Suite("Idempotency keys")
+struct IdempotencyKeyTests {
+    /// Creates a goal through the RPC with `key` in the metadata (no client retry: the test sends each attempt).
+    static func create(_ title: String, key: String?, account: UUID, token: String, on rpc: RPCClient) async throws -> GoalView {
+        var options = CallOptions(metadata: ["authorization": "Bearer \(token)"])
+        if let key { options.metadata[IdempotencyKeys.metadataName] = key }
+        return try await rpc.unary(GoalsService.create, request: CreateGoalRequest(accountID: account, goal: GoalDraft(title: title)), options: options)
+    }
+
+    static func goalCount(_ server: IdentityTestServer, tenant: UUID, title: String) async throws -> Int64 {
+        try await server.inTenant(tenant) { transaction in
+            try await transaction.query("SELECT count(*) AS n FROM goals WHERE title = \(title)").single(Int64.self, column: "n")
+        }
+    }
+
+    @Test func aKeyedWriteIsDoneOnceAndItsAnswerReplayed() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            let account = try await server.client(admin.token).createAccount(CreateAccountRequest(name: "Globex")).id
+            let first = try await Self.create("Grow EMEA", key: "k-1", account: account, token: admin.token, on: server.rpc)
+            let again = try await Self.create("Grow EMEA", key: "k-1", account: account, token: admin.token, on: server.rpc)
+            #expect(again == first)
+            #expect(try await Self.goalCount(server, tenant: tenant, title: "Grow EMEA") == 1)
+            // Without a key, or with another, the same request is a new write.
+            _ = try await Self.create("Grow EMEA", key: nil, account: account, token: admin.token, on: server.rpc)
+            let other = try await Self.create("Grow EMEA", key: "k-2", account: account, token: admin.token, on: server.rpc)
+            #expect(other.id != first.id)
+            #expect(try await Self.goalCount(server, tenant: tenant, title: "Grow EMEA") == 3)
+
+            // The key names one request: another under it is refused, and writes nothing.
+            let reused = await #expect(throws: RPCError.self) {
+                try await Self.create("Something else", key: "k-1", account: account, token: admin.token, on: server.rpc)
+            }
+            #expect(reused?.code == .failedPrecondition && reused?.message.contains("new key") == true, "\(String(describing: reused))")
+            #expect(try await Self.goalCount(server, tenant: tenant, title: "Something else") == 0)
+
+            // A key is its caller's: another user's same key is theirs.
+            _ = try await server.client(admin.token).createUser(
+                CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller, password: "correct horse battery"))
+            let sam = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "correct horse battery")
+            try await server.client(admin.token).addTeamMember(AddTeamMemberRequest(accountID: account, userID: sam.identity.userID, role: .member))
+            let sams = try await Self.create("Grow EMEA", key: "k-1", account: account, token: sam.token, on: server.rpc)
+            #expect(sams.id != first.id && sams.createdBy.userID == sam.identity.userID)
+
+            // Malformed keys are refused before anything runs.
+            for bad in ["", "with space", String(repeating: "x", count: 129), "naïve"] {
+                let error = await #expect(throws: RPCError.self) {
+                    try await Self.create("Bad key", key: bad, account: account, token: admin.token, on: server.rpc)
+                }
+                #expect(error?.code == .invalidArgument, "key \(bad.debugDescription): \(String(describing: error))")
+            }
+
+            // A day later the key is free again (and expired keys are pruned by the writes that follow).
+            try await server.inTenant(tenant) { transaction in
+                try await transaction.query("UPDATE idempotency_keys SET created_at = now() - interval '25 hours' WHERE key = 'k-1'")
+            }
+            let dayLater = try await Self.create("Grow EMEA", key: "k-1", account: account, token: admin.token, on: server.rpc)
+            #expect(dayLater.id != first.id)
+            let expired = try await server.inTenant(tenant) { transaction in
+                try await transaction.query("SELECT count(*) AS n FROM idempotency_keys WHERE created_at < now() - interval '1 day'")
+                    .single(Int64.self, column: "n")
+            }
+            #expect(expired == 0)
+        }
+    }
+
+    /// Calls racing under one key: the first claims it, the others wait for it and get its answer.
+    @Test func concurrentCallsWithOneKeyWriteOnce() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            let account = try await server.client(admin.token).createAccount(CreateAccountRequest(name: "Globex")).id
+            let answers = try await withThrowingTaskGroup(of: GoalView.self) { group in
+                for _ in 0..<8 {
+                    group.addTask { try await Self.create("Raced", key: "race", account: account, token: admin.token, on: server.rpc) }
+                }
+                return try await group.reduce(into: [GoalView]()) { $0.append($1) }
+            }
+            #expect(Set(answers.map(\.id)).count == 1)
+            #expect(try await Self.goalCount(server, tenant: tenant, title: "Raced") == 1)
+        }
+    }
+
+    /// A write that fails keeps no key: sent again with it, it runs again (and may succeed).
+    @Test func aFailedWriteLeavesItsKeyFree() async throws {
+        try await IdentityTestServer.with { server in
+            let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+            let client = server.client(admin.token)
+            let account = try await client.createAccount(CreateAccountRequest(name: "Globex")).id
+            let goal = try await client.createGoal(accountID: account, GoalDraft(title: "Grow"))
+            _ = try await client.updateGoal(UpdateGoalRequest(accountID: account, goalID: goal.id, expectedVersion: goal.version, title: "Grow more"))
+            var options = CallOptions(metadata: ["authorization": "Bearer \(admin.token)", IdempotencyKeys.metadataName: "stale"])
+            let stale = UpdateGoalRequest(accountID: account, goalID: goal.id, expectedVersion: goal.version, title: "Grow fast")
+            let refused = await #expect(throws: RPCError.self) { try await server.rpc.unary(GoalsService.update, request: stale, options: options) }
+            #expect(refused?.code == .aborted)
+            options.metadata[IdempotencyKeys.metadataName] = "stale"
+            let current = UpdateGoalRequest(accountID: account, goalID: goal.id, expectedVersion: goal.version + 1, title: "Grow fast")
+            // Another request under the same key is accepted: the failed one kept nothing.
+            let updated = try await server.rpc.unary(GoalsService.update, request: current, options: options)
+            #expect(updated.title == "Grow fast" && updated.version == goal.version + 2)
+        }
+    }
+
+    /// The gateway passes the `Idempotency-Key` header as the key.
+    @Test func theGatewayTakesTheKeyFromAHeader() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            let account = try await server.client(admin.token).createAccount(CreateAccountRequest(name: "Globex")).id
+            let http = try await HTTPTestClient(port: server.httpPort)
+            defer { Task { await http.close() } }
+            let headers = [("Authorization", "Bearer \(admin.token)"), ("Idempotency-Key", "http-1")]
+            let body = #"{"accountID":"\#(account)","goal":{"kind":"goal","title":"Over HTTP","description":"","department":"","status":"active","metrics":[]}}"#
+            let first = try await http.call("keyplan.Goals/Create", body, headers: headers)
+            let again = try await http.call("keyplan.Goals/Create", body, headers: headers)
+            #expect(first.status == 200, "\(first.text)")
+            #expect(try first.json()["id"] as? String == (try again.json()["id"] as? String))
+            #expect(try await Self.goalCount(server, tenant: tenant, title: "Over HTTP") == 1)
+        }
+    }
+}
