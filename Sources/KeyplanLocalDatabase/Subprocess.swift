@@ -41,10 +41,28 @@ enum Subprocess {
             closeInheritedDescriptors(&actions)
             #endif
 
+            // No signal blocked and default handlers, as from a shell: the spawning thread's mask
+            // (Swift's runtime blocks some) would otherwise be inherited, and a supervisor such as
+            // pg_autoctl could never stop its services with SIGINT.
+            #if canImport(Glibc)
+            var attributes = posix_spawnattr_t()
+            #else
+            var attributes: posix_spawnattr_t?
+            #endif
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var none = sigset_t()
+            sigemptyset(&none)
+            var all = sigset_t()
+            sigfillset(&all)
+            posix_spawnattr_setsigmask(&attributes, &none)
+            posix_spawnattr_setsigdefault(&attributes, &all)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+
             let argv = ([executable] + arguments).map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
             var pid: pid_t = 0
-            let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+            let spawned = posix_spawn(&pid, executable, &actions, &attributes, argv, environ)
             guard spawned == 0 else {
                 throw LocalClusterError("cannot run \(executable): \(String(cString: strerror(spawned)))")
             }

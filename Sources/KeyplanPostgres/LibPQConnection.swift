@@ -381,6 +381,8 @@ final class LibPQConnection: @unchecked Sendable {
         let message = field("M") ?? String(cString: PQresultErrorMessage(result)).singleLine
         var kind = sqlState.map(PostgresError.kind(forSQLState:)) ?? .server
         if PQstatus(connection) == CONNECTION_BAD { kind = .connectionLost }
+        // A connection to a server that went read-only is of no use to a writer again.
+        if kind == .readOnly { state.withLock { $0.poisoned = true } }
         return PostgresError(
             kind: kind, sqlState: sqlState, message: message, detail: field("D"), hint: field("H"),
             constraint: field("n"), table: field("t"), column: field("c")

@@ -37,6 +37,9 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case deadlockDetected
         /// 42501, including a row-level security policy rejecting a write.
         case insufficientPrivilege
+        /// 25006: the server takes no writes — a standby, or a primary a failover demoted. The
+        /// connection is not reused; a new one finds the primary (`target_session_attrs=read-write`).
+        case readOnly
         /// A column could not be decoded into the requested Swift type.
         case decoding
         /// The connection was used in a way libpq does not allow (e.g. by two tasks at once).
@@ -87,7 +90,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
     /// connection free in time. Worth trying again shortly; nothing in the request was at fault.
     public var meansUnreachable: Bool {
         switch kind {
-        case .connectionFailed, .connectionLost, .poolTimeout: true
+        case .connectionFailed, .connectionLost, .poolTimeout, .readOnly: true
         default: false
         }
     }
@@ -103,6 +106,7 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case "40P01": .deadlockDetected
         case "57014": .queryCanceled
         case "42501": .insufficientPrivilege
+        case "25006": .readOnly
         case "57P01", "57P02", "57P03": .connectionLost
         default: state.hasPrefix("08") ? .connectionLost : .server
         }

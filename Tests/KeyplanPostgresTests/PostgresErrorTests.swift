@@ -32,6 +32,26 @@ struct PostgresErrorTests {
         }
     }
 
+    /// A write on a server that went read-only (a standby, a primary a failover demoted) is
+    /// "unreachable" for the caller (UNAVAILABLE: retry), and its connection is not handed out again.
+    @Test func aReadOnlyServerIsUnreachableAndItsConnectionDropped() async throws {
+        try await withTestClient(pool: .init(maximumConnections: 1, leaseTimeout: .seconds(5), maximumWaiters: 8)) { client, _ in
+            let first = try await client.withConnection { connection in
+                try await connection.query("SET default_transaction_read_only = on")
+                return try await connection.query("SELECT pg_backend_pid() AS pid").single(Int32.self, column: "pid")
+            }
+            let error = await expectPostgresError {
+                try await client.withTransaction(tenant: tenant) { connection in
+                    try await connection.query("INSERT INTO tenants (id, name) VALUES (\(tenant), 'Acme')")
+                }
+            }
+            #expect(error?.kind == .readOnly && error?.sqlState == "25006" && error?.meansUnreachable == true)
+            let next = try await client.withConnection { try await $0.query("SELECT pg_backend_pid() AS pid").single(Int32.self, column: "pid") }
+            #expect(next != first, "the read-only connection was handed out again")
+            try await createTenant(client)
+        }
+    }
+
     @Test func otherServerErrorsAreClassified() async throws {
         try await withTestClient { client, _ in
             let syntax = await expectPostgresError { try await client.query("SELEC 1") }

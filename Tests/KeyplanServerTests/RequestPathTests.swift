@@ -230,8 +230,17 @@ struct ServerProcessUnderTest {
     }
 
     func kill() {
-        Foundation.kill(process.processIdentifier, SIGKILL)
+        if process.isRunning { Foundation.kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+    }
+
+    /// Stops it as an orchestrator does: SIGTERM (the server sends GOAWAY and drains), then SIGKILL
+    /// if it is still running after `grace`.
+    func terminate(grace: Duration) async {
+        process.terminate()
+        let deadline = ContinuousClock.now + grace
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(20)) }
+        kill()
     }
 }
 
@@ -246,7 +255,8 @@ extension RequestPathTests {
             let token = try await server.mintSession(tenant: seller.tenant, user: seller.user)
             let child = try await ServerProcessUnderTest.start(databaseURL: server.database.appURL)
             let rpc = RPCClient(configuration: ClientConfiguration(host: "127.0.0.1", port: child.port))
-            let client = KeyplanClient(rpc: rpc, token: token)
+            // No retries: a call ends with the kill (the retry test is in FaultTests).
+            let client = KeyplanClient(rpc: rpc, token: token, retry: .never)
             let acknowledged = try await withThrowingTaskGroup(of: [UUID].self) { group in
                 for writer in 0..<8 {
                     group.addTask {
