@@ -119,7 +119,7 @@ public struct ImportReport: Codable, Hashable, Sendable {
 extension KeyplanClient {
     /// Imports a parsed file in chunks of `chunkSize` rows; `progress` is told the rows sent so far.
     public func importRows(
-        _ kind: ImportKind, _ document: CSVDocument, mapping: [String: String]? = nil, chunkSize: Int = 500,
+        _ kind: ImportKind, _ document: CSVDocument, mapping: [String: String]? = nil, chunkSize: Int = ImportService.maximumChunkRows,
         progress: @Sendable (Int) -> Void = { _ in }
     ) async throws -> ImportReport {
         let size = max(1, min(chunkSize, ImportService.maximumChunkRows))

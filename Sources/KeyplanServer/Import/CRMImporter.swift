@@ -25,7 +25,7 @@ struct CRMImporter: Sendable {
     }
 
     /// A row whose values passed the checks, as the batch statement reads them.
-    struct CheckedRow {
+    struct CheckedRow: Sendable {
         var externalID: String
         /// The statement's input fields by name (``JSONRows``), text or null.
         var values: KeyValuePairs<String, String?>
@@ -40,17 +40,32 @@ struct CRMImporter: Sendable {
     /// admin's import may, so a leader cannot make anyone (themselves included) owner of an account.
     let mayReassignOwners: Bool
 
-    /// Imports one chunk's rows in their own transaction; each row's outcome, in order.
-    func importChunk(_ rows: [ImportChunk.Row], into database: PostgresClient) async throws -> [Outcome] {
-        var outcomes: [Outcome?] = Array(repeating: nil, count: rows.count)
-        var checked: [(index: Int, row: CheckedRow)] = []
+    /// A chunk's rows, checked: the outcomes known already (rejections) and the rows to write.
+    struct CheckedChunk: Sendable {
+        var rows: [ImportChunk.Row]
+        var outcomes: [Outcome?]
+        var checked: [(index: Int, row: CheckedRow)]
+    }
+
+    /// Checks one chunk's rows (no database work, so it can overlap the previous chunk's write).
+    func check(_ rows: [ImportChunk.Row]) -> CheckedChunk {
+        var chunk = CheckedChunk(rows: rows, outcomes: Array(repeating: nil, count: rows.count), checked: [])
         for (index, row) in rows.enumerated() {
             do {
-                checked.append((index, try check(row)))
+                chunk.checked.append((index, try check(row)))
             } catch let error as RowError {
-                outcomes[index] = rejection(error, of: row)
+                chunk.outcomes[index] = rejection(error, of: row)
+            } catch {
+                chunk.outcomes[index] = rejection(RowError(reason: "\(error)"), of: row)
             }
         }
+        return chunk
+    }
+
+    /// Writes a checked chunk in its own transaction; each row's outcome, in order.
+    func write(_ chunk: CheckedChunk, into database: PostgresClient) async throws -> [Outcome] {
+        let (rows, checked) = (chunk.rows, chunk.checked)
+        var outcomes = chunk.outcomes
         do {
             let written = try await database.inTenant(tenantID) { transaction in
                 var written: [(Int, Outcome)] = []

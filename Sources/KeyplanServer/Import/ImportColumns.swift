@@ -42,10 +42,18 @@ struct ImportColumns: Sendable {
     /// The first non-empty value of the field in the row, trimmed, with its column's name.
     func value(_ field: ImportField, in fields: [String]) -> (text: String, column: String)? {
         for position in columns[field] ?? [] where position < fields.count {
-            let text = fields[position].trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = Self.trimmed(fields[position])
             if !text.isEmpty { return (text, header[position]) }
         }
         return nil
+    }
+
+    /// Without leading and trailing white space and newlines. Most cells have none: they are
+    /// returned as they are, without Foundation's character-set walk (a measurable share of an import).
+    static func trimmed(_ text: String) -> String {
+        guard let first = text.unicodeScalars.first, let last = text.unicodeScalars.last else { return text }
+        guard first.properties.isWhitespace || last.properties.isWhitespace else { return text }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The name of the column a field is read from (its first candidate), for the report.
