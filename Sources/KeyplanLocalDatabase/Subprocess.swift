@@ -12,16 +12,16 @@ import Darwin
 /// running that inherits descriptors, and `Process` (on Linux) takes an inherited descriptor
 /// for a command still running, so it would wait for the server to exit. The output goes to a
 /// temporary file for the same reason. The command inherits no other descriptor of ours
-/// (``closeInheritedDescriptors(_:)``).
-enum Subprocess {
-    struct Output: Sendable {
-        var status: Int32
+/// (``closeInheritedDescriptors(_:)``). Public for the benchmarks, which run pgbench and psql.
+public enum Subprocess {
+    public struct Output: Sendable {
+        public var status: Int32
         /// stdout and stderr together.
-        var text: String
+        public var text: String
     }
 
     /// Runs `executable` with `arguments`; throws ``LocalClusterError`` if it cannot start.
-    static func run(_ executable: String, _ arguments: [String]) async throws -> Output {
+    public static func run(_ executable: String, _ arguments: [String]) async throws -> Output {
         try await blockingIO {
             let outputPath = FileManager.default.temporaryDirectory
                 .appendingPathComponent("keyplan-subprocess-\(UUID().uuidString)").path

@@ -60,7 +60,8 @@ struct PortfolioBenchmark {
             accountsAgain.inserted + contactsAgain.inserted == 0 && accountsAgain.updated + contactsAgain.updated == rows,
             "a re-import inserted or rejected rows")
         let againRate = Double(rows) / seconds(againElapsed)
-        print("re-import (all updates): \(rows) rows in \(againElapsed) — \(Int(againRate)) rows/s, \(percent(againRate / floorRate)) of psql \\copy's")
+        print(
+            "re-import (all updates): \(rows) rows in \(againElapsed) — \(Int(againRate)) rows/s, \(percent(againRate / floorRate)) of psql \\copy's")
 
         // Assess every tenth account so that the score sorts have data, straight in SQL.
         try await bench.inTenant(tenant.tenantID) { connection -> Void in

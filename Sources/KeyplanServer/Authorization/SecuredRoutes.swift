@@ -206,7 +206,9 @@ private struct Work: Sendable {
     func keyed<Request, Response>(
         _ method: RPCMethod<Request, Response>, request: Request, context: ServerContext, principal: Principal, database: PostgresClient
     ) throws -> KeyedWrite<Response>? {
-        guard durability == .durable, case .single = shape, let key = try IdempotencyKey(of: method, request: request, context: context, principal: principal) else {
+        guard durability == .durable, case .single = shape,
+            let key = try IdempotencyKey(of: method, request: request, context: context, principal: principal)
+        else {
             return nil
         }
         return KeyedWrite(key: key, codec: method.response, database: database)

@@ -94,7 +94,9 @@ struct BalancerTests {
             #expect(writtenBefore > 10 && writtenAfter > 10, "writes before the stop: \(writtenBefore), after: \(writtenAfter)")
             #expect(result.failures.isEmpty, "failed calls: \(result.failures)")
             let stored = try await server.inTenant(tenant) { transaction in
-                try await transaction.query("SELECT title FROM goals WHERE account_id = \(account)").map { try $0.decode(String.self, column: "title") }
+                try await transaction.query("SELECT title FROM goals WHERE account_id = \(account)").map {
+                    try $0.decode(String.self, column: "title")
+                }
             }
             #expect(stored.count == Set(stored).count, "a write was done twice")
             #expect(Set(result.written).isSubset(of: Set(stored)), "an acknowledged write is missing")

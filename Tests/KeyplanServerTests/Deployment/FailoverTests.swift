@@ -1,6 +1,6 @@
 import Foundation
 import KeyplanAPI
-@testable import KeyplanLocalDatabase
+import KeyplanLocalDatabase
 import KeyplanPostgres
 import KeyplanRPC
 import NIOConcurrencyHelpers
@@ -110,13 +110,20 @@ struct FailoverTests {
             let before = load.withLockedValue { $0.acknowledged.count }
             let killed = ContinuousClock.now
             let node = try await formation.killPrimary()
-            // Recovery: the first write that is acknowledged after the kill, by a probe without retries.
+            // Recovery: the first write that is acknowledged after the kill, by a probe without retries,
+            // whose failures meanwhile say UNAVAILABLE (retry) and come back within their deadline.
             var recovered: Duration?
+            var probeFailures: [String: Int] = [:]
+            var slowestFailure: Duration = .zero
+            let probe = KeyplanClient(rpc: rpc, token: token, timeout: .seconds(5), retry: .never)
             while recovered == nil, ContinuousClock.now - killed < .seconds(90) {
-                let probe = KeyplanClient(rpc: rpc, token: token, timeout: .seconds(5), retry: .never)
-                if (try? await probe.createGoal(accountID: account, GoalDraft(title: "probe \(ContinuousClock.now - killed)"))) != nil {
+                let started = ContinuousClock.now
+                do {
+                    _ = try await probe.createGoal(accountID: account, GoalDraft(title: "probe \(started - killed)"))
                     recovered = ContinuousClock.now - killed
-                } else {
+                } catch {
+                    probeFailures[(error as? RPCError).map { "\($0.code)" } ?? "\(error)", default: 0] += 1
+                    slowestFailure = max(slowestFailure, ContinuousClock.now - started)
                     try await Task.sleep(for: .milliseconds(100))
                 }
             }
@@ -132,7 +139,10 @@ struct FailoverTests {
                 """)
             print(try await formation.state())
 
+            print("failover: the probe's failed calls by status: \(probeFailures), the slowest in \(slowestFailure)")
             let recoveredIn = try #require(recovered, "no write succeeded within 90 s of the kill")
+            #expect(Set(probeFailures.keys).isSubset(of: ["UNAVAILABLE", "DEADLINE_EXCEEDED"]), "\(probeFailures)")
+            #expect(slowestFailure < .seconds(6), "a call outlived its deadline")
             #expect(recoveredIn < .seconds(60))
             #expect(result.acknowledged.count > before, "nothing was written after the failover")
             #expect(result.failures.isEmpty, "with retries, no call should fail: \(result.failures)")

@@ -14,7 +14,8 @@ struct IdempotencyKeyTests {
     static func create(_ title: String, key: String?, account: UUID, token: String, on rpc: RPCClient) async throws -> GoalView {
         var options = CallOptions(metadata: ["authorization": "Bearer \(token)"])
         if let key { options.metadata[IdempotencyKeys.metadataName] = key }
-        return try await rpc.unary(GoalsService.create, request: CreateGoalRequest(accountID: account, goal: GoalDraft(title: title)), options: options)
+        return try await rpc.unary(
+            GoalsService.create, request: CreateGoalRequest(accountID: account, goal: GoalDraft(title: title)), options: options)
     }
 
     static func goalCount(_ server: IdentityTestServer, tenant: UUID, title: String) async throws -> Int64 {
@@ -118,7 +119,8 @@ struct IdempotencyKeyTests {
             let http = try await HTTPTestClient(port: server.httpPort)
             defer { Task { await http.close() } }
             let headers = [("Authorization", "Bearer \(admin.token)"), ("Idempotency-Key", "http-1")]
-            let body = #"{"accountID":"\#(account)","goal":{"kind":"goal","title":"Over HTTP","description":"","department":"","status":"active","metrics":[]}}"#
+            let body =
+                #"{"accountID":"\#(account)","goal":{"kind":"goal","title":"Over HTTP","description":"","department":"","status":"active","metrics":[]}}"#
             let first = try await http.call("keyplan.Goals/Create", body, headers: headers)
             let again = try await http.call("keyplan.Goals/Create", body, headers: headers)
             #expect(first.status == 200, "\(first.text)")

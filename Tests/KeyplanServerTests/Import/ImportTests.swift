@@ -113,8 +113,10 @@ struct ImportTests {
             let stored = try await server.inTenant(tenant) { connection in
                 try await connection.query("SELECT external_id, name, industry, annual_revenue::text AS revenue FROM accounts ORDER BY external_id")
                     .map { row in
-                        [try row.decode(String.self, column: "external_id"), try row.decode(String.self, column: "name"),
-                         try row.decode(String.self, column: "industry"), try row.decode(String?.self, column: "revenue") ?? "-"]
+                        [
+                            try row.decode(String.self, column: "external_id"), try row.decode(String.self, column: "name"),
+                            try row.decode(String.self, column: "industry"), try row.decode(String?.self, column: "revenue") ?? "-",
+                        ]
                         .joined(separator: " ")
                     }
             }

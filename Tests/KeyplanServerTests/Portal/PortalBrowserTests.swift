@@ -478,7 +478,8 @@ struct PortalBrowserTests {
                 try await driver.click("\(plannedCard) [data-testid=agenda-save]")
                 try await driver.wait("the agenda to list the new item") {
                     let titles = try await driver.execute(
-                        "return [...document.querySelectorAll(arguments[0])].map((item) => item.textContent)", [.string("\(plannedCard) [data-testid=agenda-title]")])
+                        "return [...document.querySelectorAll(arguments[0])].map((item) => item.textContent)",
+                        [.string("\(plannedCard) [data-testid=agenda-title]")])
                     return titles == .array([.string("Pilot results"), .string("Rollout timeline")]) ? true : nil
                 }
                 let agenda = try #require(try await world.seller.listReviews(of: accountID).first { $0.id == planned.id }?.agenda)
