@@ -132,6 +132,22 @@ struct RequestPathBenchmark {
                                 title: "Grow EMEA, pass \(call)", metrics: Fixture.metrics))
                         versions.set(updated.version, of: goalID)
                     })
+                // The same without the idempotency key the Swift client gives every write (what the key's
+                // claim in the opening statement and its answer stored at COMMIT cost).
+                let unkeyed = clients.map { client in
+                    var client = client
+                    client.retry = .never
+                    return client
+                }
+                rows.append(
+                    try await load.measure("Keyplan Goals/Update, no key", inFlight: inFlight, window: window) { worker, call in
+                        let goalID = fixture.goals[worker]
+                        let updated = try await unkeyed[call % unkeyed.count].updateGoal(
+                            UpdateGoalRequest(
+                                accountID: fixture.accountID, goalID: goalID, expectedVersion: versions.version(of: goalID),
+                                title: "Grow EMEA, pass \(call)", metrics: Fixture.metrics))
+                        versions.set(updated.version, of: goalID)
+                    })
             }
             if wanted("update-spread") {
                 // The same update, each worker in an account of its own: what the per-account journal lock
