@@ -49,7 +49,7 @@ struct FailoverTests {
         /// or the error with its output.
         static func run(_ arguments: [String]) async throws -> String {
             let output = try await Subprocess.run("/bin/bash", arguments)
-            guard output.status == 0 else { throw HAProxyFailure(message: "\(arguments.dropFirst().first ?? "") failed: \(output.text)") }
+            guard output.status == 0 else { throw DeploymentFailure(message: "\(arguments.dropFirst().first ?? "") failed: \(output.text)") }
             return output.text
         }
     }

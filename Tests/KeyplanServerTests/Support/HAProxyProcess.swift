@@ -51,7 +51,7 @@ struct HAProxyProcess {
             try await Task.sleep(for: .milliseconds(50))
         }
         process.terminate()
-        throw HAProxyFailure(message: "haproxy did not listen on \(port)")
+        throw DeploymentFailure(message: "haproxy did not listen on \(port)")
     }
 
     func stop() {
@@ -74,7 +74,8 @@ struct HAProxyProcess {
     }
 }
 
-struct HAProxyFailure: Error, CustomStringConvertible {
+/// A deployment piece (HAProxy, the HA formation's script) that did not start or do its part.
+struct DeploymentFailure: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
