@@ -144,7 +144,15 @@ public final class PostgresClient: Service, Sendable {
     /// Fails waiters whose deadline passed; sleeps until the earliest one.
     private func keepDeadlines() async {
         while !Task.isCancelled {
-            let next = state.withLock { $0.deadlines.first }
+            let next = state.withLock { state in
+                // A request served (or failed) meanwhile needs no deadline. Dropping those first keeps the
+                // keeper asleep until a deadline that can still pass: otherwise, with leases granted by the
+                // thousand per second, it woke for each of their stale deadlines in turn.
+                while let first = state.deadlines.first, state.waiters[first.request] == nil {
+                    state.deadlines.removeFirst()
+                }
+                return state.deadlines.first
+            }
             guard let next else {
                 await withTaskCancellationHandler {
                     await withCheckedContinuation { continuation in

@@ -36,6 +36,26 @@ struct PostgresPoolTests {
         }
     }
 
+    /// The deadline keeper drops the deadlines of waiters served meanwhile; a waiter queued after many
+    /// of them must still time out on time.
+    @Test func aWaiterTimesOutAfterManyServedWaiters() async throws {
+        try await withTestClient(pool: PostgresConfiguration.Pool(maximumConnections: 1, leaseTimeout: .milliseconds(300), maximumWaiters: 50)) {
+            client, _ in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<40 { group.addTask { try await client.query("SELECT 1") } }
+                try await group.waitForAll()
+            }
+            let holder = await holdOnlyConnection(client, seconds: 2)
+            let start = ContinuousClock.now
+            let error = await expectPostgresError { try await client.query("SELECT 1") }
+            let waited = ContinuousClock.now - start
+            #expect(error?.kind == .poolTimeout)
+            #expect(waited >= .milliseconds(250) && waited < .seconds(1.5))
+            holder.cancel()
+            _ = await holder.result
+        }
+    }
+
     @Test func cancellingTheCallerCancelsTheRunningQuery() async throws {
         try await withTestClient { client, _ in
             let start = ContinuousClock.now
