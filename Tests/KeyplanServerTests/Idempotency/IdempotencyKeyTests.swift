@@ -91,6 +91,48 @@ struct IdempotencyKeyTests {
         }
     }
 
+    /// Updates racing under one key with the same expected version, sent while the goal is held locked, so
+    /// that all are under way before any commits: one updates, the others wait for its key and answer what
+    /// it answered, as a retry would — none fails on the version the first one changed.
+    @Test func racingUpdatesWithOneKeyAnswerTheCommittedOne() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            let client = server.client(admin.token)
+            let account = try await client.createAccount(CreateAccountRequest(name: "Globex")).id
+            let goal = try await client.createGoal(accountID: account, GoalDraft(title: "Grow"))
+            let options = CallOptions(metadata: ["authorization": "Bearer \(admin.token)", IdempotencyKeys.metadataName: "update-race"])
+            let request = UpdateGoalRequest(accountID: account, goalID: goal.id, expectedVersion: goal.version, title: "Grow faster")
+            let racers = try await server.inTenant(tenant) { transaction in
+                _ = try await transaction.query("SELECT id FROM goals WHERE id = \(goal.id) FOR UPDATE")
+                let racers = Task {
+                    try await withThrowingTaskGroup(of: GoalView.self) { group in
+                        for _ in 0..<4 { group.addTask { try await server.rpc.unary(GoalsService.update, request: request, options: options) } }
+                        return try await group.reduce(into: [GoalView]()) { $0.append($1) }
+                    }
+                }
+                // Until all four wait: the first on the goal's lock, the others on its key.
+                var waiting = 0
+                for _ in 0..<100 where waiting < 4 {
+                    try await Task.sleep(for: .milliseconds(50))
+                    waiting = Int(
+                        try await server.inTenant(tenant) { probe in
+                            try await probe.query(
+                                "SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                            ).single(Int64.self, column: "n")
+                        })
+                }
+                #expect(waiting >= 4)
+                return racers
+            }
+            let answers = try await racers.value
+            #expect(Set(answers.map(\.version)) == [goal.version + 1])
+            #expect(try await client.goal(accountID: account, goalID: goal.id).version == goal.version + 1)
+            // Under another key (the client names each write anew), the same stale request is a conflict.
+            let stale = await #expect(throws: RPCError.self) { try await client.updateGoal(request) }
+            #expect(stale?.code == .aborted)
+        }
+    }
+
     /// A write that fails keeps no key: sent again with it, it runs again (and may succeed).
     @Test func aFailedWriteLeavesItsKeyFree() async throws {
         try await IdentityTestServer.with { server in
