@@ -5,7 +5,8 @@ public import KeyplanWire
 /// `keyplan.Invitations`: customers' way into account workspaces.
 public enum InvitationsService {
     public static let name = "keyplan.Invitations"
-    /// Invites a customer contact by email into an account; returns the single-use token to deliver.
+    /// Invites a customer contact by email into an account: mails them the single-use token's link, or
+    /// returns the token to deliver (without a mail relay, or when asked to hand it over).
     public static let create = RPCMethod<CreateInvitationRequest, CreatedInvitation>.unary(name, "Create")
     public static let list = RPCMethod<AccountRef, InvitationList>.read(name, "List")
     public static let revoke = RPCMethod<InvitationRef, Empty>.unary(name, "Revoke")
@@ -37,17 +38,21 @@ public struct CreateInvitationRequest: Codable, Hashable, Sendable, AccountScope
     public var role: CustomerRole
     /// Lifetime in seconds; the server's default (7 days) when `nil`.
     public var expiresInSeconds: Int64?
+    /// `true`: hand the token to the caller, to deliver it themselves (in a meeting, over a channel of their
+    /// own), instead of mailing the invitee. A server without a mail relay always hands it over.
+    public var handOver: Bool?
 
-    enum CodingKeys: Int, CodingKey { case accountID = 1, email = 2, role = 3, expiresInSeconds = 4 }
+    enum CodingKeys: Int, CodingKey { case accountID = 1, email = 2, role = 3, expiresInSeconds = 4, handOver = 5 }
 }
 
 @WireMessage
 public struct CreatedInvitation: Codable, Hashable, Sendable {
     public var invitation: Invitation
-    /// The token to deliver to the invitee, shown only here.
+    /// The token for the caller to deliver to the invitee, shown only here — or empty when the server mailed
+    /// it (`mailID`): then only the invitee's mailbox holds it, so nobody else can accept in their name.
     public var token: String
-    /// The invitation mail queued to the invitee; `nil` when the server has no mail relay (then
-    /// deliver the token yourself).
+    /// The invitation mail queued to the invitee; `nil` when the token was handed over instead (asked for,
+    /// or the server has no mail relay): then deliver it yourself.
     public var mailID: UUID?
 
     enum CodingKeys: Int, CodingKey { case invitation = 1, token = 2, mailID = 3 }

@@ -20,11 +20,13 @@ struct InvitationService: SecuredService {
             let invitation = try await InvitationRepository(transaction: call.transaction).insert(
                 tenantID: caller.tenantID, accountID: request.accountID, email: email, role: request.role,
                 token: token, invitedBy: caller.userID, lifetime: lifetime)
-            var mailID: UUID?
-            if let mail = environment.mail {
-                mailID = try await Self.queueMail(of: invitation, token: token, by: caller, on: call.transaction, mail)
+            // Mailed, the token goes to the invitee's mailbox only: a seller who saw it could accept in the
+            // customer's name. Handed over (asked for, or no relay), the caller delivers it.
+            if let mail = environment.mail, request.handOver != true {
+                let mailID = try await Self.queueMail(of: invitation, token: token, by: caller, on: call.transaction, mail)
+                return CreatedInvitation(invitation: invitation, token: "", mailID: mailID)
             }
-            return CreatedInvitation(invitation: invitation, token: token.text, mailID: mailID)
+            return CreatedInvitation(invitation: invitation, token: token.text, mailID: nil)
         }
         routes.account(InvitationsService.list) { request, call in
             return InvitationList(invitations: try await InvitationRepository(transaction: call.transaction).list(accountID: request.accountID))

@@ -131,7 +131,8 @@ struct DemoSeed {
         var customers: [(id: UUID, role: CustomerRole, client: KeyplanClient)] = []
         for customer in entry.customers {
             let email = customer.name.split(separator: " ")[0].lowercased() + "@" + entry.domain
-            let invitation = try await owner.client.createInvitation(CreateInvitationRequest(accountID: account, email: email, role: customer.role))
+            let invitation = try await owner.client.createInvitation(
+                CreateInvitationRequest(accountID: account, email: email, role: customer.role, handOver: true))
             let grant = try await anonymous.acceptInvitation(token: invitation.token, password: password, displayName: customer.name)
             customers.append((grant.identity.userID, customer.role, anonymous.authenticated(with: grant.token)))
             people.append(Result.Person(email: email, name: customer.name, role: customer.role.rawValue))

@@ -16,28 +16,37 @@ struct InvitationsCommand: AsyncParsableCommand {
 
     struct Create: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Invite a customer contact: the server mails them the link (with a relay), and the token is printed once.",
+            abstract: "Invite a customer contact: the server mails them the link (with a relay), or prints the token once for you to deliver.",
             discussion: """
-                Example:
+                With a mail relay, the token goes to the invitee's mailbox only. --hand-over prints it instead (and
+                mails nothing), for delivering it yourself; without a relay it is always printed.
+
+                Examples:
                   keyplan invitations create --account Globex --email dana@globex.example --role customer_editor
+                  keyplan invitations create --account Globex --email dana@globex.example --role customer_viewer --hand-over
                 """)
         @OptionGroup var account: AccountOption
         @Option(help: "The contact's email.") var email: String
         @Option(help: "customer_editor or customer_viewer.") var role: CustomerRole
         @Option(help: "Lifetime in seconds. Default: 7 days.") var expiresIn: Int64?
+        @Flag(help: "Print the token for you to deliver instead of mailing the invitee.") var handOver = false
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {
             let created = try await options.withClient { client, _ in
                 try await client.createInvitation(
                     CreateInvitationRequest(
-                        accountID: try await account.id(client), email: email, role: role, expiresInSeconds: expiresIn))
+                        accountID: try await account.id(client), email: email, role: role, expiresInSeconds: expiresIn,
+                        handOver: handOver ? true : nil))
             }
             try options.print(created) {
-                InvitationsCommand.line(created.invitation) + "\ntoken \(created.token) (shown only now)"
-                    + (created.mailID == nil
-                        ? "\nthe server sends no mail: deliver the token yourself"
-                        : "\ninvitation mail queued to \(created.invitation.email) (see keyplan notifications deliveries)")
+                let line = InvitationsCommand.line(created.invitation)
+                if created.mailID != nil {
+                    return line
+                        + "\ninvitation mail queued to \(created.invitation.email): the link reaches only them (see keyplan notifications deliveries)"
+                }
+                return line + "\ntoken \(created.token) (shown only now)"
+                    + (handOver ? "\ndeliver it to \(created.invitation.email) yourself" : "\nthe server sends no mail: deliver the token yourself")
             }
         }
     }

@@ -35,32 +35,18 @@ struct WatchCommand: AsyncParsableCommand {
         encoder.outputFormatting = [.sortedKeys]
         encoder.dateEncodingStrategy = .iso8601
         var printed = 0
-        var last = after
-        var resumptions = 0
-        // A stream runs as long as it is watched: no deadline, whatever --timeout says.
         try await options.withClient(defaultTimeout: nil) { client, _ in
-            var client = client
-            client.timeout = nil
-            let accountID = try await account.id(client)
-            while true {
-                do {
-                    try await client.watch(accountID: accountID, after: last) { changes in
-                        for try await change in changes {
-                            // Written straight to the descriptor: a pipe reader sees each line at once.
-                            let line = options.json ? String(decoding: try encoder.encode(change), as: UTF8.self) : change.line
-                            FileHandle.standardOutput.write(Data((line + "\n").utf8))
-                            last = max(last ?? 0, change.id)
-                            printed += 1
-                            resumptions = 0
-                            if let count, printed >= count { return }
-                        }
-                    }
-                    return
-                } catch let error as RPCError where [.resourceExhausted, .unavailable].contains(error.code) && resumptions < Self.maximumResumptions {
-                    resumptions += 1
+            try await client.watchResuming(
+                accountID: try await account.id(client), after: after, maximumResumptions: Self.maximumResumptions,
+                resumed: { error, last in
                     FileHandle.standardError.write(Data("\(error.code): \(error.message); resuming after \(last.map(String.init) ?? "now")\n".utf8))
-                    try await Task.sleep(for: .milliseconds(min(200 * resumptions, 5_000)))
                 }
+            ) { change in
+                // Written straight to the descriptor: a pipe reader sees each line at once.
+                let line = options.json ? String(decoding: try encoder.encode(change), as: UTF8.self) : change.line
+                FileHandle.standardOutput.write(Data((line + "\n").utf8))
+                printed += 1
+                return count.map { printed < $0 } ?? true
             }
         }
     }

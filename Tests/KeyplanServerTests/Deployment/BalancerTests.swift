@@ -43,22 +43,13 @@ struct BalancerTests {
                 outcome.withLockedValue { $0.failures["\(name): \(error)".prefix(160).description, default: 0] += 1 }
             }
 
-            // A watcher resumes after the last change it saw whenever its stream ends, as `keyplan watch` does.
+            // A watcher resumes after the last change it saw whenever its stream ends (`watchResuming`, as `keyplan watch`).
             let watcher = clients[4]
             let seen = NIOLockedValueBox([Int64: String]())
             let watching = Task {
-                var last: Int64 = 0
-                while !Task.isCancelled {
-                    do {
-                        try await watcher.watch(accountID: account, after: last) { changes in
-                            for try await change in changes {
-                                seen.withLockedValue { $0[change.id] = change.summary }
-                                last = max(last, change.id)
-                            }
-                        }
-                    } catch {
-                        try? await Task.sleep(for: .milliseconds(100))
-                    }
+                try await watcher.watchResuming(accountID: account, after: 0, maximumResumptions: .max) { change in
+                    seen.withLockedValue { $0[change.id] = change.summary }
+                    return true
                 }
             }
 

@@ -17,6 +17,10 @@ extension CLITests {
                 let invited = try await keyplan(
                     ["invitations", "create", "--account", "Initech", "--email", "pat@buyer.example", "--role", "customer_viewer"])
                 #expect(invited.output.contains("invitation mail queued to pat@buyer.example"), "\(invited.output)\(invited.errors)")
+                #expect(!invited.output.contains("kpi_"), "a mailed invitation's token was printed")
+                let handedOver = try await keyplan(
+                    ["invitations", "create", "--account", "Initech", "--email", "lee@buyer.example", "--role", "customer_viewer", "--hand-over"])
+                #expect(handedOver.output.contains("token kpi_") && handedOver.output.contains("deliver it to lee@buyer.example yourself"))
 
                 #expect(
                     try await MailDeliveryTests.eventually {

@@ -61,7 +61,8 @@ struct TwoTenantWorld {
             (MatrixCaller.customerEditor, "editor@buyer.example", CustomerRole.customerEditor),
             (.customerViewer, "viewer@buyer.example", .customerViewer),
         ] {
-            let invitation = try await owner.createInvitation(CreateInvitationRequest(accountID: accountA.id, email: email, role: role))
+            let invitation = try await owner.createInvitation(
+                CreateInvitationRequest(accountID: accountA.id, email: email, role: role, handOver: true))
             let grant = try await server.anonymous.acceptInvitation(token: invitation.token, password: password, displayName: caller.rawValue)
             users[caller] = (acme, grant.identity.userID)
         }
@@ -70,7 +71,7 @@ struct TwoTenantWorld {
         let accountC = try await globexClient.createAccount(CreateAccountRequest(name: "Account C", internalNotes: "C internal"))
         _ = try await globexClient.createAccount(CreateAccountRequest(name: "Account D"))
         let invitation = try await globexClient.createInvitation(
-            CreateInvitationRequest(accountID: accountC.id, email: "other@buyer.example", role: .customerEditor))
+            CreateInvitationRequest(accountID: accountC.id, email: "other@buyer.example", role: .customerEditor, handOver: true))
         let other = try await server.anonymous.acceptInvitation(token: invitation.token, password: password, displayName: "Other")
         users[.otherTenantCustomer] = (globex, other.identity.userID)
 

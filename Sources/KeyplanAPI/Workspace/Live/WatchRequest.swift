@@ -34,4 +34,38 @@ extension KeyplanClient {
             try await body($0.messages)
         }
     }
+
+    /// ``watch(accountID:after:_:)``, resumed: when the stream ends with UNAVAILABLE (a server going away, a
+    /// failover, the database out of reach for minutes) or RESOURCE_EXHAUSTED (the reader fell behind), a new one
+    /// opens after the last change received, so `receive` sees every change once, in id order. Each attempt that
+    /// delivered nothing waits a little longer (200 ms more each time, at most 5 s); after `maximumResumptions` of
+    /// them in a row the status is rethrown. `resumed` hears of each status resumed after. The stream has no
+    /// deadline, whatever the client's `timeout`. Returns when `receive` returns `false` or a stream ends without
+    /// an error; other statuses (NOT_FOUND once access is lost, UNAUTHENTICATED…) and cancellation are thrown.
+    public func watchResuming(
+        accountID: UUID, after: Int64? = nil, maximumResumptions: Int = 30,
+        resumed: (_ status: RPCError, _ after: Int64?) -> Void = { _, _ in },
+        _ receive: (WorkspaceChange) async throws -> Bool
+    ) async throws {
+        var client = self
+        client.timeout = nil
+        var last = after
+        var fruitless = 0
+        while true {
+            do {
+                try await client.watch(accountID: accountID, after: last) { changes in
+                    for try await change in changes {
+                        last = max(last ?? 0, change.id)
+                        fruitless = 0
+                        guard try await receive(change) else { return }
+                    }
+                }
+                return
+            } catch let error as RPCError where [.resourceExhausted, .unavailable].contains(error.code) && fruitless < maximumResumptions {
+                fruitless += 1
+                resumed(error, last)
+                try await Task.sleep(for: .milliseconds(min(200 * fruitless, 5_000)))
+            }
+        }
+    }
 }
