@@ -33,10 +33,12 @@ public struct MailMessage: Sendable, Hashable {
             throw MailMessageError(message: "message id \(messageID.debugDescription) is not of the form id@domain")
         }
         if let url = listUnsubscribe {
-            guard url.hasPrefix("https://"), url.utf8.count <= 900, url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !"<>,\"".utf8.contains($0) })
+            guard url.prefix(8).lowercased() == "https://", url.utf8.count <= 900,
+                url.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F && !"<>,\"".utf8.contains($0) })
             else {
+                // Not quoted: the link carries the recipient's unsubscribe token, and this message reaches logs.
                 throw MailMessageError(
-                    message: "List-Unsubscribe URL \(url.debugDescription) is not an https URL without spaces, <, >, commas or quotes")
+                    message: "the List-Unsubscribe URL is not an https URL without spaces, <, >, commas or quotes (check the portal URL setting)")
             }
         }
         self.from = from

@@ -100,10 +100,12 @@ public struct SMTPRelay: Sendable, Hashable, CustomStringConvertible {
         return "\(scheme)://\(credentials.map { "\($0)@" } ?? "")\(host):\(port)"
     }
 
-    /// The URL with whatever sits between `://` and the last `@` hidden: it may hold a password.
-    private static func redacted(_ url: String) -> String {
-        guard let at = url.lastIndex(of: "@"), let schemeEnd = url.range(of: "://"), schemeEnd.upperBound <= at else { return "\"\(url)\"" }
-        return "\"\(url[..<schemeEnd.upperBound])***\(url[at...])\""
+    /// The URL with whatever sits before its last `@` hidden (after the scheme's `://`, when there is one
+    /// before it): it may hold a password — also in a URL mistyped without its `//`.
+    static func redacted(_ url: String) -> String {
+        guard let at = url.lastIndex(of: "@") else { return "\"\(url)\"" }
+        let kept = url.range(of: "://").flatMap { $0.upperBound <= at ? url[..<$0.upperBound] : nil } ?? ""
+        return "\"\(kept)***\(url[at...])\""
     }
 }
 

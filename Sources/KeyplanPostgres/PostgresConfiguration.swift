@@ -68,7 +68,8 @@ public struct PostgresConfiguration: Sendable {
         guard let options = PQconninfoParse(connectionString, &errorMessage) else {
             let reason = errorMessage.map { String(cString: $0) } ?? "out of memory"
             if let errorMessage { PQfreemem(errorMessage) }
-            throw PostgresError(kind: .invalidConfiguration, message: "invalid database URL or connection string: \(reason.singleLine)")
+            let shown = Self.withoutPasswords(reason.singleLine, of: connectionString)
+            throw PostgresError(kind: .invalidConfiguration, message: "invalid database URL or connection string: \(shown)")
         }
         defer { PQconninfoFree(options) }
         var parameters: [String: String] = [:]
@@ -83,6 +84,18 @@ public struct PostgresConfiguration: Sendable {
             throw PostgresError(kind: .invalidConfiguration, message: "invalid database URL or connection string: port \"\(port)\" is not a number")
         }
         self.init(connectionParameters: parameters, pool: pool, session: session)
+    }
+
+    /// libpq's reason may quote the string it refused, or the part of it it choked on — a password
+    /// included (an unclosed `[` quotes the whole URL, a stray `%` the password itself): every password
+    /// the string seems to hold is starred out of the reason.
+    static func withoutPasswords(_ reason: String, of connectionString: String) -> String {
+        var candidates: [Substring] = []
+        if let userInfo = connectionString.firstMatch(of: /:\/\/[^\/@?#]*?:([^@]*)@/) { candidates.append(userInfo.1) }
+        for match in connectionString.matches(of: /password\s*=\s*(?:'((?:[^'\\]|\\.)*)'|([^\s&]+))/) {
+            if let value = match.1 ?? match.2 { candidates.append(value) }
+        }
+        return candidates.filter { !$0.isEmpty }.reduce(reason) { $0.replacing($1, with: "***") }
     }
 
     public init(connectionParameters: [String: String], pool: Pool = .defaults, session: Session = .defaults) {

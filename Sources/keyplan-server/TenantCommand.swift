@@ -60,8 +60,7 @@ struct TenantCommand: AsyncParsableCommand {
                         """
                         tenant   \(result.slug) (\(result.tenantID))
                         admin    \(result.adminEmail) (\(result.adminUserID))
-                        password \(result.adminPassword)
-                        The password is shown only now. Sign in with:
+                        \(result.adminPassword.map { "password \($0)\nThe password is shown only now. " } ?? "")Sign in with:
                           keyplan login --server \(server) --tenant \(result.slug) --email \(Self.quoted(result.adminEmail))
                         """)
                 }

@@ -24,6 +24,8 @@ import Testing
         ("http://mail.example", "is not an smtp://, smtps:// or smtp+starttls:// URL"),
         ("mail.example:25", "is not an smtp://, smtps:// or smtp+starttls:// URL"),
         ("smtp:mail.example", "is not an smtp://, smtps:// or smtp+starttls:// URL"),
+        ("smtps:/mailer:secret@mail.example", "is not an smtp://, smtps:// or smtp+starttls:// URL"),
+        ("mailer:secret@mail.example", "is not an smtp://, smtps:// or smtp+starttls:// URL"),
         ("", "is not an smtp://, smtps:// or smtp+starttls:// URL"),
         ("smtp://", "names no host"),
         ("smtp://user:secret@mail.example", "would travel as plain text"),

@@ -37,6 +37,25 @@ struct PostgresConfigurationTests {
         }
     }
 
+    /// libpq quotes what it refused; the error must not carry the password on to a log or a terminal.
+    @Test(arguments: [
+        ("postgres://owner:s3cret@[::1/db", "s3cret"),
+        ("postgres://owner:pa%ZZss@localhost/db", "pa%ZZss"),
+        ("postgresql://owner:s3cret@localhost/db?password=other%ZZ", "other%ZZ"),
+        ("host=localhost password='two words' port", "two words"),
+    ])
+    func aRefusedConnectionStringsErrorHoldsNoPassword(_ input: String, _ password: String) {
+        do {
+            _ = try PostgresConfiguration(connectionString: input)
+            Issue.record("accepted \(input)")
+        } catch let error as PostgresError {
+            #expect(error.kind == .invalidConfiguration)
+            #expect(!"\(error)".contains(password), "\(error)")
+        } catch {
+            Issue.record("unexpected \(error)")
+        }
+    }
+
     @Test func unreachableServerGivesOneLineErrorQuickly() async throws {
         // Long connect and lease timeouts: a refused connection must fail on the refusal, not on
         // either timer (which a loaded machine could otherwise reach first).

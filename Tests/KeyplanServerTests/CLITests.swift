@@ -206,6 +206,16 @@ struct CLITests {
 
             let again = try await Self.run(serverBinary, arguments)
             #expect(again.status != 0 && again.errors.contains("already exists"))
+            // A password given on standard input is not printed back (it would end up in a CI log).
+            let chosen = try await Self.run(
+                serverBinary,
+                [
+                    "tenant", "create", "--name", "Globex", "--slug", "globex", "--admin-email", "root@globex.example", "--admin-password-stdin",
+                    "--database-url", server.database.appURL,
+                ], input: "a chosen password 1\n")
+            #expect(
+                chosen.status == 0 && chosen.output.contains("Sign in with:") && !chosen.output.contains("a chosen password 1"), "\(chosen.output)")
+            _ = try await server.anonymous.signIn(tenantSlug: "globex", email: "root@globex.example", password: "a chosen password 1")
             let badSlug = try await Self.run(
                 serverBinary,
                 ["tenant", "create", "--name", "X", "--slug", "Bad Slug", "--admin-email", "a@b.example", "--database-url", server.database.appURL])

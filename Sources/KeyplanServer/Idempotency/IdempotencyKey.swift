@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
 import NIOCore
@@ -31,7 +32,8 @@ struct IdempotencyKey: Sendable {
                 message: "the idempotency key must be 1 to \(Self.maximumLength) printable ASCII characters without spaces (a UUID is a good one)")
         }
         var encoded = ByteBuffer()
-        try method.request.serializer.serialize(request, into: &encoded)
+        // A password in the request stays out of the digest: an unsalted SHA-256 beside the scrypt hash would be a shortcut to it.
+        try method.request.serializer.serialize(concealingSecret(request), into: &encoded)
         self.tenantID = principal.tenantID
         self.userID = principal.userID
         self.key = key
@@ -76,7 +78,8 @@ struct IdempotencyKey: Sendable {
     /// tenant's expired keys on the way (so no background job is needed for them).
     func store<Response>(_ response: Response, as codec: MessageCodec<Response>) throws -> [PostgresQuery] {
         var encoded = ByteBuffer()
-        try codec.serializer.serialize(response, into: &encoded)
+        // Stored without a secret it carries (``CarriesSecret``): a retry answers the record, not the secret.
+        try codec.serializer.serialize(concealingSecret(response), into: &encoded)
         let bytes = Data(encoded.readableBytesView)
         return [
             "UPDATE idempotency_keys SET response = \(bytes) WHERE user_id = \(userID) AND key = \(key)",

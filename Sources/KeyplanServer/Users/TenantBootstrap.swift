@@ -5,13 +5,14 @@ import KeyplanRPC
 
 /// Creates a tenant and its first admin, beside the database (`keyplan-server tenant create`).
 public struct TenantBootstrap: Sendable {
-    /// What was created; the password is shown once and stored only hashed.
+    /// What was created; a generated password is shown once and stored only hashed.
     public struct Result: Sendable, Codable {
         public var tenantID: UUID
         public var slug: String
         public var adminUserID: UUID
         public var adminEmail: String
-        public var adminPassword: String
+        /// The generated password; `nil` when the caller chose one (it is not echoed back).
+        public var adminPassword: String?
     }
 
     public enum Failure: Error, CustomStringConvertible {
@@ -56,7 +57,8 @@ public struct TenantBootstrap: Sendable {
                 return try await UserRepository(transaction: transaction).insert(
                     tenantID: tenantID, email: email, displayName: displayName, kind: .seller, role: .admin, passwordHash: hash)
             }
-            return Result(tenantID: tenantID, slug: slug, adminUserID: user.id, adminEmail: email, adminPassword: password)
+            return Result(
+                tenantID: tenantID, slug: slug, adminUserID: user.id, adminEmail: email, adminPassword: adminPassword == nil ? password : nil)
         } catch let error as PostgresError where error.kind == .uniqueViolation {
             throw Failure.slugTaken(slug)
         }

@@ -93,7 +93,12 @@ struct APIKeysCommand: AsyncParsableCommand {
             let created = try await options.withClient { client, _ in
                 try await client.createAPIKey(CreateAPIKeyRequest(name: name, role: role, expiresInSeconds: expiresIn))
             }
-            try options.print(created) { credentialLine(created.credential) + "\nkey \(created.token) (shown only now)" }
+            try options.print(created) {
+                credentialLine(created.credential)
+                    + (created.token.isEmpty
+                        ? "\n\(Self.lostSecret): revoke this key (keyplan api-keys revoke \(created.credential.id.short)) and create another"
+                        : "\nkey \(created.token) (shown only now)")
+            }
         }
     }
 

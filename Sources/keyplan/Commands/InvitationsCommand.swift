@@ -45,6 +45,9 @@ struct InvitationsCommand: AsyncParsableCommand {
                     return line
                         + "\ninvitation mail queued to \(created.invitation.email): the link reaches only them (see keyplan notifications deliveries)"
                 }
+                if created.token.isEmpty {
+                    return line + "\n\(Self.lostSecret): revoke this invitation and invite again"
+                }
                 return line + "\ntoken \(created.token) (shown only now)"
                     + (handOver ? "\ndeliver it to \(created.invitation.email) yourself" : "\nthe server sends no mail: deliver the token yourself")
             }

@@ -43,7 +43,12 @@ struct UsersCommand: AsyncParsableCommand {
                 try await client.createUser(CreateUserRequest(email: email, displayName: name, role: role, password: password))
             }
             try options.print(created) {
-                UsersCommand.line(created.user) + (created.generatedPassword.map { "\npassword \($0) (shown only now)" } ?? "")
+                UsersCommand.line(created.user)
+                    + (created.generatedPassword.map {
+                        $0.isEmpty
+                            ? "\n\(Self.lostSecret): the generated password cannot be shown again (next time, choose one with --password-stdin)"
+                            : "\npassword \($0) (shown only now)"
+                    } ?? "")
             }
         }
     }

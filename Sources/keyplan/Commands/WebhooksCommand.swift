@@ -37,7 +37,10 @@ struct WebhooksCommand: AsyncParsableCommand {
                     CreateWebhookRequest(name: name, url: url, eventKinds: events, customerFacing: customerFacing, accountID: accountID))
             }
             try options.print(created) {
-                webhookLine(created.endpoint) + "\nsigning secret \(created.secret) (shown only now: keep it where the receiver verifies signatures)"
+                webhookLine(created.endpoint)
+                    + (created.secret.isEmpty
+                        ? "\n\(Self.lostSecret): make a new signing secret with keyplan webhooks rotate-secret \(created.endpoint.name)"
+                        : "\nsigning secret \(created.secret) (shown only now: keep it where the receiver verifies signatures)")
             }
         }
     }
@@ -130,7 +133,12 @@ struct WebhooksCommand: AsyncParsableCommand {
             let rotated = try await options.withClient { client, _ in
                 try await client.rotateWebhookSecret(try await resolveWebhook(webhook, client).id)
             }
-            try options.print(rotated) { webhookLine(rotated.endpoint) + "\nsigning secret \(rotated.secret) (shown only now)" }
+            try options.print(rotated) {
+                webhookLine(rotated.endpoint)
+                    + (rotated.secret.isEmpty
+                        ? "\n\(Self.lostSecret): rotate it again for a secret you can see"
+                        : "\nsigning secret \(rotated.secret) (shown only now)")
+            }
         }
     }
 }

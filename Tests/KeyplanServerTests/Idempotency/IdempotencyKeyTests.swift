@@ -1,7 +1,9 @@
+import Crypto
 import Foundation
 import KeyplanAPI
 import KeyplanPostgres
 import KeyplanRPC
+import NIOCore
 import Testing
 
 @testable import KeyplanServer
@@ -130,6 +132,48 @@ struct IdempotencyKeyTests {
             // Under another key (the client names each write anew), the same stale request is a conflict.
             let stale = await #expect(throws: RPCError.self) { try await client.updateGoal(request) }
             #expect(stale?.code == .aborted)
+        }
+    }
+
+    /// An answer that carries a secret is kept without it: a replay answers the same record with the secret
+    /// empty, and no stored answer or digest holds the API key, the generated password or the signing secret.
+    @Test func answersAreKeptWithoutTheirSecrets() async throws {
+        try await IdentityTestServer.with { server in
+            let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
+            func keyed<Request, Response>(_ method: RPCMethod<Request, Response>, _ request: Request, key: String) async throws -> Response {
+                try await server.rpc.unary(
+                    method, request: request,
+                    options: CallOptions(metadata: ["authorization": "Bearer \(admin.token)", IdempotencyKeys.metadataName: key]))
+            }
+            let apiKey = CreateAPIKeyRequest(name: "CRM sync", role: .seller, expiresInSeconds: nil)
+            let first = try await keyed(APIKeysService.create, apiKey, key: "api-key")
+            let replayed = try await keyed(APIKeysService.create, apiKey, key: "api-key")
+            #expect(first.token.hasPrefix("kpk_") && replayed.token.isEmpty && replayed.credential == first.credential)
+
+            let user = CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller)
+            let created = try await keyed(UsersService.create, user, key: "user")
+            let password = try #require(created.generatedPassword)
+            #expect(try await keyed(UsersService.create, user, key: "user").generatedPassword == "")
+            let chosen = CreateUserRequest(email: "lee@acme.example", displayName: "Lee", role: .seller, password: "a chosen password 1")
+            _ = try await keyed(UsersService.create, chosen, key: "chosen")
+
+            let webhook = try await keyed(
+                WebhooksService.create, CreateWebhookRequest(name: "CRM", url: "https://crm.example/hook", eventKinds: [.goalChanged]), key: "hook")
+            #expect(webhook.secret.hasPrefix("whsec_"))
+
+            let stored = try await server.inTenant(tenant) { transaction in
+                try await transaction.query("SELECT response, request_digest FROM idempotency_keys").flatMap { row in
+                    [try row.decode(Data.self, column: "response"), try row.decode(Data.self, column: "request_digest")]
+                }
+            }
+            #expect(stored.count == 8)
+            for secret in [first.token, password, webhook.secret, "a chosen password 1"] {
+                #expect(!stored.contains { $0.range(of: Data(secret.utf8)) != nil }, "a stored answer holds a secret")
+            }
+            // The digest is of the request without its password (a SHA-256 of it would be a shortcut to it).
+            var withoutPassword = ByteBuffer()
+            try UsersService.create.request.serializer.serialize(concealingSecret(chosen), into: &withoutPassword)
+            #expect(stored.contains(Data(SHA256.hash(data: Array(withoutPassword.readableBytesView)))))
         }
     }
 
