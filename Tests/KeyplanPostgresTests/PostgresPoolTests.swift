@@ -20,16 +20,21 @@ struct PostgresPoolTests {
         return holder
     }
 
+    /// With the only connection held, a query waits out the 300 ms lease timeout and fails with it.
+    func expectLeaseTimeout(_ client: PostgresClient) async {
+        let holder = await holdOnlyConnection(client, seconds: 2)
+        let start = ContinuousClock.now
+        let error = await expectPostgresError { try await client.query("SELECT 1") }
+        let waited = ContinuousClock.now - start
+        #expect(error?.kind == .poolTimeout)
+        #expect(waited >= .milliseconds(250) && waited < .seconds(1.5))
+        holder.cancel()
+        _ = await holder.result
+    }
+
     @Test func exhaustedPoolGivesATimeoutError() async throws {
         try await withTestClient(pool: onePool) { client, _ in
-            let holder = await holdOnlyConnection(client, seconds: 2)
-            let start = ContinuousClock.now
-            let error = await expectPostgresError { try await client.query("SELECT 1") }
-            let waited = ContinuousClock.now - start
-            #expect(error?.kind == .poolTimeout)
-            #expect(waited >= .milliseconds(250) && waited < .seconds(1.5))
-            holder.cancel()
-            _ = await holder.result
+            await expectLeaseTimeout(client)
             // Once free again, the connection serves the next caller.
             let two = try await client.query("SELECT 2 AS two").single(Int32.self, column: "two")
             #expect(two == 2)
@@ -45,14 +50,7 @@ struct PostgresPoolTests {
                 for _ in 0..<40 { group.addTask { try await client.query("SELECT 1") } }
                 try await group.waitForAll()
             }
-            let holder = await holdOnlyConnection(client, seconds: 2)
-            let start = ContinuousClock.now
-            let error = await expectPostgresError { try await client.query("SELECT 1") }
-            let waited = ContinuousClock.now - start
-            #expect(error?.kind == .poolTimeout)
-            #expect(waited >= .milliseconds(250) && waited < .seconds(1.5))
-            holder.cancel()
-            _ = await holder.result
+            await expectLeaseTimeout(client)
         }
     }
 
