@@ -11,6 +11,19 @@ public enum AuthService {
     public static let signOut = RPCMethod<Empty, Empty>.unary(name, "SignOut")
     /// The caller's identity.
     public static let whoAmI = RPCMethod<Empty, Identity>.read(name, "WhoAmI")
+    /// Changes the caller's own password, given the current one (wrong ones count towards the sign-in
+    /// throttle), and ends the user's other sessions.
+    public static let changePassword = RPCMethod<ChangePasswordRequest, Empty>.unary(name, "ChangePassword")
+}
+
+@WireMessage
+public struct ChangePasswordRequest: Codable, Hashable, Sendable, CarriesSecret {
+    public var currentPassword: String
+    public var newPassword: String
+
+    public var withoutSecret: Self { ChangePasswordRequest(currentPassword: "", newPassword: "") }
+
+    enum CodingKeys: Int, CodingKey { case currentPassword = 1, newPassword = 2 }
 }
 
 @WireMessage
@@ -66,5 +79,9 @@ extension KeyplanClient {
 
     public func whoAmI() async throws -> Identity {
         try await call(AuthService.whoAmI, Empty())
+    }
+
+    public func changePassword(current: String, new: String) async throws {
+        _ = try await call(AuthService.changePassword, ChangePasswordRequest(currentPassword: current, newPassword: new))
     }
 }

@@ -9,6 +9,20 @@ public enum UsersService {
     public static let list = RPCMethod<Empty, UserList>.read(name, "List")
     /// Disables a user and revokes all their credentials.
     public static let disable = RPCMethod<UserRef, User>.unary(name, "Disable")
+    /// Sets a new password for a user who lost theirs (generated unless given, and then returned once) and
+    /// ends their sessions; their API keys stay.
+    public static let resetPassword = RPCMethod<ResetPasswordRequest, CreatedUser>.unary(name, "ResetPassword")
+}
+
+@WireMessage
+public struct ResetPasswordRequest: Codable, Hashable, Sendable, CarriesSecret {
+    public var userID: UUID
+    /// The new password; when absent the server generates one and returns it once.
+    public var password: String?
+
+    public var withoutSecret: Self { ResetPasswordRequest(userID: userID, password: nil) }
+
+    enum CodingKeys: Int, CodingKey { case userID = 1, password = 2 }
 }
 
 @WireMessage
@@ -75,5 +89,9 @@ extension KeyplanClient {
 
     public func disableUser(_ userID: UUID) async throws -> User {
         try await call(UsersService.disable, UserRef(userID: userID))
+    }
+
+    public func resetPassword(userID: UUID, password: String? = nil) async throws -> CreatedUser {
+        try await call(UsersService.resetPassword, ResetPasswordRequest(userID: userID, password: password))
     }
 }

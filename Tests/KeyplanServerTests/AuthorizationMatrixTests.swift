@@ -21,12 +21,18 @@ struct AuthorizationMatrixTests {
         },
         AuthService.signOut.descriptor: { _, client, _ in try await client.signOut() },
         AuthService.whoAmI.descriptor: { _, client, _ in _ = try await client.whoAmI() },
+        // To the same password: the sign-in scenarios that follow still know it.
+        AuthService.changePassword.descriptor: { _, client, caller in
+            let password = caller == .admin ? "admin-password" : TwoTenantWorld.password
+            try await client.changePassword(current: password, new: password)
+        },
         UsersService.create.descriptor: { _, client, _ in
             _ = try await client.createUser(
                 CreateUserRequest(email: "\(UUID().uuidString.lowercased())@acme.example", displayName: "New", role: .seller))
         },
         UsersService.list.descriptor: { _, client, _ in _ = try await client.listUsers() },
         UsersService.disable.descriptor: { world, client, _ in _ = try await client.disableUser(try await world.freshSeller()) },
+        UsersService.resetPassword.descriptor: { world, client, _ in _ = try await client.resetPassword(userID: try await world.freshSeller()) },
         SessionsService.list.descriptor: { _, client, _ in _ = try await client.listSessions() },
         SessionsService.revoke.descriptor: { world, client, caller in
             try await client.revokeSession(try await world.freshCredential(.session, of: caller))

@@ -87,10 +87,12 @@ public struct AuthorizationPolicy: Sendable {
         .init(AuthService.signIn, .anonymous, to: "sign in"),
         .init(AuthService.signOut, .authenticated, to: "sign out"),
         .init(AuthService.whoAmI, .authenticated, to: "see who you are"),
+        .init(AuthService.changePassword, .authenticated, to: "change your own password"),
 
         .init(UsersService.create, .tenantRoles([.admin]), to: "create users"),
         .init(UsersService.list, .tenantRoles([.admin]), to: "list users"),
         .init(UsersService.disable, .tenantRoles([.admin]), to: "disable users"),
+        .init(UsersService.resetPassword, .tenantRoles([.admin]), to: "reset users' passwords"),
 
         // Own credentials; an admin's `allUsers` and revocations reach the whole tenant.
         .init(SessionsService.list, .authenticated, to: "list sessions"),

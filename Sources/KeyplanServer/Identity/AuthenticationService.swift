@@ -28,7 +28,47 @@ struct AuthenticationService: SecuredService {
             }
             return identity
         }
+        routes.tenant(AuthService.changePassword) { request, call in try await changePassword(request, call) }
     }
+
+    /// Checks the current password as sign-in does (the same throttle: a stolen session cannot guess it
+    /// faster than a sign-in could), stores the new one, and ends the user's other sessions.
+    private func changePassword(_ request: ChangePasswordRequest, _ call: TenantCall) async throws -> Empty {
+        let caller = call.principal
+        guard request.currentPassword.count <= PasswordHasher.maximumLength else { throw Self.wrongPassword }
+        let newPassword = try Validate.newPassword(request.newPassword)
+        let users = UserRepository(transaction: call.transaction)
+        guard let user = try await users.find(caller.userID), let found = try await users.findByEmail(user.email, locking: true) else {
+            throw RPCError(code: .unauthenticated, message: "the user no longer exists")
+        }
+        let throttle = SignInThrottle(configuration: environment.configuration.throttle)
+        let subjects = throttle.subjects(tenant: caller.tenantID.uuidString, email: user.email, clientAddress: call.clientAddress)
+        let attempt = try await throttle.claim(subjects, on: environment.database)
+        let matches: Bool
+        do {
+            if let hash = found.passwordHash {
+                matches = try await environment.hasher.verify(request.currentPassword, against: hash)
+            } else {
+                try await environment.hasher.verifyNothing(request.currentPassword)
+                matches = false
+            }
+        } catch {
+            try? await throttle.recordFailure(subjects, attempt, on: environment.database)
+            throw error
+        }
+        guard matches else {
+            try await throttle.recordFailure(subjects, attempt, on: environment.database)
+            throw Self.wrongPassword
+        }
+        call.transaction.addClosing(throttle.settle(subjects, attempt, succeeded: true))
+        try await users.setPasswordHash(user.id, try await environment.hasher.hash(newPassword))
+        try await CredentialRepository(transaction: call.transaction).revokeSessions(
+            userID: user.id, except: caller.credentialKind == .session ? caller.credentialID : nil)
+        environment.forgetCredentials("user:\(user.id)", when: call.transaction)
+        return Empty()
+    }
+
+    private static let wrongPassword = RPCError(code: .invalidArgument, message: "the current password is not right")
 
     private static let refusal = RPCError(code: .unauthenticated, message: "wrong tenant, email or password")
 

@@ -62,6 +62,13 @@ struct CredentialRepository {
         return !rows.isEmpty
     }
 
+    /// Revokes a user's sessions but `kept` (the caller's own, after a password change); API keys stay.
+    func revokeSessions(userID: UUID, except kept: UUID?) async throws {
+        try await transaction.query(
+            "UPDATE credentials SET revoked_at = now() WHERE user_id = \(userID) AND kind = 'session' AND revoked_at IS NULL AND id IS DISTINCT FROM \(kept)"
+        )
+    }
+
     func revokeAll(userID: UUID) async throws {
         try await transaction.query("UPDATE credentials SET revoked_at = now() WHERE user_id = \(userID) AND revoked_at IS NULL")
     }

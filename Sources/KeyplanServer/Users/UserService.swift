@@ -2,7 +2,7 @@ import Foundation
 import KeyplanAPI
 import KeyplanRPC
 
-/// `keyplan.Users`: admins create, list and disable the tenant's seller users.
+/// `keyplan.Users`: admins create, list and disable the tenant's seller users, and reset a user's password.
 struct UserService: SecuredService {
     let environment: ServiceEnvironment
 
@@ -36,6 +36,20 @@ struct UserService: SecuredService {
             try await CredentialRepository(transaction: transaction).revokeAll(userID: user.id)
             environment.forgetCredentials("user:\(user.id)", when: transaction)
             return user
+        }
+        routes.tenant(UsersService.resetPassword) { request, call in
+            CallAudit.record { $0.objectID = request.userID }
+            let generated = request.password == nil ? SecretToken.randomPassword() : nil
+            let password = try Validate.newPassword(request.password ?? generated ?? "")
+            let hash = try await environment.hasher.hash(password)
+            let transaction = call.transaction
+            let users = UserRepository(transaction: transaction)
+            guard let user = try await users.find(request.userID) else { throw RPCError(code: .notFound, message: "no user \(request.userID)") }
+            guard !user.disabled else { throw RPCError(code: .failedPrecondition, message: "\(user.displayName) is disabled") }
+            try await users.setPasswordHash(user.id, hash)
+            try await CredentialRepository(transaction: transaction).revokeSessions(userID: user.id, except: nil)
+            environment.forgetCredentials("user:\(user.id)", when: transaction)
+            return CreatedUser(user: user, generatedPassword: generated)
         }
     }
 }

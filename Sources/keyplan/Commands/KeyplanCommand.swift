@@ -7,7 +7,7 @@ struct KeyplanCommand: AsyncParsableCommand {
         commandName: "keyplan",
         abstract: "The Keyplan command-line client.",
         subcommands: [
-            LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, ContextCommand.self,
+            LoginCommand.self, LogoutCommand.self, WhoAmICommand.self, PasswordCommand.self, ContextCommand.self,
             UsersCommand.self, InvitationsCommand.self, SessionsCommand.self, APIKeysCommand.self,
             AccountsCommand.self, AuditCommand.self, PortfolioCommand.self, ImportCommand.self, ExportCommand.self,
             // The shared workspace (#7): goals and comments.

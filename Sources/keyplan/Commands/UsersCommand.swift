@@ -9,7 +9,8 @@ extension TeamRole: ExpressibleByArgument {}
 /// `keyplan users`: an admin's management of the tenant's sellers.
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "users", abstract: "Create, list and disable users (admins).", subcommands: [Create.self, List.self, Disable.self])
+        commandName: "users", abstract: "Create, list and disable users, and reset a password (admins).",
+        subcommands: [Create.self, List.self, Disable.self, ResetPassword.self])
 
     static func line(_ user: User) -> String {
         "\(user.displayName) <\(user.email)>\t\(user.tenantRole?.rawValue ?? user.kind.rawValue)\(user.disabled ? "\tdisabled" : "")\t\(user.id.short)"
@@ -73,6 +74,37 @@ struct UsersCommand: AsyncParsableCommand {
         func run() async throws {
             let user = try await options.withClient { client, _ in try await client.disableUser(UsersCommand.user(self.user, client: client).id) }
             try options.print(user) { UsersCommand.line(user) }
+        }
+    }
+
+    struct ResetPassword: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password", abstract: "Give a user who lost their password a new one; their sessions end.",
+            discussion: """
+                The new password is generated and shown once, unless you choose it with --password-stdin. The
+                user's API keys stay.
+
+                Examples:
+                  keyplan users reset-password ana@acme.example
+                  keyplan users reset-password "Ana Lima" --password-stdin
+                """)
+        @Argument(help: "The user: email, name, a unique prefix of either, or id.") var user: String
+        @Flag(help: "Ask for the new password (a terminal does not show it; a pipe gives one line) instead of generating one.")
+        var passwordStdin = false
+        @OptionGroup var options: GlobalOptions
+
+        func run() async throws {
+            let password = passwordStdin ? try await SecretPrompt.read("new password") : nil
+            let reset = try await options.withClient { client, _ in
+                try await client.resetPassword(userID: UsersCommand.user(self.user, client: client).id, password: password)
+            }
+            try options.print(reset) {
+                UsersCommand.line(reset.user)
+                    + (reset.generatedPassword.map {
+                        $0.isEmpty ? "\n\(Self.lostSecret): reset it again" : "\npassword \($0) (shown only now)"
+                    } ?? "\npassword set")
+                    + "; their sessions have ended"
+            }
         }
     }
 }
