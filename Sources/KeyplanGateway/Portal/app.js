@@ -56,6 +56,7 @@ function renderUser() {
   replace(
     userArea,
     h('span', { id: 'signed-in-as' }, `${identity.displayName} · ${identity.tenantName}`),
+    h('a', { href: '/password', id: 'change-password' }, 'Password'),
     h(
       'button',
       {
@@ -102,6 +103,7 @@ async function route({ focus = false } = {}) {
     else if (parts[0] === 'invite' && parts[1]) invitePage(parts[1]);
     else if (!identity) return navigate(`/sign-in?next=${encodeURIComponent(path)}`, { replace: true, focus });
     else if (parts[0] === 'accounts' && parts[1]) return await workspacePage(parts[1], parts[2], parts.slice(3), focus);
+    else if (parts[0] === 'password') passwordPage();
     else await accountsPage();
   } catch (error) {
     page('Error', h('h1', {}, 'Something went wrong'), errorText(error instanceof ApiError ? error.message : 'The page could not be shown. Reload to try again.'));
@@ -148,6 +150,41 @@ function signInPage() {
       ),
     ),
   );
+}
+
+/** Changing one's own password: the current one, the new one twice. The server ends the other sessions. */
+function passwordPage() {
+  const current = h('input', { id: 'password-current', type: 'password', required: true, autocomplete: 'current-password' });
+  const fresh = h('input', { id: 'password-new', type: 'password', required: true, autocomplete: 'new-password', minlength: '8' });
+  const confirm = h('input', { id: 'password-confirm', type: 'password', required: true, autocomplete: 'new-password' });
+  const slot = h('div', { class: 'slot' });
+  const form = h(
+    'form',
+    {
+      class: 'form',
+      id: 'password-form',
+      onSubmit: async (event) => {
+        event.preventDefault();
+        if (fresh.value.length < 8) return replace(slot, errorText('Choose a new password of at least 8 characters.', { id: 'form-error' }));
+        if (fresh.value !== confirm.value) return replace(slot, errorText('The two new passwords differ: type the same password twice.', { id: 'form-error' }));
+        try {
+          await rpc('keyplan.Auth/ChangePassword', { currentPassword: current.value, newPassword: fresh.value });
+        } catch (error) {
+          current.value = '';
+          return replace(slot, errorText(error.message, { id: 'form-error' }));
+        }
+        for (const input of [current, fresh, confirm]) input.value = '';
+        replace(slot, h('p', { id: 'password-changed', role: 'status' }, 'Your password is changed. Anywhere else you were signed in, you are signed out.'));
+        announce('Your password is changed.');
+      },
+    },
+    field('Current password', current),
+    field('New password', fresh, 'At least 8 characters'),
+    field('Confirm the new password', confirm),
+    slot,
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', id: 'password-submit' }, 'Change password')),
+  );
+  page('Password', h('div', { class: 'narrow' }, h('h1', {}, 'Change your password'), form));
 }
 
 function invitePage(token) {

@@ -616,4 +616,40 @@ struct PortalBrowserTests {
             }
         }
     }
+
+    @Test("A customer changes their password: a wrong current one is refused in words, the new one works, other sessions end")
+    func customerChangesTheirPassword() async throws {
+        try await IdentityTestServer.with { server in
+            let world = try await Self.world(server)
+            let invitation = try await world.seller.createInvitation(
+                CreateInvitationRequest(accountID: world.account.id, email: "pia@globex.example", role: .customerEditor))
+            let elsewhere = try await server.anonymous.acceptInvitation(token: invitation.token, password: Self.password, displayName: "Pia")
+
+            try await WebDriver.with { driver in
+                try await driver.navigate(to: world.url("/password"))
+                try await driver.waitFor("#sign-in-form")
+                try await driver.fill("#sign-in-tenant", world.tenantSlug)
+                try await driver.fill("#sign-in-email", "pia@globex.example")
+                try await driver.fill("#sign-in-password", Self.password)
+                try await driver.click("#sign-in-submit")
+                try await driver.waitFor("#password-form")
+                try await Self.expectLabelledFields(driver, on: "password")
+
+                try await driver.fill("#password-current", "not my password")
+                try await driver.fill("#password-new", "a new password 9")
+                try await driver.fill("#password-confirm", "a new password 9")
+                try await driver.click("#password-submit")
+                #expect(try await driver.text(try await driver.waitFor("#form-error")).contains("the current password is not right"))
+
+                try await driver.fill("#password-current", Self.password)
+                try await driver.click("#password-submit")
+                #expect(try await driver.text(try await driver.waitFor("#password-changed")).contains("Your password is changed"))
+                // The browser's session goes on; the one signed in elsewhere has ended.
+                try await driver.click("#change-password")
+                try await driver.waitFor("#password-form")
+                #expect(await statusCode { _ = try await server.client(elsewhere.token).whoAmI() } == .unauthenticated)
+                _ = try await server.anonymous.signIn(tenantSlug: world.tenantSlug, email: "pia@globex.example", password: "a new password 9")
+            }
+        }
+    }
 }
