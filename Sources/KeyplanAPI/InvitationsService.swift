@@ -39,7 +39,8 @@ public struct CreateInvitationRequest: Codable, Hashable, Sendable, AccountScope
     /// Lifetime in seconds; the server's default (7 days) when `nil`.
     public var expiresInSeconds: Int64?
     /// `true`: hand the token to the caller, to deliver it themselves (in a meeting, over a channel of their
-    /// own), instead of mailing the invitee. A server without a mail relay always hands it over.
+    /// own), instead of mailing the invitee — for tenant admins only when the server has a mail relay. A
+    /// server without a relay always hands it over.
     public var handOver: Bool?
 
     enum CodingKeys: Int, CodingKey { case accountID = 1, email = 2, role = 3, expiresInSeconds = 4, handOver = 5 }
@@ -49,7 +50,7 @@ public struct CreateInvitationRequest: Codable, Hashable, Sendable, AccountScope
 public struct CreatedInvitation: Codable, Hashable, Sendable {
     public var invitation: Invitation
     /// The token for the caller to deliver to the invitee, shown only here — or empty when the server mailed
-    /// it (`mailID`): then only the invitee's mailbox holds it, so nobody else can accept in their name.
+    /// it (`mailID`): then only the invitee's mailbox holds it, and the seller who invited never sees it.
     public var token: String
     /// The invitation mail queued to the invitee; `nil` when the token was handed over instead (asked for,
     /// or the server has no mail relay): then deliver it yourself.

@@ -32,40 +32,61 @@ struct AuthenticationService: SecuredService {
     }
 
     /// Checks the current password as sign-in does (the same throttle: a stolen session cannot guess it
-    /// faster than a sign-in could), stores the new one, and ends the user's other sessions.
+    /// faster than a sign-in could), stores the new one, and ends the user's other sessions. As at an
+    /// invitation's acceptance, the slow hashing runs outside any transaction, holding no connection or
+    /// lock: the stored hash is read first, and the write replaces it only if it is still the same.
     private func changePassword(_ request: ChangePasswordRequest, _ call: TenantCall) async throws -> Empty {
         let caller = call.principal
         guard request.currentPassword.count <= PasswordHasher.maximumLength else { throw Self.wrongPassword }
         let newPassword = try Validate.newPassword(request.newPassword)
-        let users = UserRepository(transaction: call.transaction)
-        guard let user = try await users.find(caller.userID), let found = try await users.findByEmail(user.email, locking: true) else {
-            throw RPCError(code: .unauthenticated, message: "the user no longer exists")
+        let database = environment.database
+        let stored = try await database.inTenant(caller.tenantID, shape: .eachRoundTrip, durability: .deferred) { transaction in
+            try await transaction.query("SELECT email, password_hash FROM users WHERE id = \(caller.userID)").first.map {
+                (email: try $0.decode(String.self, column: "email"), hash: try $0.decode(String?.self, column: "password_hash"))
+            }
         }
+        guard let stored else { throw RPCError(code: .unauthenticated, message: "the user no longer exists") }
         let throttle = SignInThrottle(configuration: environment.configuration.throttle)
-        let subjects = throttle.subjects(tenant: caller.tenantID.uuidString, email: user.email, clientAddress: call.clientAddress)
-        let attempt = try await throttle.claim(subjects, on: environment.database)
-        let matches: Bool
+        let subjects = throttle.subjects(tenant: caller.tenantID.uuidString, email: stored.email, clientAddress: call.clientAddress)
+        let attempt = try await throttle.claim(subjects, on: database)
+        let newHash: String
         do {
-            if let hash = found.passwordHash {
+            let matches: Bool
+            if let hash = stored.hash {
                 matches = try await environment.hasher.verify(request.currentPassword, against: hash)
             } else {
                 try await environment.hasher.verifyNothing(request.currentPassword)
                 matches = false
             }
+            guard matches else {
+                try await throttle.recordFailure(subjects, attempt, on: database)
+                throw Self.wrongPassword
+            }
+            newHash = try await environment.hasher.hash(newPassword)
+        } catch let error as RPCError where error == Self.wrongPassword {
+            throw error
         } catch {
-            try? await throttle.recordFailure(subjects, attempt, on: environment.database)
+            // Not a wrong password (it was never judged, or it was right): the attempt must not count as a failure.
+            _ = try? await database.pipeline { batch in throttle.settle(subjects, attempt, succeeded: true).forEach { batch.append($0) } }
             throw error
         }
-        guard matches else {
-            try await throttle.recordFailure(subjects, attempt, on: environment.database)
-            throw Self.wrongPassword
+        do {
+            let changed = try await call.transaction.query(
+                "UPDATE users SET password_hash = \(newHash) WHERE id = \(caller.userID) AND password_hash IS NOT DISTINCT FROM \(stored.hash) RETURNING id"
+            ).first
+            guard changed != nil else {
+                throw RPCError(
+                    code: .aborted, message: "your password was changed meanwhile, elsewhere: sign in again and retry if you still want to")
+            }
+            call.transaction.addClosing(throttle.settle(subjects, attempt, succeeded: true))
+            try await CredentialRepository(transaction: call.transaction).revokeSessions(
+                userID: caller.userID, except: caller.credentialKind == .session ? caller.credentialID : nil)
+            environment.forgetCredentials("user:\(caller.userID)", when: call.transaction)
+            return Empty()
+        } catch {
+            _ = try? await database.pipeline { batch in throttle.settle(subjects, attempt, succeeded: true).forEach { batch.append($0) } }
+            throw error
         }
-        call.transaction.addClosing(throttle.settle(subjects, attempt, succeeded: true))
-        try await users.setPasswordHash(user.id, try await environment.hasher.hash(newPassword))
-        try await CredentialRepository(transaction: call.transaction).revokeSessions(
-            userID: user.id, except: caller.credentialKind == .session ? caller.credentialID : nil)
-        environment.forgetCredentials("user:\(user.id)", when: call.transaction)
-        return Empty()
     }
 
     private static let wrongPassword = RPCError(code: .invalidArgument, message: "the current password is not right")

@@ -95,6 +95,12 @@ struct SignInThrottle: Sendable {
         return statements
     }
 
+    /// The statement that forgets an account's failed attempts: after an admin's password reset, the
+    /// user's first sign-in must not meet the lockout their forgotten password earned.
+    func forgetFailures(tenant: UUID, email: String) -> PostgresQuery {
+        "SELECT clear_sign_in_failures(\(subjects(tenant: tenant.uuidString, email: email, clientAddress: nil).account))"
+    }
+
     /// Settles a failed attempt (its own round trip: there is nothing else to write).
     func recordFailure(_ subjects: Subjects, _ attempt: Attempt, on database: PostgresClient) async throws {
         _ = try await database.pipeline { batch in

@@ -21,7 +21,14 @@ struct InvitationService: SecuredService {
                 tenantID: caller.tenantID, accountID: request.accountID, email: email, role: request.role,
                 token: token, invitedBy: caller.userID, lifetime: lifetime)
             // Mailed, the token goes to the invitee's mailbox only: a seller who saw it could accept in the
-            // customer's name. Handed over (asked for, or no relay), the caller delivers it.
+            // customer's name. Handed over (asked for, or no relay), the caller delivers it; with a relay,
+            // only an admin may ask for that.
+            if environment.mail != nil, request.handOver == true, caller.tenantRole != .admin {
+                throw RPCError(
+                    code: .permissionDenied,
+                    message:
+                        "only an admin may take an invitation's token instead of having it mailed: leave out the hand-over, and the server mails it")
+            }
             if let mail = environment.mail, request.handOver != true {
                 let mailID = try await Self.queueMail(of: invitation, token: token, by: caller, on: call.transaction, mail)
                 return CreatedInvitation(invitation: invitation, token: "", mailID: mailID)

@@ -18,8 +18,8 @@ struct InvitationsCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Invite a customer contact: the server mails them the link (with a relay), or prints the token once for you to deliver.",
             discussion: """
-                With a mail relay, the token goes to the invitee's mailbox only. --hand-over prints it instead (and
-                mails nothing), for delivering it yourself; without a relay it is always printed.
+                With a mail relay, the token goes to the invitee's mailbox only. --hand-over (admins) prints it
+                instead and mails nothing, for delivering it yourself; without a relay it is always printed.
 
                 Examples:
                   keyplan invitations create --account Globex --email dana@globex.example --role customer_editor
@@ -29,7 +29,7 @@ struct InvitationsCommand: AsyncParsableCommand {
         @Option(help: "The contact's email.") var email: String
         @Option(help: "customer_editor or customer_viewer.") var role: CustomerRole
         @Option(help: "Lifetime in seconds. Default: 7 days.") var expiresIn: Int64?
-        @Flag(help: "Print the token for you to deliver instead of mailing the invitee.") var handOver = false
+        @Flag(help: "Print the token for you to deliver instead of mailing the invitee (admins, when the server mails).") var handOver = false
         @OptionGroup var options: GlobalOptions
 
         func run() async throws {

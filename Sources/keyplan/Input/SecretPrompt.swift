@@ -14,6 +14,9 @@ enum SecretPrompt {
     nonisolated(unsafe) private static var saved = termios()
     nonisolated(unsafe) private static var echoIsOff = false
 
+    /// Whether secrets are typed at a terminal (rather than read from a pipe or file).
+    static var isTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+
     /// One secret; `what` names it in the prompt and in errors ("password").
     static func read(_ what: String) async throws -> String {
         try await NIOThreadPool.singleton.runIfActive {

@@ -45,10 +45,11 @@ struct BalancerTests {
 
             // A watcher resumes after the last change it saw whenever its stream ends (`watchResuming`, as `keyplan watch`).
             let watcher = clients[4]
-            let seen = NIOLockedValueBox([Int64: String]())
+            // Every delivery, in order: a change delivered twice (a resumption replaying it) would show twice here.
+            let seen = NIOLockedValueBox([(id: Int64, summary: String)]())
             let watching = Task {
                 try await watcher.watchResuming(accountID: account, after: 0, maximumResumptions: .max) { change in
-                    seen.withLockedValue { $0[change.id] = change.summary }
+                    seen.withLockedValue { $0.append((change.id, change.summary)) }
                     return true
                 }
             }
@@ -98,9 +99,11 @@ struct BalancerTests {
                 try await Task.sleep(for: .milliseconds(100))
             }
             watching.cancel()
-            let summaries = seen.withLockedValue { Array($0.values) }
+            let summaries = seen.withLockedValue { $0.map(\.summary) }
             #expect(Set(summaries) == Set(stored.map { "Goal “\($0)” created" }), "the watcher missed or invented changes")
             #expect(summaries.count == stored.count, "the watcher saw a change twice")
+            let ids = seen.withLockedValue { $0.map(\.id) }
+            #expect(zip(ids, ids.dropFirst()).allSatisfy { $0 < $1 }, "the watcher saw changes out of order")
             for rpc in rpcs { await rpc.close() }
         }
     }

@@ -72,6 +72,27 @@ struct PasswordTests {
             #expect(chosen.generatedPassword == nil)
             _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "chosen password 3")
 
+            // A lockout earned with the forgotten password does not outlive the reset.
+            for attempt in 0..<6 {
+                _ = await statusCode {
+                    _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "forgotten \(attempt)")
+                }
+            }
+            #expect(
+                await statusCode {
+                    _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "chosen password 3")
+                } == .resourceExhausted)
+            let afterLockout = try #require(try await adminClient.resetPassword(userID: sam.id).generatedPassword)
+            _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: afterLockout)
+
+            // Not one's own (that takes the current password), not a customer's (theirs alone).
+            #expect(await rpcError { _ = try await adminClient.resetPassword(userID: admin.identity.userID) }?.code == .failedPrecondition)
+            let account = try await adminClient.createAccount(CreateAccountRequest(name: "Globex"))
+            let invitation = try await adminClient.createInvitation(
+                CreateInvitationRequest(accountID: account.id, email: "pat@globex.example", role: .customerViewer))
+            let customer = try await server.anonymous.acceptInvitation(token: invitation.token, password: "pat-password", displayName: "Pat")
+            #expect(await rpcError { _ = try await adminClient.resetPassword(userID: customer.identity.userID) }?.code == .failedPrecondition)
+
             _ = try await adminClient.disableUser(sam.id)
             #expect(await rpcError { _ = try await adminClient.resetPassword(userID: sam.id) }?.code == .failedPrecondition)
             #expect(await rpcError { _ = try await adminClient.resetPassword(userID: UUID()) }?.code == .notFound)

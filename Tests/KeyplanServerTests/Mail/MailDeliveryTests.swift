@@ -124,6 +124,23 @@ struct MailDeliveryTests {
                 #expect(try await seller.mail().deliveries.count == 1)
                 let grant = try await server.anonymous.acceptInvitation(token: handedOver.token, password: "pat-password", displayName: "Pat")
                 #expect(grant.identity.email == "pat@buyer.example")
+
+                // A seller of the account team may invite, but not take the token of a mailed invitation.
+                let sam = try await seller.createUser(
+                    CreateUserRequest(email: "sam@acme.example", displayName: "Sam", role: .seller, password: "sam-password")
+                ).user
+                try await seller.addTeamMember(AddTeamMemberRequest(accountID: account.id, userID: sam.id, role: .owner))
+                let samClient = server.client(
+                    try await server.anonymous.signIn(tenantSlug: "acme", email: "sam@acme.example", password: "sam-password").token)
+                let refused = await rpcError {
+                    _ = try await samClient.createInvitation(
+                        CreateInvitationRequest(accountID: account.id, email: "kim@buyer.example", role: .customerViewer, handOver: true))
+                }
+                #expect(refused?.code == .permissionDenied, "\(String(describing: refused))")
+                #expect(
+                    try await samClient.createInvitation(
+                        CreateInvitationRequest(accountID: account.id, email: "kim@buyer.example", role: .customerViewer)
+                    ).token.isEmpty)
             }
         }
     }

@@ -42,6 +42,8 @@ extension KeyplanClient {
     /// them in a row the status is rethrown. `resumed` hears of each status resumed after. The stream has no
     /// deadline, whatever the client's `timeout`. Returns when `receive` returns `false` or a stream ends without
     /// an error; other statuses (NOT_FOUND once access is lost, UNAUTHENTICATED…) and cancellation are thrown.
+    /// With `after` nil ("from now on"), a stream that ends before its first change resumes from now on again:
+    /// what changed in between is not replayed. Pass `0` or a change id to miss nothing.
     public func watchResuming(
         accountID: UUID, after: Int64? = nil, maximumResumptions: Int = 30,
         resumed: (_ status: RPCError, _ after: Int64?) -> Void = { _, _ in },
