@@ -9,8 +9,9 @@ public enum UsersService {
     public static let list = RPCMethod<Empty, UserList>.read(name, "List")
     /// Disables a user and revokes all their credentials.
     public static let disable = RPCMethod<UserRef, User>.unary(name, "Disable")
-    /// Sets a new password for a user who lost theirs (generated unless given, and then returned once) and
-    /// ends their sessions; their API keys stay.
+    /// Sets a new password for a seller user who lost theirs (generated unless given, and then returned once),
+    /// ends their sessions and lifts a sign-in lockout; their API keys stay. Not for one's own password
+    /// (`Auth/ChangePassword` takes the current one) nor a customer's (theirs alone).
     public static let resetPassword = RPCMethod<ResetPasswordRequest, CreatedUser>.unary(name, "ResetPassword")
 }
 

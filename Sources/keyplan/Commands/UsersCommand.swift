@@ -79,7 +79,7 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct ResetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "reset-password", abstract: "Give a user who lost their password a new one; their sessions end.",
+            commandName: "reset-password", abstract: "Give a seller who lost their password a new one; their sessions end.",
             discussion: """
                 The new password is generated and shown once, unless you choose it with --password-stdin. The
                 user's API keys stay.
