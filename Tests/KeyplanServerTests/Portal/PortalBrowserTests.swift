@@ -100,6 +100,16 @@ struct PortalBrowserTests {
         #expect(unlabelled == .array([]), "controls without a label on \(page): \(unlabelled)", sourceLocation: sourceLocation)
     }
 
+    /// Opens `path`, which asks for a sign-in first, and signs in there as `email` (with the shared password).
+    static func open(_ path: String, signingInAs email: String, in world: World, _ driver: WebDriver) async throws {
+        try await driver.navigate(to: world.url(path))
+        try await driver.waitFor("#sign-in-form")
+        try await driver.fill("#sign-in-tenant", world.tenantSlug)
+        try await driver.fill("#sign-in-email", email)
+        try await driver.fill("#sign-in-password", password)
+        try await driver.click("#sign-in-submit")
+    }
+
     static func screenshot(_ driver: WebDriver, _ name: String) async throws {
         try await driver.screenshot(to: packageDirectory.appendingPathComponent("Docs/screenshots/portal-\(name).png"))
     }
@@ -461,12 +471,7 @@ struct PortalBrowserTests {
                 CreateWhitespaceCellRequest(accountID: accountID, businessUnit: "INTERNAL-UNIT Finance", solutionID: solution.id, idea: "not shared"))
 
             try await WebDriver.with { driver in
-                try await driver.navigate(to: world.url("/accounts/\(accountID.uuidString)/reviews"))
-                try await driver.waitFor("#sign-in-form")
-                try await driver.fill("#sign-in-tenant", world.tenantSlug)
-                try await driver.fill("#sign-in-email", "bea@globex.example")
-                try await driver.fill("#sign-in-password", Self.password)
-                try await driver.click("#sign-in-submit")
+                try await Self.open("/accounts/\(accountID.uuidString)/reviews", signingInAs: "bea@globex.example", in: world, driver)
 
                 // The planned review's agenda: the customer adds an item of their own.
                 let plannedCard = "[data-testid=review][data-review-id=\"\(planned.id.uuidString)\" i]"
@@ -626,12 +631,7 @@ struct PortalBrowserTests {
             let elsewhere = try await server.anonymous.acceptInvitation(token: invitation.token, password: Self.password, displayName: "Pia")
 
             try await WebDriver.with { driver in
-                try await driver.navigate(to: world.url("/password"))
-                try await driver.waitFor("#sign-in-form")
-                try await driver.fill("#sign-in-tenant", world.tenantSlug)
-                try await driver.fill("#sign-in-email", "pia@globex.example")
-                try await driver.fill("#sign-in-password", Self.password)
-                try await driver.click("#sign-in-submit")
+                try await Self.open("/password", signingInAs: "pia@globex.example", in: world, driver)
                 try await driver.waitFor("#password-form")
                 try await Self.expectLabelledFields(driver, on: "password")
 
