@@ -95,6 +95,8 @@ SELECT create_distributed_table('idempotency_keys', 'tenant_id', colocate_with =
     WHERE pg_temp.is_local('idempotency_keys');
 SELECT create_distributed_table('notification_settings', 'tenant_id', colocate_with => 'users')
     WHERE pg_temp.is_local('notification_settings');
+SELECT create_distributed_table('password_resets', 'tenant_id', colocate_with => 'users')
+    WHERE pg_temp.is_local('password_resets');
 SELECT create_distributed_table('scorecard_templates', 'tenant_id', colocate_with => 'users')
     WHERE pg_temp.is_local('scorecard_templates');
 SELECT create_distributed_table('solutions', 'tenant_id', colocate_with => 'users')

@@ -14,6 +14,20 @@ public enum AuthService {
     /// Changes the caller's own password, given the current one (wrong ones count towards the sign-in
     /// throttle), and ends the user's other sessions.
     public static let changePassword = RPCMethod<ChangePasswordRequest, Empty>.unary(name, "ChangePassword")
+    /// Public: sets a new password with the token of a mailed password-reset link (`Users/ResetPassword` of a
+    /// customer), once, within the hour; the user's sessions end.
+    public static let resetPassword = RPCMethod<PasswordResetRequest, Empty>.unary(name, "ResetPassword")
+}
+
+@WireMessage
+public struct PasswordResetRequest: Codable, Hashable, Sendable, CarriesSecret {
+    /// The token of the link, `kpr_…`.
+    public var token: String
+    public var newPassword: String
+
+    public var withoutSecret: Self { PasswordResetRequest(token: "", newPassword: "") }
+
+    enum CodingKeys: Int, CodingKey { case token = 1, newPassword = 2 }
 }
 
 @WireMessage
@@ -79,6 +93,10 @@ extension KeyplanClient {
 
     public func whoAmI() async throws -> Identity {
         try await call(AuthService.whoAmI, Empty())
+    }
+
+    public func resetPassword(token: String, newPassword: String) async throws {
+        _ = try await call(AuthService.resetPassword, PasswordResetRequest(token: token, newPassword: newPassword))
     }
 
     public func changePassword(current: String, new: String) async throws {

@@ -18,6 +18,8 @@ public enum MailKind: String, Codable, Hashable, Sendable, CaseIterable {
     case invitation
     case notification
     case digest
+    /// A customer's password-reset link, asked for by an admin.
+    case passwordReset = "password_reset"
 }
 
 /// Where a mail is on its way out.

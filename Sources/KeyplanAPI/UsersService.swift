@@ -10,8 +10,10 @@ public enum UsersService {
     /// Disables a user and revokes all their credentials.
     public static let disable = RPCMethod<UserRef, User>.unary(name, "Disable")
     /// Sets a new password for a seller user who lost theirs (generated unless given, and then returned once),
-    /// ends their sessions and lifts a sign-in lockout; their API keys stay. Not for one's own password
-    /// (`Auth/ChangePassword` takes the current one) nor a customer's (theirs alone).
+    /// ends their sessions and lifts a sign-in lockout; their API keys stay. A customer's sign-in is theirs
+    /// alone: for a customer, the server mails them a link, valid an hour, to choose a new password on the
+    /// portal (`Auth/ResetPassword`; needs a mail relay, and no password in the request). Not for one's own
+    /// password: `Auth/ChangePassword` takes the current one.
     public static let resetPassword = RPCMethod<ResetPasswordRequest, CreatedUser>.unary(name, "ResetPassword")
 }
 
@@ -55,10 +57,13 @@ public struct CreateUserRequest: Codable, Hashable, Sendable {
 @WireMessage
 public struct CreatedUser: Codable, Hashable, Sendable {
     public var user: User
-    /// The generated password, shown only here; `nil` when the request gave one.
+    /// The generated password, shown only here; `nil` when the request gave one, or for a customer.
     public var generatedPassword: String?
+    /// A customer's reset: the mail that brings them a link to choose their new password
+    /// (`Auth/ResetPassword`); `nil` for a seller.
+    public var mailID: UUID?
 
-    enum CodingKeys: Int, CodingKey { case user = 1, generatedPassword = 2 }
+    enum CodingKeys: Int, CodingKey { case user = 1, generatedPassword = 2, mailID = 3 }
 }
 
 @WireMessage

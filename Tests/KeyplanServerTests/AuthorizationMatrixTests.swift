@@ -21,6 +21,9 @@ struct AuthorizationMatrixTests {
         },
         AuthService.signOut.descriptor: { _, client, _ in try await client.signOut() },
         AuthService.whoAmI.descriptor: { _, client, _ in _ = try await client.whoAmI() },
+        AuthService.resetPassword.descriptor: { world, client, _ in
+            try await client.resetPassword(token: try await world.freshPasswordReset(), newPassword: TwoTenantWorld.password)
+        },
         // To the same password: the sign-in scenarios that follow still know it.
         AuthService.changePassword.descriptor: { _, client, caller in
             let password = caller == .admin ? "admin-password" : TwoTenantWorld.password

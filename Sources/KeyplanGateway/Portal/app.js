@@ -101,6 +101,7 @@ async function route({ focus = false } = {}) {
   try {
     if (parts[0] === 'sign-in') signInPage();
     else if (parts[0] === 'invite' && parts[1]) invitePage(parts[1]);
+    else if (parts[0] === 'reset-password' && parts[1]) resetPasswordPage(parts[1]);
     else if (!identity) return navigate(`/sign-in?next=${encodeURIComponent(path)}`, { replace: true, focus });
     else if (parts[0] === 'accounts' && parts[1]) return await workspacePage(parts[1], parts[2], parts.slice(3), focus);
     else if (parts[0] === 'password') passwordPage();
@@ -185,6 +186,42 @@ function passwordPage() {
     h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', id: 'password-submit' }, 'Change password')),
   );
   page('Password', h('div', { class: 'narrow' }, h('h1', {}, 'Change your password'), form));
+}
+
+/** A mailed reset link: the new password twice, then sign in with it. Works without a session. */
+function resetPasswordPage(token) {
+  const fresh = h('input', { id: 'reset-password-new', type: 'password', required: true, autocomplete: 'new-password', minlength: '8' });
+  const confirm = h('input', { id: 'reset-password-confirm', type: 'password', required: true, autocomplete: 'new-password' });
+  const slot = h('div', { class: 'slot' });
+  const form = h(
+    'form',
+    {
+      class: 'form',
+      id: 'reset-password-form',
+      onSubmit: async (event) => {
+        event.preventDefault();
+        if (fresh.value.length < 8) return replace(slot, errorText('Choose a password of at least 8 characters.', { id: 'form-error' }));
+        if (fresh.value !== confirm.value) return replace(slot, errorText('The two passwords differ: type the same password twice.', { id: 'form-error' }));
+        try {
+          await rpc('keyplan.Auth/ResetPassword', { token, newPassword: fresh.value });
+        } catch (error) {
+          return replace(slot, errorText(error.message, { id: 'form-error' }));
+        }
+        replace(
+          main.querySelector('.narrow'),
+          h('h1', {}, 'Your new password is set'),
+          h('p', { id: 'reset-password-done', role: 'status' }, 'Sign in with it. Anywhere you were signed in before, you are signed out.'),
+          h('p', {}, h('a', { href: '/sign-in', id: 'reset-password-sign-in' }, 'Sign in')),
+        );
+        announce('Your new password is set.');
+      },
+    },
+    field('New password', fresh, 'At least 8 characters'),
+    field('Confirm the new password', confirm),
+    slot,
+    h('div', { class: 'buttons' }, h('button', { type: 'submit', class: 'primary', id: 'reset-password-submit' }, 'Set the password')),
+  );
+  page('Choose a new password', h('div', { class: 'narrow' }, h('h1', {}, 'Choose a new password'), form));
 }
 
 function invitePage(token) {

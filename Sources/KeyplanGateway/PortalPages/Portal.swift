@@ -55,7 +55,7 @@ struct Portal: Sendable {
     }
 
     func register(on router: Router<GatewayRequestContext>) {
-        for path: RouterPath in ["/", "sign-in", "password", "invite/:token", "accounts/**"] {
+        for path: RouterPath in ["/", "sign-in", "password", "reset-password/:token", "invite/:token", "accounts/**"] {
             router.get(path) { _, _ in page(Self.shellName, cache: "no-cache") }
         }
         router.get("assets/:name") { _, context in

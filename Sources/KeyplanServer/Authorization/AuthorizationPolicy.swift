@@ -88,6 +88,7 @@ public struct AuthorizationPolicy: Sendable {
         .init(AuthService.signOut, .authenticated, to: "sign out"),
         .init(AuthService.whoAmI, .authenticated, to: "see who you are"),
         .init(AuthService.changePassword, .authenticated, to: "change your own password"),
+        .init(AuthService.resetPassword, .anonymous, to: "choose a new password with a mailed link"),
 
         .init(UsersService.create, .tenantRoles([.admin]), to: "create users"),
         .init(UsersService.list, .tenantRoles([.admin]), to: "list users"),

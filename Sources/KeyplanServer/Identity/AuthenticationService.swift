@@ -29,6 +29,36 @@ struct AuthenticationService: SecuredService {
             return identity
         }
         routes.tenant(AuthService.changePassword) { request, call in try await changePassword(request, call) }
+        routes.anonymous(AuthService.resetPassword) { request, call in try await resetPassword(request, call) }
+    }
+
+    private static let unusableReset = RPCError(
+        code: .notFound, message: "this password link does not work any more (used, expired or unknown): ask the account team for a new one")
+
+    /// A customer's mailed reset link, used: the new password set (hashed before the write), the link spent,
+    /// the user's sessions ended and a sign-in lockout lifted.
+    private func resetPassword(_ request: PasswordResetRequest, _ call: AnonymousCall) async throws -> Empty {
+        let newPassword = try Validate.newPassword(request.newPassword)
+        let database = environment.database
+        guard request.token.utf8.count <= 200,
+            let (tenantID, resetID) = try await PasswordResetRepository.resolve(
+                tokenHash: SecretToken.hash(of: request.token), on: database)
+        else { throw Self.unusableReset }
+        let hash = try await environment.hasher.hash(newPassword)
+        CallAudit.record { $0.tenantID = tenantID }
+        return try await call.write(in: tenantID, on: database) { transaction in
+            guard let userID = try await PasswordResetRepository(transaction: transaction).use(resetID) else { throw Self.unusableReset }
+            let users = UserRepository(transaction: transaction)
+            guard let user = try await users.find(userID), !user.disabled else { throw Self.unusableReset }
+            CallAudit.record { $0.userID = userID }
+            try await users.setPasswordHash(userID, hash)
+            try await CredentialRepository(transaction: transaction).revokeSessions(userID: userID, except: nil)
+            transaction.addClosing([
+                SignInThrottle(configuration: environment.configuration.throttle).forgetFailures(tenant: tenantID, email: user.email)
+            ])
+            environment.forgetCredentials("user:\(userID)", when: transaction)
+            return Empty()
+        }
     }
 
     /// Checks the current password as sign-in does (the same throttle: a stolen session cannot guess it

@@ -13,6 +13,8 @@ public struct SecretToken: Sendable, Hashable {
         case invitation = "kpi"
         /// A notification mail's one-click unsubscribe link.
         case unsubscribe = "kpu"
+        /// A mailed password-reset link's token (a customer's, `Schema/0025_password_resets.sql`).
+        case passwordReset = "kpr"
     }
 
     public let kind: Kind

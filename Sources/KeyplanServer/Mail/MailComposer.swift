@@ -64,6 +64,24 @@ struct MailComposer {
             html: Self.page(html))
     }
 
+    // MARK: Password reset
+
+    /// A customer's link to choose a new password, asked for by an admin (who never sees it).
+    func passwordReset(name: String, requestedBy: String, link: String) -> ComposedMail {
+        let intro = "\(requestedBy) of \(tenantName) asked Keyplan to let you choose a new password for your shared account plans."
+        let closing = "The link works once, within the hour. If you did not ask for a new password, ignore this mail: yours stays as it is."
+        let text = "Hello \(name),\n\n\(intro)\n\nChoose it here:\n\(link)\n\n\(closing)\n"
+        let html = """
+            <p>Hello \(Self.escape(name)),</p>
+            <p>\(Self.escape(intro))</p>
+            <p><a href="\(Self.escape(link))" style="\(Self.buttonStyle)">Choose a new password</a></p>
+            <p style="color:#555">Or open this address: \(Self.escape(link))</p>
+            <p style="color:#555">\(Self.escape(closing))</p>
+
+            """
+        return ComposedMail(subject: "Choose a new password for \(tenantName) on Keyplan", text: text, html: Self.page(html))
+    }
+
     // MARK: Notifications
 
     /// One notification as it is mailed.

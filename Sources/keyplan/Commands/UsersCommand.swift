@@ -79,10 +79,11 @@ struct UsersCommand: AsyncParsableCommand {
 
     struct ResetPassword: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "reset-password", abstract: "Give a seller who lost their password a new one; their sessions end.",
+            commandName: "reset-password", abstract: "Give a seller who lost their password a new one, or mail a customer a link.",
             discussion: """
-                The new password is generated and shown once, unless you choose it with --password-stdin. The
-                user's API keys stay.
+                A seller's new password is generated and shown once, unless you choose it with --password-stdin;
+                their sessions end, their API keys stay. A customer chooses their own: the server mails them a link,
+                valid an hour, to the portal's password page (this needs a mail relay and a portal address).
 
                 Examples:
                   keyplan users reset-password ana@acme.example
@@ -99,7 +100,11 @@ struct UsersCommand: AsyncParsableCommand {
                 try await client.resetPassword(userID: UsersCommand.user(self.user, client: client).id, password: password)
             }
             try options.print(reset) {
-                UsersCommand.line(reset.user)
+                if reset.mailID != nil {
+                    return UsersCommand.line(reset.user)
+                        + "\na customer chooses their own password: a link to do so, valid an hour, was mailed to \(reset.user.email)"
+                }
+                return UsersCommand.line(reset.user)
                     + (reset.generatedPassword.map {
                         $0.isEmpty ? "\n\(Self.lostSecret): reset it again" : "\npassword \($0) (shown only now)"
                     } ?? "\npassword set")

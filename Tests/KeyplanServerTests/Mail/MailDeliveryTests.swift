@@ -103,6 +103,51 @@ struct MailDeliveryTests {
         }
     }
 
+    /// An admin resets a customer's password: the customer is mailed a link, chooses the new password on the
+    /// portal's page, and their sessions end; the link works once; the admin never sees a password.
+    @Test func aCustomersPasswordIsResetThroughAMailedLink() async throws {
+        try await SMTPSink.run { sink in
+            let mail = try await Self.outgoingMail(to: sink)
+            try await IdentityTestServer.with(mail: mail) { server in
+                let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+                let seller = server.client(admin.token)
+                let account = try await seller.createAccount(CreateAccountRequest(name: "Initech"))
+                let invitation = try await seller.createInvitation(
+                    CreateInvitationRequest(accountID: account.id, email: "pat@buyer.example", role: .customerEditor, handOver: true))
+                let pat = try await server.anonymous.acceptInvitation(token: invitation.token, password: "pat-password", displayName: "Pat")
+
+                let chosen = await rpcError { _ = try await seller.resetPassword(userID: pat.identity.userID, password: "admin's choice 1") }
+                #expect(chosen?.code == .invalidArgument)
+                let reset = try await seller.resetPassword(userID: pat.identity.userID)
+                #expect(reset.generatedPassword == nil && reset.mailID != nil)
+                let message = try #require(try await Self.messages(sink, count: 1).first)
+                #expect(message.recipients == ["pat@buyer.example"] && message.header("Subject") == "Choose a new password for Acme on Keyplan")
+                let link = try #require(Self.text(message).firstMatch(of: /https:\/\/plans\.acme\.test\/reset-password\/(kpr_[A-Za-z0-9_-]+)/))
+                let token = String(link.1)
+                #expect(try await server.client(pat.token).whoAmI().userID == pat.identity.userID, "nothing changes until the link is used")
+
+                // The portal's page sets it.
+                try await WebDriver.with { driver in
+                    try await driver.navigate(to: "http://127.0.0.1:\(server.httpPort)/reset-password/\(token)")
+                    try await driver.waitFor("#reset-password-form")
+                    try await driver.fill("#reset-password-new", "pat's new password")
+                    try await driver.fill("#reset-password-confirm", "pat's new password")
+                    try await driver.click("#reset-password-submit")
+                    try await driver.waitFor("#reset-password-done")
+                }
+                #expect(await statusCode { _ = try await server.client(pat.token).whoAmI() } == .unauthenticated)
+                #expect(
+                    await statusCode {
+                        _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "pat@buyer.example", password: "pat-password")
+                    } == .unauthenticated)
+                _ = try await server.anonymous.signIn(tenantSlug: "acme", email: "pat@buyer.example", password: "pat's new password")
+                let again = await rpcError { try await server.anonymous.resetPassword(token: token, newPassword: "yet another one 7") }
+                #expect(again?.code == .notFound && again?.message.contains("ask the account team for a new one") == true)
+                #expect(try await seller.mail().deliveries.first?.kind == .passwordReset)
+            }
+        }
+    }
+
     /// Asked to hand the token over, a server with a relay returns it and mails nothing.
     @Test func aHandedOverInvitationIsNotMailed() async throws {
         try await SMTPSink.run { sink in

@@ -61,7 +61,8 @@ struct TwoTenantWorld {
             (MatrixCaller.customerEditor, "editor@buyer.example", CustomerRole.customerEditor),
             (.customerViewer, "viewer@buyer.example", .customerViewer),
         ] {
-            let invitation = try await owner.createInvitation(
+            // By the admin: with a mail relay, only an admin may take an invitation's token by hand.
+            let invitation = try await admin.createInvitation(
                 CreateInvitationRequest(accountID: accountA.id, email: email, role: role, handOver: true))
             let grant = try await server.anonymous.acceptInvitation(token: invitation.token, password: password, displayName: caller.rawValue)
             users[caller] = (acme, grant.identity.userID)
@@ -113,6 +114,19 @@ struct TwoTenantWorld {
                 role: .customerViewer, token: token, invitedBy: inviter, lifetime: .seconds(600))
         }
         return (invitation.id, token.text)
+    }
+
+    /// A new mailed password-reset link's token for a new acme customer (as if an admin had asked for it).
+    func freshPasswordReset() async throws -> String {
+        let token = SecretToken.generate(.passwordReset)
+        let admin = try #require(users[.admin]).user
+        try await server.inTenant(acme) {
+            let customer = try await UserRepository(transaction: $0).insert(
+                tenantID: acme, email: "\(UUID().uuidString.lowercased())@buyer.example", displayName: "Temp", kind: .customer, role: nil,
+                passwordHash: nil)
+            _ = try await PasswordResetRepository(transaction: $0).insert(userID: customer.id, token: token, requestedBy: admin)
+        }
+        return token.text
     }
 
     /// A new acme seller user (to disable).
