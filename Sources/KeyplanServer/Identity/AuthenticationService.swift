@@ -111,6 +111,7 @@ struct AuthenticationService: SecuredService {
             call.transaction.addClosing(throttle.settle(subjects, attempt, succeeded: true))
             try await CredentialRepository(transaction: call.transaction).revokeSessions(
                 userID: caller.userID, except: caller.credentialKind == .session ? caller.credentialID : nil)
+            try await PasswordResetRepository(transaction: call.transaction).spendAll(of: caller.userID)
             environment.forgetCredentials("user:\(caller.userID)", when: call.transaction)
             return Empty()
         } catch {

@@ -69,7 +69,7 @@ struct MailComposer {
     /// A customer's link to choose a new password, asked for by an admin (who never sees it).
     func passwordReset(name: String, requestedBy: String, link: String) -> ComposedMail {
         let intro = "\(requestedBy) of \(tenantName) asked Keyplan to let you choose a new password for your shared account plans."
-        let closing = "The link works once, within the hour. If you did not ask for a new password, ignore this mail: yours stays as it is."
+        let closing = "The link works once, within the hour. If you did not expect this mail, ignore it: your password stays as it is."
         let text = "Hello \(name),\n\n\(intro)\n\nChoose it here:\n\(link)\n\n\(closing)\n"
         let html = """
             <p>Hello \(Self.escape(name)),</p>

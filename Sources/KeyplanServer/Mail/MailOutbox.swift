@@ -121,6 +121,11 @@ struct MailOutbox {
         guard let current = try await delivery(id, locking: true) else {
             throw RPCError(code: .notFound, message: "no mail \(id)")
         }
+        guard current.kind != .passwordReset else {
+            throw RPCError(
+                code: .failedPrecondition,
+                message: "a password link works within the hour only: reset the password again for a new mail (keyplan users reset-password)")
+        }
         guard current.state == .failed else {
             throw RPCError(
                 code: .failedPrecondition,

@@ -109,7 +109,7 @@ struct MailDeliveryTests {
         try await SMTPSink.run { sink in
             let mail = try await Self.outgoingMail(to: sink)
             try await IdentityTestServer.with(mail: mail) { server in
-                let (_, admin) = try await server.bootstrapTenant(slug: "acme")
+                let (tenant, admin) = try await server.bootstrapTenant(slug: "acme")
                 let seller = server.client(admin.token)
                 let account = try await seller.createAccount(CreateAccountRequest(name: "Initech"))
                 let invitation = try await seller.createInvitation(
@@ -144,6 +144,33 @@ struct MailDeliveryTests {
                 let again = await rpcError { try await server.anonymous.resetPassword(token: token, newPassword: "yet another one 7") }
                 #expect(again?.code == .notFound && again?.message.contains("ask the account team for a new one") == true)
                 #expect(try await seller.mail().deliveries.first?.kind == .passwordReset)
+
+                // A newer link spends the older; an expired one does not work; sent mail keeps no body (no token).
+                _ = try await seller.resetPassword(userID: pat.identity.userID)
+                _ = try await seller.resetPassword(userID: pat.identity.userID)
+                let links = try await Self.messages(sink, count: 3).dropFirst().map { message in
+                    String(try #require(Self.text(message).firstMatch(of: /reset-password\/(kpr_[A-Za-z0-9_-]+)/)).1)
+                }
+                #expect(links.count == 2)
+                #expect(
+                    await statusCode { try await server.anonymous.resetPassword(token: links[0], newPassword: "from the older one") } == .notFound)
+                try await server.inTenant(tenant) { _ = try await $0.query("UPDATE password_resets SET expires_at = now() - interval '1 second'") }
+                #expect(
+                    await statusCode { try await server.anonymous.resetPassword(token: links[1], newPassword: "from the expired one") } == .notFound)
+                _ = try await Self.eventually { try await seller.mail().deliveries.allSatisfy { $0.state == .sent } }
+                let bodies = try await server.inTenant(tenant) {
+                    try await $0.query("SELECT count(*) AS n FROM mail_outbox WHERE body_text IS NOT NULL OR body_html IS NOT NULL")[0].decode(
+                        Int.self, column: "n")
+                }
+                #expect(bodies == 0)
+                // A password changed otherwise also spends a live link.
+                _ = try await seller.resetPassword(userID: pat.identity.userID)
+                let last = String(
+                    try #require(Self.text(try await Self.messages(sink, count: 4)[3]).firstMatch(of: /reset-password\/(kpr_[A-Za-z0-9_-]+)/)).1)
+                let patNow = server.client(
+                    try await server.anonymous.signIn(tenantSlug: "acme", email: "pat@buyer.example", password: "pat's new password").token)
+                try await patNow.changePassword(current: "pat's new password", new: "changed by pat 1")
+                #expect(await statusCode { try await server.anonymous.resetPassword(token: last, newPassword: "from a stale mail") } == .notFound)
             }
         }
     }
