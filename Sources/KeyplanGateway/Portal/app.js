@@ -153,6 +153,13 @@ function signInPage() {
   );
 }
 
+/** What is wrong with a new password typed twice, in words; null when nothing (the server checks it again). */
+function newPasswordProblem(password, confirmation) {
+  if (password.length < 8) return 'Choose a password of at least 8 characters.';
+  if (password !== confirmation) return 'The two passwords differ: type the same password twice.';
+  return null;
+}
+
 /** Changing one's own password: the current one, the new one twice. The server ends the other sessions. */
 function passwordPage() {
   const current = h('input', { id: 'password-current', type: 'password', required: true, autocomplete: 'current-password' });
@@ -166,8 +173,8 @@ function passwordPage() {
       id: 'password-form',
       onSubmit: async (event) => {
         event.preventDefault();
-        if (fresh.value.length < 8) return replace(slot, errorText('Choose a new password of at least 8 characters.', { id: 'form-error' }));
-        if (fresh.value !== confirm.value) return replace(slot, errorText('The two new passwords differ: type the same password twice.', { id: 'form-error' }));
+        const problem = newPasswordProblem(fresh.value, confirm.value);
+        if (problem) return replace(slot, errorText(problem, { id: 'form-error' }));
         try {
           await rpc('keyplan.Auth/ChangePassword', { currentPassword: current.value, newPassword: fresh.value });
         } catch (error) {
@@ -200,8 +207,8 @@ function resetPasswordPage(token) {
       id: 'reset-password-form',
       onSubmit: async (event) => {
         event.preventDefault();
-        if (fresh.value.length < 8) return replace(slot, errorText('Choose a password of at least 8 characters.', { id: 'form-error' }));
-        if (fresh.value !== confirm.value) return replace(slot, errorText('The two passwords differ: type the same password twice.', { id: 'form-error' }));
+        const problem = newPasswordProblem(fresh.value, confirm.value);
+        if (problem) return replace(slot, errorText(problem, { id: 'form-error' }));
         try {
           await rpc('keyplan.Auth/ResetPassword', { token, newPassword: fresh.value });
         } catch (error) {
@@ -267,8 +274,8 @@ function invitePage(token) {
             let password;
             let displayName = '';
             if (mode() === 'new') {
-              if (newPassword.value.length < 8) return replace(slot, errorText('Choose a password of at least 8 characters.', { id: 'form-error' }));
-              if (newPassword.value !== confirm.value) return replace(slot, errorText('The two passwords differ: type the same password twice.', { id: 'form-error' }));
+              const problem = newPasswordProblem(newPassword.value, confirm.value);
+              if (problem) return replace(slot, errorText(problem, { id: 'form-error' }));
               if (!name.value.trim()) return replace(slot, errorText('Tell us your name.', { id: 'form-error' }));
               password = newPassword.value;
               displayName = name.value.trim();
