@@ -22,11 +22,29 @@ struct FailoverTests {
 
         static let script = packageDirectory.appendingPathComponent("scripts/ha-formation").path
 
+        /// Starts a formation; once more on other ports if the first start fails (a port taken meanwhile: the
+        /// monitor's postgres then binds IPv6 only, and nothing reaches it on 127.0.0.1). A failed start is
+        /// stopped, so that no process of it outlives the test.
         static func start() async throws -> Formation {
+            do {
+                return try await startOnce()
+            } catch {
+                return try await startOnce()
+            }
+        }
+
+        private static func startOnce() async throws -> Formation {
             let folder = FileManager.default.temporaryDirectory.appendingPathComponent("keyplan-ha-\(UUID().uuidString.prefix(8))")
-            // Three consecutive ports below the ephemeral range, unlikely to be taken.
-            let base = 31_000 + 3 * Int.random(in: 0..<2_000)
-            let output = try await run([Self.script, "start", folder.path, "\(base)"])
+            // Three consecutive ports below Linux's ephemeral range (32768-60999), where no connection's own port
+            // can take them (31,000 + 3 × 2,000 reached into it: a CI run met a port taken that way).
+            let base = 20_000 + 3 * Int.random(in: 0..<3_000)
+            let output: String
+            do {
+                output = try await run([Self.script, "start", folder.path, "\(base)"])
+            } catch {
+                _ = try? await run([Self.script, "stop", folder.path])
+                throw error
+            }
             var urls: [String: String] = [:]
             for line in output.split(separator: "\n") {
                 let parts = line.split(separator: "=", maxSplits: 1).map(String.init)
