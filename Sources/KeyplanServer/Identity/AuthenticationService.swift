@@ -97,7 +97,7 @@ struct AuthenticationService: SecuredService {
             throw error
         } catch {
             // Not a wrong password (it was never judged, or it was right): the attempt must not count as a failure.
-            _ = try? await database.pipeline { batch in throttle.settle(subjects, attempt, succeeded: true).forEach { batch.append($0) } }
+            await throttle.recordSuccess(subjects, attempt, on: database)
             throw error
         }
         do {
@@ -115,7 +115,7 @@ struct AuthenticationService: SecuredService {
             environment.forgetCredentials("user:\(caller.userID)", when: call.transaction)
             return Empty()
         } catch {
-            _ = try? await database.pipeline { batch in throttle.settle(subjects, attempt, succeeded: true).forEach { batch.append($0) } }
+            await throttle.recordSuccess(subjects, attempt, on: database)
             throw error
         }
     }
@@ -169,7 +169,7 @@ struct AuthenticationService: SecuredService {
             }
         } catch {
             // The password was right: the attempt must not turn into a failure later.
-            _ = try? await database.pipeline { batch in throttle.settle(subjects, attempt, succeeded: true).forEach { batch.append($0) } }
+            await throttle.recordSuccess(subjects, attempt, on: database)
             throw error
         }
     }

@@ -101,6 +101,14 @@ struct SignInThrottle: Sendable {
         "SELECT clear_sign_in_failures(\(subjects(tenant: tenant.uuidString, email: email, clientAddress: nil).account))"
     }
 
+    /// Settles a right password's attempt in a round trip of its own, when the write it was to commit with
+    /// failed: the attempt must not turn into a failure later.
+    func recordSuccess(_ subjects: Subjects, _ attempt: Attempt, on database: PostgresClient) async {
+        _ = try? await database.pipeline { batch in
+            for statement in settle(subjects, attempt, succeeded: true) { batch.append(statement) }
+        }
+    }
+
     /// Settles a failed attempt (its own round trip: there is nothing else to write).
     func recordFailure(_ subjects: Subjects, _ attempt: Attempt, on database: PostgresClient) async throws {
         _ = try await database.pipeline { batch in

@@ -155,11 +155,7 @@ struct InvitationService: SecuredService {
             }
         } catch {
             // The password was right: the attempt must not turn into a failure later.
-            if let attempt {
-                _ = try? await database.pipeline { batch in
-                    throttle.settle(attempt.subjects, attempt.claimed, succeeded: true).forEach { batch.append($0) }
-                }
-            }
+            if let attempt { await throttle.recordSuccess(attempt.subjects, attempt.claimed, on: database) }
             throw error
         }
     }

@@ -132,6 +132,7 @@ struct MailDeliveryTests {
                     try await driver.waitFor("#reset-password-form")
                     try await driver.fill("#reset-password-new", "pat's new password")
                     try await driver.fill("#reset-password-confirm", "pat's new password")
+                    try await PortalBrowserTests.screenshot(driver, "reset-password")
                     try await driver.click("#reset-password-submit")
                     try await driver.waitFor("#reset-password-done")
                 }

@@ -644,6 +644,7 @@ struct PortalBrowserTests {
                 try await driver.fill("#password-current", Self.password)
                 try await driver.click("#password-submit")
                 #expect(try await driver.text(try await driver.waitFor("#password-changed")).contains("Your password is changed"))
+                try await Self.screenshot(driver, "password")
                 // The browser's session goes on; the one signed in elsewhere has ended.
                 try await driver.click("#change-password")
                 try await driver.waitFor("#password-form")
